@@ -1,0 +1,12 @@
+// Installs npm dependencies when they are missing or older than the lockfile, so `npm start` and
+// `npm test` work on a fresh clone.
+import { execSync } from "node:child_process";
+import { existsSync, statSync } from "node:fs";
+
+const root = new URL("..", import.meta.url).pathname;
+const marker = `${root}node_modules/.package-lock.json`;
+const lock = `${root}package-lock.json`;
+if (!existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000)) {
+  console.log("Installing dependencies (npm ci)...");
+  execSync(existsSync(lock) ? "npm ci --no-audit --no-fund" : "npm install --no-audit --no-fund", { cwd: root, stdio: "inherit" });
+}

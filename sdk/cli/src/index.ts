@@ -1,0 +1,71 @@
+import { isSdkError, SDK_ERRORS } from "@archnest/sdk";
+import { parseCli } from "./args.js";
+import { keyringCreate, keyringRevoke, keyringRotate } from "./commands/keyring.js";
+import { keysGenerate } from "./commands/keys.js";
+import { pack, sign, verify } from "./commands/pack.js";
+import { type CliIo, line } from "./io.js";
+
+export type { CliIo } from "./io.js";
+
+const HELP = `archnest-plugin: build, sign and verify ArchNest plugins
+
+Usage:
+  archnest-plugin keys generate --out DIR --name NAME
+  archnest-plugin keyring create --root ROOT.key (--release KEY.pub --scope PATTERN)... [--license KEY.pub] [--index KEY.pub]
+                                 [--key-valid-days N] [--lifetime-days N] [--version N] --out KEYRING.json
+  archnest-plugin keyring rotate --root ROOT.key --keyring KEYRING.json [--release KEY.pub --scope PATTERN]... [--key OLD.pub|--keyid ID]... [--out FILE]
+  archnest-plugin keyring revoke --root ROOT.key --keyring KEYRING.json (--key KEY.pub|--keyid ID) --reason TEXT [--out FILE]
+  archnest-plugin pack [PLUGIN_DIR] --out FILE.tgz
+  archnest-plugin sign FILE.tgz --key RELEASE.key        (or ARCHNEST_SIGNING_KEY in the environment)
+  archnest-plugin verify FILE.tgz --root ROOT.pub --keyring KEYRING.json [--min-keyring-version N] [--json]
+  archnest-plugin errors                                  the error code table
+
+Every command accepts --json for machine-readable output. Exit codes: 0 success, 1 refused, 2 usage.
+`;
+
+type Command = (args: ReturnType<typeof parseCli>, io: CliIo) => number | Promise<number>;
+
+const COMMANDS: Record<string, Command> = {
+  "keys generate": keysGenerate,
+  "keyring create": keyringCreate,
+  "keyring rotate": keyringRotate,
+  "keyring revoke": keyringRevoke,
+  pack,
+  sign,
+  verify,
+  errors: (_args, io) => {
+    for (const [code, [what, fix]] of Object.entries(SDK_ERRORS)) line(io.stdout, `${code}\n  ${what}\n  Fix: ${fix}`);
+    return 0;
+  },
+};
+
+/**
+ * Runs the CLI with the given arguments and returns the exit code.
+ *
+ * @example
+ * ```ts
+ * const code = await main(["verify", "x.tgz", "--root", "root.pub", "--keyring", "k.json", "--json"], io);
+ * ```
+ */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  const json = argv.includes("--json");
+  try {
+    const args = parseCli(argv);
+    const [first, second] = args.positionals;
+    const command = (first && second && COMMANDS[`${first} ${second}`]) || (first ? COMMANDS[first] : undefined);
+    if (args.values.help || !first) {
+      io.stdout.write(HELP);
+      return first || args.values.help ? 0 : 2;
+    }
+    if (!command) {
+      io.stderr.write(`Unknown command: ${args.positionals.join(" ")}\n\n${HELP}`);
+      return 2;
+    }
+    return await command(args, io);
+  } catch (err) {
+    if (!isSdkError(err)) throw err;
+    if (json) line(io.stdout, JSON.stringify({ ok: false, code: err.code, message: err.message }));
+    else line(io.stderr, `✗ ${err.message} [${err.code}]`);
+    return err.code === "SDK_ERR_USAGE" ? 2 : 1;
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * The SDK's Node-only half: reading, extracting, packing and signing tarballs, and key files. The pure
+ * checks these call live in the package's root entry.
+ */
+export { privateKeyFromEnv, readPrivateKeyFile, readPublicKeyFile, writeKeyPairFiles } from "./keys-io.js";
+export { listPackFiles, type PackOptions, packPlugin, readPluginPackage, writeTarball } from "./pack.js";
+export { checkEntryPath, DEFAULT_TARBALL_LIMITS, type ReadTarball, type ReadTarballOptions, readPluginTarball, type TarballLimits } from "./read-tarball.js";
+export { type SignTarballOptions, signTarball } from "./sign-tarball.js";
+export { type TrustInput, type VerifyOutcome, type VerifyTarballOptions, verifyPluginTarball } from "./verify-tarball.js";
