@@ -43,6 +43,31 @@ export {
 } from "./keyring/index.js";
 export { PERMISSIONS, type Permission, type PluginManifest, type PluginPackage, parsePluginPackage } from "./manifest/index.js";
 export {
+  type DefinedPlugin,
+  type Disposable,
+  definePlugin,
+  type FetchHandler,
+  isDefinedPlugin,
+  type Json,
+  type LimitState,
+  type PluginContext,
+  type PluginDefinition,
+  type PluginEvents,
+  type PluginInfo,
+  type PluginLimits,
+  type PluginLogger,
+  type PluginRequestEnv,
+  type PluginRoutes,
+  type PluginSecrets,
+  type PluginServices,
+  type PluginSettings,
+  type PluginSocket,
+  type PluginStorage,
+  type PluginWebSockets,
+  type RequestUser,
+  SDK_API_VERSION,
+} from "./plugin/index.js";
+export {
   createReleaseStatement,
   type ObservedPackage,
   RELEASE_ENVELOPE_PATH,

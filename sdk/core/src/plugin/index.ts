@@ -1,0 +1,197 @@
+/**
+ * The server-side plugin API, version 1. A plugin's server entry default-exports `definePlugin(...)`;
+ * the host calls `setup(ctx)` with a {@link PluginContext} holding only what the manifest declared and
+ * the admin granted. Every registration returns a {@link Disposable} the host disposes on unload.
+ */
+import { SdkError } from "../errors/index.js";
+
+/** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */
+export const SDK_API_VERSION = "1.0.0";
+
+/** Something the host undoes on unload or upgrade (routes, timers, sockets, subscriptions). */
+export interface Disposable {
+  dispose(): void | Promise<void>;
+}
+
+/** A JSON value, as storage and events carry them. */
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+
+/** Who made a request: the signed-in user the host authenticated. */
+export interface RequestUser {
+  id: string;
+  username: string;
+  role: "admin" | "member";
+}
+
+/** What the host passes as the second argument of a mounted app's `fetch` (Hono reads it as `c.env`). */
+export interface PluginRequestEnv {
+  user: RequestUser;
+  requestId: string;
+}
+
+/**
+ * Anything with a WHATWG `fetch` handler, such as a Hono app. The host strips `/api/plugins/<id>` from
+ * the URL before calling it, so a plugin routes on its own paths (`app.get("/notes", ...)`).
+ */
+export interface FetchHandler {
+  fetch(request: Request, env: PluginRequestEnv): Response | Promise<Response>;
+}
+
+/** HTTP routes under `/api/plugins/<id>/`, behind the host's auth and license gate. */
+export interface PluginRoutes {
+  /** Mounts a fetch handler (a Hono app) for this plugin. One mount at a time; a second replaces the first. */
+  mount(handler: FetchHandler): Disposable;
+}
+
+/** One WebSocket connection handed to a plugin. */
+export interface PluginSocket {
+  send(data: string | Uint8Array): void;
+  close(code?: number, reason?: string): void;
+  /** Bytes queued but not yet sent: the basis of flow control. */
+  readonly bufferedAmount: number;
+  onMessage(listener: (data: Uint8Array | string, isBinary: boolean) => void): void;
+  onClose(listener: (code: number, reason: string) => void): void;
+  /** Called when the send queue has drained below the host's low-water mark. */
+  onDrain(listener: () => void): void;
+}
+
+/** WebSocket routes under `/api/plugins/<id>/ws/<path>`. */
+export interface PluginWebSockets {
+  handle(path: string, handler: (socket: PluginSocket, request: { url: URL; user: RequestUser }) => void): Disposable;
+}
+
+/** Plugin-scoped key-value storage in the host database (needs the `storage` permission). */
+export interface PluginStorage {
+  get<T extends Json = Json>(key: string): Promise<T | undefined>;
+  set(key: string, value: Json): Promise<void>;
+  delete(key: string): Promise<boolean>;
+  list<T extends Json = Json>(prefix?: string): Promise<{ key: string; value: T }[]>;
+}
+
+/** Plugin-scoped secrets, encrypted at rest by the host's vault (needs the `secrets` permission). */
+export interface PluginSecrets {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+  delete(name: string): Promise<boolean>;
+}
+
+/** The plugin's settings, declared in `archnest.contributes.settings`, validated by the host. */
+export interface PluginSettings {
+  /** Current values with declared defaults applied. */
+  get(): Promise<Record<string, Json>>;
+  onChange(listener: (values: Record<string, Json>) => void): Disposable;
+}
+
+/**
+ * Events on the host's bus. Host events: `plugin.installed`, `plugin.removed`, `plugin.state`,
+ * `license.changed`. Plugins emit under their own id: `<id>.<name>`.
+ */
+export interface PluginEvents {
+  on(type: string, listener: (payload: Json) => void): Disposable;
+  emit(name: string, payload: Json): void;
+}
+
+/** Services provided and consumed between plugins, by the names and ranges the manifests declare. */
+export interface PluginServices {
+  /** Provides a service named in `archnest.provides` (its version comes from the manifest). */
+  provide<T extends object>(name: string, implementation: T): Disposable;
+  /** The provider of a service named in `archnest.consumes`, if one in range is active. */
+  consume<T extends object>(name: string): T | undefined;
+}
+
+/** A free-tier cap and the module that lifts it (MODULES.md). */
+export interface LimitState {
+  limit: string;
+  /** null when a licensed module lifts the cap. */
+  cap: number | null;
+  module: string;
+}
+
+/** The free caps of the core (`hosts`, `bookmarks`, `docker-sources`, `terminal-panes`, `users`). */
+export interface PluginLimits {
+  get(limit: string): LimitState;
+  /**
+   * Returns a ready HTTP 402 response when adding one more item to `currentCount` would pass the cap,
+   * or undefined when it is allowed.
+   */
+  check(limit: string, currentCount: number): Response | undefined;
+  /** True when the install's license covers a module. */
+  licensed(module: string): boolean;
+}
+
+/** A logger whose lines carry the plugin's id. */
+export interface PluginLogger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** What the host tells a plugin about itself. */
+export interface PluginInfo {
+  id: string;
+  name: string;
+  version: string;
+  module: string;
+  permissions: readonly string[];
+  /** The plugin's own data folder under the host's data directory. */
+  dataDir: string;
+}
+
+/** The context version 1 the host hands to `setup`. */
+export interface PluginContext {
+  readonly plugin: PluginInfo;
+  readonly routes: PluginRoutes;
+  readonly ws: PluginWebSockets;
+  readonly storage: PluginStorage;
+  readonly secrets: PluginSecrets;
+  readonly settings: PluginSettings;
+  readonly events: PluginEvents;
+  readonly services: PluginServices;
+  readonly limits: PluginLimits;
+  readonly log: PluginLogger;
+  /** Registers cleanup to run on unload, like VS Code's `context.subscriptions`. */
+  onDispose(dispose: () => void | Promise<void>): Disposable;
+}
+
+/** What an author passes to {@link definePlugin}. */
+export interface PluginDefinition {
+  setup(ctx: PluginContext): void | Promise<void>;
+}
+
+/** The tagged, versioned object `definePlugin` returns; the host reads every tag version it supports. */
+export interface DefinedPlugin extends PluginDefinition {
+  readonly $archnest: "plugin";
+  /** The SDK API version the plugin was built against. */
+  readonly sdk: string;
+}
+
+/**
+ * Declares a plugin's server side. The returned object is tagged with the SDK version it was built with,
+ * so old plugins keep loading while the SDK moves on.
+ *
+ * @example
+ * ```ts
+ * export default definePlugin({
+ *   setup(ctx) {
+ *     const app = new Hono().get("/hello", (c) => c.json({ hello: ctx.plugin.id }));
+ *     ctx.routes.mount(app);
+ *   },
+ * });
+ * ```
+ */
+export function definePlugin(definition: PluginDefinition): DefinedPlugin {
+  if (typeof definition?.setup !== "function") throw new SdkError("SDK_ERR_PLUGIN_DEFINITION", "definePlugin needs a setup(ctx) function.");
+  return Object.freeze({ ...definition, $archnest: "plugin" as const, sdk: SDK_API_VERSION });
+}
+
+/** True when a module's default export was made by {@link definePlugin} (of any SDK version). */
+export function isDefinedPlugin(value: unknown): value is DefinedPlugin {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    (value as { $archnest?: unknown }).$archnest === "plugin" &&
+    typeof (value as { sdk?: unknown }).sdk === "string" &&
+    typeof (value as { setup?: unknown }).setup === "function"
+  );
+}
