@@ -41,6 +41,30 @@ export {
   type VerifyKeyringOptions,
   verifyKeyring,
 } from "./keyring/index.js";
+export {
+  type CreateLicenseInput,
+  createLicense,
+  INSTALL_ID_PATTERN,
+  INSTALL_REQUEST_HEADERS,
+  INSTALL_REQUEST_MAX_SKEW_MS,
+  type InstallRequestHeaders,
+  installRequestCanonical,
+  LICENSE_DEFAULT_MAX_SKEW_MS,
+  LICENSE_VALIDITY_MS,
+  type LicenseDocument,
+  LicenseExpiredError,
+  LicenseReplayError,
+  type ParsedInstallRequest,
+  parseInstallRequestHeaders,
+  type SignInstallRequestInput,
+  signInstallRequest,
+  type VerifiedInstallRequest,
+  type VerifiedLicense,
+  type VerifyInstallRequestInput,
+  type VerifyLicenseOptions,
+  verifyInstallRequest,
+  verifyLicense,
+} from "./license/index.js";
 export { PERMISSIONS, type Permission, type PluginManifest, type PluginPackage, parsePluginPackage } from "./manifest/index.js";
 export {
   type DefinedPlugin,
@@ -76,3 +100,14 @@ export {
   type VerifiedRelease,
   verifyRelease,
 } from "./release/index.js";
+export {
+  type CreateStatusIndexInput,
+  createStatusIndex,
+  STATUS_DEFAULT_TTL_MS,
+  type StatusIndexDocument,
+  statusOfVersion,
+  type VerifiedStatusIndex,
+  type VerifyStatusIndexOptions,
+  type VersionStatus,
+  verifyStatusIndex,
+} from "./status/index.js";

@@ -84,6 +84,46 @@ export const SDK_ERRORS = {
     "A plugin used a capability that its manifest does not declare.",
     "Add the permission to `archnest.permissions` and ask the admin to accept it.",
   ],
+  SDK_ERR_LICENSE_INVALID: ["A license's content breaks the license schema.", "Fetch a fresh license from the registry; do not edit licenses by hand."],
+  SDK_ERR_LICENSE_UNTRUSTED: [
+    "The license is not signed by a license key of the trusted keyring (a forged license, or one from another registry).",
+    "Fetch the license from the registry this install trusts.",
+  ],
+  SDK_ERR_LICENSE_OTHER_INSTALL: [
+    "The license was issued to another install.",
+    "A license only works for the install it names: refresh this install's own license.",
+  ],
+  SDK_ERR_LICENSE_EXPIRED: ["The license is past its valid-until date.", "Let the host reach the registry to refresh the license."],
+  SDK_ERR_LICENSE_NOT_YET_VALID: [
+    "The license claims to be issued in the future beyond the tolerated clock skew.",
+    "Check the clock of this machine (NTP), then refresh the license.",
+  ],
+  SDK_ERR_LICENSE_REPLAYED: [
+    "The license is older (lower sequence number) than one this install already accepted.",
+    "An old license was presented again: refresh from the registry.",
+  ],
+  SDK_ERR_STATUS_INVALID: ["The status index's content breaks its schema.", "Fetch the status index from the registry again."],
+  SDK_ERR_STATUS_UNTRUSTED: [
+    "The status index is not signed by an index key of the trusted keyring.",
+    "Fetch the status index from the registry this install trusts.",
+  ],
+  SDK_ERR_STATUS_EXPIRED: ["The status index has expired.", "Fetch a fresh status index; an old one may hide a revocation."],
+  SDK_ERR_STATUS_ROLLBACK: [
+    "The status index is older than one already seen.",
+    "Fetch the current status index; older ones are refused so revocations cannot be hidden.",
+  ],
+  SDK_ERR_REQUEST_UNSIGNED: [
+    "A request lacks the install signature headers or they are malformed.",
+    "Sign every request to the registry with signInstallRequest (x-archnest-install, -timestamp, -nonce, -signature).",
+  ],
+  SDK_ERR_REQUEST_STALE: [
+    "A signed request's timestamp is too far from the receiver's clock.",
+    "Check the clock of the sending machine (NTP) and send the request again.",
+  ],
+  SDK_ERR_REQUEST_SIGNATURE: [
+    "A signed request's signature does not match its method, path, timestamp, nonce or body.",
+    "Sign the exact bytes sent, with the install's own key.",
+  ],
 } as const satisfies Record<string, readonly [what: string, fix: string]>;
 
 export type SdkErrorCode = keyof typeof SDK_ERRORS;
