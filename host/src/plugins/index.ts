@@ -1,0 +1,13 @@
+/**
+ * The plugin runtime: verification, atomic installs, activation with a time box, gating, disposal, the
+ * admin API, the UI manifest and the WebSocket gateway.
+ */
+export { type Entitlements, FileEntitlements, StaticEntitlements } from "./entitlements.js";
+export { FREE_LIMITS, moduleRequiredBody } from "./limits.js";
+export { PLUGIN_ERRORS, PluginError, type PluginErrorCode } from "./plugin-errors.js";
+export type { PluginRecord, PluginState, UpdatePolicy } from "./plugin-repo.js";
+export { type PluginApiEnv, type PluginApiOptions, pluginApi, presentPlugin, type RegistryInstaller, rangeFor } from "./routes.js";
+export { type FaultPoint, type InstallOptions, PluginRuntime, type RuntimeLog, type RuntimeOptions, type UiManifest } from "./runtime.js";
+export { type KeyringVersionStore, type TrustAnchor, TrustStore } from "./trust-store.js";
+export { UiEvents } from "./ui-events.js";
+export { createWsGateway, type WsGatewayOptions } from "./ws-gateway.js";

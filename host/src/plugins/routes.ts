@@ -1,0 +1,319 @@
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { extname, join, normalize, sep } from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { RequestUser } from "@archnest/sdk";
+import { type Context, Hono } from "hono";
+import { streamSSE } from "hono/streaming";
+import { moduleRequiredBody } from "./limits.js";
+import { PluginError } from "./plugin-errors.js";
+import type { PluginRecord, UpdatePolicy } from "./plugin-repo.js";
+import type { InstallOptions, PluginRuntime } from "./runtime.js";
+import type { UiEvents } from "./ui-events.js";
+
+/** The Hono environment the plugin routes expect: the host's auth puts the user on the context. */
+export interface PluginApiEnv {
+  Variables: { user: RequestUser; requestId: string };
+}
+
+/** Installs a registry reference (`name@range`); supplied by the license/registry client when configured. */
+export type RegistryInstaller = (ref: string, options: InstallOptions) => Promise<PluginRecord>;
+
+export interface PluginApiOptions {
+  runtime: PluginRuntime;
+  events: UiEvents;
+  registryInstall?: RegistryInstaller;
+  maxUploadBytes?: number;
+}
+
+const MIME: Record<string, string> = {
+  ".js": "text/javascript; charset=utf-8",
+  ".mjs": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+  ".json": "application/json",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".woff2": "font/woff2",
+  ".map": "application/json",
+};
+
+/** Public view of a plugin record for the API and the web app. */
+export function presentPlugin(p: PluginRecord) {
+  return {
+    id: p.id,
+    name: p.packageName,
+    displayName: (p.manifest.archnest as { displayName?: string } | undefined)?.displayName ?? p.id,
+    version: p.version,
+    previousVersion: p.previousVersion,
+    highestSeenVersion: p.highestSeenVersion,
+    state: p.state,
+    error: p.error,
+    errorCode: p.errorCode,
+    policy: p.policy,
+    source: p.source,
+    module: p.module,
+    signer: { keyid: p.signerKeyid, name: p.signerName },
+    permissions: p.permissions,
+    grantedPermissions: p.grantedPermissions,
+    installedAt: p.installedAt,
+    updatedAt: p.updatedAt,
+  };
+}
+
+function errorResponse(c: Context, err: unknown) {
+  if (err instanceof PluginError) {
+    const body: Record<string, unknown> = { error: err.code, message: err.message };
+    if (err.details.length > 0) body.details = err.details;
+    if (err.code === "HOST_ERR_PERMISSIONS_NOT_ACCEPTED") body.permissions = err.details;
+    return c.json(body, err.status as 400);
+  }
+  throw err;
+}
+
+async function streamToTempFile(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<{ dir: string; file: string }> {
+  const dir = await mkdtemp(join(tmpdir(), "archnest-upload-"));
+  const file = join(dir, "upload.tgz");
+  let seen = 0;
+  const limiter = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      seen += chunk.length;
+      if (seen > maxBytes) cb(new PluginError("HOST_ERR_UPLOAD_TOO_LARGE", `The package is larger than ${maxBytes} bytes.`));
+      else cb(null, chunk);
+    },
+  });
+  try {
+    await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream), limiter, createWriteStream(file));
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
+  return { dir, file };
+}
+
+function listParam(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(listParam);
+  if (typeof value !== "string" || value === "") return [];
+  if (value.startsWith("[")) {
+    try {
+      const parsed = JSON.parse(value) as unknown;
+      return Array.isArray(parsed) ? parsed.map(String) : [];
+    } catch {
+      return [];
+    }
+  }
+  return value.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * The plugin admin API (`/api/plugins...`), the UI manifest and its event stream (`/api/ui/...`), plugin
+ * web assets, and the dispatcher that forwards `/api/plugins/<id>/*` to a plugin's own routes behind the
+ * license gate. Mounted under `/api`, after the host's session middleware.
+ */
+export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
+  const { runtime, events } = opts;
+  const maxUpload = opts.maxUploadBytes ?? 200 * 1024 * 1024;
+  const app = new Hono<PluginApiEnv>();
+
+  runtime.onManifestChange((version) => events.publish({ event: "manifest", data: { version } }));
+
+  app.get("/plugins", async (c) => c.json((await runtime.list()).map(presentPlugin)));
+
+  app.post("/plugins/install", async (c) => {
+    const type = c.req.header("content-type") ?? "";
+    let upload: { dir: string; file: string } | undefined;
+    const progressId = c.req.query("progressId") ?? crypto.randomUUID();
+    const progress: InstallOptions["onProgress"] = (phase, p) => events.publish({ event: "install", data: { id: progressId, phase, progress: p } });
+    try {
+      let accept: string[] = listParam(c.req.query("acceptPermissions"));
+      let allowDowngrade = c.req.query("allowDowngrade") === "true";
+      if (type.startsWith("application/json")) {
+        const body = (await c.req.json().catch(() => ({}))) as { ref?: unknown; acceptPermissions?: unknown; allowDowngrade?: unknown };
+        if (typeof body.ref !== "string" || body.ref === "") throw new PluginError("HOST_ERR_BAD_UPLOAD", "Send {ref: \"name@range\"} or upload a .tgz file.");
+        if (!opts.registryInstall) throw new PluginError("HOST_ERR_NO_REGISTRY", "No registry is configured; install from a file instead.");
+        const rec = await opts.registryInstall(body.ref, {
+          source: "registry",
+          acceptPermissions: listParam(body.acceptPermissions),
+          allowDowngrade: body.allowDowngrade === true,
+          onProgress: progress,
+        });
+        events.publish({ event: "install", data: { id: progressId, phase: "done", progress: 1 } });
+        return c.json(presentPlugin(rec), 201);
+      }
+      if (type.startsWith("multipart/form-data")) {
+        const form = await c.req.parseBody({ all: true });
+        const file = form.file;
+        if (!(file instanceof File)) throw new PluginError("HOST_ERR_BAD_UPLOAD", 'The form has no "file" field with a package.');
+        if (file.size > maxUpload) throw new PluginError("HOST_ERR_UPLOAD_TOO_LARGE", `The package is larger than ${maxUpload} bytes.`);
+        accept = [...accept, ...listParam(form.acceptPermissions)];
+        allowDowngrade ||= form.allowDowngrade === "true";
+        upload = await streamToTempFile(file.stream(), maxUpload);
+      } else {
+        const body = c.req.raw.body;
+        if (!body) throw new PluginError("HOST_ERR_BAD_UPLOAD", "The request has no body.");
+        upload = await streamToTempFile(body, maxUpload);
+      }
+      const rec = await runtime.install(upload.file, { source: "file", acceptPermissions: accept, allowDowngrade, onProgress: progress });
+      events.publish({ event: "install", data: { id: progressId, phase: "done", progress: 1 } });
+      return c.json(presentPlugin(rec), 201);
+    } catch (err) {
+      if (err instanceof PluginError) events.publish({ event: "install", data: { id: progressId, phase: "error", progress: 1, message: err.message } });
+      return errorResponse(c, err);
+    } finally {
+      if (upload) await rm(upload.dir, { recursive: true, force: true });
+    }
+  });
+
+  const action = (name: string, run: (id: string) => Promise<PluginRecord>) =>
+    app.post(`/plugins/:id/${name}`, async (c) => {
+      try {
+        return c.json(presentPlugin(await run(c.req.param("id"))));
+      } catch (err) {
+        return errorResponse(c, err);
+      }
+    });
+  action("enable", (id) => runtime.enable(id));
+  action("disable", (id) => runtime.disable(id));
+  action("pin", (id) => runtime.setPolicy(id, "pinned"));
+  action("unpin", (id) => runtime.setPolicy(id, "minor"));
+  action("rollback", (id) => runtime.rollback(id));
+  action("update", async (id) => {
+    if (!opts.registryInstall) throw new PluginError("HOST_ERR_NO_REGISTRY", "Updates come from the registry; none is configured. Install a newer package from a file instead.");
+    const rec = (await runtime.list()).find((p) => p.id === id);
+    if (!rec) throw new PluginError("HOST_ERR_PLUGIN_NOT_FOUND", `No plugin "${id}" is installed.`);
+    return opts.registryInstall(`${rec.packageName}@${rangeFor(rec.policy, rec.version)}`, { source: "registry" });
+  });
+
+  app.put("/plugins/:id/policy", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { policy?: unknown };
+    const policy = body.policy;
+    if (policy !== "pinned" && policy !== "patch" && policy !== "minor" && policy !== "latest") {
+      return c.json({ error: "HOST_ERR_VALIDATION", message: "policy must be pinned, patch, minor or latest." }, 400);
+    }
+    try {
+      return c.json(presentPlugin(await runtime.setPolicy(c.req.param("id"), policy as UpdatePolicy)));
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  });
+
+  app.delete("/plugins/:id", async (c) => {
+    try {
+      await runtime.uninstall(c.req.param("id"), c.req.query("purge") === "true");
+      return c.json({ ok: true, dataKept: c.req.query("purge") !== "true" });
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  });
+
+  app.get("/plugins/:id/settings", async (c) => {
+    try {
+      return c.json({ values: await runtime.getSettings(c.req.param("id")) });
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  });
+
+  app.put("/plugins/:id/settings", async (c) => {
+    const body = (await c.req.json().catch(() => undefined)) as { values?: unknown } | undefined;
+    if (!body || typeof body.values !== "object" || body.values === null || Array.isArray(body.values)) {
+      return c.json({ error: "HOST_ERR_VALIDATION", message: "Send {values: {...}}." }, 400);
+    }
+    try {
+      return c.json({ values: await runtime.putSettings(c.req.param("id"), body.values as Record<string, unknown>) });
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  });
+
+  // A plugin's own routes, behind the license gate.
+  app.all("/plugins/:id/*", async (c) => {
+    const id = c.req.param("id");
+    const rec = (await runtime.list()).find((p) => p.id === id);
+    if (!rec) return c.json({ error: "HOST_ERR_PLUGIN_NOT_FOUND", message: `No plugin "${id}" is installed.` }, 404);
+    if (!runtime.licensed(rec.module)) return c.json(moduleRequiredBody(rec.module, runtime.purchaseBase), 402);
+    const handler = runtime.instance(id)?.handler;
+    if (!handler || rec.state !== "active") {
+      return c.json({ error: "HOST_ERR_PLUGIN_INACTIVE", message: `${rec.packageName} is ${rec.state}.`, state: rec.state }, 503);
+    }
+    const url = new URL(c.req.url);
+    url.pathname = url.pathname.replace(/^\/api\/plugins\/[^/]+/, "") || "/";
+    const raw = c.req.raw;
+    const hasBody = raw.method !== "GET" && raw.method !== "HEAD";
+    const forwarded = new Request(url, { method: raw.method, headers: raw.headers, ...(hasBody && { body: raw.body, duplex: "half" }), signal: raw.signal } as RequestInit);
+    try {
+      return await handler.fetch(forwarded, { user: c.get("user"), requestId: c.get("requestId") });
+    } catch (err) {
+      runtime.bus.emit("plugin.error", { id, error: String(err) });
+      return c.json({ error: "HOST_ERR_INTERNAL", message: `${rec.packageName} failed to answer.` }, 500);
+    }
+  });
+
+  app.get("/ui/manifest", (c) => c.json(runtime.uiManifest()));
+
+  app.get("/ui/events", (c) =>
+    streamSSE(c, async (stream) => {
+      let id = 0;
+      const queue: string[] = [];
+      let wake: (() => void) | undefined;
+      const unsubscribe = events.subscribe((e) => {
+        queue.push(JSON.stringify(e));
+        wake?.();
+      });
+      stream.onAbort(() => {
+        unsubscribe();
+        wake?.();
+      });
+      await stream.writeSSE({ event: "manifest", data: JSON.stringify({ version: runtime.uiManifest().version }), id: String(id++) });
+      while (!stream.aborted) {
+        if (queue.length === 0) {
+          await new Promise<void>((resolve) => {
+            wake = resolve;
+            // A comment line every 25 s keeps proxies from closing an idle stream.
+            setTimeout(resolve, 25_000);
+          });
+          wake = undefined;
+          if (queue.length === 0 && !stream.aborted) await stream.write(": keepalive\n\n");
+          continue;
+        }
+        const next = JSON.parse(queue.shift() as string) as { event: string; data: unknown };
+        await stream.writeSSE({ event: next.event, data: JSON.stringify(next.data), id: String(id++) });
+      }
+      unsubscribe();
+    }),
+  );
+
+  app.get("/ui/assets/:id/:version/*", async (c) => {
+    const dir = await runtime.assetDir(c.req.param("id"), c.req.param("version"));
+    if (!dir) return c.json({ error: "HOST_ERR_NOT_FOUND", message: "No such plugin asset." }, 404);
+    const prefix = `/api/ui/assets/${c.req.param("id")}/${c.req.param("version")}/`;
+    const rel = decodeURIComponent(new URL(c.req.url).pathname.slice(prefix.length));
+    const file = normalize(join(dir, rel));
+    if (!file.startsWith(dir + sep) || rel.split("/").includes("..")) return c.json({ error: "HOST_ERR_NOT_FOUND", message: "No such plugin asset." }, 404);
+    const st = await stat(file).catch(() => undefined);
+    if (!st?.isFile()) return c.json({ error: "HOST_ERR_NOT_FOUND", message: "No such plugin asset." }, 404);
+    const type = MIME[extname(file)];
+    if (!type) return c.json({ error: "HOST_ERR_NOT_FOUND", message: "No such plugin asset." }, 404);
+    // The URL carries the version, and a version's files never change: cache for good.
+    return new Response(Readable.toWeb(createReadStream(file)) as ReadableStream, {
+      headers: { "content-type": type, "content-length": String(st.size), "cache-control": "private, max-age=31536000, immutable" },
+    });
+  });
+
+  return app;
+}
+
+/** The semver range an update may move within under a policy. */
+export function rangeFor(policy: UpdatePolicy, version: string): string {
+  switch (policy) {
+    case "pinned":
+      return version;
+    case "patch":
+      return `~${version}`;
+    case "minor":
+      return `^${version}`;
+    case "latest":
+      return `>=${version}`;
+  }
+}

@@ -1,0 +1,568 @@
+import { mkdir, mkdtemp, readdir, rename, rm, stat } from "node:fs/promises";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { pathToFileURL } from "node:url";
+import { isDefinedPlugin, type Json, type PluginLogger, type PluginManifest, parsePluginPackage, SDK_API_VERSION, verifyRelease } from "@archnest/sdk";
+import { readPluginDir, verifyPluginTarball } from "@archnest/sdk/node";
+import semver from "semver";
+import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
+import type { Entitlements } from "./entitlements.js";
+import { EventBus } from "./event-bus.js";
+import { checkLimit, limitState } from "./limits.js";
+import { createPluginContext, PluginInstance, type SecretVault } from "./plugin-context.js";
+import { PluginError } from "./plugin-errors.js";
+import { type HostDb, type PluginRecord, PluginRepo, type PluginSource, type UpdatePolicy } from "./plugin-repo.js";
+import { ServiceRegistry } from "./service-registry.js";
+import { validateSettings } from "./settings.js";
+import type { TrustStore } from "./trust-store.js";
+
+/** The logger the runtime writes to (the host's structured logger fits it). */
+export interface RuntimeLog extends PluginLogger {
+  child(fields: Record<string, unknown>): RuntimeLog;
+}
+
+/** Points where a test may kill the host mid-install to prove installs are atomic. */
+export type FaultPoint = "after-stage" | "after-rename" | "before-commit";
+
+export interface RuntimeOptions {
+  db: HostDb;
+  vault: SecretVault;
+  log: RuntimeLog;
+  dataDir: string;
+  trust: TrustStore;
+  entitlements: Entitlements;
+  /** Where the Module Store lives, for 402 bodies (`<base>#<slug>`). */
+  purchaseBase: string;
+  /** Signed core plugins installed at first boot without a registry. */
+  corePluginsDir?: string;
+  setupTimeoutMs?: number;
+  faultAt?: FaultPoint;
+  now?: () => Date;
+}
+
+/** What an install may carry besides the package. */
+export interface InstallOptions {
+  source: PluginSource;
+  /** Permissions the admin accepted for this install (core plugins are granted what they declare). */
+  acceptPermissions?: readonly string[];
+  /** An explicit admin downgrade to a signed, unrevoked older version. */
+  allowDowngrade?: boolean;
+  onProgress?: (phase: "verify" | "activate", progress: number) => void;
+}
+
+/** The host implements SDK API majors listed here; a plugin tagged with another major is refused. */
+const SUPPORTED_TAG_MAJORS = new Set([1]);
+const SEEN_PREFIX = "plugin.highestSeen.";
+
+/**
+ * The plugin runtime: verifies, installs (atomically), loads, gates and disposes plugins, and keeps the
+ * UI manifest. One instance per host.
+ */
+export class PluginRuntime {
+  readonly repo: PluginRepo;
+  readonly bus: EventBus;
+  private readonly services = new ServiceRegistry();
+  private readonly instances = new Map<string, PluginInstance>();
+  private readonly manifestListeners = new Set<(version: number) => void>();
+  private manifestVersion = 1;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly pluginsDir: string;
+  private readonly stagingDir: string;
+  private unsubscribeEntitlements: (() => void) | undefined;
+
+  constructor(private readonly opts: RuntimeOptions) {
+    this.repo = new PluginRepo(opts.db);
+    this.bus = new EventBus((type, err) => opts.log.warn("event listener failed", { type, error: String(err) }));
+    this.pluginsDir = join(opts.dataDir, "plugins");
+    this.stagingDir = join(this.pluginsDir, ".staging");
+  }
+
+  private now(): Date {
+    return this.opts.now?.() ?? new Date();
+  }
+
+  /** Serialises installs and state changes so two never interleave. */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Boot: recover from an interrupted install, install core plugins on first boot, activate in order. */
+  async start(): Promise<void> {
+    await this.exclusive(async () => {
+      await this.recoverDisk();
+      await this.installCorePlugins();
+      await this.activateAll();
+    });
+    this.unsubscribeEntitlements = this.opts.entitlements.onChange(() => void this.exclusive(() => this.applyEntitlements()));
+  }
+
+  async stop(): Promise<void> {
+    this.unsubscribeEntitlements?.();
+    await this.exclusive(async () => {
+      for (const id of [...this.instances.keys()].reverse()) await this.unload(id, "host shutting down");
+    });
+  }
+
+  // --- disk layout and crash recovery -------------------------------------------------------------------
+
+  private versionDir(id: string, version: string): string {
+    return join(this.pluginsDir, id, version);
+  }
+
+  /** The database is the commit point: whatever the disk holds beyond what it references is removed. */
+  private async recoverDisk(): Promise<void> {
+    await rm(this.stagingDir, { recursive: true, force: true });
+    await mkdir(this.stagingDir, { recursive: true });
+    const records = new Map((await this.repo.all()).map((r) => [r.id, r]));
+    for (const id of await readdir(this.pluginsDir)) {
+      if (id === ".staging") continue;
+      const rec = records.get(id);
+      if (!rec) {
+        await rm(join(this.pluginsDir, id), { recursive: true, force: true });
+        continue;
+      }
+      for (const version of await readdir(join(this.pluginsDir, id))) {
+        if (version !== rec.version && version !== rec.previousVersion) await rm(join(this.pluginsDir, id, version), { recursive: true, force: true });
+      }
+    }
+  }
+
+  private async installCorePlugins(): Promise<void> {
+    const dir = this.opts.corePluginsDir;
+    if (!dir || (await this.repo.getMeta("core.installed")) === "1") return;
+    const files = await readdir(dir).catch(() => [] as string[]);
+    // Dependencies first: core plugins may depend on each other; retry until nothing more installs.
+    let pending = files.filter((f) => f.endsWith(".tgz")).sort();
+    for (let round = 0; round < 5 && pending.length > 0; round += 1) {
+      const failed: string[] = [];
+      for (const f of pending) {
+        try {
+          await this.installLocked(join(dir, f), { source: "core" }, false);
+        } catch (err) {
+          if (err instanceof PluginError && err.code === "HOST_ERR_DEPENDENCIES_UNMET") failed.push(f);
+          else this.opts.log.error("core plugin refused", { file: f, code: (err as PluginError).code, error: (err as Error).message });
+        }
+      }
+      if (failed.length === pending.length) break;
+      pending = failed;
+    }
+    await this.repo.setMeta("core.installed", "1");
+  }
+
+  // --- install ---------------------------------------------------------------------------------------------
+
+  /** Verifies and installs a package, replacing the current version and keeping it for rollback. */
+  install(tarball: string | Readable, options: InstallOptions): Promise<PluginRecord> {
+    return this.exclusive(() => this.installLocked(tarball, options, true));
+  }
+
+  private fault(point: FaultPoint): void {
+    if (this.opts.faultAt === point) process.kill(process.pid, "SIGKILL");
+  }
+
+  private async installLocked(tarball: string | Readable, options: InstallOptions, activate: boolean): Promise<PluginRecord> {
+    const keyring = await this.opts.trust.keyring();
+    const stage = await mkdtemp(join(this.stagingDir, "install-"));
+    const outcome = await verifyPluginTarball(tarball, {
+      trust: { rootKeys: [], keyring },
+      stageDir: stage,
+      now: this.now(),
+      onProgress: (read, total) => options.onProgress?.("verify", total ? read / total : 0),
+    });
+    if (!outcome.ok) throw new PluginError(outcome.code as `SDK_ERR_${string}`, outcome.message, outcome.details, 422);
+    try {
+      const { pkg, signer } = outcome.release;
+      const m = pkg.archnest;
+      const existing = await this.repo.get(m.id);
+      if (existing && existing.packageName !== pkg.name) {
+        throw new PluginError("HOST_ERR_PLUGIN_ID_TAKEN", `The plugin id "${m.id}" is used by ${existing.packageName}.`);
+      }
+      if (existing && existing.version === pkg.version) throw new PluginError("HOST_ERR_ALREADY_INSTALLED", `${pkg.name}@${pkg.version} is already installed.`);
+      this.checkCompatible(m, pkg.name);
+      const installed = await this.dependencyView();
+      const unmet = unmetDependencies({ id: m.id, version: pkg.version, active: true, dependencies: m.dependencies }, installed);
+      if (unmet.length > 0) throw new PluginError("HOST_ERR_DEPENDENCIES_UNMET", `${pkg.name} cannot be installed: ${unmet.join("; ")}.`, unmet);
+      const seen = (await this.repo.getMeta(SEEN_PREFIX + m.id)) ?? existing?.highestSeenVersion;
+      if (seen && semver.lt(pkg.version, seen) && !options.allowDowngrade) {
+        throw new PluginError("HOST_ERR_ROLLBACK_REFUSED", `${pkg.name}@${pkg.version} is older than ${seen}, which this host has already installed.`);
+      }
+      const accepted = new Set(options.source === "core" ? m.permissions : [...(options.acceptPermissions ?? []), ...(existing?.grantedPermissions ?? [])]);
+      const missing = m.permissions.filter((p) => !accepted.has(p));
+      if (missing.length > 0) {
+        throw new PluginError("HOST_ERR_PERMISSIONS_NOT_ACCEPTED", `${pkg.name} asks for permissions that were not accepted: ${missing.join(", ")}.`, missing);
+      }
+      this.fault("after-stage");
+
+      const target = this.versionDir(m.id, pkg.version);
+      await mkdir(join(this.pluginsDir, m.id), { recursive: true });
+      await rm(target, { recursive: true, force: true });
+      await rename(stage, target);
+      this.fault("after-rename");
+
+      const now = Date.now();
+      const highest = seen && semver.gt(seen, pkg.version) ? seen : pkg.version;
+      const record: PluginRecord = {
+        id: m.id,
+        packageName: pkg.name,
+        version: pkg.version,
+        previousVersion: existing?.version ?? null,
+        highestSeenVersion: highest,
+        state: "disabled",
+        error: null,
+        errorCode: null,
+        policy: existing?.policy ?? "minor",
+        source: options.source,
+        module: m.module,
+        signerKeyid: signer.keyid,
+        signerName: signer.name,
+        permissions: [...m.permissions],
+        grantedPermissions: m.permissions.filter((p) => accepted.has(p)),
+        manifest: outcome.release.statement ? (JSON.parse(JSON.stringify({ name: pkg.name, version: pkg.version, archnest: m })) as Record<string, unknown>) : {},
+        installedAt: existing?.installedAt ?? now,
+        updatedAt: now,
+      };
+      this.fault("before-commit");
+      // Keep the state the admin chose: a disabled plugin stays disabled across an update.
+      record.state = existing?.state === "disabled" ? "disabled" : "active";
+      await this.repo.put(record);
+      await this.repo.setMeta(SEEN_PREFIX + m.id, highest);
+
+      if (activate) {
+        options.onProgress?.("activate", 0);
+        await this.unload(m.id, `${pkg.name} is being updated to ${pkg.version}`);
+        if (record.state === "active") await this.activate(m.id);
+        options.onProgress?.("activate", 1);
+      }
+      await this.pruneVersions(m.id);
+      this.bus.emit("plugin.installed", { id: m.id, version: pkg.version });
+      this.touchManifest();
+      return (await this.repo.get(m.id)) as PluginRecord;
+    } finally {
+      await rm(stage, { recursive: true, force: true });
+    }
+  }
+
+  private checkCompatible(m: PluginManifest, name: string): void {
+    if (!semver.satisfies(SDK_API_VERSION, m.sdk)) {
+      throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `${name} was built for SDK ${m.sdk}; this host implements SDK ${SDK_API_VERSION}.`, [`sdk ${m.sdk}`]);
+    }
+  }
+
+  private async pruneVersions(id: string): Promise<void> {
+    const rec = await this.repo.get(id);
+    if (!rec) return;
+    for (const v of await readdir(join(this.pluginsDir, id)).catch(() => [] as string[])) {
+      if (v !== rec.version && v !== rec.previousVersion) await rm(join(this.pluginsDir, id, v), { recursive: true, force: true });
+    }
+  }
+
+  private async dependencyView(): Promise<Map<string, DependencyNode>> {
+    const out = new Map<string, DependencyNode>();
+    for (const r of await this.repo.all()) {
+      const m = r.manifest.archnest as PluginManifest | undefined;
+      out.set(r.id, { id: r.id, version: r.version, active: this.instances.has(r.id) && r.state === "active", dependencies: m?.dependencies ?? {} });
+    }
+    return out;
+  }
+
+  // --- activation --------------------------------------------------------------------------------------------
+
+  private async activateAll(): Promise<void> {
+    const records = (await this.repo.all()).filter((r) => r.state !== "disabled" && r.state !== "revoked");
+    const nodes = records.map((r) => ({ id: r.id, version: r.version, active: false, dependencies: (r.manifest.archnest as PluginManifest).dependencies ?? {} }));
+    const { order, cycles } = activationOrder(nodes);
+    for (const [id, cycle] of cycles) {
+      await this.markFailed(id, "HOST_ERR_DEPENDENCY_CYCLE", `Plugins depend on each other in a cycle: ${cycle.join(" → ")}.`);
+    }
+    for (const id of order) await this.activate(id);
+  }
+
+  /** Loads one installed plugin: gate, dependencies, re-verification on disk, then a time-boxed setup. */
+  private async activate(id: string): Promise<void> {
+    const rec = await this.repo.get(id);
+    if (!rec) return;
+    const log = this.opts.log.child({ plugin: id, version: rec.version });
+    if (!this.opts.entitlements.licensed(rec.module)) {
+      await this.repo.patch(id, { state: "locked", error: `Needs the ${rec.module} module.`, errorCode: "HOST_ERR_MODULE_REQUIRED" });
+      return;
+    }
+    const manifestPkg = parsePluginPackage(rec.manifest);
+    const m = manifestPkg.archnest;
+    const unmet = unmetDependencies({ id, version: rec.version, active: true, dependencies: m.dependencies }, await this.dependencyView());
+    if (unmet.length > 0) return this.markFailed(id, "HOST_ERR_DEPENDENCIES_UNMET", `Unmet dependencies: ${unmet.join("; ")}.`);
+    const dir = this.versionDir(id, rec.version);
+    try {
+      // The files on disk are checked again against the signature before any of them runs.
+      verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "HOST_ERR_PLUGIN_VERIFY_FAILED";
+      return this.markFailed(id, code, `The installed files failed verification: ${(err as Error).message}`);
+    }
+    const instance = new PluginInstance(rec, m, dir);
+    this.instances.set(id, instance);
+    if (m.server) {
+      const timeoutMs = this.opts.setupTimeoutMs ?? 10_000;
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        const mod = (await import(pathToFileURL(join(dir, m.server)).href)) as { default?: unknown };
+        const def = mod.default;
+        if (!isDefinedPlugin(def)) throw new PluginError("HOST_ERR_PLUGIN_ENTRY_INVALID", `${m.server} does not default-export definePlugin(...).`);
+        const tagMajor = semver.major(semver.coerce(def.sdk) ?? "0.0.0");
+        if (!SUPPORTED_TAG_MAJORS.has(tagMajor)) throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `The plugin was built with SDK ${def.sdk}; this host supports SDK 1.x.`);
+        const ctx = createPluginContext(instance, {
+          repo: this.repo,
+          vault: this.opts.vault,
+          bus: this.bus,
+          services: this.services,
+          log,
+          dataDir: join(this.opts.dataDir, "plugin-data", id),
+          limits: {
+            get: (limit) => limitState(limit, this.opts.entitlements),
+            check: (limit, count) => checkLimit(limit, count, this.opts.entitlements, this.opts.purchaseBase),
+            licensed: (module) => this.opts.entitlements.licensed(module),
+          },
+        });
+        await mkdir(ctx.plugin.dataDir, { recursive: true });
+        await Promise.race([
+          Promise.resolve(def.setup(ctx)),
+          new Promise((_, reject) => {
+            timer = setTimeout(() => reject(new PluginError("HOST_ERR_PLUGIN_SETUP_TIMEOUT", `setup did not finish within ${timeoutMs} ms.`)), timeoutMs);
+          }),
+        ]);
+      } catch (err) {
+        this.instances.delete(id);
+        await instance.dispose("plugin failed to start");
+        const code = err instanceof PluginError ? err.code : "HOST_ERR_PLUGIN_SETUP_FAILED";
+        log.error("plugin failed to start", { code, error: (err as Error).message });
+        return this.markFailed(id, code, err instanceof PluginError ? err.message : `setup threw: ${(err as Error).message}`);
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    await this.repo.patch(id, { state: "active", error: null, errorCode: null });
+    this.bus.emit("plugin.state", { id, state: "active" });
+    this.touchManifest();
+  }
+
+  private async markFailed(id: string, code: string, message: string): Promise<void> {
+    await this.repo.patch(id, { state: "failed", error: message, errorCode: code });
+    this.bus.emit("plugin.state", { id, state: "failed" });
+    this.touchManifest();
+  }
+
+  private async unload(id: string, reason: string): Promise<void> {
+    const instance = this.instances.get(id);
+    if (!instance) return;
+    this.instances.delete(id);
+    const errors = await instance.dispose(reason);
+    for (const e of errors) this.opts.log.warn("plugin disposal error", { plugin: id, error: String(e) });
+    this.touchManifest();
+  }
+
+  /** Re-applies the license: paid plugins lock when it lapses (data kept) and come back when it returns. */
+  private async applyEntitlements(): Promise<void> {
+    for (const rec of await this.repo.all()) {
+      const licensed = this.opts.entitlements.licensed(rec.module);
+      if (!licensed && this.instances.has(rec.id)) {
+        await this.unload(rec.id, `the ${rec.module} module is no longer licensed`);
+        await this.repo.patch(rec.id, { state: "locked", error: `Needs the ${rec.module} module.`, errorCode: "HOST_ERR_MODULE_REQUIRED" });
+      } else if (licensed && rec.state === "locked") {
+        await this.activate(rec.id);
+      }
+    }
+    this.touchManifest();
+  }
+
+  // --- admin actions ------------------------------------------------------------------------------------------
+
+  async list(): Promise<PluginRecord[]> {
+    return this.repo.all();
+  }
+
+  private async require(id: string): Promise<PluginRecord> {
+    const rec = await this.repo.get(id);
+    if (!rec) throw new PluginError("HOST_ERR_PLUGIN_NOT_FOUND", `No plugin "${id}" is installed.`);
+    return rec;
+  }
+
+  private async activeDependents(id: string): Promise<string[]> {
+    const view = await this.dependencyView();
+    return [...view.values()].filter((n) => n.active && n.id !== id && id in n.dependencies).map((n) => n.id);
+  }
+
+  enable(id: string): Promise<PluginRecord> {
+    return this.exclusive(async () => {
+      await this.require(id);
+      await this.repo.patch(id, { state: "active", error: null, errorCode: null });
+      if (!this.instances.has(id)) await this.activate(id);
+      return this.require(id);
+    });
+  }
+
+  disable(id: string): Promise<PluginRecord> {
+    return this.exclusive(async () => {
+      await this.require(id);
+      const dependents = await this.activeDependents(id);
+      if (dependents.length > 0) throw new PluginError("HOST_ERR_HAS_DEPENDENTS", `Active plugins depend on ${id}: ${dependents.join(", ")}.`, dependents);
+      await this.unload(id, "plugin disabled by the admin");
+      await this.repo.patch(id, { state: "disabled", error: null, errorCode: null });
+      this.bus.emit("plugin.state", { id, state: "disabled" });
+      return this.require(id);
+    });
+  }
+
+  setPolicy(id: string, policy: UpdatePolicy): Promise<PluginRecord> {
+    return this.exclusive(async () => {
+      await this.require(id);
+      await this.repo.patch(id, { policy });
+      return this.require(id);
+    });
+  }
+
+  /** Returns to the kept previous version, after checking its files against their signature again. */
+  rollback(id: string): Promise<PluginRecord> {
+    return this.exclusive(async () => {
+      const rec = await this.require(id);
+      if (!rec.previousVersion) throw new PluginError("HOST_ERR_NO_PREVIOUS_VERSION", `${rec.packageName} has no kept previous version.`);
+      const dir = this.versionDir(id, rec.previousVersion);
+      let verified: ReturnType<typeof verifyRelease>;
+      try {
+        verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
+      } catch (err) {
+        throw new PluginError("HOST_ERR_PLUGIN_VERIFY_FAILED", `The kept version ${rec.previousVersion} failed verification: ${(err as Error).message}`, [String((err as { code?: string }).code)]);
+      }
+      const { pkg, signer } = verified;
+      await this.unload(id, `${rec.packageName} is being rolled back to ${rec.previousVersion}`);
+      await this.repo.put({
+        ...rec,
+        version: rec.previousVersion,
+        previousVersion: rec.version,
+        state: "active",
+        error: null,
+        errorCode: null,
+        policy: "pinned",
+        module: pkg.archnest.module,
+        signerKeyid: signer.keyid,
+        signerName: signer.name,
+        permissions: [...pkg.archnest.permissions],
+        grantedPermissions: rec.grantedPermissions.filter((p) => pkg.archnest.permissions.includes(p)),
+        manifest: { name: pkg.name, version: pkg.version, archnest: pkg.archnest },
+        updatedAt: Date.now(),
+      });
+      await this.activate(id);
+      this.touchManifest();
+      return this.require(id);
+    });
+  }
+
+  /** Removes a plugin's code; its storage, settings and secrets stay unless `purge`. */
+  uninstall(id: string, purge: boolean): Promise<void> {
+    return this.exclusive(async () => {
+      const rec = await this.require(id);
+      const dependents = await this.activeDependents(id);
+      if (dependents.length > 0) throw new PluginError("HOST_ERR_HAS_DEPENDENTS", `Active plugins depend on ${id}: ${dependents.join(", ")}.`, dependents);
+      await this.unload(id, "plugin uninstalled");
+      await this.repo.remove(id, purge);
+      if (purge) {
+        await this.opts.vault.delete(`plugin:${id}`);
+        await rm(join(this.opts.dataDir, "plugin-data", id), { recursive: true, force: true });
+      }
+      await rm(join(this.pluginsDir, id), { recursive: true, force: true });
+      this.bus.emit("plugin.removed", { id, version: rec.version, purged: purge });
+      this.touchManifest();
+    });
+  }
+
+  async getSettings(id: string): Promise<Record<string, Json>> {
+    const rec = await this.require(id);
+    const m = parsePluginPackage(rec.manifest).archnest;
+    return validateSettings(m.contributes.settings, await this.repo.settingsGet(id), { fillDefaults: true });
+  }
+
+  async putSettings(id: string, values: Record<string, unknown>): Promise<Record<string, Json>> {
+    const rec = await this.require(id);
+    const m = parsePluginPackage(rec.manifest).archnest;
+    const clean = validateSettings(m.contributes.settings, values, { fillDefaults: false });
+    await this.repo.settingsSet(id, clean);
+    const full = validateSettings(m.contributes.settings, clean, { fillDefaults: true });
+    for (const l of this.instances.get(id)?.settingsListeners ?? []) {
+      try {
+        l(full);
+      } catch (err) {
+        this.opts.log.warn("settings listener failed", { plugin: id, error: String(err) });
+      }
+    }
+    return full;
+  }
+
+  // --- serving ------------------------------------------------------------------------------------------------
+
+  /** The running instance of a plugin, if any. */
+  instance(id: string): PluginInstance | undefined {
+    return this.instances.get(id);
+  }
+
+  /** The directory of an installed version's files (for web assets). */
+  async assetDir(id: string, version: string): Promise<string | undefined> {
+    const inst = this.instances.get(id);
+    if (!inst || inst.record.version !== version) return undefined;
+    return (await stat(inst.dir).catch(() => undefined)) ? inst.dir : undefined;
+  }
+
+  licensed(module: string): boolean {
+    return this.opts.entitlements.licensed(module);
+  }
+
+  get purchaseBase(): string {
+    return this.opts.purchaseBase;
+  }
+
+  onManifestChange(listener: (version: number) => void): () => void {
+    this.manifestListeners.add(listener);
+    return () => this.manifestListeners.delete(listener);
+  }
+
+  private touchManifest(): void {
+    this.manifestVersion += 1;
+    for (const l of this.manifestListeners) l(this.manifestVersion);
+  }
+
+  /** The active plugins' web entries, slot contributions, pages and settings schemas. */
+  uiManifest(): UiManifest {
+    const plugins: UiManifest["plugins"] = [];
+    for (const inst of [...this.instances.values()].sort((a, b) => a.record.id.localeCompare(b.record.id))) {
+      const m = inst.manifest;
+      if (!m.web) continue;
+      plugins.push({
+        id: inst.record.id,
+        name: inst.record.packageName,
+        displayName: m.displayName,
+        version: inst.record.version,
+        module: inst.record.module,
+        web: `/api/ui/assets/${inst.record.id}/${inst.record.version}/${m.web}`,
+        slots: m.contributes.slots,
+        pages: m.contributes.pages,
+        settings: m.contributes.settings,
+      });
+    }
+    return { version: this.manifestVersion, plugins };
+  }
+}
+
+/** What `GET /api/ui/manifest` answers. */
+export interface UiManifest {
+  version: number;
+  plugins: {
+    id: string;
+    name: string;
+    displayName: string;
+    version: string;
+    module: string;
+    web: string;
+    slots: PluginManifest["contributes"]["slots"];
+    pages: PluginManifest["contributes"]["pages"];
+    settings: PluginManifest["contributes"]["settings"];
+  }[];
+}

@@ -1,0 +1,114 @@
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import type { PluginSocket, RequestUser } from "@archnest/sdk";
+import { WebSocket, WebSocketServer } from "ws";
+import type { PluginRuntime } from "./runtime.js";
+
+const PATH = /^\/api\/plugins\/([a-z][a-z0-9-]{1,48})\/ws\/(.+)$/;
+/** Below this many queued bytes a paused producer may resume. */
+const LOW_WATER = 256 * 1024;
+
+export interface WsGatewayOptions {
+  runtime: PluginRuntime;
+  /** Resolves the session of an upgrade request (cookie), or undefined. */
+  authenticate(req: IncomingMessage): Promise<RequestUser | undefined>;
+  maxPayload?: number;
+}
+
+function reject(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** Wraps a `ws` connection as the SDK's PluginSocket (with a drain signal for flow control). */
+function wrap(ws: WebSocket): PluginSocket {
+  const drainListeners: (() => void)[] = [];
+  let draining = false;
+  const checkDrain = () => {
+    if (ws.bufferedAmount <= LOW_WATER) {
+      draining = false;
+      for (const l of drainListeners) l();
+    } else setTimeout(checkDrain, 5);
+  };
+  return {
+    send(data) {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      ws.send(data, { binary: typeof data !== "string" });
+      if (!draining && ws.bufferedAmount > LOW_WATER) {
+        draining = true;
+        setTimeout(checkDrain, 5);
+      }
+    },
+    close(code, reason) {
+      ws.close(code ?? 1000, reason);
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+    onMessage(listener) {
+      ws.on("message", (data, isBinary) => {
+        const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        listener(isBinary ? new Uint8Array(buf) : buf.toString("utf8"), isBinary);
+      });
+    },
+    onClose(listener) {
+      ws.on("close", (code, reason) => listener(code, reason.toString("utf8")));
+    },
+    onDrain(listener) {
+      drainListeners.push(listener);
+    },
+  };
+}
+
+/**
+ * Routes WebSocket upgrades under `/api/plugins/<id>/ws/<path>` to the plugin that registered the path,
+ * after the same session, origin and license checks as HTTP. Connections are tracked per plugin
+ * instance so an upgrade or disable closes them with a reason.
+ */
+export function createWsGateway(opts: WsGatewayOptions) {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayload ?? 1024 * 1024 });
+  return {
+    /** Attach to the node http server's `upgrade` event. Returns false for paths it does not own. */
+    async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<boolean> {
+      const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
+      const match = PATH.exec(url.pathname);
+      if (!match) return false;
+      const [, id = "", path = ""] = match;
+      const origin = req.headers.origin;
+      if (origin && new URL(origin).host !== req.headers.host) {
+        reject(socket, 403, "Forbidden");
+        return true;
+      }
+      const user = await opts.authenticate(req).catch(() => undefined);
+      if (!user) {
+        reject(socket, 401, "Unauthorized");
+        return true;
+      }
+      const instance = opts.runtime.instance(id);
+      if (!instance || !opts.runtime.licensed(instance.record.module)) {
+        reject(socket, instance ? 402 : 404, instance ? "Payment Required" : "Not Found");
+        return true;
+      }
+      const handler = instance.sockets.get(path);
+      if (!handler) {
+        reject(socket, 404, "Not Found");
+        return true;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => {
+        const tracked = { close: (code: number, reason: string) => ws.close(code, reason) };
+        instance.liveSockets.add(tracked);
+        ws.on("close", () => instance.liveSockets.delete(tracked));
+        ws.on("error", () => ws.terminate());
+        try {
+          handler(wrap(ws), { url, user });
+        } catch {
+          ws.close(1011, "plugin error");
+        }
+      });
+      return true;
+    },
+    close(): void {
+      for (const c of wss.clients) c.terminate();
+      wss.close();
+    },
+  };
+}
