@@ -1,10 +1,12 @@
 import { isSdkError, SDK_ERRORS } from "@archnest/sdk";
 import { parseCli } from "./args.js";
+import { build } from "./commands/build.js";
 import { keyringCreate, keyringRevoke, keyringRotate } from "./commands/keyring.js";
 import { keysGenerate } from "./commands/keys.js";
 import { pack, sign, verify } from "./commands/pack.js";
 import { type CliIo, line } from "./io.js";
 
+export { buildPlugin, SHARED_WEB_MODULES } from "./commands/build.js";
 export type { CliIo } from "./io.js";
 
 const HELP = `archnest-plugin: build, sign and verify ArchNest plugins
@@ -15,6 +17,7 @@ Usage:
                                  [--key-valid-days N] [--lifetime-days N] [--version N] --out KEYRING.json
   archnest-plugin keyring rotate --root ROOT.key --keyring KEYRING.json [--release KEY.pub --scope PATTERN]... [--key OLD.pub|--keyid ID]... [--out FILE]
   archnest-plugin keyring revoke --root ROOT.key --keyring KEYRING.json (--key KEY.pub|--keyid ID) --reason TEXT [--out FILE]
+  archnest-plugin build [PLUGIN_DIR]                      bundle src/server.ts and src/web.tsx into the manifest's entries
   archnest-plugin pack [PLUGIN_DIR] --out FILE.tgz
   archnest-plugin sign FILE.tgz --key RELEASE.key        (or ARCHNEST_SIGNING_KEY in the environment)
   archnest-plugin verify FILE.tgz --root ROOT.pub --keyring KEYRING.json [--min-keyring-version N] [--json]
@@ -30,6 +33,7 @@ const COMMANDS: Record<string, Command> = {
   "keyring create": keyringCreate,
   "keyring rotate": keyringRotate,
   "keyring revoke": keyringRevoke,
+  build,
   pack,
   sign,
   verify,

@@ -1,0 +1,78 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { SdkError } from "@archnest/sdk";
+import { readPluginPackage } from "@archnest/sdk/node";
+import { build as esbuild } from "esbuild";
+import type { Args } from "../args.js";
+import { type CliIo, line } from "../io.js";
+
+/** Modules the host provides once through its import map; plugin web bundles must not bundle them. */
+export const SHARED_WEB_MODULES = ["solid-js", "solid-js/web", "solid-js/store", "@archnest/sdk/web"];
+
+function sourceFor(dir: string, entry: string, kind: "server" | "web"): string {
+  const base = entry.replace(/^dist\//, "src/").replace(/\.m?js$/, "");
+  const candidates = kind === "server" ? [".ts", ".js", ".mts"] : [".tsx", ".ts", ".jsx", ".js"];
+  for (const ext of candidates) {
+    const p = join(dir, base + ext);
+    if (existsSync(p)) return p;
+  }
+  throw new SdkError("SDK_ERR_USAGE", `No source for the ${kind} entry ${entry}: expected ${base}${candidates[0]} (the build maps dist/x.js to src/x.ts).`);
+}
+
+/**
+ * Builds a plugin's entries by convention: `archnest.server: dist/server.js` from src/server.ts, bundled
+ * for Node (dependencies such as hono bundled in, so the package runs without node_modules), and
+ * `archnest.web: dist/web.js` from src/web.tsx, an ES module compiled with Solid's JSX transform whose
+ * shared runtime modules stay external for the host's import map.
+ */
+export async function buildPlugin(dir: string, opts: { quiet?: boolean; minify?: boolean } = {}): Promise<{ server?: string; web?: string }> {
+  const pkg = readPluginPackage(dir);
+  const out: { server?: string; web?: string } = {};
+  const m = pkg.archnest;
+  if (m.server) {
+    const outfile = join(dir, m.server);
+    await esbuild({
+      entryPoints: [sourceFor(dir, m.server, "server")],
+      outfile,
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: "node20",
+      // The SDK's definePlugin is bundled too: the tag it stamps is what the host reads.
+      logLevel: "silent",
+      legalComments: "none",
+      minify: opts.minify ?? false,
+      banner: { js: "// Built with archnest-plugin build" },
+    });
+    out.server = outfile;
+  }
+  if (m.web) {
+    const { build: viteBuild } = await import("vite");
+    const { default: solid } = await import("vite-plugin-solid");
+    const outfile = join(dir, m.web);
+    await viteBuild({
+      root: dir,
+      configFile: false,
+      logLevel: opts.quiet ? "silent" : "warn",
+      plugins: [solid()],
+      build: {
+        outDir: dirname(outfile),
+        emptyOutDir: false,
+        minify: opts.minify ?? true,
+        sourcemap: false,
+        lib: { entry: sourceFor(dir, m.web, "web"), formats: ["es"], fileName: () => outfile.slice(dirname(outfile).length + 1) },
+        rollupOptions: { external: SHARED_WEB_MODULES },
+      },
+    });
+    out.web = outfile;
+  }
+  return out;
+}
+
+export async function build(args: Args, io: CliIo): Promise<number> {
+  const dir = resolve(io.cwd, args.positionals[1] ?? ".");
+  const built = await buildPlugin(dir, { quiet: true });
+  if (args.values.json) line(io.stdout, JSON.stringify({ ok: true, ...built }));
+  else for (const [kind, file] of Object.entries(built)) line(io.stdout, `Built ${kind} entry ${file}`);
+  return 0;
+}

@@ -1,0 +1,245 @@
+/**
+ * The test harness for plugin authors (and for ArchNest's own plugins and host): throwaway keys and a
+ * keyring, packing and signing a plugin folder in one call, and an in-memory plugin context to unit-test
+ * a plugin's `setup` without a host.
+ */
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Envelope, type PayloadType, signEnvelope } from "../crypto/dsse.js";
+import { generateKeyPair, type KeyPair, publicKeyToPem } from "../crypto/keys.js";
+import { SdkError } from "../errors/index.js";
+import { createKeyring, type Keyring, type KeyringKeyInput, verifyKeyring } from "../keyring/index.js";
+import { packPlugin } from "../node/pack.js";
+import { signTarball } from "../node/sign-tarball.js";
+import type { DefinedPlugin, FetchHandler, Json, PluginContext, PluginRequestEnv, PluginSocket, RequestUser } from "../plugin/index.js";
+
+/** A throwaway trust chain: root, release key scoped to `scopes`, license and index keys, signed keyring. */
+export interface TestTrust {
+  root: KeyPair;
+  release: KeyPair;
+  license: KeyPair;
+  index: KeyPair;
+  keyringEnvelope: Envelope;
+  keyring: Keyring;
+  /** Writes root.pub and keyring.json into a folder (for CLIs and hosts that read files). */
+  writeFiles(dir: string): { rootPub: string; keyring: string };
+}
+
+/**
+ * Makes a fresh trust chain for tests.
+ *
+ * @example
+ * ```ts
+ * const trust = createTestTrust({ scopes: ["@acme/*"] });
+ * ```
+ */
+export function createTestTrust(opts: { scopes?: string[]; extraKeys?: KeyringKeyInput[]; now?: Date; version?: number } = {}): TestTrust {
+  const root = generateKeyPair();
+  const release = generateKeyPair();
+  const license = generateKeyPair();
+  const index = generateKeyPair();
+  const now = opts.now ?? new Date(Date.now() - 60_000);
+  const keyringEnvelope = createKeyring([root], {
+    now,
+    version: opts.version ?? 1,
+    keys: [
+      { key: release, name: "test-release", roles: ["release"], scopes: opts.scopes ?? ["@archnest/*", "@test/*", "@acme/*"], validFrom: now },
+      { key: license, name: "test-license", roles: ["license"], validFrom: now },
+      { key: index, name: "test-index", roles: ["index"], validFrom: now },
+      ...(opts.extraKeys ?? []),
+    ],
+  });
+  return {
+    root,
+    release,
+    license,
+    index,
+    keyringEnvelope,
+    keyring: verifyKeyring(keyringEnvelope, { rootKeys: [root], now: new Date() }),
+    writeFiles(dir) {
+      const rootPub = join(dir, "root.pub");
+      const keyring = join(dir, "keyring.json");
+      writeFileSync(rootPub, publicKeyToPem(root));
+      writeFileSync(keyring, JSON.stringify(keyringEnvelope, null, 2));
+      return { rootPub, keyring };
+    },
+  };
+}
+
+/**
+ * Packs and signs a plugin folder into a tarball, as `archnest-plugin pack` then `sign` would.
+ *
+ * @example
+ * ```ts
+ * const tgz = await packAndSign("plugins/notes", trust.release);
+ * ```
+ */
+export async function packAndSign(pluginDir: string, key: KeyPair, outFile?: string, opts: { now?: Date } = {}): Promise<string> {
+  const out = outFile ?? join(mkdtempSync(join(tmpdir(), "archnest-pack-")), "plugin.tgz");
+  await packPlugin(pluginDir, out);
+  await signTarball(out, key, opts.now ? { now: opts.now } : {});
+  return out;
+}
+
+/** Signs any payload as another document type, for tests of type confusion. */
+export function signAs(payloadType: PayloadType, payload: unknown, key: KeyPair): Envelope {
+  return signEnvelope(payloadType, payload, [key]);
+}
+
+/** An in-memory context plus handles to drive what the plugin registered. */
+export interface TestContext {
+  ctx: PluginContext;
+  /** Sends a request to the plugin's mounted routes. */
+  request(path: string, init?: RequestInit, user?: RequestUser): Promise<Response>;
+  /** The WebSocket handlers the plugin registered, by path. */
+  sockets: Map<string, (socket: PluginSocket, request: { url: URL; user: RequestUser }) => void>;
+  storage: Map<string, Json>;
+  secrets: Map<string, string>;
+  events: { type: string; payload: Json }[];
+  /** Disposes everything the plugin registered; returns how many registrations were still live. */
+  dispose(): Promise<number>;
+}
+
+/**
+ * Runs a plugin's `setup` against an in-memory context: storage, secrets, settings, events and routes
+ * behave like the host's; permissions not listed are refused with SDK_ERR_CAPABILITY_UNDECLARED.
+ *
+ * @example
+ * ```ts
+ * const t = await createTestContext(plugin, { permissions: ["storage"] });
+ * const res = await t.request("/notes");
+ * ```
+ */
+export async function createTestContext(
+  plugin: DefinedPlugin,
+  opts: { id?: string; permissions?: string[]; settings?: Record<string, Json>; licensed?: string[]; caps?: Record<string, number> } = {},
+): Promise<TestContext> {
+  const id = opts.id ?? "test-plugin";
+  const perms = new Set(opts.permissions ?? []);
+  const need = (p: string) => {
+    if (!perms.has(p)) throw new SdkError("SDK_ERR_CAPABILITY_UNDECLARED", `Plugin ${id} used "${p}" without declaring it.`);
+  };
+  const storage = new Map<string, Json>();
+  const secrets = new Map<string, string>();
+  const events: { type: string; payload: Json }[] = [];
+  const disposers = new Set<() => void | Promise<void>>();
+  const sockets = new Map<string, (socket: PluginSocket, request: { url: URL; user: RequestUser }) => void>();
+  let handler: FetchHandler | undefined;
+  const track = (fn: () => void | Promise<void>) => {
+    disposers.add(fn);
+    return { dispose: async () => void (disposers.delete(fn) && (await fn())) };
+  };
+  const licensed = new Set(opts.licensed ?? []);
+  const caps = opts.caps ?? {};
+  const ctx: PluginContext = {
+    plugin: { id, name: `@test/${id}`, version: "0.0.0", module: "free", permissions: [...perms], dataDir: mkdtempSync(join(tmpdir(), `archnest-${id}-`)) },
+    routes: {
+      mount(h) {
+        handler = h;
+        return track(() => {
+          handler = undefined;
+        });
+      },
+    },
+    ws: {
+      handle(path, h) {
+        sockets.set(path, h);
+        return track(() => void sockets.delete(path));
+      },
+    },
+    storage: {
+      async get<T extends Json>(key: string) {
+        need("storage");
+        return storage.get(key) as T | undefined;
+      },
+      async set(key, value) {
+        need("storage");
+        storage.set(key, JSON.parse(JSON.stringify(value)) as Json);
+      },
+      async delete(key) {
+        need("storage");
+        return storage.delete(key);
+      },
+      async list<T extends Json>(prefix = "") {
+        need("storage");
+        return [...storage.entries()]
+          .filter(([k]) => k.startsWith(prefix))
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([key, value]) => ({ key, value: value as T }));
+      },
+    },
+    secrets: {
+      async get(name) {
+        need("secrets");
+        return secrets.get(name);
+      },
+      async set(name, value) {
+        need("secrets");
+        secrets.set(name, value);
+      },
+      async delete(name) {
+        need("secrets");
+        return secrets.delete(name);
+      },
+    },
+    settings: {
+      async get() {
+        return { ...(opts.settings ?? {}) };
+      },
+      onChange() {
+        return track(() => undefined);
+      },
+    },
+    events: {
+      on() {
+        return track(() => undefined);
+      },
+      emit(name, payload) {
+        events.push({ type: `${id}.${name}`, payload });
+      },
+    },
+    services: {
+      provide() {
+        return track(() => undefined);
+      },
+      consume() {
+        return undefined;
+      },
+    },
+    limits: {
+      get: (limit) => ({ limit, cap: caps[limit] ?? null, module: "free" }),
+      check: (limit, count) => {
+        const cap = caps[limit];
+        return cap !== undefined && count >= cap
+          ? Response.json({ error: "module_required", module: limit, price: "$5", purchaseUrl: "#" }, { status: 402 })
+          : undefined;
+      },
+      licensed: (m) => m === "free" || licensed.has(m),
+    },
+    log: { debug() {}, info() {}, warn() {}, error() {} },
+    onDispose(fn) {
+      return track(fn);
+    },
+  };
+  await plugin.setup(ctx);
+  const user: RequestUser = { id: "u1", username: "admin", role: "admin" };
+  return {
+    ctx,
+    sockets,
+    storage,
+    secrets,
+    events,
+    async request(path, init, asUser) {
+      if (!handler) throw new SdkError("SDK_ERR_PLUGIN_DEFINITION", "The plugin mounted no routes.");
+      const env: PluginRequestEnv = { user: asUser ?? user, requestId: "test" };
+      return handler.fetch(new Request(`http://plugin.test${path}`, init), env);
+    },
+    async dispose() {
+      const live = disposers.size;
+      for (const d of [...disposers].reverse()) await d();
+      disposers.clear();
+      return live;
+    },
+  };
+}
