@@ -14,7 +14,13 @@ describe("plugin dependencies", () => {
   });
 
   it("orders dependencies before dependents and isolates cycles", () => {
-    const { order, cycles } = activationOrder([node("c", "1.0.0", { b: "*" }), node("b", "1.0.0", { a: "*" }), node("a", "1.0.0"), node("x", "1.0.0", { y: "*" }), node("y", "1.0.0", { x: "*" })]);
+    const { order, cycles } = activationOrder([
+      node("c", "1.0.0", { b: "*" }),
+      node("b", "1.0.0", { a: "*" }),
+      node("a", "1.0.0"),
+      node("x", "1.0.0", { y: "*" }),
+      node("y", "1.0.0", { x: "*" }),
+    ]);
     expect(order).toEqual(["a", "b", "c"]);
     expect(cycles.get("x")).toEqual(["x", "y", "x"]);
     expect(cycles.get("y")).toEqual(["y", "x", "y"]);

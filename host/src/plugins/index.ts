@@ -2,6 +2,8 @@
  * The plugin runtime: verification, atomic installs, activation with a time box, gating, disposal, the
  * admin API, the UI manifest and the WebSocket gateway.
  */
+
+export { type AttachPluginsOptions, attachPlugins } from "./attach.js";
 export { type Entitlements, FileEntitlements, StaticEntitlements } from "./entitlements.js";
 export { FREE_LIMITS, moduleRequiredBody } from "./limits.js";
 export { PLUGIN_ERRORS, PluginError, type PluginErrorCode } from "./plugin-errors.js";

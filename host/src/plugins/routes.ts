@@ -103,7 +103,10 @@ function listParam(value: unknown): string[] {
       return [];
     }
   }
-  return value.split(",").map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /**
@@ -130,7 +133,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
       let allowDowngrade = c.req.query("allowDowngrade") === "true";
       if (type.startsWith("application/json")) {
         const body = (await c.req.json().catch(() => ({}))) as { ref?: unknown; acceptPermissions?: unknown; allowDowngrade?: unknown };
-        if (typeof body.ref !== "string" || body.ref === "") throw new PluginError("HOST_ERR_BAD_UPLOAD", "Send {ref: \"name@range\"} or upload a .tgz file.");
+        if (typeof body.ref !== "string" || body.ref === "") throw new PluginError("HOST_ERR_BAD_UPLOAD", 'Send {ref: "name@range"} or upload a .tgz file.');
         if (!opts.registryInstall) throw new PluginError("HOST_ERR_NO_REGISTRY", "No registry is configured; install from a file instead.");
         const rec = await opts.registryInstall(body.ref, {
           source: "registry",
@@ -179,7 +182,8 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
   action("unpin", (id) => runtime.setPolicy(id, "minor"));
   action("rollback", (id) => runtime.rollback(id));
   action("update", async (id) => {
-    if (!opts.registryInstall) throw new PluginError("HOST_ERR_NO_REGISTRY", "Updates come from the registry; none is configured. Install a newer package from a file instead.");
+    if (!opts.registryInstall)
+      throw new PluginError("HOST_ERR_NO_REGISTRY", "Updates come from the registry; none is configured. Install a newer package from a file instead.");
     const rec = (await runtime.list()).find((p) => p.id === id);
     if (!rec) throw new PluginError("HOST_ERR_PLUGIN_NOT_FOUND", `No plugin "${id}" is installed.`);
     return opts.registryInstall(`${rec.packageName}@${rangeFor(rec.policy, rec.version)}`, { source: "registry" });
@@ -241,7 +245,12 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
     url.pathname = url.pathname.replace(/^\/api\/plugins\/[^/]+/, "") || "/";
     const raw = c.req.raw;
     const hasBody = raw.method !== "GET" && raw.method !== "HEAD";
-    const forwarded = new Request(url, { method: raw.method, headers: raw.headers, ...(hasBody && { body: raw.body, duplex: "half" }), signal: raw.signal } as RequestInit);
+    const forwarded = new Request(url, {
+      method: raw.method,
+      headers: raw.headers,
+      ...(hasBody && { body: raw.body, duplex: "half" }),
+      signal: raw.signal,
+    } as RequestInit);
     try {
       return await handler.fetch(forwarded, { user: c.get("user"), requestId: c.get("requestId") });
     } catch (err) {

@@ -219,7 +219,9 @@ export class PluginRuntime {
         signerName: signer.name,
         permissions: [...m.permissions],
         grantedPermissions: m.permissions.filter((p) => accepted.has(p)),
-        manifest: outcome.release.statement ? (JSON.parse(JSON.stringify({ name: pkg.name, version: pkg.version, archnest: m })) as Record<string, unknown>) : {},
+        manifest: outcome.release.statement
+          ? (JSON.parse(JSON.stringify({ name: pkg.name, version: pkg.version, archnest: m })) as Record<string, unknown>)
+          : {},
         installedAt: existing?.installedAt ?? now,
         updatedAt: now,
       };
@@ -271,7 +273,12 @@ export class PluginRuntime {
 
   private async activateAll(): Promise<void> {
     const records = (await this.repo.all()).filter((r) => r.state !== "disabled" && r.state !== "revoked");
-    const nodes = records.map((r) => ({ id: r.id, version: r.version, active: false, dependencies: (r.manifest.archnest as PluginManifest).dependencies ?? {} }));
+    const nodes = records.map((r) => ({
+      id: r.id,
+      version: r.version,
+      active: false,
+      dependencies: (r.manifest.archnest as PluginManifest).dependencies ?? {},
+    }));
     const { order, cycles } = activationOrder(nodes);
     for (const [id, cycle] of cycles) {
       await this.markFailed(id, "HOST_ERR_DEPENDENCY_CYCLE", `Plugins depend on each other in a cycle: ${cycle.join(" → ")}.`);
@@ -310,7 +317,8 @@ export class PluginRuntime {
         const def = mod.default;
         if (!isDefinedPlugin(def)) throw new PluginError("HOST_ERR_PLUGIN_ENTRY_INVALID", `${m.server} does not default-export definePlugin(...).`);
         const tagMajor = semver.major(semver.coerce(def.sdk) ?? "0.0.0");
-        if (!SUPPORTED_TAG_MAJORS.has(tagMajor)) throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `The plugin was built with SDK ${def.sdk}; this host supports SDK 1.x.`);
+        if (!SUPPORTED_TAG_MAJORS.has(tagMajor))
+          throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `The plugin was built with SDK ${def.sdk}; this host supports SDK 1.x.`);
         const ctx = createPluginContext(instance, {
           repo: this.repo,
           vault: this.opts.vault,
@@ -431,7 +439,9 @@ export class PluginRuntime {
       try {
         verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
       } catch (err) {
-        throw new PluginError("HOST_ERR_PLUGIN_VERIFY_FAILED", `The kept version ${rec.previousVersion} failed verification: ${(err as Error).message}`, [String((err as { code?: string }).code)]);
+        throw new PluginError("HOST_ERR_PLUGIN_VERIFY_FAILED", `The kept version ${rec.previousVersion} failed verification: ${(err as Error).message}`, [
+          String((err as { code?: string }).code),
+        ]);
       }
       const { pkg, signer } = verified;
       await this.unload(id, `${rec.packageName} is being rolled back to ${rec.previousVersion}`);

@@ -25,7 +25,8 @@ export function validateSettings(schema: SettingsSchema, values: Record<string, 
         break;
       case "number":
         if (typeof v !== "number" || !Number.isFinite(v)) problems.push(`${key}: must be a number`);
-        else if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max)) problems.push(`${key}: must be between ${def.min ?? "-∞"} and ${def.max ?? "∞"}`);
+        else if ((def.min !== undefined && v < def.min) || (def.max !== undefined && v > def.max))
+          problems.push(`${key}: must be between ${def.min ?? "-∞"} and ${def.max ?? "∞"}`);
         else out[key] = v;
         break;
       case "boolean":

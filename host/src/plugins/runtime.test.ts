@@ -1,0 +1,302 @@
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { generateKeyPair } from "@archnest/sdk";
+import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "../testing/index.js";
+import { attachPlugins } from "./attach.js";
+import { StaticEntitlements } from "./entitlements.js";
+import { fixtureTarball, HELLO_ROUTES, writeFixturePlugin } from "./test-fixtures.js";
+
+const trust = createTestTrust();
+const anchors = [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }];
+const NOTES_DIR = new URL("../../../plugins/notes", import.meta.url).pathname;
+
+interface Harness {
+  t: TestHost;
+  admin: SignedIn;
+  entitlements: StaticEntitlements;
+  runtime: Awaited<ReturnType<typeof attachPlugins>>["runtime"];
+  install(file: string, query?: string): Promise<Response>;
+  req(path: string, init?: RequestInit): Promise<Response>;
+}
+
+const open: TestHost[] = [];
+afterEach(async () => {
+  for (const t of open.splice(0)) await t.cleanup();
+});
+
+async function harness(opts: { licensed?: string[]; setupTimeoutMs?: number; corePluginsDir?: string } = {}): Promise<Harness> {
+  const t = await createTestHost();
+  open.push(t);
+  const entitlements = new StaticEntitlements(opts.licensed ?? []);
+  const { runtime } = await attachPlugins(t.host, {
+    trust: anchors,
+    entitlements,
+    setupTimeoutMs: opts.setupTimeoutMs ?? 2000,
+    ...(opts.corePluginsDir && { corePluginsDir: opts.corePluginsDir }),
+  });
+  const admin = await setupAdmin(t.host);
+  const req = (path: string, init: RequestInit = {}) =>
+    t.host.app.request(path, { ...init, headers: { ...admin.headers, ...(init.headers as Record<string, string>) } });
+  return {
+    t,
+    admin,
+    entitlements,
+    runtime,
+    req,
+    install: (file, query = "") =>
+      req(`/api/plugins/install${query}`, { method: "POST", headers: { "content-type": "application/gzip" }, body: readFileSync(file) }),
+  };
+}
+
+let notes100: string;
+let notes110: string;
+beforeAll(async () => {
+  notes100 = await packAndSign(NOTES_DIR, trust.release);
+  // 1.1.0: the same plugin with a bumped version, as an update would bring it.
+  const dir = writeFixturePlugin({ id: "tmp" });
+  const pkg = JSON.parse(readFileSync(join(NOTES_DIR, "package.json"), "utf8"));
+  pkg.version = "1.1.0";
+  const { cpSync } = await import("node:fs");
+  cpSync(join(NOTES_DIR, "dist"), join(dir, "dist"), { recursive: true });
+  writeFileSync(join(dir, "package.json"), JSON.stringify(pkg));
+  const { rmSync } = await import("node:fs");
+  rmSync(join(dir, "server.js"));
+  notes110 = await packAndSign(dir, trust.release);
+});
+
+describe("plugin runtime through the API", () => {
+  it("installs a signed plugin from a file without a restart: listed, routed, in the UI manifest", async () => {
+    const h = await harness();
+    const res = await h.install(notes100, "?acceptPermissions=storage");
+    expect(res.status).toBe(201);
+    const installed = (await res.json()) as Record<string, unknown>;
+    expect(installed).toMatchObject({
+      id: "notes",
+      version: "1.0.0",
+      state: "active",
+      permissions: ["storage"],
+      signer: { name: "test-release", keyid: trust.release.keyid },
+    });
+
+    const list = (await (await h.req("/api/plugins")).json()) as { id: string }[];
+    expect(list.map((p) => p.id)).toEqual(["notes"]);
+
+    const add = await h.req("/api/plugins/notes/notes", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "hello" }),
+    });
+    expect(add.status).toBe(201);
+    const got = (await (await h.req("/api/plugins/notes/notes")).json()) as { title: string; notes: { text: string }[] };
+    expect(got).toMatchObject({ title: "Notes", notes: [{ text: "hello" }] });
+
+    const ui = (await (await h.req("/api/ui/manifest")).json()) as { plugins: { id: string; web: string; slots: { slot: string }[] }[] };
+    expect(ui.plugins[0]?.slots[0]?.slot).toBe("dashboard.widget@1");
+    const asset = await h.req(ui.plugins[0]?.web ?? "");
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get("content-type")).toContain("javascript");
+    expect(await asset.text()).toContain("solid-js/web");
+  });
+
+  it("validates settings against the declared schema and applies defaults", async () => {
+    const h = await harness();
+    await h.install(notes100, "?acceptPermissions=storage");
+    expect(await (await h.req("/api/plugins/notes/settings")).json()).toEqual({ values: { title: "Notes", maxNotes: 50 } });
+    const bad = await h.req("/api/plugins/notes/settings", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ values: { maxNotes: 0, colour: "red" } }),
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({
+      error: "HOST_ERR_SETTINGS_INVALID",
+      details: ["colour: not a declared setting", "maxNotes: must be between 1 and 500"],
+    });
+    const ok = await h.req("/api/plugins/notes/settings", {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ values: { title: "Ops" } }),
+    });
+    expect(await ok.json()).toEqual({ values: { title: "Ops", maxNotes: 50 } });
+    expect(((await (await h.req("/api/plugins/notes/notes")).json()) as { title: string }).title).toBe("Ops");
+  });
+
+  it("asks for permissions before installing", async () => {
+    const h = await harness();
+    const res = await h.install(notes100);
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: "HOST_ERR_PERMISSIONS_NOT_ACCEPTED", permissions: ["storage"] });
+    expect(await (await h.req("/api/plugins")).json()).toEqual([]);
+  });
+
+  it("updates, keeps the previous version, refuses a downgrade, rolls back, pins, and uninstalls keeping data", async () => {
+    const h = await harness();
+    await h.install(notes100, "?acceptPermissions=storage");
+    await h.req("/api/plugins/notes/notes", { method: "POST", body: JSON.stringify({ text: "kept" }) });
+    const up = await h.install(notes110);
+    expect(await up.json()).toMatchObject({ version: "1.1.0", previousVersion: "1.0.0", highestSeenVersion: "1.1.0", state: "active" });
+    const pluginsDir = join(h.t.host.config.dataDir, "plugins", "notes");
+    expect(readdirSync(pluginsDir).sort()).toEqual(["1.0.0", "1.1.0"]);
+
+    const down = await h.install(notes100);
+    expect(down.status).toBe(409);
+    expect(((await down.json()) as { error: string }).error).toBe("HOST_ERR_ROLLBACK_REFUSED");
+
+    const rolled = await h.req("/api/plugins/notes/rollback", { method: "POST" });
+    expect(await rolled.json()).toMatchObject({ version: "1.0.0", previousVersion: "1.1.0", policy: "pinned", state: "active" });
+    expect(((await (await h.req("/api/plugins/notes/notes")).json()) as { notes: unknown[] }).notes).toHaveLength(1);
+
+    expect(await (await h.req("/api/plugins/notes/unpin", { method: "POST" })).json()).toMatchObject({ policy: "minor" });
+    expect(await (await h.req("/api/plugins/notes/pin", { method: "POST" })).json()).toMatchObject({ policy: "pinned" });
+
+    const del = await h.req("/api/plugins/notes", { method: "DELETE" });
+    expect(await del.json()).toEqual({ ok: true, dataKept: true });
+    expect(existsSync(pluginsDir)).toBe(false);
+    expect((await h.req("/api/plugins/notes/notes")).status).toBe(404);
+    expect(((await (await h.req("/api/ui/manifest")).json()) as { plugins: unknown[] }).plugins).toEqual([]);
+
+    // Data survives an uninstall: reinstalling the newer version shows the note again.
+    await h.install(notes110, "?acceptPermissions=storage");
+    expect(((await (await h.req("/api/plugins/notes/notes")).json()) as { notes: { text: string }[] }).notes[0]?.text).toBe("kept");
+
+    await h.req("/api/plugins/notes?purge=true", { method: "DELETE" });
+    await h.install(notes110, "?acceptPermissions=storage");
+    expect(((await (await h.req("/api/plugins/notes/notes")).json()) as { notes: unknown[] }).notes).toEqual([]);
+  });
+
+  it("refuses tampered and foreign packages with their SDK code and changes nothing", async () => {
+    const h = await harness();
+    await h.install(notes100, "?acceptPermissions=storage");
+    const before = JSON.stringify(await (await h.req("/api/plugins")).json());
+    const dataDir = h.t.host.config.dataDir;
+    const disk = () => JSON.stringify(readdirSync(join(dataDir, "plugins"), { recursive: true }).sort());
+    const diskBefore = disk();
+
+    const flipped = readFileSync(notes110);
+    flipped[flipped.length - 30] ^= 0xff;
+    const cases: [Buffer, string][] = [
+      [flipped, "SDK_ERR_"],
+      [Buffer.from("not a tarball"), "SDK_ERR_TARBALL_NOT_GZIP"],
+      [readFileSync(await fixtureTarball({ id: "evil", name: "@evil/x" }, trust.release)), "SDK_ERR_KEY_SCOPE"],
+      [readFileSync(await fixtureTarball({ id: "stranger" }, generateKeyPair())), "SDK_ERR_KEY_UNKNOWN"],
+    ];
+    for (const [bytes, code] of cases) {
+      const res = await h.req("/api/plugins/install", { method: "POST", headers: { "content-type": "application/gzip" }, body: bytes });
+      expect(res.status).toBe(422);
+      expect(((await res.json()) as { error: string }).error).toMatch(new RegExp(`^${code}`));
+    }
+    expect(JSON.stringify(await (await h.req("/api/plugins")).json())).toBe(before);
+    expect(disk()).toBe(diskBefore);
+    expect(readdirSync(join(dataDir, "plugins", ".staging"))).toEqual([]);
+  });
+
+  it("marks a plugin whose setup throws, hangs or fails after registering as failed, and keeps the rest running", async () => {
+    const h = await harness({ setupTimeoutMs: 300 });
+    await h.install(await fixtureTarball({ id: "good", setup: HELLO_ROUTES }, trust.release));
+    const throws = await h.install(await fixtureTarball({ id: "throws", setup: `throw new Error("boom");` }, trust.release));
+    expect(throws.status).toBe(201);
+    const hangs = await h.install(await fixtureTarball({ id: "hangs", setup: "await new Promise(() => {});" }, trust.release));
+    const half = await h.install(
+      await fixtureTarball({ id: "half", setup: `${HELLO_ROUTES}\nctx.events.on("x", () => {});\nthrow new Error("after routes");` }, trust.release),
+    );
+    const list = (await (await h.req("/api/plugins")).json()) as { id: string; state: string; errorCode: string; error: string }[];
+    const byId = Object.fromEntries(list.map((p) => [p.id, p]));
+    expect(byId.good?.state).toBe("active");
+    expect(byId.throws).toMatchObject({ state: "failed", errorCode: "HOST_ERR_PLUGIN_SETUP_FAILED" });
+    expect(byId.throws?.error).toContain("boom");
+    expect(byId.hangs).toMatchObject({ state: "failed", errorCode: "HOST_ERR_PLUGIN_SETUP_TIMEOUT" });
+    expect(byId.half).toMatchObject({ state: "failed", errorCode: "HOST_ERR_PLUGIN_SETUP_FAILED" });
+    expect(hangs.status).toBe(201);
+    expect(half.status).toBe(201);
+    // Nothing the failed plugin registered remains: its route is gone, the good one answers.
+    expect((await h.req("/api/plugins/half/hello")).status).toBe(503);
+    expect(h.runtime.instance("half")).toBeUndefined();
+    expect(await (await h.req("/api/plugins/good/hello")).json()).toEqual({ hello: "good", user: "admin" });
+    expect((await h.req("/healthz")).status).toBe(200);
+  });
+
+  it("refuses a plugin built for a newer SDK and lists every unmet dependency at once", async () => {
+    const h = await harness();
+    const newer = await h.install(await fixtureTarball({ id: "future", sdk: "^2.0.0" }, trust.release));
+    expect(newer.status).toBe(422);
+    expect(await newer.json()).toMatchObject({ error: "HOST_ERR_SDK_INCOMPATIBLE" });
+    await h.install(await fixtureTarball({ id: "base", version: "1.0.0" }, trust.release));
+    const deps = await h.install(await fixtureTarball({ id: "needy", dependencies: { base: "^2.0.0", missing: "^1.0.0" } }, trust.release));
+    expect(deps.status).toBe(422);
+    const body = (await deps.json()) as { error: string; details: string[] };
+    expect(body.error).toBe("HOST_ERR_DEPENDENCIES_UNMET");
+    expect(body.details).toEqual(["base@^2.0.0 is needed, 1.0.0 is installed", "missing@^1.0.0 is not installed"]);
+  });
+
+  it("refuses to disable a plugin others depend on, naming them", async () => {
+    const h = await harness();
+    await h.install(await fixtureTarball({ id: "base" }, trust.release));
+    await h.install(await fixtureTarball({ id: "child", dependencies: { base: "^1.0.0" } }, trust.release));
+    const res = await h.req("/api/plugins/base/disable", { method: "POST" });
+    expect(res.status).toBe(409);
+    expect(await res.json()).toMatchObject({ error: "HOST_ERR_HAS_DEPENDENTS", details: ["child"] });
+    expect((await h.req("/api/plugins/child/disable", { method: "POST" })).status).toBe(200);
+    expect(await (await h.req("/api/plugins/base/disable", { method: "POST" })).json()).toMatchObject({ state: "disabled" });
+    expect(await (await h.req("/api/plugins/base/enable", { method: "POST" })).json()).toMatchObject({ state: "active" });
+  });
+
+  it("gates a paid plugin: locked and 402 until licensed, restored with its data when the license returns", async () => {
+    const h = await harness();
+    const res = await h.install(
+      await fixtureTarball({ id: "paid", module: "tmux", permissions: ["storage"], setup: HELLO_ROUTES }, trust.release),
+      "?acceptPermissions=storage",
+    );
+    expect(await res.json()).toMatchObject({ state: "locked", errorCode: "HOST_ERR_MODULE_REQUIRED" });
+    const locked = await h.req("/api/plugins/paid/hello");
+    expect(locked.status).toBe(402);
+    expect(await locked.json()).toEqual({ error: "module_required", module: "tmux", price: "$5", purchaseUrl: "/settings/store#tmux" });
+
+    h.entitlements.set(["tmux"]);
+    await h.runtime.list();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await (await h.req("/api/plugins/paid/count")).json()).toEqual({ n: 1 });
+
+    h.entitlements.set([]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect((await h.req("/api/plugins/paid/count")).status).toBe(402);
+    expect(((await (await h.req("/api/plugins")).json()) as { state: string }[])[0]?.state).toBe("locked");
+
+    h.entitlements.set(["tmux"]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(await (await h.req("/api/plugins/paid/count")).json()).toEqual({ n: 2 });
+  });
+
+  it("gives a plugin that uses an undeclared capability a coded error", async () => {
+    const h = await harness();
+    await h.install(
+      await fixtureTarball(
+        {
+          id: "sneaky",
+          setup: `try { await ctx.storage.get("x"); ctx.routes.mount({ fetch: () => Response.json({ leaked: true }) }); } catch (e) { ctx.routes.mount({ fetch: () => Response.json({ code: e.code }) }); }`,
+        },
+        trust.release,
+      ),
+    );
+    expect(await (await h.req("/api/plugins/sneaky/any")).json()).toEqual({ code: "SDK_ERR_CAPABILITY_UNDECLARED" });
+  });
+
+  it("installs the signed core plugins on first boot, once", async () => {
+    const { mkdtempSync, copyFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const core = mkdtempSync(join(tmpdir(), "archnest-core-"));
+    copyFileSync(notes100, join(core, "notes-1.0.0.tgz"));
+    const h = await harness({ corePluginsDir: core });
+    expect(await (await h.req("/api/plugins")).json()).toMatchObject([{ id: "notes", source: "core", state: "active", grantedPermissions: ["storage"] }]);
+    rmSync(core, { recursive: true, force: true });
+  });
+
+  it("needs a session for every plugin and UI route", async () => {
+    const h = await harness();
+    await h.install(notes100, "?acceptPermissions=storage");
+    for (const path of ["/api/plugins", "/api/ui/manifest", "/api/ui/events", "/api/plugins/notes/notes", "/api/ui/assets/notes/1.0.0/dist/web.js"]) {
+      expect((await h.t.host.app.request(path)).status).toBe(401);
+    }
+  });
+});
