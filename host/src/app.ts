@@ -1,0 +1,152 @@
+import { mkdirSync } from "node:fs";
+import type { RequestUser } from "@archnest/sdk";
+import { Hono } from "hono";
+import { DEFAULT_LOGIN_RATE_LIMITS, type LoginRateLimits, registerAuthRoutes, SessionStore, sessionGuard, tokenFromCookieHeader } from "./auth/index.js";
+import { type Db, databaseReady, openDb } from "./db/index.js";
+import { meta } from "./db/schema.js";
+import type { HostConfig } from "./env.js";
+import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
+import { type AppEnv, securityHeaders } from "./http/index.js";
+import { createLogger, type Logger, requestLogger } from "./log/index.js";
+import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
+
+export interface CreateHostOptions {
+  /** Extra CSP script hashes (`sha256-...`), e.g. of the web app's inline import map. */
+  cspScriptHashes?: readonly string[];
+  /** The host's logger; by default JSON lines on stdout at the configured level. */
+  log?: Logger;
+  /** Clock in Unix milliseconds (tests move it to expire sessions and rate-limit windows). */
+  now?: () => number;
+  loginRateLimits?: Partial<LoginRateLimits>;
+}
+
+/** What an upgrade request (WebSocket) offers for authentication: its raw headers. */
+export interface UpgradeHeaders {
+  cookie?: string | undefined;
+  origin?: string | undefined;
+  host?: string | undefined;
+}
+
+/** A built host: the Hono app and its services, not yet listening (see serveHost). */
+export interface Host {
+  app: Hono<AppEnv>;
+  db: Db;
+  vault: Vault;
+  config: HostConfig;
+  log: Logger;
+  sessions: SessionStore;
+  /**
+   * The signed-in user of a WebSocket upgrade request, or undefined. Refuses a cross-origin Origin
+   * (cross-site WebSocket hijacking) since upgrades carry no CSRF header.
+   */
+  authenticateUpgrade(headers: UpgradeHeaders): Promise<RequestUser | undefined>;
+  /** Registers cleanup run by close() before the database closes, last registered first. */
+  onClose(fn: () => void | Promise<void>): void;
+  /** Runs the onClose hooks, stops timers and closes the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the host: opens and migrates the database, loads the vault key, and assembles the Hono app
+ * with logging, security headers, the session guard on /api/*, health probes and the auth routes.
+ * Routes added to `app` afterwards under /api are behind the session guard too.
+ */
+export async function createHost(config: HostConfig, options: CreateHostOptions = {}): Promise<Host> {
+  const log = options.log ?? createLogger({ level: config.logLevel });
+  const now = options.now ?? Date.now;
+  try {
+    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  } catch (cause) {
+    throw new HostError("HOST_ERR_DATA_DIR", `cannot create the data folder ${config.dataDir}`, { cause });
+  }
+  const masterKey = loadMasterKey(config.masterKey, config.dataDir, log);
+  const { db, client, file } = await openDb(config.dataDir);
+  try {
+    await checkMasterKey(db, masterKey);
+    await db
+      .insert(meta)
+      .values({ key: "first_boot_at", value: String(now()) })
+      .onConflictDoNothing();
+  } catch (err) {
+    client.close();
+    throw err;
+  }
+  log.info("database ready", { file });
+
+  const vault = new Vault(db, masterKey);
+  masterKey.fill(0);
+  const sessions = new SessionStore(db, { now });
+  const app = new Hono<AppEnv>();
+
+  app.use("*", requestLogger(log));
+  app.use("*", securityHeaders(options.cspScriptHashes));
+  app.use("/api/*", async (c, next) => {
+    await next();
+    // API answers carry user data and CSRF tokens: never store them in a shared or browser cache.
+    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
+  });
+  // Before every /api route, including those added after createHost returns (plugins, UI manifest).
+  app.use("/api/*", sessionGuard(sessions, config.trustProxy));
+
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get("/readyz", async (c) =>
+    (await databaseReady(db)) ? c.json({ status: "ready" }) : c.json(errorBody("HOST_ERR_NOT_READY", HOST_ERRORS.HOST_ERR_NOT_READY[1]), 503),
+  );
+
+  registerAuthRoutes(app, { db, sessions, trustProxy: config.trustProxy, rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits }, now });
+
+  app.notFound((c) => c.json(errorBody("HOST_ERR_NOT_FOUND", HOST_ERRORS.HOST_ERR_NOT_FOUND[1]), 404));
+  app.onError(onHostError(log));
+
+  const pruneTimer = setInterval(
+    () => {
+      sessions.prune().catch((err: unknown) => log.warn("session pruning failed", { err }));
+    },
+    60 * 60 * 1000,
+  );
+  pruneTimer.unref();
+  await sessions.prune();
+
+  const closers: (() => void | Promise<void>)[] = [];
+  let closed: Promise<void> | undefined;
+
+  return {
+    app,
+    db,
+    vault,
+    config,
+    log,
+    sessions,
+    async authenticateUpgrade(headers) {
+      if (headers.origin !== undefined) {
+        let originHost = "";
+        try {
+          originHost = new URL(headers.origin).host.toLowerCase();
+        } catch {
+          return undefined;
+        }
+        if (originHost === "" || originHost !== headers.host?.toLowerCase()) return undefined;
+      }
+      const token = tokenFromCookieHeader(headers.cookie);
+      const found = token === undefined ? undefined : await sessions.lookup(token);
+      return found?.session.user;
+    },
+    onClose(fn) {
+      closers.push(fn);
+    },
+    close() {
+      closed ??= (async () => {
+        clearInterval(pruneTimer);
+        for (const fn of closers.reverse()) {
+          try {
+            await fn();
+          } catch (err) {
+            log.error("close hook failed", { err });
+          }
+        }
+        client.close();
+      })();
+      return closed;
+    },
+  };
+}

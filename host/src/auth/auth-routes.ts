@@ -1,0 +1,160 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import type { RequestUser } from "@archnest/sdk";
+import { count, eq } from "drizzle-orm";
+import type { Context, Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { z } from "zod";
+import type { Db } from "../db/index.js";
+import { users } from "../db/schema.js";
+import { HostError } from "../errors/index.js";
+import type { AppEnv } from "../http/app-env.js";
+import { readJson } from "../http/read-json.js";
+import { clientAddress } from "../http/request-info.js";
+import { checkPasswordPolicy, hashPassword, needsRehash, PASSWORD_MAX_LENGTH, verifyPassword } from "./password.js";
+import { FailureLimiter } from "./rate-limit.js";
+import { clearSessionCookie, writeSessionCookie } from "./session-cookie.js";
+import type { Session, SessionStore } from "./session-store.js";
+
+export interface LoginRateLimits {
+  /** Failures per username inside the window (default 10). */
+  perUser: number;
+  /** Failures per client address inside the window (default 50). */
+  perAddress: number;
+  /** Default 15 minutes. */
+  windowMs: number;
+}
+
+export const DEFAULT_LOGIN_RATE_LIMITS: LoginRateLimits = { perUser: 10, perAddress: 50, windowMs: 15 * 60 * 1000 };
+
+export interface AuthRoutesOptions {
+  db: Db;
+  sessions: SessionStore;
+  trustProxy: boolean;
+  rateLimits: LoginRateLimits;
+  now: () => number;
+}
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const username = z.string().trim().toLowerCase().regex(USERNAME, "1 to 64 letters, digits, dots, dashes or underscores, starting with a letter or digit");
+const password = z
+  .string()
+  .min(1, "required")
+  .max(PASSWORD_MAX_LENGTH * 4, "too long");
+const credentials = z.strictObject({ username, password });
+const passwordChange = z.strictObject({ currentPassword: password, newPassword: password });
+
+// Small bodies only: nothing here needs more, and scrypt should never see megabytes.
+const smallBody = bodyLimit({
+  maxSize: 16 * 1024,
+  onError: () => {
+    throw new HostError("HOST_ERR_PAYLOAD_TOO_LARGE", "the request body is larger than 16 KiB");
+  },
+});
+
+function publicUser(row: { id: string; username: string; role: "admin" | "member" }): RequestUser {
+  return { id: row.id, username: row.username, role: row.role };
+}
+
+/** Registers /api/setup and /api/auth/*. The session guard must already be in place on /api/*. */
+export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions): void {
+  const { db, sessions, trustProxy } = options;
+  const now = options.now;
+  const byUser = new FailureLimiter({ limit: options.rateLimits.perUser, windowMs: options.rateLimits.windowMs, now });
+  const byAddress = new FailureLimiter({ limit: options.rateLimits.perAddress, windowMs: options.rateLimits.windowMs, now });
+  // Unknown usernames are checked against this hash so a login costs the same whether or not the user exists.
+  const dummyHash = hashPassword(randomBytes(16).toString("hex"));
+
+  const signIn = async (c: Context<AppEnv>, user: RequestUser): Promise<{ user: RequestUser; csrfToken: string }> => {
+    const { token, session } = await sessions.create(user);
+    writeSessionCookie(c, token, sessions.ttlMs, trustProxy);
+    return { user, csrfToken: session.csrfToken };
+  };
+
+  const userCount = async (): Promise<number> => {
+    const [row] = await db.select({ n: count() }).from(users);
+    return row?.n ?? 0;
+  };
+
+  const refuseIfLimited = (keys: { limiter: FailureLimiter; key: string }[]): void => {
+    const waitMs = Math.max(...keys.map(({ limiter, key }) => limiter.retryAfterMs(key)));
+    if (waitMs > 0) {
+      const seconds = Math.ceil(waitMs / 1000);
+      throw new HostError("HOST_ERR_RATE_LIMITED", `too many failed attempts; try again in ${seconds} seconds`, {
+        headers: { "Retry-After": String(seconds) },
+      });
+    }
+  };
+
+  app.get("/api/setup", async (c) => c.json({ needsSetup: (await userCount()) === 0 }));
+
+  app.post("/api/setup", smallBody, async (c) => {
+    if ((await userCount()) > 0) throw new HostError("HOST_ERR_SETUP_DONE");
+    const body = await readJson(c, credentials);
+    checkPasswordPolicy(body.password);
+    const passwordHash = await hashPassword(body.password);
+    const user = { id: randomUUID(), username: body.username, role: "admin" as const };
+    // Checked again inside a write transaction: two racing setups create one admin, the other gets 409.
+    await db.transaction(async (tx) => {
+      const [row] = await tx.select({ n: count() }).from(users);
+      if ((row?.n ?? 0) > 0) throw new HostError("HOST_ERR_SETUP_DONE");
+      await tx.insert(users).values({ ...user, passwordHash, createdAt: now() });
+    });
+    c.get("log").info("admin created", { userId: user.id, username: user.username });
+    return c.json(await signIn(c, user), 201);
+  });
+
+  app.post("/api/auth/login", smallBody, async (c) => {
+    const body = await readJson(c, credentials);
+    const address = clientAddress(c, trustProxy);
+    const keys = [
+      { limiter: byUser, key: body.username },
+      { limiter: byAddress, key: address },
+    ];
+    refuseIfLimited(keys);
+    const [row] = await db.select().from(users).where(eq(users.username, body.username));
+    const ok = (await verifyPassword(body.password, row?.passwordHash ?? (await dummyHash))) && row !== undefined;
+    if (!ok || !row) {
+      for (const { limiter, key } of keys) limiter.fail(key);
+      c.get("log").warn("login failed", { username: body.username, address });
+      throw new HostError("HOST_ERR_LOGIN_FAILED", "wrong username or password");
+    }
+    byUser.reset(body.username);
+    if (needsRehash(row.passwordHash))
+      await db
+        .update(users)
+        .set({ passwordHash: await hashPassword(body.password) })
+        .where(eq(users.id, row.id));
+    c.get("log").info("login", { userId: row.id, address });
+    return c.json(await signIn(c, publicUser(row)));
+  });
+
+  app.post("/api/auth/logout", async (c) => {
+    await sessions.revoke(c.get("session").id);
+    clearSessionCookie(c, trustProxy);
+    return c.body(null, 204);
+  });
+
+  app.get("/api/auth/me", (c) => c.json({ user: c.get("user"), csrfToken: c.get("session").csrfToken }));
+
+  app.post("/api/auth/password", smallBody, async (c) => {
+    const body = await readJson(c, passwordChange);
+    const me = c.get("user");
+    const session: Session = c.get("session");
+    const keys = [{ limiter: byUser, key: me.username }];
+    refuseIfLimited(keys);
+    const [row] = await db.select().from(users).where(eq(users.id, me.id));
+    if (!row || !(await verifyPassword(body.currentPassword, row.passwordHash))) {
+      byUser.fail(me.username);
+      throw new HostError("HOST_ERR_PASSWORD_WRONG", "the current password is wrong");
+    }
+    checkPasswordPolicy(body.newPassword);
+    await db
+      .update(users)
+      .set({ passwordHash: await hashPassword(body.newPassword) })
+      .where(eq(users.id, me.id));
+    // Other devices signed in with the old password are signed out; this one stays.
+    await sessions.revokeUser(me.id, session.id);
+    c.get("log").info("password changed", { userId: me.id });
+    return c.body(null, 204);
+  });
+}

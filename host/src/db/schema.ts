@@ -1,0 +1,112 @@
+import { sql } from "drizzle-orm";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+
+// Times are Unix milliseconds in integer columns: sortable, timezone-free and cheap to compare.
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  /** Stored lowercased: usernames are case-insensitive. */
+  username: text("username").notNull().unique(),
+  /** `scrypt$N$r$p$salt$hash`: the KDF parameters travel with the hash so they can be raised later. */
+  passwordHash: text("password_hash").notNull(),
+  role: text("role", { enum: ["admin", "member"] }).notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 (hex) of the session token: a leaked database does not yield usable cookies. */
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    csrfToken: text("csrf_token").notNull(),
+    createdAt: integer("created_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+  },
+  (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
+);
+
+/** Vault rows: AES-256-GCM ciphertext with the record and field as associated data (DESIGN.md section 5). */
+export const secrets = sqliteTable(
+  "secrets",
+  {
+    record: text("record").notNull(),
+    field: text("field").notNull(),
+    nonce: text("nonce").notNull(),
+    /** base64 of ciphertext followed by the 16-byte GCM tag. */
+    ciphertext: text("ciphertext").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.record, t.field] })],
+);
+
+/** Install-wide facts (vault key check, first boot time, install identity). */
+export const meta = sqliteTable("meta", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});
+
+export const PLUGIN_STATES = ["active", "disabled", "failed", "locked", "revoked"] as const;
+export const UPDATE_POLICIES = ["pinned", "patch", "minor", "latest"] as const;
+export const PLUGIN_SOURCES = ["core", "file", "registry"] as const;
+
+export const plugins = sqliteTable("plugins", {
+  id: text("id").primaryKey(),
+  packageName: text("package_name").notNull(),
+  version: text("version").notNull(),
+  previousVersion: text("previous_version"),
+  highestSeenVersion: text("highest_seen_version").notNull(),
+  state: text("state", { enum: PLUGIN_STATES }).notNull(),
+  error: text("error"),
+  errorCode: text("error_code"),
+  policy: text("policy", { enum: UPDATE_POLICIES }).notNull().default("minor"),
+  source: text("source", { enum: PLUGIN_SOURCES }).notNull(),
+  module: text("module").notNull(),
+  signerKeyid: text("signer_keyid").notNull(),
+  signerName: text("signer_name").notNull(),
+  /** JSON array of the permissions the manifest asks for. */
+  permissions: text("permissions").notNull(),
+  /** JSON array of the permissions the admin granted. */
+  grantedPermissions: text("granted_permissions").notNull(),
+  /** JSON of the package.json. */
+  manifest: text("manifest").notNull(),
+  installedAt: integer("installed_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});
+
+// The plugin data tables have no foreign key to `plugins`: uninstalling keeps a plugin's data unless the
+// admin asks for a purge, so these rows may outlive the plugin's row.
+export const pluginStorage = sqliteTable(
+  "plugin_storage",
+  {
+    pluginId: text("plugin_id").notNull(),
+    key: text("key").notNull(),
+    /** JSON. */
+    value: text("value").notNull(),
+    updatedAt: integer("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [primaryKey({ columns: [t.pluginId, t.key] })],
+);
+
+export const pluginSettings = sqliteTable("plugin_settings", {
+  pluginId: text("plugin_id").primaryKey(),
+  /** JSON object of the setting values. */
+  values: text("values").notNull(),
+  updatedAt: integer("updated_at").notNull().default(sql`(unixepoch() * 1000)`),
+});
+
+/** Per-user preferences (layout, theme). */
+export const userPrefs = sqliteTable(
+  "user_prefs",
+  {
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    key: text("key").notNull(),
+    /** JSON. */
+    value: text("value").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.key] })],
+);

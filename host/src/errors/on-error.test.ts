@@ -1,0 +1,46 @@
+import { Hono } from "hono";
+import { describe, expect, it } from "vitest";
+import { createLogger } from "../log/index.js";
+import { HostError, onHostError } from "./index.js";
+
+function app() {
+  const lines: string[] = [];
+  const a = new Hono();
+  a.get("/coded", () => {
+    throw new HostError("HOST_ERR_RATE_LIMITED", "wait", { headers: { "Retry-After": "7" } });
+  });
+  a.get("/plain", () => {
+    throw new Error("SQLITE_ERROR: no such table users at /srv/secret/path.ts:12");
+  });
+  a.get("/sdk", () => {
+    throw Object.assign(new Error("file hash mismatch: index.js"), { code: "SDK_ERR_FILE_HASH_MISMATCH" });
+  });
+  a.onError(onHostError(createLogger({ write: (l) => lines.push(l) })));
+  return { a, lines };
+}
+
+describe("onHostError", () => {
+  it("answers a HostError with its code, message, status and headers", async () => {
+    const res = await app().a.request("/coded");
+    expect(res.status).toBe(429);
+    expect(res.headers.get("retry-after")).toBe("7");
+    expect(await res.json()).toEqual({ error: "HOST_ERR_RATE_LIMITED", message: "wait" });
+  });
+
+  it("answers anything else with 500 HOST_ERR_INTERNAL without leaking internals, and logs it", async () => {
+    const { a, lines } = app();
+    const res = await a.request("/plain");
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text).error).toBe("HOST_ERR_INTERNAL");
+    expect(text).not.toContain("SQLITE");
+    expect(text).not.toContain("/srv/secret");
+    expect(lines.join("\n")).toContain("SQLITE_ERROR");
+  });
+
+  it("passes SDK verification codes through as 422", async () => {
+    const res = await app().a.request("/sdk");
+    expect(res.status).toBe(422);
+    expect(await res.json()).toEqual({ error: "SDK_ERR_FILE_HASH_MISMATCH", message: "file hash mismatch: index.js" });
+  });
+});

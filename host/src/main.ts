@@ -1,0 +1,51 @@
+import { createHost } from "./app.js";
+import { loadEnv } from "./env.js";
+import { createLogger } from "./log/index.js";
+import { serveHost, serverUrl } from "./server/index.js";
+
+// Long-lived connections (event streams, WebSockets) get this long to finish before they are cut.
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  const config = loadEnv();
+  const log = createLogger({ level: config.logLevel });
+  const host = await createHost(config, { log });
+  const server = serveHost(host);
+  server.once("listening", () => log.info("ArchNest host listening", { url: serverUrl(server), dataDir: config.dataDir, dev: config.dev }));
+  server.once("error", (err) => {
+    log.error("cannot listen", { err, host: config.host, port: config.port });
+    void host.close().finally(() => process.exit(1));
+  });
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutting down", { signal });
+    const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      host.close().then(
+        () => {
+          log.info("stopped");
+          process.exit(0);
+        },
+        (err: unknown) => {
+          log.error("shutdown failed", { err });
+          process.exit(1);
+        },
+      );
+    });
+    // Idle keep-alive sockets would hold close() open; active requests finish first.
+    server.closeIdleConnections();
+  };
+  process.on("SIGINT", () => shutdown("SIGINT"));
+  process.on("SIGTERM", () => shutdown("SIGTERM"));
+}
+
+main().catch((err: unknown) => {
+  const code = (err as { code?: unknown }).code;
+  createLogger().error("the host could not start", { err, code });
+  process.exit(1);
+});

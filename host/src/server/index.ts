@@ -1,0 +1,1 @@
+export { type ServeHostOptions, serveHost, serverUrl } from "./serve-host.js";

@@ -1,0 +1,1 @@
+export { createTestHost, jsonOf, type SignedIn, setupAdmin, signedIn, type TestHost } from "./test-host.js";

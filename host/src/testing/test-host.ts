@@ -1,0 +1,75 @@
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type CreateHostOptions, createHost, type Host } from "../app.js";
+import { loadEnv } from "../env.js";
+import { createLogger, type Logger } from "../log/index.js";
+
+export interface TestHost {
+  host: Host;
+  /** Temp folder holding the data folder and the config home. */
+  dir: string;
+  /** Log lines written so far (parsed JSON). */
+  lines: Record<string, unknown>[];
+  /** Closes the host and deletes the temp folder. */
+  cleanup(): Promise<void>;
+}
+
+/**
+ * A host on a fresh temp data folder with a random master key in the environment and logs captured in
+ * memory: what host tests (and plugin runtime tests) build on.
+ */
+export async function createTestHost(options: CreateHostOptions & { env?: Record<string, string> } = {}): Promise<TestHost> {
+  const dir = mkdtempSync(join(tmpdir(), "archnest-host-"));
+  const lines: Record<string, unknown>[] = [];
+  const log: Logger = createLogger({ level: "debug", write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  const config = loadEnv({
+    ARCHNEST_DATA_DIR: join(dir, "data"),
+    ARCHNEST_MASTER_KEY: randomBytes(32).toString("base64"),
+    XDG_CONFIG_HOME: join(dir, "config"),
+    ...options.env,
+  });
+  const { env: _env, ...hostOptions } = options;
+  const host = await createHost(config, { log, ...hostOptions });
+  return {
+    host,
+    dir,
+    lines,
+    async cleanup() {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface SignedIn {
+  cookie: string;
+  csrfToken: string;
+  /** Headers for an authenticated change: cookie and CSRF token. */
+  headers: Record<string, string>;
+}
+
+/** Runs setup (first call) and returns the session cookie and CSRF token. */
+export async function setupAdmin(host: Host, username = "admin", password = "correct horse battery"): Promise<SignedIn> {
+  const res = await host.app.request("/api/setup", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 201) throw new Error(`setup answered ${res.status}: ${await res.text()}`);
+  return signedIn(res);
+}
+
+/** The session cookie and CSRF token of a login or setup response. */
+export async function signedIn(res: Response): Promise<SignedIn> {
+  const setCookie = res.headers.get("set-cookie") ?? "";
+  const cookie = setCookie.split(";")[0] ?? "";
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie, csrfToken, headers: { cookie, "x-archnest-csrf": csrfToken } };
+}
+
+/** A response's JSON body as a plain record (tests read `error`, `message` and friends from it). */
+export async function jsonOf(res: Response): Promise<Record<string, unknown>> {
+  return (await res.json()) as Record<string, unknown>;
+}

@@ -1,0 +1,2 @@
+export { loadMasterKey } from "./master-key.js";
+export { checkMasterKey, Vault } from "./vault.js";
