@@ -1,0 +1,132 @@
+import { join } from "node:path";
+import { findKey, isSdkError, type Keyring, verifyKeyring } from "@archnest/sdk";
+import { Hono } from "hono";
+import Stripe from "stripe";
+import { createInstallAuth } from "./auth/install-auth.js";
+import type { RegistryConfig } from "./config.js";
+import { openDatabase } from "./db/index.js";
+import { isRegistryError, REG_ERRORS, RegistryError } from "./errors/index.js";
+import { createLogger, requestLog, stdoutSink } from "./log/index.js";
+import { createPackages, PublishRefused } from "./packages/index.js";
+import { createPurchases } from "./purchases/index.js";
+import { adminRoutes } from "./routes/admin.js";
+import { installRoutes } from "./routes/installs.js";
+import { packumentRoutes, publicRoutes } from "./routes/public.js";
+import { publishRoutes } from "./routes/publish.js";
+import { purchaseRoutes } from "./routes/purchases.js";
+import type { AppEnv, Services } from "./services.js";
+import { LocalTarballStorage } from "./storage/index.js";
+
+/** A registry built but not listening: `app.fetch` serves requests, `close` releases the database. */
+export interface Registry {
+  app: Hono<AppEnv>;
+  close(): Promise<void>;
+}
+
+function checkTrust(config: RegistryConfig, now: Date): Keyring {
+  let keyring: Keyring;
+  try {
+    keyring = verifyKeyring(config.trust.keyring, { rootKeys: config.trust.rootKeys, now });
+  } catch (err) {
+    throw new RegistryError("REG_ERR_CONFIG", `The keyring is not usable: ${isSdkError(err) ? `${err.message} [${err.code}]` : String(err)}`);
+  }
+  // A key the keyring does not list for its role would sign documents every host refuses: fail at boot.
+  if (!findKey(keyring, config.licenseKey.keyid, "license")) {
+    throw new RegistryError("REG_ERR_CONFIG", `The license key ${config.licenseKey.keyid.slice(0, 16)} is not listed in the keyring with role "license".`);
+  }
+  if (!findKey(keyring, config.indexKey.keyid, "index")) {
+    throw new RegistryError("REG_ERR_CONFIG", `The index key ${config.indexKey.keyid.slice(0, 16)} is not listed in the keyring with role "index".`);
+  }
+  return keyring;
+}
+
+function stripeClient(config: RegistryConfig): Stripe | undefined {
+  if (!config.stripe) return undefined;
+  const base = config.stripe.apiBase ? new URL(config.stripe.apiBase) : undefined;
+  return new Stripe(config.stripe.secretKey, {
+    telemetry: false,
+    maxNetworkRetries: 1,
+    ...(base && { host: base.hostname, port: base.port || (base.protocol === "http:" ? 80 : 443), protocol: base.protocol === "http:" ? "http" : "https" }),
+  });
+}
+
+/**
+ * Builds the registry: opens and migrates the database, checks the keys against the keyring, and
+ * returns the Hono app without listening (tests call `app.request`, main.ts serves it).
+ *
+ * @example
+ * ```ts
+ * const { app, close } = await createRegistry(config);
+ * const res = await app.request("/v1/catalog");
+ * ```
+ */
+export async function createRegistry(config: RegistryConfig): Promise<Registry> {
+  const now = config.now ?? (() => new Date());
+  const logger = createLogger(config.log ?? stdoutSink, now);
+  const keyring = checkTrust(config, now());
+  const { db, client } = await openDatabase({
+    url: config.databaseUrl ?? `file:${join(config.dataDir, "registry.db")}`,
+    ...(config.databaseAuthToken && { authToken: config.databaseAuthToken }),
+  });
+  const storage = config.storage ?? new LocalTarballStorage(join(config.dataDir, "tarballs"));
+  const svc: Services = {
+    config,
+    db,
+    storage,
+    logger,
+    now,
+    keyring,
+    licenseKey: config.licenseKey,
+    installAuth: createInstallAuth(db, now),
+    purchases: createPurchases(db, now),
+    packages: createPackages({
+      db,
+      storage,
+      keyring,
+      rootKeys: config.trust.rootKeys,
+      indexKey: config.indexKey,
+      uploadDir: join(config.dataDir, "uploads"),
+      publicUrl: config.publicUrl.replace(/\/+$/, ""),
+      maxTarballBytes: config.maxTarballBytes ?? 64 * 1024 * 1024,
+      statusTtlMs: config.statusTtlMs ?? 86_400_000,
+      now,
+    }),
+    stripe: stripeClient(config),
+  };
+  svc.config = { ...config, publicUrl: config.publicUrl.replace(/\/+$/, "") };
+
+  const app = new Hono<AppEnv>();
+  app.use(requestLog(logger));
+  app.onError((err, c) => {
+    const requestId = c.get("requestId");
+    if (isRegistryError(err)) {
+      return c.json({ error: err.code, message: err.message, ...err.extra, code: err.code, requestId }, err.status as 400);
+    }
+    if (err instanceof PublishRefused) {
+      return c.json({ error: err.code, code: err.code, message: err.message, ...(err.details.length > 0 && { details: err.details }), requestId }, 422);
+    }
+    logger.log({ level: "error", msg: "unhandled error", requestId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+    return c.json({ error: "REG_ERR_INTERNAL", code: "REG_ERR_INTERNAL", message: REG_ERRORS.REG_ERR_INTERNAL[1], requestId }, 500);
+  });
+  app.notFound((c) => c.json({ error: "REG_ERR_NOT_FOUND", code: "REG_ERR_NOT_FOUND", message: "No such route.", requestId: c.get("requestId") }, 404));
+
+  app.route("/", publicRoutes(svc));
+  app.route("/", publishRoutes(svc));
+  app.route("/", installRoutes(svc));
+  app.route("/", purchaseRoutes(svc));
+  app.route("/", adminRoutes(svc));
+  app.route("/", packumentRoutes(svc));
+
+  const pruner = setInterval(() => {
+    svc.installAuth.prune(now().getTime()).catch((err: unknown) => logger.log({ level: "warn", msg: "nonce prune failed", error: String(err) }));
+  }, 60_000);
+  pruner.unref();
+
+  return {
+    app,
+    async close() {
+      clearInterval(pruner);
+      client.close();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import {
+  INSTALL_REQUEST_MAX_SKEW_MS,
+  isSdkError,
+  type ParsedInstallRequest,
+  parseInstallRequestHeaders,
+  publicKeyFromRaw,
+  type SdkErrorCode,
+  verifyInstallRequest,
+} from "@archnest/sdk";
+import { eq, lt } from "drizzle-orm";
+import type { Context } from "hono";
+import type { RegistryDb } from "../db/index.js";
+import { installs, nonces } from "../db/schema.js";
+import { type RegErrorCode, RegistryError } from "../errors/index.js";
+
+const SDK_TO_REG: Partial<Record<SdkErrorCode, RegErrorCode>> = {
+  SDK_ERR_REQUEST_UNSIGNED: "REG_ERR_INSTALL_UNSIGNED",
+  SDK_ERR_REQUEST_STALE: "REG_ERR_REQUEST_STALE",
+  SDK_ERR_REQUEST_SIGNATURE: "REG_ERR_REQUEST_SIGNATURE",
+};
+
+/** A registered install, as the signed request proved it. */
+export interface AuthenticatedInstall {
+  id: string;
+}
+
+/** True when the request carries any of the install signature headers. */
+export function hasInstallSignature(c: Context): boolean {
+  return c.req.header("x-archnest-install") !== undefined || c.req.header("x-archnest-signature") !== undefined;
+}
+
+/**
+ * Checks a host's signed request (DESIGN.md section 4): headers well-formed, install registered, timestamp
+ * within five minutes, signature by the install's key over method, path, timestamp, nonce and body, and
+ * a nonce never seen before. Nonces are kept until their timestamp would be stale anyway.
+ */
+export function createInstallAuth(db: RegistryDb, now: () => Date) {
+  let checks = 0;
+  async function prune(at: number): Promise<void> {
+    await db.delete(nonces).where(lt(nonces.expiresAt, at));
+  }
+
+  return {
+    prune,
+    async authenticate(c: Context): Promise<AuthenticatedInstall> {
+      let parsed: ParsedInstallRequest;
+      try {
+        parsed = parseInstallRequestHeaders(c.req.raw.headers);
+      } catch {
+        throw new RegistryError("REG_ERR_INSTALL_UNSIGNED");
+      }
+      const [install] = await db.select({ id: installs.id, publicKey: installs.publicKey }).from(installs).where(eq(installs.id, parsed.installId));
+      if (!install) throw new RegistryError("REG_ERR_INSTALL_UNKNOWN");
+      const url = new URL(c.req.url);
+      const body = c.req.method === "GET" || c.req.method === "HEAD" ? undefined : new Uint8Array(await c.req.arrayBuffer());
+      const at = now();
+      try {
+        verifyInstallRequest({
+          method: c.req.method,
+          path: url.pathname + url.search,
+          ...(body && { body }),
+          headers: c.req.raw.headers,
+          publicKey: publicKeyFromRaw(new Uint8Array(Buffer.from(install.publicKey, "base64"))),
+          now: at,
+        });
+      } catch (err) {
+        if (isSdkError(err)) throw new RegistryError(SDK_TO_REG[err.code] ?? "REG_ERR_REQUEST_SIGNATURE", err.message);
+        throw err;
+      }
+      const inserted = await db
+        .insert(nonces)
+        .values({ installId: install.id, nonce: parsed.nonce, expiresAt: parsed.timestamp + INSTALL_REQUEST_MAX_SKEW_MS + 60_000 })
+        .onConflictDoNothing();
+      if (inserted.rowsAffected === 0) throw new RegistryError("REG_ERR_NONCE_REPLAYED");
+      checks += 1;
+      if (checks % 1000 === 0) await prune(at.getTime());
+      return { id: install.id };
+    },
+  };
+}
+
+export type InstallAuth = ReturnType<typeof createInstallAuth>;

@@ -1,0 +1,41 @@
+import type { KeyPair, PublicKey } from "@archnest/sdk";
+import type { LogSink } from "./log/index.js";
+import type { TarballStorage } from "./storage/index.js";
+
+/** Stripe settings; without them the registry serves its development checkout instead. */
+export interface StripeSettings {
+  secretKey: string;
+  webhookSecret: string;
+  /** Another API base (a local server answering as Stripe does), for contract tests. */
+  apiBase?: string;
+}
+
+/** Everything createRegistry needs; env.ts builds it from the environment, tests build it directly. */
+export interface RegistryConfig {
+  /** Folder for the default database file and the default tarball folder. */
+  dataDir: string;
+  /** libsql URL: `file:...` (default `file:<dataDir>/registry.db`) or a libsql server URL. */
+  databaseUrl?: string;
+  databaseAuthToken?: string;
+  /** The URL hosts and browsers reach this registry at; used in tarball, purchase and checkout links. */
+  publicUrl: string;
+  /** Tarball storage; a folder under dataDir unless given. */
+  storage?: TarballStorage;
+  /** Signs licenses; must be listed in the keyring with role "license". */
+  licenseKey: KeyPair;
+  /** Signs the status index and dist.signatures; must be listed in the keyring with role "index". */
+  indexKey: KeyPair;
+  /** The trust published packages are verified against (the same the host uses). */
+  trust: { rootKeys: readonly PublicKey[]; keyring: unknown };
+  /** Bearer token for the /v1/admin endpoints; admin endpoints are off without one. */
+  adminToken?: string;
+  stripe?: StripeSettings;
+  /** How long a status index stays valid; one day unless given. */
+  statusTtlMs?: number;
+  /** Largest accepted upload; 64 MiB unless given. */
+  maxTarballBytes?: number;
+  /** The clock; tests pass a fake one. */
+  now?: () => Date;
+  /** Where log lines go; JSON lines on stdout unless given. */
+  log?: LogSink;
+}

@@ -1,0 +1,94 @@
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { type KeyPair, type PublicKey, parsePrivateKeyPem, parsePublicKeyPem } from "@archnest/sdk";
+import { privateKeyFromEnv } from "@archnest/sdk/node";
+import type { RegistryConfig } from "./config.js";
+import { RegistryError } from "./errors/index.js";
+
+/** The registry's settings as read from the environment; the only place process.env is read. */
+export interface RegistryEnv {
+  port: number;
+  host: string;
+  config: RegistryConfig;
+}
+
+function readText(path: string, what: string, variable: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    throw new RegistryError("REG_ERR_CONFIG", `Cannot read the ${what} at ${path}; set ${variable}.`);
+  }
+}
+
+function privateKey(env: NodeJS.ProcessEnv, name: "LICENSE" | "INDEX", fallback: string): KeyPair {
+  const inline = env[`ARCHNEST_REGISTRY_${name}_KEY`];
+  const fileVar = `ARCHNEST_REGISTRY_${name}_KEY_FILE`;
+  try {
+    if (inline) return privateKeyFromEnv(inline);
+    return parsePrivateKeyPem(readText(env[fileVar] ?? fallback, `${name.toLowerCase()} key`, fileVar));
+  } catch (err) {
+    if (err instanceof RegistryError) throw err;
+    throw new RegistryError("REG_ERR_CONFIG", `The ${name.toLowerCase()} key is not an Ed25519 private key (ARCHNEST_REGISTRY_${name}_KEY or ${fileVar}).`);
+  }
+}
+
+/**
+ * Reads the registry's configuration from the environment. Key material defaults to files under
+ * `<data dir>/keys/` (license.key, index.key, root.pub, keyring.json), where `npm start` writes dev keys.
+ *
+ * @example
+ * ```ts
+ * const { port, host, config } = readEnv(process.env);
+ * ```
+ */
+export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
+  const port = Number(env.ARCHNEST_REGISTRY_PORT ?? "8766");
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RegistryError("REG_ERR_CONFIG", "ARCHNEST_REGISTRY_PORT must be a port number.");
+  const host = env.ARCHNEST_REGISTRY_HOST ?? "127.0.0.1";
+  const dataDir = resolve(env.ARCHNEST_REGISTRY_DATA_DIR ?? "./data/registry");
+  const keys = join(dataDir, "keys");
+  const publicUrl = env.ARCHNEST_REGISTRY_PUBLIC_URL ?? `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  if (!URL.canParse(publicUrl)) throw new RegistryError("REG_ERR_CONFIG", "ARCHNEST_REGISTRY_PUBLIC_URL must be a URL.");
+
+  const rootPaths = (env.ARCHNEST_REGISTRY_ROOT_PUB ?? join(keys, "root.pub"))
+    .split(",")
+    .map((p) => p.trim())
+    .filter(Boolean);
+  const rootKeys: PublicKey[] = rootPaths.map((p) => {
+    try {
+      return parsePublicKeyPem(readText(p, "trusted root public key", "ARCHNEST_REGISTRY_ROOT_PUB"));
+    } catch (err) {
+      if (err instanceof RegistryError) throw err;
+      throw new RegistryError("REG_ERR_CONFIG", `${p} is not an Ed25519 public key (ARCHNEST_REGISTRY_ROOT_PUB).`);
+    }
+  });
+  const keyringPath = env.ARCHNEST_REGISTRY_KEYRING ?? join(keys, "keyring.json");
+  let keyring: unknown;
+  try {
+    keyring = JSON.parse(readText(keyringPath, "keyring", "ARCHNEST_REGISTRY_KEYRING"));
+  } catch (err) {
+    if (err instanceof RegistryError) throw err;
+    throw new RegistryError("REG_ERR_CONFIG", `${keyringPath} is not JSON (ARCHNEST_REGISTRY_KEYRING).`);
+  }
+
+  const secretKey = env.STRIPE_SECRET_KEY;
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET;
+  if (Boolean(secretKey) !== Boolean(webhookSecret)) {
+    throw new RegistryError("REG_ERR_CONFIG", "Set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither (development checkout).");
+  }
+  const apiBase = env.STRIPE_API_BASE;
+  if (apiBase !== undefined && !URL.canParse(apiBase)) throw new RegistryError("REG_ERR_CONFIG", "STRIPE_API_BASE must be a URL.");
+
+  const config: RegistryConfig = {
+    dataDir,
+    publicUrl,
+    licenseKey: privateKey(env, "LICENSE", join(keys, "license.key")),
+    indexKey: privateKey(env, "INDEX", join(keys, "index.key")),
+    trust: { rootKeys, keyring },
+    ...(env.ARCHNEST_REGISTRY_DATABASE_URL && { databaseUrl: env.ARCHNEST_REGISTRY_DATABASE_URL }),
+    ...(env.ARCHNEST_REGISTRY_DATABASE_AUTH_TOKEN && { databaseAuthToken: env.ARCHNEST_REGISTRY_DATABASE_AUTH_TOKEN }),
+    ...(env.ARCHNEST_REGISTRY_ADMIN_TOKEN && { adminToken: env.ARCHNEST_REGISTRY_ADMIN_TOKEN }),
+    ...(secretKey && webhookSecret && { stripe: { secretKey, webhookSecret, ...(apiBase && { apiBase }) } }),
+  };
+  return { port, host, config };
+}

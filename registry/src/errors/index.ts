@@ -1,0 +1,93 @@
+/**
+ * The registry's error catalogue: each code has an HTTP status, what happened and how to fix it. Codes are
+ * stable and never reused; docs/errors-registry.md is the same table for people.
+ */
+export const REG_ERRORS = {
+  REG_ERR_CONFIG: [
+    500,
+    "The registry's configuration is missing or invalid (keys, keyring, Stripe settings).",
+    "Fix the environment variable named in the message and restart.",
+  ],
+  REG_ERR_INTERNAL: [500, "An unexpected error happened inside the registry.", "Retry; if it persists, report the request id from the x-request-id header."],
+  REG_ERR_NOT_FOUND: [404, "No such route, package or version.", "Check the name and version; scoped names are written @scope/name or @scope%2fname."],
+  REG_ERR_BAD_REQUEST: [400, "The request body or parameters are invalid.", "Send the fields the API documents (registry/README.md)."],
+  REG_ERR_TOO_LARGE: [413, "The request body is larger than allowed.", "Ship a smaller package, or raise the registry's upload limit deliberately."],
+  REG_ERR_AUTH: [401, "The author token is missing or unknown.", "Pass `Authorization: Bearer <token>` with the token the registry admin gave you."],
+  REG_ERR_ADMIN_AUTH: [
+    401,
+    "The admin token is missing or wrong, or admin endpoints are disabled.",
+    "Set ARCHNEST_REGISTRY_ADMIN_TOKEN and send it as a Bearer token.",
+  ],
+  REG_ERR_SCOPE: [
+    403,
+    "The package name is outside the scopes the author owns.",
+    "Publish under one of your scopes, or ask the registry admin to grant the scope.",
+  ],
+  REG_ERR_VERSION_EXISTS: [409, "This version of the package is already published; published versions never change.", "Bump the version and publish again."],
+  REG_ERR_VERSION_REVOKED: [410, "This version was revoked and is no longer delivered.", "Install the latest version; the status index gives the reason."],
+  REG_ERR_INSTALL_UNSIGNED: [
+    401,
+    "The request carries no valid install signature headers.",
+    "Register the install (POST /v1/installs) and sign each request with signInstallRequest.",
+  ],
+  REG_ERR_INSTALL_UNKNOWN: [401, "The install named by the request is not registered here.", "Register the install again with POST /v1/installs."],
+  REG_ERR_REQUEST_SIGNATURE: [
+    401,
+    "The request's signature does not match the install's key.",
+    "Sign the exact method, path, body, timestamp and nonce with the install key.",
+  ],
+  REG_ERR_REQUEST_STALE: [401, "The request's timestamp is more than five minutes from the registry's clock.", "Fix the host's clock (NTP) and retry."],
+  REG_ERR_NONCE_REPLAYED: [401, "The request's nonce was already used: a replayed request.", "Sign every request with a fresh nonce."],
+  REG_ERR_MODULE_REQUIRED: [
+    402,
+    "The install's purchases do not cover the module this plugin needs.",
+    "Buy the module (or a bundle that holds it) and refresh the license.",
+  ],
+  REG_ERR_UNKNOWN_SLUG: [400, "No module or bundle has this slug.", "Use a slug from GET /v1/catalog."],
+  REG_ERR_ALREADY_OWNED: [409, "The install already owns every module this purchase would give.", "Nothing to buy; refresh the license."],
+  REG_ERR_TRANSFER_LIMIT: [
+    409,
+    "This install's purchases were moved less than a year ago.",
+    "Purchases move at most once a year per install; contact support.",
+  ],
+  REG_ERR_TRANSFER_INVALID: [400, "A transfer needs two different registered installs.", "Name a registered target install that differs from the source."],
+  REG_ERR_WEBHOOK_SIGNATURE: [
+    400,
+    "The Stripe webhook signature does not match the raw body.",
+    "Check STRIPE_WEBHOOK_SECRET against the endpoint's signing secret in Stripe.",
+  ],
+  REG_ERR_CHECKOUT_UNAVAILABLE: [
+    404,
+    "The development checkout is off because Stripe is configured, or the session is unknown.",
+    "Pay through the Stripe Checkout URL from POST /v1/checkout.",
+  ],
+  REG_ERR_PAYMENT_PROVIDER: [
+    502,
+    "Stripe could not be reached or refused the request.",
+    "Retry later; check STRIPE_SECRET_KEY and the registry's outbound network.",
+  ],
+} as const satisfies Record<string, readonly [status: number, what: string, fix: string]>;
+
+export type RegErrorCode = keyof typeof REG_ERRORS;
+
+/**
+ * An error a registry handler throws; the app turns it into `{error, message, ...extra}` with the
+ * catalogue's status.
+ */
+export class RegistryError extends Error {
+  override readonly name = "RegistryError";
+  readonly code: RegErrorCode;
+  readonly status: number;
+  readonly extra: Record<string, unknown>;
+
+  constructor(code: RegErrorCode, message?: string, extra: Record<string, unknown> = {}) {
+    super(message ?? REG_ERRORS[code][1]);
+    this.code = code;
+    this.status = REG_ERRORS[code][0];
+    this.extra = extra;
+  }
+}
+
+export function isRegistryError(value: unknown): value is RegistryError {
+  return value instanceof RegistryError;
+}

@@ -1,0 +1,318 @@
+import { createHash, createPrivateKey, randomBytes, sign } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { createStatusIndex, type Envelope, type KeyPair, type Keyring, scopeMatches } from "@archnest/sdk";
+import { verifyPluginTarball } from "@archnest/sdk/node";
+import { and, eq } from "drizzle-orm";
+import semver from "semver";
+import { bundlesOf, findModule, formatPrice } from "../catalog/index.js";
+import type { RegistryDb } from "../db/index.js";
+import { minimumSafe, packages, versions } from "../db/schema.js";
+import { RegistryError } from "../errors/index.js";
+import type { TarballStorage } from "../storage/index.js";
+
+export type VersionRow = typeof versions.$inferSelect;
+
+/** The npm-style key id of an Ed25519 key: "SHA256:" and the unpadded base64 of its raw key's SHA-256. */
+export function npmKeyId(key: { publicKey: Uint8Array }): string {
+  return `SHA256:${createHash("sha256").update(key.publicKey).digest("base64").replace(/=+$/, "")}`;
+}
+
+/** The SPKI DER of an Ed25519 public key, base64, as npm's keys endpoint lists keys. */
+export function spkiBase64(key: { publicKey: Uint8Array }): string {
+  // RFC 8410: the SPKI of an Ed25519 key is a fixed 12-byte prefix and the raw key.
+  return Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), key.publicKey]).toString("base64");
+}
+
+export interface PackagesDeps {
+  db: RegistryDb;
+  storage: TarballStorage;
+  keyring: Keyring;
+  rootKeys: Parameters<typeof verifyPluginTarball>[1]["trust"]["rootKeys"];
+  indexKey: KeyPair;
+  uploadDir: string;
+  publicUrl: string;
+  maxTarballBytes: number;
+  statusTtlMs: number;
+  now: () => Date;
+}
+
+/** A published version as the publisher sees it in the 201 answer. */
+export interface Published {
+  name: string;
+  version: string;
+  module: string;
+  integrity: string;
+  shasum: string;
+  tarball: string;
+}
+
+/** Catalog, packuments, publishing and the status index: everything about published packages. */
+export function createPackages(deps: PackagesDeps) {
+  const { db, storage } = deps;
+  const indexPrivate = createPrivateKey({
+    key: {
+      kty: "OKP",
+      crv: "Ed25519",
+      d: Buffer.from(deps.indexKey.secretKey.subarray(0, 32)).toString("base64url"),
+      x: Buffer.from(deps.indexKey.publicKey).toString("base64url"),
+    },
+    format: "jwk",
+  });
+  const indexKeyId = npmKeyId(deps.indexKey);
+  let statusCache: { env: Envelope; at: number; generation: number } | undefined;
+  let generation = 0;
+
+  function tarballUrl(name: string, version: string): string {
+    return `${deps.publicUrl}/v1/tarballs/${encodeURIComponent(name)}/${encodeURIComponent(version)}`;
+  }
+
+  /** npm's dist.signatures: the index key signs `${name}@${version}:${integrity}`. */
+  function distSignature(name: string, version: string, integrity: string) {
+    return { keyid: indexKeyId, sig: sign(null, Buffer.from(`${name}@${version}:${integrity}`, "utf8"), indexPrivate).toString("base64") };
+  }
+
+  async function versionsOf(name: string): Promise<VersionRow[]> {
+    return db.select().from(versions).where(eq(versions.name, name));
+  }
+
+  async function findVersion(name: string, version: string): Promise<VersionRow | undefined> {
+    const [row] = await db
+      .select()
+      .from(versions)
+      .where(and(eq(versions.name, name), eq(versions.version, version)));
+    return row;
+  }
+
+  function highest(rows: readonly VersionRow[]): VersionRow | undefined {
+    return rows.filter((r) => r.revokedAt === null).sort((a, b) => semver.rcompare(a.version, b.version))[0];
+  }
+
+  async function packument(name: string) {
+    const rows = await versionsOf(name);
+    if (rows.length === 0) throw new RegistryError("REG_ERR_NOT_FOUND", `No package named ${name}.`);
+    const latest = highest(rows) ?? rows.sort((a, b) => semver.rcompare(a.version, b.version))[0];
+    const time: Record<string, string> = {};
+    const out: Record<string, unknown> = {};
+    for (const r of [...rows].sort((a, b) => semver.compare(a.version, b.version))) {
+      time[r.version] = new Date(r.publishedAt).toISOString();
+      out[r.version] = {
+        ...(JSON.parse(r.packageJson) as Record<string, unknown>),
+        _id: `${r.name}@${r.version}`,
+        ...(r.revokedAt !== null && { deprecated: `Revoked: ${r.revokeReason ?? "no reason given"}` }),
+        dist: {
+          tarball: tarballUrl(r.name, r.version),
+          integrity: r.integrity,
+          shasum: r.shasum,
+          signatures: [distSignature(r.name, r.version, r.integrity)],
+        },
+      };
+    }
+    const times = rows.map((r) => r.publishedAt);
+    return {
+      _id: name,
+      name,
+      description: latest?.description ?? "",
+      "dist-tags": latest ? { latest: latest.version } : {},
+      versions: out,
+      time: { created: new Date(Math.min(...times)).toISOString(), modified: new Date(Math.max(...times)).toISOString(), ...time },
+    };
+  }
+
+  async function catalogPlugins() {
+    const rows = await db.select().from(versions);
+    const byName = new Map<string, VersionRow[]>();
+    for (const r of rows) byName.set(r.name, [...(byName.get(r.name) ?? []), r]);
+    const plugins = [];
+    for (const [name, list] of [...byName.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const top = highest(list);
+      if (!top) continue; // every version revoked: nothing to offer
+      const perMajor: Record<string, string> = {};
+      for (const r of list) {
+        if (r.revokedAt !== null) continue;
+        const key = String(r.sdkMajor);
+        const seen = perMajor[key];
+        if (seen === undefined || semver.gt(r.version, seen)) perMajor[key] = r.version;
+      }
+      const free = top.module === "free";
+      const mod = findModule(top.module);
+      plugins.push({
+        name,
+        displayName: top.displayName,
+        description: top.description,
+        module: top.module,
+        free,
+        price: free ? null : formatPrice(mod?.priceCents ?? 500),
+        priceCents: free ? 0 : (mod?.priceCents ?? 500),
+        bundles: free ? [] : bundlesOf(top.module),
+        latest: top.version,
+        latestBySdkMajor: perMajor,
+        tarball: tarballUrl(name, top.version),
+      });
+    }
+    return plugins;
+  }
+
+  async function statusIndex(): Promise<Envelope> {
+    const at = deps.now().getTime();
+    // Re-signed when something changed, or when a twelfth of its lifetime has passed, so that a host
+    // always receives an index with most of its lifetime ahead.
+    if (statusCache && statusCache.generation === generation && at - statusCache.at < deps.statusTtlMs / 12) return statusCache.env;
+    const rows = await db.select().from(versions);
+    const latest: Record<string, string> = {};
+    const revoked: { name: string; version: string; reason: string }[] = [];
+    for (const r of rows) {
+      if (r.revokedAt !== null) {
+        revoked.push({ name: r.name, version: r.version, reason: r.revokeReason ?? "" });
+        continue;
+      }
+      const seen = latest[r.name];
+      if (seen === undefined || semver.gt(r.version, seen)) latest[r.name] = r.version;
+    }
+    const mins = await db.select().from(minimumSafe);
+    const env = createStatusIndex(deps.indexKey, {
+      latest,
+      revoked: revoked.sort((a, b) => (a.name + a.version < b.name + b.version ? -1 : 1)),
+      minimumSafe: Object.fromEntries(mins.map((m) => [m.name, m.version])),
+      issuedAt: new Date(at),
+      ttlMs: deps.statusTtlMs,
+    });
+    statusCache = { env, at, generation };
+    return env;
+  }
+
+  async function revoke(name: string, version: string, reason: string, minimum?: string) {
+    const row = await findVersion(name, version);
+    if (!row) throw new RegistryError("REG_ERR_NOT_FOUND", `${name}@${version} is not published.`);
+    const at = deps.now().getTime();
+    await db
+      .update(versions)
+      .set({ revokedAt: row.revokedAt ?? at, revokeReason: reason })
+      .where(and(eq(versions.name, name), eq(versions.version, version)));
+    if (minimum !== undefined) {
+      await db
+        .insert(minimumSafe)
+        .values({ name, version: minimum })
+        .onConflictDoUpdate({ target: minimumSafe.name, set: { version: minimum } });
+    }
+    generation += 1;
+    return { name, version, reason, revokedAt: new Date(row.revokedAt ?? at).toISOString(), ...(minimum !== undefined && { minimumSafe: minimum }) };
+  }
+
+  /**
+   * Publishes one signed tarball streamed in the request body: spooled to a temporary file while its
+   * hashes are computed, verified with the same SDK code the host runs, then checked against the author's
+   * scopes and the versions already published (a version is never replaced).
+   */
+  async function publish(body: ReadableStream<Uint8Array> | null, author: { id: string; scopes: readonly string[] }): Promise<Published> {
+    if (!body) throw new RegistryError("REG_ERR_BAD_REQUEST", "The request body must be the tarball.");
+    await mkdir(deps.uploadDir, { recursive: true });
+    const temp = join(deps.uploadDir, `${randomBytes(12).toString("hex")}.tgz`);
+    const sha512 = createHash("sha512");
+    const sha1 = createHash("sha1");
+    const sha256 = createHash("sha256");
+    let size = 0;
+    const max = deps.maxTarballBytes;
+    try {
+      await pipeline(
+        Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>),
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            size += chunk.length;
+            if (size > max) throw new RegistryError("REG_ERR_TOO_LARGE", `The package is larger than ${max} bytes.`);
+            sha512.update(chunk);
+            sha1.update(chunk);
+            sha256.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(temp),
+      );
+      if (size === 0) throw new RegistryError("REG_ERR_BAD_REQUEST", "The request body must be the tarball.");
+      const outcome = await verifyPluginTarball(temp, { trust: { rootKeys: deps.rootKeys, keyring: deps.keyring }, now: deps.now() });
+      if (!outcome.ok) {
+        throw new PublishRefused(outcome.code, outcome.message, outcome.details);
+      }
+      const { pkg, statement, signer } = outcome.release;
+      if (!author.scopes.some((p) => scopeMatches(p, pkg.name))) {
+        throw new RegistryError("REG_ERR_SCOPE", `Your account may publish ${author.scopes.join(", ") || "nothing"}, not ${pkg.name}.`);
+      }
+      const [owner] = await db.select().from(packages).where(eq(packages.name, pkg.name));
+      if (owner && owner.authorId !== author.id) throw new RegistryError("REG_ERR_SCOPE", `${pkg.name} belongs to another author.`);
+      if (await findVersion(pkg.name, pkg.version)) throw new RegistryError("REG_ERR_VERSION_EXISTS", `${pkg.name}@${pkg.version} is already published.`);
+
+      const sha256Hex = sha256.digest("hex");
+      const integrity = `sha512-${sha512.digest("base64")}`;
+      const shasum = sha1.digest("hex");
+      const base = pkg.name.includes("/") ? pkg.name.slice(pkg.name.indexOf("/") + 1) : pkg.name;
+      // The content hash in the key keeps two racing uploads of one version from overwriting each other.
+      const storageKey = `${pkg.name}/${base}-${pkg.version}-${sha256Hex.slice(0, 16)}.tgz`;
+      await storage.put(storageKey, createReadStream(temp));
+      const min = semver.minVersion(pkg.archnest.sdk);
+      const packageJson = {
+        name: pkg.name,
+        version: pkg.version,
+        ...(pkg.archnest.description !== undefined && { description: pkg.archnest.description }),
+        archnest: pkg.archnest,
+      };
+      const at = deps.now().getTime();
+      await db.insert(packages).values({ name: pkg.name, authorId: author.id, createdAt: at }).onConflictDoNothing();
+      const inserted = await db
+        .insert(versions)
+        .values({
+          name: pkg.name,
+          version: pkg.version,
+          packageJson: JSON.stringify(packageJson),
+          displayName: pkg.archnest.displayName,
+          description: pkg.archnest.description ?? "",
+          module: statement.module,
+          sdk: pkg.archnest.sdk,
+          sdkMajor: min?.major ?? 0,
+          integrity,
+          shasum,
+          sha256: sha256Hex,
+          size,
+          storageKey,
+          signerKeyid: signer.keyid,
+          publishedAt: at,
+        })
+        .onConflictDoNothing();
+      if (inserted.rowsAffected === 0) {
+        const winner = await findVersion(pkg.name, pkg.version);
+        if (winner?.storageKey !== storageKey) await storage.delete(storageKey);
+        throw new RegistryError("REG_ERR_VERSION_EXISTS", `${pkg.name}@${pkg.version} is already published.`);
+      }
+      generation += 1;
+      return { name: pkg.name, version: pkg.version, module: statement.module, integrity, shasum, tarball: tarballUrl(pkg.name, pkg.version) };
+    } finally {
+      await rm(temp, { force: true });
+    }
+  }
+
+  return {
+    packument,
+    catalogPlugins,
+    statusIndex,
+    revoke,
+    publish,
+    findVersion,
+    tarballUrl,
+    npmKeys: () => ({ keys: [{ expires: null, keyid: indexKeyId, keytype: "ed25519", scheme: "ed25519", key: spkiBase64(deps.indexKey) }] }),
+  };
+}
+
+export type Packages = ReturnType<typeof createPackages>;
+
+/** A tarball the SDK's verification refused; answered with the SDK's own code. */
+export class PublishRefused extends Error {
+  readonly code: string;
+  readonly details: readonly string[];
+  constructor(code: string, message: string, details: readonly string[]) {
+    super(message);
+    this.code = code;
+    this.details = details;
+  }
+}

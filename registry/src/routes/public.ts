@@ -1,0 +1,45 @@
+import { sql } from "drizzle-orm";
+import { Hono } from "hono";
+import { bundlesView, modulesView, purchasable } from "../catalog/index.js";
+import { RegistryError } from "../errors/index.js";
+import type { AppEnv, Services } from "../services.js";
+
+/** Health, catalog, npm keys, the status index and the keyring: everything anyone may read. */
+export function publicRoutes(svc: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+
+  app.get("/healthz", (c) => c.json({ ok: true }));
+  app.get("/readyz", async (c) => {
+    await svc.db.run(sql`select 1`);
+    return c.json({ ok: true, stripe: svc.stripe ? "configured" : "development-checkout" });
+  });
+
+  app.get("/v1/catalog", async (c) =>
+    c.json({ plugins: await svc.packages.catalogPlugins(), modules: modulesView(), bundles: bundlesView(), currency: "usd" }),
+  );
+
+  // The purchaseUrl of a 402 answer: what the module or bundle is, what it costs, how to buy it.
+  app.get("/v1/modules/:slug", (c) => {
+    const slug = c.req.param("slug");
+    const item = purchasable(slug);
+    if (!item) throw new RegistryError("REG_ERR_UNKNOWN_SLUG");
+    const view = modulesView().find((m) => m.slug === slug) ?? bundlesView().find((b) => b.slug === slug);
+    return c.json({ ...view, kind: item.modules.length === 1 && item.slug === item.modules[0] ? "module" : "bundle", checkout: "POST /v1/checkout" });
+  });
+
+  app.get("/-/npm/v1/keys", (c) => c.json(svc.packages.npmKeys()));
+  app.get("/v1/status", async (c) => {
+    c.header("cache-control", "no-cache");
+    return c.json(await svc.packages.statusIndex());
+  });
+  app.get("/v1/keyring", (c) => c.json(svc.config.trust.keyring as object));
+  return app;
+}
+
+/** npm packuments: `/name`, `/@scope/name` and `/@scope%2fname`. Mounted last so it shadows nothing. */
+export function packumentRoutes(svc: Services): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.get("/:scope{@[^/]+}/:name", async (c) => c.json(await svc.packages.packument(`${c.req.param("scope")}/${c.req.param("name")}`)));
+  app.get("/:name", async (c) => c.json(await svc.packages.packument(c.req.param("name"))));
+  return app;
+}

@@ -1,0 +1,27 @@
+import type { KeyPair, Keyring } from "@archnest/sdk";
+import type Stripe from "stripe";
+import type { InstallAuth } from "./auth/install-auth.js";
+import type { RegistryConfig } from "./config.js";
+import type { RegistryDb } from "./db/index.js";
+import type { Logger } from "./log/index.js";
+import type { Packages } from "./packages/index.js";
+import type { Purchases } from "./purchases/index.js";
+import type { TarballStorage } from "./storage/index.js";
+
+/** What route handlers share; built once by createRegistry. */
+export interface Services {
+  config: RegistryConfig;
+  db: RegistryDb;
+  storage: TarballStorage;
+  logger: Logger;
+  now: () => Date;
+  keyring: Keyring;
+  licenseKey: KeyPair;
+  installAuth: InstallAuth;
+  packages: Packages;
+  purchases: Purchases;
+  /** The Stripe client, when Stripe is configured. */
+  stripe: Stripe | undefined;
+}
+
+export type AppEnv = { Variables: { requestId: string } };

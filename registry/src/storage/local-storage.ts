@@ -1,0 +1,53 @@
+import { randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import { dirname, join } from "node:path";
+import type { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { checkStorageKey, type StoredTarball, type TarballStorage } from "./index.js";
+
+/** Tarballs as files under one folder; the default storage. */
+export class LocalTarballStorage implements TarballStorage {
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = root;
+  }
+
+  private pathOf(key: string): string {
+    return join(this.root, checkStorageKey(key));
+  }
+
+  async put(key: string, body: Readable): Promise<void> {
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    // Written beside the target and renamed, so a reader never sees half a tarball.
+    const temp = `${path}.${randomBytes(6).toString("hex")}.partial`;
+    try {
+      await pipeline(body, createWriteStream(temp, { flags: "wx" }));
+      await rename(temp, path);
+    } catch (err) {
+      await rm(temp, { force: true });
+      throw err;
+    }
+  }
+
+  async get(key: string): Promise<Readable | undefined> {
+    const path = this.pathOf(key);
+    if (!(await this.stat(key))) return undefined;
+    return createReadStream(path, { highWaterMark: 256 * 1024 });
+  }
+
+  async stat(key: string): Promise<StoredTarball | undefined> {
+    try {
+      const s = await stat(this.pathOf(key));
+      return s.isFile() ? { size: s.size } : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async delete(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+}

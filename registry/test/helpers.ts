@@ -1,0 +1,162 @@
+// Shared fixtures for the registry's tests: keys and a keyring, signed plugin tarballs, a registry on a
+// temporary folder, and signed install requests.
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createKeyring, generateKeyPair, type KeyPair, signInstallRequest } from "@archnest/sdk";
+import { packPlugin, signTarball } from "@archnest/sdk/node";
+import { createRegistry, type Registry, type RegistryConfig } from "../src/index.js";
+
+export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
+
+export interface Keys {
+  root: KeyPair;
+  release: KeyPair;
+  thirdParty: KeyPair;
+  license: KeyPair;
+  index: KeyPair;
+  keyring: unknown;
+}
+
+export function makeKeys(): Keys {
+  const root = generateKeyPair();
+  const release = generateKeyPair();
+  const thirdParty = generateKeyPair();
+  const license = generateKeyPair();
+  const index = generateKeyPair();
+  const keyring = createKeyring([root], {
+    now: new Date(Date.now() - 86_400_000),
+    keys: [
+      { key: release, name: "archnest-ci", roles: ["release"], scopes: ["@archnest/*"] },
+      { key: thirdParty, name: "acme", roles: ["release"], scopes: ["@acme/*"] },
+      { key: license, name: "license", roles: ["license"] },
+      { key: index, name: "index", roles: ["index"] },
+    ],
+  });
+  return { root, release, thirdParty, license, index, keyring };
+}
+
+export interface TestRegistry extends Registry {
+  dir: string;
+  keys: Keys;
+  config: RegistryConfig;
+  logs: Record<string, unknown>[];
+  cleanup(): Promise<void>;
+}
+
+export async function startRegistry(opts: Partial<RegistryConfig> & { keys?: Keys } = {}): Promise<TestRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), "archnest-registry-"));
+  const keys = opts.keys ?? makeKeys();
+  const logs: Record<string, unknown>[] = [];
+  const config: RegistryConfig = {
+    dataDir: dir,
+    publicUrl: "http://registry.test",
+    licenseKey: keys.license,
+    indexKey: keys.index,
+    trust: { rootKeys: [keys.root], keyring: keys.keyring },
+    adminToken: ADMIN_TOKEN,
+    log: (e) => logs.push(e),
+    ...opts,
+  };
+  const registry = await createRegistry(config);
+  return {
+    ...registry,
+    dir,
+    keys,
+    config,
+    logs,
+    async cleanup() {
+      await registry.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Builds, packs and signs a plugin the way a third-party author would. */
+export async function makePlugin(
+  outDir: string,
+  opts: { name: string; version: string; module: string; key: KeyPair | undefined; sdk?: string; padBytes?: number },
+): Promise<string> {
+  const src = join(outDir, `src-${randomBytes(4).toString("hex")}`);
+  mkdirSync(src, { recursive: true });
+  const id = opts.name.replace(/^@[^/]+\//, "");
+  writeFileSync(
+    join(src, "package.json"),
+    JSON.stringify({
+      name: opts.name,
+      version: opts.version,
+      archnest: { id, displayName: `Plugin ${id}`, description: `The ${id} plugin.`, module: opts.module, sdk: opts.sdk ?? "^1.0.0", server: "server.js" },
+    }),
+  );
+  writeFileSync(join(src, "server.js"), "export default {};\n");
+  // random bytes do not compress, so the tarball ends up about padBytes large
+  if (opts.padBytes) writeFileSync(join(src, "payload.bin"), randomBytes(opts.padBytes));
+  const file = join(outDir, `${id}-${opts.version}-${randomBytes(3).toString("hex")}.tgz`);
+  await packPlugin(src, file);
+  if (opts.key) await signTarball(file, opts.key);
+  rmSync(src, { recursive: true, force: true });
+  return file;
+}
+
+export async function createAuthor(app: Registry["app"], scopes: string[], name = "acme"): Promise<string> {
+  const res = await app.request("/v1/admin/authors", {
+    method: "POST",
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+    body: JSON.stringify({ name, scopes }),
+  });
+  if (res.status !== 201) throw new Error(`author: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+export async function publish(app: Registry["app"], token: string, file: Uint8Array): Promise<Response> {
+  return app.request("/v1/packages", {
+    method: "PUT",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", "content-length": String(file.length) },
+    body: file,
+  });
+}
+
+export interface Install {
+  id: string;
+  key: KeyPair;
+}
+
+export async function registerInstall(app: Registry["app"]): Promise<Install> {
+  const key = generateKeyPair();
+  const res = await app.request("/v1/installs", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ publicKey: Buffer.from(key.publicKey).toString("base64") }),
+  });
+  if (res.status !== 201) throw new Error(`install: ${res.status} ${await res.text()}`);
+  return { id: ((await res.json()) as { installId: string }).installId, key };
+}
+
+/** A request signed by an install, as a host sends it. */
+export function signed(install: Install, method: string, path: string, body?: unknown, now?: Date): { path: string; init: RequestInit } {
+  const text = body === undefined ? undefined : JSON.stringify(body);
+  const headers: Record<string, string> = signInstallRequest({
+    method,
+    path,
+    ...(text !== undefined && { body: text }),
+    installId: install.id,
+    secretKey: install.key.secretKey,
+    ...(now && { now }),
+  });
+  if (text !== undefined) headers["content-type"] = "application/json";
+  return { path, init: { method, headers, ...(text !== undefined && { body: text }) } };
+}
+
+export async function call(app: Registry["app"], req: { path: string; init: RequestInit }): Promise<Response> {
+  return app.request(req.path, req.init);
+}
+
+/** Buys a slug through the development checkout, as a person clicking Pay would. */
+export async function devBuy(app: Registry["app"], install: Install, slug: string): Promise<void> {
+  const res = await call(app, signed(install, "POST", "/v1/checkout", { slug }));
+  if (res.status !== 201) throw new Error(`checkout: ${res.status} ${await res.text()}`);
+  const { sessionId } = (await res.json()) as { sessionId: string };
+  const pay = await app.request(`/dev/checkout/${sessionId}/pay`, { method: "POST" });
+  if (pay.status !== 303) throw new Error(`pay: ${pay.status}`);
+}
