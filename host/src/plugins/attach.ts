@@ -1,8 +1,9 @@
 import { join } from "node:path";
 import type { Host } from "../app.js";
-import type { Entitlements } from "./entitlements.js";
+import { LicenseClient, licenseApi, RegistryClient, registryInstaller } from "../license/index.js";
+import { type Entitlements, FileEntitlements } from "./entitlements.js";
 import { PluginRepo } from "./plugin-repo.js";
-import { pluginApi, type RegistryInstaller } from "./routes.js";
+import { pluginApi } from "./routes.js";
 import { type FaultPoint, PluginRuntime } from "./runtime.js";
 import { type TrustAnchor, TrustStore } from "./trust-store.js";
 import { UiEvents } from "./ui-events.js";
@@ -10,49 +11,98 @@ import { createWsGateway } from "./ws-gateway.js";
 
 export interface AttachPluginsOptions {
   trust: readonly TrustAnchor[];
-  entitlements: Entitlements;
+  /** The registry; with it the license client decides entitlements and installs come from the catalog. */
+  registryUrl?: string;
+  /** Entitlements when no registry is configured (a file in the data folder by default). */
+  entitlements?: Entitlements;
   corePluginsDir?: string;
   setupTimeoutMs?: number;
   faultAt?: FaultPoint;
-  registryInstall?: RegistryInstaller;
   /** Where the web app's Module Store is, for 402 bodies. */
   purchaseBase?: string;
+  /** The clock (tests move it to walk a license through its grace period). */
+  now?: () => Date;
 }
 
 /**
- * Adds the plugin runtime to a built host: mounts the plugin and UI routes under /api (behind the
- * session guard), starts the runtime, and stops it when the host closes.
+ * Adds the plugin runtime (and, with a registry, the license client) to a built host: mounts the plugin,
+ * UI, license and catalog routes under /api behind the session guard, starts everything, and stops it
+ * when the host closes. Call before the host serves its first request.
  */
 export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
   const repo = new PluginRepo(host.db);
-  const runtime: PluginRuntime = new PluginRuntime({
-    db: host.db,
-    vault: host.vault,
-    log: host.log.child({ component: "plugins" }),
-    dataDir: host.config.dataDir,
-    trust: new TrustStore(opts.trust, {
+  const log = host.log.child({ component: "plugins" });
+  const trust = new TrustStore(
+    opts.trust,
+    {
       get: async (rootId) => {
         const v = await repo.getMeta(`keyring.version.${rootId}`);
         return v === undefined ? undefined : Number(v);
       },
       set: (rootId, version) => repo.setMeta(`keyring.version.${rootId}`, String(version)),
-    }),
-    entitlements: opts.entitlements,
+    },
+    opts.now,
+  );
+  const registry = opts.registryUrl
+    ? new RegistryClient(
+        opts.registryUrl,
+        {
+          getMeta: (k) => repo.getMeta(k),
+          setMeta: (k, v) => repo.setMeta(k, v),
+          sealSecret: (field, value) => host.vault.seal("install", field, value),
+          openSecret: (field) => host.vault.open("install", field),
+        },
+        opts.now,
+      )
+    : undefined;
+  const license = registry
+    ? new LicenseClient({
+        registry,
+        store: { getMeta: (k) => repo.getMeta(k), setMeta: (k, v) => repo.setMeta(k, v) },
+        keyring: () => trust.keyring(),
+        log: log.child({ component: "license" }),
+        ...(opts.now && { now: opts.now }),
+      })
+    : undefined;
+  const entitlements: Entitlements = license ?? opts.entitlements ?? FileEntitlements.inDataDir(host.config.dataDir);
+
+  const runtime: PluginRuntime = new PluginRuntime({
+    db: host.db,
+    vault: host.vault,
+    log,
+    dataDir: host.config.dataDir,
+    trust,
+    entitlements,
     purchaseBase: opts.purchaseBase ?? "/settings/store",
+    ...(license && { revocations: license }),
     ...(opts.corePluginsDir !== undefined && { corePluginsDir: opts.corePluginsDir }),
     ...(opts.setupTimeoutMs !== undefined && { setupTimeoutMs: opts.setupTimeoutMs }),
     ...(opts.faultAt !== undefined && { faultAt: opts.faultAt }),
+    ...(opts.now !== undefined && { now: opts.now }),
   });
   const events = new UiEvents();
-  host.app.route("/api", pluginApi({ runtime, events, ...(opts.registryInstall && { registryInstall: opts.registryInstall }) }));
+  const registryInstall = registry ? registryInstaller(registry, runtime) : undefined;
+  host.app.route("/api", pluginApi({ runtime, events, ...(registryInstall && { registryInstall }) }));
+  if (license && registry) {
+    host.app.route("/api", licenseApi({ license, registry, runtime, events }));
+    license.onRevocations(() => void runtime.applyRevocations());
+  }
   const ws = createWsGateway({
     runtime,
     authenticate: (req) => host.authenticateUpgrade({ cookie: req.headers.cookie, origin: req.headers.origin, host: req.headers.host }),
   });
   host.onClose(async () => {
     ws.close();
+    license?.stop();
     await runtime.stop();
   });
+  if (license) {
+    await license.load();
+    // The first refresh registers the install; an unreachable registry leaves the host on its stored license.
+    await license.refresh();
+    license.start();
+  }
   await runtime.start();
-  return { runtime, events, ws, pluginsDir: join(host.config.dataDir, "plugins") };
+  await runtime.applyRevocations();
+  return { runtime, events, ws, license, registry, pluginsDir: join(host.config.dataDir, "plugins") };
 }

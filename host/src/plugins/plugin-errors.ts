@@ -59,7 +59,17 @@ export const PLUGIN_ERRORS = {
   HOST_ERR_UPLOAD_TOO_LARGE: [413, "The uploaded package is larger than the host accepts.", "Ship a smaller package."],
   HOST_ERR_NO_REGISTRY: [409, "The host has no registry configured for this action.", "Set ARCHNEST_REGISTRY_URL, or install from a file."],
   HOST_ERR_PLUGIN_VERIFY_FAILED: [422, "The plugin package failed verification.", "The details carry the SDK check that failed."],
-  HOST_ERR_INSTALL_BUSY: [409, "Another install or update of this plugin is running.", "Wait for it to finish."],
+  HOST_ERR_VERSION_REVOKED: [
+    409,
+    "The registry revoked this plugin version.",
+    "Update to the version the Plugins page offers, or roll back to a version that is not revoked.",
+  ],
+  HOST_ERR_REGISTRY_UNREACHABLE: [
+    502,
+    "The registry could not be reached or answered with an error.",
+    "Check ARCHNEST_REGISTRY_URL and the network; the license keeps working offline until it expires.",
+  ],
+  HOST_ERR_PACKAGE_NOT_FOUND: [404, "The registry has no version of this package matching the range.", "Check the package name and the version range."],
 } as const satisfies Record<string, readonly [status: number, what: string, fix: string]>;
 
 export type PluginErrorCode = keyof typeof PLUGIN_ERRORS;

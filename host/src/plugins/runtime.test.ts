@@ -254,17 +254,16 @@ describe("plugin runtime through the API", () => {
     expect(await locked.json()).toEqual({ error: "module_required", module: "tmux", price: "$5", purchaseUrl: "/settings/store#tmux" });
 
     h.entitlements.set(["tmux"]);
-    await h.runtime.list();
-    await new Promise((r) => setTimeout(r, 50));
+    await h.runtime.settled();
     expect(await (await h.req("/api/plugins/paid/count")).json()).toEqual({ n: 1 });
 
     h.entitlements.set([]);
-    await new Promise((r) => setTimeout(r, 50));
+    await h.runtime.settled();
     expect((await h.req("/api/plugins/paid/count")).status).toBe(402);
     expect(((await (await h.req("/api/plugins")).json()) as { state: string }[])[0]?.state).toBe("locked");
 
     h.entitlements.set(["tmux"]);
-    await new Promise((r) => setTimeout(r, 50));
+    await h.runtime.settled();
     expect(await (await h.req("/api/plugins/paid/count")).json()).toEqual({ n: 2 });
   });
 

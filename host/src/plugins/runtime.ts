@@ -38,6 +38,8 @@ export interface RuntimeOptions {
   setupTimeoutMs?: number;
   faultAt?: FaultPoint;
   now?: () => Date;
+  /** The registry's revocations (from its signed status index): a reason when a version is revoked. */
+  revocations?: { revokedReason(name: string, version: string): string | undefined };
 }
 
 /** What an install may carry besides the package. */
@@ -47,7 +49,7 @@ export interface InstallOptions {
   acceptPermissions?: readonly string[];
   /** An explicit admin downgrade to a signed, unrevoked older version. */
   allowDowngrade?: boolean;
-  onProgress?: (phase: "verify" | "activate", progress: number) => void;
+  onProgress?: (phase: "download" | "verify" | "activate", progress: number) => void;
 }
 
 /** The host implements SDK API majors listed here; a plugin tagged with another major is refused. */
@@ -86,6 +88,11 @@ export class PluginRuntime {
     const next = this.queue.then(work, work);
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /** Resolves when every queued install or state change has finished. */
+  async settled(): Promise<void> {
+    await this.queue;
   }
 
   /** Boot: recover from an interrupted install, install core plugins on first boot, activate in order. */
@@ -181,6 +188,8 @@ export class PluginRuntime {
       }
       if (existing && existing.version === pkg.version) throw new PluginError("HOST_ERR_ALREADY_INSTALLED", `${pkg.name}@${pkg.version} is already installed.`);
       this.checkCompatible(m, pkg.name);
+      const revoked = this.opts.revocations?.revokedReason(pkg.name, pkg.version);
+      if (revoked) throw new PluginError("HOST_ERR_VERSION_REVOKED", `${pkg.name}@${pkg.version} was revoked: ${revoked}`);
       const installed = await this.dependencyView();
       const unmet = unmetDependencies({ id: m.id, version: pkg.version, active: true, dependencies: m.dependencies }, installed);
       if (unmet.length > 0) throw new PluginError("HOST_ERR_DEPENDENCIES_UNMET", `${pkg.name} cannot be installed: ${unmet.join("; ")}.`, unmet);
@@ -444,6 +453,8 @@ export class PluginRuntime {
         ]);
       }
       const { pkg, signer } = verified;
+      const revoked = this.opts.revocations?.revokedReason(pkg.name, pkg.version);
+      if (revoked) throw new PluginError("HOST_ERR_VERSION_REVOKED", `${pkg.name}@${pkg.version} was revoked: ${revoked}`);
       await this.unload(id, `${rec.packageName} is being rolled back to ${rec.previousVersion}`);
       await this.repo.put({
         ...rec,
@@ -481,6 +492,34 @@ export class PluginRuntime {
       }
       await rm(join(this.pluginsDir, id), { recursive: true, force: true });
       this.bus.emit("plugin.removed", { id, version: rec.version, purged: purge });
+      this.touchManifest();
+    });
+  }
+
+  /**
+   * Applies the registry's status index: an installed version that is revoked is stopped and marked
+   * revoked with the reason and the fix; a revoked plugin whose version is no longer listed comes back.
+   */
+  applyRevocations(): Promise<void> {
+    return this.exclusive(async () => {
+      const check = this.opts.revocations;
+      if (!check) return;
+      for (const rec of await this.repo.all()) {
+        const reason = check.revokedReason(rec.packageName, rec.version);
+        if (reason && rec.state !== "revoked") {
+          await this.unload(rec.id, `version ${rec.version} was revoked`);
+          await this.repo.patch(rec.id, {
+            state: "revoked",
+            error: `Version ${rec.version} was revoked: ${reason}. Update to a newer version or roll back.`,
+            errorCode: "HOST_ERR_VERSION_REVOKED",
+          });
+          this.opts.log.warn("revoked plugin version disabled", { plugin: rec.id, version: rec.version, reason });
+          this.bus.emit("plugin.state", { id: rec.id, state: "revoked" });
+        } else if (!reason && rec.state === "revoked") {
+          await this.repo.patch(rec.id, { state: "active", error: null, errorCode: null });
+          await this.activate(rec.id);
+        }
+      }
       this.touchManifest();
     });
   }

@@ -1,0 +1,72 @@
+import { Hono } from "hono";
+import { PluginError } from "../plugins/plugin-errors.js";
+import type { PluginApiEnv } from "../plugins/routes.js";
+import type { PluginRuntime } from "../plugins/runtime.js";
+import type { UiEvents } from "../plugins/ui-events.js";
+import type { LicenseClient } from "./license-client.js";
+import type { RegistryClient } from "./registry-client.js";
+
+type Item = Record<string, unknown>;
+
+function failure(err: unknown) {
+  if (err instanceof PluginError) return { body: { error: err.code, message: err.message }, status: err.status };
+  throw err;
+}
+
+/**
+ * The license and catalog API for the web app: `GET /license`, `POST /license/refresh`, `GET /catalog`
+ * (the registry's catalog with what this install owns and has installed), `POST /catalog/checkout`.
+ */
+export function licenseApi(opts: { license: LicenseClient; registry: RegistryClient; runtime: PluginRuntime; events: UiEvents }): Hono<PluginApiEnv> {
+  const { license, registry, runtime, events } = opts;
+  const app = new Hono<PluginApiEnv>();
+
+  license.onChange(() => void license.state().then((s) => events.publish({ event: "license", data: { ...s } })));
+
+  app.get("/license", async (c) => c.json(await license.state()));
+
+  app.post("/license/refresh", async (c) => c.json(await license.refresh()));
+
+  app.get("/catalog", async (c) => {
+    try {
+      const res = await registry.get("/v1/catalog");
+      if (res.status !== 200) throw new PluginError("HOST_ERR_REGISTRY_UNREACHABLE", `The registry's catalog answered ${res.status}.`);
+      const body = res.body as { plugins?: Item[]; modules?: Item[]; bundles?: Item[] };
+      const installed = new Map((await runtime.list()).map((p) => [p.packageName, p]));
+      const owned = (slug: unknown) => typeof slug === "string" && license.licensed(slug);
+      return c.json({
+        ...body,
+        plugins: (body.plugins ?? []).map((p) => {
+          const rec = installed.get(String(p.name));
+          return { ...p, owned: owned(p.module), installed: rec ? { id: rec.id, version: rec.version, state: rec.state } : null };
+        }),
+        modules: (body.modules ?? []).map((m) => ({ ...m, owned: owned(m.slug) })),
+        bundles: (body.bundles ?? []).map((b) => ({ ...b, owned: Array.isArray(b.modules) && b.modules.length > 0 && b.modules.every(owned) })),
+      });
+    } catch (err) {
+      const f = failure(err);
+      return c.json(f.body, f.status as 502);
+    }
+  });
+
+  app.post("/catalog/checkout", async (c) => {
+    const body = (await c.req.json().catch(() => ({}))) as { slug?: unknown; returnUrl?: unknown };
+    if (typeof body.slug !== "string" || !/^[a-z0-9-]{2,60}$/.test(body.slug)) {
+      return c.json({ error: "HOST_ERR_VALIDATION", message: "Send {slug} naming a module or bundle." }, 400);
+    }
+    try {
+      const origin = new URL(c.req.url).origin;
+      const returnUrl = `${origin}/settings/store?purchased=${encodeURIComponent(body.slug)}`;
+      const res = await registry.signed("POST", "/v1/checkout", { slug: body.slug, returnUrl });
+      if (res.status !== 200 && res.status !== 201) {
+        return c.json({ error: "HOST_ERR_REGISTRY_UNREACHABLE", message: `The registry refused the checkout (${res.status}).`, registry: res.body }, 502);
+      }
+      return c.json(res.body as Item);
+    } catch (err) {
+      const f = failure(err);
+      return c.json(f.body, f.status as 502);
+    }
+  });
+
+  return app;
+}
