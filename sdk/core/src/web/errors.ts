@@ -1,0 +1,88 @@
+/**
+ * Errors the browser API raises. Codes mirror the host's JSON error bodies (`{error: CODE, message}`), so
+ * a plugin branches on `error.code` exactly as it would on the HTTP body.
+ */
+
+/** The JSON body of an HTTP 402 the host sends when a feature needs a paid module or a free cap is reached. */
+export interface ModuleRequiredBody {
+  error: "module_required";
+  /** The license slug that unlocks the feature (MODULES.md), such as `unlimited-bookmarks`. */
+  module: string;
+  /** The module's price as shown to people, such as `$5`. */
+  price: string;
+  /** Where the shell's store shows the module. */
+  purchaseUrl: string;
+  /** The free cap that was reached, when the 402 comes from a cap. */
+  limit?: string;
+  cap?: number;
+}
+
+/**
+ * An API call answered with an error status. `code` is the host's stable error code (`HOST_ERR_*`), or
+ * `HTTP_<status>` when the body carried none.
+ *
+ * @example
+ * ```ts
+ * try { await apiFetch("/api/plugins/notes/items"); }
+ * catch (e) { if (e instanceof ApiError && e.status === 404) showEmpty(); else throw e; }
+ * ```
+ */
+export class ApiError extends Error {
+  override readonly name: string = "ApiError";
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** The parsed JSON body, when the response had one. */
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A 402 `module_required`: render it with the shell's `Lock` so the person sees the module, its price
+ * and a way to the store.
+ *
+ * @example
+ * ```tsx
+ * <Show when={isModuleRequired(err())} fallback={<p>{String(err())}</p>}>
+ *   {(e) => <Lock module={e().module} price={e().price} />}
+ * </Show>
+ * ```
+ */
+export class ModuleRequiredError extends ApiError {
+  override readonly name = "ModuleRequiredError";
+  readonly module: string;
+  readonly price: string;
+  readonly purchaseUrl: string;
+  constructor(body: ModuleRequiredBody) {
+    super(402, "module_required", `This needs the ${body.module} module (${body.price}).`, body);
+    this.module = body.module;
+    this.price = body.price;
+    this.purchaseUrl = body.purchaseUrl;
+  }
+}
+
+/**
+ * True when `value` is a {@link ModuleRequiredError}. Works across bundles because it checks the shape,
+ * not only the class.
+ *
+ * @example
+ * ```ts
+ * if (isModuleRequired(error)) openStore(error.module);
+ * ```
+ */
+export function isModuleRequired(value: unknown): value is ModuleRequiredError {
+  return (
+    value instanceof ModuleRequiredError ||
+    (value instanceof ApiError && value.code === "module_required" && typeof (value as { module?: unknown }).module === "string")
+  );
+}
+
+/** True when a parsed JSON body is a 402 `module_required` body. */
+export function isModuleRequiredBody(value: unknown): value is ModuleRequiredBody {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return v.error === "module_required" && typeof v.module === "string";
+}

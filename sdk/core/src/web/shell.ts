@@ -1,0 +1,67 @@
+/**
+ * The bridge between the shell and plugin UI. The shell registers its services once at start; plugins
+ * reach them through {@link useShell} or the ready-made components below. Both sides import this module
+ * through the import map, so they share one instance.
+ */
+import type { JSX } from "solid-js";
+import { SdkError } from "../errors/index.js";
+
+/** Props of the shell's lock: a gated feature or a reached free cap. */
+export interface LockProps {
+  /** License slug of the module that unlocks the feature. */
+  module: string;
+  /** Price shown on the lock; the shell looks it up when left out. */
+  price?: string;
+  /** A short sentence on what is locked ("You have reached 10 bookmarks"). */
+  reason?: string;
+  /** `inline` for a small pill next to a control; `card` (default) for a block. */
+  variant?: "inline" | "card";
+}
+
+/** What the shell lends to plugin UI. */
+export interface ShellBridge {
+  /** Client-side navigation to a shell path such as `/settings/store`. */
+  navigate(path: string): void;
+  /** Opens the Module Store at a module (or a bundle). */
+  openStore(slug?: string): void;
+  /** The signed-in person. */
+  user(): { id: string; username: string; role: "admin" | "member" } | undefined;
+  /** Shows a short notice in the corner. */
+  notify(message: string, tone?: "info" | "success" | "error"): void;
+  /** The shell's lock component. */
+  Lock(props: LockProps): JSX.Element;
+}
+
+let bridge: ShellBridge | undefined;
+
+/** Called once by the shell at start. Plugins never call it. */
+export function registerShell(shell: ShellBridge): void {
+  bridge = shell;
+}
+
+/**
+ * The shell's services. Throws `SDK_ERR_USAGE` outside the ArchNest shell (in a plain test page).
+ *
+ * @example
+ * ```ts
+ * const shell = useShell();
+ * shell.navigate("/settings/plugins");
+ * ```
+ */
+export function useShell(): ShellBridge {
+  if (!bridge) throw new SdkError("SDK_ERR_USAGE", "The ArchNest shell is not running: @archnest/sdk/web works inside the ArchNest web app.");
+  return bridge;
+}
+
+/**
+ * The shell's lock, for plugin UI: a lock icon, the module's name and price; clicking it opens the store
+ * at that module.
+ *
+ * @example
+ * ```tsx
+ * <Show when={capReached()}><Lock module="unlimited-bookmarks" reason="You have 10 bookmarks, the free limit." /></Show>
+ * ```
+ */
+export function Lock(props: LockProps): JSX.Element {
+  return useShell().Lock(props);
+}

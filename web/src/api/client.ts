@@ -1,0 +1,79 @@
+import { ApiError, type ApiFetchInit, apiFetch } from "@archnest/sdk/web";
+import type {
+  Catalog,
+  CheckoutResponse,
+  Credentials,
+  InstalledPlugin,
+  LicenseStatus,
+  PasswordChange,
+  PermissionsNotAcceptedBody,
+  PluginAction,
+  PluginSettingsValues,
+  PrefValue,
+  Session,
+  SetupStatus,
+  UiManifest,
+} from "./types.js";
+
+const post = <T>(path: string, json?: unknown): Promise<T> => apiFetch<T>(path, { method: "POST", ...(json === undefined ? {} : { json }) });
+const id = (v: string): string => encodeURIComponent(v);
+
+/** The host's API, one typed function per route of the contract in types.ts. */
+export const api = {
+  setupStatus: () => apiFetch<SetupStatus>("/api/setup"),
+  setup: (c: Credentials) => post<Session>("/api/setup", c),
+  login: (c: Credentials) => post<Session>("/api/auth/login", c),
+  logout: () => post<void>("/api/auth/logout"),
+  me: () => apiFetch<Session>("/api/auth/me"),
+  changePassword: (body: PasswordChange) => post<void>("/api/auth/password", body),
+
+  manifest: () => apiFetch<UiManifest>("/api/ui/manifest"),
+
+  plugins: () => apiFetch<InstalledPlugin[]>("/api/plugins"),
+  installFile: (file: File, acceptPermissions?: string[]) => {
+    const form = new FormData();
+    form.set("file", file);
+    for (const p of acceptPermissions ?? []) form.append("acceptPermissions", p);
+    return apiFetch<InstalledPlugin>("/api/plugins/install", { method: "POST", body: form });
+  },
+  installRef: (ref: string, acceptPermissions?: string[]) =>
+    post<InstalledPlugin>("/api/plugins/install", acceptPermissions ? { ref, acceptPermissions } : { ref }),
+  pluginAction: (pluginId: string, action: PluginAction, body?: { acceptPermissions?: string[] }) =>
+    post<InstalledPlugin>(`/api/plugins/${id(pluginId)}/${action}`, body),
+  uninstall: (pluginId: string, purge = false) => apiFetch<void>(`/api/plugins/${id(pluginId)}${purge ? "?purge=true" : ""}`, { method: "DELETE" }),
+  pluginSettings: (pluginId: string) => apiFetch<PluginSettingsValues>(`/api/plugins/${id(pluginId)}/settings`),
+  savePluginSettings: (pluginId: string, values: PluginSettingsValues["values"]) =>
+    apiFetch<PluginSettingsValues>(`/api/plugins/${id(pluginId)}/settings`, { method: "PUT", json: { values } }),
+
+  license: () => apiFetch<LicenseStatus>("/api/license"),
+  refreshLicense: () => post<LicenseStatus>("/api/license/refresh"),
+  catalog: () => apiFetch<Catalog>("/api/catalog"),
+  checkout: (slug: string) => post<CheckoutResponse>("/api/catalog/checkout", { slug }),
+
+  getPref: async <T>(key: string): Promise<T | null> => {
+    try {
+      const r = await apiFetch<PrefValue<T>>(`/api/prefs/${id(key)}`);
+      return r?.value ?? null;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 404) return null;
+      throw e;
+    }
+  },
+  setPref: <T>(key: string, value: T) => apiFetch<void>(`/api/prefs/${id(key)}`, { method: "PUT", json: { value } }),
+} satisfies Record<string, (...args: never[]) => Promise<unknown>>;
+
+/** The permissions a 409 asks the admin to accept, or undefined for any other error. */
+export function permissionsToAccept(error: unknown): string[] | undefined {
+  if (!(error instanceof ApiError) || error.status !== 409 || error.code !== "HOST_ERR_PERMISSIONS_NOT_ACCEPTED") return undefined;
+  const body = error.body as Partial<PermissionsNotAcceptedBody> | undefined;
+  return Array.isArray(body?.permissions) ? body.permissions.filter((p): p is string => typeof p === "string") : [];
+}
+
+/** A sentence for people from any thrown value. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
+
+export type { ApiFetchInit };

@@ -1,0 +1,233 @@
+/**
+ * The host's HTTP contract as the web app uses it. Pure types with no imports, so the host can import
+ * this file to type its handlers and the two sides cannot drift apart unnoticed.
+ */
+
+export type Role = "admin" | "member";
+
+export interface User {
+  id: string;
+  username: string;
+  role: Role;
+}
+
+/** Every error body: a stable code (`HOST_ERR_*`) and a sentence for people. */
+export interface ErrorBody {
+  error: string;
+  message?: string;
+}
+
+/** 402 when a feature needs a module or a free cap is reached. */
+export interface ModuleRequiredBody {
+  error: "module_required";
+  module: string;
+  price: string;
+  purchaseUrl: string;
+  limit?: string;
+  cap?: number;
+}
+
+/** 409 from an install or update whose permissions the admin has not accepted yet. */
+export interface PermissionsNotAcceptedBody {
+  error: "HOST_ERR_PERMISSIONS_NOT_ACCEPTED";
+  message?: string;
+  permissions: string[];
+}
+
+// --- auth -------------------------------------------------------------------------------------------
+
+/** GET /api/setup */
+export interface SetupStatus {
+  needed: boolean;
+}
+
+/** POST /api/setup and POST /api/auth/login */
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+/** POST /api/setup, POST /api/auth/login, GET /api/auth/me */
+export interface Session {
+  user: User;
+  csrfToken: string;
+}
+
+/** POST /api/auth/password */
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
+// --- UI manifest --------------------------------------------------------------------------------------
+
+export interface SlotContribution {
+  /** Versioned slot name, such as `dashboard.widget@1`. */
+  slot: string;
+  /** Unique within the plugin. */
+  id: string;
+  /** The export of the plugin's web entry to render. */
+  component: string;
+  title?: string;
+}
+
+export interface PageContribution {
+  /** Shell path, such as `/notes`. */
+  path: string;
+  title: string;
+  component: string;
+  icon?: string;
+}
+
+export type SettingSchema =
+  | { type: "string"; title: string; description?: string; default?: string; maxLength?: number }
+  | { type: "number"; title: string; description?: string; default?: number; min?: number; max?: number }
+  | { type: "boolean"; title: string; description?: string; default?: boolean }
+  | { type: "enum"; title: string; description?: string; options: string[]; default?: string };
+
+export interface UiPlugin {
+  id: string;
+  name: string;
+  version: string;
+  module: string;
+  /** `/api/ui/assets/<id>/<version>/<path>`, or null for a plugin without web entry. */
+  web: string | null;
+  slots: SlotContribution[];
+  pages: PageContribution[];
+  settings: Record<string, SettingSchema>;
+}
+
+/** GET /api/ui/manifest: the UI of the active plugins. */
+export interface UiManifest {
+  /** Grows on every change; the SSE `manifest` event carries it. */
+  version: number;
+  plugins: UiPlugin[];
+}
+
+/** SSE `manifest` event data. */
+export interface ManifestEvent {
+  version: number;
+}
+
+export type InstallPhase = "download" | "verify" | "activate" | "done" | "error";
+
+/** SSE `install` event data. */
+export interface InstallEvent {
+  id: string;
+  phase: InstallPhase;
+  /** 0..1 */
+  progress: number;
+  message?: string;
+}
+
+// --- plugins --------------------------------------------------------------------------------------------
+
+export type PluginState = "active" | "disabled" | "failed" | "locked" | "revoked";
+export type UpdatePolicy = "pinned" | "patch" | "minor" | "latest";
+export type PluginSource = "core" | "file" | "registry";
+
+/** GET /api/plugins item */
+export interface InstalledPlugin {
+  id: string;
+  name: string;
+  version: string;
+  previousVersion: string | null;
+  highestSeenVersion: string | null;
+  state: PluginState;
+  error: string | null;
+  errorCode: string | null;
+  policy: UpdatePolicy;
+  source: PluginSource;
+  module: string;
+  signer: { keyid: string; name: string } | null;
+  permissions: string[];
+  grantedPermissions: string[];
+  installedAt: string;
+  updatedAt: string;
+  /** A newer version the registry offers, when the host knows one. */
+  availableVersion?: string | null;
+}
+
+/** POST /api/plugins/install with JSON */
+export interface InstallFromRegistry {
+  ref: string;
+  acceptPermissions?: string[];
+}
+
+export type PluginAction = "enable" | "disable" | "pin" | "unpin" | "rollback" | "update";
+
+/** GET/PUT /api/plugins/:id/settings */
+export interface PluginSettingsValues {
+  values: Record<string, string | number | boolean | null>;
+}
+
+// --- license and store ----------------------------------------------------------------------------
+
+export type LicenseState = "valid" | "grace" | "expired" | "unregistered";
+
+/** GET /api/license */
+export interface LicenseStatus {
+  state: LicenseState;
+  modules: string[];
+  validUntil: string | null;
+  lastCheck: string | null;
+  daysLeft: number | null;
+}
+
+export interface CatalogPlugin {
+  name: string;
+  displayName: string;
+  description: string;
+  module: string;
+  price: string;
+  bundles: string[];
+  latest: string;
+  free: boolean;
+  installed: boolean;
+  owned: boolean;
+}
+
+export interface CatalogModule {
+  slug: string;
+  name: string;
+  description: string;
+  price: string;
+  owned: boolean;
+}
+
+export interface CatalogBundle {
+  slug: string;
+  name: string;
+  modules: string[];
+  price: string;
+  saving: string;
+  owned: boolean;
+}
+
+/** GET /api/catalog */
+export interface Catalog {
+  plugins: CatalogPlugin[];
+  modules: CatalogModule[];
+  bundles: CatalogBundle[];
+}
+
+/** POST /api/catalog/checkout */
+export interface CheckoutRequest {
+  slug: string;
+}
+export interface CheckoutResponse {
+  url: string;
+}
+
+// --- preferences ----------------------------------------------------------------------------------
+
+/** `glance.layout`: widget keys are `<pluginId>:<contributionId>`. */
+export interface GlanceLayout {
+  order: string[];
+  hidden: string[];
+}
+
+/** GET /api/prefs/:key */
+export interface PrefValue<T> {
+  value: T | null;
+}

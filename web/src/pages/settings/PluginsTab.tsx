@@ -1,0 +1,286 @@
+import { createEffect, createSignal, For, type JSX, Show } from "solid-js";
+import { api, errorMessage, type InstalledPlugin, type PluginAction, type PluginState } from "../../api/index.js";
+import { availableUpdates, installed, refreshAll } from "../../data/index.js";
+import { useLocation } from "../../router/index.js";
+import { installProgress } from "../../slots/index.js";
+import { Badge, type BadgeTone, Dialog, EmptyState, Icon, notify, ProgressBar, Spinner } from "../../ui/index.js";
+import { createInstaller, describePermission } from "./create-installer.js";
+
+const STATE_TONE: Record<PluginState, BadgeTone> = { active: "success", disabled: "neutral", failed: "danger", locked: "warning", revoked: "danger" };
+const STATE_LABEL: Record<PluginState, string> = { active: "Active", disabled: "Disabled", failed: "Failed", locked: "Locked", revoked: "Revoked" };
+
+/** Installed plugins: version, signer, permissions, state and errors, with every admin action. */
+export function PluginsTab(): JSX.Element {
+  const installer = createInstaller();
+  const location = useLocation();
+  const [busy, setBusy] = createSignal<string>();
+  const [removing, setRemoving] = createSignal<InstalledPlugin>();
+  const [purge, setPurge] = createSignal(false);
+  const [uploading, setUploading] = createSignal(false);
+  let fileInput: HTMLInputElement | undefined;
+  const list = () => installed.read.latest ?? [];
+  const updateFor = (p: InstalledPlugin) => availableUpdates().find((u) => u.plugin.id === p.id)?.version;
+  const running = () => Object.values(installProgress).filter((e) => e && e.phase !== "done");
+
+  createEffect(() => {
+    const id = location().hash;
+    if (id && list().length) queueMicrotask(() => document.getElementById(`plugin-${id}`)?.scrollIntoView({ block: "center" }));
+  });
+
+  const act = async (p: InstalledPlugin, action: PluginAction, done: string) => {
+    setBusy(`${p.id}:${action}`);
+    try {
+      const result = await installer.run(`Update ${p.name}?`, (accept) => api.pluginAction(p.id, action, accept ? { acceptPermissions: accept } : undefined));
+      if (result !== undefined) notify(done, "success");
+    } catch (e) {
+      notify(`${p.name}: ${errorMessage(e)}`, "error");
+    } finally {
+      setBusy(undefined);
+      refreshAll();
+    }
+  };
+
+  const uninstall = async () => {
+    const p = removing();
+    if (!p) return;
+    setBusy(`${p.id}:uninstall`);
+    try {
+      await api.uninstall(p.id, purge());
+      notify(purge() ? `${p.name} and its data were removed.` : `${p.name} was uninstalled. Its data is kept.`, "success");
+      setRemoving(undefined);
+    } catch (e) {
+      notify(`${p.name}: ${errorMessage(e)}`, "error");
+    } finally {
+      setBusy(undefined);
+      refreshAll();
+    }
+  };
+
+  const installFile = async (file: File) => {
+    setUploading(true);
+    try {
+      const p = await installer.run(`Install ${file.name}?`, (accept) => api.installFile(file, accept));
+      if (p) notify(`${p.name} ${p.version} is installed.`, "success");
+    } catch (e) {
+      notify(`The plugin could not be installed: ${errorMessage(e)}`, "error");
+    } finally {
+      setUploading(false);
+      if (fileInput) fileInput.value = "";
+      refreshAll();
+    }
+  };
+
+  return (
+    <div class="stack">
+      <div class="toolbar">
+        <p class="muted">Every plugin is verified against its publisher's signature before it runs.</p>
+        <input
+          ref={fileInput}
+          type="file"
+          accept=".tgz,.tar.gz,application/gzip"
+          class="sr-only"
+          id="plugin-file"
+          data-testid="plugin-file"
+          onChange={(e) => {
+            const f = e.currentTarget.files?.[0];
+            if (f) void installFile(f);
+          }}
+        />
+        <button type="button" class="btn btn--ghost" disabled={uploading()} onClick={() => fileInput?.click()}>
+          <Icon name="upload" size={16} /> {uploading() ? "Installing…" : "Install from file"}
+        </button>
+      </div>
+
+      <For each={running()}>
+        {(e) => (
+          <div class="card install-progress" data-testid="install-progress">
+            <span class="small">
+              <strong>{e.id}</strong> · {e.message ?? e.phase}
+            </span>
+            <ProgressBar value={e.progress} label={`Installing ${e.id}`} tone={e.phase === "error" ? "danger" : "accent"} />
+          </div>
+        )}
+      </For>
+
+      <Show
+        when={list().length > 0}
+        fallback={
+          <Show when={installed.read.loading} fallback={<EmptyState icon="puzzle" title="No plugins installed" />}>
+            <Spinner />
+          </Show>
+        }
+      >
+        <div class="table-wrap">
+          <table class="table" data-testid="plugins-table">
+            <thead>
+              <tr>
+                <th scope="col">Plugin</th>
+                <th scope="col">Version</th>
+                <th scope="col" class="hide-md">
+                  Signer
+                </th>
+                <th scope="col">Permissions</th>
+                <th scope="col">State</th>
+                <th scope="col">
+                  <span class="sr-only">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              <For each={list()}>
+                {(p) => (
+                  <tr id={`plugin-${p.id}`} data-plugin={p.id} data-state={p.state}>
+                    <td>
+                      <div class="cell-title">{p.name}</div>
+                      <div class="cell-sub">
+                        {p.id} · {p.source === "core" ? "core" : p.module === "free" ? "free" : p.module}
+                      </div>
+                    </td>
+                    <td>
+                      <div class="cell-title mono">{p.version}</div>
+                      <div class="cell-sub">
+                        <Show when={p.policy === "pinned"}>
+                          <span class="pinned">
+                            <Icon name="pin" size={12} /> pinned
+                          </span>
+                        </Show>
+                        <Show when={updateFor(p)}>{(v) => <span class="text-accent"> {v()} available</span>}</Show>
+                      </div>
+                    </td>
+                    <td class="hide-md">
+                      <div class="cell-title">{p.signer?.name ?? "Unsigned"}</div>
+                      <div class="cell-sub mono" title={p.signer?.keyid}>
+                        {p.signer?.keyid?.slice(0, 12)}
+                      </div>
+                    </td>
+                    <td>
+                      <Show when={p.permissions.length > 0} fallback={<span class="muted small">None</span>}>
+                        <div class="chips">
+                          <For each={p.permissions}>
+                            {(perm) => (
+                              <span class="perm" classList={{ "perm--pending": !p.grantedPermissions.includes(perm) }} title={describePermission(perm)}>
+                                {perm}
+                              </span>
+                            )}
+                          </For>
+                        </div>
+                      </Show>
+                    </td>
+                    <td>
+                      <Badge tone={STATE_TONE[p.state]}>{STATE_LABEL[p.state]}</Badge>
+                      <Show when={p.error}>
+                        <div class="cell-error" title={p.errorCode ?? undefined}>
+                          {p.error}
+                          <Show when={p.errorCode}>
+                            <code>{p.errorCode}</code>
+                          </Show>
+                        </div>
+                      </Show>
+                    </td>
+                    <td class="actions">
+                      <Show when={updateFor(p)}>
+                        <button
+                          type="button"
+                          class="btn btn--accent btn--sm"
+                          disabled={!!busy()}
+                          onClick={() => void act(p, "update", `${p.name} was updated.`)}
+                        >
+                          Update
+                        </button>
+                      </Show>
+                      <button
+                        type="button"
+                        class="icon-btn"
+                        disabled={!!busy()}
+                        aria-label={p.policy === "pinned" ? `Unpin ${p.name}` : `Pin ${p.name}`}
+                        title={p.policy === "pinned" ? "Unpin: allow updates" : "Pin: keep this version"}
+                        aria-pressed={p.policy === "pinned"}
+                        onClick={() =>
+                          void act(
+                            p,
+                            p.policy === "pinned" ? "unpin" : "pin",
+                            p.policy === "pinned" ? `${p.name} will update again.` : `${p.name} is pinned at ${p.version}.`,
+                          )
+                        }
+                      >
+                        <Icon name="pin" size={16} />
+                      </button>
+                      <Show when={p.previousVersion}>
+                        <button
+                          type="button"
+                          class="icon-btn"
+                          disabled={!!busy()}
+                          aria-label={`Roll back ${p.name} to ${p.previousVersion}`}
+                          title={`Roll back to ${p.previousVersion}`}
+                          onClick={() => void act(p, "rollback", `${p.name} is back at ${p.previousVersion}.`)}
+                        >
+                          <Icon name="undo" size={16} />
+                        </button>
+                      </Show>
+                      <button
+                        type="button"
+                        class="icon-btn"
+                        disabled={!!busy()}
+                        aria-label={p.state === "disabled" ? `Enable ${p.name}` : `Disable ${p.name}`}
+                        title={p.state === "disabled" ? "Enable" : "Disable"}
+                        onClick={() =>
+                          void act(
+                            p,
+                            p.state === "disabled" ? "enable" : "disable",
+                            p.state === "disabled" ? `${p.name} is enabled.` : `${p.name} is disabled.`,
+                          )
+                        }
+                      >
+                        <Icon name="power" size={16} />
+                      </button>
+                      <button
+                        type="button"
+                        class="icon-btn icon-btn--danger"
+                        disabled={!!busy()}
+                        aria-label={`Uninstall ${p.name}`}
+                        title="Uninstall"
+                        onClick={() => {
+                          setPurge(false);
+                          setRemoving(p);
+                        }}
+                      >
+                        <Icon name="trash" size={16} />
+                      </button>
+                    </td>
+                  </tr>
+                )}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+
+      <Dialog
+        open={removing() !== undefined}
+        title={`Uninstall ${removing()?.name ?? ""}?`}
+        tone="danger"
+        width="sm"
+        onClose={() => setRemoving(undefined)}
+        footer={
+          <>
+            <button type="button" class="btn btn--ghost" onClick={() => setRemoving(undefined)}>
+              Cancel
+            </button>
+            <button type="button" class="btn btn--danger" data-testid="confirm-uninstall" disabled={!!busy()} onClick={() => void uninstall()}>
+              {purge() ? "Uninstall and delete data" : "Uninstall"}
+            </button>
+          </>
+        }
+      >
+        <p>
+          The plugin stops and its pages and widgets disappear. <strong>Its data is kept</strong>, so installing it again brings everything back.
+        </p>
+        <label class="check">
+          <input type="checkbox" checked={purge()} onChange={(e) => setPurge(e.currentTarget.checked)} />
+          <span>Also delete its data (this cannot be undone)</span>
+        </label>
+      </Dialog>
+      <installer.PermissionsDialog />
+    </div>
+  );
+}

@@ -1,0 +1,63 @@
+/**
+ * The signed-in session: who is signed in, whether first-run setup is needed, and the CSRF token handed
+ * to `@archnest/sdk/web` so every state-changing request carries it.
+ */
+import { ApiError, setCsrfToken } from "@archnest/sdk/web";
+import { createSignal } from "solid-js";
+import { api, type Credentials, type Session, type User } from "../api/index.js";
+
+export type SessionStatus = "loading" | "setup" | "signed-out" | "signed-in" | "offline";
+
+const [status, setStatus] = createSignal<SessionStatus>("loading");
+const [user, setUser] = createSignal<User | undefined>();
+
+function accept(session: Session): void {
+  setCsrfToken(session.csrfToken);
+  setUser(session.user);
+  setStatus("signed-in");
+}
+
+/** Reads the session from the host: setup needed, signed in, or signed out. */
+export async function loadSession(): Promise<void> {
+  try {
+    const setup = await api.setupStatus();
+    if (setup.needed) {
+      setStatus("setup");
+      return;
+    }
+    accept(await api.me());
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 401) {
+      setCsrfToken(undefined);
+      setUser(undefined);
+      setStatus("signed-out");
+    } else setStatus("offline");
+  }
+}
+
+export async function signIn(credentials: Credentials): Promise<void> {
+  accept(await api.login(credentials));
+}
+
+export async function createAdmin(credentials: Credentials): Promise<void> {
+  accept(await api.setup(credentials));
+}
+
+export async function signOut(): Promise<void> {
+  try {
+    await api.logout();
+  } finally {
+    setCsrfToken(undefined);
+    setUser(undefined);
+    setStatus("signed-out");
+  }
+}
+
+/** Called when any request answers 401 after sign-in: the session expired or was revoked. */
+export function sessionExpired(): void {
+  setCsrfToken(undefined);
+  setUser(undefined);
+  setStatus("signed-out");
+}
+
+export const session = { status, user };

@@ -1,0 +1,15 @@
+export {
+  clearInstall,
+  installProgress,
+  manifestLoaded,
+  type PageEntry,
+  type PluginRef,
+  refreshManifest,
+  type SlotEntry,
+  startManifest,
+  stopManifest,
+  usePluginPages,
+  useSlot,
+  useUiPlugins,
+} from "./manifest.js";
+export { Slot, SlotErrorCard, SlotItem } from "./Slot.js";
