@@ -111,6 +111,8 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
       { limiter: byAddress, key: address },
     ];
     refuseIfLimited(keys);
+    // Tells the web app to open the setup page; GET /api/setup already says as much to anyone.
+    if ((await userCount()) === 0) throw new HostError("HOST_ERR_SETUP_REQUIRED");
     const [row] = await db.select().from(users).where(eq(users.username, body.username));
     const ok = (await verifyPassword(body.password, row?.passwordHash ?? (await dummyHash))) && row !== undefined;
     if (!ok || !row) {

@@ -21,6 +21,9 @@ describe("setup", () => {
   it("creates the single admin once, signs them in, and answers 409 HOST_ERR_SETUP_DONE afterwards", async () => {
     const { host } = await start();
     expect(await jsonOf(await host.app.request("/api/setup"))).toEqual({ needsSetup: true });
+    const early = await login(t as TestHost, "ann", "correct horse battery");
+    expect(early.status).toBe(409);
+    expect((await jsonOf(early)).error).toBe("HOST_ERR_SETUP_REQUIRED");
 
     const res = await host.app.request("/api/setup", {
       method: "POST",
