@@ -1,0 +1,163 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { verifyKeyring, verifyLicense } from "@archnest/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ADMIN_TOKEN,
+  call,
+  createAuthor,
+  devBuy,
+  type Install,
+  makePlugin,
+  publish,
+  registerInstall,
+  signed,
+  startRegistry,
+  type TestRegistry,
+} from "./helpers.js";
+
+let reg: TestRegistry;
+let paidTarball: Buffer;
+const PAID = "/v1/tarballs/%40archnest%2Fvnc/1.0.0";
+
+beforeAll(async () => {
+  reg = await startRegistry();
+  const token = await createAuthor(reg.app, ["@archnest/*"]);
+  const paid = await makePlugin(reg.dir, { name: "@archnest/vnc", version: "1.0.0", module: "vnc", key: reg.keys.release, padBytes: 4096 });
+  paidTarball = readFileSync(paid);
+  expect((await publish(reg.app, token, paidTarball)).status).toBe(201);
+  const free = await makePlugin(reg.dir, { name: "@archnest/notes", version: "1.0.0", module: "free", key: reg.keys.release });
+  expect((await publish(reg.app, token, readFileSync(free))).status).toBe(201);
+});
+afterAll(() => reg.cleanup());
+
+const keyring = () => verifyKeyring(reg.keys.keyring, { rootKeys: [reg.keys.root], now: new Date() });
+
+async function license(install: Install) {
+  const res = await call(reg.app, signed(install, "POST", "/v1/license"));
+  expect(res.status).toBe(200);
+  return verifyLicense(await res.json(), { keyring: keyring(), installId: install.id, now: new Date() }).document;
+}
+
+describe("installs and licenses", () => {
+  it("registers an install once per public key", async () => {
+    const install = await registerInstall(reg.app);
+    expect(install.id).toMatch(/^inst_/);
+    const again = await reg.app.request("/v1/installs", {
+      method: "POST",
+      body: JSON.stringify({ publicKey: Buffer.from(install.key.publicKey).toString("base64") }),
+    });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ installId: install.id });
+    const bad = await reg.app.request("/v1/installs", { method: "POST", body: JSON.stringify({ publicKey: "AAAA" }) });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: "REG_ERR_BAD_REQUEST" });
+  });
+
+  it("issues a signed seven-day license whose sequence only grows, with bundles expanded", async () => {
+    const install = await registerInstall(reg.app);
+    const first = await license(install);
+    expect(first.modules).toEqual([]);
+    expect(Date.parse(first.validUntil) - Date.parse(first.issuedAt)).toBe(7 * 86_400_000);
+    await devBuy(reg.app, install, "remote-desktop");
+    const second = await license(install);
+    expect(second.modules).toEqual(["rdp", "telnet", "vnc"]);
+    expect(second.sequence).toBeGreaterThan(first.sequence);
+  });
+
+  it("refuses the license request of an unknown install and an unsigned one", async () => {
+    const stranger = { id: "inst_notregistered00", key: (await registerInstall(reg.app)).key };
+    const unknown = await call(reg.app, signed(stranger, "POST", "/v1/license"));
+    expect(unknown.status).toBe(401);
+    expect(await unknown.json()).toMatchObject({ error: "REG_ERR_INSTALL_UNKNOWN" });
+    const unsigned = await reg.app.request("/v1/license", { method: "POST" });
+    expect(unsigned.status).toBe(401);
+    expect(await unsigned.json()).toMatchObject({ error: "REG_ERR_INSTALL_UNSIGNED" });
+  });
+});
+
+describe("gated delivery", () => {
+  it("gives a free plugin to anyone", async () => {
+    const res = await reg.app.request("/v1/tarballs/%40archnest%2Fnotes/1.0.0");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("application/octet-stream");
+  });
+
+  it("answers 401 to an unsigned request, an unknown install and a bad signature for a paid plugin", async () => {
+    const unsigned = await reg.app.request(PAID);
+    expect(unsigned.status).toBe(401);
+    const install = await registerInstall(reg.app);
+    const forged = signed({ id: install.id, key: (await registerInstall(reg.app)).key }, "GET", PAID);
+    const bad = await call(reg.app, forged);
+    expect(bad.status).toBe(401);
+    expect(await bad.json()).toMatchObject({ error: "REG_ERR_REQUEST_SIGNATURE" });
+    const otherPath = signed(install, "GET", "/v1/tarballs/%40archnest%2Fnotes/1.0.0");
+    const moved = await reg.app.request(PAID, otherPath.init);
+    expect(moved.status).toBe(401);
+  });
+
+  it("answers 402 with the module, its price and where to buy it when the install has not bought it", async () => {
+    const install = await registerInstall(reg.app);
+    const res = await call(reg.app, signed(install, "GET", PAID));
+    expect(res.status).toBe(402);
+    expect(await res.json()).toMatchObject({ error: "module_required", module: "vnc", price: "$5", purchaseUrl: "http://registry.test/v1/modules/vnc" });
+    const info = await reg.app.request("/v1/modules/vnc");
+    expect(await info.json()).toMatchObject({ slug: "vnc", price: "$5", bundles: ["remote-desktop", "everything"] });
+  });
+
+  it("streams the tarball with an ETag to an install that bought the module or a bundle holding it, and answers 304 to If-None-Match", async () => {
+    const install = await registerInstall(reg.app);
+    await devBuy(reg.app, install, "everything");
+    const res = await call(reg.app, signed(install, "GET", PAID));
+    expect(res.status).toBe(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.equals(paidTarball)).toBe(true);
+    const etag = res.headers.get("etag");
+    expect(etag).toBe(`"${createHash("sha256").update(paidTarball).digest("hex")}"`);
+    const again = signed(install, "GET", PAID);
+    const cached = await reg.app.request(PAID, { ...again.init, headers: { ...(again.init.headers as Record<string, string>), "if-none-match": etag ?? "" } });
+    expect(cached.status).toBe(304);
+    // the scoped path form reaches the same tarball
+    expect((await call(reg.app, signed(install, "GET", "/v1/tarballs/@archnest/vnc/1.0.0"))).status).toBe(200);
+  });
+
+  it("refuses a replayed signed request and a stale timestamp", async () => {
+    const install = await registerInstall(reg.app);
+    await devBuy(reg.app, install, "vnc");
+    const req = signed(install, "GET", PAID);
+    expect((await call(reg.app, req)).status).toBe(200);
+    const replay = await call(reg.app, req);
+    expect(replay.status).toBe(401);
+    expect(await replay.json()).toMatchObject({ error: "REG_ERR_NONCE_REPLAYED" });
+    const stale = await call(reg.app, signed(install, "GET", PAID, undefined, new Date(Date.now() - 6 * 60_000)));
+    expect(stale.status).toBe(401);
+    expect(await stale.json()).toMatchObject({ error: "REG_ERR_REQUEST_STALE" });
+    const future = await call(reg.app, signed(install, "GET", PAID, undefined, new Date(Date.now() + 6 * 60_000)));
+    expect(future.status).toBe(401);
+  });
+});
+
+describe("transfers", () => {
+  const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" };
+
+  it("moves purchases to a new install at most once a year", async () => {
+    const old = await registerInstall(reg.app);
+    const next = await registerInstall(reg.app);
+    const third = await registerInstall(reg.app);
+    await devBuy(reg.app, old, "tmux");
+    const res = await reg.app.request(`/v1/admin/installs/${old.id}/transfer`, { method: "POST", headers: admin, body: JSON.stringify({ to: next.id }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ moved: 1 });
+    expect((await license(next)).modules).toEqual(["tmux"]);
+    expect((await license(old)).modules).toEqual([]);
+    const twice = await reg.app.request(`/v1/admin/installs/${next.id}/transfer`, { method: "POST", headers: admin, body: JSON.stringify({ to: third.id }) });
+    expect(twice.status).toBe(409);
+    expect(await twice.json()).toMatchObject({ error: "REG_ERR_TRANSFER_LIMIT" });
+    const unknown = await reg.app.request(`/v1/admin/installs/${third.id}/transfer`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ to: "inst_nobody_here" }),
+    });
+    expect(unknown.status).toBe(400);
+  });
+});
