@@ -4,6 +4,7 @@ import { build } from "./commands/build.js";
 import { keyringCreate, keyringRevoke, keyringRotate } from "./commands/keyring.js";
 import { keysGenerate } from "./commands/keys.js";
 import { pack, sign, verify } from "./commands/pack.js";
+import { publish } from "./commands/publish.js";
 import { type CliIo, line } from "./io.js";
 
 export { buildPlugin, SHARED_WEB_MODULES } from "./commands/build.js";
@@ -21,6 +22,7 @@ Usage:
   archnest-plugin pack [PLUGIN_DIR] --out FILE.tgz
   archnest-plugin sign FILE.tgz --key RELEASE.key        (or ARCHNEST_SIGNING_KEY in the environment)
   archnest-plugin verify FILE.tgz --root ROOT.pub --keyring KEYRING.json [--min-keyring-version N] [--json]
+  archnest-plugin publish FILE.tgz --registry URL [--token TOKEN]   (or ARCHNEST_REGISTRY_URL, ARCHNEST_REGISTRY_TOKEN)
   archnest-plugin errors                                  the error code table
 
 Every command accepts --json for machine-readable output. Exit codes: 0 success, 1 refused, 2 usage.
@@ -37,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   pack,
   sign,
   verify,
+  publish,
   errors: (_args, io) => {
     for (const [code, [what, fix]] of Object.entries(SDK_ERRORS)) line(io.stdout, `${code}\n  ${what}\n  Fix: ${fix}`);
     return 0;
