@@ -24,6 +24,21 @@ export const DEFAULT_TARBALL_LIMITS: TarballLimits = {
 /** Metadata files are read into memory to be parsed, so they have their own small cap. */
 const MAX_METADATA_BYTES = 1024 * 1024;
 const GZIP_MAGIC = [0x1f, 0x8b];
+/** gzip, zstd: magics node-tar's parser would sniff and inflate on its own. */
+const COMPRESSED_MAGICS = [GZIP_MAGIC, [0x28, 0xb5, 0x2f, 0xfd]];
+/** npm and tar pad archives to 10 KiB records; anything much longer after the end is not padding. */
+const MAX_TRAILING_BYTES = 1024 * 1024;
+
+/** Resolves when the parser wants more input, or when it stopped for good (an error, the archive's end). */
+function drained(parser: Parser): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      for (const ev of ["drain", "eof", "error", "abort", "end"]) parser.off(ev, done);
+      resolve();
+    };
+    for (const ev of ["drain", "eof", "error", "abort", "end"]) parser.once(ev, done);
+  });
+}
 
 export interface ReadTarballOptions {
   /**
@@ -107,6 +122,7 @@ export async function readPluginTarball(input: string | Readable, opts: ReadTarb
   let entries = 0;
   let declaredBytes = 0;
   let failure: SdkError | undefined;
+  const openFds = new Set<number>();
 
   const fail = (err: SdkError) => {
     failure ??= err;
@@ -158,14 +174,18 @@ export async function readPluginTarball(input: string | Readable, opts: ReadTarb
       mkdirSync(dirname(target), { recursive: true });
       // "wx": never reuse or follow anything already there.
       fd = openSync(target, "wx", (entry.mode ?? 0) & 0o111 ? 0o755 : 0o644);
+      openFds.add(fd);
     }
     entry.on("data", (chunk: Buffer) => {
       hash.update(chunk);
       if (isMeta) chunks.push(chunk);
-      if (fd !== undefined) writeSync(fd, chunk);
+      if (fd !== undefined && openFds.has(fd)) writeSync(fd, chunk);
     });
     entry.on("end", () => {
-      if (fd !== undefined) closeSync(fd);
+      if (fd !== undefined) {
+        closeSync(fd);
+        openFds.delete(fd);
+      }
       if (rel === RELEASE_ENVELOPE_PATH) envelope = Buffer.concat(chunks);
       else {
         files.set(rel, hash.digest("hex"));
@@ -179,7 +199,16 @@ export async function readPluginTarball(input: string | Readable, opts: ReadTarb
   let inflated = 0;
   // Headers and padding add at most 1.5 KiB per entry on top of the file bytes; past that it is a bomb.
   const maxInflated = limits.maxTotalBytes + (limits.maxEntries + 2) * 1536;
+  // The parser ignores what follows the two end-of-archive blocks but would buffer it whole, so the reader
+  // stops feeding it there and only lets gzip finish (its CRC check catches a cut-short file); a long tail
+  // of data after the end is a bomb.
+  let sawEnd = false;
+  let trailing = 0;
+  parser.on("eof", () => {
+    sawEnd = true;
+  });
   let first = true;
+  let firstInflated = true;
   try {
     stream.on("data", (chunk: Buffer) => {
       if (first) {
@@ -195,18 +224,40 @@ export async function readPluginTarball(input: string | Readable, opts: ReadTarb
     stream.on("error", (err) => gunzip.destroy(err));
     for await (const chunk of inflatedStream as AsyncIterable<Buffer>) {
       if (failure) break;
+      if (firstInflated) {
+        firstInflated = false;
+        // node-tar would sniff and inflate a second layer of compression itself, outside these bounds.
+        if (COMPRESSED_MAGICS.some((magic) => magic.every((byte, i) => chunk[i] === byte))) {
+          fail(new SdkError("SDK_ERR_TARBALL_CORRUPT", "The package is compressed twice; a plugin is a tar archive gzipped once."));
+          break;
+        }
+      }
       inflated += chunk.length;
       if (inflated > maxInflated) {
         fail(new SdkError("SDK_ERR_LIMIT_TOTAL_SIZE", `The package unpacks to more than ${limits.maxTotalBytes} bytes.`));
         break;
       }
-      if (!parser.write(chunk)) await new Promise((resolve) => parser.once("drain", resolve));
+      if (sawEnd) {
+        trailing += chunk.length;
+        if (trailing > MAX_TRAILING_BYTES) {
+          fail(
+            new SdkError(
+              "SDK_ERR_LIMIT_TOTAL_SIZE",
+              `The package holds more than ${MAX_TRAILING_BYTES} bytes after the end of its archive (a decompression bomb).`,
+            ),
+          );
+          break;
+        }
+        continue;
+      }
+      if (!parser.write(chunk)) await drained(parser);
       if (failure) break;
     }
     if (first && !failure) fail(new SdkError("SDK_ERR_TARBALL_EMPTY", "The package file is empty."));
     if (!failure) {
       await new Promise<void>((resolve) => {
         parser.once("end", () => resolve());
+        parser.once("abort", () => resolve());
         parser.end();
       });
     }
@@ -215,6 +266,9 @@ export async function readPluginTarball(input: string | Readable, opts: ReadTarb
   } finally {
     stream.destroy();
     gunzip.destroy();
+    // A refused entry may be cut off mid-write; its file must not stay open.
+    for (const fd of openFds) closeSync(fd);
+    openFds.clear();
   }
   if (failure) throw failure;
   if (entries === 0) throw new SdkError("SDK_ERR_TARBALL_CORRUPT", "The package archive holds no entries.");
