@@ -18,18 +18,28 @@ export function parseRef(ref: string): { name: string; range: string } {
   return { name: ref, range: "*" };
 }
 
-/** The path of a package's metadata on the registry (npm's shape: the scope's slash encoded). */
+/** The path of a package's metadata on the registry (`/@scope/name`, as the registry routes it). */
 export function packumentPath(name: string): string {
-  return `/${name.replace("/", "%2f")}`;
+  return `/${name}`;
 }
 
 /** The highest published version of `name` within `range`. */
-export async function resolveVersion(registry: RegistryClient, name: string, range: string): Promise<string> {
+export async function resolveVersion(
+  registry: RegistryClient,
+  name: string,
+  range: string,
+  revokedReason: (name: string, version: string) => string | undefined = () => undefined,
+): Promise<string> {
   const res = await registry.get(packumentPath(name));
   if (res.status === 404) throw new PluginError("HOST_ERR_PACKAGE_NOT_FOUND", `The registry has no package ${name}.`);
   if (res.status !== 200) throw new PluginError("HOST_ERR_REGISTRY_UNREACHABLE", `The registry answered ${res.status} for ${name}.`);
-  const versions = Object.keys((res.body as { versions?: Record<string, unknown> }).versions ?? {});
+  const published = Object.keys((res.body as { versions?: Record<string, unknown> }).versions ?? {});
+  const versions = published.filter((v) => revokedReason(name, v) === undefined);
   const best = semver.maxSatisfying(versions, range);
+  const revoked = semver.maxSatisfying(published, range);
+  if (!best && revoked) {
+    throw new PluginError("HOST_ERR_VERSION_REVOKED", `${name}@${revoked} was revoked: ${revokedReason(name, revoked)}; no other version matches ${range}.`);
+  }
   if (!best) throw new PluginError("HOST_ERR_PACKAGE_NOT_FOUND", `No version of ${name} matches ${range} (published: ${versions.join(", ") || "none"}).`);
   return best;
 }
@@ -39,17 +49,15 @@ export async function resolveVersion(registry: RegistryClient, name: string, ran
  * module's tarball comes only to a licensed install), streams it to a temp file with progress, and hands
  * it to the runtime, which verifies it like any other package.
  */
-export function registryInstaller(registry: RegistryClient, runtime: PluginRuntime) {
+export function registryInstaller(registry: RegistryClient, runtime: PluginRuntime, revokedReason?: (name: string, version: string) => string | undefined) {
   return async (ref: string, options: InstallOptions): Promise<PluginRecord> => {
     const { name, range } = parseRef(ref);
-    const version = await resolveVersion(registry, name, range);
-    const res = await registry.download(`/v1/tarballs/${encodeURIComponent(name)}/${version}`);
+    const version = await resolveVersion(registry, name, range, revokedReason);
+    const res = await registry.download(`/v1/tarballs/${name}/${version}`);
     if (res.status === 402) {
       const body = (await res.json().catch(() => ({}))) as { module?: string };
       const module = body.module ?? "unknown";
-      throw new PluginError("HOST_ERR_MODULE_REQUIRED", `${name} needs the ${module} module.`, [
-        JSON.stringify(moduleRequiredBody(module, runtime.purchaseBase)),
-      ]);
+      throw new PluginError("HOST_ERR_MODULE_REQUIRED", `${name} needs the ${module} module.`, [module], 402, moduleRequiredBody(module, runtime.purchaseBase));
     }
     if (res.status !== 200 || !res.body) throw new PluginError("HOST_ERR_REGISTRY_UNREACHABLE", `The registry answered ${res.status} for ${name}@${version}.`);
     const total = Number(res.headers.get("content-length") ?? "0");

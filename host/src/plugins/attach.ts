@@ -81,7 +81,7 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
     ...(opts.now !== undefined && { now: opts.now }),
   });
   const events = new UiEvents();
-  const registryInstall = registry ? registryInstaller(registry, runtime) : undefined;
+  const registryInstall = registry ? registryInstaller(registry, runtime, (name, version) => license?.revokedReason(name, version)) : undefined;
   host.app.route("/api", pluginApi({ runtime, events, ...(registryInstall && { registryInstall }) }));
   if (license && registry) {
     host.app.route("/api", licenseApi({ license, registry, runtime, events }));

@@ -83,6 +83,8 @@ export class PluginError extends Error {
     message: string,
     readonly details: readonly string[] = [],
     status?: number,
+    /** A response body to send as it is (the 402 module_required body), instead of {error, message}. */
+    readonly body?: Record<string, unknown>,
   ) {
     super(message);
     this.status = status ?? (code in PLUGIN_ERRORS ? PLUGIN_ERRORS[code as PluginErrorCode][0] : 422);

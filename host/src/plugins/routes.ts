@@ -64,6 +64,7 @@ export function presentPlugin(p: PluginRecord) {
 
 function errorResponse(c: Context, err: unknown) {
   if (err instanceof PluginError) {
+    if (err.body) return c.json(err.body, err.status as 402);
     const body: Record<string, unknown> = { error: err.code, message: err.message };
     if (err.details.length > 0) body.details = err.details;
     if (err.code === "HOST_ERR_PERMISSIONS_NOT_ACCEPTED") body.permissions = err.details;

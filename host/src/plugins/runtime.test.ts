@@ -37,7 +37,7 @@ async function harness(opts: { licensed?: string[]; setupTimeoutMs?: number; cor
     ...(opts.corePluginsDir && { corePluginsDir: opts.corePluginsDir }),
   });
   const admin = await setupAdmin(t.host);
-  const req = (path: string, init: RequestInit = {}) =>
+  const req = async (path: string, init: RequestInit = {}): Promise<Response> =>
     t.host.app.request(path, { ...init, headers: { ...admin.headers, ...(init.headers as Record<string, string>) } });
   return {
     t,
@@ -45,7 +45,7 @@ async function harness(opts: { licensed?: string[]; setupTimeoutMs?: number; cor
     entitlements,
     runtime,
     req,
-    install: (file, query = "") =>
+    install: async (file, query = "") =>
       req(`/api/plugins/install${query}`, { method: "POST", headers: { "content-type": "application/gzip" }, body: readFileSync(file) }),
   };
 }
@@ -175,7 +175,7 @@ describe("plugin runtime through the API", () => {
     const diskBefore = disk();
 
     const flipped = readFileSync(notes110);
-    flipped[flipped.length - 30] ^= 0xff;
+    flipped.writeUInt8((flipped.readUInt8(flipped.length - 30) ^ 0xff) & 0xff, flipped.length - 30);
     const cases: [Buffer, string][] = [
       [flipped, "SDK_ERR_"],
       [Buffer.from("not a tarball"), "SDK_ERR_TARBALL_NOT_GZIP"],

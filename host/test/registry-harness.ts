@@ -1,0 +1,88 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createRegistry, type Registry } from "@archnest/registry";
+import type { TestTrust } from "@archnest/sdk/testing";
+import { getRequestListener } from "@hono/node-server";
+
+export const ADMIN_TOKEN = "registry-admin-token-for-host-tests";
+
+/** A real registry on 127.0.0.1 with its own data folder, for host tests; restartable on the same port. */
+export interface RunningRegistry {
+  url: string;
+  registry: Registry;
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  publish(file: string): Promise<void>;
+  revoke(name: string, version: string, reason: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+export async function runRegistry(trust: TestTrust, now: () => Date): Promise<RunningRegistry> {
+  const dir = mkdtempSync(join(tmpdir(), "archnest-host-registry-"));
+  let server: Server | undefined;
+  let registry: Registry | undefined;
+  let port = 0;
+  let token = "";
+  const start = async () => {
+    server = createServer();
+    await new Promise<void>((resolve) => server?.listen(port, "127.0.0.1", resolve));
+    port = (server.address() as AddressInfo).port;
+    registry = await createRegistry({
+      dataDir: dir,
+      publicUrl: `http://127.0.0.1:${port}`,
+      licenseKey: trust.license,
+      indexKey: trust.index,
+      trust: { rootKeys: [trust.root], keyring: trust.keyringEnvelope },
+      adminToken: ADMIN_TOKEN,
+      now,
+      log: () => {},
+    });
+    server.on("request", getRequestListener(registry.app.fetch));
+  };
+  await start();
+  const admin = async (path: string, body: unknown) => {
+    const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    if (res.status >= 300) throw new Error(`${path}: ${res.status} ${await res.text()}`);
+    return res.json() as Promise<Record<string, unknown>>;
+  };
+  const stop = async () => {
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await registry?.close();
+    server = undefined;
+  };
+  return {
+    get url() {
+      return `http://127.0.0.1:${port}`;
+    },
+    get registry() {
+      return registry as Registry;
+    },
+    stop,
+    start,
+    async publish(file) {
+      if (!token) token = String((await admin("/v1/admin/authors", { name: "archnest", scopes: ["@archnest/*", "@test/*"] })).token);
+      const bytes = readFileSync(file);
+      const res = await fetch(`http://127.0.0.1:${port}/v1/packages`, {
+        method: "PUT",
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream" },
+        body: bytes,
+      });
+      if (res.status !== 201) throw new Error(`publish: ${res.status} ${await res.text()}`);
+    },
+    async revoke(name, version, reason) {
+      await admin("/v1/admin/revoke", { name, version, reason });
+    },
+    async cleanup() {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
