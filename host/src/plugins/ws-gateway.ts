@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import type { PluginSocket, RequestUser } from "@archnest/sdk";
 import { WebSocket, WebSocketServer } from "ws";
@@ -105,6 +105,18 @@ export function createWsGateway(opts: WsGatewayOptions) {
         }
       });
       return true;
+    },
+    /** Serves upgrades of a node http server; paths it does not own are refused with 404. */
+    attach(server: Server): void {
+      server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+        socket.on("error", () => socket.destroy());
+        this.handleUpgrade(req, socket, head).then(
+          (handled) => {
+            if (!handled) reject(socket, 404, "Not Found");
+          },
+          () => reject(socket, 500, "Internal Server Error"),
+        );
+      });
     },
     close(): void {
       for (const c of wss.clients) c.terminate();
