@@ -29,7 +29,7 @@ async function main(): Promise<void> {
       host.close().then(
         () => {
           log.info("stopped");
-          process.exit(0);
+          process.exit(process.exitCode ?? 0);
         },
         (err: unknown) => {
           log.error("shutdown failed", { err });
@@ -40,6 +40,14 @@ async function main(): Promise<void> {
     // Idle keep-alive sockets would hold close() open; active requests finish first.
     server.closeIdleConnections();
   };
+  // A stray rejection (say, from a plugin's timer) is logged and the host keeps serving; an uncaught
+  // exception leaves the process in an unknown state, so the host stops cleanly instead.
+  process.on("unhandledRejection", (reason) => log.error("unhandled rejection", { err: reason }));
+  process.on("uncaughtException", (err) => {
+    log.error("uncaught exception; stopping", { err });
+    process.exitCode = 1;
+    shutdown("uncaughtException");
+  });
   process.on("SIGINT", () => shutdown("SIGINT"));
   process.on("SIGTERM", () => shutdown("SIGTERM"));
 }

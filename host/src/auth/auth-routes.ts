@@ -110,17 +110,21 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
       { limiter: byUser, key: body.username },
       { limiter: byAddress, key: address },
     ];
-    refuseIfLimited(keys);
     // Tells the web app to open the setup page; GET /api/setup already says as much to anyone.
     if ((await userCount()) === 0) throw new HostError("HOST_ERR_SETUP_REQUIRED");
+    // The check and the pessimistic count run with no await between them, and the attempt counts as a
+    // failure until the (slow) password check succeeds: a burst of parallel guesses cannot all slip in
+    // before the first failure is recorded.
+    refuseIfLimited(keys);
+    const stamps = keys.map(({ limiter, key }) => limiter.fail(key));
     const [row] = await db.select().from(users).where(eq(users.username, body.username));
     const ok = (await verifyPassword(body.password, row?.passwordHash ?? (await dummyHash))) && row !== undefined;
     if (!ok || !row) {
-      for (const { limiter, key } of keys) limiter.fail(key);
       c.get("log").warn("login failed", { username: body.username, address });
       throw new HostError("HOST_ERR_LOGIN_FAILED", "wrong username or password");
     }
     byUser.reset(body.username);
+    byAddress.forgive(address, stamps[1] as number);
     if (needsRehash(row.passwordHash))
       await db
         .update(users)
@@ -144,11 +148,12 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
     const session: Session = c.get("session");
     const keys = [{ limiter: byUser, key: me.username }];
     refuseIfLimited(keys);
+    const stamp = byUser.fail(me.username);
     const [row] = await db.select().from(users).where(eq(users.id, me.id));
     if (!row || !(await verifyPassword(body.currentPassword, row.passwordHash))) {
-      byUser.fail(me.username);
       throw new HostError("HOST_ERR_PASSWORD_WRONG", "the current password is wrong");
     }
+    byUser.forgive(me.username, stamp);
     checkPasswordPolicy(body.newPassword);
     await db
       .update(users)

@@ -163,6 +163,21 @@ describe("login rate limits", () => {
     expect((await login(t as TestHost, "ann", "correct horse battery")).status).toBe(200);
   });
 
+  it("counts parallel guesses before they finish, so a burst cannot exceed the limit", async () => {
+    const { host } = await start({ loginRateLimits: { perUser: 3 } });
+    await setupAdmin(host, "ann", "correct horse battery");
+    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => login(t as TestHost, "ann", `wrong password ${i}`)));
+    const statuses = burst.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+  });
+
+  it("does not count successful logins against the address", async () => {
+    const { host } = await start({ loginRateLimits: { perAddress: 2 } });
+    await setupAdmin(host, "ann", "correct horse battery");
+    for (let i = 0; i < 3; i++) expect((await login(t as TestHost, "ann", "correct horse battery")).status).toBe(200);
+  });
+
   it("refuses an address after its failures across many usernames", async () => {
     const { host } = await start({ loginRateLimits: { perAddress: 3 }, env: { ARCHNEST_TRUST_PROXY: "1" } });
     await setupAdmin(host, "ann", "correct horse battery");

@@ -28,4 +28,15 @@ describe("FailureLimiter", () => {
     expect(l.retryAfterMs("a")).toBe(0);
     expect(l.retryAfterMs("c")).toBeGreaterThan(0);
   });
+
+  it("forgives one failure by its stamp", () => {
+    let now = 0;
+    const l = new FailureLimiter({ limit: 2, windowMs: 1000, now: () => now });
+    l.fail("k");
+    now = 1;
+    const stamp = l.fail("k");
+    expect(l.retryAfterMs("k")).toBeGreaterThan(0);
+    l.forgive("k", stamp);
+    expect(l.retryAfterMs("k")).toBe(0);
+  });
 });

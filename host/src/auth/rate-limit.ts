@@ -39,9 +39,11 @@ export class FailureLimiter {
     return Math.max(1, oldestBlocking + this.#windowMs - this.#now());
   }
 
-  fail(key: string): void {
+  /** Records a failure; returns its stamp so a pessimistically counted attempt can be forgiven. */
+  fail(key: string): number {
     const list = this.#recent(key);
-    list.push(this.#now());
+    const stamp = this.#now();
+    list.push(stamp);
     this.#failures.delete(key);
     this.#failures.set(key, list.slice(-this.#limit));
     // Maps iterate in insertion order: drop the least recently failed keys first.
@@ -50,6 +52,16 @@ export class FailureLimiter {
       if (first.done) break;
       this.#failures.delete(first.value);
     }
+    return stamp;
+  }
+
+  /** Removes one failure recorded at `stamp` (an attempt counted before its outcome was known, that succeeded). */
+  forgive(key: string, stamp: number): void {
+    const list = this.#failures.get(key);
+    const at = list?.indexOf(stamp) ?? -1;
+    if (!list || at < 0) return;
+    list.splice(at, 1);
+    if (list.length === 0) this.#failures.delete(key);
   }
 
   reset(key: string): void {
