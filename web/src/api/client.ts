@@ -13,10 +13,12 @@ import type {
   Session,
   SetupStatus,
   UiManifest,
+  UninstallResult,
 } from "./types.js";
 
 const post = <T>(path: string, json?: unknown): Promise<T> => apiFetch<T>(path, { method: "POST", ...(json === undefined ? {} : { json }) });
 const id = (v: string): string => encodeURIComponent(v);
+const progressQuery = (progressId: string | undefined): string => (progressId ? `?progressId=${encodeURIComponent(progressId)}` : "");
 
 /** The host's API, one typed function per route of the contract in types.ts. */
 export const api = {
@@ -30,17 +32,18 @@ export const api = {
   manifest: () => apiFetch<UiManifest>("/api/ui/manifest"),
 
   plugins: () => apiFetch<InstalledPlugin[]>("/api/plugins"),
-  installFile: (file: File, acceptPermissions?: string[]) => {
+  /** `progressId` names the SSE `install` events of this install, so the page can show its progress. */
+  installFile: (file: File, acceptPermissions?: string[], progressId?: string) => {
     const form = new FormData();
     form.set("file", file);
     for (const p of acceptPermissions ?? []) form.append("acceptPermissions", p);
-    return apiFetch<InstalledPlugin>("/api/plugins/install", { method: "POST", body: form });
+    return apiFetch<InstalledPlugin>(`/api/plugins/install${progressQuery(progressId)}`, { method: "POST", body: form });
   },
-  installRef: (ref: string, acceptPermissions?: string[]) =>
-    post<InstalledPlugin>("/api/plugins/install", acceptPermissions ? { ref, acceptPermissions } : { ref }),
+  installRef: (ref: string, acceptPermissions?: string[], progressId?: string) =>
+    post<InstalledPlugin>(`/api/plugins/install${progressQuery(progressId)}`, acceptPermissions ? { ref, acceptPermissions } : { ref }),
   pluginAction: (pluginId: string, action: PluginAction, body?: { acceptPermissions?: string[] }) =>
     post<InstalledPlugin>(`/api/plugins/${id(pluginId)}/${action}`, body),
-  uninstall: (pluginId: string, purge = false) => apiFetch<void>(`/api/plugins/${id(pluginId)}${purge ? "?purge=true" : ""}`, { method: "DELETE" }),
+  uninstall: (pluginId: string, purge = false) => apiFetch<UninstallResult>(`/api/plugins/${id(pluginId)}${purge ? "?purge=true" : ""}`, { method: "DELETE" }),
   pluginSettings: (pluginId: string) => apiFetch<PluginSettingsValues>(`/api/plugins/${id(pluginId)}/settings`),
   savePluginSettings: (pluginId: string, values: PluginSettingsValues["values"]) =>
     apiFetch<PluginSettingsValues>(`/api/plugins/${id(pluginId)}/settings`, { method: "PUT", json: { values } }),

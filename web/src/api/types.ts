@@ -87,7 +87,10 @@ export type SettingSchema =
 
 export interface UiPlugin {
   id: string;
+  /** The npm package name. */
   name: string;
+  /** The manifest's displayName, shown to people. */
+  displayName?: string;
   version: string;
   module: string;
   /** `/api/ui/assets/<id>/<version>/<path>`, or null for a plugin without web entry. */
@@ -129,7 +132,10 @@ export type PluginSource = "core" | "file" | "registry";
 /** GET /api/plugins item */
 export interface InstalledPlugin {
   id: string;
+  /** The npm package name. */
   name: string;
+  /** The manifest's displayName, shown to people. */
+  displayName?: string;
   version: string;
   previousVersion: string | null;
   highestSeenVersion: string | null;
@@ -155,6 +161,12 @@ export interface InstallFromRegistry {
 }
 
 export type PluginAction = "enable" | "disable" | "pin" | "unpin" | "rollback" | "update";
+
+/** DELETE /api/plugins/:id */
+export interface UninstallResult {
+  ok: boolean;
+  dataKept: boolean;
+}
 
 /** GET/PUT /api/plugins/:id/settings */
 export interface PluginSettingsValues {

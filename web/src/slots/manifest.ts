@@ -59,7 +59,7 @@ function componentOf(plugin: UiPlugin, name: string): Component<Record<string, u
 const slotCache = new Map<string, SlotEntry>();
 const pageCache = new Map<string, PageEntry>();
 
-const ref = (p: UiPlugin): PluginRef => ({ id: p.id, name: p.name, version: p.version, module: p.module });
+const ref = (p: UiPlugin): PluginRef => ({ id: p.id, name: p.displayName ?? p.name, version: p.version, module: p.module });
 
 const index = createRoot(() =>
   createMemo(() => {

@@ -72,7 +72,8 @@ export function sanitizeTheme(value: unknown): ThemeDefinition | undefined {
   const vars: Partial<Record<ThemeVariable, string>> = {};
   if (typeof v.variables === "object" && v.variables !== null) {
     for (const [k, val] of Object.entries(v.variables as Record<string, unknown>)) {
-      if ((THEME_VARIABLES as readonly string[]).includes(k) && typeof val === "string" && SAFE_VALUE.test(val)) vars[k as ThemeVariable] = val;
+      if ((THEME_VARIABLES as readonly string[]).includes(k) && typeof val === "string" && SAFE_VALUE.test(val) && !/url|image|expression/i.test(val))
+        vars[k as ThemeVariable] = val;
     }
   }
   return { id: v.id, name: v.name.slice(0, 60), scheme: v.scheme === "light" ? "light" : "dark", variables: vars };

@@ -7,6 +7,7 @@ import { Badge, type BadgeTone, Dialog, EmptyState, Icon, notify, ProgressBar, S
 import { createInstaller, describePermission } from "./create-installer.js";
 
 const STATE_TONE: Record<PluginState, BadgeTone> = { active: "success", disabled: "neutral", failed: "danger", locked: "warning", revoked: "danger" };
+const nameOf = (p: InstalledPlugin) => p.displayName ?? p.name;
 const STATE_LABEL: Record<PluginState, string> = { active: "Active", disabled: "Disabled", failed: "Failed", locked: "Locked", revoked: "Revoked" };
 
 /** Installed plugins: version, signer, permissions, state and errors, with every admin action. */
@@ -29,11 +30,15 @@ export function PluginsTab(): JSX.Element {
 
   const act = async (p: InstalledPlugin, action: PluginAction, done: string) => {
     setBusy(`${p.id}:${action}`);
+    const version = updateFor(p);
     try {
-      const result = await installer.run(`Update ${p.name}?`, (accept) => api.pluginAction(p.id, action, accept ? { acceptPermissions: accept } : undefined));
+      // An update that asks for more permissions is retried as an install of that version with them accepted.
+      const result = await installer.run(`Update ${nameOf(p)}?`, (accept) =>
+        accept && action === "update" && version ? api.installRef(`${p.name}@${version}`, accept, `update:${p.id}`) : api.pluginAction(p.id, action),
+      );
       if (result !== undefined) notify(done, "success");
     } catch (e) {
-      notify(`${p.name}: ${errorMessage(e)}`, "error");
+      notify(`${nameOf(p)}: ${errorMessage(e)}`, "error");
     } finally {
       setBusy(undefined);
       refreshAll();
@@ -46,10 +51,10 @@ export function PluginsTab(): JSX.Element {
     setBusy(`${p.id}:uninstall`);
     try {
       await api.uninstall(p.id, purge());
-      notify(purge() ? `${p.name} and its data were removed.` : `${p.name} was uninstalled. Its data is kept.`, "success");
+      notify(purge() ? `${nameOf(p)} and its data were removed.` : `${nameOf(p)} was uninstalled. Its data is kept.`, "success");
       setRemoving(undefined);
     } catch (e) {
-      notify(`${p.name}: ${errorMessage(e)}`, "error");
+      notify(`${nameOf(p)}: ${errorMessage(e)}`, "error");
     } finally {
       setBusy(undefined);
       refreshAll();
@@ -59,8 +64,9 @@ export function PluginsTab(): JSX.Element {
   const installFile = async (file: File) => {
     setUploading(true);
     try {
-      const p = await installer.run(`Install ${file.name}?`, (accept) => api.installFile(file, accept));
-      if (p) notify(`${p.name} ${p.version} is installed.`, "success");
+      const progressId = `file:${Date.now()}`;
+      const p = await installer.run(`Install ${file.name}?`, (accept) => api.installFile(file, accept, progressId));
+      if (p) notify(`${nameOf(p)} ${p.version} is installed.`, "success");
     } catch (e) {
       notify(`The plugin could not be installed: ${errorMessage(e)}`, "error");
     } finally {
@@ -95,9 +101,9 @@ export function PluginsTab(): JSX.Element {
         {(e) => (
           <div class="card install-progress" data-testid="install-progress">
             <span class="small">
-              <strong>{e.id}</strong> · {e.message ?? e.phase}
+              <strong>{e.id.startsWith("file:") ? "Package upload" : e.id.replace(/^(store|update):/, "")}</strong> · {e.message ?? e.phase}
             </span>
-            <ProgressBar value={e.progress} label={`Installing ${e.id}`} tone={e.phase === "error" ? "danger" : "accent"} />
+            <ProgressBar value={e.progress} label="Installing" tone={e.phase === "error" ? "danger" : "accent"} />
           </div>
         )}
       </For>
@@ -131,9 +137,9 @@ export function PluginsTab(): JSX.Element {
                 {(p) => (
                   <tr id={`plugin-${p.id}`} data-plugin={p.id} data-state={p.state}>
                     <td>
-                      <div class="cell-title">{p.name}</div>
+                      <div class="cell-title">{nameOf(p)}</div>
                       <div class="cell-sub">
-                        {p.id} · {p.source === "core" ? "core" : p.module === "free" ? "free" : p.module}
+                        {p.name} · {p.source === "core" ? "core" : p.module === "free" ? "free" : p.module}
                       </div>
                     </td>
                     <td>
@@ -183,7 +189,7 @@ export function PluginsTab(): JSX.Element {
                           type="button"
                           class="btn btn--accent btn--sm"
                           disabled={!!busy()}
-                          onClick={() => void act(p, "update", `${p.name} was updated.`)}
+                          onClick={() => void act(p, "update", `${nameOf(p)} was updated.`)}
                         >
                           Update
                         </button>
@@ -192,14 +198,14 @@ export function PluginsTab(): JSX.Element {
                         type="button"
                         class="icon-btn"
                         disabled={!!busy()}
-                        aria-label={p.policy === "pinned" ? `Unpin ${p.name}` : `Pin ${p.name}`}
+                        aria-label={p.policy === "pinned" ? `Unpin ${nameOf(p)}` : `Pin ${nameOf(p)}`}
                         title={p.policy === "pinned" ? "Unpin: allow updates" : "Pin: keep this version"}
                         aria-pressed={p.policy === "pinned"}
                         onClick={() =>
                           void act(
                             p,
                             p.policy === "pinned" ? "unpin" : "pin",
-                            p.policy === "pinned" ? `${p.name} will update again.` : `${p.name} is pinned at ${p.version}.`,
+                            p.policy === "pinned" ? `${nameOf(p)} will update again.` : `${nameOf(p)} is pinned at ${p.version}.`,
                           )
                         }
                       >
@@ -210,9 +216,9 @@ export function PluginsTab(): JSX.Element {
                           type="button"
                           class="icon-btn"
                           disabled={!!busy()}
-                          aria-label={`Roll back ${p.name} to ${p.previousVersion}`}
+                          aria-label={`Roll back ${nameOf(p)} to ${p.previousVersion}`}
                           title={`Roll back to ${p.previousVersion}`}
-                          onClick={() => void act(p, "rollback", `${p.name} is back at ${p.previousVersion}.`)}
+                          onClick={() => void act(p, "rollback", `${nameOf(p)} is back at ${p.previousVersion}.`)}
                         >
                           <Icon name="undo" size={16} />
                         </button>
@@ -221,13 +227,13 @@ export function PluginsTab(): JSX.Element {
                         type="button"
                         class="icon-btn"
                         disabled={!!busy()}
-                        aria-label={p.state === "disabled" ? `Enable ${p.name}` : `Disable ${p.name}`}
+                        aria-label={p.state === "disabled" ? `Enable ${nameOf(p)}` : `Disable ${nameOf(p)}`}
                         title={p.state === "disabled" ? "Enable" : "Disable"}
                         onClick={() =>
                           void act(
                             p,
                             p.state === "disabled" ? "enable" : "disable",
-                            p.state === "disabled" ? `${p.name} is enabled.` : `${p.name} is disabled.`,
+                            p.state === "disabled" ? `${nameOf(p)} is enabled.` : `${nameOf(p)} is disabled.`,
                           )
                         }
                       >
@@ -237,7 +243,7 @@ export function PluginsTab(): JSX.Element {
                         type="button"
                         class="icon-btn icon-btn--danger"
                         disabled={!!busy()}
-                        aria-label={`Uninstall ${p.name}`}
+                        aria-label={`Uninstall ${nameOf(p)}`}
                         title="Uninstall"
                         onClick={() => {
                           setPurge(false);
@@ -257,7 +263,7 @@ export function PluginsTab(): JSX.Element {
 
       <Dialog
         open={removing() !== undefined}
-        title={`Uninstall ${removing()?.name ?? ""}?`}
+        title={`Uninstall ${removing() ? nameOf(removing() as InstalledPlugin) : ""}?`}
         tone="danger"
         width="sm"
         onClose={() => setRemoving(undefined)}

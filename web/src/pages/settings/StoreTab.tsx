@@ -7,6 +7,9 @@ import { chooseTheme, themeOptions } from "../../theme/index.js";
 import { Badge, EmptyState, Icon, notify, ProgressBar, Spinner } from "../../ui/index.js";
 import { createInstaller } from "./create-installer.js";
 
+/** The id the host tags this plugin's install events with (we pass it as `progressId`). */
+const progressKey = (p: CatalogPlugin) => `store:${p.name}`;
+
 const PHASES: Record<string, string> = { download: "Downloading", verify: "Verifying signature", activate: "Activating", done: "Installed", error: "Failed" };
 
 /** Modules and bundles: prices, what each unlocks, owned or locked; checkout, then install with progress. */
@@ -33,7 +36,7 @@ export function StoreTab(): JSX.Element {
   const installPlugin = async (p: CatalogPlugin) => {
     setBusyFor(p.name, true);
     try {
-      const result = await installer.run(`Install ${p.displayName}?`, (accept) => api.installRef(`${p.name}@${p.latest}`, accept));
+      const result = await installer.run(`Install ${p.displayName}?`, (accept) => api.installRef(`${p.name}@${p.latest}`, accept, progressKey(p)));
       if (result) notify(`${p.displayName} is installed.`, "success");
     } catch (e) {
       notify(`${p.displayName} could not be installed: ${errorMessage(e)}`, "error");
@@ -108,8 +111,7 @@ export function StoreTab(): JSX.Element {
     const event = () => {
       const p = installing();
       if (!p) return undefined;
-      const short = p.name.replace(/^@[^/]+\//, "");
-      return installProgress[p.name] ?? installProgress[short] ?? installProgress[props.m.slug];
+      return installProgress[progressKey(p)];
     };
     return (
       <article
