@@ -31,6 +31,8 @@ export function securityHeaders(scriptHashes: readonly string[] = []) {
       formAction: ["'self'"],
     },
     xFrameOptions: "DENY",
+    // Without includeSubDomains: the host often shares a domain with services it does not speak for.
+    strictTransportSecurity: "max-age=15552000",
     referrerPolicy: "no-referrer",
     crossOriginResourcePolicy: "same-origin",
     crossOriginOpenerPolicy: "same-origin",
