@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { HostError } from "./errors/index.js";
 import { LOG_LEVELS, type LogLevel } from "./log/index.js";
 
@@ -21,7 +22,22 @@ export interface HostConfig {
   logLevel: LogLevel;
   /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front of the host. */
   trustProxy: boolean;
+  /** The registry (catalog, licenses, paid plugins); without one the host runs the free core only. */
+  registryUrl: string | undefined;
+  /** The official trust root and keyring (signing-keys/ unless overridden). */
+  trust: { rootPub: string; keyring: string };
+  /** A development root and keyring, trusted beside the official one in dev mode only. */
+  devTrust: { rootPub: string; keyring: string } | undefined;
+  /** Signed core plugins installed at first boot without a registry. */
+  corePluginsDir: string;
+  /** Where the built web app is served from. */
+  webDir: string;
+  /** Crash-test hook: the install step at which the process kills itself (never set in production). */
+  faultAt: "after-stage" | "after-rename" | "before-commit" | undefined;
 }
+
+/** Folders shipped beside the host package, found from this file in both src/ and dist/. */
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
@@ -99,13 +115,34 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
   const levelText = value(source, "ARCHNEST_LOG_LEVEL")?.toLowerCase() ?? "info";
   if (!(LOG_LEVELS as readonly string[]).includes(levelText)) fail("ARCHNEST_LOG_LEVEL", `must be one of ${LOG_LEVELS.join(", ")}, got "${levelText}"`);
 
+  const dev = parseBool(source, "ARCHNEST_DEV");
+  const registryUrl = value(source, "ARCHNEST_REGISTRY_URL");
+  if (registryUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(registryUrl)) fail("ARCHNEST_REGISTRY_URL", `must be an http(s) URL, got "${registryUrl}"`);
+  const devRoot = value(source, "ARCHNEST_DEV_TRUST_ROOT");
+  const devKeyring = value(source, "ARCHNEST_DEV_TRUST_KEYRING");
+  if ((devRoot === undefined) !== (devKeyring === undefined)) fail("ARCHNEST_DEV_TRUST_ROOT", "and ARCHNEST_DEV_TRUST_KEYRING must be set together");
+  // A development root is trusted only in dev mode (DESIGN.md section 3): refuse the combination loudly.
+  if (devRoot !== undefined && !dev) fail("ARCHNEST_DEV_TRUST_ROOT", "is set but ARCHNEST_DEV is not: a development root is trusted only in dev mode");
+  const faultText = value(source, "ARCHNEST_FAULT_AT");
+  const faults = ["after-stage", "after-rename", "before-commit"] as const;
+  if (faultText !== undefined && !(faults as readonly string[]).includes(faultText)) fail("ARCHNEST_FAULT_AT", `must be one of ${faults.join(", ")}`);
+
   return {
     dataDir,
     port,
     host,
     masterKey,
-    dev: parseBool(source, "ARCHNEST_DEV"),
+    dev,
     logLevel: levelText as LogLevel,
     trustProxy: parseBool(source, "ARCHNEST_TRUST_PROXY"),
+    registryUrl: registryUrl?.replace(/\/+$/, ""),
+    trust: {
+      rootPub: resolve(cwd, value(source, "ARCHNEST_TRUST_ROOT") ?? join(REPO_ROOT, "signing-keys", "root.pub")),
+      keyring: resolve(cwd, value(source, "ARCHNEST_TRUST_KEYRING") ?? join(REPO_ROOT, "signing-keys", "keyring.json")),
+    },
+    devTrust: devRoot !== undefined && devKeyring !== undefined ? { rootPub: resolve(cwd, devRoot), keyring: resolve(cwd, devKeyring) } : undefined,
+    corePluginsDir: resolve(cwd, value(source, "ARCHNEST_CORE_PLUGINS_DIR") ?? join(REPO_ROOT, "host", "core-plugins")),
+    webDir: resolve(cwd, value(source, "ARCHNEST_WEB_DIR") ?? join(REPO_ROOT, "web", "dist")),
+    faultAt: faultText as HostConfig["faultAt"],
   };
 }

@@ -1,4 +1,4 @@
-import { createHost } from "./app.js";
+import { bootHost } from "./boot.js";
 import { loadEnv } from "./env.js";
 import { createLogger } from "./log/index.js";
 import { serveHost, serverUrl } from "./server/index.js";
@@ -9,8 +9,9 @@ const SHUTDOWN_GRACE_MS = 10_000;
 async function main(): Promise<void> {
   const config = loadEnv();
   const log = createLogger({ level: config.logLevel });
-  const host = await createHost(config, { log });
+  const { host, plugins } = await bootHost(config, { log });
   const server = serveHost(host);
+  plugins.ws.attach(server);
   server.once("listening", () => log.info("ArchNest host listening", { url: serverUrl(server), dataDir: config.dataDir, dev: config.dev }));
   server.once("error", (err) => {
     log.error("cannot listen", { err, host: config.host, port: config.port });
