@@ -1,3 +1,4 @@
+import { createPublicKey, verify } from "node:crypto";
 import nacl from "tweetnacl";
 import { z } from "zod";
 import { SdkError } from "../errors/index.js";
@@ -104,12 +105,25 @@ export function openEnvelope(
     if (!key) continue;
     sawTrustedKey = true;
     const sig = Buffer.from(s.sig, "base64");
-    if (sig.length === nacl.sign.signatureLength && nacl.sign.detached.verify(pae, sig, key.publicKey)) {
+    if (sig.length === nacl.sign.signatureLength && verifyEd25519(pae, sig, key.publicKey)) {
       return { payload: parseJson(payload), signer: key };
     }
   }
   if (sawTrustedKey) throw new SdkError("SDK_ERR_SIGNATURE_INVALID", "The signature does not match the document: it was altered after signing.");
   throw unknownKey();
+}
+
+/**
+ * Ed25519 verification through node:crypto: the same answer as tweetnacl's (RFC 8032) many times faster,
+ * which matters to a host checking every plugin at boot. A key OpenSSL cannot load verifies nothing.
+ */
+function verifyEd25519(message: Uint8Array, sig: Uint8Array, publicKey: Uint8Array): boolean {
+  try {
+    const key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey).toString("base64url") }, format: "jwk" });
+    return verify(null, message, key, sig);
+  } catch {
+    return false;
+  }
 }
 
 function parseJson(bytes: Uint8Array): unknown {

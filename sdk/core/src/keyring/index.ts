@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type Envelope, openEnvelope, PayloadTypes, signEnvelope } from "../crypto/dsse.js";
-import { type KeyPair, type PublicKey, publicKeyFromRaw } from "../crypto/keys.js";
+import { type KeyPair, keyIdOf, type PublicKey, publicKeyFromRaw } from "../crypto/keys.js";
 import { KeyringExpiredError, KeyringRollbackError, SdkError } from "../errors/index.js";
 
 /** What a key in the keyring may sign (DESIGN.md section 3). */
@@ -21,14 +21,29 @@ const keyEntrySchema = z.strictObject({
   validUntil: isoDate.optional(),
 });
 
-const keyringSchema = z.strictObject({
-  type: z.literal("archnest-keyring"),
-  version: z.number().int().min(1),
-  issuedAt: isoDate,
-  expires: isoDate,
-  keys: z.array(keyEntrySchema).max(1000),
-  revoked: z.array(z.strictObject({ keyid: z.string().regex(/^[0-9a-f]{64}$/), revokedAt: isoDate, reason: z.string().max(500) })).max(10000),
-});
+const keyringSchema = z
+  .strictObject({
+    type: z.literal("archnest-keyring"),
+    version: z.number().int().min(1),
+    issuedAt: isoDate,
+    expires: isoDate,
+    keys: z.array(keyEntrySchema).max(1000),
+    revoked: z.array(z.strictObject({ keyid: z.string().regex(/^[0-9a-f]{64}$/), revokedAt: isoDate, reason: z.string().max(500) })).max(10000),
+  })
+  .superRefine((doc, ctx) => {
+    const ids = new Set<string>();
+    for (const [i, k] of doc.keys.entries()) {
+      // A signature is looked up by key id but checked with publicKey: the two must name the same key.
+      if (keyIdOf(Buffer.from(k.publicKey, "base64")) !== k.keyid) {
+        ctx.addIssue({ code: "custom", message: "keyid is not the SHA-256 of publicKey", path: ["keys", i, "keyid"] });
+      }
+      if (ids.has(k.keyid)) ctx.addIssue({ code: "custom", message: "the key is listed twice", path: ["keys", i, "keyid"] });
+      ids.add(k.keyid);
+      if (k.roles.includes("release") && (k.scopes ?? []).length === 0) {
+        ctx.addIssue({ code: "custom", message: "a release key needs at least one scope", path: ["keys", i, "scopes"] });
+      }
+    }
+  });
 
 export type KeyEntry = z.infer<typeof keyEntrySchema>;
 export type KeyringDocument = z.infer<typeof keyringSchema>;

@@ -115,7 +115,8 @@ const archnestSchema = z
     if ((m.contributes.slots.length > 0 || m.contributes.pages.length > 0) && !m.web) {
       ctx.addIssue({ code: "custom", message: "slot and page contributions need a web entry", path: ["web"] });
     }
-    if (m.dependencies[m.id] !== undefined) ctx.addIssue({ code: "custom", message: "a plugin cannot depend on itself", path: ["dependencies", m.id] });
+    // hasOwn, not a lookup: an id such as "constructor" would find Object.prototype.constructor.
+    if (Object.hasOwn(m.dependencies, m.id)) ctx.addIssue({ code: "custom", message: "a plugin cannot depend on itself", path: ["dependencies", m.id] });
     const ids = new Set<string>();
     for (const [i, s] of m.contributes.slots.entries()) {
       if (ids.has(s.id)) ctx.addIssue({ code: "custom", message: `duplicate contribution id "${s.id}"`, path: ["contributes", "slots", i, "id"] });
@@ -141,8 +142,16 @@ export interface PluginPackage {
   archnest: PluginManifest;
 }
 
+// `archnest.contributes.settings["a b"]`: keys that are not plain names are quoted, so the path stays readable.
 function describePath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === "number" ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), "") || "(root)";
+  return (
+    path.reduce<string>((acc, p) => {
+      if (typeof p === "number") return `${acc}[${p}]`;
+      const key = String(p);
+      if (!/^[A-Za-z_$][\w$-]*$/.test(key)) return `${acc}[${JSON.stringify(key)}]`;
+      return acc ? `${acc}.${key}` : key;
+    }, "") || "(root)"
+  );
 }
 
 /**
