@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { findKey, isSdkError, type Keyring, verifyKeyring } from "@archnest/sdk";
 import { Hono } from "hono";
@@ -64,6 +65,7 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
   const now = config.now ?? (() => new Date());
   const logger = createLogger(config.log ?? stdoutSink, now);
   const keyring = checkTrust(config, now());
+  mkdirSync(config.dataDir, { recursive: true });
   const { db, client } = await openDatabase({
     url: config.databaseUrl ?? `file:${join(config.dataDir, "registry.db")}`,
     ...(config.databaseAuthToken && { authToken: config.databaseAuthToken }),

@@ -1,3 +1,4 @@
+import type { ServerResponse } from "node:http";
 import type { KeyPair, Keyring } from "@archnest/sdk";
 import type Stripe from "stripe";
 import type { InstallAuth } from "./auth/install-auth.js";
@@ -24,4 +25,5 @@ export interface Services {
   stripe: Stripe | undefined;
 }
 
-export type AppEnv = { Variables: { requestId: string } };
+/** Hono's environment: the request id, and Node's response when served by @hono/node-server. */
+export type AppEnv = { Variables: { requestId: string }; Bindings: { outgoing?: ServerResponse } };

@@ -1,11 +1,13 @@
 // `archnest-plugin publish` against a registry listening on a loopback port.
 
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { Writable } from "node:stream";
 import { main } from "@archnest/plugin-cli";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAuthor, makePlugin, startRegistry, type TestRegistry } from "./helpers.js";
+import { createAuthor, devBuy, makePlugin, registerInstall, signed, startRegistry, type TestRegistry } from "./helpers.js";
 
 let reg: TestRegistry;
 let server: ReturnType<typeof serve>;
@@ -62,6 +64,25 @@ describe("archnest-plugin publish", () => {
     });
     expect(code).toBe(1);
     expect(JSON.parse(out.text())).toMatchObject({ ok: false, status: 422, code: "SDK_ERR_SIGNATURE_MISSING" });
+  });
+
+  it("streams a paid tarball over the socket to an install that bought it, and 402 to one that did not", async () => {
+    const file = await makePlugin(reg.dir, { name: "@acme/vnc-extra", version: "1.0.0", module: "vnc", key: reg.keys.thirdParty, padBytes: 300_000 });
+    expect(
+      await main(["publish", file, "--registry", url, "--token", token], { stdout: capture().stream, stderr: capture().stream, env: {}, cwd: reg.dir }),
+    ).toBe(0);
+    const buyer = await registerInstall(reg.app);
+    await devBuy(reg.app, buyer, "vnc");
+    const path = "/v1/tarballs/%40acme%2Fvnc-extra/1.0.0";
+    const res = await fetch(`${url}${path}`, { headers: signed(buyer, "GET", path).init.headers as Record<string, string> });
+    expect(res.status).toBe(200);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.equals(readFileSync(file))).toBe(true);
+    expect(res.headers.get("etag")).toBe(`"${createHash("sha256").update(bytes).digest("hex")}"`);
+    expect(res.headers.get("x-request-id")).toBeTruthy();
+    const stranger = await registerInstall(reg.app);
+    const refused = await fetch(`${url}${path}`, { headers: signed(stranger, "GET", path).init.headers as Record<string, string> });
+    expect(refused.status).toBe(402);
   });
 
   it("refuses to run without a token", async () => {

@@ -2,6 +2,7 @@ import {
   INSTALL_REQUEST_MAX_SKEW_MS,
   isSdkError,
   type ParsedInstallRequest,
+  type PublicKey,
   parseInstallRequestHeaders,
   publicKeyFromRaw,
   type SdkErrorCode,
@@ -40,6 +41,19 @@ export function createInstallAuth(db: RegistryDb, now: () => Date) {
     await db.delete(nonces).where(lt(nonces.expiresAt, at));
   }
 
+  // An install's key never changes once registered, so it is cached (bounded) to spare a query per request.
+  const keys = new Map<string, PublicKey>();
+  async function installKey(id: string): Promise<{ id: string; publicKey: PublicKey } | undefined> {
+    const cached = keys.get(id);
+    if (cached) return { id, publicKey: cached };
+    const [row] = await db.select({ id: installs.id, publicKey: installs.publicKey }).from(installs).where(eq(installs.id, id));
+    if (!row) return undefined;
+    const publicKey = publicKeyFromRaw(new Uint8Array(Buffer.from(row.publicKey, "base64")));
+    if (keys.size >= 50_000) keys.clear();
+    keys.set(id, publicKey);
+    return { id, publicKey };
+  }
+
   return {
     prune,
     async authenticate(c: Context): Promise<AuthenticatedInstall> {
@@ -49,7 +63,7 @@ export function createInstallAuth(db: RegistryDb, now: () => Date) {
       } catch {
         throw new RegistryError("REG_ERR_INSTALL_UNSIGNED");
       }
-      const [install] = await db.select({ id: installs.id, publicKey: installs.publicKey }).from(installs).where(eq(installs.id, parsed.installId));
+      const install = await installKey(parsed.installId);
       if (!install) throw new RegistryError("REG_ERR_INSTALL_UNKNOWN");
       const url = new URL(c.req.url);
       const body = c.req.method === "GET" || c.req.method === "HEAD" ? undefined : new Uint8Array(await c.req.arrayBuffer());
@@ -60,7 +74,7 @@ export function createInstallAuth(db: RegistryDb, now: () => Date) {
           path: url.pathname + url.search,
           ...(body && { body }),
           headers: c.req.raw.headers,
-          publicKey: publicKeyFromRaw(new Uint8Array(Buffer.from(install.publicKey, "base64"))),
+          publicKey: install.publicKey,
           now: at,
         });
       } catch (err) {

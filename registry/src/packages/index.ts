@@ -79,11 +79,26 @@ export function createPackages(deps: PackagesDeps) {
     return db.select().from(versions).where(eq(versions.name, name));
   }
 
-  async function findVersion(name: string, version: string): Promise<VersionRow | undefined> {
+  // Delivery looks a version up on every request. Rows only change on revoke, so they are cached briefly:
+  // this instance drops the cache when it revokes, and another instance's revocation shows within seconds.
+  const versionCache = new Map<string, { row: VersionRow; until: number }>();
+  const VERSION_CACHE_MS = 5_000;
+
+  async function findVersion(name: string, version: string, opts: { cached?: boolean } = {}): Promise<VersionRow | undefined> {
+    const key = `${name}@${version}`;
+    const at = Date.now();
+    if (opts.cached) {
+      const hit = versionCache.get(key);
+      if (hit && hit.until > at) return hit.row;
+    }
     const [row] = await db
       .select()
       .from(versions)
       .where(and(eq(versions.name, name), eq(versions.version, version)));
+    if (row) {
+      if (versionCache.size > 10_000) versionCache.clear();
+      versionCache.set(key, { row, until: at + VERSION_CACHE_MS });
+    }
     return row;
   }
 
@@ -199,6 +214,7 @@ export function createPackages(deps: PackagesDeps) {
         .onConflictDoUpdate({ target: minimumSafe.name, set: { version: minimum } });
     }
     generation += 1;
+    versionCache.clear();
     return { name, version, reason, revokedAt: new Date(row.revokedAt ?? at).toISOString(), ...(minimum !== undefined && { minimumSafe: minimum }) };
   }
 

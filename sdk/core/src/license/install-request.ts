@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
-import nacl from "tweetnacl";
 import type { PublicKey } from "../crypto/keys.js";
 import { SdkError } from "../errors/index.js";
+import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 
 /** The headers that carry an install's request signature (DESIGN.md section 4). */
 export const INSTALL_REQUEST_HEADERS = {
@@ -65,15 +65,15 @@ export interface SignInstallRequestInput {
  * ```
  */
 export function signInstallRequest(input: SignInstallRequestInput): InstallRequestHeaders {
-  if (input.secretKey.length !== nacl.sign.secretKeyLength) {
-    throw new SdkError("SDK_ERR_KEY_INVALID", `An install's secret key has ${nacl.sign.secretKeyLength} bytes, not ${input.secretKey.length}.`);
+  if (input.secretKey.length !== 64) {
+    throw new SdkError("SDK_ERR_KEY_INVALID", `An install's secret key has 64 bytes, not ${input.secretKey.length}.`);
   }
   const nonce = input.nonce ?? randomBytes(18).toString("base64url");
   if (!NONCE.test(nonce)) throw new SdkError("SDK_ERR_USAGE", "A nonce is 16-128 characters of A-Z, a-z, 0-9, - and _.");
   if (!INSTALL_ID.test(input.installId)) throw new SdkError("SDK_ERR_USAGE", "Not a valid install id.");
   const timestamp = String((input.now ?? new Date()).getTime());
   const canonical = installRequestCanonical(input.method, input.path, timestamp, nonce, input.body);
-  const sig = nacl.sign.detached(Buffer.from(canonical, "utf8"), input.secretKey);
+  const sig = ed25519Sign(Buffer.from(canonical, "utf8"), input.secretKey);
   return {
     [INSTALL_REQUEST_HEADERS.install]: input.installId,
     [INSTALL_REQUEST_HEADERS.timestamp]: timestamp,
@@ -153,7 +153,7 @@ export function verifyInstallRequest(input: VerifyInstallRequestInput): Verified
   }
   const canonical = installRequestCanonical(input.method, input.path, parsed.timestampText, parsed.nonce, input.body);
   const sig = Buffer.from(parsed.signature, "base64");
-  if (sig.length !== nacl.sign.signatureLength || !nacl.sign.detached.verify(Buffer.from(canonical, "utf8"), sig, input.publicKey.publicKey)) {
+  if (!ed25519Verify(Buffer.from(canonical, "utf8"), sig, input.publicKey.publicKey)) {
     throw new SdkError("SDK_ERR_REQUEST_SIGNATURE", "The request's signature does not match.");
   }
   return parsed;

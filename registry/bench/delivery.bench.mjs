@@ -1,0 +1,205 @@
+// Registry speed (issue 4, `npm run bench`): gated delivery of a 1 MB paid tarball through the whole
+// registry (signed request, install and nonce checks, purchase lookup, streaming from storage) against a
+// bare node:http server streaming the same file in the same run; and licenses issued per second.
+// The servers run in a child process and the load generator in this one, so neither steals the other's
+// event loop. Every loop is bounded; everything listens on 127.0.0.1 with ephemeral ports.
+// Needs `npm run build` (it imports the built packages). Verdaccio is not compared: it is not a
+// dependency of this repository.
+import { fork } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { Agent, createServer, request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const CONCURRENCY = 16;
+const DELIVERIES = 1500;
+const LICENSES = 1500;
+const WARMUP = 150;
+const PATH = "/v1/tarballs/%40archnest%2Fvnc/1.0.0";
+const log = (m) => process.stderr.write(`${m}\n`);
+
+/** The child: builds the registry and the bare server, buys the module, and pre-signs every request. */
+async function serveBoth() {
+  const { createKeyring, generateKeyPair, signInstallRequest } = await import("@archnest/sdk");
+  const { packPlugin, signTarball } = await import("@archnest/sdk/node");
+  const { createRegistry } = await import("@archnest/registry");
+  const { serve } = await import("@hono/node-server");
+  const dir = mkdtempSync(join(tmpdir(), "archnest-bench-registry-"));
+  const admin = `admin-${randomBytes(8).toString("hex")}`;
+  process.on("disconnect", () => {
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  });
+
+  const root = generateKeyPair();
+  const release = generateKeyPair();
+  const licenseKey = generateKeyPair();
+  const indexKey = generateKeyPair();
+  const keyring = createKeyring([root], {
+    now: new Date(Date.now() - 60_000),
+    keys: [
+      { key: release, name: "bench-release", roles: ["release"], scopes: ["@archnest/*"] },
+      { key: licenseKey, name: "bench-license", roles: ["license"] },
+      { key: indexKey, name: "bench-index", roles: ["index"] },
+    ],
+  });
+  // A paid plugin of about 1 MB (random bytes do not compress).
+  const src = join(dir, "plugin");
+  mkdirSync(src);
+  writeFileSync(
+    join(src, "package.json"),
+    JSON.stringify({ name: "@archnest/vnc", version: "1.0.0", archnest: { id: "vnc", displayName: "VNC", module: "vnc", sdk: "^1.0.0", server: "server.js" } }),
+  );
+  writeFileSync(join(src, "server.js"), "export default {};\n");
+  writeFileSync(join(src, "payload.bin"), randomBytes(1024 * 1024 - 2048));
+  const tarball = join(dir, "vnc-1.0.0.tgz");
+  await packPlugin(src, tarball);
+  await signTarball(tarball, release);
+  const size = statSync(tarball).size;
+
+  const registry = await createRegistry({
+    dataDir: join(dir, "registry"),
+    publicUrl: "http://127.0.0.1",
+    licenseKey,
+    indexKey,
+    trust: { rootKeys: [root], keyring },
+    adminToken: admin,
+    log: () => {},
+  });
+  const server = serve({ fetch: registry.app.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+
+  const author = await (
+    await fetch(`${base}/v1/admin/authors`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${admin}` },
+      body: JSON.stringify({ name: "bench", scopes: ["@archnest/*"] }),
+    })
+  ).json();
+  const published = await fetch(`${base}/v1/packages`, { method: "PUT", headers: { authorization: `Bearer ${author.token}` }, body: readFileSync(tarball) });
+  if (published.status !== 201) throw new Error(`publish: ${published.status} ${await published.text()}`);
+  const install = generateKeyPair();
+  const { installId } = await (
+    await fetch(`${base}/v1/installs`, { method: "POST", body: JSON.stringify({ publicKey: Buffer.from(install.publicKey).toString("base64") }) })
+  ).json();
+  const sign = (method, path, body) => signInstallRequest({ method, path, ...(body && { body }), installId, secretKey: install.secretKey });
+  const checkoutBody = JSON.stringify({ slug: "vnc" });
+  const checkout = await (
+    await fetch(`${base}/v1/checkout`, {
+      method: "POST",
+      headers: { ...sign("POST", "/v1/checkout", checkoutBody), "content-type": "application/json" },
+      body: checkoutBody,
+    })
+  ).json();
+  await fetch(`${base}/dev/checkout/${checkout.sessionId}/pay`, { method: "POST", redirect: "manual" });
+
+  const bare = createServer((_req, res) => {
+    res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(size) });
+    createReadStream(tarball, { highWaterMark: 256 * 1024 }).pipe(res);
+  });
+  await new Promise((r) => bare.listen(0, "127.0.0.1", r));
+
+  process.send({
+    size,
+    port: server.address().port,
+    barePort: bare.address().port,
+    // Signed before the clock starts: the host's signing cost is not the registry's.
+    deliveries: Array.from({ length: WARMUP + DELIVERIES }, () => sign("GET", PATH)),
+    licenses: Array.from({ length: WARMUP + LICENSES }, () => sign("POST", "/v1/license")),
+  });
+}
+
+/** Runs `total` requests, CONCURRENCY at a time, over keep-alive connections; returns seconds and bytes. */
+async function drive(port, total, makeRequest) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  let next = 0;
+  let bytes = 0;
+  let failures = 0;
+  const one = (i) =>
+    new Promise((resolve, reject) => {
+      const { method, path, headers } = makeRequest(i);
+      const req = request({ host: "127.0.0.1", port, method, path, headers, agent }, (res) => {
+        if (res.statusCode !== 200) failures += 1;
+        res.on("data", (c) => {
+          bytes += c.length;
+        });
+        res.on("end", resolve);
+        res.on("error", reject);
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < total) await one(next++);
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  if (failures > 0) throw new Error(`${failures} of ${total} requests failed`);
+  return { seconds, bytes };
+}
+
+async function measure() {
+  const child = fork(fileURLToPath(import.meta.url), ["--serve"], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  try {
+    const ready = await new Promise((resolve, reject) => {
+      child.once("message", resolve);
+      child.once("exit", (code) => reject(new Error(`the server process exited with ${code}`)));
+    });
+    log(`tarball: ${ready.size} bytes; registry :${ready.port}, bare node:http :${ready.barePort}`);
+    const bareReq = () => ({ method: "GET", path: "/vnc-1.0.0.tgz", headers: {} });
+    await drive(ready.barePort, WARMUP, bareReq);
+    await drive(ready.port, WARMUP, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[i] }));
+    const bareRun = await drive(ready.barePort, DELIVERIES, bareReq);
+    const regRun = await drive(ready.port, DELIVERIES, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[WARMUP + i] }));
+    await drive(ready.port, WARMUP, (i) => ({ method: "POST", path: "/v1/license", headers: ready.licenses[i] }));
+    const licRun = await drive(ready.port, LICENSES, (i) => ({ method: "POST", path: "/v1/license", headers: ready.licenses[WARMUP + i] }));
+
+    const mb = 1024 * 1024;
+    const round = (n) => Math.round(n * 10) / 10;
+    const bareRps = DELIVERIES / bareRun.seconds;
+    const regRps = DELIVERIES / regRun.seconds;
+    const bareMBs = bareRun.bytes / mb / bareRun.seconds;
+    const regMBs = regRun.bytes / mb / regRun.seconds;
+    const rows = [
+      {
+        suite: "registry",
+        name: "gated delivery 1 MB (req/s)",
+        metric: "throughput",
+        value: round(regRps),
+        unit: "req/s",
+        baseline: round(bareRps),
+        target: { min: round(bareRps * 0.8) },
+        note: `baseline: bare node:http streaming the same file; target 80% of it; ${CONCURRENCY} concurrent keep-alive clients`,
+      },
+      {
+        suite: "registry",
+        name: "gated delivery 1 MB (MB/s)",
+        metric: "throughput",
+        value: round(regMBs),
+        unit: "MB/s",
+        baseline: round(bareMBs),
+        target: { min: round(bareMBs * 0.8) },
+      },
+      {
+        suite: "registry",
+        name: "licenses issued",
+        metric: "throughput",
+        value: round(LICENSES / licRun.seconds),
+        unit: "licenses/s",
+        note: "each: signed request checked, nonce stored, sequence incremented, purchases read, license signed",
+      },
+    ];
+    for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+  } finally {
+    child.disconnect();
+  }
+}
+
+if (process.argv.includes("--serve")) await serveBoth();
+else await measure();
