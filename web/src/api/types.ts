@@ -38,7 +38,10 @@ export interface PermissionsNotAcceptedBody {
 
 /** GET /api/setup */
 export interface SetupStatus {
-  needed: boolean;
+  /** The host's field name. */
+  needsSetup?: boolean;
+  /** The first draft's name, still read. */
+  needed?: boolean;
 }
 
 /** POST /api/setup and POST /api/auth/login */

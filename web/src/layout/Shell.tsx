@@ -7,7 +7,14 @@ import { TopBar } from "./TopBar.js";
 export function Shell(props: { title: string; children: JSX.Element }): JSX.Element {
   return (
     <div class="shell">
-      <a class="skip-link" href="#main">
+      <a
+        class="skip-link"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById("main")?.focus();
+        }}
+      >
         Skip to content
       </a>
       <Sidebar />

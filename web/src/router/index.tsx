@@ -48,7 +48,8 @@ export function installRouter(): void {
     const a = (e.target as Element | null)?.closest?.("a");
     if (!a || a.target === "_blank" || a.hasAttribute("download") || a.getAttribute("rel")?.includes("external")) return;
     const href = a.getAttribute("href");
-    if (!href || href.startsWith("mailto:")) return;
+    // In-page anchors (the skip link) keep the browser's own behaviour.
+    if (!href || href.startsWith("#") || href.startsWith("mailto:")) return;
     const url = new URL(href, window.location.href);
     if (url.origin !== window.location.origin || url.pathname.startsWith("/api/")) return;
     e.preventDefault();

@@ -21,7 +21,7 @@ function accept(session: Session): void {
 export async function loadSession(): Promise<void> {
   try {
     const setup = await api.setupStatus();
-    if (setup.needed) {
+    if (setup.needsSetup ?? setup.needed) {
       setStatus("setup");
       return;
     }

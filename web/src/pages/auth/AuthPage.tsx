@@ -50,20 +50,26 @@ export function AuthPage(props: { mode: "setup" | "login" }): JSX.Element {
             <span class="field__label">Username</span>
             <input name="username" autocomplete="username" required value={username()} onInput={(e) => setUsername(e.currentTarget.value)} autofocus />
           </label>
-          <label class="field">
-            <span class="field__label">Password</span>
+          <div class="field">
+            <label class="field__label" for="auth-password">
+              Password
+            </label>
             <input
+              id="auth-password"
               name="password"
               type="password"
               autocomplete={setup() ? "new-password" : "current-password"}
               required
+              aria-describedby={setup() ? "auth-password-hint" : undefined}
               value={password()}
               onInput={(e) => setPassword(e.currentTarget.value)}
             />
             <Show when={setup()}>
-              <span class="field__hint">At least 8 characters.</span>
+              <span class="field__hint" id="auth-password-hint">
+                At least 8 characters.
+              </span>
             </Show>
-          </label>
+          </div>
           <Show when={setup()}>
             <label class="field">
               <span class="field__label">Confirm password</span>

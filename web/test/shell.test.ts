@@ -1,0 +1,164 @@
+/**
+ * The web app in a real browser (Debian chromium) against the real host: first-run setup, sign-in, a
+ * plugin's widget appearing and going without a reload, a crashing widget contained, a reached cap
+ * leading to the store, and plugin administration. Screenshots land in web/test-artifacts/.
+ */
+import { mkdirSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildWidgetPlugin, type RunningApp, startApp } from "./app-harness.js";
+import { launchChromium } from "./browser.js";
+
+const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
+const PASSWORD = "correct horse battery";
+
+let app: RunningApp;
+let browser: Browser;
+let context: BrowserContext;
+let glance: Page;
+let admin: Page;
+let plugin: { tarball: string; cleanup: () => void };
+const pageErrors: string[] = [];
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `${ARTIFACTS}${name}.png` });
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  app = await startApp();
+  plugin = await buildWidgetPlugin();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  context.setDefaultTimeout(10_000);
+  glance = await context.newPage();
+  glance.on("pageerror", (e) => pageErrors.push(e.message));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+  plugin?.cleanup();
+});
+
+describe("ArchNest in the browser", () => {
+  it("walks through first-run setup and lands on Glance", async () => {
+    await glance.goto(app.url);
+    await glance.getByRole("heading", { name: "Welcome to ArchNest" }).waitFor();
+    await shot(glance, "setup");
+    await glance.getByLabel("Username").fill("admin");
+    await glance.getByLabel("Password", { exact: true }).fill(PASSWORD);
+    await glance.getByLabel("Confirm password").fill(PASSWORD);
+    await glance.getByRole("button", { name: "Create admin and continue" }).click();
+    await glance.getByRole("heading", { name: "Glance", level: 1 }).waitFor();
+    expect(await glance.getByText("No widgets yet").isVisible()).toBe(true);
+  });
+
+  it("signs out and back in", async () => {
+    await glance.getByRole("button", { name: "Sign out" }).click();
+    await glance.getByRole("heading", { name: "Sign in" }).waitFor();
+    await shot(glance, "login");
+    await glance.getByLabel("Username").fill("admin");
+    await glance.getByLabel("Password").fill("wrong password");
+    await glance.getByRole("button", { name: "Sign in" }).click();
+    await glance.getByRole("alert").waitFor();
+    await glance.getByLabel("Password").fill(PASSWORD);
+    await glance.getByRole("button", { name: "Sign in" }).click();
+    await glance.getByRole("heading", { name: "Glance", level: 1 }).waitFor();
+  });
+
+  it("shows a plugin's widget on an open Glance page as soon as the admin installs it, without a reload", async () => {
+    await glance.evaluate(() => {
+      (window as unknown as { noReload: boolean }).noReload = true;
+    });
+    admin = await context.newPage();
+    await admin.goto(`${app.url}/settings/plugins`);
+    await admin.getByRole("button", { name: "Install from file" }).waitFor();
+    await admin.getByTestId("plugin-file").setInputFiles(plugin.tarball);
+    const dialog = admin.getByRole("dialog");
+    await dialog.getByText("Keep its own data in the ArchNest database").waitFor();
+    await shot(admin, "permissions-dialog");
+    await dialog.getByTestId("accept-permissions").click();
+    await admin.locator('tr[data-plugin="widget-test"]').waitFor();
+
+    await glance.getByTestId("hello-widget").waitFor();
+    expect(await glance.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+  });
+
+  it("contains a crashing widget in an error card naming the plugin while the rest of the page works", async () => {
+    const card = glance.locator(".slot-error");
+    await card.waitFor();
+    expect(await card.textContent()).toContain("Widget Test");
+    expect(await card.textContent()).toContain("the crash widget failed on purpose");
+    const counter = glance.getByTestId("hello-widget").getByRole("button");
+    await counter.click();
+    await counter.click();
+    expect(await counter.textContent()).toContain("Clicked 2 times");
+    await shot(glance, "glance");
+  });
+
+  it("shows the lock when a free cap is reached and opens the store at that module", async () => {
+    await glance.getByTestId("cap-widget").getByRole("button", { name: "Add an item" }).click();
+    const lock = glance.locator('[data-lock-module="unlimited-bookmarks"]');
+    await lock.waitFor();
+    expect(await lock.textContent()).toContain("Unlimited Bookmarks");
+    expect(await lock.textContent()).toContain("$5");
+    await lock.getByRole("button", { name: /Unlock for \$5/ }).click();
+    await glance.waitForURL(/\/settings\/store#unlimited-bookmarks$/);
+    expect(await glance.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+  });
+
+  it("pins the plugin and shows it as pinned", async () => {
+    const row = admin.locator('tr[data-plugin="widget-test"]');
+    await row.getByRole("button", { name: "Pin Widget Test" }).click();
+    await row.getByText("pinned").waitFor();
+    await row.getByRole("button", { name: "Unpin Widget Test" }).waitFor();
+    await shot(admin, "plugins");
+  });
+
+  it("uninstalls with a confirm that says the data is kept, and the widget goes from the open page", async () => {
+    await glance.goto(`${app.url}/`);
+    await glance.getByTestId("hello-widget").waitFor();
+    await glance.evaluate(() => {
+      (window as unknown as { noReload: boolean }).noReload = true;
+    });
+    await admin.locator('tr[data-plugin="widget-test"]').getByRole("button", { name: "Uninstall Widget Test" }).click();
+    const dialog = admin.getByRole("dialog");
+    expect(await dialog.textContent()).toContain("Its data is kept");
+    await dialog.getByTestId("confirm-uninstall").click();
+    await admin.locator('tr[data-plugin="widget-test"]').waitFor({ state: "detached" });
+    await glance.getByTestId("hello-widget").waitFor({ state: "detached" });
+    await glance.getByText("No widgets yet").waitFor();
+    expect(await glance.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+  });
+
+  it("is usable by keyboard: the skip link comes first and moves focus to the page", async () => {
+    await glance.goto(`${app.url}/help`);
+    await glance.getByRole("heading", { name: "Help", level: 1 }).waitFor();
+    await glance.keyboard.press("Tab");
+    expect(await glance.evaluate(() => document.activeElement?.textContent)).toContain("Skip to content");
+    await glance.keyboard.press("Enter");
+    expect(await glance.evaluate(() => document.activeElement?.id)).toBe("main");
+  });
+
+  it("renders every main page (screenshots for review) without page errors", async () => {
+    for (const [path, name] of [
+      ["/infrastructure", "infrastructure"],
+      ["/settings/profile", "settings-profile"],
+      ["/settings/integrations", "settings-integrations"],
+      ["/settings/store", "settings-store"],
+      ["/settings/license", "settings-license"],
+      ["/help", "help"],
+    ] as const) {
+      await glance.goto(`${app.url}${path}`);
+      await glance.locator("main h1").first().waitFor();
+      await glance.waitForLoadState("networkidle").catch(() => undefined);
+      await shot(glance, name);
+    }
+    await glance.setViewportSize({ width: 768, height: 1024 });
+    await glance.goto(`${app.url}/settings/plugins`);
+    await glance.locator("main h1").first().waitFor();
+    await shot(glance, "plugins-768");
+    expect(pageErrors).toEqual([]);
+  });
+});
