@@ -7,14 +7,7 @@ import { TopBar } from "./TopBar.js";
 export function Shell(props: { title: string; children: JSX.Element }): JSX.Element {
   return (
     <div class="shell">
-      <a
-        class="skip-link"
-        href="#main"
-        onClick={(e) => {
-          e.preventDefault();
-          document.getElementById("main")?.focus();
-        }}
-      >
+      <a class="skip-link" href="#main">
         Skip to content
       </a>
       <Sidebar />
