@@ -35,6 +35,7 @@ describe("the private key scanner", () => {
     ["a PKCS#8 PEM file", pem],
     // Assembled at run time so that this file itself holds no PEM header.
     ["an OpenSSH private key header", `-----BEGIN OPENSSH ${"PRIVATE"} KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n`],
+    ["a PEM key inside a JSON string", JSON.stringify({ key: pem })],
     ["PKCS#8 DER in base64 inside JSON", JSON.stringify({ signingKey: pkcs8.toString("base64") })],
     ["PKCS#8 DER in base64url after other characters", `key=x${pkcs8.toString("base64url")}`],
     ["PKCS#8 DER in hex", `const k = "${pkcs8.toString("hex")}";`],
@@ -54,6 +55,11 @@ describe("the private key scanner", () => {
   it("finds a key nested in a signed payload", () => {
     const payload = Buffer.from(JSON.stringify({ note: "leaked", der: pkcs8.toString("base64") })).toString("base64");
     expect(findPrivateKeys(Buffer.from(JSON.stringify({ payload }))).map((f) => f.kind)).toContain("pkcs8-ed25519");
+  });
+
+  it("does not flag a bare PEM header with no key material after it", () => {
+    const header = `-----BEGIN ${"PRIVATE"} KEY-----`;
+    expect(findPrivateKeys(Buffer.from(`const secrets = ["${header}", "hunter2"];\nredact("${header}\\n");`))).toEqual([]);
   });
 
   it("does not flag public keys, signatures or hashes", () => {

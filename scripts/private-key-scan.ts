@@ -8,8 +8,10 @@ export interface PrivateKeyFinding {
   offset: number;
 }
 
-// Any PEM header whose label ends in PRIVATE KEY: PKCS#8, encrypted PKCS#8, RSA, EC, OPENSSH, ...
-const PEM_PRIVATE_HEADER = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/g;
+// A PEM block whose label ends in PRIVATE KEY (PKCS#8, encrypted PKCS#8, RSA, EC, OPENSSH, ...): the header
+// followed by key material, with real or escaped (\n in JSON and source strings) line breaks. A bare
+// header with nothing after it, as redaction tests use, holds no key.
+const PEM_PRIVATE_BLOCK = /-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----(?:\s|\\r|\\n)*[A-Za-z0-9+/=]{16,}/g;
 
 // The DER that follows the version in a PKCS#8 Ed25519 key (RFC 8410 section 7): the algorithm
 // identifier for id-Ed25519 (1.3.101.112) and the OCTET STRING wrapping the 32-byte seed. A public key
@@ -52,7 +54,7 @@ function scan(buf: Buffer, depth: number): PrivateKeyFinding[] {
   const out: PrivateKeyFinding[] = [];
   // latin1 keeps one character per byte, so offsets match and binary files scan safely.
   const text = buf.toString("latin1");
-  for (const m of text.matchAll(PEM_PRIVATE_HEADER)) out.push({ kind: "pem-private-key", encoding: "text", offset: m.index });
+  for (const m of text.matchAll(PEM_PRIVATE_BLOCK)) out.push({ kind: "pem-private-key", encoding: "text", offset: m.index });
   for (const m of text.matchAll(JWK_PRIVATE)) out.push({ kind: "jwk-private-key", encoding: "text", offset: m.index });
   if (depth === 0) {
     let at = buf.indexOf(PKCS8_ED25519_MARKER);
