@@ -116,6 +116,7 @@ export async function readPluginTarball(input: string | Readable, opts: ReadTarb
   const { stream, total } = sourceOf(input);
   const files = new Map<string, string>();
   const seen = new Set<string>();
+  const seenFiles = new Set<string>();
   const executables = new Set<string>();
   let packageJson: Buffer | undefined;
   let envelope: Buffer | undefined;
@@ -152,7 +153,14 @@ export async function readPluginTarball(input: string | Readable, opts: ReadTarb
       throw new SdkError("SDK_ERR_ENTRY_TYPE", `The entry ${entry.path} is a ${entry.type}; only regular files and folders are allowed.`);
     const rel = checkEntryPath(entry.path);
     if (seen.has(rel)) throw new SdkError("SDK_ERR_ENTRY_DUPLICATE", `The entry ${entry.path} appears twice.`);
+    // package/a then package/a/b: the second would need a folder where a file already is.
+    for (let i = rel.indexOf("/"); i !== -1; i = rel.indexOf("/", i + 1)) {
+      if (seenFiles.has(rel.slice(0, i))) {
+        throw new SdkError("SDK_ERR_ENTRY_DUPLICATE", `The entry ${entry.path} sits under package/${rel.slice(0, i)}, which is a file.`);
+      }
+    }
     seen.add(rel);
+    if (isFile) seenFiles.add(rel);
     if (!isFile) {
       if (opts.stageDir && rel) mkdirSync(join(opts.stageDir, rel), { recursive: true });
       return void entry.resume();

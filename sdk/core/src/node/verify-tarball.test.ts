@@ -284,6 +284,20 @@ describe("verifyPluginTarball: entries the hardened extractor refuses", () => {
     );
   });
 
+  it("refuses a file placed under a path that is already a file", async () => {
+    await expectRefused(
+      withEntries((es) => [...es, { path: "package/server.js/inner.js", body: "1" }]),
+      "SDK_ERR_ENTRY_DUPLICATE",
+    );
+  });
+
+  it("refuses a package.json larger than the metadata limit before holding it in memory", async () => {
+    await expectRefused(
+      withEntries((es) => es.map((e) => (e.path === "package/package.json" ? { ...e, body: " ".repeat(1024 * 1024 + 1) } : e))),
+      "SDK_ERR_LIMIT_FILE_SIZE",
+    );
+  });
+
   it("refuses more entries than the default limit of 10,000", async () => {
     const many: RawTarEntry[] = Array.from({ length: 10_001 }, (_, i) => ({ path: `package/d${i}/`, type: "dir" }));
     await expectRefused(
