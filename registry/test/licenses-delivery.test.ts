@@ -137,6 +137,30 @@ describe("gated delivery", () => {
   });
 });
 
+describe("development checkout", () => {
+  it("serves a page clearly marked as taking no payment, whose Pay button grants the purchase", async () => {
+    const install = await registerInstall(reg.app);
+    const res = await call(reg.app, signed(install, "POST", "/v1/checkout", { slug: "all-themes", returnUrl: "http://host.test/settings/store" }));
+    expect(res.status).toBe(201);
+    const body = (await res.json()) as { url: string; sessionId: string; provider: string; price: string };
+    expect(body).toMatchObject({ provider: "dev", price: "$10" });
+    expect(body.url).toBe(`http://registry.test/dev/checkout/${body.sessionId}`);
+    const page = await (await reg.app.request(`/dev/checkout/${body.sessionId}`)).text();
+    expect(page).toContain("Development checkout — no payment is taken");
+    expect(page).toContain(`action="/dev/checkout/${body.sessionId}/pay"`);
+    expect((await license(install)).modules).toEqual([]);
+    const pay = await reg.app.request(`/dev/checkout/${body.sessionId}/pay`, { method: "POST" });
+    expect(pay.status).toBe(303);
+    const success = await reg.app.request(pay.headers.get("location") ?? "");
+    expect(await success.text()).toContain("http://host.test/settings/store");
+    expect((await license(install)).modules).toEqual(["theme-forest", "theme-light", "theme-midnight-blue"]);
+    const owned = await call(reg.app, signed(install, "POST", "/v1/checkout", { slug: "theme-light" }));
+    expect(owned.status).toBe(409);
+    const unknown = await call(reg.app, signed(install, "POST", "/v1/checkout", { slug: "gold-plating" }));
+    expect(await unknown.json()).toMatchObject({ error: "REG_ERR_UNKNOWN_SLUG" });
+  });
+});
+
 describe("transfers", () => {
   const admin = { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" };
 
@@ -153,11 +177,28 @@ describe("transfers", () => {
     const twice = await reg.app.request(`/v1/admin/installs/${next.id}/transfer`, { method: "POST", headers: admin, body: JSON.stringify({ to: third.id }) });
     expect(twice.status).toBe(409);
     expect(await twice.json()).toMatchObject({ error: "REG_ERR_TRANSFER_LIMIT" });
-    const unknown = await reg.app.request(`/v1/admin/installs/${third.id}/transfer`, {
+    const unknownTarget = await reg.app.request(`/v1/admin/installs/${third.id}/transfer`, {
       method: "POST",
       headers: admin,
       body: JSON.stringify({ to: "inst_nobody_here" }),
     });
-    expect(unknown.status).toBe(400);
+    expect(unknownTarget.status).toBe(400);
+  });
+
+  it("allows the next transfer once a year has passed", async () => {
+    let now = Date.now();
+    const clocked = await startRegistry({ now: () => new Date(now) });
+    try {
+      const [a, b, c] = [await registerInstall(clocked.app), await registerInstall(clocked.app), await registerInstall(clocked.app)];
+      const move = (from: string, to: string) =>
+        clocked.app.request(`/v1/admin/installs/${from}/transfer`, { method: "POST", headers: admin, body: JSON.stringify({ to }) });
+      expect((await move(a.id, b.id)).status).toBe(200);
+      now += 364 * 86_400_000;
+      expect((await move(b.id, c.id)).status).toBe(409);
+      now += 2 * 86_400_000;
+      expect((await move(b.id, c.id)).status).toBe(200);
+    } finally {
+      await clocked.cleanup();
+    }
   });
 });
