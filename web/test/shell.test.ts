@@ -108,6 +108,26 @@ describe("ArchNest in the browser", () => {
     expect(await glance.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 
+  it("applies a theme the plugin contributes when chosen in Profile, live, and falls back when it goes", async () => {
+    const bg = () => admin.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await admin.goto(`${app.url}/settings/profile`);
+    const darkBg = await bg();
+    await admin.getByText("Test Light").click();
+    await admin.waitForFunction(() => document.documentElement.dataset.theme === "test-light");
+    expect(await bg()).toBe("rgb(255, 255, 255)");
+    expect(darkBg).not.toBe("rgb(255, 255, 255)");
+    await shot(admin, "theme-applied");
+    await admin.getByText("ArchNest Dark").click();
+    await admin.waitForFunction(() => document.documentElement.dataset.theme === "archnest-dark");
+    expect(await bg()).toBe(darkBg);
+    // Chosen again and kept: the uninstall below must bring ArchNest Dark back on its own.
+    await admin.getByText("Test Light").click();
+    await admin.waitForFunction(() => document.documentElement.dataset.theme === "test-light");
+    await admin.getByRole("link", { name: "Plugins" }).click();
+    await admin.locator('tr[data-plugin="widget-test"]').waitFor();
+    expect(await admin.evaluate(() => document.documentElement.dataset.theme)).toBe("test-light");
+  });
+
   it("pins the plugin and shows it as pinned", async () => {
     const row = admin.locator('tr[data-plugin="widget-test"]');
     await row.getByRole("button", { name: "Pin Widget Test" }).click();
@@ -129,6 +149,7 @@ describe("ArchNest in the browser", () => {
     await admin.locator('tr[data-plugin="widget-test"]').waitFor({ state: "detached" });
     await glance.getByTestId("hello-widget").waitFor({ state: "detached" });
     await glance.getByText("No widgets yet").waitFor();
+    await admin.waitForFunction(() => document.documentElement.dataset.theme === "archnest-dark");
     expect(await glance.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 

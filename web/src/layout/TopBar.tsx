@@ -34,25 +34,27 @@ export function TopBar(props: { title: string }): JSX.Element {
 function LicenseChip(): JSX.Element {
   const l = () => license.read.latest;
   return (
-    <a class="chip" href="/settings/license" data-testid="license-chip" data-state={l()?.state ?? "unknown"}>
-      <Switch fallback={<span class="dot dot--muted" />}>
-        <Match when={l()?.state === "valid"}>
-          <span class="dot dot--success" />
-          Licensed
-        </Match>
-        <Match when={l()?.state === "grace"}>
-          <span class="dot dot--warning" />
-          Offline · {l()?.daysLeft ?? 0} days left
-        </Match>
-        <Match when={l()?.state === "expired"}>
-          <span class="dot dot--danger" />
-          License expired
-        </Match>
-        <Match when={l()?.state === "unregistered"}>
-          <span class="dot dot--muted" />
-          Free core
-        </Match>
-      </Switch>
-    </a>
+    <Show when={l()}>
+      <a class="chip" href="/settings/license" data-testid="license-chip" data-state={l()?.state ?? "unknown"}>
+        <Switch fallback={<span class="dot dot--muted" />}>
+          <Match when={l()?.state === "valid"}>
+            <span class="dot dot--success" />
+            Licensed
+          </Match>
+          <Match when={l()?.state === "grace"}>
+            <span class="dot dot--warning" />
+            Offline · {l()?.daysLeft ?? 0} days left
+          </Match>
+          <Match when={l()?.state === "expired"}>
+            <span class="dot dot--danger" />
+            License expired
+          </Match>
+          <Match when={l()?.state === "unregistered"}>
+            <span class="dot dot--muted" />
+            Free core
+          </Match>
+        </Switch>
+      </a>
+    </Show>
   );
 }

@@ -21,7 +21,8 @@ export function PluginsTab(): JSX.Element {
   let fileInput: HTMLInputElement | undefined;
   const list = () => installed.read.latest ?? [];
   const updateFor = (p: InstalledPlugin) => availableUpdates().find((u) => u.plugin.id === p.id)?.version;
-  const running = () => Object.values(installProgress).filter((e) => e && e.phase !== "done");
+  // Failures are reported where the install was started; here only installs still under way.
+  const running = () => Object.values(installProgress).filter((e) => e && e.phase !== "done" && e.phase !== "error");
 
   createEffect(() => {
     const id = location().hash;
