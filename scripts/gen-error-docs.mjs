@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Writes docs/errors.md from the SDK's error catalogue (SDK_ERRORS), so the table people read is the one
 // the code throws from. Run `node scripts/gen-error-docs.mjs` after `npm run build` whenever a code is added
-// or its text changes; scripts/gen-error-docs.test.ts fails while the file is stale.
+// or its text changes (`npx tsx --conditions archnest-source scripts/gen-error-docs.mjs` reads the source
+// instead); scripts/gen-error-docs.test.ts fails while the table is stale.
 import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,7 +20,12 @@ function cell(text) {
  * @returns {string}
  */
 export function renderErrorDocs(catalogue) {
-  const rows = Object.entries(catalogue).map(([code, [what, fix]]) => `| \`${code}\` | ${cell(what)} | ${cell(fix)} |`);
+  const table = [["Code", "What happened", "How to fix"], ...Object.entries(catalogue).map(([code, [what, fix]]) => [`\`${code}\``, cell(what), cell(fix)])];
+  // Columns padded to their widest cell, as markdown formatters leave tables, so formatting the file changes nothing.
+  const widths = [0, 1, 2].map((i) => Math.max(3, ...table.map((row) => (row[i] ?? "").length)));
+  const line = (/** @type {string[]} */ row) => `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
+  const [head, ...body] = table;
+  const rows = [line(head ?? []), `| ${widths.map((w) => "-".repeat(w)).join(" | ")} |`, ...body.map(line)];
   return `# SDK error codes
 
 <!-- Generated from sdk/core/src/errors/index.ts by scripts/gen-error-docs.mjs; do not edit by hand. -->
@@ -34,10 +40,27 @@ Where each verification code is raised, in order, is described in [plugin-format
 The host's own codes (\`HOST_ERR_*\`) are listed in [errors-host.md](errors-host.md), the registry's
 (\`REG_ERR_*\`) in [errors-registry.md](errors-registry.md).
 
-| Code | What happened | How to fix |
-| --- | --- | --- |
 ${rows.join("\n")}
 `;
+}
+
+/**
+ * The rows of a rendered table as [code, what happened, how to fix], whatever the cell padding, so a
+ * markdown formatter's spacing never makes the file look stale.
+ * @param {string} markdown
+ * @returns {string[][]}
+ */
+export function parseErrorTable(markdown) {
+  return markdown
+    .split("\n")
+    .filter((l) => /^\|\s*`[A-Z0-9_]+`\s*\|/.test(l))
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim().replaceAll("\\|", "|"))
+        .map((c, i) => (i === 0 ? c.replaceAll("`", "") : c)),
+    );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

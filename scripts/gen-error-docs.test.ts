@@ -2,26 +2,22 @@ import { readFileSync } from "node:fs";
 import { SDK_ERRORS } from "@archnest/sdk";
 import { describe, expect, it } from "vitest";
 // @ts-expect-error: a plain .mjs script without type declarations
-import { ERRORS_DOC, renderErrorDocs } from "./gen-error-docs.mjs";
+import { ERRORS_DOC, parseErrorTable, renderErrorDocs } from "./gen-error-docs.mjs";
 
 describe("docs/errors.md", () => {
-  it("is the table generated from SDK_ERRORS (run `npm run build && node scripts/gen-error-docs.mjs` when this fails)", () => {
-    expect(readFileSync(ERRORS_DOC, "utf8")).toBe(renderErrorDocs(SDK_ERRORS));
+  it("lists exactly the codes of SDK_ERRORS, in order, with their texts (run `npx tsx --conditions archnest-source scripts/gen-error-docs.mjs` when this fails)", () => {
+    const expected = Object.entries(SDK_ERRORS).map(([code, [what, fix]]) => [code, what, fix]);
+    expect(parseErrorTable(readFileSync(ERRORS_DOC, "utf8"))).toEqual(expected);
   });
 
-  it("has one row per code, with what happened and how to fix it", () => {
-    const doc: string = renderErrorDocs(SDK_ERRORS);
-    for (const [code, [what, fix]] of Object.entries(SDK_ERRORS)) {
-      const rows = doc.split("\n").filter((l) => l.startsWith(`| \`${code}\` |`));
-      expect(rows).toHaveLength(1);
-      expect(rows[0]).toContain(what.replaceAll("|", "\\|"));
-      expect(rows[0]).toContain(fix.replaceAll("|", "\\|"));
-    }
+  it("reads back the table it renders", () => {
+    const catalogue = { ...SDK_ERRORS, SDK_ERR_X: ["a | b", "c"] as const };
+    expect(parseErrorTable(renderErrorDocs(catalogue))).toEqual(Object.entries(catalogue).map(([code, [what, fix]]) => [code, what, fix]));
   });
 
   it("keeps a cell's pipe characters from breaking the table", () => {
     const doc: string = renderErrorDocs({ SDK_ERR_X: ["a | b", "c"] });
-    expect(doc).toContain("| `SDK_ERR_X` | a \\| b | c |");
+    expect(doc).toMatch(/\| `SDK_ERR_X` +\| a \\\| b +\| c +\|/);
   });
 });
 
