@@ -64,6 +64,7 @@ describe("npm start", () => {
       join(plugin, "package.json"),
       JSON.stringify({
         name: "@archnest/probe",
+        type: "module",
         version: "1.0.0",
         archnest: { id: "probe", displayName: "Probe", module: "tmux", sdk: "^1.0.0", server: "server.js" },
       }),

@@ -6,9 +6,11 @@ import {
   type PluginLogger,
   type PluginManifest,
   type PluginSocket,
+  type PluginSsh,
   type RequestUser,
   SdkError,
 } from "@archnest/sdk";
+import { createPluginSsh } from "../ssh/plugin-ssh.js";
 import type { EventBus } from "./event-bus.js";
 import type { PluginRecord, PluginRepo } from "./plugin-repo.js";
 import type { ServiceRegistry } from "./service-registry.js";
@@ -94,6 +96,8 @@ export interface ContextDeps {
   log: PluginLogger;
   dataDir: string;
   limits: PluginContext["limits"];
+  /** The host's SSH service; `ctx.ssh` scopes it to the plugin's permissions and lifetime. */
+  ssh?: PluginSsh | undefined;
 }
 
 function undeclared(id: string, permission: string): SdkError {
@@ -210,6 +214,7 @@ export function createPluginContext(instance: PluginInstance, deps: ContextDeps)
     },
     limits: deps.limits,
     log: deps.log,
+    ssh: createPluginSsh(deps.ssh, { pluginId: id, need, track: (d) => instance.track(d) }),
     onDispose(dispose) {
       return instance.track({ dispose });
     },

@@ -54,21 +54,41 @@ function toRow(p: PluginRecord): Row {
 
 /** The plugin runtime's tables: installed plugins, their storage and settings, version high-water marks. */
 export class PluginRepo {
+  // Every request to a plugin route reads its record, so the table is cached in memory; this class is
+  // its only writer and drops the cache on each write.
+  private cache: Promise<Map<string, PluginRecord>> | undefined;
+
   constructor(private readonly db: HostDb) {}
 
+  private records(): Promise<Map<string, PluginRecord>> {
+    this.cache ??= this.db
+      .select()
+      .from(schema.plugins)
+      .orderBy(schema.plugins.id)
+      .then((rows) => new Map(rows.map((r) => [r.id, fromRow(r)])));
+    return this.cache;
+  }
+
   async all(): Promise<PluginRecord[]> {
-    return (await this.db.select().from(schema.plugins).orderBy(schema.plugins.id)).map(fromRow);
+    return [...(await this.records()).values()].map((r) => structuredClone(r));
   }
 
   async get(id: string): Promise<PluginRecord | undefined> {
-    const [row] = await this.db.select().from(schema.plugins).where(eq(schema.plugins.id, id));
-    return row ? fromRow(row) : undefined;
+    const rec = (await this.records()).get(id);
+    return rec ? structuredClone(rec) : undefined;
+  }
+
+  /** The cached record itself, for the hot path; callers must not change it. */
+  async peek(id: string): Promise<Readonly<PluginRecord> | undefined> {
+    return (await this.records()).get(id);
   }
 
   /** Writes a plugin record; the install's commit point. */
   async put(p: PluginRecord): Promise<void> {
     const row = toRow(p);
+    this.cache = undefined;
     await this.db.insert(schema.plugins).values(row).onConflictDoUpdate({ target: schema.plugins.id, set: row });
+    this.cache = undefined;
   }
 
   async patch(id: string, change: Partial<Pick<PluginRecord, "state" | "error" | "errorCode" | "policy" | "grantedPermissions">>): Promise<void> {
@@ -78,10 +98,13 @@ export class PluginRepo {
     if (change.errorCode !== undefined) set.errorCode = change.errorCode;
     if (change.policy !== undefined) set.policy = change.policy;
     if (change.grantedPermissions !== undefined) set.grantedPermissions = JSON.stringify(change.grantedPermissions);
+    this.cache = undefined;
     await this.db.update(schema.plugins).set(set).where(eq(schema.plugins.id, id));
+    this.cache = undefined;
   }
 
   async remove(id: string, purge: boolean): Promise<void> {
+    this.cache = undefined;
     await this.db.transaction(async (tx) => {
       await tx.delete(schema.plugins).where(eq(schema.plugins.id, id));
       if (purge) {
@@ -89,6 +112,7 @@ export class PluginRepo {
         await tx.delete(schema.pluginSettings).where(eq(schema.pluginSettings.pluginId, id));
       }
     });
+    this.cache = undefined;
   }
 
   async getMeta(key: string): Promise<string | undefined> {

@@ -235,7 +235,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
   // A plugin's own routes, behind the license gate.
   app.all("/plugins/:id/*", async (c) => {
     const id = c.req.param("id");
-    const rec = (await runtime.list()).find((p) => p.id === id);
+    const rec = await runtime.repo.peek(id);
     if (!rec) return c.json({ error: "HOST_ERR_PLUGIN_NOT_FOUND", message: `No plugin "${id}" is installed.` }, 404);
     if (!runtime.licensed(rec.module)) return c.json(moduleRequiredBody(rec.module, runtime.purchaseBase), 402);
     const handler = runtime.instance(id)?.handler;

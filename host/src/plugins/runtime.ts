@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rename, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -187,7 +187,7 @@ export class PluginRuntime {
         throw new PluginError("HOST_ERR_PLUGIN_ID_TAKEN", `The plugin id "${m.id}" is used by ${existing.packageName}.`);
       }
       if (existing && existing.version === pkg.version) throw new PluginError("HOST_ERR_ALREADY_INSTALLED", `${pkg.name}@${pkg.version} is already installed.`);
-      this.checkCompatible(m, pkg.name);
+      this.checkCompatible(m, pkg.name, (JSON.parse(await readFile(join(stage, "package.json"), "utf8")) as { type?: unknown }).type);
       const revoked = this.opts.revocations?.revokedReason(pkg.name, pkg.version);
       if (revoked) throw new PluginError("HOST_ERR_VERSION_REVOKED", `${pkg.name}@${pkg.version} was revoked: ${revoked}`);
       const installed = await this.dependencyView();
@@ -255,7 +255,14 @@ export class PluginRuntime {
     }
   }
 
-  private checkCompatible(m: PluginManifest, name: string): void {
+  private checkCompatible(m: PluginManifest, name: string, pkgType: unknown): void {
+    // Node decides a .js file's module system from package.json: a server entry must load as ESM.
+    if (m.server?.endsWith(".js") && pkgType !== "module") {
+      throw new PluginError(
+        "HOST_ERR_PLUGIN_ENTRY_INVALID",
+        `${name}'s server entry ${m.server} is not an ES module: set "type": "module" in package.json or name it .mjs.`,
+      );
+    }
     if (!semver.satisfies(SDK_API_VERSION, m.sdk)) {
       throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `${name} was built for SDK ${m.sdk}; this host implements SDK ${SDK_API_VERSION}.`, [`sdk ${m.sdk}`]);
     }

@@ -40,7 +40,10 @@ export function writeFixturePlugin(p: FixturePlugin, root = mkdtempSync(join(tmp
     archnest.contributes = { slots: p.slots ?? [], settings: p.settings ?? {} };
     writeFileSync(join(dir, "web.js"), p.web);
   } else if (p.settings) archnest.contributes = { settings: p.settings };
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: p.name ?? `@test/${p.id}`, version: p.version ?? "1.0.0", archnest }, null, 2));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: p.name ?? `@test/${p.id}`, version: p.version ?? "1.0.0", type: "module", archnest }, null, 2),
+  );
   writeFileSync(join(dir, "server.js"), `${p.prelude ?? ""}\nexport default { $archnest: "plugin", sdk: "1.0.0", async setup(ctx) {\n${p.setup ?? ""}\n} };\n`);
   return dir;
 }
