@@ -13,7 +13,6 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { attachPlugins, createHost, loadEnv, StaticEntitlements, serveHost } from "@archnest/host";
-import { publicKeyToPem } from "@archnest/sdk";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
