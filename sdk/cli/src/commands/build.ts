@@ -42,7 +42,14 @@ export async function buildPlugin(dir: string, opts: { quiet?: boolean; minify?:
       logLevel: "silent",
       legalComments: "none",
       minify: opts.minify ?? false,
-      banner: { js: "// Built with archnest-plugin build" },
+      // Native addons cannot be inlined; CommonJS dependencies (dockerode's ssh2) load them inside
+      // try/catch and fall back to JavaScript, so leaving them out keeps the bundle self-contained.
+      external: ["*.node"],
+      // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins;
+      // esbuild's shim needs a real require in scope, which ESM only gets from createRequire.
+      banner: {
+        js: '// Built with archnest-plugin build\nimport { createRequire as __archnestCreateRequire } from "node:module";\nconst require = __archnestCreateRequire(import.meta.url);',
+      },
     });
     out.server = outfile;
   }
