@@ -100,6 +100,31 @@ describe("plugin runtime through the API", () => {
     expect(await asset.text()).toContain("solid-js/web");
   });
 
+  it("tells open event streams when the UI manifest changes", async () => {
+    const h = await harness();
+    const res = await h.req("/api/ui/events");
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    const until = async (pattern: RegExp) => {
+      while (!pattern.test(text)) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}: ${text}`);
+        text += decoder.decode(value);
+      }
+    };
+    await until(/event: manifest\ndata: \{"version":\d+\}/);
+    const before = Number(/"version":(\d+)/.exec(text)?.[1]);
+    text = "";
+    await h.install(notes100, "?acceptPermissions=storage&progressId=p1");
+    await until(/event: install\ndata: \{"id":"p1","phase":"done"/);
+    expect(text).toMatch(/event: install\ndata: \{"id":"p1","phase":"verify"/);
+    const versions = [...text.matchAll(/event: manifest\ndata: \{"version":(\d+)\}/g)].map((m) => Number(m[1]));
+    expect(Math.max(...versions)).toBeGreaterThan(before);
+    await reader.cancel();
+  });
+
   it("validates settings against the declared schema and applies defaults", async () => {
     const h = await harness();
     await h.install(notes100, "?acceptPermissions=storage");
