@@ -14,9 +14,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const CONCURRENCY = 16;
-const DELIVERIES = 1500;
+const DELIVERIES = 2000;
 const LICENSES = 1500;
 const WARMUP = 150;
+const ROUNDS = 5;
 const PATH = "/v1/tarballs/%40archnest%2Fvnc/1.0.0";
 const log = (m) => process.stderr.write(`${m}\n`);
 
@@ -155,15 +156,24 @@ async function measure() {
     const bareReq = () => ({ method: "GET", path: "/vnc-1.0.0.tgz", headers: {} });
     await drive(ready.barePort, WARMUP, bareReq);
     await drive(ready.port, WARMUP, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[i] }));
-    const bareRun = await drive(ready.barePort, DELIVERIES, bareReq);
-    const regRun = await drive(ready.port, DELIVERIES, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[WARMUP + i] }));
+    // Rounds alternate between the two servers and the best round of each counts, so a burst of load
+    // from elsewhere on the machine does not decide the comparison.
+    let bareRun;
+    let regRun;
+    const per = DELIVERIES / ROUNDS;
+    for (let round = 0; round < ROUNDS; round++) {
+      const b = await drive(ready.barePort, per, bareReq);
+      const r = await drive(ready.port, per, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[WARMUP + round * per + i] }));
+      if (!bareRun || b.seconds < bareRun.seconds) bareRun = b;
+      if (!regRun || r.seconds < regRun.seconds) regRun = r;
+    }
     await drive(ready.port, WARMUP, (i) => ({ method: "POST", path: "/v1/license", headers: ready.licenses[i] }));
     const licRun = await drive(ready.port, LICENSES, (i) => ({ method: "POST", path: "/v1/license", headers: ready.licenses[WARMUP + i] }));
 
     const mb = 1024 * 1024;
     const round = (n) => Math.round(n * 10) / 10;
-    const bareRps = DELIVERIES / bareRun.seconds;
-    const regRps = DELIVERIES / regRun.seconds;
+    const bareRps = per / bareRun.seconds;
+    const regRps = per / regRun.seconds;
     const bareMBs = bareRun.bytes / mb / bareRun.seconds;
     const regMBs = regRun.bytes / mb / regRun.seconds;
     const rows = [
@@ -175,7 +185,7 @@ async function measure() {
         unit: "req/s",
         baseline: round(bareRps),
         target: { min: round(bareRps * 0.8) },
-        note: `baseline: bare node:http streaming the same file; target 80% of it; ${CONCURRENCY} concurrent keep-alive clients`,
+        note: `baseline: bare node:http streaming the same file; target 80% of it; ${CONCURRENCY} keep-alive clients; best of ${ROUNDS} alternating rounds`,
       },
       {
         suite: "registry",
