@@ -1,0 +1,42 @@
+/**
+ * The terminal plugin's error codes (PROTOCOL.md lists them with the close codes). Status frames carry
+ * these, the SSH service's `HOST_ERR_SSH_*` codes, or the host's `module_required`.
+ */
+export const TERMINAL_ERRORS = {
+  /** The session URL lacks a host id or carries a size out of range. */
+  TERMINAL_ERR_BAD_REQUEST: "The terminal request is missing a host or has an invalid size.",
+  /** The browser sent a frame that is not in the protocol. */
+  TERMINAL_ERR_PROTOCOL: "The browser sent a malformed frame.",
+  /** The SSH service failed without a code of its own. */
+  TERMINAL_ERR_SSH: "The SSH connection failed.",
+  /** Something unexpected broke inside the plugin. */
+  TERMINAL_ERR_INTERNAL: "The terminal session failed unexpectedly.",
+} as const;
+
+export type TerminalErrorCode = keyof typeof TERMINAL_ERRORS;
+
+/** WebSocket close codes of a terminal session (RFC 6455 section 7.4 and the 4000-4999 private range). */
+export const CLOSE = {
+  /** The shell ended (exit, or closed by the browser). */
+  normal: 1000,
+  /** A malformed binary frame. */
+  protocolError: 1002,
+  /** A text frame: the protocol is binary only. */
+  unsupportedData: 1003,
+  /** The request itself is invalid (no host, bad size). */
+  policy: 1008,
+  /** An unexpected failure inside the plugin. */
+  internal: 1011,
+  /** A free limit is reached; the last status frame names the module that lifts it. */
+  moduleRequired: 4402,
+  /** The SSH side failed or dropped; the last status frame carries the code. */
+  sshFailed: 4502,
+} as const;
+
+/** The code and message of anything thrown by the SSH service, without leaking stack traces. */
+export function describeSshError(error: unknown): { code: string; message: string } {
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error && error.message ? error.message : TERMINAL_ERRORS.TERMINAL_ERR_SSH;
+  if (typeof code === "string" && /^[A-Z][A-Z0-9_]{2,80}$/.test(code)) return { code, message };
+  return { code: "TERMINAL_ERR_SSH", message };
+}

@@ -1,0 +1,1 @@
+export { type AckResult, FLOW_DEFAULTS, OutputPump, type OutputPumpOptions, type OutputStats } from "./output-pump.js";

@@ -1,0 +1,35 @@
+import { definePlugin } from "@archnest/sdk/plugin";
+import { Hono } from "hono";
+import { describeSshError } from "./errors/index.js";
+import { TerminalSessions } from "./session/index.js";
+
+/** What `GET /hosts` answers: the SSH hosts a terminal can open, without credentials. */
+export interface TerminalHost {
+  id: string;
+  name: string;
+  address: string;
+  port: number;
+  user: string;
+  tags: string[];
+}
+
+export default definePlugin({
+  setup(ctx) {
+    const sessions = new TerminalSessions({ ssh: ctx.ssh, limits: ctx.limits, log: ctx.log });
+    ctx.ws.handle("session", (socket, request) => sessions.handle(socket, request));
+
+    const app = new Hono<{ Bindings: { user: { id: string } } }>()
+      .get("/hosts", async (c) => {
+        try {
+          const hosts: TerminalHost[] = (await ctx.ssh.hosts()).map(({ id, name, address, port, user, tags }) => ({ id, name, address, port, user, tags }));
+          return c.json({ hosts });
+        } catch (err) {
+          const { code, message } = describeSshError(err);
+          return c.json({ error: code, message }, 502);
+        }
+      })
+      .get("/sessions", (c) => c.json({ sessions: sessions.list(c.env.user.id) }));
+    ctx.routes.mount(app);
+    ctx.onDispose(() => sessions.closeAll("The terminal plugin is stopping."));
+  },
+});
