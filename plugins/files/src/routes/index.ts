@@ -1,0 +1,375 @@
+/**
+ * The files API under /api/plugins/files. Every route takes the SSH host as `host` (query or JSON) and
+ * answers coded JSON errors (see ../errors). Transfers stream in both directions; no route holds a whole
+ * file in memory except the text editor's, which is capped at {@link TEXT_MAX_BYTES}.
+ */
+import { posix } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { ReadableStream as NodeWebStream } from "node:stream/web";
+import type { PluginSsh, SshFileEntry, SshSftp } from "@archnest/sdk/plugin";
+import { isSshError } from "@archnest/sdk/plugin";
+import { Hono } from "hono";
+import { FilesError, fromSsh, type Operation } from "../errors/index.js";
+import { contentDisposition, etagOf, ifRangeMatches, parseRange } from "../http-range/index.js";
+import { fileName, parseOctalMode, partPath, permissionString, remotePath } from "../remote-path/index.js";
+import type { SftpPool } from "../sftp-pool/index.js";
+import { isText, TEXT_MAX_BYTES } from "../text/index.js";
+
+/** One row of a listing. */
+export interface FileRow {
+  name: string;
+  path: string;
+  type: "file" | "directory" | "symlink" | "other";
+  /** For symlinks: what the link points at, when it could be followed. */
+  linkType?: "file" | "directory" | "other";
+  size: number;
+  mtime: number;
+  mode: number;
+  permissions: string;
+}
+
+export interface Listing {
+  path: string;
+  entries: FileRow[];
+}
+
+const MAX_DELETE_ENTRIES = 20_000;
+
+function required(value: string | undefined, field: string): string {
+  if (!value) throw new FilesError("FILES_ERR_BAD_REQUEST", `${field} is required.`);
+  return value;
+}
+
+async function jsonBody(req: Request): Promise<Record<string, unknown>> {
+  const b = (await req.json().catch(() => undefined)) as unknown;
+  if (typeof b !== "object" || b === null || Array.isArray(b)) throw new FilesError("FILES_ERR_BAD_REQUEST", "Send a JSON object.");
+  return b as Record<string, unknown>;
+}
+
+const answer = (err: unknown, op: Operation, path: string): Response => fromSsh(err, op, path).toResponse();
+
+async function exists(sftp: SshSftp, path: string): Promise<boolean> {
+  try {
+    await sftp.lstat(path);
+    return true;
+  } catch (err) {
+    if (isSshError(err) && err.code === "HOST_ERR_SFTP_NO_SUCH_FILE") return false;
+    throw err;
+  }
+}
+
+/** The size of a partial upload, 0 when there is none. */
+async function partSize(sftp: SshSftp, path: string): Promise<number> {
+  try {
+    return (await sftp.stat(partPath(path))).size;
+  } catch (err) {
+    if (isSshError(err) && err.code === "HOST_ERR_SFTP_NO_SUCH_FILE") return 0;
+    throw err;
+  }
+}
+
+/** Deletes a folder and what it holds, depth first, bounded so a mistaken `/` cannot run for hours. */
+async function removeTree(sftp: SshSftp, path: string, budget: { left: number }): Promise<void> {
+  for (const e of await sftp.readdir(path)) {
+    if (--budget.left < 0) throw new FilesError("FILES_ERR_FAILED", `More than ${MAX_DELETE_ENTRIES} entries: delete this folder from a terminal.`);
+    const child = posix.join(path, e.name);
+    if (e.type === "directory") await removeTree(sftp, child, budget);
+    else await sftp.unlink(child);
+  }
+  await sftp.rmdir(path);
+}
+
+export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }) {
+  const { pool } = deps;
+
+  return (
+    new Hono()
+      .get("/hosts", async (c) => {
+        try {
+          const hosts = await deps.ssh.hosts();
+          return c.json({ hosts: hosts.map((h) => ({ id: h.id, name: h.name, address: h.address, user: h.user })) });
+        } catch (err) {
+          return answer(err, "list", "");
+        }
+      })
+
+      .get("/list", async (c) => {
+        const raw = c.req.query("path") || ".";
+        try {
+          const host = required(c.req.query("host"), "host");
+          const path = remotePath(raw);
+          return await pool.use(host, async (sftp) => {
+            const abs = await sftp.realpath(path);
+            const entries = await sftp.readdir(abs);
+            const rows: FileRow[] = await Promise.all(
+              entries.map(async (e: SshFileEntry) => {
+                const row: FileRow = {
+                  name: e.name,
+                  path: posix.join(abs, e.name),
+                  type: e.type,
+                  size: e.size,
+                  mtime: e.mtime,
+                  mode: e.mode & 0o7777,
+                  permissions: permissionString(e.mode, e.type),
+                };
+                if (e.type === "symlink") {
+                  // Follow links so a linked folder opens like a folder; a dangling link stays a link.
+                  const target = await sftp.stat(row.path).catch(() => undefined);
+                  if (target) {
+                    row.linkType = target.type === "symlink" ? "other" : target.type;
+                    row.size = target.size;
+                  }
+                }
+                return row;
+              }),
+            );
+            const isDir = (r: FileRow) => r.type === "directory" || r.linkType === "directory";
+            rows.sort((a, b) => Number(isDir(b)) - Number(isDir(a)) || a.name.localeCompare(b.name));
+            return c.json({ path: abs, entries: rows } satisfies Listing);
+          });
+        } catch (err) {
+          return answer(err, "list", raw);
+        }
+      })
+
+      // Downloads: GET and HEAD, one byte range per request (206 + Content-Range), If-Range honoured.
+      .on(["GET", "HEAD"], "/download", async (c) => {
+        const raw = c.req.query("path") ?? "";
+        let held: Awaited<ReturnType<SftpPool["hold"]>> | undefined;
+        try {
+          const host = required(c.req.query("host"), "host");
+          const path = remotePath(raw);
+          held = await pool.hold(host);
+          const st = await held.sftp.stat(path);
+          if (st.type !== "file") throw new FilesError("FILES_ERR_NOT_A_FILE", `Not a file: ${path}`);
+          const etag = etagOf(st.size, st.mtime);
+          const headers = new Headers({
+            "accept-ranges": "bytes",
+            etag,
+            "last-modified": new Date(st.mtime).toUTCString(),
+            "content-type": "application/octet-stream",
+            "content-disposition": contentDisposition(posix.basename(path), c.req.query("inline") ? "inline" : "attachment"),
+            "cache-control": "private, no-store",
+            "x-content-type-options": "nosniff",
+          });
+          let range = parseRange(c.req.header("range"), st.size);
+          if (range.kind !== "full" && !ifRangeMatches(c.req.header("if-range"), etag, st.mtime)) range = { kind: "full" };
+          if (range.kind === "unsatisfiable") {
+            held.release();
+            headers.set("content-range", `bytes */${st.size}`);
+            headers.set("content-type", "application/json");
+            return new Response(JSON.stringify({ error: "FILES_ERR_RANGE", message: `The file has ${st.size} bytes.` }), { status: 416, headers });
+          }
+          const start = range.kind === "partial" ? range.start : 0;
+          const end = range.kind === "partial" ? range.end : st.size - 1;
+          headers.set("content-length", String(Math.max(0, end - start + 1)));
+          if (range.kind === "partial") headers.set("content-range", `bytes ${start}-${end}/${st.size}`);
+          const status = range.kind === "partial" ? 206 : 200;
+          if (c.req.method === "HEAD" || st.size === 0) {
+            held.release();
+            return new Response(null, { status, headers });
+          }
+          const stream = held.sftp.createReadStream(path, { start, end });
+          const release = held.release;
+          stream.once("close", () => release());
+          stream.once("error", (e) => release(e));
+          return new Response(Readable.toWeb(stream) as unknown as ReadableStream, { status, headers });
+        } catch (err) {
+          held?.release(err);
+          return answer(err, "read", raw);
+        }
+      })
+
+      // Upload status: how many bytes of a partial upload are already on the host, and whether the
+      // target exists (the page asks before overwriting).
+      .get("/upload", async (c) => {
+        const raw = c.req.query("path") ?? "";
+        try {
+          const host = required(c.req.query("host"), "host");
+          const path = remotePath(raw);
+          return await pool.use(host, async (sftp) => c.json({ path, offset: await partSize(sftp, path), exists: await exists(sftp, path) }));
+        } catch (err) {
+          return answer(err, "upload", raw);
+        }
+      })
+
+      // Upload: the request body is the file from `offset` on, streamed into the partial file; when the
+      // partial reaches `size` it takes the real name. An interrupted upload resumes from GET /upload's offset.
+      .put("/upload", async (c) => {
+        const raw = c.req.query("path") ?? "";
+        let held: Awaited<ReturnType<SftpPool["hold"]>> | undefined;
+        try {
+          const host = required(c.req.query("host"), "host");
+          const path = remotePath(raw);
+          const offset = Number(c.req.query("offset") ?? "0");
+          const size = Number(required(c.req.query("size"), "size"));
+          const overwrite = c.req.query("overwrite") === "1";
+          if (!Number.isSafeInteger(offset) || offset < 0 || !Number.isSafeInteger(size) || size < 0 || offset > size) {
+            throw new FilesError("FILES_ERR_BAD_REQUEST", "offset and size: whole numbers with offset ≤ size.");
+          }
+          if (!c.req.raw.body && size > offset) throw new FilesError("FILES_ERR_BAD_REQUEST", "The request has no body.");
+          held = await pool.hold(host);
+          const sftp = held.sftp;
+          const part = partPath(path);
+          if (!overwrite && (await exists(sftp, path))) throw new FilesError("FILES_ERR_EXISTS", `${path} exists.`);
+          const have = await partSize(sftp, path);
+          if (have !== offset)
+            throw new FilesError("FILES_ERR_OFFSET_MISMATCH", `The host has ${have} bytes of this upload; resume from there.`, { offset: have });
+          if (c.req.raw.body) {
+            const sink = sftp.createWriteStream(part, offset === 0 ? { flags: "w" } : { flags: "r+", start: offset });
+            await pipeline(Readable.fromWeb(c.req.raw.body as NodeWebStream<Uint8Array>), sink);
+          }
+          const now = await partSize(sftp, path);
+          if (now < size) {
+            // The body ended early (the client stopped): keep the partial for a resume.
+            held.release();
+            return c.json({ path, offset: now, size, done: false }, 202);
+          }
+          if (now > size)
+            throw new FilesError("FILES_ERR_OFFSET_MISMATCH", `The host has ${now} bytes, more than the ${size} announced; start again.`, { offset: now });
+          if (overwrite && (await exists(sftp, path))) await sftp.unlink(path);
+          await sftp.rename(part, path);
+          held.release();
+          return c.json({ path, offset: size, size, done: true }, 201);
+        } catch (err) {
+          held?.release(err);
+          return answer(err, "upload", raw);
+        }
+      })
+
+      // Discards a partial upload.
+      .delete("/upload", async (c) => {
+        const raw = c.req.query("path") ?? "";
+        try {
+          const host = required(c.req.query("host"), "host");
+          const path = remotePath(raw);
+          return await pool.use(host, async (sftp) => {
+            if (await exists(sftp, partPath(path))) await sftp.unlink(partPath(path));
+            return c.json({ ok: true });
+          });
+        } catch (err) {
+          return answer(err, "delete", raw);
+        }
+      })
+
+      .post("/mkdir", async (c) => {
+        let path = "";
+        try {
+          const b = await jsonBody(c.req.raw);
+          const host = required(b.host as string | undefined, "host");
+          path = remotePath(b.path);
+          const p = path;
+          return await pool.use(host, async (sftp) => {
+            if (await exists(sftp, p)) throw new FilesError("FILES_ERR_EXISTS", `${p} exists.`);
+            await sftp.mkdir(p);
+            return c.json({ path: p }, 201);
+          });
+        } catch (err) {
+          return answer(err, "mkdir", path);
+        }
+      })
+
+      .post("/rename", async (c) => {
+        let from = "";
+        try {
+          const b = await jsonBody(c.req.raw);
+          const host = required(b.host as string | undefined, "host");
+          from = remotePath(b.from, "from");
+          const to = typeof b.name === "string" ? posix.join(posix.dirname(from), fileName(b.name)) : remotePath(b.to, "to");
+          const f = from;
+          return await pool.use(host, async (sftp) => {
+            if (await exists(sftp, to)) throw new FilesError("FILES_ERR_EXISTS", `${to} exists.`);
+            await sftp.rename(f, to);
+            return c.json({ from: f, to });
+          });
+        } catch (err) {
+          return answer(err, "rename", from);
+        }
+      })
+
+      .post("/delete", async (c) => {
+        let path = "";
+        try {
+          const b = await jsonBody(c.req.raw);
+          const host = required(b.host as string | undefined, "host");
+          path = remotePath(b.path);
+          const p = path;
+          if (p === "/" || p === "." || p === "./") throw new FilesError("FILES_ERR_BAD_REQUEST", "The root and home folders are not deleted from here.");
+          return await pool.use(host, async (sftp) => {
+            const st = await sftp.lstat(p);
+            if (st.type === "directory") {
+              if (b.recursive === true) await removeTree(sftp, p, { left: MAX_DELETE_ENTRIES });
+              else await sftp.rmdir(p);
+            } else await sftp.unlink(p);
+            return c.json({ ok: true });
+          });
+        } catch (err) {
+          return answer(err, "delete", path);
+        }
+      })
+
+      .post("/chmod", async (c) => {
+        let path = "";
+        try {
+          const b = await jsonBody(c.req.raw);
+          const host = required(b.host as string | undefined, "host");
+          path = remotePath(b.path);
+          const mode = parseOctalMode(b.mode);
+          const p = path;
+          return await pool.use(host, async (sftp) => {
+            await sftp.chmod(p, mode);
+            const st = await sftp.lstat(p);
+            return c.json({ path: p, mode: st.mode & 0o7777, permissions: permissionString(st.mode, st.type) });
+          });
+        } catch (err) {
+          return answer(err, "chmod", path);
+        }
+      })
+
+      .get("/text", async (c) => {
+        const raw = c.req.query("path") ?? "";
+        try {
+          const host = required(c.req.query("host"), "host");
+          const path = remotePath(raw);
+          return await pool.use(host, async (sftp) => {
+            const st = await sftp.stat(path);
+            if (st.type !== "file") throw new FilesError("FILES_ERR_NOT_A_FILE", `Not a file: ${path}`);
+            if (st.size > TEXT_MAX_BYTES) throw new FilesError("FILES_ERR_TOO_LARGE", `${path} has ${st.size} bytes; the editor opens files up to 1 MiB.`);
+            const bytes = await sftp.readFile(path, { maxBytes: TEXT_MAX_BYTES });
+            if (!isText(bytes)) throw new FilesError("FILES_ERR_BINARY", `${path} is not a UTF-8 text file.`);
+            return c.json({ path, content: new TextDecoder().decode(bytes), size: st.size, mtime: st.mtime, mode: st.mode & 0o7777 });
+          });
+        } catch (err) {
+          return answer(err, "read", raw);
+        }
+      })
+
+      .put("/text", async (c) => {
+        let path = "";
+        try {
+          const b = await jsonBody(c.req.raw);
+          const host = required(b.host as string | undefined, "host");
+          path = remotePath(b.path);
+          if (typeof b.content !== "string") throw new FilesError("FILES_ERR_BAD_REQUEST", "content: the new text.");
+          const bytes = new TextEncoder().encode(b.content);
+          if (bytes.length > TEXT_MAX_BYTES) throw new FilesError("FILES_ERR_TOO_LARGE", "The editor saves files up to 1 MiB.");
+          const p = path;
+          return await pool.use(host, async (sftp) => {
+            // Optimistic concurrency: refuse to overwrite a file someone changed since it was opened.
+            if (typeof b.mtime === "number") {
+              const st = await sftp.stat(p).catch(() => undefined);
+              if (st && Math.floor(st.mtime / 1000) !== Math.floor(b.mtime / 1000)) {
+                throw new FilesError("FILES_ERR_CHANGED", `${p} changed on the host since it was opened.`);
+              }
+            }
+            await sftp.writeFile(p, bytes);
+            const st = await sftp.stat(p);
+            return c.json({ path: p, size: st.size, mtime: st.mtime });
+          });
+        } catch (err) {
+          return answer(err, "write", path);
+        }
+      })
+  );
+}

@@ -1,0 +1,138 @@
+import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
+import type { Point } from "../history/index.js";
+import { areaPath, linePath } from "./chart-path.js";
+
+export type Metric = "cpu" | "mem" | "disk";
+
+export const METRIC_LABEL: Record<Metric, string> = { cpu: "CPU", mem: "Memory", disk: "Disk" };
+export const METRIC_COLOR: Record<Metric, string> = { cpu: "var(--an-accent)", mem: "#a78bfa", disk: "var(--an-warning)" };
+
+const series = (points: readonly Point[], m: Metric) => points.map((p) => [p.t, p[m]] as const);
+
+/** A tiny line (no axes) for the Glance widget: the last hour of one metric, 0-100 %. */
+export function Sparkline(props: { points: readonly Point[]; metric: Metric; width?: number; height?: number }) {
+  const w = () => props.width ?? 96;
+  const h = () => props.height ?? 26;
+  const d = createMemo(() => {
+    const pts = props.points;
+    const first = pts[0]?.t ?? 0;
+    const span = Math.max(1, (pts.at(-1)?.t ?? 1) - first);
+    const x = (t: number) => ((t - first) / span) * (w() - 2) + 1;
+    const y = (v: number) => h() - 1 - (Math.min(100, Math.max(0, v)) / 100) * (h() - 2);
+    return { line: linePath(series(pts, props.metric), x, y), area: areaPath(series(pts, props.metric), x, y, h()) };
+  });
+  return (
+    <svg width={w()} height={h()} viewBox={`0 0 ${w()} ${h()}`} aria-hidden="true" style={{ display: "block" }}>
+      <path d={d().area} fill={METRIC_COLOR[props.metric]} opacity="0.14" />
+      <path d={d().line} fill="none" stroke={METRIC_COLOR[props.metric]} stroke-width="1.5" stroke-linejoin="round" />
+    </svg>
+  );
+}
+
+const hhmm = (t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+
+/**
+ * A line chart of one metric over a time range, drawn as SVG at the element's own pixel width (so text
+ * never stretches): a 0-100 % axis with grid lines, time labels, gaps where the host was down, and the
+ * value under the pointer.
+ */
+export function LineChart(props: { points: readonly Point[]; metric: Metric; from: number; to: number; height?: number }) {
+  let box: HTMLDivElement | undefined;
+  const [width, setWidth] = createSignal(640);
+  const [hover, setHover] = createSignal<Point>();
+  onMount(() => {
+    if (!box) return;
+    setWidth(Math.max(200, box.clientWidth));
+    const ro = new ResizeObserver(([entry]) => entry && setWidth(Math.max(200, Math.floor(entry.contentRect.width))));
+    ro.observe(box);
+    onCleanup(() => ro.disconnect());
+  });
+  const H = () => props.height ?? 170;
+  const pad = { l: 38, r: 10, t: 10, b: 22 };
+  const x = (t: number) => pad.l + ((t - props.from) / Math.max(1, props.to - props.from)) * (width() - pad.l - pad.r);
+  const y = (v: number) => pad.t + (1 - Math.min(100, Math.max(0, v)) / 100) * (H() - pad.t - pad.b);
+  const paths = createMemo(() => ({
+    line: linePath(series(props.points, props.metric), x, y),
+    area: areaPath(series(props.points, props.metric), x, y, y(0)),
+  }));
+  const ticks = createMemo(() => {
+    const n = Math.max(2, Math.min(6, Math.floor(width() / 120)));
+    return Array.from({ length: n + 1 }, (_, i) => props.from + ((props.to - props.from) * i) / n);
+  });
+  const onMove = (e: PointerEvent) => {
+    const rect = (e.currentTarget as SVGElement).getBoundingClientRect();
+    const t = props.from + ((e.clientX - rect.left - pad.l) / Math.max(1, width() - pad.l - pad.r)) * (props.to - props.from);
+    let best: Point | undefined;
+    for (const p of props.points) if (!best || Math.abs(p.t - t) < Math.abs(best.t - t)) best = p;
+    setHover(best);
+  };
+  return (
+    <div ref={box} style={{ position: "relative" }}>
+      <svg
+        width={width()}
+        height={H()}
+        role="img"
+        aria-label={`${METRIC_LABEL[props.metric]} over time`}
+        onPointerMove={onMove}
+        onPointerLeave={() => setHover(undefined)}
+        style={{ display: "block" }}
+      >
+        <For each={[0, 25, 50, 75, 100]}>
+          {(v) => (
+            <g>
+              <line x1={pad.l} x2={width() - pad.r} y1={y(v)} y2={y(v)} stroke="var(--an-border)" stroke-dasharray={v === 0 ? undefined : "3 4"} />
+              <text x={pad.l - 6} y={y(v) + 4} text-anchor="end" font-size="10.5" fill="var(--an-text-faint)">
+                {v}%
+              </text>
+            </g>
+          )}
+        </For>
+        <For each={ticks()}>
+          {(t, i) => (
+            <text
+              x={x(t)}
+              y={H() - 6}
+              text-anchor={i() === 0 ? "start" : i() === ticks().length - 1 ? "end" : "middle"}
+              font-size="10.5"
+              fill="var(--an-text-faint)"
+            >
+              {hhmm(t)}
+            </text>
+          )}
+        </For>
+        <path d={paths().area} fill={METRIC_COLOR[props.metric]} opacity="0.12" />
+        <path d={paths().line} fill="none" stroke={METRIC_COLOR[props.metric]} stroke-width="1.75" stroke-linejoin="round" />
+        <Show when={hover()}>
+          {(p) => (
+            <g>
+              <line x1={x(p().t)} x2={x(p().t)} y1={pad.t} y2={H() - pad.b} stroke="var(--an-border-strong)" />
+              <Show when={p()[props.metric] !== null}>
+                <circle cx={x(p().t)} cy={y(p()[props.metric] ?? 0)} r="3.5" fill={METRIC_COLOR[props.metric]} />
+              </Show>
+            </g>
+          )}
+        </Show>
+      </svg>
+      <Show when={hover()}>
+        {(p) => (
+          <div
+            class="small"
+            style={{
+              position: "absolute",
+              top: "4px",
+              left: `${Math.min(width() - 120, Math.max(pad.l, x(p().t) + 8))}px`,
+              padding: "3px 8px",
+              background: "var(--an-bg-sunken)",
+              border: "1px solid var(--an-border)",
+              "border-radius": "6px",
+              "pointer-events": "none",
+              "white-space": "nowrap",
+            }}
+          >
+            {hhmm(p().t)} · {p()[props.metric] === null ? "down" : `${p()[props.metric]}%`}
+          </div>
+        )}
+      </Show>
+    </div>
+  );
+}
