@@ -9,6 +9,8 @@ import { RegistryError } from "./errors/index.js";
 export interface RegistryEnv {
   port: number;
   host: string;
+  /** ARCHNEST_REGISTRY_PUBLIC_URL when set; otherwise main.ts uses the address it bound. */
+  publicUrlFromEnv: string | undefined;
   config: RegistryConfig;
 }
 
@@ -90,5 +92,5 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
     ...(env.ARCHNEST_REGISTRY_ADMIN_TOKEN && { adminToken: env.ARCHNEST_REGISTRY_ADMIN_TOKEN }),
     ...(secretKey && webhookSecret && { stripe: { secretKey, webhookSecret, ...(apiBase && { apiBase }) } }),
   };
-  return { port, host, config };
+  return { port, host, publicUrlFromEnv: env.ARCHNEST_REGISTRY_PUBLIC_URL, config };
 }

@@ -1,26 +1,44 @@
-// The registry's entry point: read the environment, build the app (which migrates), listen.
-import { serve } from "@hono/node-server";
+// The registry's entry point: read the environment, listen, build the app (which migrates), serve.
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { getRequestListener } from "@hono/node-server";
 import { createRegistry } from "./app.js";
 import { readEnv } from "./env.js";
 import { isRegistryError } from "./errors/index.js";
 
+function logLine(entry: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
+}
+
 try {
-  const { port, host, config } = readEnv();
-  const registry = await createRegistry(config);
-  const server = serve({ fetch: registry.app.fetch, port, hostname: host }, (info) => {
-    process.stdout.write(
-      `${JSON.stringify({ time: new Date().toISOString(), level: "info", msg: "listening", url: `http://${host}:${info.port}`, publicUrl: config.publicUrl, stripe: Boolean(config.stripe) })}\n`,
-    );
+  const { port, host, config, publicUrlFromEnv } = readEnv();
+  // Listening comes first so that with port 0 the public URL can name the port actually bound; requests
+  // that arrive while the database migrates get a 503 rather than hanging.
+  let listener: ((req: IncomingMessage, res: ServerResponse) => unknown) | undefined;
+  const server = createServer((req, res) => {
+    if (listener) return void listener(req, res);
+    res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
+    res.end(JSON.stringify({ error: "REG_ERR_NOT_READY", code: "REG_ERR_NOT_READY", message: "The registry is starting." }));
   });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => resolve());
+  });
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
+  const registry = await createRegistry({ ...config, publicUrl: publicUrlFromEnv ?? url });
+  listener = getRequestListener(registry.app.fetch);
+  logLine({ level: "info", msg: "listening", url, publicUrl: publicUrlFromEnv ?? url, stripe: Boolean(config.stripe) });
   const stop = () => {
     server.close(() => {
       registry.close().finally(() => process.exit(0));
     });
+    server.closeAllConnections();
   };
   process.once("SIGTERM", stop);
   process.once("SIGINT", stop);
 } catch (err) {
   const message = isRegistryError(err) ? `${err.message} [${err.code}]` : err instanceof Error ? err.message : String(err);
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: "error", msg: "cannot start", error: message })}\n`);
+  logLine({ level: "error", msg: "cannot start", error: message });
   process.exit(1);
 }

@@ -53,7 +53,10 @@ describe("registry main", () => {
     writeFileSync(join(data, "keys", "keyring.json"), JSON.stringify(keys.keyring));
     const run = start({ ARCHNEST_REGISTRY_PORT: "0", ARCHNEST_REGISTRY_DATA_DIR: data });
     const listening = await waitFor(() => run.lines().find((l) => l.includes('"listening"')), "the listening line");
-    const { url } = JSON.parse(listening) as { url: string };
+    const { url, publicUrl } = JSON.parse(listening) as { url: string; publicUrl: string };
+    // with port 0 and no ARCHNEST_REGISTRY_PUBLIC_URL, links name the port actually bound
+    expect(publicUrl).toBe(url);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9][0-9]*$/);
     const res = await fetch(`${url}/healthz`, { headers: { "x-request-id": "main-test" } });
     expect(await res.json()).toEqual({ ok: true });
     const catalog = (await (await fetch(`${url}/v1/catalog`)).json()) as { modules: unknown[] };

@@ -8,6 +8,7 @@ export const REG_ERRORS = {
     "The registry's configuration is missing or invalid (keys, keyring, Stripe settings).",
     "Fix the environment variable named in the message and restart.",
   ],
+  REG_ERR_NOT_READY: [503, "The registry is still starting (opening and migrating its database).", "Retry in a second."],
   REG_ERR_INTERNAL: [500, "An unexpected error happened inside the registry.", "Retry; if it persists, report the request id from the x-request-id header."],
   REG_ERR_NOT_FOUND: [404, "No such route, package or version.", "Check the name and version; scoped names are written @scope/name or @scope%2fname."],
   REG_ERR_BAD_REQUEST: [400, "The request body or parameters are invalid.", "Send the fields the API documents (registry/README.md)."],
