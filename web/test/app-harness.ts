@@ -1,61 +1,70 @@
 /**
- * The host as the browser tests meet it: the real host (auth, plugin runtime, UI manifest and events)
- * on a loopback port, serving the built web app, trusting a throwaway keyring, with a signed test plugin
- * whose web entry is built by @archnest/sdk/vite exactly as a third party would build it.
+ * The host as the browser tests meet it: booted with bootHost exactly as `npm start` boots it (kernel,
+ * plugin runtime, license client, the built web app), on a loopback port, trusting a throwaway keyring,
+ * optionally beside a real registry. Test plugins' web entries are built with @archnest/sdk/vite and
+ * signed with the SDK, exactly as a third party would.
  */
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { createTestTrust, packAndSign, type TestTrust } from "@archnest/sdk/testing";
 import { pluginWebConfig } from "@archnest/sdk/vite";
 import { build } from "vite";
-import { attachPlugins } from "../../host/src/plugins/attach.js";
-import { StaticEntitlements } from "../../host/src/plugins/entitlements.js";
+import { bootHost } from "../../host/src/boot.js";
+import { loadEnv } from "../../host/src/env.js";
+import { createLogger } from "../../host/src/log/index.js";
 import { serveHost, serverUrl } from "../../host/src/server/index.js";
-import { createTestHost, type TestHost } from "../../host/src/testing/index.js";
-import { loadWebApp } from "../server/index.js";
+import { type RunningRegistry, runRegistry } from "../../host/test/registry-harness.js";
 
 export interface RunningApp {
   url: string;
-  t: TestHost;
-  entitlements: StaticEntitlements;
+  trust: TestTrust;
+  registry: RunningRegistry | undefined;
   close(): Promise<void>;
 }
 
-export async function startApp(): Promise<RunningApp> {
-  const web = loadWebApp();
+/** Boots registry (optional) and host in a temp folder; `publish` tarballs go to the registry first. */
+export async function startApp(opts: { registry?: boolean; publish?: (trust: TestTrust) => Promise<string[]> } = {}): Promise<RunningApp> {
+  const dir = mkdtempSync(join(tmpdir(), "archnest-web-test-"));
   const trust = createTestTrust();
-  const t = await createTestHost({ cspScriptHashes: web.cspScriptHashes });
-  const entitlements = new StaticEntitlements([]);
-  await attachPlugins(t.host, { trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }], entitlements, setupTimeoutMs: 5000 });
-  t.host.app.get("*", async (c, next) => web.handle(c.req.raw) ?? next());
-  const server: Server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
+  const registry = opts.registry ? await runRegistry(trust, () => new Date()) : undefined;
+  for (const file of (await opts.publish?.(trust)) ?? []) await registry?.publish(file);
+  const files = trust.writeFiles(dir);
+  mkdirSync(join(dir, "core-plugins"));
+  const config = loadEnv({
+    ARCHNEST_DATA_DIR: join(dir, "data"),
+    ARCHNEST_MASTER_KEY: randomBytes(32).toString("base64"),
+    ARCHNEST_TRUST_ROOT: files.rootPub,
+    ARCHNEST_TRUST_KEYRING: files.keyring,
+    ARCHNEST_CORE_PLUGINS_DIR: join(dir, "core-plugins"),
+    XDG_CONFIG_HOME: join(dir, "config"),
+    ...(registry && { ARCHNEST_REGISTRY_URL: registry.url }),
+  });
+  const { host } = await bootHost(config, { log: createLogger({ level: "error", write: () => {} }) });
+  const server: Server = serveHost(host, { port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
-  widgetPluginTrust = trust;
   return {
     url: serverUrl(server),
-    t,
-    entitlements,
+    trust,
+    registry,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await t.cleanup();
+      await host.close();
+      await registry?.cleanup();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
 
-let widgetPluginTrust: ReturnType<typeof createTestTrust> | undefined;
-
-/** Builds the test plugin's web entry with @archnest/sdk/vite, packs and signs it; returns the tarball. */
-export async function buildWidgetPlugin(): Promise<{ tarball: string; cleanup: () => void }> {
-  if (!widgetPluginTrust) throw new Error("start the app first: the plugin is signed with its test keyring");
-  const dir = mkdtempSync(join(tmpdir(), "archnest-widget-plugin-"));
-  const src = new URL("./fixtures/widget-plugin/", import.meta.url).pathname;
-  cpSync(src, dir, { recursive: true });
+/** Builds a fixture plugin (web entry through @archnest/sdk/vite), packs and signs it; returns the tarball. */
+export async function buildFixturePlugin(name: "widget-plugin" | "theme-plugin", trust: TestTrust): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), `archnest-${name}-`));
+  cpSync(new URL(`./fixtures/${name}/`, import.meta.url).pathname, dir, { recursive: true });
   const config = await pluginWebConfig({ root: dir, entry: "src/web/index.tsx", outDir: "dist/web" });
   await build({ ...config, configFile: false });
   rmSync(join(dir, "src"), { recursive: true, force: true });
-  const tarball = await packAndSign(dir, widgetPluginTrust.release, join(dir, "..", `${dir.split("/").pop()}.tgz`));
-  return { tarball, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return packAndSign(dir, trust.release, join(dir, "..", `${dir.split("/").pop()}.tgz`));
 }

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildWidgetPlugin, type RunningApp, startApp } from "./app-harness.js";
+import { buildFixturePlugin, type RunningApp, startApp } from "./app-harness.js";
 import { launchChromium } from "./browser.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
@@ -17,7 +17,7 @@ let browser: Browser;
 let context: BrowserContext;
 let glance: Page;
 let admin: Page;
-let plugin: { tarball: string; cleanup: () => void };
+let pluginTarball: string;
 const pageErrors: string[] = [];
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -27,7 +27,7 @@ async function shot(page: Page, name: string): Promise<void> {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   app = await startApp();
-  plugin = await buildWidgetPlugin();
+  pluginTarball = await buildFixturePlugin("widget-plugin", app.trust);
   browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   context.setDefaultTimeout(10_000);
@@ -38,7 +38,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await app?.close();
-  plugin?.cleanup();
 });
 
 describe("ArchNest in the browser", () => {
@@ -74,7 +73,7 @@ describe("ArchNest in the browser", () => {
     admin = await context.newPage();
     await admin.goto(`${app.url}/settings/plugins`);
     await admin.getByRole("button", { name: "Install from file" }).waitFor();
-    await admin.getByTestId("plugin-file").setInputFiles(plugin.tarball);
+    await admin.getByTestId("plugin-file").setInputFiles(pluginTarball);
     const dialog = admin.getByRole("dialog");
     await dialog.getByText("Keep its own data in the ArchNest database").waitFor();
     await shot(admin, "permissions-dialog");

@@ -110,6 +110,9 @@ export interface UiManifest {
   plugins: UiPlugin[];
 }
 
+/** SSE `license` event data: the license changed (a purchase, a check, a lapse). */
+export type LicenseEvent = LicenseStatus;
+
 /** SSE `manifest` event data. */
 export interface ManifestEvent {
   version: number;
@@ -198,7 +201,8 @@ export interface CatalogPlugin {
   bundles: string[];
   latest: string;
   free: boolean;
-  installed: boolean;
+  /** What this host has installed of it, or null. */
+  installed: { id: string; version: string; state: PluginState } | boolean | null;
   owned: boolean;
 }
 
@@ -215,6 +219,8 @@ export interface CatalogBundle {
   name: string;
   modules: string[];
   price: string;
+  /** What its modules cost one by one. */
+  separately?: string;
   saving: string;
   owned: boolean;
 }

@@ -1,11 +1,11 @@
 import { onUnauthorized, registerShell } from "@archnest/sdk/web";
 import { createEffect, createMemo, ErrorBoundary, type JSX, Match, on, onMount, Show, Suspense, Switch } from "solid-js";
 import { Dynamic } from "solid-js/web";
-import { setDataActive } from "../data/index.js";
+import { installed, refreshAll, setDataActive } from "../data/index.js";
 import { Shell } from "../layout/index.js";
 import { installRouter, navigate, useLocation } from "../router/index.js";
 import { loadSession, session, sessionExpired } from "../session/index.js";
-import { SlotErrorCard, startManifest, stopManifest, usePluginPages } from "../slots/index.js";
+import { manifestVersion, onLicenseChange, SlotErrorCard, startManifest, stopManifest, usePluginPages } from "../slots/index.js";
 import { loadThemePreference, resetTheme } from "../theme/index.js";
 import { EmptyState, Lock, notify, openStore } from "../ui/index.js";
 import { AuthPage, CORE_ROUTES } from "./routes.js";
@@ -19,8 +19,12 @@ export function App(): JSX.Element {
       sessionExpired();
       notify("Your session ended. Sign in again.", "info");
     });
+    onLicenseChange(refreshAll);
     void loadSession();
   });
+
+  // Installs, updates and removals, from this tab or another, show in the plugin list at once.
+  createEffect(on(manifestVersion, (v) => v >= 0 && installed.refetch(), { defer: true }));
 
   createEffect(
     on(session.status, (status) => {
@@ -81,27 +85,34 @@ function SignedIn(): JSX.Element {
     if (page) return { kind: "plugin" as const, title: page.page.title, page };
     return { kind: "missing" as const, title: "Not found" };
   });
+  const coreRoute = createMemo(() => {
+    const r = route();
+    return r.kind === "core" ? r.core : undefined;
+  });
+  const pluginPage = createMemo(() => {
+    const r = route();
+    return r.kind === "plugin" ? r.page : undefined;
+  });
   createEffect(() => {
     document.title = `${route().title} · ArchNest`;
   });
   return (
     <Shell title={route().title}>
       <Switch>
-        <Match when={route().kind === "core" && route()}>
-          {(r) => {
-            const current = r() as { core: (typeof CORE_ROUTES)[number] };
-            return <Dynamic component={current.core.component} path={location().path} />;
-          }}
+        <Match when={coreRoute()}>
+          {/* Keyed: moving between core pages swaps the page component. */}
+          <Show when={coreRoute()} keyed>
+            {(core) => <Dynamic component={core.component} path={location().path} />}
+          </Show>
         </Match>
-        <Match when={route().kind === "plugin" && route()}>
-          {(r) => {
-            const page = (r() as { page: ReturnType<typeof pluginPages>[number] }).page;
-            return (
+        <Match when={pluginPage()}>
+          <Show when={pluginPage()} keyed>
+            {(page) => (
               <ErrorBoundary fallback={(error, reset) => <SlotErrorCard pluginName={page.plugin.name} pluginId={page.plugin.id} error={error} reset={reset} />}>
                 <Dynamic component={page.Component} plugin={page.plugin} contribution={{ id: page.page.path, slot: "page", title: page.page.title }} />
               </ErrorBoundary>
-            );
-          }}
+            )}
+          </Show>
         </Match>
         <Match when={route().kind === "missing"}>
           <EmptyState
@@ -113,13 +124,7 @@ function SignedIn(): JSX.Element {
               </a>
             }
           >
-            <Show when={location().path} keyed>
-              {(p) => (
-                <>
-                  No page lives at <code>{p}</code>. It may belong to a plugin that is not installed.
-                </>
-              )}
-            </Show>
+            No page lives at <code>{location().path}</code>. It may belong to a plugin that is not installed.
           </EmptyState>
         </Match>
       </Switch>

@@ -2,6 +2,8 @@ export {
   clearInstall,
   installProgress,
   manifestLoaded,
+  manifestVersion,
+  onLicenseChange,
   type PageEntry,
   type PluginRef,
   refreshManifest,

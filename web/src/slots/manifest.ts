@@ -141,6 +141,16 @@ export function refreshManifest(): Promise<void> {
 }
 
 let source: EventSource | undefined;
+const licenseListeners = new Set<() => void>();
+
+/** Called when the host says the license changed. */
+export function onLicenseChange(listener: () => void): () => void {
+  licenseListeners.add(listener);
+  return () => licenseListeners.delete(listener);
+}
+
+/** The manifest's version (reactive): changes whenever a plugin is installed, updated or removed. */
+export const manifestVersion = (): number => manifest().version;
 
 /** Loads the manifest and follows `/api/ui/events` until {@link stopManifest}. */
 export function startManifest(): void {
@@ -155,6 +165,9 @@ export function startManifest(): void {
     const data = parse<ManifestEvent>((e as MessageEvent<string>).data);
     if (data && data.version === manifest().version) return;
     void refreshManifest().catch(() => undefined);
+  });
+  source.addEventListener("license", () => {
+    for (const l of licenseListeners) l();
   });
   source.addEventListener("install", (e) => {
     const data = parse<InstallEvent>((e as MessageEvent<string>).data);

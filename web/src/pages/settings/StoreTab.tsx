@@ -236,7 +236,12 @@ export function StoreTab(): JSX.Element {
                         .join(" · ") || `${b.modules.length} modules`}
                     </p>
                     <footer class="store-card__foot">
-                      <span class="price price--lg">{b.price}</span>
+                      <span class="price price--lg">
+                        {b.price}
+                        <Show when={b.separately}>
+                          <s class="price-was">{b.separately}</s>
+                        </Show>
+                      </span>
                       <Show
                         when={b.owned}
                         fallback={

@@ -1,0 +1,78 @@
+/**
+ * The Module Store in a real browser against the real host and a real registry: buy the Light theme
+ * through the registry's development checkout, come back, watch it install, apply it, and see the page
+ * change without a reload.
+ */
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildFixturePlugin, type RunningApp, startApp } from "./app-harness.js";
+import { launchChromium } from "./browser.js";
+
+const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
+
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  app = await startApp({ registry: true, publish: async (trust) => [await buildFixturePlugin("theme-plugin", trust)] });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  page.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+describe("the Module Store", () => {
+  it("sells the Light theme through checkout, installs it with progress and applies it without a reload", async () => {
+    await page.goto(app.url);
+    await page.getByLabel("Username").fill("admin");
+    await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
+    await page.getByLabel("Confirm password").fill("correct horse battery");
+    await page.getByRole("button", { name: "Create admin and continue" }).click();
+    await page.getByRole("heading", { name: "Glance", level: 1 }).waitFor();
+
+    await page.getByRole("link", { name: "Settings" }).click();
+    await page.getByRole("link", { name: "Module Store" }).click();
+    const card = page.locator('[data-module="theme-light"]');
+    await card.waitFor();
+    expect(await card.getAttribute("data-owned")).toBe("false");
+    const bundle = page.locator('[data-bundle="all-themes"]');
+    expect(await bundle.textContent()).toContain("Save $5");
+    expect(await bundle.textContent()).toContain("$10");
+    await page.screenshot({ path: `${ARTIFACTS}store.png` });
+
+    await card.getByRole("button", { name: "Unlock for $5" }).click();
+    await page.waitForURL((u) => u.origin !== new URL(app.url).origin);
+    await page.screenshot({ path: `${ARTIFACTS}dev-checkout.png` });
+    await page.getByRole("button", { name: /Pay \$5/ }).click();
+    await page.getByRole("link", { name: "Back to ArchNest" }).click();
+
+    await page.waitForURL(/\/settings\/store/);
+    await page.evaluate(() => {
+      (window as unknown as { noReload: boolean }).noReload = true;
+    });
+    const back = page.locator('[data-module="theme-light"]');
+    await back.locator('[data-owned="true"], .badge').first().waitFor();
+    await back.getByRole("button", { name: "Use theme" }).waitFor({ timeout: 30_000 });
+    const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    await back.getByRole("button", { name: "Use theme" }).click();
+    await page.waitForFunction(() => document.documentElement.dataset.theme === "test-light-store");
+    const after = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(after).toBe("rgb(255, 255, 255)");
+    expect(before).not.toBe(after);
+    expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+    await page.screenshot({ path: `${ARTIFACTS}store-light-theme.png` });
+
+    await page.getByRole("link", { name: "License", exact: true }).click();
+    await page.getByTestId("license-state").waitFor();
+    expect(await page.getByTestId("license-state").getAttribute("data-state")).toBe("valid");
+    expect(await page.locator("main").textContent()).toContain("Theme: Light");
+    await page.screenshot({ path: `${ARTIFACTS}license.png` });
+  });
+});
