@@ -92,6 +92,27 @@ export {
   SDK_API_VERSION,
 } from "./plugin/index.js";
 export {
+  isSshError,
+  type PluginSsh,
+  type SshAuthMethod,
+  type SshErrorCode,
+  type SshErrorFields,
+  type SshExecOptions,
+  type SshExecResult,
+  type SshFileEntry,
+  type SshFileStat,
+  type SshFileType,
+  type SshHostSummary,
+  type SshLocalForwardOptions,
+  type SshRemoteForwardOptions,
+  type SshRouter,
+  type SshSftp,
+  type SshShell,
+  type SshShellOptions,
+  type SshTunnel,
+  type SshTunnelStats,
+} from "./plugin/ssh.js";
+export {
   createReleaseStatement,
   type ObservedPackage,
   RELEASE_ENVELOPE_PATH,

@@ -84,6 +84,10 @@ export const SDK_ERRORS = {
     "A plugin used a capability that its manifest does not declare.",
     "Add the permission to `archnest.permissions` and ask the admin to accept it.",
   ],
+  SDK_ERR_SERVICE_UNAVAILABLE: [
+    "A plugin called a host service that this host, or this test context, does not provide.",
+    "In tests, pass an implementation of the service to createTestContext (for example `ssh`); on a host, update the host.",
+  ],
   SDK_ERR_LICENSE_INVALID: ["A license's content breaks the license schema.", "Fetch a fresh license from the registry; do not edit licenses by hand."],
   SDK_ERR_LICENSE_UNTRUSTED: [
     "The license is not signed by a license key of the trusted keyring (a forged license, or one from another registry).",

@@ -4,6 +4,29 @@
  * the admin granted. Every registration returns a {@link Disposable} the host disposes on unload.
  */
 import { SdkError } from "../errors/index.js";
+import type { PluginSsh } from "./ssh.js";
+
+export {
+  isSshError,
+  type PluginSsh,
+  type SshAuthMethod,
+  type SshErrorCode,
+  type SshErrorFields,
+  type SshExecOptions,
+  type SshExecResult,
+  type SshFileEntry,
+  type SshFileStat,
+  type SshFileType,
+  type SshHostSummary,
+  type SshLocalForwardOptions,
+  type SshRemoteForwardOptions,
+  type SshRouter,
+  type SshSftp,
+  type SshShell,
+  type SshShellOptions,
+  type SshTunnel,
+  type SshTunnelStats,
+} from "./ssh.js";
 
 /** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */
 export const SDK_API_VERSION = "1.0.0";
@@ -150,6 +173,8 @@ export interface PluginContext {
   readonly services: PluginServices;
   readonly limits: PluginLimits;
   readonly log: PluginLogger;
+  /** The host's SSH hosts and pooled connections; each member needs its `hosts:read` / `ssh:*` permission. */
+  readonly ssh: PluginSsh;
   /** Registers cleanup to run on unload, like VS Code's `context.subscriptions`. */
   onDispose(dispose: () => void | Promise<void>): Disposable;
 }

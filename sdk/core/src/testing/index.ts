@@ -12,7 +12,7 @@ import { SdkError } from "../errors/index.js";
 import { createKeyring, type Keyring, type KeyringKeyInput, verifyKeyring } from "../keyring/index.js";
 import { packPlugin } from "../node/pack.js";
 import { signTarball } from "../node/sign-tarball.js";
-import type { DefinedPlugin, FetchHandler, Json, PluginContext, PluginRequestEnv, PluginSocket, RequestUser } from "../plugin/index.js";
+import type { DefinedPlugin, FetchHandler, Json, PluginContext, PluginRequestEnv, PluginSocket, PluginSsh, RequestUser } from "../plugin/index.js";
 
 /** A throwaway trust chain: root, release key scoped to `scopes`, license and index keys, signed keyring. */
 export interface TestTrust {
@@ -113,7 +113,18 @@ export interface TestContext {
  */
 export async function createTestContext(
   plugin: DefinedPlugin,
-  opts: { id?: string; permissions?: string[]; settings?: Record<string, Json>; licensed?: string[]; caps?: Record<string, number> } = {},
+  opts: {
+    id?: string;
+    permissions?: string[];
+    settings?: Record<string, Json>;
+    licensed?: string[];
+    caps?: Record<string, number>;
+    /**
+     * What `ctx.ssh` delegates to once the permission check passes (for example a host's SSH service
+     * against a test sshd, or a fake). Members left out throw SDK_ERR_SERVICE_UNAVAILABLE.
+     */
+    ssh?: Partial<PluginSsh>;
+  } = {},
 ): Promise<TestContext> {
   const id = opts.id ?? "test-plugin";
   const perms = new Set(opts.permissions ?? []);
@@ -218,6 +229,7 @@ export async function createTestContext(
       licensed: (m) => m === "free" || licensed.has(m),
     },
     log: { debug() {}, info() {}, warn() {}, error() {} },
+    ssh: testSsh(opts.ssh ?? {}, need, track),
     onDispose(fn) {
       return track(fn);
     },
@@ -241,5 +253,43 @@ export async function createTestContext(
       disposers.clear();
       return live;
     },
+  };
+}
+
+/** The permission each `ctx.ssh` member needs (as the host checks it). */
+const SSH_PERMISSIONS = {
+  hosts: "hosts:read",
+  onHostsChanged: "hosts:read",
+  exec: "ssh:exec",
+  shell: "ssh:shell",
+  sftp: "ssh:sftp",
+  forwardLocal: "ssh:forward",
+  forwardRemote: "ssh:forward",
+  registerRouter: "ssh:route",
+} as const satisfies Record<keyof PluginSsh, string>;
+
+/** `ctx.ssh` for the in-memory context: permission checks first, then the given implementation. */
+function testSsh(
+  impl: Partial<PluginSsh>,
+  need: (permission: string) => void,
+  track: (fn: () => void | Promise<void>) => { dispose(): Promise<void> },
+): PluginSsh {
+  const member = <K extends keyof PluginSsh>(name: K): NonNullable<PluginSsh[K]> => {
+    need(SSH_PERMISSIONS[name]);
+    const fn = impl[name];
+    if (!fn) throw new SdkError("SDK_ERR_SERVICE_UNAVAILABLE", `This test context has no ssh.${name}: pass it in createTestContext's ssh option.`);
+    return fn.bind(impl) as NonNullable<PluginSsh[K]>;
+  };
+  // Subscriptions a plugin makes are disposed with the context, like the host does on unload.
+  const tracked = (d: { dispose(): void | Promise<void> }) => track(() => d.dispose());
+  return {
+    hosts: async () => member("hosts")(),
+    onHostsChanged: (listener) => tracked(member("onHostsChanged")(listener)),
+    exec: async (hostId, command, o) => member("exec")(hostId, command, o),
+    shell: async (hostId, o) => member("shell")(hostId, o),
+    sftp: async (hostId) => member("sftp")(hostId),
+    forwardLocal: async (hostId, o) => member("forwardLocal")(hostId, o),
+    forwardRemote: async (hostId, o) => member("forwardRemote")(hostId, o),
+    registerRouter: (router) => tracked(member("registerRouter")(router)),
   };
 }

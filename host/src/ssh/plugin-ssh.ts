@@ -1,0 +1,58 @@
+import { type Disposable, type PluginSsh, SdkError } from "@archnest/sdk";
+
+/** The permission each `ctx.ssh` member needs (sdk/core/src/plugin/ssh.ts names them on the members). */
+export const SSH_PERMISSIONS = {
+  hosts: "hosts:read",
+  onHostsChanged: "hosts:read",
+  exec: "ssh:exec",
+  shell: "ssh:shell",
+  sftp: "ssh:sftp",
+  forwardLocal: "ssh:forward",
+  forwardRemote: "ssh:forward",
+  registerRouter: "ssh:route",
+} as const satisfies Record<keyof PluginSsh, string>;
+
+export interface PluginSshScope {
+  pluginId: string;
+  /** Throws SDK_ERR_CAPABILITY_UNDECLARED when the plugin lacks the permission. */
+  need(permission: string): void;
+  /** Registers cleanup run when the plugin is disposed (the plugin instance's `track`). */
+  track(d: Disposable): Disposable;
+}
+
+/**
+ * `ctx.ssh` for one plugin: checks the member's permission, then calls the host's SSH service, and
+ * tracks every shell, SFTP session, tunnel, router and listener so disposing the plugin closes them.
+ * A resource the plugin closes itself is untracked at once, so long-lived plugins do not accumulate.
+ */
+export function createPluginSsh(service: PluginSsh | undefined, scope: PluginSshScope): PluginSsh {
+  const use = (member: keyof PluginSsh): PluginSsh => {
+    scope.need(SSH_PERMISSIONS[member]);
+    if (!service) throw new SdkError("SDK_ERR_SERVICE_UNAVAILABLE", "This host runs without its SSH service.");
+    return service;
+  };
+  const hold = <T extends { close(): unknown }>(resource: T, onClosed?: (untrack: () => void) => void): T => {
+    const tracked = scope.track({ dispose: async () => void (await resource.close()) });
+    onClosed?.(() => void tracked.dispose());
+    return resource;
+  };
+  return {
+    hosts: async () => use("hosts").hosts(),
+    onHostsChanged: (listener) => scope.track(use("onHostsChanged").onHostsChanged(listener)),
+    exec: async (hostId, command, opts) => use("exec").exec(hostId, command, opts),
+    shell: async (hostId, opts) => {
+      const shell = await use("shell").shell(hostId, opts);
+      return hold(shell, (untrack) => shell.onClose(untrack));
+    },
+    sftp: async (hostId) => hold(await use("sftp").sftp(hostId)),
+    forwardLocal: async (hostId, opts) => {
+      const tunnel = await use("forwardLocal").forwardLocal(hostId, opts);
+      return hold(tunnel, (untrack) => tunnel.onClose(untrack));
+    },
+    forwardRemote: async (hostId, opts) => {
+      const tunnel = await use("forwardRemote").forwardRemote(hostId, opts);
+      return hold(tunnel, (untrack) => tunnel.onClose(untrack));
+    },
+    registerRouter: (router) => scope.track(use("registerRouter").registerRouter(router)),
+  };
+}

@@ -1,0 +1,324 @@
+/**
+ * The SSH service the host lends to plugins as `ctx.ssh`. The host owns the SSH hosts (address, user,
+ * credentials in its vault, verified host keys) and one pooled connection per host; plugins never see a
+ * credential. Each member needs its permission in `archnest.permissions` (named on the member) and throws
+ * an SdkError with code `SDK_ERR_CAPABILITY_UNDECLARED` without it. Everything a plugin opens (shells,
+ * SFTP sessions, tunnels, routers, listeners) is closed by the host when the plugin is disposed.
+ *
+ * Failures are `Error`s with a stable `code` (see {@link SshErrorCode}); SFTP failures also carry the
+ * SFTP status number in `sftpStatus`. Branch on `code`, show `message`.
+ */
+import type { Duplex, Readable, Writable } from "node:stream";
+import type { Disposable } from "./index.js";
+
+/** How the host signs in to an SSH host. */
+export type SshAuthMethod = "password" | "key";
+
+/** An SSH host as plugins see it: everything but its credentials. */
+export interface SshHostSummary {
+  /** Stable id; pass it to every other `ctx.ssh` call. */
+  id: string;
+  /** The display name the admin chose (unique per install). */
+  name: string;
+  /** DNS name or IP address. */
+  address: string;
+  port: number;
+  /** The remote user name. */
+  user: string;
+  tags: string[];
+  authMethod: SshAuthMethod;
+  /**
+   * The trusted host key fingerprint as OpenSSH prints it (`SHA256:<base64>`), or null before the first
+   * connection (trust on first use records it).
+   */
+  fingerprint: string | null;
+}
+
+/**
+ * Stable codes of the errors `ctx.ssh` throws (the host documents them in its error catalogue).
+ *
+ * - `HOST_ERR_SSH_HOST_NOT_FOUND`: no SSH host has this id.
+ * - `HOST_ERR_SSH_UNREACHABLE`: the TCP connection was refused or the address does not resolve.
+ * - `HOST_ERR_SSH_TIMEOUT`: the connection or the SSH handshake took too long.
+ * - `HOST_ERR_SSH_AUTH_FAILED`: the server refused the stored credentials.
+ * - `HOST_ERR_HOST_KEY_CHANGED`: the server's host key differs from the trusted one; an admin must accept it.
+ * - `HOST_ERR_SSH_DISCONNECTED`: the connection dropped during the call (the next call reconnects).
+ * - `HOST_ERR_SSH_CHANNEL_FAILED`: the server refused to open a channel (session, sftp, forward).
+ * - `HOST_ERR_SSH_EXEC_TIMEOUT`: a command ran longer than its `timeoutMs` (it was killed).
+ * - `HOST_ERR_SSH_FORWARD_FAILED`: a forward could not bind (port in use, server refused the remote forward).
+ * - `HOST_ERR_SFTP_NO_SUCH_FILE`, `HOST_ERR_SFTP_PERMISSION_DENIED`, `HOST_ERR_SFTP_FAILURE` (the server's
+ *   generic failure, such as a full disk or a non-empty folder), `HOST_ERR_SFTP_ERROR` (any other status).
+ */
+export type SshErrorCode =
+  | "HOST_ERR_SSH_HOST_NOT_FOUND"
+  | "HOST_ERR_SSH_UNREACHABLE"
+  | "HOST_ERR_SSH_TIMEOUT"
+  | "HOST_ERR_SSH_AUTH_FAILED"
+  | "HOST_ERR_HOST_KEY_CHANGED"
+  | "HOST_ERR_SSH_DISCONNECTED"
+  | "HOST_ERR_SSH_CHANNEL_FAILED"
+  | "HOST_ERR_SSH_EXEC_TIMEOUT"
+  | "HOST_ERR_SSH_FORWARD_FAILED"
+  | "HOST_ERR_SFTP_NO_SUCH_FILE"
+  | "HOST_ERR_SFTP_PERMISSION_DENIED"
+  | "HOST_ERR_SFTP_FAILURE"
+  | "HOST_ERR_SFTP_ERROR";
+
+/** The fields `ctx.ssh` errors carry besides `message`. */
+export interface SshErrorFields {
+  code: SshErrorCode;
+  /** The SFTP status code (2 no such file, 3 permission denied, 4 failure, ...) for SFTP errors. */
+  sftpStatus?: number;
+}
+
+/**
+ * True when an error thrown by `ctx.ssh` carries one of the {@link SshErrorCode}s.
+ *
+ * @example
+ * ```ts
+ * try { await ctx.ssh.sftp(id).then((s) => s.unlink(path)) }
+ * catch (e) { if (isSshError(e) && e.code === "HOST_ERR_SFTP_PERMISSION_DENIED") return c.json({ error: e.message }, 403) }
+ * ```
+ */
+export function isSshError(error: unknown): error is Error & SshErrorFields {
+  if (!(error instanceof Error)) return false;
+  const code: unknown = (error as { code?: unknown }).code;
+  return typeof code === "string" && /^HOST_ERR_(SSH_|SFTP_|HOST_KEY_CHANGED$)/.test(code);
+}
+
+/** Options of {@link PluginSsh.exec}. */
+export interface SshExecOptions {
+  /** Kill the command and throw `HOST_ERR_SSH_EXEC_TIMEOUT` after this many ms (default 30000). */
+  timeoutMs?: number;
+  /** Written to the command's stdin, which is then closed. */
+  stdin?: string | Uint8Array;
+  /**
+   * Caps stdout and stderr each (default 1 MiB); output beyond is dropped and `truncated` is set.
+   * Use a shell or SFTP for bulk data.
+   */
+  maxOutputBytes?: number;
+}
+
+/** What {@link PluginSsh.exec} resolves to once the command exits. */
+export interface SshExecResult {
+  /** The exit status, or null when the command died from a signal. */
+  code: number | null;
+  /** The signal name without `SIG` (`"TERM"`), or null. */
+  signal: string | null;
+  /** stdout decoded as UTF-8. */
+  stdout: string;
+  /** stderr decoded as UTF-8. */
+  stderr: string;
+  /** True when stdout or stderr passed `maxOutputBytes` and was cut. */
+  truncated: boolean;
+}
+
+/** Options of {@link PluginSsh.shell}: the pseudo-terminal to allocate. */
+export interface SshShellOptions {
+  cols: number;
+  rows: number;
+  /** The TERM value (default `xterm-256color`). */
+  term?: string;
+  /** Extra environment variables (servers usually accept only those their AcceptEnv allows). */
+  env?: Record<string, string>;
+}
+
+/**
+ * An interactive shell on a pseudo-terminal. Output arrives through `onData` in chunks as the server sends
+ * them; `pause()` stops reading from the SSH channel so its window fills and the server stops sending
+ * (flow control toward a slow browser), `resume()` reads again.
+ *
+ * @example
+ * ```ts
+ * const sh = await ctx.ssh.shell(hostId, { cols: 80, rows: 24 });
+ * sh.onData((chunk) => { socket.send(chunk); if (socket.bufferedAmount > 1 << 20) sh.pause() });
+ * socket.onDrain(() => sh.resume());
+ * sh.write("echo hi\n");
+ * ```
+ */
+export interface SshShell {
+  /** Sends keystrokes or pasted text to the shell. Returns false when the channel buffer is full. */
+  write(data: string | Uint8Array): boolean;
+  /** Output (stdout and stderr merged, as a terminal shows them). */
+  onData(listener: (chunk: Uint8Array) => void): Disposable;
+  /** Called once when the shell ends: the remote exit, a dropped connection, or `close()`. */
+  onClose(listener: (info: { code: number | null; signal: string | null; reason: "exit" | "closed" | "disconnected" }) => void): Disposable;
+  /** Changes the pseudo-terminal size (the remote side gets SIGWINCH). */
+  resize(cols: number, rows: number): void;
+  /** Stops reading output; the SSH window fills and the server stops sending. */
+  pause(): void;
+  /** Reads output again after {@link SshShell.pause}. */
+  resume(): void;
+  /** True once the shell ended. */
+  readonly closed: boolean;
+  /** Ends the shell (idempotent). */
+  close(): void;
+}
+
+/** The kind of a remote file system entry. */
+export type SshFileType = "file" | "directory" | "symlink" | "other";
+
+/** File attributes from SFTP `stat`. */
+export interface SshFileStat {
+  size: number;
+  /** Modification time in ms since the epoch. */
+  mtime: number;
+  /** Access time in ms since the epoch. */
+  atime: number;
+  /** The full mode bits (type and permissions); `mode & 0o7777` are the permissions. */
+  mode: number;
+  type: SshFileType;
+  uid: number;
+  gid: number;
+}
+
+/** One entry of {@link SshSftp.readdir} (symlinks are reported as `symlink`, not followed). */
+export interface SshFileEntry extends SshFileStat {
+  name: string;
+}
+
+/**
+ * An SFTP session on a host's pooled connection. Paths are remote paths; relative ones start at the
+ * remote user's home folder. Failures throw coded errors (`HOST_ERR_SFTP_*`) with `sftpStatus`.
+ *
+ * @example
+ * ```ts
+ * const sftp = await ctx.ssh.sftp(hostId);
+ * const home = await sftp.realpath(".");
+ * for (const e of await sftp.readdir(home)) console.log(e.name, e.type, e.size);
+ * await pipeline(sftp.createReadStream(`${home}/big.iso`, { start: 1024 }), res);
+ * await sftp.close();
+ * ```
+ */
+export interface SshSftp {
+  /** Lists a folder (without `.` and `..`). */
+  readdir(path: string): Promise<SshFileEntry[]>;
+  /** Follows symlinks. */
+  stat(path: string): Promise<SshFileStat>;
+  /** Does not follow symlinks. */
+  lstat(path: string): Promise<SshFileStat>;
+  /** Creates one folder (`mode` defaults to the server's umask). */
+  mkdir(path: string, mode?: number): Promise<void>;
+  /** Removes an empty folder. */
+  rmdir(path: string): Promise<void>;
+  /** Removes a file or symlink. */
+  unlink(path: string): Promise<void>;
+  /** Renames or moves; fails when `to` exists (SFTP v3 semantics). */
+  rename(from: string, to: string): Promise<void>;
+  /** Sets the permission bits (`0o644`). */
+  chmod(path: string, mode: number): Promise<void>;
+  /** The canonical absolute path (`"."` gives the home folder). */
+  realpath(path: string): Promise<string>;
+  /** Reads a whole small file; throws `HOST_ERR_SFTP_FAILURE` when it is larger than `maxBytes` (default 1 MiB). */
+  readFile(path: string, opts?: { maxBytes?: number }): Promise<Uint8Array>;
+  /** Writes a whole small file, replacing it. */
+  writeFile(path: string, data: string | Uint8Array, opts?: { mode?: number }): Promise<void>;
+  /** Streams a file; `start` and `end` are inclusive byte offsets (as HTTP Range). */
+  createReadStream(path: string, opts?: { start?: number; end?: number }): Readable;
+  /**
+   * Streams into a file. `flags` is `"w"` (truncate, default), `"a"` (append) or `"r+"` (write at `start`
+   * without truncating: resuming an upload). The stream emits `error` with a coded error.
+   */
+  createWriteStream(path: string, opts?: { flags?: "w" | "a" | "r+"; start?: number; mode?: number }): Writable;
+  /** Ends the SFTP session (idempotent); open streams fail. */
+  close(): Promise<void>;
+}
+
+/** Options of {@link PluginSsh.forwardLocal}: a port on the ArchNest machine to target:port seen from the SSH host. */
+export interface SshLocalForwardOptions {
+  /** The local address to listen on (default `127.0.0.1`). */
+  bindHost?: string;
+  /** The local port; 0 picks a free one (read it from {@link SshTunnel.port}). */
+  bindPort: number;
+  /** The destination as the SSH host resolves it (`127.0.0.1` is the SSH host itself). */
+  targetHost: string;
+  targetPort: number;
+}
+
+/** Options of {@link PluginSsh.forwardRemote}: a port on the SSH host to target:port seen from the ArchNest machine. */
+export interface SshRemoteForwardOptions {
+  /** The address the SSH server listens on (default `127.0.0.1`; others need `GatewayPorts`). */
+  remoteBindHost?: string;
+  /** The remote port; 0 lets the server pick (read it from {@link SshTunnel.port}). */
+  remoteBindPort: number;
+  /** The destination as the ArchNest machine resolves it. */
+  targetHost: string;
+  targetPort: number;
+}
+
+/** Counters of a tunnel since it opened. */
+export interface SshTunnelStats {
+  /** Bytes from the target back to the connecting client. */
+  bytesIn: number;
+  /** Bytes from the connecting client to the target. */
+  bytesOut: number;
+  /** Connections open now. */
+  connections: number;
+  /** Connections accepted since the tunnel opened. */
+  totalConnections: number;
+  /** The last error's message (a refused target, a dropped SSH connection), or null. */
+  lastError: string | null;
+  /** The last error's code, or null. */
+  lastErrorCode: string | null;
+}
+
+/**
+ * A running port forward. A local forward keeps listening across SSH reconnects (each new connection
+ * uses the current pooled connection); a remote forward lives on one SSH connection and closes, calling
+ * `onClose`, when that connection drops.
+ */
+export interface SshTunnel {
+  readonly kind: "local" | "remote";
+  /** The bound port (local port for local forwards, remote port for remote forwards). */
+  readonly port: number;
+  /** True once closed. */
+  readonly closed: boolean;
+  stats(): SshTunnelStats;
+  /** Errors of single connections through the tunnel (the tunnel itself stays up). */
+  onError(listener: (error: Error & { code: string }) => void): Disposable;
+  /** Called once when the tunnel stops, with the error that stopped it if any. */
+  onClose(listener: (error?: Error & { code: string }) => void): Disposable;
+  /** Stops listening and closes every connection through the tunnel. */
+  close(): Promise<void>;
+}
+
+/**
+ * A connection router: given the host about to be connected, returns a connected duplex stream that
+ * carries the SSH protocol to it (for example a `forwardOut` channel through a jump host), or undefined
+ * to let the next router, and finally a direct TCP connection, handle it.
+ */
+export interface SshRouter {
+  route(host: SshHostSummary, signal: AbortSignal): Promise<Duplex | undefined> | Duplex | undefined;
+}
+
+/**
+ * The SSH service lent to plugins as `ctx.ssh`. See the module comment for permissions and errors.
+ *
+ * @example
+ * ```ts
+ * // archnest.permissions: ["hosts:read", "ssh:exec"]
+ * const [host] = await ctx.ssh.hosts();
+ * const { stdout } = await ctx.ssh.exec(host.id, "cat /proc/loadavg", { timeoutMs: 5000 });
+ * ```
+ */
+export interface PluginSsh {
+  /** The SSH hosts of this install, sorted by name (permission `hosts:read`). */
+  hosts(): Promise<SshHostSummary[]>;
+  /** Called after a host is added, edited, removed or its key accepted (permission `hosts:read`). */
+  onHostsChanged(listener: (hosts: SshHostSummary[]) => void): Disposable;
+  /** Runs a command and collects its output (permission `ssh:exec`). */
+  exec(hostId: string, command: string, opts?: SshExecOptions): Promise<SshExecResult>;
+  /** Opens an interactive shell on a pseudo-terminal (permission `ssh:shell`). */
+  shell(hostId: string, opts: SshShellOptions): Promise<SshShell>;
+  /** Opens an SFTP session (permission `ssh:sftp`). */
+  sftp(hostId: string): Promise<SshSftp>;
+  /** Starts a local forward (permission `ssh:forward`). */
+  forwardLocal(hostId: string, opts: SshLocalForwardOptions): Promise<SshTunnel>;
+  /** Starts a remote forward (permission `ssh:forward`). */
+  forwardRemote(hostId: string, opts: SshRemoteForwardOptions): Promise<SshTunnel>;
+  /**
+   * Registers a connection router, asked in registration order before each new connection (permission
+   * `ssh:route`). Disposing it leaves existing connections alone.
+   */
+  registerRouter(router: SshRouter): Disposable;
+}
