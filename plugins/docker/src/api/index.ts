@@ -1,0 +1,234 @@
+/**
+ * The Docker plugin's HTTP API, mounted by the host under /api/plugins/docker. Sources are managed by
+ * admins; everyone signed in can see containers and act on them. A source past the free cap (after a
+ * license lapse) stays visible but read-only, answering changes with the host's 402.
+ */
+import { existsSync } from "node:fs";
+import type { Json, PluginContext, PluginRequestEnv } from "@archnest/sdk/plugin";
+import type Docker from "dockerode";
+import { type Context, Hono } from "hono";
+import {
+  type ContainerView,
+  containerUsage,
+  containerView,
+  countContainers,
+  DEADLINES,
+  type EngineClients,
+  Engines,
+  mapLimited,
+  withDeadline,
+} from "../engine/index.js";
+import { classifyEngineError, DockerPluginError } from "../errors/index.js";
+import { type DockerSource, describeSource, parseSourceInput, SourceStore } from "../sources/index.js";
+import { openLogStream, parseLogOptions } from "./logs.js";
+
+type Env = { Bindings: PluginRequestEnv };
+
+/** A source as the API shows it: never its certificates. */
+export interface SourceView extends DockerSource {
+  address: string;
+  /** Past the free cap after a license lapse: visible, read-only. */
+  locked: boolean;
+}
+
+/** One source's health and container counts, for the dashboard and the infrastructure page. */
+export interface SourceOverview extends SourceView {
+  status: "ok" | "unreachable" | "error";
+  error?: { error: string; message: string };
+  engine?: { version: string; apiVersion: string; os: string; arch: string };
+  containers?: { running: number; paused: number; stopped: number; total: number };
+}
+
+const LOCAL_SOCKET = "/var/run/docker.sock";
+const ACTIONS = new Set(["start", "stop", "restart"]);
+
+export interface DockerApi {
+  app: Hono<Env>;
+  store: SourceStore;
+  engines: Engines;
+}
+
+export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" | "limits" | "log" | "events">): DockerApi {
+  const store = new SourceStore(ctx);
+  const engines = new Engines(store);
+
+  const views = async (): Promise<SourceView[]> => {
+    const { cap } = ctx.limits.get("docker-sources");
+    return (await store.list()).map((s, i) => ({ ...s, address: describeSource(s), locked: cap !== null && i >= cap }));
+  };
+  const sourceOf = async (id: string): Promise<{ view: SourceView; clients: EngineClients }> => {
+    const view = (await views()).find((s) => s.id === id);
+    if (!view) throw new DockerPluginError("DOCKER_ERR_SOURCE_NOT_FOUND", `No Docker source "${id}".`);
+    return { view, clients: await engines.clients(view) };
+  };
+  // A change to a source past the cap answers the host's 402, naming the module that lifts the cap.
+  const guardLocked = async (view: SourceView): Promise<Response | undefined> => {
+    if (!view.locked) return undefined;
+    const index = (await store.list()).findIndex((s) => s.id === view.id);
+    return ctx.limits.check("docker-sources", index);
+  };
+  const requireAdmin = (c: Context<Env>) => {
+    if (c.env?.user?.role !== "admin") throw new DockerPluginError("DOCKER_ERR_FORBIDDEN", "Only an admin can manage Docker sources.");
+  };
+
+  const overviewOf = async (view: SourceView): Promise<SourceOverview> => {
+    const clients = await engines.clients(view);
+    try {
+      const [version, list] = await withDeadline(clients, view.id, DEADLINES.probe, (signal) =>
+        Promise.all([
+          (clients.quick as unknown as { version(o: object): Promise<Docker.DockerVersion> }).version({ abortSignal: signal }),
+          clients.quick.listContainers({ all: true, abortSignal: signal } as Docker.ContainerListOptions),
+        ]),
+      );
+      return {
+        ...view,
+        status: "ok",
+        engine: { version: version.Version, apiVersion: version.ApiVersion, os: version.Os, arch: version.Arch },
+        containers: countContainers(list.map((c) => ({ state: c.State }))),
+      };
+    } catch (err) {
+      const e = classifyEngineError(err, clients.where, view.id);
+      const unreachable = e.code === "DOCKER_ERR_ENGINE_UNREACHABLE" || e.code === "DOCKER_ERR_ENGINE_TIMEOUT";
+      return { ...view, status: unreachable ? "unreachable" : "error", error: { error: e.code, message: e.message } };
+    }
+  };
+
+  const app = new Hono<Env>()
+    .onError((err, c) => {
+      const e = err instanceof DockerPluginError ? err : undefined;
+      if (e) return c.json(e.toJSON(), e.status as 400);
+      ctx.log.error("docker request failed", { error: String(err) });
+      return c.json({ error: "DOCKER_ERR_ENGINE", message: `The Docker plugin failed: ${(err as Error).message}` }, 500);
+    })
+    .get("/sources", async (c) => c.json({ sources: await views(), suggested: existsSync(LOCAL_SOCKET) ? { kind: "unix", socketPath: LOCAL_SOCKET } : null }))
+    .post("/sources", async (c) => {
+      requireAdmin(c);
+      const input = parseSourceInput(await c.req.json().catch(() => undefined));
+      const over = ctx.limits.check("docker-sources", (await store.list()).length);
+      if (over) return over;
+      const source = await store.create(input);
+      ctx.events.emit("sources.changed", { id: source.id });
+      const view = (await views()).find((s) => s.id === source.id) as SourceView;
+      return c.json(view, 201);
+    })
+    .put("/sources/:sid", async (c) => {
+      requireAdmin(c);
+      const input = parseSourceInput(await c.req.json().catch(() => undefined));
+      const source = await store.update(c.req.param("sid"), input);
+      engines.forget(source.id);
+      ctx.events.emit("sources.changed", { id: source.id });
+      return c.json((await views()).find((s) => s.id === source.id) as SourceView);
+    })
+    .delete("/sources/:sid", async (c) => {
+      requireAdmin(c);
+      const id = c.req.param("sid");
+      if (!(await store.remove(id))) throw new DockerPluginError("DOCKER_ERR_SOURCE_NOT_FOUND", `No Docker source "${id}".`);
+      engines.forget(id);
+      ctx.events.emit("sources.changed", { id });
+      return c.json({ ok: true });
+    })
+    // Every source probed in parallel, each with its own short deadline: one dead engine costs the page
+    // at most DEADLINES.probe, and only its own row.
+    .get("/overview", async (c) => c.json({ sources: await Promise.all((await views()).map(overviewOf)) }))
+    .get("/sources/:sid/containers", async (c) => {
+      const { view, clients } = await sourceOf(c.req.param("sid"));
+      const list = await withDeadline(clients, view.id, DEADLINES.list, (signal) =>
+        clients.quick.listContainers({ all: true, abortSignal: signal } as Docker.ContainerListOptions),
+      );
+      const containers: ContainerView[] = list.map(containerView);
+      return c.json({ source: view, containers, counts: countContainers(containers) });
+    })
+    // CPU and memory of the running containers: a separate call because the engine needs about a second
+    // to take two CPU samples; the list shows at once and the numbers fill in.
+    .get("/sources/:sid/containers/usage", async (c) => {
+      const { view, clients } = await sourceOf(c.req.param("sid"));
+      const running = await withDeadline(clients, view.id, DEADLINES.list, (signal) =>
+        clients.quick.listContainers({ all: false, abortSignal: signal } as Docker.ContainerListOptions),
+      );
+      const signal = AbortSignal.timeout(DEADLINES.usage);
+      const usage = await mapLimited(running, 16, (r) =>
+        containerUsage(clients.quick, r.Id, signal).catch((err) => ({ id: r.Id, error: classifyEngineError(err, clients.where, view.id).toJSON() })),
+      );
+      return c.json({ usage });
+    })
+    .post("/sources/:sid/containers/:cid/:action", async (c) => {
+      const action = c.req.param("action");
+      if (!ACTIONS.has(action)) throw new DockerPluginError("DOCKER_ERR_VALIDATION", `Unknown action "${action}": use start, stop or restart.`);
+      const { view, clients } = await sourceOf(c.req.param("sid"));
+      const locked = await guardLocked(view);
+      if (locked) return locked;
+      const cid = c.req.param("cid");
+      let changed = true;
+      await withDeadline(clients, view.id, DEADLINES.action, async (signal) => {
+        const container = clients.quick.getContainer(cid);
+        try {
+          if (action === "start") await container.start({ abortSignal: signal } as object);
+          else if (action === "stop") await container.stop({ t: 10, abortSignal: signal } as object);
+          else await container.restart({ t: 10, abortSignal: signal } as object);
+        } catch (err) {
+          // 304: already in the asked-for state; not an error for a person clicking a button.
+          if ((err as { statusCode?: number }).statusCode === 304) changed = false;
+          else throw err;
+        }
+      });
+      ctx.events.emit("containers.changed", { source: view.id, id: cid, action } as Json);
+      return c.json({ ok: true, changed });
+    })
+    .delete("/sources/:sid/containers/:cid", async (c) => {
+      const { view, clients } = await sourceOf(c.req.param("sid"));
+      const locked = await guardLocked(view);
+      if (locked) return locked;
+      const cid = c.req.param("cid");
+      const force = c.req.query("force") === "1" || c.req.query("force") === "true";
+      await withDeadline(clients, view.id, DEADLINES.action, (signal) => clients.quick.getContainer(cid).remove({ force, abortSignal: signal } as object));
+      ctx.events.emit("containers.changed", { source: view.id, id: cid, action: "remove" } as Json);
+      return c.json({ ok: true });
+    })
+    .get("/sources/:sid/containers/:cid/logs", async (c) => {
+      const opts = parseLogOptions((n) => c.req.query(n));
+      if (typeof opts === "string") throw new DockerPluginError("DOCKER_ERR_VALIDATION", opts);
+      const { view, clients } = await sourceOf(c.req.param("sid"));
+      const body = await openLogStream(clients.stream, c.req.param("cid"), opts, clients.where, view.id, c.req.raw.signal);
+      return new Response(body, {
+        headers: { "content-type": "application/x-ndjson; charset=utf-8", "cache-control": "no-store", "x-content-type-options": "nosniff" },
+      });
+    })
+    .get("/sources/:sid/images", async (c) => {
+      const { view, clients } = await sourceOf(c.req.param("sid"));
+      const list = await withDeadline(clients, view.id, DEADLINES.list, (signal) =>
+        clients.quick.listImages({ abortSignal: signal } as Docker.ListImagesOptions),
+      );
+      return c.json({
+        images: list.map((i) => ({ id: i.Id, tags: i.RepoTags ?? [], size: i.Size, createdAt: i.Created * 1000, containers: i.Containers })),
+      });
+    })
+    .get("/sources/:sid/volumes", async (c) => {
+      const { view, clients } = await sourceOf(c.req.param("sid"));
+      const res = await withDeadline(clients, view.id, DEADLINES.list, (signal) => clients.quick.listVolumes({ abortSignal: signal } as object));
+      return c.json({
+        volumes: (res.Volumes ?? []).map((v) => ({
+          name: v.Name,
+          driver: v.Driver,
+          mountpoint: v.Mountpoint,
+          scope: v.Scope,
+          createdAt: (v as { CreatedAt?: string }).CreatedAt ?? null,
+        })),
+      });
+    })
+    .get("/sources/:sid/networks", async (c) => {
+      const { view, clients } = await sourceOf(c.req.param("sid"));
+      const list = await withDeadline(clients, view.id, DEADLINES.list, (signal) => clients.quick.listNetworks({ abortSignal: signal } as object));
+      return c.json({
+        networks: list.map((n) => ({
+          id: n.Id,
+          name: n.Name,
+          driver: n.Driver,
+          scope: n.Scope,
+          internal: Boolean(n.Internal),
+          subnets: (n.IPAM?.Config ?? []).map((cfg) => cfg.Subnet).filter((s): s is string => typeof s === "string"),
+        })),
+      });
+    });
+
+  return { app, store, engines };
+}

@@ -1,0 +1,100 @@
+/**
+ * The Docker plugin's error catalogue. Every error body is `{error: CODE, message, source?}`; codes are
+ * stable and never reused (docs: plugins/docker/README.md, "Errors").
+ */
+
+export const DOCKER_ERRORS = {
+  DOCKER_ERR_VALIDATION: 400,
+  DOCKER_ERR_FORBIDDEN: 403,
+  DOCKER_ERR_SOURCE_NOT_FOUND: 404,
+  DOCKER_ERR_NOT_FOUND: 404,
+  DOCKER_ERR_CONFLICT: 409,
+  DOCKER_ERR_ENGINE_REFUSED: 400,
+  DOCKER_ERR_ENGINE: 502,
+  DOCKER_ERR_ENGINE_UNREACHABLE: 502,
+  DOCKER_ERR_TLS: 502,
+  DOCKER_ERR_ENGINE_TIMEOUT: 504,
+} as const;
+
+export type DockerErrorCode = keyof typeof DOCKER_ERRORS;
+
+/** An error the plugin answers with: a stable code, the HTTP status that goes with it and a plain message. */
+export class DockerPluginError extends Error {
+  override readonly name = "DockerPluginError";
+  readonly status: number;
+  constructor(
+    readonly code: DockerErrorCode,
+    message: string,
+    readonly sourceId?: string,
+  ) {
+    super(message);
+    this.status = DOCKER_ERRORS[code];
+  }
+
+  toJSON(): { error: DockerErrorCode; message: string; source?: string } {
+    return { error: this.code, message: this.message, ...(this.sourceId !== undefined && { source: this.sourceId }) };
+  }
+}
+
+// Connection-level failures: the engine is not there (or not listening) rather than answering badly.
+const UNREACHABLE = new Set(["ENOENT", "ECONNREFUSED", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH", "ENOTFOUND", "EAI_AGAIN", "EPIPE", "EACCES", "ENOTSOCK"]);
+const TLS = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|ERR_OSSL)/;
+
+interface EngineErrorLike {
+  code?: unknown;
+  statusCode?: unknown;
+  json?: unknown;
+  message?: unknown;
+  name?: unknown;
+  reason?: unknown;
+}
+
+function engineMessage(e: EngineErrorLike): string {
+  const json = e.json;
+  if (json && typeof json === "object" && typeof (json as { message?: unknown }).message === "string") return (json as { message: string }).message;
+  if (typeof json === "string" && json.trim()) return json.trim();
+  if (Buffer.isBuffer(json) && json.length > 0) return json.toString("utf8", 0, 300).trim();
+  const m = typeof e.message === "string" ? e.message : String(e);
+  // docker-modem wraps the engine's message as "(HTTP code 404) no such container - <engine message> ".
+  return m.replace(/^\(HTTP code \d+\)\s*[^-]*-\s*/, "").trim();
+}
+
+/**
+ * Turns whatever dockerode or the socket threw into a {@link DockerPluginError} that says plainly what
+ * happened and where. `where` names the source ("local (unix:///var/run/docker.sock)").
+ */
+export function classifyEngineError(err: unknown, where: string, sourceId?: string): DockerPluginError {
+  if (err instanceof DockerPluginError) return err;
+  const e = (typeof err === "object" && err !== null ? err : { message: String(err) }) as EngineErrorLike;
+  const code = typeof e.code === "string" ? e.code : undefined;
+  if (e.name === "AbortError" || e.name === "TimeoutError" || code === "ETIMEDOUT" || code === "ABORT_ERR") {
+    return new DockerPluginError("DOCKER_ERR_ENGINE_TIMEOUT", `The Docker engine ${where} did not answer in time.`, sourceId);
+  }
+  if (code && TLS.test(code)) {
+    return new DockerPluginError("DOCKER_ERR_TLS", `TLS with the Docker engine ${where} failed: ${String(e.message)} (${code}).`, sourceId);
+  }
+  if (code && UNREACHABLE.has(code)) {
+    const why: Record<string, string> = {
+      ENOENT: "the socket does not exist",
+      ECONNREFUSED: "the connection was refused",
+      EACCES: "permission denied on the socket",
+      ECONNRESET: "the connection was reset",
+      ENOTFOUND: "the host name does not resolve",
+      ENOTSOCK: "the path is not a socket",
+    };
+    return new DockerPluginError("DOCKER_ERR_ENGINE_UNREACHABLE", `Cannot reach the Docker engine ${where}: ${why[code] ?? code} (${code}).`, sourceId);
+  }
+  const status = typeof e.statusCode === "number" ? e.statusCode : undefined;
+  if (status !== undefined) {
+    const msg = engineMessage(e);
+    if (status === 404) return new DockerPluginError("DOCKER_ERR_NOT_FOUND", msg || "Not found on the engine.", sourceId);
+    if (status === 409) return new DockerPluginError("DOCKER_ERR_CONFLICT", msg || "The engine refused: conflict.", sourceId);
+    if (status >= 400 && status < 500)
+      return new DockerPluginError("DOCKER_ERR_ENGINE_REFUSED", msg || `The engine refused the request (${status}).`, sourceId);
+    return new DockerPluginError("DOCKER_ERR_ENGINE", `The Docker engine ${where} failed: ${msg || `HTTP ${status}`}.`, sourceId);
+  }
+  if (/socket hang up|timeout/i.test(String(e.message))) {
+    return new DockerPluginError("DOCKER_ERR_ENGINE_UNREACHABLE", `Cannot reach the Docker engine ${where}: ${String(e.message)}.`, sourceId);
+  }
+  return new DockerPluginError("DOCKER_ERR_ENGINE", `The Docker engine ${where} failed: ${String(e.message ?? err)}.`, sourceId);
+}

@@ -1,0 +1,85 @@
+import { createTestContext } from "@archnest/sdk/testing";
+import { describe, expect, it } from "vitest";
+import plugin from "../server.js";
+import { describeSource, parseSourceInput, SourceStore } from "./index.js";
+
+const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
+const KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
+
+describe("parseSourceInput", () => {
+  it("accepts unix sockets and TCP addresses with optional TLS material", () => {
+    expect(parseSourceInput({ name: " local ", kind: "unix", socketPath: "/var/run/docker.sock" })).toEqual({
+      name: "local",
+      kind: "unix",
+      socketPath: "/var/run/docker.sock",
+    });
+    expect(parseSourceInput({ name: "nas", kind: "tcp", host: "[fd00::1]", port: "2376", tls: { cert: CERT, key: KEY } })).toEqual({
+      name: "nas",
+      kind: "tcp",
+      host: "fd00::1",
+      port: 2376,
+      tls: { cert: CERT, key: KEY },
+    });
+  });
+
+  it.each([
+    [{ name: "", kind: "unix", socketPath: "/x" }, /name/],
+    [{ name: "a", kind: "unix", socketPath: "relative.sock" }, /socketPath/],
+    [{ name: "a", kind: "tcp", host: "bad host!", port: 1 }, /host/],
+    [{ name: "a", kind: "tcp", host: "300.1.1.1", port: 1 }, /host/],
+    [{ name: "a", kind: "tcp", host: "h", port: 70000 }, /port/],
+    [{ name: "a", kind: "tcp", host: "h", port: 1, tls: { cert: "nope", key: KEY } }, /tls.cert/],
+    [{ name: "a", kind: "unix", socketPath: "/x", tls: { cert: CERT, key: KEY } }, /TCP sources only/],
+    [{ name: "a", kind: "ssh" }, /kind/],
+    ["text", /JSON object/],
+  ])("refuses %j with a message naming the field", (input, message) => {
+    expect(() => parseSourceInput(input)).toThrow(message);
+    try {
+      parseSourceInput(input);
+    } catch (err) {
+      expect(err).toMatchObject({ code: "DOCKER_ERR_VALIDATION", status: 400 });
+    }
+  });
+
+  it("describes where a source points", () => {
+    expect(describeSource({ kind: "tcp", host: "fd00::1", port: 2376, tls: true })).toBe("tcp://[fd00::1]:2376 (TLS)");
+  });
+});
+
+describe("SourceStore", () => {
+  it("keeps TLS material in secrets only, and the API never returns it", async () => {
+    const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
+    const res = await t.request("/sources", {
+      method: "POST",
+      body: JSON.stringify({ name: "remote", kind: "tcp", host: "10.0.0.5", port: 2376, tls: { cert: CERT, key: KEY, ca: CERT } }),
+    });
+    expect(res.status).toBe(201);
+    const text = await (await t.request("/sources")).text();
+    expect(text).not.toContain("PRIVATE KEY");
+    expect(text).toContain('"tls":true');
+    expect([...t.storage.values()].map((v) => JSON.stringify(v)).join()).not.toContain("PRIVATE KEY");
+    const id = (JSON.parse(text) as { sources: { id: string }[] }).sources[0]?.id as string;
+    expect(await new SourceStore(t.ctx).tls(id)).toEqual({ cert: CERT, key: KEY, ca: CERT });
+
+    expect((await t.request(`/sources/${id}`, { method: "DELETE" })).status).toBe(200);
+    expect(t.secrets.size).toBe(0);
+  });
+
+  it("lets only admins manage sources", async () => {
+    const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
+    const res = await t.request(
+      "/sources",
+      { method: "POST", body: JSON.stringify({ name: "x", kind: "unix", socketPath: "/x.sock" }) },
+      { id: "u2", username: "bob", role: "member" },
+    );
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: "DOCKER_ERR_FORBIDDEN" });
+  });
+
+  it("answers a source that does not exist with a coded 404", async () => {
+    const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
+    const res = await t.request("/sources/none/containers");
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: "DOCKER_ERR_SOURCE_NOT_FOUND" });
+  });
+});

@@ -1,0 +1,9 @@
+export function DockerPage() {
+  return null;
+}
+export function ContainersWidget() {
+  return null;
+}
+export function DockerSourcesSection() {
+  return null;
+}
