@@ -3,8 +3,8 @@
  * checks these call live in the package's root entry.
  */
 export { privateKeyFromEnv, readPrivateKeyFile, readPublicKeyFile, writeKeyPairFiles } from "./keys-io.js";
-export { readPluginDir } from "./read-dir.js";
 export { listPackFiles, type PackOptions, packPlugin, readPluginPackage, writeTarball } from "./pack.js";
+export { readPluginDir } from "./read-dir.js";
 export { checkEntryPath, DEFAULT_TARBALL_LIMITS, type ReadTarball, type ReadTarballOptions, readPluginTarball, type TarballLimits } from "./read-tarball.js";
 export { type SignTarballOptions, signTarball } from "./sign-tarball.js";
 export { type TrustInput, type VerifyOutcome, type VerifyTarballOptions, verifyPluginTarball } from "./verify-tarball.js";
