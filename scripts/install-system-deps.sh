@@ -2,7 +2,7 @@
 # Installs the Debian packages the test suite starts for real (sshd, tmux, chromium, dockerd, ...), when
 # run as root and they are missing. Safe to run again: it does nothing when everything is there.
 set -euo pipefail
-PACKAGES=(git ca-certificates chromium)
+PACKAGES=(git ca-certificates chromium docker.io busybox-static)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
