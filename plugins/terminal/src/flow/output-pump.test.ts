@@ -41,14 +41,20 @@ function harness(opts: Partial<OutputPumpOptions> = {}) {
 const chunk = (n: number, ch = "x") => new TextEncoder().encode(ch.repeat(n));
 
 describe("OutputPump", () => {
-  it("coalesces small writes into one frame when the timer fires", () => {
+  it("sends output after a quiet spell at once, and coalesces what follows within the window into one frame", () => {
     const h = harness();
-    for (const c of ["a", "b", "c"]) h.pump.push(chunk(1, c));
-    expect(h.frames).toHaveLength(0);
-    h.tick();
+    h.pump.push(chunk(1, "a"));
     expect(h.frames).toHaveLength(1);
-    expect(h.output()).toBe("abc");
-    expect(h.pump.stats()).toMatchObject({ unacked: 3, pending: 0, bytesOut: 3, frames: 1 });
+    for (const c of ["b", "c", "d"]) h.pump.push(chunk(1, c));
+    expect(h.frames).toHaveLength(1);
+    h.tick();
+    expect(h.frames).toHaveLength(2);
+    expect(h.output()).toBe("abcd");
+    expect(h.pump.stats()).toMatchObject({ unacked: 4, pending: 0, bytesOut: 4, frames: 2 });
+    // The window closes once a tick passes without output; the next keystroke echo leaves at once again.
+    h.tick();
+    h.pump.push(chunk(1, "e"));
+    expect(h.frames).toHaveLength(3);
   });
 
   it("sends at once, in frames of at most maxFrameBytes, when a frame's worth is pending", () => {
@@ -127,11 +133,13 @@ describe("OutputPump", () => {
   it("does nothing after dispose", () => {
     const h = harness();
     h.pump.push(chunk(10));
+    h.pump.push(chunk(10));
+    expect(h.frames).toHaveLength(1);
     h.pump.dispose();
     h.tick();
     h.pump.push(chunk(10));
     h.pump.flush(true);
-    expect(h.frames).toHaveLength(0);
+    expect(h.frames).toHaveLength(1);
   });
 
   it("refuses a low-water mark at or above the high-water mark", () => {

@@ -2,9 +2,10 @@
  * Server-side output path of one terminal session: coalesces the shell's output into frames and keeps
  * the bytes in flight bounded (DESIGN.md section 5).
  *
- * Coalescing: chunks wait up to `coalesceMs` (or until `maxFrameBytes` are pending) and leave as one
- * frame, so a shell printing many small writes costs one WebSocket message per few milliseconds instead
- * of one per write.
+ * Coalescing: output after a quiet spell leaves at once (a keystroke's echo is never delayed), then a
+ * window of `coalesceMs` opens; what arrives inside it leaves as one frame when it ends (or as soon as
+ * `maxFrameBytes` are pending), and the window stays open while output keeps coming. A busy shell thus
+ * costs one WebSocket message per few milliseconds instead of one per write.
  *
  * Flow control: `unacked` counts output bytes sent but not yet acknowledged by the browser, which acks
  * after xterm.js has parsed them. When `unacked + pending` reaches the high-water mark (or the socket's
@@ -87,8 +88,12 @@ export class OutputPump {
     this.#chunks.push(chunk);
     this.#pending += chunk.byteLength;
     this.#track();
-    if (this.#pending >= this.#o.maxFrameBytes) this.flush();
-    else if (this.#timer === undefined) this.#timer = this.#setTimer(() => this.#onTimer(), this.#o.coalesceMs);
+    if (this.#pending >= this.#o.maxFrameBytes) this.#send(false);
+    else if (this.#timer === undefined) {
+      // Leading edge: nothing went out for a while, so this goes now and opens a window.
+      this.#send(false);
+      this.#openWindow();
+    }
     this.#maybePause();
   }
 
@@ -99,14 +104,14 @@ export class OutputPump {
   ack(bytes: number): AckResult {
     if (bytes > this.#unacked) return "over-ack";
     this.#unacked -= bytes;
-    if (this.#pending > 0) this.flush();
+    if (this.#pending > 0) this.#send(false);
     this.#maybeResume();
     return "ok";
   }
 
   /** The socket's send queue drained. */
   drain(): void {
-    if (this.#pending > 0) this.flush();
+    if (this.#pending > 0) this.#send(false);
     this.#maybeResume();
   }
 
@@ -116,6 +121,10 @@ export class OutputPump {
    */
   flush(force = false): void {
     this.#clearTimer();
+    this.#send(force);
+  }
+
+  #send(force: boolean): void {
     if (this.#disposed) return;
     while (this.#pending > 0 && (force || this.#roomToSend())) {
       const size = Math.min(this.#pending, this.#o.maxFrameBytes);
@@ -154,9 +163,14 @@ export class OutputPump {
     return this.#unacked < this.#o.highWaterBytes && this.#o.bufferedAmount() < this.#o.highWaterBytes;
   }
 
-  #onTimer(): void {
-    this.#timer = undefined;
-    this.flush();
+  #openWindow(): void {
+    this.#timer = this.#setTimer(() => {
+      this.#timer = undefined;
+      if (this.#pending === 0 || this.#disposed) return;
+      this.#send(false);
+      // Still busy: keep batching.
+      this.#openWindow();
+    }, this.#o.coalesceMs);
   }
 
   /** Removes exactly `size` bytes from the front of the pending chunks. */
