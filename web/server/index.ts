@@ -43,6 +43,8 @@ export interface WebApp {
   handle(request: Request): Response | undefined;
 }
 
+export { type ShellFile, shellInitialJs } from "./shell-size.js";
+
 function cacheControl(rel: string): string {
   return rel.startsWith("assets/") || rel.startsWith("shared/") ? "public, max-age=31536000, immutable" : "no-cache";
 }

@@ -152,6 +152,21 @@ describe("ArchNest in the browser", () => {
     expect(await glance.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
   });
 
+  it("moves between pages from the sidebar and the settings tabs without a reload", async () => {
+    await glance.evaluate(() => {
+      (window as unknown as { noReload: boolean }).noReload = true;
+    });
+    await glance.getByRole("link", { name: "Infrastructure" }).click();
+    await glance.getByRole("heading", { name: "Infrastructure", level: 1 }).waitFor();
+    await glance.getByRole("link", { name: "Settings" }).click();
+    await glance.getByRole("heading", { name: "Settings", level: 1 }).waitFor();
+    await glance.getByRole("link", { name: "License", exact: true }).click();
+    await glance.waitForURL(/\/settings\/license$/);
+    await glance.getByRole("link", { name: "Glance" }).click();
+    await glance.getByRole("heading", { name: "Glance", level: 1 }).waitFor();
+    expect(await glance.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
+  });
+
   it("is usable by keyboard: the skip link comes first and moves focus to the page", async () => {
     await glance.goto(`${app.url}/help`);
     await glance.getByRole("heading", { name: "Help", level: 1 }).waitFor();
