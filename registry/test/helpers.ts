@@ -86,6 +86,7 @@ export async function makePlugin(
     JSON.stringify({
       name: opts.name,
       version: opts.version,
+      license: "Apache-2.0",
       archnest: { id, displayName: `Plugin ${id}`, description: `The ${id} plugin.`, module: opts.module, sdk: opts.sdk ?? "^1.0.0", server: "server.js" },
     }),
   );

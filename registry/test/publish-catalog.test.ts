@@ -124,6 +124,7 @@ describe("catalog and npm metadata", () => {
       expect(doc.time["1.1.0"]).toMatch(/^\d{4}-/);
       const v = doc.versions["1.1.0"];
       expect(v?.archnest.module).toBe("tmux");
+      expect(v).toMatchObject({ name: "@archnest/tmux", version: "1.1.0", license: "Apache-2.0", _id: "@archnest/tmux@1.1.0" });
       const dist = v?.dist as { tarball: string; integrity: string; shasum: string; signatures: { keyid: string; sig: string }[] };
       expect(dist.tarball).toBe("http://registry.test/v1/tarballs/%40archnest%2Ftmux/1.1.0");
       expect(dist.shasum).toMatch(/^[0-9a-f]{40}$/);

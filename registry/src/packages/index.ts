@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createStatusIndex, type Envelope, type KeyPair, type Keyring, scopeMatches } from "@archnest/sdk";
-import { verifyPluginTarball } from "@archnest/sdk/node";
+import { readPluginTarball, verifyPluginTarball } from "@archnest/sdk/node";
 import { and, eq } from "drizzle-orm";
 import semver from "semver";
 import { bundlesOf, findModule, formatPrice } from "../catalog/index.js";
@@ -268,11 +268,14 @@ export function createPackages(deps: PackagesDeps) {
       const storageKey = `${pkg.name}/${base}-${pkg.version}-${sha256Hex.slice(0, 16)}.tgz`;
       await storage.put(storageKey, createReadStream(temp));
       const min = semver.minVersion(pkg.archnest.sdk);
+      // The packument carries the package.json as published (npm's shape); the verification above has
+      // already tied its name, version and manifest to the signature. A second read costs publish time only.
+      const { packageJson: published } = await readPluginTarball(temp);
       const packageJson = {
+        ...(typeof published === "object" && published !== null ? (published as Record<string, unknown>) : {}),
         name: pkg.name,
         version: pkg.version,
         ...(pkg.archnest.description !== undefined && { description: pkg.archnest.description }),
-        archnest: pkg.archnest,
       };
       const at = deps.now().getTime();
       await db.insert(packages).values({ name: pkg.name, authorId: author.id, createdAt: at }).onConflictDoNothing();
