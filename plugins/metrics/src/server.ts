@@ -30,7 +30,12 @@ export default definePlugin({
     const seconds = (v: unknown) => Math.min(3600, Math.max(5, typeof v === "number" && Number.isFinite(v) ? v : 15));
     sampler.start(seconds((await ctx.settings.get()).intervalSeconds) * 1000);
     ctx.settings.onChange((values) => sampler.setInterval(seconds(values.intervalSeconds) * 1000));
-    ctx.ssh.onHostsChanged((hosts) => void sampler.syncHosts(hosts).catch(() => undefined));
+    try {
+      ctx.ssh.onHostsChanged((hosts) => void sampler.syncHosts(hosts).catch(() => undefined));
+    } catch (err) {
+      // A host without its SSH service still loads the plugin; every sample then reports why it failed.
+      ctx.log.warn("no SSH host updates", { error: String(err) });
+    }
     ctx.onDispose(() => sampler.stop());
 
     const fail = (err: unknown) => {

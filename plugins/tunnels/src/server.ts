@@ -63,6 +63,6 @@ export default definePlugin({
       });
     ctx.routes.mount(app);
     // Not awaited: setup is time-boxed and a slow host must not hold the plugin back.
-    void manager.autostart();
+    void manager.autostart().catch((err: unknown) => ctx.log.warn("auto-start failed", { error: String(err) }));
   },
 });
