@@ -9,6 +9,8 @@ mkdirSync(join(dir, "assets"));
 writeFileSync(join(dir, "index.html"), "<!doctype html><title>app</title>");
 writeFileSync(join(dir, "assets", "index-abc.js"), "export {}");
 writeFileSync(join(dir, "csp-hashes.json"), JSON.stringify({ scriptSrc: ["'sha256-AAAA'"] }));
+mkdirSync(join(dir, "server"));
+writeFileSync(join(dir, "server", "index.js"), "export {}");
 writeFileSync(join(tmpdir(), "archnest-secret.txt"), "secret");
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -41,6 +43,7 @@ describe("serving the built web app", () => {
     expect(get("/%2e%2e/archnest-secret.txt")).toBeUndefined();
     expect(get("/assets/..%2f..%2farchnest-secret.txt")).toBeUndefined();
     expect(get("/csp-hashes.json")).toBeUndefined();
+    expect(get("/server/index.js")).toBeUndefined();
   });
 
   it("says how to build when the app is missing", () => {

@@ -23,8 +23,8 @@ const TYPES: Record<string, string> = {
   ".webmanifest": "application/manifest+json",
 };
 
-/** Files of the build the browser never needs. */
-const PRIVATE = new Set(["csp-hashes.json"]);
+/** Files of the build the browser never needs: the CSP hashes and this serving code (built to dist/server). */
+const isPrivate = (rel: string): boolean => rel === "csp-hashes.json" || rel.startsWith("server/") || rel.startsWith(`server${sep}`);
 
 /** The web app not built yet (or built elsewhere): the host should say how to build it. */
 export class WebAppMissingError extends Error {
@@ -78,7 +78,7 @@ export function loadWebApp(dir: string = resolveDefaultDir()): WebApp {
       if (pathname === "/api" || pathname.startsWith("/api/") || pathname.includes("\0")) return undefined;
       const rel = normalize(pathname).replace(/^[/\\]+/, "");
       const file = join(root, rel);
-      if (rel && !rel.split(/[/\\]/).includes("..") && file.startsWith(root + sep) && !PRIVATE.has(rel)) {
+      if (rel && !rel.split(/[/\\]/).includes("..") && file.startsWith(root + sep) && !isPrivate(rel)) {
         const st = existsSync(file) ? statSync(file) : undefined;
         if (st?.isFile()) return send(file, rel, head);
       }
@@ -91,7 +91,7 @@ export function loadWebApp(dir: string = resolveDefaultDir()): WebApp {
 
 /** Where `npm run build -w web` writes the app. */
 export function resolveDefaultDir(): string {
-  // From source (web/server/index.ts) and from the build (web/server/dist/index.js) alike.
+  // From source (web/server/index.ts) and from the build (web/dist/server/index.js) alike.
   const here = fileURLToPath(new URL(".", import.meta.url));
-  return here.includes(`${sep}server${sep}dist`) ? join(here, "..", "..", "dist") : join(here, "..", "dist");
+  return here.includes(`${sep}dist${sep}server`) ? join(here, "..") : join(here, "..", "dist");
 }
