@@ -218,13 +218,18 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
     <section class="an-terminal" data-testid="terminal-page">
       <style>{PAGE_CSS}</style>
       <div class="an-terminal__toolbar" role="toolbar" aria-label="Terminal">
-        <label class="an-terminal__host">
-          <span class="sr-only">SSH host</span>
-          <select aria-label="SSH host" value={hostId() ?? ""} onChange={(e) => pick(e.currentTarget.value)} disabled={!hosts()?.length}>
-            <option value="">{hosts.loading ? "Loading hosts…" : "Choose a host…"}</option>
-            <For each={hosts() ?? []}>{(h) => <option value={h.id}>{`${h.name} (${h.user}@${h.address})`}</option>}</For>
-          </select>
-        </label>
+        <select class="an-terminal__host" aria-label="SSH host" onChange={(e) => pick(e.currentTarget.value)} disabled={!hosts()?.length}>
+          <option value="" selected={!hostId()}>
+            {hosts.loading ? "Loading hosts…" : "Choose a host…"}
+          </option>
+          <For each={hosts() ?? []}>
+            {(h) => (
+              <option value={h.id} selected={h.id === hostId()}>
+                {`${h.name} (${h.user}@${h.address})`}
+              </option>
+            )}
+          </For>
+        </select>
         <button type="button" class="btn btn--accent btn--sm" disabled={!hostId() || phase().kind === "connecting"} onClick={connect}>
           {phase().kind === "connected" ? "Reconnect" : "Connect"}
         </button>

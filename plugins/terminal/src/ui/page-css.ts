@@ -2,7 +2,7 @@
 export const PAGE_CSS = `
 .an-terminal { display: flex; flex-direction: column; gap: 10px; height: calc(100vh - 58px - 86px); min-height: 320px; }
 .an-terminal__toolbar { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
-.an-terminal__host select { min-width: 260px; height: 32px; }
+.an-terminal__host { min-width: 260px; height: 32px; }
 .an-terminal__search { height: 32px; width: 220px; }
 .an-terminal__slot { display: flex; align-items: center; gap: 8px; margin-left: auto; }
 .an-terminal__notice { padding: 14px 16px; }
@@ -14,6 +14,8 @@ export const PAGE_CSS = `
 .an-terminal__screen { flex: 1; min-height: 0; padding: 8px; border: 1px solid var(--an-border); border-radius: var(--radius-sm, 8px);
   background: var(--an-bg-sunken); overflow: hidden; }
 .an-terminal__screen .xterm { height: 100%; }
+/* The rows leave a sliver below the last one: let the screen's background show there, not xterm's black. */
+.an-terminal__screen .xterm-viewport, .an-terminal__screen .xterm-scrollable-element { background-color: transparent !important; }
 .an-terminal__status { display: flex; align-items: center; gap: 14px; font-size: 12.5px; color: var(--an-text-muted); }
 .an-terminal__spacer { flex: 1; }
 `;

@@ -17,7 +17,7 @@ import {
 /** Acks leave in batches: every this many bytes, or {@link ACK_DELAY_MS} after the last render. */
 const ACK_BATCH_BYTES = 32 * 1024;
 const ACK_DELAY_MS = 20;
-const PING_EVERY_MS = 5000;
+const PING_EVERY_MS = 3000;
 
 export interface TerminalClientOptions {
   /** `ws(s)://…/api/plugins/terminal/ws/session?hostId=…&cols=…&rows=…` */
