@@ -1,0 +1,6 @@
+export function BookmarksPage() {
+  return null;
+}
+export function BookmarksWidget() {
+  return null;
+}
