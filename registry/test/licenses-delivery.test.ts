@@ -1,6 +1,8 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { verifyKeyring, verifyLicense } from "@archnest/sdk";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   ADMIN_TOKEN,
@@ -134,6 +136,53 @@ describe("gated delivery", () => {
     expect(await stale.json()).toMatchObject({ error: "REG_ERR_REQUEST_STALE" });
     const future = await call(reg.app, signed(install, "GET", PAID, undefined, new Date(Date.now() + 6 * 60_000)));
     expect(future.status).toBe(401);
+  });
+});
+
+describe("hostile requests", () => {
+  it("answer a coded 401 for any forged signature headers, never a crash", async () => {
+    const install = await registerInstall(reg.app);
+    const names = ["x-archnest-install", "x-archnest-timestamp", "x-archnest-nonce", "x-archnest-signature"];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...names), fc.oneof(fc.string(), fc.constant(install.id), fc.base64String({ minLength: 88, maxLength: 88 }))),
+        fc.constantFrom(PAID, "/v1/license"),
+        async (headers, path) => {
+          const res = await reg.app.request(path, { method: path === PAID ? "GET" : "POST", headers: headers as Record<string, string> });
+          expect(res.status).toBe(401);
+          expect(((await res.json()) as { error: string }).error).toMatch(/^REG_ERR_/);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it("refuses an upload larger than the limit while it streams", async () => {
+    const small = await startRegistry({ maxTarballBytes: 50_000 });
+    try {
+      const token = await createAuthor(small.app, ["@archnest/*"]);
+      const big = readFileSync(
+        await makePlugin(small.dir, { name: "@archnest/big", version: "1.0.0", module: "free", key: small.keys.release, padBytes: 200_000 }),
+      );
+      const stream = new ReadableStream({
+        start(controller) {
+          controller.enqueue(new Uint8Array(big));
+          controller.close();
+        },
+      });
+      // no content-length: the limit must hold on the bytes actually received
+      const res = await small.app.request("/v1/packages", {
+        method: "PUT",
+        headers: { authorization: `Bearer ${token}` },
+        body: stream,
+        duplex: "half",
+      } as RequestInit);
+      expect(res.status).toBe(413);
+      expect(await res.json()).toMatchObject({ error: "REG_ERR_TOO_LARGE" });
+      expect(readdirSync(join(small.dir, "uploads"))).toEqual([]);
+    } finally {
+      await small.cleanup();
+    }
   });
 });
 
