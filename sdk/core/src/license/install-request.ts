@@ -103,6 +103,12 @@ function header(headers: HeaderSource, name: string): string | undefined {
 /**
  * Reads the four signature headers, so that a receiver can look up the install's key before verifying.
  * Throws SDK_ERR_REQUEST_UNSIGNED when one is missing or malformed.
+ *
+ * @example
+ * ```ts
+ * const { installId } = parseInstallRequestHeaders(request.headers);
+ * const publicKey = await keyOfInstall(installId);
+ * ```
  */
 export function parseInstallRequestHeaders(headers: HeaderSource): ParsedInstallRequest {
   const installId = header(headers, INSTALL_REQUEST_HEADERS.install);
