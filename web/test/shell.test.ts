@@ -127,6 +127,23 @@ describe("ArchNest in the browser", () => {
     expect(await admin.evaluate(() => document.documentElement.dataset.theme)).toBe("test-light");
   });
 
+  it("edits a plugin's settings through a form built from its manifest", async () => {
+    const row = admin.locator('tr[data-plugin="widget-test"]');
+    await row.getByRole("button", { name: "Settings of Widget Test" }).click();
+    const dialog = admin.getByRole("dialog");
+    const greeting = dialog.getByLabel("Greeting");
+    expect(await greeting.inputValue()).toBe("Hello");
+    await greeting.fill("Good day");
+    await dialog.getByLabel("Compact layout").check();
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await row.getByRole("button", { name: "Settings of Widget Test" }).click();
+    expect(await admin.getByRole("dialog").getByLabel("Greeting").inputValue()).toBe("Good day");
+    expect(await admin.getByRole("dialog").getByLabel("Compact layout").isChecked()).toBe(true);
+    await shot(admin, "plugin-settings");
+    await admin.getByRole("dialog").getByRole("button", { name: "Cancel" }).click();
+  });
+
   it("pins the plugin and shows it as pinned", async () => {
     const row = admin.locator('tr[data-plugin="widget-test"]');
     await row.getByRole("button", { name: "Pin Widget Test" }).click();

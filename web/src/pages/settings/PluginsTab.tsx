@@ -2,9 +2,10 @@ import { createEffect, createSignal, For, type JSX, Show } from "solid-js";
 import { api, errorMessage, type InstalledPlugin, type PluginAction, type PluginState } from "../../api/index.js";
 import { availableUpdates, installed, refreshAll } from "../../data/index.js";
 import { useLocation } from "../../router/index.js";
-import { installProgress } from "../../slots/index.js";
+import { installProgress, useUiPlugins } from "../../slots/index.js";
 import { Badge, type BadgeTone, Dialog, EmptyState, Icon, notify, ProgressBar, Spinner } from "../../ui/index.js";
 import { createInstaller, describePermission } from "./create-installer.js";
+import { PluginSettingsDialog } from "./PluginSettingsDialog.js";
 
 const STATE_TONE: Record<PluginState, BadgeTone> = { active: "success", disabled: "neutral", failed: "danger", locked: "warning", revoked: "danger" };
 const nameOf = (p: InstalledPlugin) => p.displayName ?? p.name;
@@ -18,6 +19,12 @@ export function PluginsTab(): JSX.Element {
   const [removing, setRemoving] = createSignal<InstalledPlugin>();
   const [purge, setPurge] = createSignal(false);
   const [uploading, setUploading] = createSignal(false);
+  const [configuring, setConfiguring] = createSignal<InstalledPlugin>();
+  const uiPlugins = useUiPlugins();
+  const settingsOf = (p: InstalledPlugin) => {
+    const s = uiPlugins().find((u) => u.id === p.id)?.settings;
+    return s && Object.keys(s).length > 0 ? s : undefined;
+  };
   let fileInput: HTMLInputElement | undefined;
   const list = () => installed.read.latest ?? [];
   const updateFor = (p: InstalledPlugin) => availableUpdates().find((u) => u.plugin.id === p.id)?.version;
@@ -195,6 +202,11 @@ export function PluginsTab(): JSX.Element {
                           Update
                         </button>
                       </Show>
+                      <Show when={settingsOf(p)}>
+                        <button type="button" class="icon-btn" aria-label={`Settings of ${nameOf(p)}`} title="Settings" onClick={() => setConfiguring(p)}>
+                          <Icon name="settings" size={16} />
+                        </button>
+                      </Show>
                       <button
                         type="button"
                         class="icon-btn"
@@ -287,6 +299,9 @@ export function PluginsTab(): JSX.Element {
           <span>Also delete its data (this cannot be undone)</span>
         </label>
       </Dialog>
+      <Show when={configuring()}>
+        {(p) => <PluginSettingsDialog plugin={{ id: p().id, name: nameOf(p()) }} schema={settingsOf(p()) ?? {}} onClose={() => setConfiguring(undefined)} />}
+      </Show>
       <installer.PermissionsDialog />
     </div>
   );
