@@ -1,6 +1,3 @@
-export function BookmarksPage() {
-  return null;
-}
-export function BookmarksWidget() {
-  return null;
-}
+/** The Bookmarks plugin's web entry: the /bookmarks page and the Glance widget. */
+export { BookmarksPage } from "./ui/BookmarksPage.js";
+export { BookmarksWidget } from "./ui/BookmarksWidget.js";

@@ -1,9 +1,4 @@
-export function DockerPage() {
-  return null;
-}
-export function ContainersWidget() {
-  return null;
-}
-export function DockerSourcesSection() {
-  return null;
-}
+/** The Docker plugin's web entry: the /docker page, the Glance widget and the Infrastructure section. */
+export { ContainersWidget } from "./ui/ContainersWidget.js";
+export { DockerPage } from "./ui/DockerPage.js";
+export { DockerSourcesSection } from "./ui/DockerSourcesSection.js";

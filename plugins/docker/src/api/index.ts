@@ -100,7 +100,13 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       ctx.log.error("docker request failed", { error: String(err) });
       return c.json({ error: "DOCKER_ERR_ENGINE", message: `The Docker plugin failed: ${(err as Error).message}` }, 500);
     })
-    .get("/sources", async (c) => c.json({ sources: await views(), suggested: existsSync(LOCAL_SOCKET) ? { kind: "unix", socketPath: LOCAL_SOCKET } : null }))
+    .get("/sources", async (c) =>
+      c.json({
+        sources: await views(),
+        limit: ctx.limits.get("docker-sources"),
+        suggested: existsSync(LOCAL_SOCKET) ? { kind: "unix", socketPath: LOCAL_SOCKET } : null,
+      }),
+    )
     .post("/sources", async (c) => {
       requireAdmin(c);
       const input = parseSourceInput(await c.req.json().catch(() => undefined));

@@ -1,0 +1,491 @@
+import { isModuleRequired, Lock, type SlotProps, useShell } from "@archnest/sdk/web";
+import { createMemo, createResource, createSignal, For, type JSX, Match, onCleanup, Show, Switch } from "solid-js";
+import {
+  api,
+  type ContainerView,
+  formatBytes,
+  formatPercent,
+  formatUptime,
+  portsText,
+  type SourceOverview,
+  type SourcesAnswer,
+  stateTone,
+  type Usage,
+} from "./api.js";
+import { LogsModal } from "./LogsModal.js";
+import { Modal } from "./Modal.js";
+import { PluginSlot } from "./PluginSlot.js";
+import { SourceForm } from "./SourceForm.js";
+
+function message(err: unknown): string {
+  const e = err as { message?: string; code?: string };
+  return e.code && !e.code.startsWith("HTTP_") ? `${e.message} (${e.code})` : String(e.message ?? err);
+}
+
+function notify(text: string, tone: "info" | "success" | "error" = "info") {
+  try {
+    useShell().notify(text, tone);
+  } catch {
+    // Outside the shell there is nowhere to show it.
+  }
+}
+
+const isAdmin = () => {
+  try {
+    return useShell().user()?.role === "admin";
+  } catch {
+    return false;
+  }
+};
+
+/** The Docker page: sources, then containers, images, volumes and networks of the chosen one. */
+export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
+  const [sources, { refetch }] = createResource(() => api<SourcesAnswer>("/sources"));
+  const [overview, { refetch: refetchOverview }] = createResource(() => api<{ sources: SourceOverview[] }>("/overview"));
+  const [selected, setSelected] = createSignal<string>();
+  const [adding, setAdding] = createSignal(false);
+  const current = createMemo(() => {
+    const list = sources()?.sources ?? [];
+    return list.find((s) => s.id === selected()) ?? list[0];
+  });
+  const statusOf = (id: string) => overview()?.sources.find((s) => s.id === id);
+  const capReached = () => {
+    const s = sources();
+    return s !== undefined && s.limit.cap !== null && s.sources.length >= s.limit.cap;
+  };
+  const reload = async () => {
+    await refetch();
+    await refetchOverview();
+  };
+
+  return (
+    <div class="page" data-testid="docker-page">
+      <header class="page-header">
+        <div>
+          <h1>Docker</h1>
+          <p class="page-header__desc">Containers, images, volumes and networks of your Docker engines.</p>
+        </div>
+        <div class="page-header__actions">
+          <Show when={isAdmin() && (sources()?.sources.length ?? 0) > 0}>
+            <Show
+              when={!capReached()}
+              fallback={<Lock module={sources()?.limit.module ?? "docker-over-ssh"} variant="inline" reason="The free core manages one Docker source." />}
+            >
+              <button type="button" class="btn btn--ghost" onClick={() => setAdding(true)}>
+                Add source
+              </button>
+            </Show>
+          </Show>
+        </div>
+      </header>
+
+      <Show when={sources.error}>
+        <p role="alert" class="form-error">
+          {message(sources.error)}
+        </p>
+      </Show>
+
+      <Show when={sources()}>
+        {(s) => (
+          <Show
+            when={s().sources.length > 0}
+            fallback={
+              <section class="card" style={{ padding: "20px", "max-width": "640px" }}>
+                <h2 class="card__title">Connect a Docker engine</h2>
+                <Show when={isAdmin()} fallback={<p class="muted">An admin adds Docker engines here.</p>}>
+                  <SourceForm
+                    suggested={s().suggested}
+                    onSaved={async () => {
+                      await reload();
+                      notify("Docker source added", "success");
+                    }}
+                  />
+                </Show>
+              </section>
+            }
+          >
+            <Show when={s().sources.length > 1}>
+              <nav class="tabs" aria-label="Docker sources" style={{ "margin-bottom": "16px" }}>
+                <For each={s().sources}>
+                  {(src) => (
+                    <button
+                      type="button"
+                      class="tab"
+                      aria-current={current()?.id === src.id ? "page" : undefined}
+                      style={{ background: "none", border: "0", cursor: "pointer" }}
+                      onClick={() => setSelected(src.id)}
+                    >
+                      <span class={`dot dot--${statusOf(src.id)?.status === "ok" ? "success" : statusOf(src.id) ? "danger" : "muted"}`} /> {src.name}
+                    </button>
+                  )}
+                </For>
+              </nav>
+            </Show>
+            <Show when={current()} keyed>
+              {(src) => <SourcePanel source={src} status={statusOf(src.id)} onChanged={reload} />}
+            </Show>
+          </Show>
+        )}
+      </Show>
+
+      <Modal open={adding()} title="Add a Docker source" onClose={() => setAdding(false)}>
+        <SourceForm
+          suggested={null}
+          onSaved={async () => {
+            setAdding(false);
+            await reload();
+          }}
+        />
+      </Modal>
+    </div>
+  );
+}
+
+type Tab = "containers" | "images" | "volumes" | "networks";
+
+function SourcePanel(props: { source: SourcesAnswer["sources"][number]; status: SourceOverview | undefined; onChanged: () => Promise<void> }): JSX.Element {
+  const [tab, setTab] = createSignal<Tab>("containers");
+  const [confirmRemove, setConfirmRemove] = createSignal(false);
+  const removeSource = async () => {
+    try {
+      await api(`/sources/${props.source.id}`, { method: "DELETE" });
+      setConfirmRemove(false);
+      await props.onChanged();
+    } catch (err) {
+      notify(message(err), "error");
+    }
+  };
+  return (
+    <section class="stack" data-source-id={props.source.id}>
+      <div class="card" style={{ padding: "14px 18px", display: "flex", "align-items": "center", gap: "14px", "flex-wrap": "wrap" }}>
+        <span class={`dot dot--${props.status?.status === "ok" ? "success" : props.status ? "danger" : "muted"}`} aria-hidden="true" />
+        <div style={{ flex: "1", "min-width": "0" }}>
+          <strong>{props.source.name}</strong> <span class="mono small muted">{props.source.address}</span>
+          <Show when={props.source.locked}>
+            {" "}
+            <span class="badge badge--warning">read-only</span>
+          </Show>
+          <div class="small muted" data-testid="source-status">
+            <Switch fallback="Checking…">
+              <Match when={props.status?.status === "ok"}>
+                Docker {props.status?.engine?.version} · API {props.status?.engine?.apiVersion} · {props.status?.engine?.os}/{props.status?.engine?.arch}
+              </Match>
+              <Match when={props.status && props.status.status !== "ok"}>
+                <span style={{ color: "var(--an-danger)" }} role="alert">
+                  {props.status?.status === "unreachable" ? "Unreachable: " : "Error: "}
+                  {props.status?.error?.message}
+                </span>
+              </Match>
+            </Switch>
+          </div>
+        </div>
+        <Show when={isAdmin()}>
+          <button type="button" class="btn btn--ghost btn--sm" onClick={() => setConfirmRemove(true)}>
+            Remove source
+          </button>
+        </Show>
+      </div>
+      <Show when={props.source.locked}>
+        <Lock module="docker-over-ssh" reason="This source is past the free core's one Docker source: it stays visible, read-only." />
+      </Show>
+      <nav class="tabs" aria-label="Docker resources">
+        <For each={["containers", "images", "volumes", "networks"] as Tab[]}>
+          {(t) => (
+            <button
+              type="button"
+              class="tab"
+              aria-current={tab() === t ? "page" : undefined}
+              style={{ background: "none", border: "0", cursor: "pointer", "text-transform": "capitalize" }}
+              onClick={() => setTab(t)}
+            >
+              {t}
+            </button>
+          )}
+        </For>
+      </nav>
+      <Switch>
+        <Match when={tab() === "containers"}>
+          <ContainersTab source={props.source} />
+        </Match>
+        <Match when={tab() === "images"}>
+          <ListTab
+            sourceId={props.source.id}
+            path="images"
+            columns={["Tags", "ID", "Size", "Created"]}
+            row={(i: { tags: string[]; id: string; size: number; createdAt: number }) => [
+              i.tags.join(", ") || "<none>",
+              i.id.replace("sha256:", "").slice(0, 12),
+              formatBytes(i.size),
+              new Date(i.createdAt).toLocaleString(),
+            ]}
+          />
+        </Match>
+        <Match when={tab() === "volumes"}>
+          <ListTab
+            sourceId={props.source.id}
+            path="volumes"
+            columns={["Name", "Driver", "Mountpoint"]}
+            row={(v: { name: string; driver: string; mountpoint: string }) => [v.name, v.driver, v.mountpoint]}
+          />
+        </Match>
+        <Match when={tab() === "networks"}>
+          <ListTab
+            sourceId={props.source.id}
+            path="networks"
+            columns={["Name", "Driver", "Scope", "Subnets"]}
+            row={(n: { name: string; driver: string; scope: string; subnets: string[] }) => [n.name, n.driver, n.scope, n.subnets.join(", ") || "–"]}
+          />
+        </Match>
+      </Switch>
+      <Modal
+        open={confirmRemove()}
+        title={`Remove ${props.source.name}?`}
+        onClose={() => setConfirmRemove(false)}
+        footer={
+          <>
+            <button type="button" class="btn btn--ghost" onClick={() => setConfirmRemove(false)}>
+              Cancel
+            </button>
+            <button type="button" class="btn btn--danger" onClick={removeSource}>
+              Remove source
+            </button>
+          </>
+        }
+      >
+        <p>ArchNest stops managing this engine. Nothing changes on the engine itself: its containers keep running.</p>
+      </Modal>
+    </section>
+  );
+}
+
+function ListTab<T>(props: { sourceId: string; path: string; columns: string[]; row: (item: T) => string[] }): JSX.Element {
+  const [data] = createResource(() => api<Record<string, T[]>>(`/sources/${props.sourceId}/${props.path}`));
+  return (
+    <Show
+      when={!data.error}
+      fallback={
+        <p role="alert" class="form-error">
+          {message(data.error)}
+        </p>
+      }
+    >
+      <div class="table-wrap">
+        <table class="table" data-testid={`${props.path}-table`}>
+          <thead>
+            <tr>
+              <For each={props.columns}>{(c) => <th>{c}</th>}</For>
+            </tr>
+          </thead>
+          <tbody>
+            <For
+              each={data()?.[props.path] ?? []}
+              fallback={
+                <tr>
+                  <td colSpan={props.columns.length} class="muted">
+                    {data.loading ? "Loading…" : "None."}
+                  </td>
+                </tr>
+              }
+            >
+              {(item) => (
+                <tr>
+                  <For each={props.row(item)}>{(cell, i) => <td class={i() === 0 ? "" : "mono small"}>{cell}</td>}</For>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </Show>
+  );
+}
+
+function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX.Element {
+  const base = `/sources/${props.source.id}/containers`;
+  const [list, { refetch }] = createResource(() => api<{ containers: ContainerView[] }>(base));
+  const [usage, { refetch: refetchUsage }] = createResource(() => api<{ usage: Usage[] }>(`${base}/usage`).catch(() => ({ usage: [] as Usage[] })));
+  const [busy, setBusy] = createSignal<string>();
+  const [logsOf, setLogsOf] = createSignal<ContainerView>();
+  const [removing, setRemoving] = createSignal<ContainerView>();
+  const [force, setForce] = createSignal(false);
+  const [lock, setLock] = createSignal<{ module: string }>();
+  const usageOf = (id: string) => usage()?.usage.find((u) => u.id === id);
+  const timer = setInterval(() => {
+    void refetch();
+    void refetchUsage();
+  }, 10_000);
+  onCleanup(() => clearInterval(timer));
+
+  const act = async (c: ContainerView, action: "start" | "stop" | "restart") => {
+    setBusy(`${c.id}:${action}`);
+    try {
+      await api(`${base}/${c.id}/${action}`, { method: "POST" });
+      notify(`${c.name}: ${action === "stop" ? "stopped" : action === "start" ? "started" : "restarted"}`, "success");
+    } catch (err) {
+      if (isModuleRequired(err)) setLock({ module: err.module });
+      else notify(`${c.name}: ${message(err)}`, "error");
+    } finally {
+      setBusy(undefined);
+      await refetch();
+      void refetchUsage();
+    }
+  };
+  const remove = async () => {
+    const c = removing();
+    if (!c) return;
+    setBusy(`${c.id}:remove`);
+    try {
+      await api(`${base}/${c.id}${force() ? "?force=1" : ""}`, { method: "DELETE" });
+      notify(`${c.name} removed`, "success");
+      setRemoving(undefined);
+    } catch (err) {
+      if (isModuleRequired(err)) setLock({ module: err.module });
+      else notify(`${c.name}: ${message(err)}`, "error");
+    } finally {
+      setBusy(undefined);
+      await refetch();
+    }
+  };
+
+  return (
+    <>
+      <Show when={lock()}>{(l) => <Lock module={l().module} reason="Changes to this source need the module." />}</Show>
+      <Show
+        when={!list.error}
+        fallback={
+          <p role="alert" class="form-error" data-testid="containers-error">
+            {message(list.error)}
+          </p>
+        }
+      >
+        <div class="table-wrap">
+          <table class="table" data-testid="containers-table">
+            <thead>
+              <tr>
+                <th>Name</th>
+                <th>State</th>
+                <th>Image</th>
+                <th>Ports</th>
+                <th>CPU</th>
+                <th>Memory</th>
+                <th style={{ "text-align": "right" }}>Actions</th>
+              </tr>
+            </thead>
+            <tbody>
+              <For
+                each={list()?.containers ?? []}
+                fallback={
+                  <tr>
+                    <td colSpan={7} class="muted">
+                      {list.loading ? "Loading…" : "No containers."}
+                    </td>
+                  </tr>
+                }
+              >
+                {(c) => {
+                  const running = () => c.state === "running";
+                  const u = () => usageOf(c.id);
+                  return (
+                    <tr data-container={c.name}>
+                      <td>
+                        <div class="cell-title">{c.name}</div>
+                        <div class="cell-sub mono small muted">{c.id.slice(0, 12)}</div>
+                      </td>
+                      <td>
+                        <span class={`badge badge--${stateTone(c.state) === "muted" ? "" : stateTone(c.state)}`}>{c.state}</span>
+                        <div class="cell-sub small muted" title={c.status}>
+                          {running() && formatUptime(u()?.startedAt) ? `up ${formatUptime(u()?.startedAt)}` : c.status}
+                        </div>
+                      </td>
+                      <td class="mono small">{c.image}</td>
+                      <td class="mono small">{portsText(c) || "–"}</td>
+                      <td class="mono small">{running() ? formatPercent(u()?.cpuPercent) : "–"}</td>
+                      <td class="mono small">{running() ? formatBytes(u()?.memoryBytes) : "–"}</td>
+                      <td style={{ "text-align": "right", "white-space": "nowrap" }}>
+                        <Show
+                          when={running()}
+                          fallback={
+                            <button
+                              type="button"
+                              class="btn btn--ghost btn--sm"
+                              disabled={busy() !== undefined}
+                              onClick={() => act(c, "start")}
+                              aria-label={`Start ${c.name}`}
+                            >
+                              Start
+                            </button>
+                          }
+                        >
+                          <button
+                            type="button"
+                            class="btn btn--ghost btn--sm"
+                            disabled={busy() !== undefined}
+                            onClick={() => act(c, "stop")}
+                            aria-label={`Stop ${c.name}`}
+                          >
+                            {busy() === `${c.id}:stop` ? "Stopping…" : "Stop"}
+                          </button>
+                          <button
+                            type="button"
+                            class="btn btn--ghost btn--sm"
+                            disabled={busy() !== undefined}
+                            onClick={() => act(c, "restart")}
+                            aria-label={`Restart ${c.name}`}
+                          >
+                            {busy() === `${c.id}:restart` ? "Restarting…" : "Restart"}
+                          </button>
+                        </Show>
+                        <button type="button" class="btn btn--ghost btn--sm" onClick={() => setLogsOf(c)} aria-label={`Logs of ${c.name}`}>
+                          Logs
+                        </button>
+                        <PluginSlot slot="docker.container.actions@1" props={{ source: { id: props.source.id, name: props.source.name }, container: c }} />
+                        <button
+                          type="button"
+                          class="btn btn--ghost btn--sm"
+                          style={{ color: "var(--an-danger)" }}
+                          disabled={busy() !== undefined}
+                          onClick={() => {
+                            setForce(false);
+                            setRemoving(c);
+                          }}
+                          aria-label={`Remove ${c.name}`}
+                        >
+                          Remove
+                        </button>
+                      </td>
+                    </tr>
+                  );
+                }}
+              </For>
+            </tbody>
+          </table>
+        </div>
+      </Show>
+      <LogsModal sourceId={props.source.id} container={logsOf()} onClose={() => setLogsOf(undefined)} />
+      <Modal
+        open={removing() !== undefined}
+        title={`Remove ${removing()?.name ?? ""}?`}
+        onClose={() => setRemoving(undefined)}
+        footer={
+          <>
+            <button type="button" class="btn btn--ghost" onClick={() => setRemoving(undefined)}>
+              Cancel
+            </button>
+            <button type="button" class="btn btn--danger" data-testid="confirm-remove" disabled={removing()?.state === "running" && !force()} onClick={remove}>
+              Remove container
+            </button>
+          </>
+        }
+      >
+        <p>
+          The container <strong>{removing()?.name}</strong> and its writable layer are deleted from the engine. Its image and named volumes stay.
+        </p>
+        <Show when={removing()?.state === "running"}>
+          <label class="check">
+            <input type="checkbox" checked={force()} onChange={(e) => setForce(e.currentTarget.checked)} /> It is running: stop it and remove it
+          </label>
+        </Show>
+      </Modal>
+    </>
+  );
+}
