@@ -27,6 +27,8 @@ export const CLOSE = {
   policy: 1008,
   /** An unexpected failure inside the plugin. */
   internal: 1011,
+  /** The browser went silent and the same user opened a new session. */
+  stale: 4408,
   /** A free limit is reached; the last status frame names the module that lifts it. */
   moduleRequired: 4402,
   /** The SSH side failed or dropped; the last status frame carries the code. */

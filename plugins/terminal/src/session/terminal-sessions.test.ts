@@ -74,7 +74,7 @@ function fakeShell() {
   };
 }
 
-function setup(opts: { cap?: number; shellError?: Error; gate?: Promise<void> } = {}) {
+function setup(opts: { cap?: number; shellError?: Error; gate?: Promise<void>; now?: () => number } = {}) {
   const shells: ReturnType<typeof fakeShell>[] = [];
   const sessions = new TerminalSessions({
     ssh: {
@@ -98,6 +98,7 @@ function setup(opts: { cap?: number; shellError?: Error; gate?: Promise<void> } 
     },
     log: { debug() {}, info() {}, warn() {}, error() {} },
     flow: { coalesceMs: 1 },
+    ...(opts.now && { now: opts.now }),
   });
   const open = async (query = "hostId=h1&cols=100&rows=30") => {
     const socket = new FakeSocket();
@@ -177,6 +178,21 @@ describe("terminal sessions", () => {
     expect(t.shells[0]?.calls).toContain("close");
     const third = await t.open();
     expect(third.statuses().at(-1)?.state).toBe("connected");
+  });
+
+  it("closes a session whose browser went silent when the same user opens a new one", async () => {
+    let now = 1_000_000;
+    const t = setup({ cap: 1, now: () => now });
+    const first = await t.open();
+    now += 10_000;
+    first.receive(encodePing());
+    now += 10_000;
+    // Heard from 10 s ago: alive, so the limit applies.
+    expect((await t.open()).closed?.code).toBe(4402);
+    now += 16_000;
+    const second = await t.open();
+    expect(first.closed?.code).toBe(4408);
+    expect(second.statuses().at(-1)?.state).toBe("connected");
   });
 
   it("reports SSH failures with the service's code", async () => {

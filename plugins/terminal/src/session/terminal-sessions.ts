@@ -16,6 +16,8 @@ export interface SessionDeps {
   log: PluginLogger;
   /** Flow-control tuning (tests use small marks). */
   flow?: Partial<Record<keyof typeof FLOW_DEFAULTS, number>>;
+  /** The clock (tests move it). */
+  now?: () => number;
 }
 
 /** One live session as the `/sessions` route shows it. */
@@ -37,6 +39,12 @@ export interface SessionInfo {
 const MAX_EARLY_INPUT = 64 * 1024;
 /** The free core's limit: one terminal pane per user (MODULES.md, lifted by `multi-pane-terminal`). */
 export const PANES_LIMIT = "terminal-panes";
+/**
+ * A browser pings every 3 s, so a session silent this long lost its browser without a close (a laptop
+ * lid, a dropped network). It does not count against the limit: it is closed when the same user opens a
+ * new one, so "Reconnect" works at once instead of after a TCP timeout.
+ */
+export const STALE_AFTER_MS = 15_000;
 
 interface Session {
   id: string;
@@ -46,6 +54,7 @@ interface Session {
   cols: number;
   rows: number;
   openedAt: number;
+  lastSeen: number;
   bytesIn: number;
   socket: PluginSocket;
   pump: OutputPump;
@@ -100,6 +109,10 @@ export class TerminalSessions {
     return this.#sessions.size;
   }
 
+  #now(): number {
+    return this.#deps.now?.() ?? Date.now();
+  }
+
   /** Closes every session (plugin unload). */
   closeAll(reason: string): void {
     for (const s of [...this.#sessions.values()]) this.#end(s, CLOSE.normal, reason);
@@ -113,6 +126,10 @@ export class TerminalSessions {
       sendStatus(socket, { state: "error", code: "TERMINAL_ERR_BAD_REQUEST", message: TERMINAL_ERRORS.TERMINAL_ERR_BAD_REQUEST });
       safe(() => socket.close(CLOSE.policy, "TERMINAL_ERR_BAD_REQUEST"));
       return;
+    }
+    const now = this.#now();
+    for (const s of [...this.#sessions.values()]) {
+      if (s.user.id === user.id && now - s.lastSeen > STALE_AFTER_MS) this.#end(s, CLOSE.stale, "replaced by a newer session");
     }
     const mine = [...this.#sessions.values()].filter((s) => s.user.id === user.id).length;
     const refused = this.#deps.limits.check(PANES_LIMIT, mine);
@@ -128,7 +145,8 @@ export class TerminalSessions {
       state: "connecting",
       cols,
       rows,
-      openedAt: Date.now(),
+      openedAt: now,
+      lastSeen: now,
       bytesIn: 0,
       socket,
       earlyInput: [],
@@ -200,6 +218,7 @@ export class TerminalSessions {
 
   #onFrame(s: Session, data: Uint8Array | string, isBinary: boolean): void {
     if (s.state === "closed") return;
+    s.lastSeen = this.#now();
     if (!isBinary || typeof data === "string") {
       this.#end(s, CLOSE.unsupportedData, "the terminal protocol is binary");
       return;
