@@ -13,11 +13,12 @@ interface Toast {
 const [toasts, setToasts] = createStore<Toast[]>([]);
 let next = 1;
 
-/** Shows a short notice in the corner for a few seconds (errors stay until dismissed). */
+/** Shows a short notice in the corner for a few seconds (errors a little longer); repeats are shown once. */
 export function notify(message: string, tone: ToastTone = "info"): void {
+  if (toasts.some((t) => t.message === message && t.tone === tone)) return;
   const id = next++;
   setToasts(produce((t) => t.push({ id, message, tone })));
-  if (tone !== "error") setTimeout(() => dismiss(id), 4500);
+  setTimeout(() => dismiss(id), tone === "error" ? 10_000 : 4500);
 }
 
 function dismiss(id: number): void {
