@@ -4,6 +4,7 @@ import { type KeyPair, type PublicKey, parsePrivateKeyPem, parsePublicKeyPem } f
 import { privateKeyFromEnv } from "@archnest/sdk/node";
 import type { RegistryConfig } from "./config.js";
 import { RegistryError } from "./errors/index.js";
+import { S3TarballStorage } from "./storage/index.js";
 
 /** The registry's settings as read from the environment; the only place process.env is read. */
 export interface RegistryEnv {
@@ -81,7 +82,31 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
   const apiBase = env.STRIPE_API_BASE;
   if (apiBase !== undefined && !URL.canParse(apiBase)) throw new RegistryError("REG_ERR_CONFIG", "STRIPE_API_BASE must be a URL.");
 
+  // Tarballs in an S3-compatible bucket when one is named; a folder under the data dir otherwise.
+  let storage: S3TarballStorage | undefined;
+  const bucket = env.ARCHNEST_REGISTRY_S3_BUCKET;
+  if (bucket) {
+    const endpoint = env.ARCHNEST_REGISTRY_S3_ENDPOINT;
+    const accessKeyId = env.ARCHNEST_REGISTRY_S3_ACCESS_KEY_ID;
+    const secretAccessKey = env.ARCHNEST_REGISTRY_S3_SECRET_ACCESS_KEY;
+    if (!endpoint || !URL.canParse(endpoint) || !accessKeyId || !secretAccessKey) {
+      throw new RegistryError(
+        "REG_ERR_CONFIG",
+        "With ARCHNEST_REGISTRY_S3_BUCKET set, ARCHNEST_REGISTRY_S3_ENDPOINT (a URL), ARCHNEST_REGISTRY_S3_ACCESS_KEY_ID and ARCHNEST_REGISTRY_S3_SECRET_ACCESS_KEY are required.",
+      );
+    }
+    storage = new S3TarballStorage({
+      endpoint,
+      bucket,
+      region: env.ARCHNEST_REGISTRY_S3_REGION ?? "us-east-1",
+      accessKeyId,
+      secretAccessKey,
+      ...(env.ARCHNEST_REGISTRY_S3_PREFIX && { prefix: env.ARCHNEST_REGISTRY_S3_PREFIX }),
+    });
+  }
+
   const config: RegistryConfig = {
+    ...(storage && { storage }),
     dataDir,
     publicUrl,
     licenseKey: privateKey(env, "LICENSE", join(keys, "license.key")),

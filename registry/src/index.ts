@@ -6,4 +6,4 @@ export { type RegistryEnv, readEnv } from "./env.js";
 export { isRegistryError, REG_ERRORS, type RegErrorCode, RegistryError } from "./errors/index.js";
 export type { LogSink } from "./log/index.js";
 export { DEV_CHECKOUT_BANNER } from "./routes/purchases.js";
-export { checkStorageKey, LocalTarballStorage, type StoredTarball, type TarballStorage } from "./storage/index.js";
+export { checkStorageKey, LocalTarballStorage, type S3StorageOptions, S3TarballStorage, type StoredTarball, type TarballStorage } from "./storage/index.js";

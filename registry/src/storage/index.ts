@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 
 export { LocalTarballStorage } from "./local-storage.js";
+export { type S3StorageOptions, S3TarballStorage } from "./s3-storage.js";
 
 /** Facts about one stored tarball. */
 export interface StoredTarball {
