@@ -21,6 +21,18 @@ beforeAll(async () => {
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(15_000);
+  // Record the install events the page receives, to check the progress shown is this install's.
+  await page.addInitScript(() => {
+    const seen: { id: string; phase: string; progress: number }[] = [];
+    (window as unknown as { installEvents: typeof seen }).installEvents = seen;
+    const Original = window.EventSource;
+    window.EventSource = class extends Original {
+      constructor(url: string | URL, init?: EventSourceInit) {
+        super(url, init);
+        this.addEventListener("install", (e) => seen.push(JSON.parse((e as MessageEvent<string>).data)));
+      }
+    };
+  });
 });
 
 afterAll(async () => {
@@ -68,6 +80,10 @@ describe("the Module Store", () => {
     expect(before).not.toBe(after);
     expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}store-light-theme.png` });
+    const events = await page.evaluate(() => (window as unknown as { installEvents: { id: string; phase: string; progress: number }[] }).installEvents);
+    const ours = events.filter((e) => e.id === "store:@test/theme-light");
+    expect(ours.map((e) => e.phase)).toContain("verify");
+    expect(ours.at(-1)).toMatchObject({ phase: "done", progress: 1 });
 
     await page.getByRole("link", { name: "License", exact: true }).click();
     await page.getByTestId("license-state").waitFor();
