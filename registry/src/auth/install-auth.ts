@@ -8,7 +8,7 @@ import {
   type SdkErrorCode,
   verifyInstallRequest,
 } from "@archnest/sdk";
-import { eq, lt } from "drizzle-orm";
+import { eq, lt, sql } from "drizzle-orm";
 import type { Context } from "hono";
 import type { RegistryDb } from "../db/index.js";
 import { installs, nonces } from "../db/schema.js";
@@ -37,6 +37,12 @@ export function hasInstallSignature(c: Context): boolean {
  */
 export function createInstallAuth(db: RegistryDb, now: () => Date) {
   let checks = 0;
+  // Prepared once: every signed request runs it.
+  const insertNonce = db
+    .insert(nonces)
+    .values({ installId: sql.placeholder("installId"), nonce: sql.placeholder("nonce"), expiresAt: sql.placeholder("expiresAt") })
+    .onConflictDoNothing()
+    .prepare();
   async function prune(at: number): Promise<void> {
     await db.delete(nonces).where(lt(nonces.expiresAt, at));
   }
@@ -81,10 +87,11 @@ export function createInstallAuth(db: RegistryDb, now: () => Date) {
         if (isSdkError(err)) throw new RegistryError(SDK_TO_REG[err.code] ?? "REG_ERR_REQUEST_SIGNATURE", err.message);
         throw err;
       }
-      const inserted = await db
-        .insert(nonces)
-        .values({ installId: install.id, nonce: parsed.nonce, expiresAt: parsed.timestamp + INSTALL_REQUEST_MAX_SKEW_MS + 60_000 })
-        .onConflictDoNothing();
+      const inserted = await insertNonce.run({
+        installId: install.id,
+        nonce: parsed.nonce,
+        expiresAt: parsed.timestamp + INSTALL_REQUEST_MAX_SKEW_MS + 60_000,
+      });
       if (inserted.rowsAffected === 0) throw new RegistryError("REG_ERR_NONCE_REPLAYED");
       checks += 1;
       if (checks % 1000 === 0) await prune(at.getTime());

@@ -25,12 +25,15 @@ export interface Purchases {
 }
 
 export function createPurchases(db: RegistryDb, now: () => Date): Purchases {
+  // Prepared once: every gated download and every license runs it.
+  const liveSlugs = db
+    .select({ slug: purchases.slug })
+    .from(purchases)
+    .where(and(eq(purchases.installId, sql.placeholder("installId")), isNull(purchases.revokedAt)))
+    .prepare();
   return {
     async modulesOf(installId) {
-      const rows = await db
-        .select({ slug: purchases.slug })
-        .from(purchases)
-        .where(and(eq(purchases.installId, installId), isNull(purchases.revokedAt)));
+      const rows = await liveSlugs.all({ installId });
       return expandSlugs(rows.map((r) => r.slug));
     },
 
