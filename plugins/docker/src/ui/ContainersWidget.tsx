@@ -2,6 +2,8 @@ import type { SlotProps } from "@archnest/sdk/web";
 import { createResource, For, type JSX, onCleanup, Show } from "solid-js";
 import { api, type SourceOverview } from "./api.js";
 
+const DOT = { display: "inline-block", "vertical-align": "middle", "margin-right": "4px" } as const;
+
 /** Glance: containers per Docker source, running and stopped, and which engines cannot be reached. */
 export function ContainersWidget(_props: SlotProps): JSX.Element {
   const [data, { refetch }] = createResource(() => api<{ sources: SourceOverview[] }>("/overview"));
@@ -29,7 +31,7 @@ export function ContainersWidget(_props: SlotProps): JSX.Element {
                 {(s) => (
                   <li data-source={s.name} style={{ display: "flex", "align-items": "center", "justify-content": "space-between", gap: "12px" }}>
                     <a href="/docker" style={{ display: "flex", "align-items": "center", gap: "8px", color: "inherit", "min-width": "0" }}>
-                      <span class={`dot dot--${s.status === "ok" ? "success" : "danger"}`} aria-hidden="true" />
+                      <span class={`dot dot--${s.status === "ok" ? "success" : "danger"}`} style={DOT} aria-hidden="true" />
                       <span style={{ "font-weight": "550", overflow: "hidden", "text-overflow": "ellipsis", "white-space": "nowrap" }}>{s.name}</span>
                     </a>
                     <Show

@@ -17,6 +17,8 @@ import { Modal } from "./Modal.js";
 import { PluginSlot } from "./PluginSlot.js";
 import { SourceForm } from "./SourceForm.js";
 
+const DOT = { display: "inline-block", "vertical-align": "middle", "margin-right": "4px" } as const;
+
 function message(err: unknown): string {
   const e = err as { message?: string; code?: string };
   return e.code && !e.code.startsWith("HTTP_") ? `${e.message} (${e.code})` : String(e.message ?? err);
@@ -115,7 +117,8 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
                       style={{ background: "none", border: "0", cursor: "pointer" }}
                       onClick={() => setSelected(src.id)}
                     >
-                      <span class={`dot dot--${statusOf(src.id)?.status === "ok" ? "success" : statusOf(src.id) ? "danger" : "muted"}`} /> {src.name}
+                      <span class={`dot dot--${statusOf(src.id)?.status === "ok" ? "success" : statusOf(src.id) ? "danger" : "muted"}`} style={DOT} />{" "}
+                      {src.name}
                     </button>
                   )}
                 </For>
@@ -158,7 +161,7 @@ function SourcePanel(props: { source: SourcesAnswer["sources"][number]; status: 
   return (
     <section class="stack" data-source-id={props.source.id}>
       <div class="card" style={{ padding: "14px 18px", display: "flex", "align-items": "center", gap: "14px", "flex-wrap": "wrap" }}>
-        <span class={`dot dot--${props.status?.status === "ok" ? "success" : props.status ? "danger" : "muted"}`} aria-hidden="true" />
+        <span class={`dot dot--${props.status?.status === "ok" ? "success" : props.status ? "danger" : "muted"}`} style={DOT} aria-hidden="true" />
         <div style={{ flex: "1", "min-width": "0" }}>
           <strong>{props.source.name}</strong> <span class="mono small muted">{props.source.address}</span>
           <Show when={props.source.locked}>

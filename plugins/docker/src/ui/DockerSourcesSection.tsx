@@ -2,6 +2,8 @@ import type { SlotProps } from "@archnest/sdk/web";
 import { createResource, For, type JSX, Show } from "solid-js";
 import { api, type SourceOverview } from "./api.js";
 
+const DOT = { display: "inline-block", "vertical-align": "middle", "margin-right": "4px" } as const;
+
 /** Infrastructure: every Docker source with its status, engine version and containers. */
 export function DockerSourcesSection(_props: SlotProps): JSX.Element {
   const [data] = createResource(() => api<{ sources: SourceOverview[] }>("/overview"));
@@ -59,13 +61,13 @@ export function DockerSourcesSection(_props: SlotProps): JSX.Element {
                             when={s.status === "ok"}
                             fallback={
                               <span title={s.error?.message}>
-                                <span class="dot dot--danger" /> {s.status === "unreachable" ? "Unreachable" : "Error"}
+                                <span class="dot dot--danger" style={DOT} /> {s.status === "unreachable" ? "Unreachable" : "Error"}
                                 <div class="cell-sub small muted">{s.error?.message}</div>
                               </span>
                             }
                           >
                             <span>
-                              <span class="dot dot--success" /> Up <span class="muted small">· Docker {s.engine?.version}</span>
+                              <span class="dot dot--success" style={DOT} /> Up <span class="muted small">· Docker {s.engine?.version}</span>
                             </span>
                           </Show>
                         </td>
