@@ -16,7 +16,22 @@ import { bootHost } from "../../host/src/boot.js";
 import { loadEnv } from "../../host/src/env.js";
 import { createLogger } from "../../host/src/log/index.js";
 import { serveHost, serverUrl } from "../../host/src/server/index.js";
-import { type RunningRegistry, runRegistry } from "../../host/test/registry-harness.js";
+
+/** What the store test needs of the host tests' registry harness (host/test/registry-harness.ts). */
+interface RunningRegistry {
+  url: string;
+  publish(file: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+// Loaded by a computed path so this package's typecheck (DOM lib, for page.evaluate) does not re-check the
+// registry's Node-only sources, which typecheck under their own configuration.
+const REGISTRY_HARNESS = new URL("../../host/test/registry-harness.ts", import.meta.url).href;
+
+async function runRegistry(trust: TestTrust, now: () => Date): Promise<RunningRegistry> {
+  const harness = (await import(REGISTRY_HARNESS)) as { runRegistry: (trust: TestTrust, now: () => Date) => Promise<RunningRegistry> };
+  return harness.runRegistry(trust, now);
+}
 
 export interface RunningApp {
   url: string;
