@@ -85,6 +85,29 @@ describe("license client against a real registry", () => {
     expect(await s.json("/api/plugins/paid/count")).toEqual({ n: 3 });
   });
 
+  it("updates within the policy, asks again for new permissions, and leaves a pinned plugin alone", async () => {
+    const s = await stack();
+    await s.req("/api/plugins/install", { method: "POST", body: JSON.stringify({ ref: "@test/free-one" }) });
+    expect(await s.json("/api/plugins/free-one/update", { method: "POST" })).toMatchObject({ version: "1.0.0" });
+
+    await s.reg.publish(
+      await fixtureTarball({ id: "free-one", name: "@test/free-one", version: "1.1.0", permissions: ["storage"], setup: HELLO_ROUTES }, trust.release),
+    );
+    const asks = await s.req("/api/plugins/free-one/update", { method: "POST" });
+    expect(asks.status).toBe(409);
+    expect(await asks.json()).toMatchObject({ error: "HOST_ERR_PERMISSIONS_NOT_ACCEPTED", permissions: ["storage"] });
+    const updated = await s.json("/api/plugins/free-one/update", { method: "POST", body: JSON.stringify({ acceptPermissions: ["storage"] }) });
+    expect(updated).toMatchObject({ version: "1.1.0", previousVersion: "1.0.0", grantedPermissions: ["storage"] });
+
+    await s.req("/api/plugins/free-one/pin", { method: "POST" });
+    await s.reg.publish(
+      await fixtureTarball({ id: "free-one", name: "@test/free-one", version: "1.2.0", permissions: ["storage"], setup: HELLO_ROUTES }, trust.release),
+    );
+    expect(await s.json("/api/plugins/free-one/update", { method: "POST" })).toMatchObject({ version: "1.1.0", policy: "pinned" });
+    await s.req("/api/plugins/free-one/unpin", { method: "POST" });
+    expect(await s.json("/api/plugins/free-one/update", { method: "POST" })).toMatchObject({ version: "1.2.0" });
+  });
+
   it("disables a version the registry revokes, says why, and refuses to install it again", async () => {
     const s = await stack();
     await s.req("/api/plugins/install", { method: "POST", body: JSON.stringify({ ref: "@test/free-one" }) });

@@ -53,6 +53,10 @@ export function registryInstaller(registry: RegistryClient, runtime: PluginRunti
   return async (ref: string, options: InstallOptions): Promise<PluginRecord> => {
     const { name, range } = parseRef(ref);
     const version = await resolveVersion(registry, name, range, revokedReason);
+    if (options.onlyIfNewer) {
+      const current = (await runtime.list()).find((p) => p.packageName === name);
+      if (current && !semver.gt(version, current.version)) return current;
+    }
     const res = await registry.download(`/v1/tarballs/${name}/${version}`);
     if (res.status === 402) {
       const body = (await res.json().catch(() => ({}))) as { module?: string };

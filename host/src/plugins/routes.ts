@@ -182,12 +182,24 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
   action("pin", (id) => runtime.setPolicy(id, "pinned"));
   action("unpin", (id) => runtime.setPolicy(id, "minor"));
   action("rollback", (id) => runtime.rollback(id));
-  action("update", async (id) => {
-    if (!opts.registryInstall)
-      throw new PluginError("HOST_ERR_NO_REGISTRY", "Updates come from the registry; none is configured. Install a newer package from a file instead.");
-    const rec = (await runtime.list()).find((p) => p.id === id);
-    if (!rec) throw new PluginError("HOST_ERR_PLUGIN_NOT_FOUND", `No plugin "${id}" is installed.`);
-    return opts.registryInstall(`${rec.packageName}@${rangeFor(rec.policy, rec.version)}`, { source: "registry" });
+  // Update within the plugin's policy; a body {acceptPermissions} accepts what a newer version asks for.
+  app.post("/plugins/:id/update", async (c) => {
+    try {
+      if (!opts.registryInstall) {
+        throw new PluginError("HOST_ERR_NO_REGISTRY", "Updates come from the registry; none is configured. Install a newer package from a file instead.");
+      }
+      const rec = await runtime.repo.get(c.req.param("id"));
+      if (!rec) throw new PluginError("HOST_ERR_PLUGIN_NOT_FOUND", `No plugin "${c.req.param("id")}" is installed.`);
+      const body = (await c.req.json().catch(() => ({}))) as { acceptPermissions?: unknown };
+      const updated = await opts.registryInstall(`${rec.packageName}@${rangeFor(rec.policy, rec.version)}`, {
+        source: "registry",
+        acceptPermissions: listParam(body.acceptPermissions),
+        onlyIfNewer: true,
+      });
+      return c.json(presentPlugin(updated));
+    } catch (err) {
+      return errorResponse(c, err);
+    }
   });
 
   app.put("/plugins/:id/policy", async (c) => {

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { isDefinedPlugin, type Json, type PluginLogger, type PluginManifest, parsePluginPackage, SDK_API_VERSION, verifyRelease } from "@archnest/sdk";
 import { readPluginDir, verifyPluginTarball } from "@archnest/sdk/node";
 import semver from "semver";
+import type { SshService } from "../ssh/ssh-service.js";
 import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
 import type { Entitlements } from "./entitlements.js";
 import { EventBus } from "./event-bus.js";
@@ -40,6 +41,8 @@ export interface RuntimeOptions {
   now?: () => Date;
   /** The registry's revocations (from its signed status index): a reason when a version is revoked. */
   revocations?: { revokedReason(name: string, version: string): string | undefined };
+  /** The SSH service lent to plugins as `ctx.ssh`. */
+  ssh?: SshService;
 }
 
 /** What an install may carry besides the package. */
@@ -50,6 +53,8 @@ export interface InstallOptions {
   /** An explicit admin downgrade to a signed, unrevoked older version. */
   allowDowngrade?: boolean;
   onProgress?: (phase: "download" | "verify" | "activate", progress: number) => void;
+  /** For updates: when the newest allowed version is the installed one, leave it and answer it. */
+  onlyIfNewer?: boolean;
 }
 
 /** The host implements SDK API majors listed here; a plugin tagged with another major is refused. */
@@ -342,6 +347,7 @@ export class PluginRuntime {
           services: this.services,
           log,
           dataDir: join(this.opts.dataDir, "plugin-data", id),
+          ssh: this.opts.ssh,
           limits: {
             get: (limit) => limitState(limit, this.opts.entitlements),
             check: (limit, count) => checkLimit(limit, count, this.opts.entitlements, this.opts.purchaseBase),
