@@ -110,3 +110,28 @@ export const userPrefs = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.key] })],
 );
+
+export const SSH_AUTH_METHODS = ["password", "key"] as const;
+
+/**
+ * SSH hosts (issue 6). Credentials never live here: the password, private key and passphrase are sealed in
+ * the vault under the record `ssh-host:<id>`.
+ */
+export const sshHosts = sqliteTable("ssh_hosts", {
+  id: text("id").primaryKey(),
+  /** Unique display name, compared case-insensitively (stored as typed, unique on its lowercase). */
+  name: text("name").notNull(),
+  nameKey: text("name_key").notNull().unique(),
+  address: text("address").notNull(),
+  port: integer("port").notNull().default(22),
+  username: text("username").notNull(),
+  authMethod: text("auth_method", { enum: SSH_AUTH_METHODS }).notNull(),
+  /** JSON array of tag strings. */
+  tags: text("tags").notNull().default("[]"),
+  /** The trusted host key as OpenSSH prints it (`SHA256:...`); null until the first connection. */
+  hostKeyFingerprint: text("host_key_fingerprint"),
+  /** A different key the server presented, refused until the admin accepts it. */
+  hostKeyPending: text("host_key_pending"),
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+});

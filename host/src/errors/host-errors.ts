@@ -67,6 +67,75 @@ export const HOST_ERRORS = {
     "A database migration failed at boot; the database was left at its previous version.",
     "Read the error in the log; restore the database from a backup if it was edited by hand.",
   ],
+  HOST_ERR_SSH_HOST_NOT_FOUND: [
+    404,
+    "No SSH host has this id (it was removed, or the id is wrong).",
+    "List the hosts with GET /api/hosts and use one of their ids.",
+  ],
+  HOST_ERR_SSH_HOST_NAME_TAKEN: [409, "Another SSH host already has this name.", "Choose a different name, or edit the existing host."],
+  HOST_ERR_SSH_CREDENTIALS_MISSING: [
+    400,
+    "The SSH host has no password or private key stored for its sign-in method.",
+    "Edit the host and enter the password or paste the private key.",
+  ],
+  HOST_ERR_SSH_KEY_INVALID: [
+    400,
+    "The private key cannot be read: it is not an OpenSSH, PEM or PuTTY private key, or its passphrase is wrong or missing.",
+    "Paste the whole private key file (including the BEGIN and END lines) and the passphrase it was encrypted with.",
+  ],
+  HOST_ERR_SSH_UNREACHABLE: [
+    502,
+    "The SSH host could not be reached: the connection was refused, the address does not resolve, or the network is down.",
+    "Check the address and port, that sshd runs on the host, and that no firewall blocks the port.",
+  ],
+  HOST_ERR_SSH_TIMEOUT: [
+    504,
+    "Connecting or signing in to the SSH host took too long.",
+    "Check that the address and port are right and the host is up; try again.",
+  ],
+  HOST_ERR_SSH_AUTH_FAILED: [
+    502,
+    "The SSH server refused the stored credentials (wrong user, password or key, or the key is not in authorized_keys).",
+    "Check the user name, then edit the host's password or key.",
+  ],
+  HOST_ERR_HOST_KEY_CHANGED: [
+    409,
+    "The SSH server presented a host key different from the trusted one; the connection was refused in case someone is in the middle.",
+    "Compare both fingerprints (in details) with the server's (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`), then accept the new key with POST /api/hosts/<id>/accept-host-key.",
+  ],
+  HOST_ERR_SSH_HOST_KEY_NOT_PENDING: [
+    409,
+    "The fingerprint to accept is not the one the SSH server last presented.",
+    "Test the connection again to see the server's current fingerprint, then accept exactly that one.",
+  ],
+  HOST_ERR_SSH_DISCONNECTED: [502, "The SSH connection dropped during the operation.", "Try again: the next use reconnects."],
+  HOST_ERR_SSH_CHANNEL_FAILED: [
+    502,
+    "The SSH server refused to open a channel (shell, command, SFTP or forward), or too many are open.",
+    "Check the server's limits (MaxSessions) and that the subsystem or forwarding is allowed in its sshd_config.",
+  ],
+  HOST_ERR_SSH_EXEC_TIMEOUT: [
+    504,
+    "A remote command ran longer than its time limit and was stopped.",
+    "Give the command a longer timeout or make it finish sooner.",
+  ],
+  HOST_ERR_SSH_FORWARD_FAILED: [
+    409,
+    "A port forward could not start: the local port is in use or not allowed, or the SSH server refused the remote forward.",
+    "Pick another port; for remote forwards check AllowTcpForwarding and GatewayPorts on the server.",
+  ],
+  HOST_ERR_SFTP_NO_SUCH_FILE: [404, "The remote file or folder does not exist.", "Check the path; it may have been moved or deleted."],
+  HOST_ERR_SFTP_PERMISSION_DENIED: [
+    403,
+    "The SSH user may not read or change this remote file or folder.",
+    "Change the file's permissions or owner on the server, or use another user.",
+  ],
+  HOST_ERR_SFTP_FAILURE: [
+    502,
+    "The SSH server could not do the file operation (for example the disk is full, the folder is not empty, or the target exists).",
+    "Read the message for the server's reason, fix it on the server and try again.",
+  ],
+  HOST_ERR_SFTP_ERROR: [502, "The SFTP operation failed with another status from the server.", "Read the message for the server's reason and try again."],
 } as const satisfies Record<string, readonly [status: number, what: string, fix: string]>;
 
 export type HostErrorCode = keyof typeof HOST_ERRORS;

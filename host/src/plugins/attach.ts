@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Host } from "../app.js";
 import { LicenseClient, licenseApi, RegistryClient, registryInstaller } from "../license/index.js";
+import { attachSsh } from "../ssh/index.js";
 import { type Entitlements, FileEntitlements } from "./entitlements.js";
 import { PluginRepo } from "./plugin-repo.js";
 import { pluginApi } from "./routes.js";
@@ -22,6 +23,8 @@ export interface AttachPluginsOptions {
   purchaseBase?: string;
   /** The clock (tests move it to walk a license through its grace period). */
   now?: () => Date;
+  /** SSH connection timings (tests shorten them). */
+  ssh?: { readyTimeoutMs?: number; keepaliveIntervalMs?: number };
 }
 
 /**
@@ -65,6 +68,9 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
       })
     : undefined;
   const entitlements: Entitlements = license ?? opts.entitlements ?? FileEntitlements.inDataDir(host.config.dataDir);
+  const purchaseBase = opts.purchaseBase ?? "/settings/store";
+  // Registered before the runtime's close hook, so it runs after plugins are unloaded (hooks run last first).
+  const ssh = attachSsh(host, { entitlements, purchaseBase, ...opts.ssh });
 
   const runtime: PluginRuntime = new PluginRuntime({
     db: host.db,
@@ -73,7 +79,8 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
     dataDir: host.config.dataDir,
     trust,
     entitlements,
-    purchaseBase: opts.purchaseBase ?? "/settings/store",
+    purchaseBase,
+    ssh: ssh.service,
     ...(license && { revocations: license }),
     ...(opts.corePluginsDir !== undefined && { corePluginsDir: opts.corePluginsDir }),
     ...(opts.setupTimeoutMs !== undefined && { setupTimeoutMs: opts.setupTimeoutMs }),
@@ -104,5 +111,5 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
   }
   await runtime.start();
   await runtime.applyRevocations();
-  return { runtime, events, ws, license, registry, pluginsDir: join(host.config.dataDir, "plugins") };
+  return { runtime, events, ws, license, registry, ssh, pluginsDir: join(host.config.dataDir, "plugins") };
 }

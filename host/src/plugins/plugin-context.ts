@@ -6,11 +6,11 @@ import {
   type PluginLogger,
   type PluginManifest,
   type PluginSocket,
-  type PluginSsh,
   type RequestUser,
   SdkError,
 } from "@archnest/sdk";
 import { createPluginSsh } from "../ssh/plugin-ssh.js";
+import type { SshService } from "../ssh/ssh-service.js";
 import type { EventBus } from "./event-bus.js";
 import type { PluginRecord, PluginRepo } from "./plugin-repo.js";
 import type { ServiceRegistry } from "./service-registry.js";
@@ -97,7 +97,7 @@ export interface ContextDeps {
   dataDir: string;
   limits: PluginContext["limits"];
   /** The host's SSH service; `ctx.ssh` scopes it to the plugin's permissions and lifetime. */
-  ssh?: PluginSsh | undefined;
+  ssh?: SshService | undefined;
 }
 
 function undeclared(id: string, permission: string): SdkError {

@@ -1,4 +1,5 @@
 import { type Disposable, type PluginSsh, SdkError } from "@archnest/sdk";
+import type { SshService } from "./ssh-service.js";
 
 /** The permission each `ctx.ssh` member needs (sdk/core/src/plugin/ssh.ts names them on the members). */
 export const SSH_PERMISSIONS = {
@@ -25,34 +26,26 @@ export interface PluginSshScope {
  * tracks every shell, SFTP session, tunnel, router and listener so disposing the plugin closes them.
  * A resource the plugin closes itself is untracked at once, so long-lived plugins do not accumulate.
  */
-export function createPluginSsh(service: PluginSsh | undefined, scope: PluginSshScope): PluginSsh {
-  const use = (member: keyof PluginSsh): PluginSsh => {
+export function createPluginSsh(service: SshService | undefined, scope: PluginSshScope): PluginSsh {
+  const use = (member: keyof PluginSsh): SshService => {
     scope.need(SSH_PERMISSIONS[member]);
     if (!service) throw new SdkError("SDK_ERR_SERVICE_UNAVAILABLE", "This host runs without its SSH service.");
     return service;
   };
-  const hold = <T extends { close(): unknown }>(resource: T, onClosed?: (untrack: () => void) => void): T => {
+  // Resources that end on their own (a shell exits, a tunnel's connection drops) untrack themselves.
+  const hold = <T extends { close(): unknown; onClose(cb: () => void): unknown }>(resource: T): T => {
     const tracked = scope.track({ dispose: async () => void (await resource.close()) });
-    onClosed?.(() => void tracked.dispose());
+    resource.onClose(() => void tracked.dispose());
     return resource;
   };
   return {
     hosts: async () => use("hosts").hosts(),
     onHostsChanged: (listener) => scope.track(use("onHostsChanged").onHostsChanged(listener)),
     exec: async (hostId, command, opts) => use("exec").exec(hostId, command, opts),
-    shell: async (hostId, opts) => {
-      const shell = await use("shell").shell(hostId, opts);
-      return hold(shell, (untrack) => shell.onClose(untrack));
-    },
+    shell: async (hostId, opts) => hold(await use("shell").shell(hostId, opts)),
     sftp: async (hostId) => hold(await use("sftp").sftp(hostId)),
-    forwardLocal: async (hostId, opts) => {
-      const tunnel = await use("forwardLocal").forwardLocal(hostId, opts);
-      return hold(tunnel, (untrack) => tunnel.onClose(untrack));
-    },
-    forwardRemote: async (hostId, opts) => {
-      const tunnel = await use("forwardRemote").forwardRemote(hostId, opts);
-      return hold(tunnel, (untrack) => tunnel.onClose(untrack));
-    },
+    forwardLocal: async (hostId, opts) => hold(await use("forwardLocal").forwardLocal(hostId, opts)),
+    forwardRemote: async (hostId, opts) => hold(await use("forwardRemote").forwardRemote(hostId, opts)),
     registerRouter: (router) => scope.track(use("registerRouter").registerRouter(router)),
   };
 }

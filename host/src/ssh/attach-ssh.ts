@@ -1,0 +1,31 @@
+import type { Host } from "../app.js";
+import type { Entitlements } from "../plugins/entitlements.js";
+import { SshHostStore } from "./host-store.js";
+import { hostsApi } from "./hosts-routes.js";
+import { SshService } from "./ssh-service.js";
+
+export interface AttachSshOptions {
+  /** What the install is licensed for (the `hosts` cap of 3 is lifted by `unlimited-hosts`). */
+  entitlements: Entitlements;
+  /** Where the Module Store is, for 402 bodies. */
+  purchaseBase: string;
+  readyTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+}
+
+/**
+ * Adds SSH hosts to a built host: the store (database and vault), the SSH service with its connection
+ * pool, and the /api/hosts routes. Everything it opened closes when the host closes.
+ */
+export function attachSsh(host: Host, opts: AttachSshOptions) {
+  const store = new SshHostStore(host.db, host.vault);
+  const service = new SshService({
+    store,
+    log: host.log.child({ component: "ssh" }),
+    ...(opts.readyTimeoutMs !== undefined && { readyTimeoutMs: opts.readyTimeoutMs }),
+    ...(opts.keepaliveIntervalMs !== undefined && { keepaliveIntervalMs: opts.keepaliveIntervalMs }),
+  });
+  host.app.route("/api", hostsApi({ store, service, entitlements: opts.entitlements, purchaseBase: opts.purchaseBase }));
+  host.onClose(() => service.close());
+  return { store, service };
+}

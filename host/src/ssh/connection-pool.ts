@@ -1,0 +1,286 @@
+import { connect as netConnect, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import type { SshHostSummary, SshRouter } from "@archnest/sdk";
+import { Client, type ConnectConfig, utils } from "ssh2";
+import { HostError } from "../errors/index.js";
+import type { Logger } from "../log/index.js";
+import { hostKeyFingerprint } from "./fingerprint.js";
+import type { SshCredentials, SshHostStore } from "./host-store.js";
+import { connectError } from "./ssh-errors.js";
+
+export interface SshPoolOptions {
+  store: SshHostStore;
+  log: Logger;
+  /** The routers plugins registered, asked in order before each new connection. */
+  routers: () => readonly SshRouter[];
+  /** Time for the TCP connection plus the SSH handshake and sign-in (default 20 s). */
+  readyTimeoutMs?: number;
+  /** Keepalive probe interval (default 15 s); after `keepaliveCountMax` (3) unanswered the connection is dropped. */
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+}
+
+/** What a live pooled connection reports. */
+export interface SshConnectionState {
+  hostId: string;
+  connectedAt: number;
+  /** Bytes read from and written to the TCP socket (encrypted SSH traffic). */
+  bytesIn: number;
+  bytesOut: number;
+}
+
+interface Live {
+  client: Client;
+  sock: Duplex;
+  connectedAt: number;
+  closeListeners: Set<(err?: HostError) => void>;
+}
+
+/** The result of a one-off connection test. */
+export interface SshProbeResult {
+  ok: true;
+  fingerprint: string;
+  /** Milliseconds from starting the TCP connection to being signed in. */
+  latencyMs: number;
+  /** True when this connection recorded the host key for the first time (trust on first use). */
+  firstUse: boolean;
+}
+
+function authConfig(host: SshHostSummary, c: SshCredentials): Partial<ConnectConfig> {
+  if (host.authMethod === "password") {
+    if (!c.password) throw new HostError("HOST_ERR_SSH_CREDENTIALS_MISSING", `the SSH host ${host.name} has no password stored`);
+    // Servers that take passwords through PAM ask with keyboard-interactive; answer with the same password.
+    return { password: c.password, tryKeyboard: true };
+  }
+  if (!c.privateKey) throw new HostError("HOST_ERR_SSH_CREDENTIALS_MISSING", `the SSH host ${host.name} has no private key stored`);
+  const parsed = utils.parseKey(c.privateKey, c.passphrase);
+  if (parsed instanceof Error)
+    throw new HostError(
+      "HOST_ERR_SSH_KEY_INVALID",
+      `the private key of ${host.name} cannot be read (${c.passphrase ? "wrong passphrase or not a key" : "encrypted, or not a key"})`,
+    );
+  return c.passphrase ? { privateKey: c.privateKey, passphrase: c.passphrase } : { privateKey: c.privateKey };
+}
+
+/**
+ * One ssh2 Client per host, shared by every caller: created on first use, kept alive with SSH keepalives,
+ * forgotten when it drops so the next use reconnects. Host keys are checked on every connection: trust on
+ * first use, then a different key is refused with HOST_ERR_HOST_KEY_CHANGED until an admin accepts it.
+ */
+export class SshPool {
+  private readonly live = new Map<string, Live>();
+  private readonly connecting = new Map<string, Promise<Live>>();
+  private closed = false;
+
+  constructor(private readonly opts: SshPoolOptions) {}
+
+  /** The host's pooled client, connecting (or reconnecting after a drop) when there is none. */
+  async client(hostId: string): Promise<Client> {
+    return (await this.liveFor(hostId)).client;
+  }
+
+  private liveFor(hostId: string): Promise<Live> {
+    if (this.closed) return Promise.reject(new HostError("HOST_ERR_SSH_DISCONNECTED", "the host is shutting down"));
+    const l = this.live.get(hostId);
+    if (l) return Promise.resolve(l);
+    let p = this.connecting.get(hostId);
+    if (!p) {
+      p = this.open(hostId).then(
+        (opened) => {
+          this.connecting.delete(hostId);
+          if (this.closed) {
+            opened.client.end();
+            throw new HostError("HOST_ERR_SSH_DISCONNECTED", "the host is shutting down");
+          }
+          this.live.set(hostId, opened);
+          const forget = (err?: HostError) => {
+            if (this.live.get(hostId) !== opened) return;
+            this.live.delete(hostId);
+            for (const cb of [...opened.closeListeners]) cb(err);
+            opened.closeListeners.clear();
+          };
+          opened.client.on("close", () => forget(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed")));
+          opened.client.on("error", (err) => {
+            this.opts.log.warn("ssh connection error", { hostId, error: (err as Error).message });
+            forget(connectError(err, "the SSH connection"));
+          });
+          return opened;
+        },
+        (err: unknown) => {
+          this.connecting.delete(hostId);
+          throw err;
+        },
+      );
+      this.connecting.set(hostId, p);
+    }
+    return p;
+  }
+
+  /**
+   * Calls `listener` once when the host's current pooled connection closes (with the reason), or at once
+   * when there is none. Returns an unsubscribe function.
+   */
+  onClientClose(hostId: string, client: Client, listener: (err?: HostError) => void): () => void {
+    const l = this.live.get(hostId);
+    if (!l || l.client !== client) {
+      queueMicrotask(() => listener(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed")));
+      return () => undefined;
+    }
+    l.closeListeners.add(listener);
+    return () => void l.closeListeners.delete(listener);
+  }
+
+  /** Live connections and their traffic. */
+  states(): SshConnectionState[] {
+    return [...this.live.entries()].map(([hostId, l]) => ({
+      hostId,
+      connectedAt: l.connectedAt,
+      bytesIn: (l.sock as Partial<Socket>).bytesRead ?? 0,
+      bytesOut: (l.sock as Partial<Socket>).bytesWritten ?? 0,
+    }));
+  }
+
+  /** Closes the host's pooled connection (after its address, credentials or key changed). */
+  drop(hostId: string): void {
+    const l = this.live.get(hostId);
+    if (l) {
+      l.client.end();
+      // end() waits for the server; destroying too makes the drop immediate for everything on it.
+      setTimeout(() => l.sock.destroy(), 1000).unref();
+    }
+  }
+
+  /** A fresh connection outside the pool, closed again: checks address, credentials and host key. */
+  async probe(hostId: string): Promise<SshProbeResult> {
+    const started = performance.now();
+    const opened = await this.open(hostId);
+    const latencyMs = Math.round((performance.now() - started) * 10) / 10;
+    opened.client.end();
+    return { ok: true, fingerprint: opened.fingerprint, latencyMs, firstUse: opened.firstUse };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const all = [...this.live.values()];
+    this.live.clear();
+    await Promise.all(
+      all.map(
+        (l) =>
+          new Promise<void>((resolve) => {
+            const t = setTimeout(() => {
+              l.sock.destroy();
+              resolve();
+            }, 1000);
+            l.client.once("close", () => {
+              clearTimeout(t);
+              resolve();
+            });
+            l.client.end();
+          }),
+      ),
+    );
+  }
+
+  /** The TCP (or routed) stream to a host: the first router that answers, else a direct connection. */
+  private async socketFor(host: SshHostSummary, signal: AbortSignal): Promise<Duplex> {
+    for (const router of this.opts.routers()) {
+      const routed = await router.route(host, signal);
+      if (routed) {
+        (routed as Partial<Socket>).setNoDelay?.(true);
+        return routed;
+      }
+    }
+    return new Promise<Socket>((resolve, reject) => {
+      const sock = netConnect({ host: host.address, port: host.port });
+      // Interactive shells send single keystrokes: Nagle's algorithm would hold each one for an ACK.
+      sock.setNoDelay(true);
+      const onAbort = () => {
+        sock.destroy();
+        reject(Object.assign(new Error("connect timed out"), { code: "ETIMEDOUT" }));
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      sock.once("connect", () => {
+        signal.removeEventListener("abort", onAbort);
+        sock.removeAllListeners("error");
+        resolve(sock);
+      });
+      sock.once("error", (err) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(err);
+      });
+    });
+  }
+
+  private async open(hostId: string): Promise<Live & { fingerprint: string; firstUse: boolean }> {
+    const { store } = this.opts;
+    const { host, credentials } = await store.connectInfo(hostId);
+    const auth = authConfig(host, credentials);
+    const where = `${host.name} (${host.address}:${host.port})`;
+    const readyTimeout = this.opts.readyTimeoutMs ?? 20_000;
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), readyTimeout);
+    let sock: Duplex;
+    try {
+      sock = await this.socketFor(host, abort.signal);
+    } catch (err) {
+      throw connectError(err, where);
+    } finally {
+      clearTimeout(timer);
+    }
+    const client = new Client();
+    let fingerprint = "";
+    let firstUse = false;
+    let keyChanged: HostError | undefined;
+    let keyCheckFailed: unknown;
+    return new Promise((resolve, reject) => {
+      const fail = (err: unknown) => {
+        client.removeAllListeners();
+        client.on("error", () => undefined);
+        sock.destroy();
+        reject(keyChanged ?? (keyCheckFailed ? connectError(keyCheckFailed, where) : connectError(err, where)));
+      };
+      const closedEarly = () => fail(Object.assign(new Error("connection closed during the handshake"), { code: "ECONNRESET" }));
+      client.once("ready", () => {
+        client.removeListener("error", fail);
+        client.removeListener("close", closedEarly);
+        // Errors after sign-in are handled by the pool; this keeps an early one from being unhandled.
+        client.on("error", () => undefined);
+        resolve({ client, sock, connectedAt: Date.now(), closeListeners: new Set(), fingerprint, firstUse });
+      });
+      client.once("error", fail);
+      client.once("close", closedEarly);
+      client.on("keyboard-interactive", (_name, _instructions, _lang, prompts, finish) => finish(prompts.map(() => credentials.password ?? "")));
+      client.connect({
+        sock: sock as Socket,
+        username: host.user,
+        ...auth,
+        readyTimeout,
+        keepaliveInterval: this.opts.keepaliveIntervalMs ?? 15_000,
+        keepaliveCountMax: this.opts.keepaliveCountMax ?? 3,
+        hostVerifier: (key: Buffer, verify: (ok: boolean) => void) => {
+          fingerprint = hostKeyFingerprint(key);
+          void (async () => {
+            // Read the trusted key now, not before connecting: an admin may have accepted a new one meanwhile.
+            const trusted = (await store.summaryOf(hostId)).fingerprint;
+            if (trusted === null) {
+              await store.trust(hostId, fingerprint);
+              firstUse = true;
+              return true;
+            }
+            if (trusted === fingerprint) return true;
+            await store.setPending(hostId, fingerprint);
+            keyChanged = new HostError(
+              "HOST_ERR_HOST_KEY_CHANGED",
+              `the host key of ${host.name} changed: trusted ${trusted}, presented ${fingerprint}; refused until an admin accepts the new key`,
+              { details: [`trusted: ${trusted}`, `presented: ${fingerprint}`] },
+            );
+            return false;
+          })().then(verify, (err: unknown) => {
+            keyCheckFailed = err;
+            verify(false);
+          });
+        },
+      } as ConnectConfig);
+    });
+  }
+}

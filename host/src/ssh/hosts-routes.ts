@@ -1,0 +1,230 @@
+import { Hono } from "hono";
+import { utils } from "ssh2";
+import { z } from "zod";
+import { requireRole } from "../auth/index.js";
+import { HostError } from "../errors/index.js";
+import { type AppEnv, readJson } from "../http/index.js";
+import type { Entitlements } from "../plugins/entitlements.js";
+import { checkLimit, limitState } from "../plugins/limits.js";
+import { FINGERPRINT_PATTERN } from "./fingerprint.js";
+import type { SshCredentials, SshHostPatch, SshHostStore, SshHostView } from "./host-store.js";
+import { parseSshConfig } from "./parse-ssh-config.js";
+import type { SshService } from "./ssh-service.js";
+
+export interface HostsApiOptions {
+  store: SshHostStore;
+  service: SshService;
+  entitlements: Entitlements;
+  /** Where the Module Store is, for 402 bodies. */
+  purchaseBase: string;
+}
+
+const PRINTABLE = /^\P{Cc}+$/u;
+const name = z.string().trim().min(1).max(64).regex(PRINTABLE, "must not contain control characters");
+// Host names, IPv4 and (optionally bracketed) IPv6 addresses with a zone.
+const address = z
+  .string()
+  .trim()
+  .min(1)
+  .max(253)
+  .regex(/^[A-Za-z0-9._:%[\]-]+$/, "must be a host name or an IP address")
+  .refine((a) => !a.startsWith("-"), "must not start with '-'");
+const port = z.number().int().min(1).max(65535);
+const user = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[^\s\p{Cc}-][^\s\p{Cc}]*$/u, "must be a user name without spaces, not starting with '-'");
+const tags = z
+  .array(z.string().trim().min(1).max(32).regex(PRINTABLE, "must not contain control characters"))
+  .max(20)
+  .transform((t) => [...new Set(t)]);
+const password = z.string().min(1).max(1024);
+const privateKey = z
+  .string()
+  .min(1)
+  .max(16 * 1024);
+const passphrase = z.string().max(1024);
+const authMethod = z.enum(["password", "key"]);
+
+const addSchema = z.object({
+  name,
+  address,
+  port: port.default(22),
+  user,
+  authMethod: authMethod.optional(),
+  tags: tags.default([]),
+  password: password.optional(),
+  privateKey: privateKey.optional(),
+  passphrase: passphrase.optional(),
+});
+
+const editSchema = z.object({
+  name: name.optional(),
+  address: address.optional(),
+  port: port.optional(),
+  user: user.optional(),
+  authMethod: authMethod.optional(),
+  tags: tags.optional(),
+  password: password.optional(),
+  privateKey: privateKey.optional(),
+  passphrase: passphrase.optional(),
+});
+
+const acceptSchema = z.object({ fingerprint: z.string().regex(FINGERPRINT_PATTERN, "must be a SHA256:... fingerprint as OpenSSH prints it") });
+
+const importSchema = z.object({
+  config: z
+    .string()
+    .min(1)
+    .max(256 * 1024),
+  /** Private keys for IdentityFile paths, keyed by the path exactly as the config writes it. */
+  identities: z
+    .record(z.string().min(1).max(1024), z.object({ privateKey, passphrase: passphrase.optional() }))
+    .refine((r) => Object.keys(r).length <= 100, "at most 100 identities")
+    .default({}),
+});
+
+/** Refuses a private key that cannot be parsed with its passphrase (before anything is stored). */
+function checkKey(key: string, pass: string | undefined): void {
+  const parsed = utils.parseKey(key, pass);
+  if (parsed instanceof Error)
+    throw new HostError(
+      "HOST_ERR_SSH_KEY_INVALID",
+      `the private key cannot be read: ${pass ? "the passphrase is wrong or this is not a private key" : "it is encrypted (give its passphrase) or not a private key"}`,
+    );
+  if (Array.isArray(parsed) ? parsed.length === 0 : !parsed.isPrivateKey())
+    throw new HostError("HOST_ERR_SSH_KEY_INVALID", "this is a public key; paste the private key file (the one without .pub)");
+}
+
+function credentialsOf(body: { password?: string | undefined; privateKey?: string | undefined; passphrase?: string | undefined }): SshCredentials {
+  const c: SshCredentials = {};
+  if (body.password !== undefined) c.password = body.password;
+  if (body.privateKey !== undefined) c.privateKey = body.privateKey;
+  if (body.passphrase !== undefined && body.passphrase !== "") c.passphrase = body.passphrase;
+  return c;
+}
+
+/**
+ * The SSH hosts API under /api/hosts: list, add, edit, remove, test the connection, accept a changed host
+ * key, import from an OpenSSH client config. Answers never contain a credential, only `hasPassword`,
+ * `hasKey` and `hasPassphrase`. Changes need an admin; mounted under /api behind the session guard.
+ */
+export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
+  const { store, service } = opts;
+  const app = new Hono<AppEnv>();
+  const admin = requireRole("admin");
+  const limit = () => limitState("hosts", opts.entitlements);
+
+  app.get("/hosts", async (c) => {
+    const live = new Map(service.connections().map((s) => [s.hostId, s]));
+    const hosts = (await store.views()).map((h) => ({ ...h, connection: live.get(h.id) ?? null }));
+    return c.json({ hosts, limit: limit() });
+  });
+
+  app.get("/hosts/:id", async (c) => c.json(await store.get(c.req.param("id"))));
+
+  app.post("/hosts", admin, async (c) => {
+    const body = await readJson(c, addSchema);
+    const over = checkLimit("hosts", await store.count(), opts.entitlements, opts.purchaseBase);
+    if (over) return over;
+    const method = body.authMethod ?? (body.privateKey !== undefined ? "key" : "password");
+    if (method === "password" && body.password === undefined) throw new HostError("HOST_ERR_SSH_CREDENTIALS_MISSING", "password sign-in needs a password");
+    if (method === "key") {
+      if (body.privateKey === undefined) throw new HostError("HOST_ERR_SSH_CREDENTIALS_MISSING", "key sign-in needs a private key");
+      checkKey(body.privateKey, body.passphrase || undefined);
+    }
+    const host = await store.add(
+      { name: body.name, address: body.address, port: body.port, user: body.user, authMethod: method, tags: body.tags },
+      credentialsOf(body),
+    );
+    return c.json(host, 201);
+  });
+
+  app.put("/hosts/:id", admin, async (c) => {
+    const id = c.req.param("id");
+    const body = await readJson(c, editSchema);
+    const before = await store.get(id);
+    const method = body.authMethod ?? before.authMethod;
+    const patch: SshHostPatch = {};
+    for (const k of ["name", "address", "port", "user", "tags"] as const) if (body[k] !== undefined) Object.assign(patch, { [k]: body[k] });
+    if (body.authMethod !== undefined) patch.authMethod = body.authMethod;
+    if (body.password !== undefined) patch.password = body.password;
+    if (body.privateKey !== undefined) {
+      checkKey(body.privateKey, body.passphrase || undefined);
+      patch.privateKey = body.privateKey;
+      // A passphrase belongs to its key: a new key without one clears the old.
+      patch.passphrase = body.passphrase ?? "";
+    } else if (body.passphrase !== undefined) {
+      patch.passphrase = body.passphrase;
+    }
+    if (method === "password" && !before.hasPassword && body.password === undefined)
+      throw new HostError("HOST_ERR_SSH_CREDENTIALS_MISSING", "password sign-in needs a password");
+    if (method === "key" && !before.hasKey && body.privateKey === undefined)
+      throw new HostError("HOST_ERR_SSH_CREDENTIALS_MISSING", "key sign-in needs a private key");
+    const host = await store.update(id, patch);
+    // The pooled connection signed in with the old settings; the next use connects with the new ones.
+    service.drop(id);
+    return c.json(host);
+  });
+
+  app.delete("/hosts/:id", admin, async (c) => {
+    const id = c.req.param("id");
+    await store.remove(id);
+    service.drop(id);
+    return c.body(null, 204);
+  });
+
+  app.post("/hosts/:id/test", admin, async (c) => c.json(await service.probe(c.req.param("id"))));
+
+  app.post("/hosts/:id/accept-host-key", admin, async (c) => {
+    const id = c.req.param("id");
+    const { fingerprint } = await readJson(c, acceptSchema);
+    const host = await store.acceptPending(id, fingerprint);
+    service.drop(id);
+    return c.json(host);
+  });
+
+  app.post("/hosts/import", admin, async (c) => {
+    const body = await readJson(c, importSchema);
+    const parsed = parseSshConfig(body.config);
+    const imported: SshHostView[] = [];
+    const skipped: { entry: string; line?: number; reason: string; code?: string }[] = [...parsed.skipped];
+    for (const h of parsed.hosts) {
+      const skip = (reason: string, code?: string) => skipped.push({ entry: h.alias, reason, ...(code && { code }) });
+      const fields = z.object({ name, address, port, user }).safeParse({ name: h.alias, address: h.address, port: h.port, user: h.user });
+      if (h.user === undefined) {
+        skip("no User is given for this host; add User to the config or add the host by hand", "HOST_ERR_VALIDATION");
+        continue;
+      }
+      if (!fields.success) {
+        skip(fields.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), "HOST_ERR_VALIDATION");
+        continue;
+      }
+      if (await store.hasName(h.alias)) {
+        skip("an SSH host with this name exists", "HOST_ERR_SSH_HOST_NAME_TAKEN");
+        continue;
+      }
+      if (checkLimit("hosts", await store.count(), opts.entitlements, opts.purchaseBase)) {
+        const l = limit();
+        skip(`the free core keeps ${l.cap} SSH hosts; the ${l.module} module lifts the cap`, "module_required");
+        continue;
+      }
+      const identity = h.identityFile === undefined ? undefined : body.identities[h.identityFile];
+      if (identity) {
+        try {
+          checkKey(identity.privateKey, identity.passphrase || undefined);
+        } catch (err) {
+          skip(`IdentityFile ${h.identityFile}: ${(err as Error).message}`, "HOST_ERR_SSH_KEY_INVALID");
+          continue;
+        }
+      }
+      // Without an inline key the host is kept with key sign-in and no key: the admin adds it before connecting.
+      const credentials = identity ? credentialsOf(identity) : {};
+      imported.push(await store.add({ ...fields.data, authMethod: "key", tags: [] }, credentials));
+    }
+    return c.json({ imported, skipped, limit: limit() });
+  });
+
+  return app;
+}

@@ -1,0 +1,340 @@
+import type {
+  Disposable,
+  PluginSsh,
+  SshExecOptions,
+  SshExecResult,
+  SshHostSummary,
+  SshLocalForwardOptions,
+  SshRemoteForwardOptions,
+  SshRouter,
+  SshShell,
+  SshShellOptions,
+  SshTunnel,
+} from "@archnest/sdk";
+import type { ClientChannel, SFTPWrapper } from "ssh2";
+import { HostError } from "../errors/index.js";
+import type { Logger } from "../log/index.js";
+import { type SshConnectionState, SshPool, type SshPoolOptions, type SshProbeResult } from "./connection-pool.js";
+import type { SshHostStore } from "./host-store.js";
+import { SftpSession } from "./sftp-session.js";
+import { LocalTunnel, RemoteTunnel } from "./tunnels.js";
+
+const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
+const DEFAULT_MAX_OUTPUT = 1024 * 1024;
+
+export interface SshServiceOptions extends Omit<SshPoolOptions, "store" | "log" | "routers"> {
+  store: SshHostStore;
+  log: Logger;
+}
+
+function invalid(message: string): HostError {
+  return new HostError("HOST_ERR_VALIDATION", message);
+}
+
+function checkHostId(hostId: unknown): asserts hostId is string {
+  if (typeof hostId !== "string" || hostId.length === 0 || hostId.length > 128) throw invalid("hostId must be a host id string");
+}
+
+function checkPort(name: string, port: unknown, allowZero: boolean): asserts port is number {
+  if (typeof port !== "number" || !Number.isInteger(port) || port < (allowZero ? 0 : 1) || port > 65535)
+    throw invalid(`${name} must be an integer port (${allowZero ? 0 : 1}-65535)`);
+}
+
+function checkTarget(targetHost: unknown): asserts targetHost is string {
+  if (typeof targetHost !== "string" || targetHost.length === 0 || targetHost.length > 253 || /[\s\0]/.test(targetHost))
+    throw invalid("targetHost must be a host name or address");
+}
+
+function checkSize(cols: unknown, rows: unknown): void {
+  const ok = (n: unknown) => typeof n === "number" && Number.isInteger(n) && n >= 1 && n <= 10_000;
+  if (!ok(cols) || !ok(rows)) throw invalid("cols and rows must be integers from 1 to 10000");
+}
+
+function channelFailed(what: string, err: Error): HostError {
+  // ssh2 reports a dropped connection as "No response from server" or "Not connected".
+  if (/not connected|no response/i.test(err.message)) return new HostError("HOST_ERR_SSH_DISCONNECTED", `${what}: the SSH connection closed`, { cause: err });
+  return new HostError("HOST_ERR_SSH_CHANNEL_FAILED", `${what}: ${err.message}`, { cause: err });
+}
+
+/** Calls listeners without letting one listener's exception reach ssh2's event loop. */
+function callAll<A extends unknown[]>(listeners: Set<(...args: A) => void>, log: Logger, ...args: A): void {
+  for (const l of [...listeners]) {
+    try {
+      l(...args);
+    } catch (err) {
+      log.warn("ssh listener threw", { error: (err as Error).message });
+    }
+  }
+}
+
+/** A shell channel behind the SDK's {@link SshShell}. */
+class ShellSession implements SshShell {
+  private readonly dataListeners = new Set<(chunk: Uint8Array) => void>();
+  private readonly closeListeners = new Set<(info: { code: number | null; signal: string | null; reason: "exit" | "closed" | "disconnected" }) => void>();
+  private exit: { code: number | null; signal: string | null } | undefined;
+  private closing = false;
+  private ended = false;
+  private unsubscribe: () => void = () => undefined;
+
+  constructor(
+    private readonly channel: ClientChannel,
+    private readonly log: Logger,
+  ) {
+    const onData = (chunk: Buffer) => callAll(this.dataListeners, log, chunk);
+    channel.on("data", onData);
+    channel.stderr.on("data", onData);
+    channel.on("exit", (code: number | null, signal?: string) => {
+      this.exit = { code: typeof code === "number" ? code : null, signal: signal ?? null };
+    });
+    channel.on("close", () => this.finish(this.exit ? "exit" : this.closing ? "closed" : "disconnected"));
+    channel.on("error", () => this.finish("disconnected"));
+  }
+
+  watch(unsubscribe: () => void): void {
+    this.unsubscribe = unsubscribe;
+  }
+
+  finish(reason: "exit" | "closed" | "disconnected"): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.unsubscribe();
+    callAll(this.closeListeners, this.log, { code: this.exit?.code ?? null, signal: this.exit?.signal ?? null, reason: this.closing ? "closed" : reason });
+    this.closeListeners.clear();
+    this.dataListeners.clear();
+    this.channel.destroy();
+  }
+
+  get closed(): boolean {
+    return this.ended;
+  }
+
+  write(data: string | Uint8Array): boolean {
+    if (this.ended) return false;
+    return this.channel.write(data);
+  }
+
+  onData(listener: (chunk: Uint8Array) => void): Disposable {
+    this.dataListeners.add(listener);
+    return { dispose: () => void this.dataListeners.delete(listener) };
+  }
+
+  onClose(listener: (info: { code: number | null; signal: string | null; reason: "exit" | "closed" | "disconnected" }) => void): Disposable {
+    if (this.ended) queueMicrotask(() => listener({ code: this.exit?.code ?? null, signal: this.exit?.signal ?? null, reason: "closed" }));
+    else this.closeListeners.add(listener);
+    return { dispose: () => void this.closeListeners.delete(listener) };
+  }
+
+  resize(cols: number, rows: number): void {
+    checkSize(cols, rows);
+    if (!this.ended) this.channel.setWindow(rows, cols, 0, 0);
+  }
+
+  pause(): void {
+    // A paused stream stops consuming, so ssh2 stops granting window and the server stops sending.
+    this.channel.pause();
+    this.channel.stderr.pause();
+  }
+
+  resume(): void {
+    this.channel.resume();
+    this.channel.stderr.resume();
+  }
+
+  close(): void {
+    if (this.ended || this.closing) return;
+    this.closing = true;
+    try {
+      this.channel.close();
+    } catch {
+      this.finish("closed");
+      return;
+    }
+    // A server that never answers the close must not keep the session alive.
+    setTimeout(() => this.finish("closed"), 2000).unref();
+  }
+}
+
+/**
+ * The SSH service: hosts, pooled connections and everything opened on them (commands, shells, SFTP,
+ * forwards). It implements the SDK's {@link PluginSsh} for the whole host; `createPluginSsh` scopes it to
+ * one plugin's permissions and lifetime.
+ */
+export class SshService implements PluginSsh {
+  readonly pool: SshPool;
+  private readonly routers: SshRouter[] = [];
+  /** Everything open, closed when the host stops. */
+  private readonly open = new Set<{ close(): unknown }>();
+
+  constructor(private readonly opts: SshServiceOptions) {
+    this.pool = new SshPool({ ...opts, routers: () => this.routers });
+  }
+
+  private get store(): SshHostStore {
+    return this.opts.store;
+  }
+
+  private keep<T extends { close(): unknown }>(resource: T, onClose: (cb: () => void) => unknown): T {
+    this.open.add(resource);
+    onClose(() => this.open.delete(resource));
+    return resource;
+  }
+
+  async hosts(): Promise<SshHostSummary[]> {
+    return this.store.summaries();
+  }
+
+  onHostsChanged(listener: (hosts: SshHostSummary[]) => void): Disposable {
+    const off = this.store.onChange(() => {
+      this.store.summaries().then(
+        (hosts) => listener(hosts),
+        (err: unknown) => this.opts.log.warn("listing hosts for a change listener failed", { error: (err as Error).message }),
+      );
+    });
+    return { dispose: off };
+  }
+
+  async exec(hostId: string, command: string, opts: SshExecOptions = {}): Promise<SshExecResult> {
+    checkHostId(hostId);
+    if (typeof command !== "string" || command.length === 0 || command.length > 128 * 1024)
+      throw invalid("command must be a non-empty string of at most 128 KiB");
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
+    const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalid("timeoutMs must be a positive number");
+    if (!Number.isInteger(max) || max < 0) throw invalid("maxOutputBytes must be a non-negative integer");
+    const client = await this.pool.client(hostId);
+    return new Promise<SshExecResult>((resolve, reject) => {
+      client.exec(command, (err, ch) => {
+        if (err) return reject(channelFailed("exec", err));
+        const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], sizes: { stdout: 0, stderr: 0 }, truncated: false };
+        const take = (which: "stdout" | "stderr") => (d: Buffer) => {
+          const room = max - out.sizes[which];
+          if (room <= 0) {
+            out.truncated = true;
+            return;
+          }
+          const part = d.length > room ? d.subarray(0, room) : d;
+          if (part.length < d.length) out.truncated = true;
+          out[which].push(part);
+          out.sizes[which] += part.length;
+        };
+        ch.on("data", take("stdout"));
+        ch.stderr.on("data", take("stderr"));
+        let code: number | null = null;
+        let signal: string | null = null;
+        let exited = false;
+        let timedOut = false;
+        ch.on("exit", (c: number | null, s?: string) => {
+          exited = true;
+          code = typeof c === "number" ? c : null;
+          signal = s ?? null;
+        });
+        const timer = setTimeout(() => {
+          timedOut = true;
+          try {
+            ch.signal("KILL");
+            ch.close();
+          } catch {
+            // The channel is gone already; the close handler settles the promise.
+          }
+          setTimeout(() => ch.destroy(), 1000).unref();
+        }, timeoutMs);
+        const unsubscribe = this.pool.onClientClose(hostId, client, () => ch.destroy());
+        ch.on("close", () => {
+          clearTimeout(timer);
+          unsubscribe();
+          if (timedOut) return reject(new HostError("HOST_ERR_SSH_EXEC_TIMEOUT", `the command ran longer than ${timeoutMs} ms and was stopped`));
+          if (!exited) return reject(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed before the command finished"));
+          resolve({
+            code,
+            signal,
+            stdout: Buffer.concat(out.stdout).toString("utf8"),
+            stderr: Buffer.concat(out.stderr).toString("utf8"),
+            truncated: out.truncated,
+          });
+        });
+        ch.on("error", () => ch.destroy());
+        if (opts.stdin !== undefined) ch.end(typeof opts.stdin === "string" ? opts.stdin : Buffer.from(opts.stdin));
+        else ch.end();
+      });
+    });
+  }
+
+  async shell(hostId: string, opts: SshShellOptions): Promise<SshShell> {
+    checkHostId(hostId);
+    checkSize(opts?.cols, opts?.rows);
+    const term = opts.term ?? "xterm-256color";
+    if (typeof term !== "string" || !/^[A-Za-z0-9._+-]{1,64}$/.test(term)) throw invalid("term must be a terminal name such as xterm-256color");
+    const client = await this.pool.client(hostId);
+    const channel = await new Promise<ClientChannel>((resolve, reject) =>
+      client.shell({ cols: opts.cols, rows: opts.rows, term }, opts.env ? { env: opts.env } : {}, (err, ch) =>
+        err ? reject(channelFailed("shell", err)) : resolve(ch),
+      ),
+    );
+    const shell = new ShellSession(channel, this.opts.log);
+    shell.watch(this.pool.onClientClose(hostId, client, () => shell.finish("disconnected")));
+    return this.keep(shell, (cb) => shell.onClose(cb));
+  }
+
+  async sftp(hostId: string): Promise<SftpSession> {
+    checkHostId(hostId);
+    const client = await this.pool.client(hostId);
+    const wrapper = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(channelFailed("sftp", err)) : resolve(s))));
+    const session = new SftpSession(wrapper);
+    const unsubscribe = this.pool.onClientClose(hostId, client, () => void session.close());
+    session.onClose(unsubscribe);
+    return this.keep(session, (cb) => session.onClose(cb));
+  }
+
+  async forwardLocal(hostId: string, opts: SshLocalForwardOptions): Promise<SshTunnel> {
+    checkHostId(hostId);
+    checkPort("bindPort", opts?.bindPort, true);
+    checkPort("targetPort", opts.targetPort, false);
+    checkTarget(opts.targetHost);
+    if (opts.bindHost !== undefined) checkTarget(opts.bindHost);
+    const t = await LocalTunnel.start(this.pool, hostId, opts);
+    return this.keep(t, (cb) => t.onClose(cb));
+  }
+
+  async forwardRemote(hostId: string, opts: SshRemoteForwardOptions): Promise<SshTunnel> {
+    checkHostId(hostId);
+    checkPort("remoteBindPort", opts?.remoteBindPort, true);
+    checkPort("targetPort", opts.targetPort, false);
+    checkTarget(opts.targetHost);
+    if (opts.remoteBindHost !== undefined) checkTarget(opts.remoteBindHost);
+    const t = await RemoteTunnel.start(this.pool, hostId, opts);
+    return this.keep(t, (cb) => t.onClose(cb));
+  }
+
+  registerRouter(router: SshRouter): Disposable {
+    if (typeof router?.route !== "function") throw invalid("a router needs a route(host, signal) function");
+    this.routers.push(router);
+    return {
+      dispose: () => {
+        const i = this.routers.indexOf(router);
+        if (i >= 0) this.routers.splice(i, 1);
+      },
+    };
+  }
+
+  /** A fresh connection test for the admin: fingerprint and latency, or a coded error. */
+  probe(hostId: string): Promise<SshProbeResult> {
+    return this.pool.probe(hostId);
+  }
+
+  /** Live pooled connections and their traffic. */
+  connections(): SshConnectionState[] {
+    return this.pool.states();
+  }
+
+  /** Closes the host's pooled connection so the next use connects with its new settings. */
+  drop(hostId: string): void {
+    this.pool.drop(hostId);
+  }
+
+  /** Closes every shell, SFTP session, tunnel and connection (host shutdown). */
+  async close(): Promise<void> {
+    await Promise.allSettled([...this.open].map(async (r) => r.close()));
+    this.open.clear();
+    await this.pool.close();
+  }
+}
