@@ -13,7 +13,6 @@ export {
   type Entitlements,
   FileEntitlements,
   FREE_LIMITS,
-  PLUGIN_ERRORS,
   PluginError,
   type PluginRecord,
   PluginRuntime,

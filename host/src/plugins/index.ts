@@ -6,7 +6,7 @@
 export { type AttachPluginsOptions, attachPlugins } from "./attach.js";
 export { type Entitlements, FileEntitlements, StaticEntitlements } from "./entitlements.js";
 export { FREE_LIMITS, moduleRequiredBody } from "./limits.js";
-export { PLUGIN_ERRORS, PluginError, type PluginErrorCode } from "./plugin-errors.js";
+export { PluginError } from "./plugin-errors.js";
 export type { PluginRecord, PluginState, UpdatePolicy } from "./plugin-repo.js";
 export { type PluginApiEnv, type PluginApiOptions, pluginApi, presentPlugin, type RegistryInstaller, rangeFor } from "./routes.js";
 export { type FaultPoint, type InstallOptions, PluginRuntime, type RuntimeLog, type RuntimeOptions, type UiManifest } from "./runtime.js";

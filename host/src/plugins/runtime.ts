@@ -183,7 +183,7 @@ export class PluginRuntime {
       now: this.now(),
       onProgress: (read, total) => options.onProgress?.("verify", total ? read / total : 0),
     });
-    if (!outcome.ok) throw new PluginError(outcome.code as `SDK_ERR_${string}`, outcome.message, outcome.details, 422);
+    if (!outcome.ok) throw new PluginError(outcome.code, outcome.message, outcome.details, 422);
     try {
       const { pkg, signer } = outcome.release;
       const m = pkg.archnest;
