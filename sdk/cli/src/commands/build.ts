@@ -45,10 +45,18 @@ export async function buildPlugin(dir: string, opts: { quiet?: boolean; minify?:
       // Native addons cannot be inlined; CommonJS dependencies (dockerode's ssh2) load them inside
       // try/catch and fall back to JavaScript, so leaving them out keeps the bundle self-contained.
       external: ["*.node"],
-      // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins;
-      // esbuild's shim needs a real require in scope, which ESM only gets from createRequire.
+      // CommonJS dependencies bundled into an ES module still call require() for Node's built-ins and
+      // read __dirname/__filename (ssh2's WebAssembly loader does); ESM has none of them, so the
+      // banner defines them from import.meta.url.
       banner: {
-        js: '// Built with archnest-plugin build\nimport { createRequire as __archnestCreateRequire } from "node:module";\nconst require = __archnestCreateRequire(import.meta.url);',
+        js: [
+          "// Built with archnest-plugin build",
+          'import { createRequire as __archnestCreateRequire } from "node:module";',
+          'import { fileURLToPath as __archnestFileURLToPath } from "node:url";',
+          "const require = __archnestCreateRequire(import.meta.url);",
+          "const __filename = __archnestFileURLToPath(import.meta.url);",
+          'const __dirname = __archnestFileURLToPath(new URL(".", import.meta.url));',
+        ].join("\n"),
       },
     });
     out.server = outfile;
