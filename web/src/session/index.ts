@@ -17,21 +17,24 @@ function accept(session: Session): void {
   setStatus("signed-in");
 }
 
-/** Reads the session from the host: setup needed, signed in, or signed out. */
+/** Reads the session from the host: signed in, setup needed, or signed out. */
 export async function loadSession(): Promise<void> {
   try {
-    const setup = await api.setupStatus();
-    if (setup.needsSetup ?? setup.needed) {
-      setStatus("setup");
-      return;
-    }
+    // Signed in is the common case: ask that first and only look at setup when it is not.
     accept(await api.me());
   } catch (e) {
-    if (e instanceof ApiError && e.status === 401) {
-      setCsrfToken(undefined);
-      setUser(undefined);
-      setStatus("signed-out");
-    } else setStatus("offline");
+    if (!(e instanceof ApiError && e.status === 401)) {
+      setStatus("offline");
+      return;
+    }
+    setCsrfToken(undefined);
+    setUser(undefined);
+    try {
+      const setup = await api.setupStatus();
+      setStatus((setup.needsSetup ?? setup.needed) ? "setup" : "signed-out");
+    } catch {
+      setStatus("offline");
+    }
   }
 }
 
