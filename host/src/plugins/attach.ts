@@ -10,6 +10,9 @@ import { type TrustAnchor, TrustStore } from "./trust-store.js";
 import { UiEvents } from "./ui-events.js";
 import { createWsGateway } from "./ws-gateway.js";
 
+/** How long boot waits for the first license refresh before starting on the stored license. */
+const BOOT_REFRESH_WAIT_MS = 3000;
+
 export interface AttachPluginsOptions {
   trust: readonly TrustAnchor[];
   /** The registry; with it the license client decides entitlements and installs come from the catalog. */
@@ -105,8 +108,10 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
   });
   if (license) {
     await license.load();
-    // The first refresh registers the install; an unreachable registry leaves the host on its stored license.
-    await license.refresh();
+    // The first refresh registers the install; an unreachable or slow registry must not hold the boot:
+    // after a few seconds the host starts on its stored license and the refresh finishes in the background.
+    const refreshed = license.refresh();
+    await Promise.race([refreshed, new Promise((resolve) => setTimeout(resolve, BOOT_REFRESH_WAIT_MS).unref())]);
     license.start();
   }
   await runtime.start();
