@@ -5,7 +5,14 @@ import { HostError } from "../errors/index.js";
 import { SftpError, sftpError } from "./ssh-errors.js";
 
 const S_IFMT = 0o170000;
-const TYPES: Record<number, SshFileType> = { 9604: "directory", 16807: "file", 21609: "symlink" };
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
+const S_IFLNK = 0o120000;
+
+function typeOf(mode: number): SshFileType {
+  const t = mode & S_IFMT;
+  return t === S_IFREG ? "file" : t === S_IFDIR ? "directory" : t === S_IFLNK ? "symlink" : "other";
+}
 
 function statOf(a: Attributes): SshFileStat {
   return {
@@ -13,7 +20,7 @@ function statOf(a: Attributes): SshFileStat {
     mtime: a.mtime * 1000,
     atime: a.atime * 1000,
     mode: a.mode,
-    type: TYPES[a.mode & S_IFMT] ?? "other",
+    type: typeOf(a.mode),
     uid: a.uid,
     gid: a.gid,
   };

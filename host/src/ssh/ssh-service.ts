@@ -230,19 +230,21 @@ export class SshService implements PluginSsh {
         });
         const timer = setTimeout(() => {
           timedOut = true;
+          unsubscribe();
+          // The caller hears at once; the server ends the command when it honours the signal or the close.
+          reject(new HostError("HOST_ERR_SSH_EXEC_TIMEOUT", `the command ran longer than ${timeoutMs} ms and was stopped`));
           try {
             ch.signal("KILL");
             ch.close();
           } catch {
-            // The channel is gone already; the close handler settles the promise.
+            // The channel is gone already.
           }
-          setTimeout(() => ch.destroy(), 1000).unref();
         }, timeoutMs);
         const unsubscribe = this.pool.onClientClose(hostId, client, () => ch.destroy());
         ch.on("close", () => {
           clearTimeout(timer);
           unsubscribe();
-          if (timedOut) return reject(new HostError("HOST_ERR_SSH_EXEC_TIMEOUT", `the command ran longer than ${timeoutMs} ms and was stopped`));
+          if (timedOut) return;
           if (!exited) return reject(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed before the command finished"));
           resolve({
             code,

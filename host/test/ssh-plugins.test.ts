@@ -1,0 +1,227 @@
+import { createServer, type Server } from "node:http";
+import { connect } from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { jsonOf } from "../src/testing/index.js";
+import { type SshWorld, startSshWorld } from "./ssh-harness.js";
+
+let w: SshWorld;
+let hostId: string;
+let http: Server;
+let httpPort: number;
+
+beforeAll(async () => {
+  w = await startSshWorld();
+  hostId = await w.addSshdHost();
+  http = createServer((req, res) => res.end(`hello from ${req.url}`));
+  await new Promise<void>((r) => http.listen(0, "127.0.0.1", () => r()));
+  const addr = http.address();
+  httpPort = typeof addr === "object" && addr ? addr.port : 0;
+});
+afterAll(async () => {
+  http?.closeAllConnections();
+  await new Promise((r) => http?.close(r));
+  await w?.cleanup();
+});
+
+/** True when something accepts TCP connections on the port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect({ host: "127.0.0.1", port });
+    s.once("connect", () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once("error", () => resolve(false));
+  });
+}
+
+/** A plugin whose routes call ctx.ssh and answer the result or the error's code. */
+const SSH_ROUTES = `
+const state = (globalThis.__sshPluginState ??= {});
+ctx.routes.mount({ fetch: async (req) => {
+  const url = new URL(req.url);
+  const q = Object.fromEntries(url.searchParams);
+  try {
+    if (url.pathname === "/hosts") return Response.json(await ctx.ssh.hosts());
+    if (url.pathname === "/exec") return Response.json(await ctx.ssh.exec(q.host, q.cmd));
+    if (url.pathname === "/forward") {
+      const t = await ctx.ssh.forwardLocal(q.host, { bindPort: 0, targetHost: "127.0.0.1", targetPort: Number(q.port) });
+      state[ctx.plugin.id + ".tunnel"] = t;
+      return Response.json({ port: t.port });
+    }
+    if (url.pathname === "/shell") {
+      const sh = await ctx.ssh.shell(q.host, { cols: 80, rows: 24 });
+      sh.onClose((info) => { state[ctx.plugin.id + ".shellClosed"] = info.reason; });
+      return Response.json({ ok: true });
+    }
+    if (url.pathname === "/sftp") {
+      const s = await ctx.ssh.sftp(q.host);
+      return Response.json({ home: await s.realpath(".") });
+    }
+    return new Response("not found", { status: 404 });
+  } catch (e) {
+    return Response.json({ code: e.code, message: e.message }, { status: 500 });
+  }
+} });`;
+
+async function call(plugin: string, path: string) {
+  return jsonOf(await w.api("GET", `/api/plugins/${plugin}${path}`));
+}
+
+describe("the SSH service lent to plugins", () => {
+  it("gives ctx.ssh to a plugin that declared its permissions, and refuses each member to one that did not", async () => {
+    await w.install({ id: "ssh-user", permissions: ["hosts:read", "ssh:exec", "ssh:forward", "ssh:shell", "ssh:sftp"], setup: SSH_ROUTES });
+    await w.install({ id: "ssh-none", permissions: ["ssh:exec"], setup: SSH_ROUTES });
+
+    expect(await call("ssh-user", `/exec?host=${hostId}&cmd=echo%20hi`)).toMatchObject({ code: 0, stdout: "hi\n" });
+    const hosts = (await call("ssh-user", "/hosts")) as unknown as Record<string, unknown>[];
+    expect(hosts).toEqual([
+      {
+        id: hostId,
+        name: "test-sshd",
+        address: "127.0.0.1",
+        port: w.sshd.port,
+        user: w.sshd.user,
+        tags: [],
+        authMethod: "key",
+        fingerprint: w.sshd.hostKeyFingerprint,
+      },
+    ]);
+    expect(JSON.stringify(hosts)).not.toContain("PRIVATE");
+
+    // Declared ssh:exec only: exec works, the rest is refused.
+    expect(await call("ssh-none", `/exec?host=${hostId}&cmd=echo%20ok`)).toMatchObject({ stdout: "ok\n" });
+    for (const path of ["/hosts", `/forward?host=${hostId}&port=${httpPort}`, `/shell?host=${hostId}`, `/sftp?host=${hostId}`])
+      expect(await call("ssh-none", path), path).toMatchObject({ code: "SDK_ERR_CAPABILITY_UNDECLARED" });
+    expect(await call("ssh-user", `/exec?host=nope&cmd=true`)).toMatchObject({ code: "HOST_ERR_SSH_HOST_NOT_FOUND" });
+  });
+
+  it("closes a plugin's tunnels and shells when the plugin is disabled", async () => {
+    await w.install({ id: "ssh-owner", permissions: ["ssh:forward", "ssh:shell"], setup: SSH_ROUTES });
+    const { port } = (await call("ssh-owner", `/forward?host=${hostId}&port=${httpPort}`)) as { port: number };
+    expect(await (await fetch(`http://127.0.0.1:${port}/via-plugin`)).text()).toBe("hello from /via-plugin");
+    expect(await call("ssh-owner", `/shell?host=${hostId}`)).toEqual({ ok: true });
+    const state = (globalThis as { __sshPluginState?: Record<string, unknown> }).__sshPluginState ?? {};
+    expect(state["ssh-owner.shellClosed"]).toBeUndefined();
+
+    expect((await w.api("POST", "/api/plugins/ssh-owner/disable")).status).toBe(200);
+    expect(await listening(port)).toBe(false);
+    await vi.waitFor(() => expect(state["ssh-owner.shellClosed"]).toBe("closed"), { timeout: 5000 });
+  });
+
+  it("forwards a local port to an HTTP server through the SSH host, counts bytes, and stops listening on close()", async () => {
+    const tunnel = await w.attached.ssh.service.forwardLocal(hostId, { bindPort: 0, targetHost: "127.0.0.1", targetPort: httpPort });
+    expect(tunnel.kind).toBe("local");
+    const res = await fetch(`http://127.0.0.1:${tunnel.port}/through`, { headers: { connection: "close" } });
+    expect(await res.text()).toBe("hello from /through");
+    await vi.waitFor(() => expect(tunnel.stats()).toMatchObject({ totalConnections: 1, connections: 0 }));
+    expect(tunnel.stats().bytesIn).toBeGreaterThan(19);
+    expect(tunnel.stats().bytesOut).toBeGreaterThan(10);
+
+    // A target nothing listens on: the tunnel stays up and reports the error.
+    const dead = await w.attached.ssh.service.forwardLocal(hostId, { bindPort: 0, targetHost: "127.0.0.1", targetPort: 1 });
+    const errors: string[] = [];
+    dead.onError((e) => errors.push(e.code));
+    await fetch(`http://127.0.0.1:${dead.port}/`).catch(() => undefined);
+    await vi.waitFor(() => expect(errors).toEqual(["HOST_ERR_SSH_CHANNEL_FAILED"]));
+    expect(dead.stats().lastErrorCode).toBe("HOST_ERR_SSH_CHANNEL_FAILED");
+    await dead.close();
+
+    await tunnel.close();
+    expect(tunnel.closed).toBe(true);
+    expect(await listening(tunnel.port)).toBe(false);
+    await expect(w.attached.ssh.service.forwardLocal(hostId, { bindPort: httpPort, targetHost: "127.0.0.1", targetPort: 80 })).rejects.toMatchObject({
+      code: "HOST_ERR_SSH_FORWARD_FAILED",
+    });
+  });
+
+  it("forwards a port on the SSH host back to a server here (remote forward) until closed", async () => {
+    const tunnel = await w.attached.ssh.service.forwardRemote(hostId, { remoteBindPort: 0, targetHost: "127.0.0.1", targetPort: httpPort });
+    expect(tunnel.port).toBeGreaterThan(0);
+    // The test sshd runs on this machine, so its side of the forward is reachable here too.
+    expect(await (await fetch(`http://127.0.0.1:${tunnel.port}/remote`, { headers: { connection: "close" } })).text()).toBe("hello from /remote");
+    expect(tunnel.stats().totalConnections).toBe(1);
+    await tunnel.close();
+    await vi.waitFor(async () => expect(await listening(tunnel.port)).toBe(false));
+  });
+
+  it("opens a shell that echoes, resizes, and stops delivering output while paused", async () => {
+    const sh = await w.attached.ssh.service.shell(hostId, { cols: 80, rows: 24 });
+    let out = "";
+    sh.onData((d) => {
+      out += Buffer.from(d).toString("utf8");
+    });
+    sh.write("echo he''llo\n");
+    await vi.waitFor(() => expect(out).toContain("hello"));
+    sh.resize(120, 40);
+    sh.write("stty size\n");
+    await vi.waitFor(() => expect(out).toContain("40 120"));
+
+    sh.pause();
+    const before = out.length;
+    sh.write("seq 1 20000; echo DO''NE\n");
+    await new Promise((r) => setTimeout(r, 300));
+    expect(out.length).toBe(before);
+    sh.resume();
+    await vi.waitFor(() => expect(out).toContain("20000\r\nDONE"), { timeout: 10_000 });
+
+    const closed = new Promise((r) => sh.onClose(r));
+    sh.write("exit 7\n");
+    expect(await closed).toEqual({ code: 7, signal: null, reason: "exit" });
+    expect(sh.closed).toBe(true);
+  });
+
+  it("works with files over SFTP and maps failures to coded errors with the SFTP status", async () => {
+    const sftp = await w.attached.ssh.service.sftp(hostId);
+    const base = `${w.sshd.dir}/sftp-area`;
+    await sftp.mkdir(base);
+    await sftp.writeFile(`${base}/a.txt`, "0123456789");
+    expect(Buffer.from(await sftp.readFile(`${base}/a.txt`)).toString()).toBe("0123456789");
+    await sftp.rename(`${base}/a.txt`, `${base}/b.txt`);
+    await sftp.chmod(`${base}/b.txt`, 0o600);
+    expect(await sftp.stat(`${base}/b.txt`)).toMatchObject({ size: 10, type: "file" });
+    expect(((await sftp.stat(`${base}/b.txt`)).mode & 0o777).toString(8)).toBe("600");
+    expect((await sftp.readdir(base)).map((e) => [e.name, e.type])).toEqual([["b.txt", "file"]]);
+
+    const ranged: Buffer[] = [];
+    for await (const c of sftp.createReadStream(`${base}/b.txt`, { start: 2, end: 5 })) ranged.push(c as Buffer);
+    expect(Buffer.concat(ranged).toString()).toBe("2345");
+    // Resuming an upload: write at an offset without truncating.
+    await new Promise<void>((resolve, reject) => {
+      const ws = sftp.createWriteStream(`${base}/b.txt`, { flags: "r+", start: 10 });
+      ws.on("error", reject);
+      ws.on("close", resolve);
+      ws.end("abc");
+    });
+    expect(Buffer.from(await sftp.readFile(`${base}/b.txt`)).toString()).toBe("0123456789abc");
+
+    await expect(sftp.unlink(`${base}/missing`)).rejects.toMatchObject({ code: "HOST_ERR_SFTP_NO_SUCH_FILE", sftpStatus: 2 });
+    await expect(sftp.rmdir(base)).rejects.toMatchObject({ code: "HOST_ERR_SFTP_FAILURE", sftpStatus: 4 });
+    const streamError = await new Promise<unknown>((resolve) => sftp.createReadStream(`${base}/missing`).on("error", resolve).resume());
+    expect(streamError).toMatchObject({ code: "HOST_ERR_SFTP_NO_SUCH_FILE" });
+    await expect(sftp.readFile(`${base}/b.txt`, { maxBytes: 4 })).rejects.toMatchObject({ code: "HOST_ERR_SFTP_FAILURE" });
+    await sftp.unlink(`${base}/b.txt`);
+    await sftp.rmdir(base);
+    await sftp.close();
+    await expect(sftp.stat(base)).rejects.toMatchObject({ code: "HOST_ERR_SSH_DISCONNECTED" });
+  });
+
+  it("asks registered routers for the connection's stream and stops asking once disposed", async () => {
+    const ssh = w.attached.ssh.service;
+    const id = await w.addSshdHost("routed");
+    const asked: string[] = [];
+    const router = ssh.registerRouter({
+      route: (host) => {
+        asked.push(host.name);
+        return connect({ host: "127.0.0.1", port: w.sshd.port });
+      },
+    });
+    expect((await ssh.exec(id, "echo routed")).stdout).toBe("routed\n");
+    expect(asked).toEqual(["routed"]);
+    router.dispose();
+    ssh.drop(id);
+    await vi.waitFor(() => expect(ssh.connections().some((c) => c.hostId === id)).toBe(false));
+    expect((await ssh.exec(id, "echo direct")).stdout).toBe("direct\n");
+    expect(asked).toEqual(["routed"]);
+  });
+});
