@@ -7,7 +7,7 @@ import { pack, sign, verify } from "./commands/pack.js";
 import { publish } from "./commands/publish.js";
 import { type CliIo, line } from "./io.js";
 
-export { buildPlugin, SHARED_WEB_MODULES } from "./commands/build.js";
+export { buildPlugin } from "./commands/build.js";
 export type { CliIo } from "./io.js";
 
 const HELP = `archnest-plugin: build, sign and verify ArchNest plugins

@@ -1,13 +1,11 @@
 import { existsSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { SdkError } from "@archnest/sdk";
 import { readPluginPackage } from "@archnest/sdk/node";
+import { pluginWebConfig } from "@archnest/sdk/vite";
 import { build as esbuild } from "esbuild";
 import type { Args } from "../args.js";
 import { type CliIo, line } from "../io.js";
-
-/** Modules the host provides once through its import map; plugin web bundles must not bundle them. */
-export const SHARED_WEB_MODULES = ["solid-js", "solid-js/web", "solid-js/store", "@archnest/sdk/web"];
 
 function sourceFor(dir: string, entry: string, kind: "server" | "web"): string {
   const base = entry.replace(/^dist\//, "src/").replace(/\.m?js$/, "");
@@ -63,22 +61,16 @@ export async function buildPlugin(dir: string, opts: { quiet?: boolean; minify?:
   }
   if (m.web) {
     const { build: viteBuild } = await import("vite");
-    const { default: solid } = await import("vite-plugin-solid");
     const outfile = join(dir, m.web);
-    await viteBuild({
+    const config = await pluginWebConfig({
       root: dir,
-      configFile: false,
-      logLevel: opts.quiet ? "silent" : "warn",
-      plugins: [solid()],
-      build: {
-        outDir: dirname(outfile),
-        emptyOutDir: false,
-        minify: opts.minify ?? true,
-        sourcemap: false,
-        lib: { entry: sourceFor(dir, m.web, "web"), formats: ["es"], fileName: () => outfile.slice(dirname(outfile).length + 1) },
-        rollupOptions: { external: SHARED_WEB_MODULES },
-      },
+      entry: relative(dir, sourceFor(dir, m.web, "web")),
+      outDir: dirname(m.web),
+      fileName: basename(m.web),
+      minify: opts.minify ?? true,
     });
+    // The server entry shares the output folder: never empty it.
+    await viteBuild({ ...config, configFile: false, logLevel: opts.quiet ? "silent" : "warn", build: { ...config.build, emptyOutDir: false } });
     out.web = outfile;
   }
   return out;
