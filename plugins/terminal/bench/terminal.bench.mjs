@@ -1,0 +1,356 @@
+#!/usr/bin/env node
+// Terminal speed against raw OpenSSH, in the same run (issue 6, "Speed"): a real sshd, the real host
+// with the terminal plugin installed (signed, through the plugin API), and a Node client that speaks
+// PROTOCOL.md and acknowledges output the way the browser does. Rows go to stdout as JSON, one per line
+// (scripts/bench.mjs); progress goes to stderr.
+//
+//   throughput   ~100 MB of base64 through sshd → host → WebSocket → client, against `ssh -tt` reading
+//                the same command; once with a client that only decodes frames and acks, once with a
+//                headless xterm.js parsing everything before acking (against ssh output fed to the same
+//                headless xterm.js). Target: 70% of raw OpenSSH or more.
+//   echo latency keystroke → echo, median over 200 keys, against `ssh -tt` typing into the same shell.
+//                Target: at most 3 ms added.
+//   memory       heap + external bytes per idle open session (20 sessions).
+import { spawn } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
+import { createTestHost, setupAdmin, startSshd } from "@archnest/host/testing";
+import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import headless from "@xterm/headless";
+import WebSocket from "ws";
+
+const { Terminal } = headless;
+const PLUGIN_DIR = fileURLToPath(new URL("..", import.meta.url));
+/** 75,000,000 input bytes → 100,000,000 base64 characters plus line breaks (CRLF through the pty). */
+const FLOOD = "head -c 75000000 /dev/zero | base64";
+const ROUNDS = 2;
+const KEYS = 200;
+const IDLE_SESSIONS = 40;
+
+const log = (msg) => process.stderr.write(`${msg}\n`);
+const row = (r) => process.stdout.write(`${JSON.stringify({ suite: "terminal", ...r })}\n`);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+// --- the stack ----------------------------------------------------------------------------------------
+
+async function startStack() {
+  const sshd = await startSshd();
+  const trust = createTestTrust();
+  const t = await createTestHost();
+  // multi-pane-terminal lifts the one-session cap, so the memory row can open many idle sessions.
+  const attached = await attachPlugins(t.host, {
+    trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }],
+    entitlements: new StaticEntitlements(["multi-pane-terminal"]),
+  });
+  const server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => server.once("listening", r));
+  attached.ws.attach(server);
+  const admin = await setupAdmin(t.host);
+  const tarball = await packAndSign(PLUGIN_DIR, trust.release);
+  const install = await t.host.app.request("/api/plugins/install?acceptPermissions=hosts:read,ssh:shell", {
+    method: "POST",
+    headers: { ...admin.headers, "content-type": "application/gzip" },
+    body: readFileSync(tarball),
+  });
+  if (install.status !== 201) throw new Error(`install answered ${install.status}: ${await install.text()}`);
+  const added = await t.host.app.request("/api/hosts", {
+    method: "POST",
+    headers: { ...admin.headers, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench", address: "127.0.0.1", port: sshd.port, user: sshd.user, privateKey: sshd.privateKey }),
+  });
+  if (added.status !== 201) throw new Error(`adding the SSH host answered ${added.status}: ${await added.text()}`);
+  const body = await added.json();
+  const hostId = body.id ?? body.host?.id;
+  const keyDir = mkdtempSync(join(tmpdir(), "archnest-bench-key-"));
+  const keyFile = join(keyDir, "id");
+  writeFileSync(keyFile, sshd.privateKey);
+  chmodSync(keyFile, 0o600);
+  const wsUrl = `${serverUrl(server).replace("http", "ws")}/api/plugins/terminal/ws/session`;
+  return {
+    sshd,
+    cookie: admin.cookie,
+    hostId,
+    keyFile,
+    wsUrl,
+    async close() {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await t.cleanup();
+      await sshd.cleanup();
+    },
+  };
+}
+
+// --- a client of PROTOCOL.md --------------------------------------------------------------------------
+
+function openSession(stack, { onOutput, cols = 80, rows = 24 }) {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${stack.wsUrl}?hostId=${encodeURIComponent(stack.hostId)}&cols=${cols}&rows=${rows}`, { headers: { cookie: stack.cookie } });
+    let toAck = 0;
+    let ackTimer;
+    const flushAck = () => {
+      clearTimeout(ackTimer);
+      ackTimer = undefined;
+      if (toAck === 0 || ws.readyState !== WebSocket.OPEN) return;
+      const f = Buffer.alloc(5);
+      f[0] = 0x02;
+      f.writeUInt32BE(toAck, 1);
+      toAck = 0;
+      ws.send(f);
+    };
+    const session = {
+      ws,
+      status: undefined,
+      closed: new Promise((r) => ws.once("close", r)),
+      ack(n) {
+        toAck += n;
+        if (toAck >= 32 * 1024) flushAck();
+        else ackTimer ??= setTimeout(flushAck, 20);
+      },
+      input(text) {
+        ws.send(Buffer.concat([Buffer.from([0x00]), Buffer.from(text)]));
+      },
+    };
+    ws.on("message", (data) => {
+      const op = data[0];
+      if (op === 0x00) onOutput?.(data.subarray(1), session);
+      else if (op === 0x10) {
+        session.status = JSON.parse(data.subarray(1).toString());
+        if (session.status.state === "connected") resolve(session);
+        if (session.status.state === "error") reject(new Error(`${session.status.code}: ${session.status.message}`));
+      }
+    });
+    ws.once("error", reject);
+  });
+}
+
+function sshArgs(stack, command) {
+  const args = [
+    "-tt",
+    "-p",
+    String(stack.sshd.port),
+    "-i",
+    stack.keyFile,
+    "-o",
+    "StrictHostKeyChecking=no",
+    "-o",
+    "UserKnownHostsFile=/dev/null",
+    "-o",
+    "LogLevel=ERROR",
+  ];
+  args.push(`${stack.sshd.user}@127.0.0.1`);
+  if (command) args.push(command);
+  return args;
+}
+
+// --- throughput ---------------------------------------------------------------------------------------
+
+/** Plain OpenSSH: bytes per second from the first output byte to the end, optionally into headless xterm. */
+function rawSsh(stack, parse) {
+  return new Promise((resolve, reject) => {
+    const term = parse ? new Terminal({ cols: 80, rows: 24, scrollback: 0, allowProposedApi: true }) : undefined;
+    const child = spawn("ssh", sshArgs(stack, FLOOD), { stdio: ["pipe", "pipe", "inherit"] });
+    let bytes = 0;
+    let first;
+    let pendingWrites = 0;
+    let exited = false;
+    const finish = () => {
+      if (!exited || pendingWrites > 0) return;
+      const seconds = (performance.now() - first) / 1000;
+      term?.dispose();
+      resolve({ bytes, mbps: bytes / 1e6 / seconds });
+    };
+    child.stdout.on("data", (chunk) => {
+      first ??= performance.now();
+      bytes += chunk.length;
+      if (term) {
+        pendingWrites += 1;
+        term.write(chunk, () => {
+          pendingWrites -= 1;
+          finish();
+        });
+      }
+    });
+    child.once("error", reject);
+    child.once("close", () => {
+      exited = true;
+      finish();
+    });
+  });
+}
+
+/** Through ArchNest: the shell runs the same command, then exits; acks after decode (or after xterm parsed it). */
+async function throughArchnest(stack, parse) {
+  const term = parse ? new Terminal({ cols: 80, rows: 24, scrollback: 0, allowProposedApi: true }) : undefined;
+  let bytes = 0;
+  let first;
+  const session = await openSession(stack, {
+    onOutput(data, s) {
+      first ??= performance.now();
+      bytes += data.length;
+      if (term) term.write(data, () => s.ack(data.length));
+      else s.ack(data.length);
+    },
+  });
+  await sleep(300);
+  bytes = 0;
+  first = undefined;
+  session.input(`${FLOOD}; exit\r`);
+  await session.closed;
+  const seconds = (performance.now() - first) / 1000;
+  term?.dispose();
+  return { bytes, mbps: bytes / 1e6 / seconds };
+}
+
+// --- echo latency -------------------------------------------------------------------------------------
+
+async function echoLatency(send, nextOutput) {
+  const samples = [];
+  for (let i = 0; i < KEYS; i++) {
+    if (i > 0 && i % 50 === 0) {
+      // Clear the line (Ctrl-U) so readline never wraps; not measured.
+      const cleared = nextOutput();
+      send("\x15");
+      await cleared;
+      await sleep(20);
+    }
+    const echoed = nextOutput();
+    const t0 = performance.now();
+    send("x");
+    await echoed;
+    samples.push(performance.now() - t0);
+    await sleep(2);
+  }
+  return median(samples);
+}
+
+function outputWaiter() {
+  let waiting;
+  return {
+    next: () =>
+      new Promise((r) => {
+        waiting = r;
+      }),
+    fire: () => {
+      const w = waiting;
+      waiting = undefined;
+      w?.();
+    },
+  };
+}
+
+async function rawSshLatency(stack) {
+  const out = outputWaiter();
+  const child = spawn("ssh", sshArgs(stack), { stdio: ["pipe", "pipe", "inherit"] });
+  child.stdout.on("data", () => out.fire());
+  await sleep(1000);
+  const ms = await echoLatency((k) => child.stdin.write(k), out.next);
+  child.kill("SIGTERM");
+  return ms;
+}
+
+async function archnestLatency(stack) {
+  const out = outputWaiter();
+  const session = await openSession(stack, {
+    onOutput(data, s) {
+      s.ack(data.length);
+      out.fire();
+    },
+  });
+  await sleep(1000);
+  const ms = await echoLatency((k) => session.input(k), out.next);
+  session.ws.close();
+  await session.closed;
+  return ms;
+}
+
+// --- memory per idle session --------------------------------------------------------------------------
+
+async function idleMemory(stack) {
+  const used = async () => {
+    for (let i = 0; i < 3; i++) {
+      globalThis.gc?.();
+      await sleep(100);
+    }
+    const m = process.memoryUsage();
+    return m.heapUsed + m.external;
+  };
+  // Warm-up: the first session loads code paths and pools the SSH connection; that is not per session.
+  const warm = await openSession(stack, { onOutput: (d, s) => s.ack(d.length) });
+  await sleep(500);
+  const before = await used();
+  const sessions = [];
+  for (let i = 0; i < IDLE_SESSIONS; i++) sessions.push(await openSession(stack, { onOutput: (d, s) => s.ack(d.length) }));
+  await sleep(1500);
+  const after = await used();
+  for (const s of [warm, ...sessions]) s.ws.close();
+  await Promise.all([warm, ...sessions].map((s) => s.closed));
+  // The bench's own client sockets live in this process too: an upper bound for the host's share.
+  return (after - before) / IDLE_SESSIONS;
+}
+
+// --- run ----------------------------------------------------------------------------------------------
+
+const stack = await startStack();
+try {
+  // First, on a quiet heap.
+  const perSession = await idleMemory(stack);
+  row({
+    name: "memory per idle session",
+    metric: "memory",
+    value: perSession / 1024,
+    unit: "KiB",
+    note: `heap+external growth over ${IDLE_SESSIONS} idle sessions, client sockets included`,
+  });
+
+  for (const parse of [false, true]) {
+    let best = { archnest: 0, raw: 0, bytes: 0 };
+    for (let round = 0; round < ROUNDS; round++) {
+      const raw = await rawSsh(stack, parse);
+      const via = await throughArchnest(stack, parse);
+      log(
+        `throughput${parse ? " (headless xterm)" : ""} round ${round + 1}: raw ${raw.mbps.toFixed(1)} MB/s, ArchNest ${via.mbps.toFixed(1)} MB/s (${(via.bytes / 1e6).toFixed(1)} MB)`,
+      );
+      best = { archnest: Math.max(best.archnest, via.mbps), raw: Math.max(best.raw, raw.mbps), bytes: via.bytes };
+    }
+    row({
+      name: parse ? "throughput 100 MB, headless xterm.js client" : "throughput 100 MB, decode+ack client",
+      metric: "throughput",
+      value: best.archnest,
+      unit: "MB/s",
+      baseline: best.raw,
+      target: { min: 0.7 * best.raw },
+      ratio: false,
+      note: `${(best.bytes / 1e6).toFixed(1)} MB; baseline: ssh -tt ${parse ? "into headless xterm.js" : "to a pipe"}; target 70% of baseline; best of ${ROUNDS}`,
+    });
+  }
+
+  const raw = [];
+  const via = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    raw.push(await rawSshLatency(stack));
+    via.push(await archnestLatency(stack));
+    log(`echo latency round ${round + 1}: raw ${raw.at(-1).toFixed(2)} ms, ArchNest ${via.at(-1).toFixed(2)} ms`);
+  }
+  const rawMs = Math.min(...raw);
+  const viaMs = Math.min(...via);
+  row({
+    name: "keystroke echo latency, median",
+    metric: "latency",
+    value: viaMs,
+    unit: "ms",
+    baseline: rawMs,
+    target: { max: rawMs + 3 },
+    ratio: false,
+    note: `${KEYS} keys; added over plain ssh: ${(viaMs - rawMs).toFixed(2)} ms (target 3 ms)`,
+  });
+} finally {
+  await stack.close();
+}

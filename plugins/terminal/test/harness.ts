@@ -1,0 +1,99 @@
+/**
+ * The terminal as a person meets it: the real host (auth, plugin runtime, WebSocket gateway, SSH
+ * service) on a loopback port, serving the built web app, with this plugin built by `archnest-plugin
+ * build`, packed and signed with the SDK's test harness and installed through the plugin API, and a real
+ * OpenSSH sshd registered as an SSH host.
+ */
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { fileURLToPath } from "node:url";
+import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
+import { createTestHost, type SignedIn, setupAdmin, startSshd, type TestHost, type TestSshd } from "@archnest/host/testing";
+import { buildPlugin } from "@archnest/plugin-cli";
+import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { loadWebApp } from "@archnest/web/serve";
+
+export const PLUGIN_DIR = fileURLToPath(new URL("..", import.meta.url));
+
+export interface TerminalHost {
+  url: string;
+  t: TestHost;
+  admin: SignedIn;
+  sshd: TestSshd;
+  /** The id of the sshd as an SSH host of ArchNest. */
+  hostId: string;
+  /** Builds, signs and installs a fixture plugin from test/fixtures/<name>. */
+  installFixture(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+let built: Promise<unknown> | undefined;
+
+/** Builds the plugin's entries once per test file (the same build `npm run build` runs). */
+export function buildTerminalPlugin(): Promise<unknown> {
+  built ??= buildPlugin(PLUGIN_DIR, { quiet: true });
+  return built;
+}
+
+export async function startTerminalHost(opts: { web?: boolean; licensed?: string[] } = {}): Promise<TerminalHost> {
+  const trust = createTestTrust();
+  const web = opts.web === false ? undefined : loadWebApp();
+  const t = await createTestHost({ cspScriptHashes: web?.cspScriptHashes ?? [] });
+  const attached = await attachPlugins(t.host, {
+    trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }],
+    entitlements: new StaticEntitlements(opts.licensed ?? []),
+    setupTimeoutMs: 5000,
+  });
+  if (web) t.host.app.get("*", async (c, next) => web.handle(c.req.raw) ?? next());
+  const server: Server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  attached.ws.attach(server);
+  const admin = await setupAdmin(t.host);
+
+  const installPlugin = async (dir: string, permissions: string[]) => {
+    const tarball = await packAndSign(dir, trust.release);
+    const res = await t.host.app.request(`/api/plugins/install?acceptPermissions=${permissions.join(",")}`, {
+      method: "POST",
+      headers: { ...admin.headers, "content-type": "application/gzip" },
+      body: readFileSync(tarball),
+    });
+    if (res.status !== 201) throw new Error(`installing ${dir} answered ${res.status}: ${await res.text()}`);
+  };
+  await buildTerminalPlugin();
+  await installPlugin(PLUGIN_DIR, ["hosts:read", "ssh:shell"]);
+
+  const sshd = await startSshd();
+  const hostId = await addSshHost(t, admin, sshd);
+  return {
+    url: serverUrl(server),
+    t,
+    admin,
+    sshd,
+    hostId,
+    async installFixture(name) {
+      const dir = fileURLToPath(new URL(`./fixtures/${name}/`, import.meta.url));
+      await buildPlugin(dir, { quiet: true });
+      await installPlugin(dir, []);
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await t.cleanup();
+      await sshd.cleanup();
+    },
+  };
+}
+
+/** Registers the test sshd as an SSH host through the host's API (key auth) and returns its id. */
+export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, name = "test-sshd"): Promise<string> {
+  const res = await t.host.app.request("/api/hosts", {
+    method: "POST",
+    headers: { ...admin.headers, "content-type": "application/json" },
+    body: JSON.stringify({ name, address: "127.0.0.1", port: sshd.port, user: sshd.user, privateKey: sshd.privateKey }),
+  });
+  if (res.status !== 201) throw new Error(`adding the SSH host answered ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { id?: string; host?: { id: string } };
+  const id = body.id ?? body.host?.id;
+  if (!id) throw new Error("the SSH host API answered without an id");
+  return id;
+}

@@ -1,0 +1,249 @@
+/**
+ * The terminal in a real browser (Debian chromium) against the real host and a real OpenSSH sshd:
+ * typing, a large output arriving complete and in order, resizing, a flood that leaves the page and the
+ * host's memory in bounds, the free one-session limit, and a lost SSH connection. Screenshots and the
+ * flood's measurements land in plugins/terminal/test-artifacts/.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import type { Browser, BrowserContext, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SessionInfo } from "../src/session/index.js";
+import { launchChromium } from "./browser.js";
+import { startTerminalHost, type TerminalHost } from "./harness.js";
+
+const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
+/** A terminal control sequence (CSI): ESC [ parameters final-byte. */
+const CSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
+
+let h: TerminalHost;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function shot(p: Page, name: string): Promise<void> {
+  await p.screenshot({ path: `${ARTIFACTS}terminal-${name}.png` });
+}
+
+/** The terminal's buffer as lines, through the page's test hook. */
+function lines(p: Page = page): Promise<string[]> {
+  return p.evaluate(() => window.__archnestTerminal?.lines() ?? []);
+}
+
+async function waitForLine(match: (line: string) => boolean, what: string, timeoutMs = 15_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const all = await lines();
+    if (all.some(match)) return all;
+    if (Date.now() > deadline) throw new Error(`no line ${what} on the terminal; last lines:\n${all.filter(Boolean).slice(-10).join("\n")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function phase(p: Page = page): Promise<string | undefined> {
+  return p.evaluate(() => window.__archnestTerminal?.phase());
+}
+
+async function waitForPhase(p: Page, want: string): Promise<void> {
+  await p.waitForFunction((w) => window.__archnestTerminal?.phase() === w, want, { timeout: 20_000 });
+}
+
+async function type(text: string): Promise<void> {
+  await page.getByTestId("terminal-screen").click();
+  await page.keyboard.type(text);
+  await page.keyboard.press("Enter");
+}
+
+async function sessions(): Promise<SessionInfo[]> {
+  const res = await fetch(`${h.url}/api/plugins/terminal/sessions`, { headers: { cookie: h.admin.cookie } });
+  return ((await res.json()) as { sessions: SessionInfo[] }).sessions;
+}
+
+async function openTerminal(): Promise<Page> {
+  const p = await context.newPage();
+  p.on("pageerror", (e) => pageErrors.push(e.message));
+  await p.goto(`${h.url}/terminal?host=${encodeURIComponent(h.hostId)}`);
+  await p.getByTestId("terminal-page").waitFor();
+  return p;
+}
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  h = await startTerminalHost();
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context.setDefaultTimeout(20_000);
+  const [name, ...value] = h.admin.cookie.split("=");
+  await context.addCookies([{ name: name ?? "", value: value.join("="), url: h.url }]);
+  page = await openTerminal();
+  await waitForPhase(page, "connected");
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await h?.close();
+});
+
+describe("the terminal in the browser", () => {
+  it("runs a command typed on the keyboard and shows its output", async () => {
+    await type("echo hi");
+    await waitForLine((l) => l === "hi", '"hi"');
+    expect(await page.getByTestId("terminal-state").textContent()).toBe("Connected");
+    await shot(page, "echo");
+  });
+
+  it("renders what other plugins contribute to terminal.toolbar@1, live, and lets them type into the session", async () => {
+    await h.installFixture("toolbar-plugin");
+    const button = page.locator('[data-slot-name="terminal.toolbar@1"]').getByRole("button", { name: "Say hello" });
+    await button.waitFor();
+    await shot(page, "toolbar-contribution");
+    await button.click();
+    await waitForLine((l) => l === "toolbar-9", '"toolbar-9"');
+  });
+
+  it("delivers seq 1 200000 complete and in order", async () => {
+    await page.evaluate(() => {
+      const w = window as unknown as { __seqText: string; __seqOff?: (() => void) | undefined };
+      const decoder = new TextDecoder();
+      w.__seqText = "";
+      w.__seqOff = window.__archnestTerminal?.tap((chunk) => {
+        w.__seqText += decoder.decode(chunk, { stream: true });
+      });
+    });
+    // The marker is computed by the shell, so the echoed command line never matches it.
+    await type("seq 1 200000; echo SEQ_$((40+2))_DONE");
+    await page.waitForFunction(() => (window as unknown as { __seqText: string }).__seqText.includes("SEQ_42_DONE\r\n"), undefined, { timeout: 60_000 });
+    const text = await page.evaluate(() => {
+      const w = window as unknown as { __seqText: string; __seqOff?: (() => void) | undefined };
+      w.__seqOff?.();
+      return w.__seqText;
+    });
+    // Lines without the terminal's control sequences (bash turns bracketed paste off before running a command).
+    const numbers = text
+      .split("\n")
+      .map((l) => l.replace(CSI, "").replaceAll("\r", ""))
+      .filter((l) => /^\d+$/.test(l))
+      .map(Number);
+    expect(numbers.length).toBe(200_000);
+    const outOfOrder = numbers.findIndex((n, i) => n !== i + 1);
+    expect(outOfOrder).toBe(-1);
+    // And the screen shows the end of it.
+    const all = await waitForLine((l) => l === "SEQ_42_DONE", "SEQ_42_DONE");
+    const end = all.lastIndexOf("SEQ_42_DONE");
+    expect(all.slice(end - 3, end)).toEqual(["199998", "199999", "200000"]);
+    await shot(page, "seq");
+  });
+
+  it("resizes the remote pty when the page resizes", async () => {
+    const before = await page.evaluate(() => window.__archnestTerminal?.size());
+    if (!before) throw new Error("no terminal");
+    await type("stty size");
+    await waitForLine((l) => l === `${before.rows} ${before.cols}`, `"${before.rows} ${before.cols}"`);
+    await page.setViewportSize({ width: 900, height: 560 });
+    await page.waitForFunction((b) => {
+      const s = window.__archnestTerminal?.size();
+      return s !== undefined && (s.cols !== b.cols || s.rows !== b.rows);
+    }, before);
+    const after = await page.evaluate(() => window.__archnestTerminal?.size());
+    if (!after) throw new Error("no terminal");
+    expect(after.cols).toBeLessThan(before.cols);
+    await type("clear; stty size");
+    await waitForLine((l) => l === `${after.rows} ${after.cols}`, `"${after.rows} ${after.cols}"`);
+    await shot(page, "resized");
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it("survives five seconds of `yes`: the page keeps handling clicks and the host holds at most the high-water mark", async () => {
+    await page.evaluate(() => {
+      const b = document.createElement("button");
+      b.id = "probe";
+      b.textContent = "probe";
+      b.style.cssText = "position:fixed;right:8px;bottom:8px;z-index:1000";
+      const w = window as unknown as { __clicks: number[] };
+      w.__clicks = [];
+      // Input delay: from the moment the browser received the click to the moment the handler ran.
+      b.addEventListener("click", (e) => w.__clicks.push(performance.now() - e.timeStamp));
+      document.body.append(b);
+    });
+    global.gc?.();
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    let peakUnacked = 0;
+    let peakHeld = 0;
+    let pauses = 0;
+    let bytesOut = 0;
+    let high = 0;
+    let frame = 0;
+    await type("yes");
+    const started = Date.now();
+    while (Date.now() - started < 5000) {
+      await page.click("#probe", { timeout: 10_000 });
+      const [s] = await sessions();
+      if (s) {
+        peakUnacked = Math.max(peakUnacked, s.output.peakUnacked);
+        peakHeld = Math.max(peakHeld, s.output.peakHeld);
+        pauses = s.output.pauses;
+        bytesOut = s.output.bytesOut;
+        high = s.highWaterBytes;
+        frame = s.maxFrameBytes;
+      }
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+      await new Promise((r) => setTimeout(r, 400));
+    }
+    // The probe took the focus: give it back to the terminal before interrupting `yes`.
+    await page.getByTestId("terminal-screen").click();
+    await page.keyboard.press("Control+C");
+    await shot(page, "yes");
+    const clicks = await page.evaluate(() => (window as unknown as { __clicks: number[] }).__clicks);
+    const sorted = [...clicks].sort((a, b) => a - b);
+    const report = {
+      clicks: clicks.length,
+      clickDelayMs: { median: sorted[Math.floor(sorted.length / 2)], max: sorted.at(-1), all: clicks },
+      server: { peakUnacked, peakHeld, pauses, bytesOut, highWaterBytes: high, maxFrameBytes: frame },
+      hostRssMB: { before: Math.round(rssBefore / 2 ** 20), peak: Math.round(rssPeak / 2 ** 20) },
+    };
+    writeFileSync(`${ARTIFACTS}terminal-yes.json`, `${JSON.stringify(report, null, 2)}\n`);
+
+    expect(clicks.length).toBeGreaterThanOrEqual(5);
+    expect(bytesOut).toBeGreaterThan(4 * 1024 * 1024);
+    expect(pauses).toBeGreaterThan(0);
+    expect(peakUnacked).toBeLessThanOrEqual(high + frame);
+    // What the session ever held for the browser: in flight plus waiting, bounded the same way (plus one SSH packet).
+    expect(peakHeld).toBeLessThanOrEqual(high + frame + 64 * 1024);
+
+    // The shell is still usable once the flood stops.
+    await type("echo after-$((6*7))");
+    await waitForLine((l) => l === "after-42", '"after-42"', 30_000);
+  });
+
+  it("refuses a second terminal in the free core and names the module that lifts the limit", async () => {
+    const second = await openTerminal();
+    try {
+      await second.locator('[data-lock-module="multi-pane-terminal"]').waitFor();
+    } finally {
+      await shot(second, "second-session-locked");
+    }
+    expect(await phase(second)).toBe("error");
+    expect(await second.locator(".lock-card").textContent()).toContain("one terminal at a time");
+    await second.close();
+    // The first terminal is untouched.
+    await type("echo still-$((1+1))");
+    await waitForLine((l) => l === "still-2", '"still-2"');
+  });
+
+  it("says the connection is lost when sshd stops, and reconnects once it is back", async () => {
+    await h.sshd.stop();
+    const banner = page.getByTestId("terminal-lost");
+    await banner.waitFor();
+    expect(await banner.textContent()).toContain("Connection lost");
+    expect(await phase()).toBe("lost");
+    await shot(page, "connection-lost");
+
+    await h.sshd.restart();
+    await banner.getByRole("button", { name: "Reconnect" }).click();
+    await waitForPhase(page, "connected");
+    await type("echo back-$((2+3))");
+    await waitForLine((l) => l === "back-5", '"back-5"');
+    expect(pageErrors).toEqual([]);
+  });
+});
