@@ -8,6 +8,7 @@ import type { HostConfig } from "./env.js";
 import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
 import { type AppEnv, securityHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
+import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
 
 export interface CreateHostOptions {
@@ -93,6 +94,7 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
     (await databaseReady(db)) ? c.json({ status: "ready" }) : c.json(errorBody("HOST_ERR_NOT_READY", HOST_ERRORS.HOST_ERR_NOT_READY[1]), 503),
   );
 
+  registerPrefsRoutes(app, db);
   registerAuthRoutes(app, { db, sessions, trustProxy: config.trustProxy, rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits }, now });
 
   app.notFound((c) => c.json(errorBody("HOST_ERR_NOT_FOUND", HOST_ERRORS.HOST_ERR_NOT_FOUND[1]), 404));
