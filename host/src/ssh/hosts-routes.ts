@@ -163,8 +163,10 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
     if (method === "key" && !before.hasKey && body.privateKey === undefined)
       throw new HostError("HOST_ERR_SSH_CREDENTIALS_MISSING", "key sign-in needs a private key");
     const host = await store.update(id, patch);
-    // The pooled connection signed in with the old settings; the next use connects with the new ones.
-    service.drop(id);
+    // A pooled connection made with the old address or credentials is closed; the next use connects anew.
+    // Renaming or retagging leaves open terminals alone.
+    const reconnect = ["address", "port", "user", "authMethod", "password", "privateKey", "passphrase"].some((k) => body[k as keyof typeof body] !== undefined);
+    if (reconnect) service.drop(id);
     return c.json(host);
   });
 
