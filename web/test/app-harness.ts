@@ -75,7 +75,13 @@ export async function startApp(opts: { registry?: boolean; publish?: (trust: Tes
 }
 
 /** Builds a fixture plugin (web entry through @archnest/sdk/vite), packs and signs it; returns the tarball. */
-export async function buildFixturePlugin(name: "widget-plugin" | "theme-plugin", trust: TestTrust): Promise<string> {
+/** Packs and signs a first-party plugin of plugins/ as built by `npm run build`, as the release does. */
+export async function packFirstPartyPlugin(name: string, trust: TestTrust): Promise<string> {
+  const dir = new URL(`../../plugins/${name}/`, import.meta.url).pathname;
+  return packAndSign(dir, trust.release, join(mkdtempSync(join(tmpdir(), `archnest-${name}-`)), `${name}.tgz`));
+}
+
+export async function buildFixturePlugin(name: "widget-plugin", trust: TestTrust): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `archnest-${name}-`));
   cpSync(new URL(`./fixtures/${name}/`, import.meta.url).pathname, dir, { recursive: true });
   const config = await pluginWebConfig({ root: dir, entry: "src/web/index.tsx", outDir: "dist/web" });

@@ -6,7 +6,7 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildFixturePlugin, type RunningApp, startApp } from "./app-harness.js";
+import { packFirstPartyPlugin, type RunningApp, startApp } from "./app-harness.js";
 import { launchChromium } from "./browser.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
@@ -17,7 +17,7 @@ let page: Page;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  app = await startApp({ registry: true, publish: async (trust) => [await buildFixturePlugin("theme-plugin", trust)] });
+  app = await startApp({ registry: true, publish: async (trust) => [await packFirstPartyPlugin("theme-light", trust)] });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   page.setDefaultTimeout(15_000);
@@ -74,14 +74,14 @@ describe("the Module Store", () => {
     await back.getByRole("button", { name: "Use theme" }).waitFor({ timeout: 30_000 });
     const before = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     await back.getByRole("button", { name: "Use theme" }).click();
-    await page.waitForFunction(() => document.documentElement.dataset.theme === "test-light-store");
+    await page.waitForFunction(() => document.documentElement.dataset.theme === "theme-light");
     const after = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(after).toBe("rgb(255, 255, 255)");
+    expect(after).toBe("rgb(247, 248, 250)");
     expect(before).not.toBe(after);
     expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}store-light-theme.png` });
     const events = await page.evaluate(() => (window as unknown as { installEvents: { id: string; phase: string; progress: number }[] }).installEvents);
-    const ours = events.filter((e) => e.id === "store:@test/theme-light");
+    const ours = events.filter((e) => e.id === "store:@archnest/theme-light");
     expect(ours.map((e) => e.phase)).toContain("verify");
     expect(ours.at(-1)).toMatchObject({ phase: "done", progress: 1 });
 
