@@ -1,2 +1,3 @@
+export { addSshHost, type PluginHost, type PluginHostOptions, type PluginUnderTest, startPluginHost } from "./plugin-host.js";
 export { type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
 export { createTestHost, jsonOf, type SignedIn, setupAdmin, signedIn, type TestHost } from "./test-host.js";

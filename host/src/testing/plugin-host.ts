@@ -1,0 +1,119 @@
+import { readFileSync } from "node:fs";
+import type { Server } from "node:http";
+import { createTestTrust, packAndSign, type TestTrust } from "@archnest/sdk/testing";
+import { loadWebApp } from "@archnest/web/serve";
+import { attachPlugins } from "../plugins/attach.js";
+import { StaticEntitlements } from "../plugins/entitlements.js";
+import { serveHost, serverUrl } from "../server/index.js";
+import { startSshd, type TestSshd } from "./sshd.js";
+import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "./test-host.js";
+
+/** One plugin folder to install: built already (`npm run build`), packed and signed here. */
+export interface PluginUnderTest {
+  dir: string;
+  id: string;
+  /** Permissions the admin accepts at install. */
+  permissions?: readonly string[];
+}
+
+export interface PluginHostOptions {
+  plugins: readonly PluginUnderTest[];
+  /** Serve the built web app too (browser tests). */
+  web?: boolean;
+  /** Modules the install is licensed for. */
+  licensed?: readonly string[];
+  /** Start a real sshd and register it as an SSH host named "test-sshd". */
+  sshd?: boolean;
+  /** Builds a plugin folder before packing (for a test run alone, without `npm run build` first). */
+  build?: (dir: string) => Promise<unknown>;
+}
+
+/** A running host with plugins installed, as a person meets it: real HTTP on a loopback port. */
+export interface PluginHost {
+  url: string;
+  t: TestHost;
+  admin: SignedIn;
+  trust: TestTrust;
+  entitlements: StaticEntitlements;
+  sshd: TestSshd | undefined;
+  /** The id of the registered SSH host, when `sshd` was asked for. */
+  hostId: string | undefined;
+  /** Calls `/api/plugins/<pluginId><path>` over real HTTP with the admin's session and CSRF token. */
+  api(pluginId: string, path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+/** Registers an sshd as an SSH host through the host's API (key auth) and returns its id. */
+export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, name = "test-sshd"): Promise<string> {
+  const res = await t.host.app.request("/api/hosts", {
+    method: "POST",
+    headers: { ...admin.headers, "content-type": "application/json" },
+    body: JSON.stringify({ name, address: "127.0.0.1", port: sshd.port, user: sshd.user, authMethod: "key", privateKey: sshd.privateKey }),
+  });
+  if (res.status !== 201) throw new Error(`adding the SSH host answered ${res.status}: ${await res.text()}`);
+  const body = (await res.json()) as { id?: string; host?: { id: string } };
+  const id = body.id ?? body.host?.id;
+  if (!id) throw new Error("the SSH host API answered without an id");
+  return id;
+}
+
+/**
+ * Starts the real host (auth, plugin runtime, SSH service; the web app when asked) on 127.0.0.1, signs
+ * in the admin, installs each plugin through the plugin API exactly as an admin would (packed and signed
+ * with a throwaway trust), and optionally registers a real sshd as an SSH host.
+ *
+ * @example
+ * ```ts
+ * const h = await startPluginHost({ plugins: [{ dir: PLUGIN_DIR, id: "files", permissions: ["hosts:read", "ssh:sftp"] }], sshd: true });
+ * const res = await h.api("files", `/list?host=${h.hostId}&path=/`);
+ * ```
+ */
+export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHost> {
+  const trust = createTestTrust();
+  const web = opts.web ? loadWebApp() : undefined;
+  const entitlements = new StaticEntitlements([...(opts.licensed ?? [])]);
+  const t = await createTestHost({ cspScriptHashes: web?.cspScriptHashes ?? [] });
+  const attached = await attachPlugins(t.host, { trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }], entitlements, setupTimeoutMs: 5000 });
+  if (web) t.host.app.get("*", async (c, next) => web.handle(c.req.raw) ?? next());
+  const server: Server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
+  await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  attached.ws.attach(server);
+  const admin = await setupAdmin(t.host);
+  const sshd = opts.sshd ? await startSshd() : undefined;
+  const close = async () => {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await t.cleanup();
+    await sshd?.cleanup();
+  };
+  try {
+    for (const p of opts.plugins) {
+      await opts.build?.(p.dir);
+      const tarball = await packAndSign(p.dir, trust.release);
+      const query = p.permissions && p.permissions.length > 0 ? `?acceptPermissions=${p.permissions.join(",")}` : "";
+      const res = await t.host.app.request(`/api/plugins/install${query}`, {
+        method: "POST",
+        headers: { ...admin.headers, "content-type": "application/gzip" },
+        body: readFileSync(tarball),
+      });
+      if (res.status !== 201) throw new Error(`installing ${p.id} answered ${res.status}: ${await res.text()}`);
+    }
+    const hostId = sshd ? await addSshHost(t, admin, sshd) : undefined;
+    const url = serverUrl(server);
+    return {
+      url,
+      t,
+      admin,
+      trust,
+      entitlements,
+      sshd,
+      hostId,
+      api: (pluginId, path, init = {}) =>
+        fetch(`${url}/api/plugins/${pluginId}${path}`, { ...init, headers: { ...admin.headers, ...(init.headers as Record<string, string>) } }),
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
