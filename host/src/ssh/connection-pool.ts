@@ -1,7 +1,7 @@
 import { connect as netConnect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { SshHostSummary, SshRouter } from "@archnest/sdk";
-import { Client, type ConnectConfig, utils } from "ssh2";
+import ssh2, { type Client, type ConnectConfig } from "ssh2";
 import { HostError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";
 import { hostKeyFingerprint } from "./fingerprint.js";
@@ -53,7 +53,7 @@ function authConfig(host: SshHostSummary, c: SshCredentials): Partial<ConnectCon
     return { password: c.password, tryKeyboard: true };
   }
   if (!c.privateKey) throw new HostError("HOST_ERR_SSH_CREDENTIALS_MISSING", `the SSH host ${host.name} has no private key stored`);
-  const parsed = utils.parseKey(c.privateKey, c.passphrase);
+  const parsed = ssh2.utils.parseKey(c.privateKey, c.passphrase);
   if (parsed instanceof Error)
     throw new HostError(
       "HOST_ERR_SSH_KEY_INVALID",
@@ -227,7 +227,7 @@ export class SshPool {
     } finally {
       clearTimeout(timer);
     }
-    const client = new Client();
+    const client = new ssh2.Client();
     let fingerprint = "";
     let firstUse = false;
     let keyChanged: HostError | undefined;

@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { utils } from "ssh2";
+import ssh2 from "ssh2";
 import { z } from "zod";
 import { requireRole } from "../auth/index.js";
 import { HostError } from "../errors/index.js";
@@ -87,7 +87,7 @@ const importSchema = z.object({
 
 /** Refuses a private key that cannot be parsed with its passphrase (before anything is stored). */
 function checkKey(key: string, pass: string | undefined): void {
-  const parsed = utils.parseKey(key, pass);
+  const parsed = ssh2.utils.parseKey(key, pass);
   if (parsed instanceof Error)
     throw new HostError(
       "HOST_ERR_SSH_KEY_INVALID",
