@@ -152,6 +152,25 @@ describe("ArchNest in the browser", () => {
     await shot(admin, "plugins");
   });
 
+  it("saves the Glance layout per user: a reordered dashboard comes back after a reload", async () => {
+    await glance.goto(`${app.url}/`);
+    await glance.getByTestId("hello-widget").waitFor();
+    const titles = () => glance.getByTestId("glance-widgets").locator("section.widget > header h2").allTextContents();
+    const before = await titles();
+    expect(before.length).toBeGreaterThan(1);
+    await glance.getByRole("button", { name: "Customize" }).click();
+    const saved = glance.waitForResponse((r) => r.url().endsWith("/api/prefs/glance.layout") && r.request().method() === "PUT");
+    await glance.getByRole("button", { name: `Move ${before[1]} up` }).click();
+    await glance.getByRole("button", { name: "Done" }).click();
+    const moved = [before[1], before[0], ...before.slice(2)];
+    expect(await titles()).toEqual(moved);
+    // Saved on the host (PUT /api/prefs/glance.layout), not in this tab: a reload shows the same order.
+    expect((await saved).status()).toBe(200);
+    await glance.reload();
+    await glance.getByTestId("hello-widget").waitFor();
+    expect(await titles()).toEqual(moved);
+  });
+
   it("uninstalls with a confirm that says the data is kept, and the widget goes from the open page", async () => {
     await glance.goto(`${app.url}/`);
     await glance.getByTestId("hello-widget").waitFor();
