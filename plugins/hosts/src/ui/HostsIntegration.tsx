@@ -1,0 +1,345 @@
+import { Lock, type SlotProps } from "@archnest/sdk/web";
+import { createResource, createSignal, For, type JSX, Show } from "solid-js";
+import { hostsApi, keyChangeOf, messageOf, type ProbeResult, type SshHost } from "../api/index.js";
+import { hostStatus } from "../status/index.js";
+import { HostForm } from "./HostForm.js";
+import { ImportDialog } from "./ImportDialog.js";
+import { Modal } from "./Modal.js";
+import { isAdmin, notify } from "./shell.js";
+
+type TestOutcome = { kind: "testing" } | { kind: "ok"; result: ProbeResult } | { kind: "error"; message: string; code: string };
+
+const DOT = { display: "inline-block", "margin-right": "8px", "vertical-align": "middle" } as const;
+const WRAP = { "word-break": "break-all", "max-width": "240px" } as const;
+
+/** Settings → Integrations: the SSH hosts every terminal, file browser, tunnel and metric connects to. */
+export function HostsIntegration(_props: SlotProps): JSX.Element {
+  const [data, { refetch, mutate }] = createResource(() => hostsApi.list());
+  const [editing, setEditing] = createSignal<SshHost | "new">();
+  const [importing, setImporting] = createSignal(false);
+  const [removing, setRemoving] = createSignal<SshHost>();
+  const [tests, setTests] = createSignal<ReadonlyMap<string, TestOutcome>>(new Map());
+  const setTest = (id: string, t: TestOutcome | undefined) =>
+    setTests((prev) => {
+      const next = new Map(prev);
+      if (t) next.set(id, t);
+      else next.delete(id);
+      return next;
+    });
+  const admin = isAdmin();
+  const atCap = () => {
+    const d = data();
+    return d !== undefined && d.limit.cap !== null && d.hosts.length >= d.limit.cap;
+  };
+
+  const test = async (h: SshHost) => {
+    setTest(h.id, { kind: "testing" });
+    try {
+      const result = await hostsApi.test(h.id);
+      hostStatus.record(h.id, { ok: result });
+      setTest(h.id, { kind: "ok", result });
+      if (result.firstUse) await refetch();
+    } catch (err) {
+      hostStatus.record(h.id, { error: err });
+      const code = (err as { code?: string }).code ?? "";
+      setTest(h.id, { kind: "error", message: messageOf(err), code });
+      // The kernel records the presented key as pending; the list shows both fingerprints.
+      if (keyChangeOf(err) || code === "HOST_ERR_HOST_KEY_CHANGED") await refetch();
+    }
+  };
+
+  const accept = async (h: SshHost) => {
+    if (!h.pendingFingerprint) return;
+    try {
+      await hostsApi.acceptKey(h.id, h.pendingFingerprint);
+      notify(`${h.name}: new host key accepted`, "success");
+      setTest(h.id, undefined);
+      await refetch();
+      await test(h);
+    } catch (err) {
+      notify(messageOf(err), "error");
+    }
+  };
+
+  const remove = async (h: SshHost) => {
+    try {
+      await hostsApi.remove(h.id);
+      hostStatus.forget(h.id);
+      setTest(h.id, undefined);
+      setRemoving(undefined);
+      notify(`${h.name} removed`, "success");
+      await refetch();
+    } catch (err) {
+      notify(messageOf(err), "error");
+    }
+  };
+
+  return (
+    <div data-testid="hosts-integration" class="stack" style={{ gap: "14px" }}>
+      <div class="toolbar" style={{ "align-items": "flex-start" }}>
+        <div>
+          <h2 class="card__title" style={{ "margin-bottom": "4px" }}>
+            SSH hosts
+            <Show when={data()}>
+              {(d) => (
+                <span class="badge" title="SSH hosts">
+                  {d().hosts.length}
+                  {d().limit.cap !== null ? ` of ${d().limit.cap} free` : ""}
+                </span>
+              )}
+            </Show>
+          </h2>
+          <p class="muted small">The servers the terminal, files, tunnels and metrics connect to. Passwords and keys are kept encrypted and never shown.</p>
+        </div>
+        <Show when={admin}>
+          <div class="row row--tight" style={{ "flex-wrap": "wrap", "justify-content": "flex-end" }}>
+            <Show when={atCap()}>
+              <Lock module={data()?.limit.module ?? "unlimited-hosts"} variant="inline" reason="The free core keeps 3 SSH hosts." />
+            </Show>
+            <button type="button" class="btn btn--ghost btn--sm" onClick={() => setImporting(true)}>
+              Import from ~/.ssh/config
+            </button>
+            <button type="button" class="btn btn--accent btn--sm" onClick={() => setEditing("new")}>
+              Add host
+            </button>
+          </div>
+        </Show>
+      </div>
+
+      <Show when={data.error}>
+        <p class="form-error" role="alert">
+          {messageOf(data.error)}
+        </p>
+      </Show>
+
+      <Show when={data()}>
+        {(d) => (
+          <Show
+            when={d().hosts.length > 0}
+            fallback={
+              <div class="empty" style={{ padding: "28px 0" }}>
+                <p class="muted">No SSH hosts yet. Add a server, or import the ones in your ~/.ssh/config.</p>
+              </div>
+            }
+          >
+            <div class="table-wrap">
+              <table class="table" data-testid="hosts-table">
+                <thead>
+                  <tr>
+                    <th>Host</th>
+                    <th>Address</th>
+                    <th>Sign-in</th>
+                    <th>Host key</th>
+                    <th style={{ "text-align": "right" }}>
+                      <span class="sr-only">Actions</span>
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={d().hosts}>
+                    {(h) => (
+                      <>
+                        <tr data-host={h.name}>
+                          <td>
+                            <div class="cell-title">{h.name}</div>
+                            <Show when={h.tags.length > 0}>
+                              <div class="chips" style={{ "margin-top": "6px" }}>
+                                <For each={h.tags}>{(t) => <span class="badge">{t}</span>}</For>
+                              </div>
+                            </Show>
+                          </td>
+                          <td class="mono">
+                            {h.user}@{h.address}:{h.port}
+                          </td>
+                          <td data-testid="auth">
+                            {h.authMethod === "key" ? "Private key" : "Password"}
+                            <div class="cell-sub">
+                              <Show
+                                when={h.authMethod === "key" ? h.hasKey : h.hasPassword}
+                                fallback={<span style={{ color: "var(--an-warning)" }}>not stored yet</span>}
+                              >
+                                stored{h.authMethod === "key" && h.hasPassphrase ? " · with passphrase" : ""}
+                              </Show>
+                            </div>
+                          </td>
+                          <td>
+                            <Show when={h.fingerprint} fallback={<span class="cell-sub">Recorded on the first connection</span>}>
+                              {(f) => (
+                                <span class="mono small" style={WRAP} data-testid="fingerprint">
+                                  {f()}
+                                </span>
+                              )}
+                            </Show>
+                          </td>
+                          <td style={{ "text-align": "right", "white-space": "nowrap" }}>
+                            <Show when={admin}>
+                              <div class="row row--tight" style={{ "justify-content": "flex-end", gap: "6px" }}>
+                                <button type="button" class="btn btn--sm" disabled={tests().get(h.id)?.kind === "testing"} onClick={() => void test(h)}>
+                                  {tests().get(h.id)?.kind === "testing" ? "Testing…" : "Test connection"}
+                                </button>
+                                <button type="button" class="btn btn--ghost btn--sm" onClick={() => setEditing(h)} aria-label={`Edit ${h.name}`}>
+                                  Edit
+                                </button>
+                                <button type="button" class="btn btn--ghost btn--sm" onClick={() => setRemoving(h)} aria-label={`Remove ${h.name}`}>
+                                  Remove
+                                </button>
+                              </div>
+                            </Show>
+                          </td>
+                        </tr>
+                        <Show when={h.pendingFingerprint}>
+                          {(presented) => (
+                            <tr data-key-changed={h.name}>
+                              <td colSpan={5} style={{ "padding-top": "0" }}>
+                                <KeyChanged host={h} presented={presented()} onAccept={() => void accept(h)} admin={admin} />
+                              </td>
+                            </tr>
+                          )}
+                        </Show>
+                        <Show when={!h.pendingFingerprint && tests().get(h.id)}>
+                          {(t) => (
+                            <tr data-test-result={h.name}>
+                              <td colSpan={5} style={{ "padding-top": "0" }}>
+                                <TestLine outcome={t()} />
+                              </td>
+                            </tr>
+                          )}
+                        </Show>
+                      </>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+          </Show>
+        )}
+      </Show>
+
+      <Show when={editing()}>
+        {(e) => (
+          <HostForm
+            {...(e() === "new" ? {} : { host: e() as SshHost })}
+            onClose={() => setEditing(undefined)}
+            onSaved={(saved) => {
+              setEditing(undefined);
+              setTest(saved.id, undefined);
+              notify(`${saved.name} saved`, "success");
+              void refetch();
+            }}
+          />
+        )}
+      </Show>
+      <Show when={importing()}>
+        <ImportDialog
+          onClose={() => setImporting(false)}
+          onImported={(answer) => {
+            const current = data();
+            if (current) mutate({ ...current, hosts: [...current.hosts, ...answer.imported], limit: answer.limit });
+            void refetch();
+          }}
+        />
+      </Show>
+      <Modal
+        open={removing() !== undefined}
+        size="sm"
+        title={`Remove ${removing()?.name ?? ""}?`}
+        onClose={() => setRemoving(undefined)}
+        footer={
+          <>
+            <button type="button" class="btn btn--ghost" onClick={() => setRemoving(undefined)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              class="btn btn--danger"
+              onClick={() => {
+                const h = removing();
+                if (h) void remove(h);
+              }}
+            >
+              Remove host
+            </button>
+          </>
+        }
+      >
+        <p>Its stored password or key is deleted, and terminals, file transfers and tunnels on it stop. The server itself is not touched.</p>
+      </Modal>
+    </div>
+  );
+}
+
+/** The answer of "Test connection", in one calm line. */
+function TestLine(props: { outcome: TestOutcome }): JSX.Element {
+  const ok = () => (props.outcome.kind === "ok" ? props.outcome.result : undefined);
+  const failed = () => (props.outcome.kind === "error" ? props.outcome.message : undefined);
+  return (
+    <div class="small" role="status" data-testid="test-line">
+      <Show when={props.outcome.kind === "testing"}>
+        <span class="muted">Connecting…</span>
+      </Show>
+      <Show when={ok()}>
+        {(r) => (
+          <span>
+            <span class="dot dot--success" style={DOT} />
+            <span class="text-success">Connected in {Math.round(r().latencyMs)} ms</span>
+            <span class="muted"> · {r().firstUse ? "Trusted on first use: " : "Host key matches: "}</span>
+            <span class="mono">{r().fingerprint}</span>
+          </span>
+        )}
+      </Show>
+      <Show when={failed()}>
+        {(message) => (
+          <span style={{ color: "var(--an-danger)" }}>
+            <span class="dot dot--danger" style={DOT} />
+            {message()}
+          </span>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+/** A host key that changed: both fingerprints, what to check, and the way to accept the new key. */
+function KeyChanged(props: { host: SshHost; presented: string; onAccept: () => void; admin: boolean }): JSX.Element {
+  return (
+    <div
+      role="alert"
+      data-testid="key-changed"
+      style={{
+        display: "grid",
+        gap: "10px",
+        padding: "12px 14px",
+        border: "1px solid color-mix(in srgb, var(--an-warning) 40%, transparent)",
+        "border-radius": "var(--radius-sm)",
+        background: "color-mix(in srgb, var(--an-warning) 8%, transparent)",
+      }}
+    >
+      <div class="row" style={{ "align-items": "flex-start" }}>
+        <div>
+          <strong style={{ color: "var(--an-warning)" }}>The host key of {props.host.name} changed.</strong>
+          <div class="small muted">
+            Connections are refused until you accept the new key. If you did not reinstall or replace this server, someone may be in the middle.
+          </div>
+        </div>
+        <Show when={props.admin}>
+          <button type="button" class="btn btn--sm" onClick={() => props.onAccept()}>
+            Accept new key
+          </button>
+        </Show>
+      </div>
+      <dl class="kv small" style={{ gap: "4px 16px" }}>
+        <dt>Trusted</dt>
+        <dd class="mono" data-testid="trusted-fingerprint">
+          {props.host.fingerprint ?? "none"}
+        </dd>
+        <dt>Presented</dt>
+        <dd class="mono" data-testid="presented-fingerprint">
+          {props.presented}
+        </dd>
+      </dl>
+      <div class="small muted">
+        Compare with <code class="mono">ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code> on the server.
+      </div>
+    </div>
+  );
+}
