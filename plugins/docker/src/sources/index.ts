@@ -98,17 +98,27 @@ const TLS_FIELDS = ["ca", "cert", "key"] as const;
 
 /** The sources in plugin storage, oldest first, and their TLS material in plugin secrets. */
 export class SourceStore {
+  // Every container call looks its source up; this plugin instance is the only writer of its storage, so
+  // the list is read once and dropped on every change.
+  private cached: Promise<DockerSource[]> | undefined;
+
   constructor(private readonly ctx: Pick<PluginContext, "storage" | "secrets">) {}
 
   async list(): Promise<DockerSource[]> {
-    const rows = await this.ctx.storage.list<DockerSource & { [k: string]: Json }>("source:");
-    return rows.map((r) => r.value as DockerSource).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id));
+    this.cached ??= this.ctx.storage.list<DockerSource & { [k: string]: Json }>("source:").then(
+      (rows) => rows.map((r) => r.value as DockerSource).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
+      (err) => {
+        this.cached = undefined;
+        throw err;
+      },
+    );
+    return (await this.cached).map((s) => ({ ...s }));
   }
 
   async get(id: string): Promise<DockerSource> {
-    const s = await this.ctx.storage.get<DockerSource & { [k: string]: Json }>(`source:${id}`);
+    const s = (await this.list()).find((x) => x.id === id);
     if (!s) throw new DockerPluginError("DOCKER_ERR_SOURCE_NOT_FOUND", `No Docker source "${id}".`);
-    return s as DockerSource;
+    return s;
   }
 
   async tls(id: string): Promise<TlsMaterial | undefined> {
@@ -120,7 +130,9 @@ export class SourceStore {
   async create(input: SourceInput): Promise<DockerSource> {
     const source: DockerSource = { id: crypto.randomUUID(), createdAt: Date.now(), tls: false, ...strip(input) };
     await this.saveTls(source, input.tls);
+    this.cached = undefined;
     await this.ctx.storage.set(`source:${source.id}`, toJson(source));
+    this.cached = undefined;
     return source;
   }
 
@@ -133,12 +145,16 @@ export class SourceStore {
       ...strip(input),
     };
     await this.saveTls(next, input.kind === "unix" ? null : input.tls);
+    this.cached = undefined;
     await this.ctx.storage.set(`source:${id}`, toJson(next));
+    this.cached = undefined;
     return next;
   }
 
   async remove(id: string): Promise<boolean> {
+    this.cached = undefined;
     const had = await this.ctx.storage.delete(`source:${id}`);
+    this.cached = undefined;
     if (had) await Promise.all(TLS_FIELDS.map((f) => this.ctx.secrets.delete(`tls.${id}.${f}`)));
     return had;
   }
