@@ -167,7 +167,7 @@ describe("SSH hosts in the browser", () => {
     const result = dialog.getByTestId("import-result");
     await result.waitFor();
     expect(await result.locator('[data-imported="backup"]').textContent()).toContain("ops@10.0.0.7:2222");
-    expect(await result.locator('[data-skipped="nouser"]').textContent()).toContain("no User");
+    expect(await result.locator('[data-skipped="nouser"]').textContent()).toContain("No User is given");
     await shot("hosts-import");
     await dialog.getByRole("button", { name: "Done" }).click();
     await panel.locator('tr[data-host="backup"]').waitFor();
@@ -200,7 +200,7 @@ describe("SSH hosts in the browser", () => {
       if (name === "fourth") {
         const lock = dialog.locator('[data-lock-module="unlimited-hosts"]');
         await lock.waitFor();
-        expect(await lock.textContent()).toContain("3 SSH hosts");
+        expect(await lock.textContent()).toContain("You have 3 SSH hosts, the free limit");
         await shot("hosts-lock");
         await dialog.getByRole("button", { name: "Cancel" }).click();
       } else {
@@ -209,11 +209,12 @@ describe("SSH hosts in the browser", () => {
       }
     }
     expect(await hostCount()).toBe(3);
+    await shot("hosts-at-cap");
     expect(await panel.locator('[data-lock-module="unlimited-hosts"]').count()).toBe(1);
     expect(await page.content()).not.toContain("not-a-real-password");
   });
 
-  it("shows down hosts on Glance with the reason, next to the one that is up", async () => {
+  it("shows down hosts on Glance next to the one that is up", async () => {
     await page.goto(`${app.url}/`);
     const widget = page.getByTestId("hosts-widget");
     await widget.locator('li[data-host="lab"] [data-state="up"]').waitFor();

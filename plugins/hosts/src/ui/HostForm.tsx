@@ -3,6 +3,8 @@ import { createSignal, type JSX, Show } from "solid-js";
 import { type AuthMethod, type HostInput, hostsApi, messageOf, parseTags, type SshHost } from "../api/index.js";
 import { Modal } from "./Modal.js";
 
+// Grid cells let an input shrink below its intrinsic width only with min-width 0.
+const FILL = { width: "100%", "min-width": "0" } as const;
 const TEXTAREA = { height: "auto", "min-height": "120px", padding: "10px 12px", resize: "vertical", "font-size": "12px", "line-height": "1.45" } as const;
 
 /**
@@ -21,7 +23,7 @@ export function HostForm(props: { host?: SshHost; onClose: () => void; onSaved: 
   const [passphrase, setPassphrase] = createSignal("");
   const [tags, setTags] = createSignal(h?.tags.join(", ") ?? "");
   const [error, setError] = createSignal<string>();
-  const [locked, setLocked] = createSignal<{ module: string; price: string }>();
+  const [locked, setLocked] = createSignal<{ module: string; price: string; cap: number | undefined }>();
   const [busy, setBusy] = createSignal(false);
 
   const submit = async (e: Event) => {
@@ -46,7 +48,7 @@ export function HostForm(props: { host?: SshHost; onClose: () => void; onSaved: 
     try {
       props.onSaved(h ? await hostsApi.update(h.id, input) : await hostsApi.add(input));
     } catch (err) {
-      if (isModuleRequired(err)) setLocked({ module: err.module, price: err.price });
+      if (isModuleRequired(err)) setLocked({ module: err.module, price: err.price, cap: (err.body as { cap?: number } | undefined)?.cap });
       else setError(messageOf(err));
     } finally {
       setBusy(false);
@@ -73,7 +75,9 @@ export function HostForm(props: { host?: SshHost; onClose: () => void; onSaved: 
     >
       <form id="hosts-form" class="form" onSubmit={submit} style={{ color: "var(--an-text)" }}>
         <Show when={locked()}>
-          {(l) => <Lock module={l().module} price={l().price} reason="The free core keeps 3 SSH hosts. Unlimited Hosts lifts the cap." />}
+          {(l) => (
+            <Lock module={l().module} price={l().price} reason={`You have ${l().cap ?? 3} SSH hosts, the free limit. Remove one, or unlock any number.`} />
+          )}
         </Show>
         <Show when={error()}>
           <p class="form-error" role="alert">
@@ -87,11 +91,18 @@ export function HostForm(props: { host?: SshHost; onClose: () => void; onSaved: 
         <div style={{ display: "grid", "grid-template-columns": "minmax(0, 1fr) 110px", gap: "12px" }}>
           <label class="field">
             <span class="field__label">Address</span>
-            <input value={address()} onInput={(e) => setAddress(e.currentTarget.value)} required maxLength={253} placeholder="10.0.0.5 or web-1.example.com" />
+            <input
+              style={FILL}
+              value={address()}
+              onInput={(e) => setAddress(e.currentTarget.value)}
+              required
+              maxLength={253}
+              placeholder="10.0.0.5 or web-1.example.com"
+            />
           </label>
           <label class="field">
             <span class="field__label">Port</span>
-            <input value={port()} onInput={(e) => setPort(e.currentTarget.value)} required inputMode="numeric" />
+            <input style={FILL} value={port()} onInput={(e) => setPort(e.currentTarget.value)} required inputMode="numeric" />
           </label>
         </div>
         <label class="field">

@@ -89,12 +89,16 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
               )}
             </Show>
           </h2>
-          <p class="muted small">The servers the terminal, files, tunnels and metrics connect to. Passwords and keys are kept encrypted and never shown.</p>
+          <p class="muted small">Servers for the terminal, files, tunnels and metrics. Passwords and keys stay encrypted and are never shown.</p>
         </div>
         <Show when={admin}>
-          <div class="row row--tight" style={{ "flex-wrap": "wrap", "justify-content": "flex-end" }}>
+          <div class="row row--tight" style={{ "flex-shrink": "0", "justify-content": "flex-end" }}>
             <Show when={atCap()}>
-              <Lock module={data()?.limit.module ?? "unlimited-hosts"} variant="inline" reason="The free core keeps 3 SSH hosts." />
+              <Lock
+                module={data()?.limit.module ?? "unlimited-hosts"}
+                variant="inline"
+                reason={`You have ${data()?.limit.cap ?? 3} SSH hosts, the free limit.`}
+              />
             </Show>
             <button type="button" class="btn btn--ghost btn--sm" onClick={() => setImporting(true)}>
               Import from ~/.ssh/config

@@ -87,16 +87,18 @@ export function HostsSection(_props: SlotProps): JSX.Element {
                             </div>
                           </Show>
                         </td>
-                        <td style={{ "text-align": "right", "white-space": "nowrap" }}>
-                          <ShellLink href={`/terminal${q(h.id)}`} label={`Terminal on ${h.name}`}>
-                            Terminal
-                          </ShellLink>
-                          <ShellLink href={`/files${q(h.id)}`} label={`Files on ${h.name}`}>
-                            Files
-                          </ShellLink>
-                          <ShellLink href={`/metrics${q(h.id)}`} label={`Metrics of ${h.name}`}>
-                            Metrics
-                          </ShellLink>
+                        <td>
+                          <div class="row row--tight" style={{ "justify-content": "flex-end", gap: "6px" }}>
+                            <ShellLink href={`/terminal${q(h.id)}`} label={`Terminal on ${h.name}`}>
+                              Terminal
+                            </ShellLink>
+                            <ShellLink href={`/files${q(h.id)}`} label={`Files on ${h.name}`}>
+                              Files
+                            </ShellLink>
+                            <ShellLink href={`/metrics${q(h.id)}`} label={`Metrics of ${h.name}`}>
+                              Metrics
+                            </ShellLink>
+                          </div>
                         </td>
                       </tr>
                     )}

@@ -4,6 +4,8 @@ import { Modal } from "./Modal.js";
 
 const TEXTAREA = { height: "auto", "min-height": "200px", padding: "10px 12px", resize: "vertical", "font-size": "12px", "line-height": "1.45" } as const;
 
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** Import from an OpenSSH client config: paste ~/.ssh/config, then see what was imported and what was skipped, and why. */
 export function ImportDialog(props: { onClose: () => void; onImported: (answer: ImportAnswer) => void }): JSX.Element {
   const [text, setText] = createSignal("");
@@ -119,7 +121,7 @@ export function ImportDialog(props: { onClose: () => void; onImported: (answer: 
                           <span class="muted small"> · line {s.line}</span>
                         </Show>
                         <div class="small" style={{ "margin-left": "15px" }}>
-                          {s.reason}
+                          {sentence(s.reason)}
                         </div>
                       </li>
                     )}
