@@ -4,8 +4,9 @@
  * build`, packed and signed with the SDK's test harness and installed through the plugin API, and a real
  * OpenSSH sshd registered as an SSH host.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
 import { createTestHost, type SignedIn, setupAdmin, startSshd, type TestHost, type TestSshd } from "@archnest/host/testing";
@@ -96,4 +97,46 @@ export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, n
   const id = body.id ?? body.host?.id;
   if (!id) throw new Error("the SSH host API answered without an id");
   return id;
+}
+
+/** The processes below `pid`, parents before their children. */
+function descendants(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number) => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+/**
+ * Stops the test sshd the way a crashed server or a cut network looks to a client: the sshd processes of
+ * each connection die before the shells they serve, so no exit status reaches the client, only a dropped
+ * connection. (Killing the shells first lets sshd report their exit, which a client rightly shows as an
+ * ended session.)
+ */
+export async function crashSshd(sshd: TestSshd): Promise<void> {
+  const pid = Number(readFileSync(join(sshd.dir, "sshd.pid"), "utf8").trim());
+  for (const child of descendants(pid)) {
+    try {
+      process.kill(child, "SIGKILL");
+    } catch {
+      // Already gone.
+    }
+  }
+  await sshd.stop();
 }

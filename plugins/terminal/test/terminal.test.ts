@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionInfo } from "../src/session/index.js";
 import { launchChromium } from "./browser.js";
-import { startTerminalHost, type TerminalHost } from "./harness.js";
+import { crashSshd, startTerminalHost, type TerminalHost } from "./harness.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
 /** A terminal control sequence (CSI): ESC [ parameters final-byte. */
@@ -176,8 +176,11 @@ describe("the terminal in the browser", () => {
     let frame = 0;
     await type("yes");
     const started = Date.now();
-    while (Date.now() - started < 5000) {
+    let clicked = 0;
+    // At least five seconds of flood, and at least five clicks however slow the machine is.
+    while (Date.now() - started < 5000 || clicked < 5) {
       await page.click("#probe", { timeout: 10_000 });
+      clicked += 1;
       const [s] = await sessions();
       if (s) {
         peakUnacked = Math.max(peakUnacked, s.output.peakUnacked);
@@ -204,7 +207,8 @@ describe("the terminal in the browser", () => {
     };
     writeFileSync(`${ARTIFACTS}terminal-yes.json`, `${JSON.stringify(report, null, 2)}\n`);
 
-    expect(clicks.length).toBeGreaterThanOrEqual(5);
+    // Every click was handled while the flood ran (the delays are in the artifact, not asserted).
+    expect(clicks.length).toBe(clicked);
     expect(bytesOut).toBeGreaterThan(4 * 1024 * 1024);
     expect(pauses).toBeGreaterThan(0);
     expect(peakUnacked).toBeLessThanOrEqual(high + frame);
@@ -232,7 +236,7 @@ describe("the terminal in the browser", () => {
   });
 
   it("says the connection is lost when sshd stops, and reconnects once it is back", async () => {
-    await h.sshd.stop();
+    await crashSshd(h.sshd);
     const banner = page.getByTestId("terminal-lost");
     await banner.waitFor();
     expect(await banner.textContent()).toContain("Connection lost");

@@ -41,20 +41,29 @@ function harness(opts: Partial<OutputPumpOptions> = {}) {
 const chunk = (n: number, ch = "x") => new TextEncoder().encode(ch.repeat(n));
 
 describe("OutputPump", () => {
-  it("sends output after a quiet spell at once, and coalesces what follows within the window into one frame", () => {
-    const h = harness();
-    h.pump.push(chunk(1, "a"));
+  it("sends output after a quiet spell at once, and coalesces bulk output within the window into one frame", () => {
+    const h = harness({ maxFrameBytes: 4096, highWaterBytes: 100_000, lowWaterBytes: 1000 });
+    h.pump.push(chunk(600, "a"));
     expect(h.frames).toHaveLength(1);
-    for (const c of ["b", "c", "d"]) h.pump.push(chunk(1, c));
+    for (const c of ["b", "c", "d"]) h.pump.push(chunk(100, c));
     expect(h.frames).toHaveLength(1);
     h.tick();
     expect(h.frames).toHaveLength(2);
-    expect(h.output()).toBe("abcd");
-    expect(h.pump.stats()).toMatchObject({ unacked: 4, pending: 0, bytesOut: 4, frames: 2 });
-    // The window closes once a tick passes without output; the next keystroke echo leaves at once again.
+    expect(h.output()).toBe(`${"a".repeat(600)}${"b".repeat(100)}${"c".repeat(100)}${"d".repeat(100)}`);
+    expect(h.pump.stats()).toMatchObject({ unacked: 900, pending: 0, bytesOut: 900, frames: 2 });
+    // The window closes once a tick passes without output; the next output leaves at once again.
     h.tick();
     h.pump.push(chunk(1, "e"));
     expect(h.frames).toHaveLength(3);
+  });
+
+  it("never batches interactive-sized output, so fast typing echoes at once", () => {
+    const h = harness();
+    for (const c of ["a", "b", "c", "d"]) {
+      h.pump.push(chunk(1, c));
+      expect(h.output().endsWith(c)).toBe(true);
+    }
+    expect(h.frames).toHaveLength(4);
   });
 
   it("sends at once, in frames of at most maxFrameBytes, when a frame's worth is pending", () => {
@@ -132,14 +141,15 @@ describe("OutputPump", () => {
 
   it("does nothing after dispose", () => {
     const h = harness();
+    h.pump.push(chunk(600));
     h.pump.push(chunk(10));
-    h.pump.push(chunk(10));
-    expect(h.frames).toHaveLength(1);
+    const sent = h.frames.length;
+    expect(h.pump.stats().pending).toBe(10);
     h.pump.dispose();
     h.tick();
     h.pump.push(chunk(10));
     h.pump.flush(true);
-    expect(h.frames).toHaveLength(1);
+    expect(h.frames).toHaveLength(sent);
   });
 
   it("refuses a low-water mark at or above the high-water mark", () => {

@@ -3,9 +3,10 @@
  * the bytes in flight bounded (DESIGN.md section 5).
  *
  * Coalescing: output after a quiet spell leaves at once (a keystroke's echo is never delayed), then a
- * window of `coalesceMs` opens; what arrives inside it leaves as one frame when it ends (or as soon as
- * `maxFrameBytes` are pending), and the window stays open while output keeps coming. A busy shell thus
- * costs one WebSocket message per few milliseconds instead of one per write.
+ * window of `coalesceMs` opens; once more than a few hundred bytes went out in it, what arrives inside
+ * it leaves as one frame when it ends (or as soon as `maxFrameBytes` are pending), and the window stays
+ * open while output keeps coming. A busy shell thus costs one WebSocket message per few milliseconds
+ * instead of one per write, while typing stays unbatched.
  *
  * Flow control: `unacked` counts output bytes sent but not yet acknowledged by the browser, which acks
  * after xterm.js has parsed them. When `unacked + pending` reaches the high-water mark (or the socket's
@@ -14,6 +15,12 @@
  * high-water mark plus one frame. The shell resumes once everything in flight falls to the low-water mark.
  */
 import { encodeOutput } from "../protocol/index.js";
+
+/**
+ * Output smaller than this within one window is sent at once even while the window is open: a person
+ * typing fast gets every echo immediately, and only bulk output is batched.
+ */
+const INTERACTIVE_BYTES = 512;
 
 /** Defaults: 1 MiB in flight is ~2 s of xterm.js parsing on a slow machine and plenty for a fast one. */
 export const FLOW_DEFAULTS = {
@@ -75,6 +82,8 @@ export class OutputPump {
   #bytesOut = 0;
   #frames = 0;
   #timer: unknown;
+  /** Bytes sent since the current coalescing window opened. */
+  #windowBytes = 0;
   #disposed = false;
 
   constructor(options: OutputPumpOptions) {
@@ -88,11 +97,14 @@ export class OutputPump {
     this.#chunks.push(chunk);
     this.#pending += chunk.byteLength;
     this.#track();
-    if (this.#pending >= this.#o.maxFrameBytes) this.#send(false);
-    else if (this.#timer === undefined) {
+    if (this.#timer === undefined) {
       // Leading edge: nothing went out for a while, so this goes now and opens a window.
+      this.#windowBytes = 0;
       this.#send(false);
       this.#openWindow();
+    } else if (this.#pending >= this.#o.maxFrameBytes || this.#windowBytes + this.#pending <= INTERACTIVE_BYTES) {
+      // A full frame waits for nobody; interactive-sized traffic (echo of fast typing) would only gain latency.
+      this.#send(false);
     }
     this.#maybePause();
   }
@@ -130,6 +142,7 @@ export class OutputPump {
       const size = Math.min(this.#pending, this.#o.maxFrameBytes);
       this.#o.send(encodeOutput(this.#take(size), size));
       this.#pending -= size;
+      this.#windowBytes += size;
       this.#unacked += size;
       this.#bytesOut += size;
       this.#frames += 1;
@@ -167,6 +180,7 @@ export class OutputPump {
     this.#timer = this.#setTimer(() => {
       this.#timer = undefined;
       if (this.#pending === 0 || this.#disposed) return;
+      this.#windowBytes = 0;
       this.#send(false);
       // Still busy: keep batching.
       this.#openWindow();
