@@ -206,6 +206,21 @@ describe("the SSH service lent to plugins", () => {
     await expect(sftp.stat(base)).rejects.toMatchObject({ code: "HOST_ERR_SSH_DISCONNECTED" });
   });
 
+  it("tells hosts:read listeners about added and removed hosts, without credentials", async () => {
+    const seen: string[][] = [];
+    const sub = w.attached.ssh.service.onHostsChanged((hosts) => seen.push(hosts.map((h) => h.name)));
+    const id = await w.addSshdHost("announced");
+    await vi.waitFor(() => expect(seen.at(-1)).toContain("announced"));
+    expect(JSON.stringify(seen)).not.toContain("PRIVATE");
+    expect((await w.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
+    await vi.waitFor(() => expect(seen.at(-1)).not.toContain("announced"));
+    sub.dispose();
+    const count = seen.length;
+    await w.addSshdHost("unheard");
+    await new Promise((r) => setTimeout(r, 50));
+    expect(seen.length).toBe(count);
+  });
+
   it("asks registered routers for the connection's stream and stops asking once disposed", async () => {
     const ssh = w.attached.ssh.service;
     const id = await w.addSshdHost("routed");

@@ -266,6 +266,11 @@ export class SshService implements PluginSsh {
     checkSize(opts?.cols, opts?.rows);
     const term = opts.term ?? "xterm-256color";
     if (typeof term !== "string" || !/^[A-Za-z0-9._+-]{1,64}$/.test(term)) throw invalid("term must be a terminal name such as xterm-256color");
+    if (opts.env !== undefined) {
+      const entries = Object.entries(opts.env as Record<string, unknown>);
+      if (entries.length > 64 || entries.some(([k, v]) => !/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(k) || typeof v !== "string" || v.length > 4096))
+        throw invalid("env must map at most 64 variable names to strings");
+    }
     const client = await this.pool.client(hostId);
     const channel = await new Promise<ClientChannel>((resolve, reject) =>
       client.shell({ cols: opts.cols, rows: opts.rows, term }, opts.env ? { env: opts.env } : {}, (err, ch) =>
