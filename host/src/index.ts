@@ -21,4 +21,14 @@ export {
   type UiManifest,
 } from "./plugins/index.js";
 export { type ServeHostOptions, serveHost, serverUrl } from "./server/index.js";
+export {
+  attachSsh,
+  hostKeyFingerprint,
+  parseSshConfig,
+  SftpError,
+  type SshConnectionState,
+  type SshHostView,
+  type SshProbeResult,
+  SshService,
+} from "./ssh/index.js";
 export { Vault } from "./vault/index.js";
