@@ -24,7 +24,7 @@ const { Terminal } = headless;
 const PLUGIN_DIR = fileURLToPath(new URL("..", import.meta.url));
 /** 75,000,000 input bytes → 100,000,000 base64 characters plus line breaks (CRLF through the pty). */
 const FLOOD = "head -c 75000000 /dev/zero | base64";
-const ROUNDS = 2;
+const ROUNDS = 3;
 const KEYS = 200;
 const IDLE_SESSIONS = 40;
 
