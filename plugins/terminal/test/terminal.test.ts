@@ -250,4 +250,31 @@ describe("the terminal in the browser", () => {
     await waitForLine((l) => l === "back-5", '"back-5"');
     expect(pageErrors).toEqual([]);
   });
+
+  it("draws with WebGL where the browser has it, and falls back to the DOM renderer where it does not", async () => {
+    // Headless chromium offers WebGL 2 through its software rasteriser; whatever this build offers, the terminal uses it.
+    const hasWebgl2 = await page.evaluate(() => document.createElement("canvas").getContext("webgl2") !== null);
+    expect(await page.evaluate(() => window.__archnestTerminal?.renderer())).toBe(hasWebgl2 ? "webgl" : "dom");
+    await page.close();
+    const noGl = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    await noGl.addCookies(await context.cookies());
+    // A browser without WebGL: every WebGL context request fails, as on machines without a GPU driver.
+    await noGl.addInitScript(() => {
+      const original = HTMLCanvasElement.prototype.getContext;
+      HTMLCanvasElement.prototype.getContext = function (this: HTMLCanvasElement, type: string, ...rest: unknown[]) {
+        if (type.startsWith("webgl") || type === "experimental-webgl") return null;
+        return (original as (this: HTMLCanvasElement, t: string, ...r: unknown[]) => RenderingContext | null).call(this, type, ...rest);
+      } as typeof HTMLCanvasElement.prototype.getContext;
+    });
+    page = await noGl.newPage();
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    await page.goto(`${h.url}/terminal?host=${encodeURIComponent(h.hostId)}`);
+    await waitForPhase(page, "connected");
+    expect(await page.evaluate(() => window.__archnestTerminal?.renderer())).toBe("dom");
+    await type("echo dom-$((5*5))");
+    await waitForLine((l) => l === "dom-25", '"dom-25"');
+    await shot(page, "dom-renderer");
+    expect(pageErrors).toEqual([]);
+    await noGl.close();
+  });
 });
