@@ -140,6 +140,15 @@ export class SshPool {
     }));
   }
 
+  /** Forgets a connection found dead before its close event (ssh2 said "Not connected"), so the next use reconnects. */
+  forget(hostId: string, client: Client): void {
+    const l = this.live.get(hostId);
+    if (!l || l.client !== client) return;
+    // Destroying the socket makes ssh2 emit close, and the pool's close handler tells the listeners.
+    l.sock.destroy();
+    client.emit("close");
+  }
+
   /** Closes the host's pooled connection (after its address, credentials or key changed). */
   drop(hostId: string): void {
     const l = this.live.get(hostId);

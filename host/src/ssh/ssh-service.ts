@@ -11,7 +11,7 @@ import type {
   SshShellOptions,
   SshTunnel,
 } from "@archnest/sdk";
-import type { ClientChannel, SFTPWrapper } from "ssh2";
+import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
 import { HostError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";
 import { type SshConnectionState, SshPool, type SshPoolOptions, type SshProbeResult } from "./connection-pool.js";
@@ -179,6 +179,36 @@ export class SshService implements PluginSsh {
     return resource;
   }
 
+  /**
+   * Opens a channel on the host's pooled connection. A connection that turns out dead before the pool
+   * heard of it (the server vanished without a FIN) is replaced once, so the call reconnects.
+   */
+  private async channel<T>(
+    hostId: string,
+    what: string,
+    open: (client: Client, cb: (err: Error | undefined, ch: T) => void) => void,
+  ): Promise<{ client: Client; channel: T }> {
+    for (let attempt = 0; ; attempt++) {
+      const client = await this.pool.client(hostId);
+      try {
+        const channel = await new Promise<T>((resolve, reject) => {
+          try {
+            open(client, (err, ch) => (err ? reject(err) : resolve(ch)));
+          } catch (err) {
+            reject(err);
+          }
+        });
+        return { client, channel };
+      } catch (err) {
+        if (attempt === 0 && /not connected|no response/i.test((err as Error).message)) {
+          this.pool.forget(hostId, client);
+          continue;
+        }
+        throw channelFailed(what, err as Error);
+      }
+    }
+  }
+
   async hosts(): Promise<SshHostSummary[]> {
     return this.store.summaries();
   }
@@ -201,63 +231,60 @@ export class SshService implements PluginSsh {
     const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalid("timeoutMs must be a positive number");
     if (!Number.isInteger(max) || max < 0) throw invalid("maxOutputBytes must be a non-negative integer");
-    const client = await this.pool.client(hostId);
+    const { client, channel: ch } = await this.channel<ClientChannel>(hostId, "exec", (c, cb) => c.exec(command, cb));
     return new Promise<SshExecResult>((resolve, reject) => {
-      client.exec(command, (err, ch) => {
-        if (err) return reject(channelFailed("exec", err));
-        const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], sizes: { stdout: 0, stderr: 0 }, truncated: false };
-        const take = (which: "stdout" | "stderr") => (d: Buffer) => {
-          const room = max - out.sizes[which];
-          if (room <= 0) {
-            out.truncated = true;
-            return;
-          }
-          const part = d.length > room ? d.subarray(0, room) : d;
-          if (part.length < d.length) out.truncated = true;
-          out[which].push(part);
-          out.sizes[which] += part.length;
-        };
-        ch.on("data", take("stdout"));
-        ch.stderr.on("data", take("stderr"));
-        let code: number | null = null;
-        let signal: string | null = null;
-        let exited = false;
-        let timedOut = false;
-        ch.on("exit", (c: number | null, s?: string) => {
-          exited = true;
-          code = typeof c === "number" ? c : null;
-          signal = s ?? null;
-        });
-        const timer = setTimeout(() => {
-          timedOut = true;
-          unsubscribe();
-          // The caller hears at once; the server ends the command when it honours the signal or the close.
-          reject(new HostError("HOST_ERR_SSH_EXEC_TIMEOUT", `the command ran longer than ${timeoutMs} ms and was stopped`));
-          try {
-            ch.signal("KILL");
-            ch.close();
-          } catch {
-            // The channel is gone already.
-          }
-        }, timeoutMs);
-        const unsubscribe = this.pool.onClientClose(hostId, client, () => ch.destroy());
-        ch.on("close", () => {
-          clearTimeout(timer);
-          unsubscribe();
-          if (timedOut) return;
-          if (!exited) return reject(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed before the command finished"));
-          resolve({
-            code,
-            signal,
-            stdout: Buffer.concat(out.stdout).toString("utf8"),
-            stderr: Buffer.concat(out.stderr).toString("utf8"),
-            truncated: out.truncated,
-          });
-        });
-        ch.on("error", () => ch.destroy());
-        if (opts.stdin !== undefined) ch.end(typeof opts.stdin === "string" ? opts.stdin : Buffer.from(opts.stdin));
-        else ch.end();
+      const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], sizes: { stdout: 0, stderr: 0 }, truncated: false };
+      const take = (which: "stdout" | "stderr") => (d: Buffer) => {
+        const room = max - out.sizes[which];
+        if (room <= 0) {
+          out.truncated = true;
+          return;
+        }
+        const part = d.length > room ? d.subarray(0, room) : d;
+        if (part.length < d.length) out.truncated = true;
+        out[which].push(part);
+        out.sizes[which] += part.length;
+      };
+      ch.on("data", take("stdout"));
+      ch.stderr.on("data", take("stderr"));
+      let code: number | null = null;
+      let signal: string | null = null;
+      let exited = false;
+      let timedOut = false;
+      ch.on("exit", (c: number | null, s?: string) => {
+        exited = true;
+        code = typeof c === "number" ? c : null;
+        signal = s ?? null;
       });
+      const timer = setTimeout(() => {
+        timedOut = true;
+        unsubscribe();
+        // The caller hears at once; the server ends the command when it honours the signal or the close.
+        reject(new HostError("HOST_ERR_SSH_EXEC_TIMEOUT", `the command ran longer than ${timeoutMs} ms and was stopped`));
+        try {
+          ch.signal("KILL");
+          ch.close();
+        } catch {
+          // The channel is gone already.
+        }
+      }, timeoutMs);
+      const unsubscribe = this.pool.onClientClose(hostId, client, () => ch.destroy());
+      ch.on("close", () => {
+        clearTimeout(timer);
+        unsubscribe();
+        if (timedOut) return;
+        if (!exited) return reject(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed before the command finished"));
+        resolve({
+          code,
+          signal,
+          stdout: Buffer.concat(out.stdout).toString("utf8"),
+          stderr: Buffer.concat(out.stderr).toString("utf8"),
+          truncated: out.truncated,
+        });
+      });
+      ch.on("error", () => ch.destroy());
+      if (opts.stdin !== undefined) ch.end(typeof opts.stdin === "string" ? opts.stdin : Buffer.from(opts.stdin));
+      else ch.end();
     });
   }
 
@@ -271,11 +298,8 @@ export class SshService implements PluginSsh {
       if (entries.length > 64 || entries.some(([k, v]) => !/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(k) || typeof v !== "string" || v.length > 4096))
         throw invalid("env must map at most 64 variable names to strings");
     }
-    const client = await this.pool.client(hostId);
-    const channel = await new Promise<ClientChannel>((resolve, reject) =>
-      client.shell({ cols: opts.cols, rows: opts.rows, term }, opts.env ? { env: opts.env } : {}, (err, ch) =>
-        err ? reject(channelFailed("shell", err)) : resolve(ch),
-      ),
+    const { client, channel } = await this.channel<ClientChannel>(hostId, "shell", (c, cb) =>
+      c.shell({ cols: opts.cols, rows: opts.rows, term }, opts.env ? { env: opts.env } : {}, cb),
     );
     const shell = new ShellSession(channel, this.opts.log);
     shell.watch(this.pool.onClientClose(hostId, client, () => shell.finish("disconnected")));
@@ -284,8 +308,7 @@ export class SshService implements PluginSsh {
 
   async sftp(hostId: string): Promise<SftpSession> {
     checkHostId(hostId);
-    const client = await this.pool.client(hostId);
-    const wrapper = await new Promise<SFTPWrapper>((resolve, reject) => client.sftp((err, s) => (err ? reject(channelFailed("sftp", err)) : resolve(s))));
+    const { client, channel: wrapper } = await this.channel<SFTPWrapper>(hostId, "sftp", (c, cb) => c.sftp(cb));
     const session = new SftpSession(wrapper);
     const unsubscribe = this.pool.onClientClose(hostId, client, () => void session.close());
     session.onClose(unsubscribe);

@@ -131,24 +131,32 @@ export class LocalTunnel extends TunnelBase {
       if (!this.closed) this.report(coded(err, `cannot reach ${this.opts.targetHost}:${this.opts.targetPort} through the SSH host`));
     };
     sock.once("error", fail);
-    this.pool.client(this.hostId).then(
-      (client: Client) =>
-        client.forwardOut(sock.remoteAddress ?? "127.0.0.1", sock.remotePort ?? 0, this.opts.targetHost, this.opts.targetPort, (err, channel) => {
-          if (err)
-            return fail(
-              new HostError("HOST_ERR_SSH_CHANNEL_FAILED", `the SSH host could not open ${this.opts.targetHost}:${this.opts.targetPort} (${err.message})`),
-            );
-          if (this.closed || sock.destroyed) {
-            channel.destroy();
-            return fail(new HostError("HOST_ERR_SSH_DISCONNECTED", "the client left before the channel opened"));
-          }
-          sock.removeListener("error", fail);
-          this.pipes.delete(sock);
-          this.join(sock, channel);
-          sock.resume();
-        }),
-      fail,
-    );
+    const open = (client: Client) =>
+      client.forwardOut(sock.remoteAddress ?? "127.0.0.1", sock.remotePort ?? 0, this.opts.targetHost, this.opts.targetPort, (err, channel) => {
+        if (err)
+          return fail(
+            new HostError("HOST_ERR_SSH_CHANNEL_FAILED", `the SSH host could not open ${this.opts.targetHost}:${this.opts.targetPort} (${err.message})`),
+          );
+        if (this.closed || sock.destroyed) {
+          channel.destroy();
+          return fail(new HostError("HOST_ERR_SSH_DISCONNECTED", "the client left before the channel opened"));
+        }
+        sock.removeListener("error", fail);
+        this.pipes.delete(sock);
+        this.join(sock, channel);
+        sock.resume();
+      });
+    const attempt = async () => {
+      const client = await this.pool.client(this.hostId);
+      try {
+        open(client);
+      } catch {
+        // ssh2 throws "Not connected" when the connection died before the pool heard: reconnect once.
+        this.pool.forget(this.hostId, client);
+        open(await this.pool.client(this.hostId));
+      }
+    };
+    attempt().catch(fail);
   }
 
   async close(): Promise<void> {
