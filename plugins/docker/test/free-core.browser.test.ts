@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../web/test/browser.js";
 import { ADMIN_PASSWORD, type RunningArchNest, startArchNest } from "./archnest-host.js";
 import { createContainer, importBusyboxImage, startEngine, type TestEngine } from "./dockerd.js";
@@ -40,6 +40,11 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on("pageerror", (e) => pageErrors.push(e.message));
 }, 240_000);
+
+// A failed step leaves a picture of where the page was.
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === "fail" && page) await shot(`failed-${ctx.task.name.slice(0, 40).replace(/[^a-z0-9]+/gi, "-")}`).catch(() => undefined);
+});
 
 afterAll(async () => {
   await browser?.close();
@@ -127,6 +132,15 @@ describe("in the browser", () => {
     // CPU and memory fill in from the engine's stats.
     await page.waitForFunction(() => /\d+(\.\d+)? (KiB|MiB|B)/.test(document.querySelector('tr[data-container="api"]')?.textContent ?? ""));
     await shot("docker-page");
+
+    // The free detail; the full inspect is the Container Detail View module, offered where it would plug in.
+    await page.getByRole("button", { name: "Details of api" }).click();
+    const detail = page.getByTestId("container-detail");
+    const apiId = (await engine.docker.getContainer("api").inspect()).Id;
+    await detail.getByText(apiId).waitFor();
+    await detail.locator('[data-lock-module="container-detail"]').waitFor();
+    await shot("docker-detail");
+    await page.getByRole("button", { name: "Details of api" }).click();
 
     await page.getByRole("button", { name: "Logs of api" }).click();
     const logs = page.getByTestId("logs");

@@ -312,6 +312,7 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
   const [removing, setRemoving] = createSignal<ContainerView>();
   const [force, setForce] = createSignal(false);
   const [lock, setLock] = createSignal<{ module: string }>();
+  const [open, setOpen] = createSignal<string>();
   const usageOf = (id: string) => usage()?.usage.find((u) => u.id === id);
   const timer = setInterval(() => {
     void refetch();
@@ -389,74 +390,102 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
                   const running = () => c.state === "running";
                   const u = () => usageOf(c.id);
                   return (
-                    <tr data-container={c.name}>
-                      <td>
-                        <div class="cell-title">{c.name}</div>
-                        <div class="cell-sub mono small muted">{c.id.slice(0, 12)}</div>
-                      </td>
-                      <td>
-                        <span class={`badge badge--${stateTone(c.state) === "muted" ? "" : stateTone(c.state)}`}>{c.state}</span>
-                        <div class="cell-sub small muted" title={c.status}>
-                          {running() && formatUptime(u()?.startedAt) ? `up ${formatUptime(u()?.startedAt)}` : c.status}
-                        </div>
-                      </td>
-                      <td class="mono small">{c.image}</td>
-                      <td class="mono small">{portsText(c) || "–"}</td>
-                      <td class="mono small">{running() ? formatPercent(u()?.cpuPercent) : "–"}</td>
-                      <td class="mono small">{running() ? formatBytes(u()?.memoryBytes) : "–"}</td>
-                      <td style={{ "text-align": "right", "white-space": "nowrap" }}>
-                        <Show
-                          when={running()}
-                          fallback={
+                    <>
+                      <tr data-container={c.name}>
+                        <td>
+                          <button
+                            type="button"
+                            class="cell-title"
+                            aria-expanded={open() === c.id}
+                            aria-label={`Details of ${c.name}`}
+                            style={{
+                              background: "none",
+                              border: "0",
+                              padding: "0",
+                              color: "inherit",
+                              cursor: "pointer",
+                              font: "inherit",
+                              "font-weight": "600",
+                            }}
+                            onClick={() => setOpen(open() === c.id ? undefined : c.id)}
+                          >
+                            {open() === c.id ? "▾" : "▸"} {c.name}
+                          </button>
+                          <div class="cell-sub mono small muted">{c.id.slice(0, 12)}</div>
+                        </td>
+                        <td>
+                          <span class={`badge badge--${stateTone(c.state) === "muted" ? "" : stateTone(c.state)}`}>{c.state}</span>
+                          <div class="cell-sub small muted" title={c.status}>
+                            {running() && formatUptime(u()?.startedAt) ? `up ${formatUptime(u()?.startedAt)}` : c.status}
+                          </div>
+                        </td>
+                        <td class="mono small" style={{ "white-space": "nowrap" }}>
+                          {c.image}
+                        </td>
+                        <td class="mono small">{portsText(c) || "–"}</td>
+                        <td class="mono small">{running() ? formatPercent(u()?.cpuPercent) : "–"}</td>
+                        <td class="mono small">{running() ? formatBytes(u()?.memoryBytes) : "–"}</td>
+                        <td style={{ "text-align": "right", "white-space": "nowrap" }}>
+                          <Show
+                            when={running()}
+                            fallback={
+                              <button
+                                type="button"
+                                class="btn btn--ghost btn--sm"
+                                disabled={busy() !== undefined}
+                                onClick={() => act(c, "start")}
+                                aria-label={`Start ${c.name}`}
+                              >
+                                Start
+                              </button>
+                            }
+                          >
                             <button
                               type="button"
                               class="btn btn--ghost btn--sm"
                               disabled={busy() !== undefined}
-                              onClick={() => act(c, "start")}
-                              aria-label={`Start ${c.name}`}
+                              onClick={() => act(c, "stop")}
+                              aria-label={`Stop ${c.name}`}
                             >
-                              Start
+                              {busy() === `${c.id}:stop` ? "Stopping…" : "Stop"}
                             </button>
-                          }
-                        >
+                            <button
+                              type="button"
+                              class="btn btn--ghost btn--sm"
+                              disabled={busy() !== undefined}
+                              onClick={() => act(c, "restart")}
+                              aria-label={`Restart ${c.name}`}
+                            >
+                              {busy() === `${c.id}:restart` ? "Restarting…" : "Restart"}
+                            </button>
+                          </Show>
+                          <button type="button" class="btn btn--ghost btn--sm" onClick={() => setLogsOf(c)} aria-label={`Logs of ${c.name}`}>
+                            Logs
+                          </button>
+                          <PluginSlot slot="docker.container.actions@1" props={{ source: { id: props.source.id, name: props.source.name }, container: c }} />
                           <button
                             type="button"
                             class="btn btn--ghost btn--sm"
+                            style={{ color: "var(--an-danger)" }}
                             disabled={busy() !== undefined}
-                            onClick={() => act(c, "stop")}
-                            aria-label={`Stop ${c.name}`}
+                            onClick={() => {
+                              setForce(false);
+                              setRemoving(c);
+                            }}
+                            aria-label={`Remove ${c.name}`}
                           >
-                            {busy() === `${c.id}:stop` ? "Stopping…" : "Stop"}
+                            Remove
                           </button>
-                          <button
-                            type="button"
-                            class="btn btn--ghost btn--sm"
-                            disabled={busy() !== undefined}
-                            onClick={() => act(c, "restart")}
-                            aria-label={`Restart ${c.name}`}
-                          >
-                            {busy() === `${c.id}:restart` ? "Restarting…" : "Restart"}
-                          </button>
-                        </Show>
-                        <button type="button" class="btn btn--ghost btn--sm" onClick={() => setLogsOf(c)} aria-label={`Logs of ${c.name}`}>
-                          Logs
-                        </button>
-                        <PluginSlot slot="docker.container.actions@1" props={{ source: { id: props.source.id, name: props.source.name }, container: c }} />
-                        <button
-                          type="button"
-                          class="btn btn--ghost btn--sm"
-                          style={{ color: "var(--an-danger)" }}
-                          disabled={busy() !== undefined}
-                          onClick={() => {
-                            setForce(false);
-                            setRemoving(c);
-                          }}
-                          aria-label={`Remove ${c.name}`}
-                        >
-                          Remove
-                        </button>
-                      </td>
-                    </tr>
+                        </td>
+                      </tr>
+                      <Show when={open() === c.id}>
+                        <tr data-detail-of={c.name}>
+                          <td colSpan={7} style={{ background: "var(--an-bg-sunken)" }}>
+                            <ContainerDetail source={props.source} container={c} usage={u()} />
+                          </td>
+                        </tr>
+                      </Show>
+                    </>
                   );
                 }}
               </For>
@@ -490,5 +519,32 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
         </Show>
       </Modal>
     </>
+  );
+}
+
+/** The free detail of a container; the Container Detail View module (or any plugin) adds to it through `docker.container.detail@1`. */
+function ContainerDetail(props: { source: SourcesAnswer["sources"][number]; container: ContainerView; usage: Usage | undefined }): JSX.Element {
+  return (
+    <div data-testid="container-detail" style={{ display: "grid", gap: "12px", "justify-items": "start" }}>
+      <dl class="kv small">
+        <dt>ID</dt>
+        <dd class="mono">{props.container.id}</dd>
+        <dt>Image</dt>
+        <dd class="mono">{props.container.image}</dd>
+        <dt>Created</dt>
+        <dd>{new Date(props.container.createdAt).toLocaleString()}</dd>
+        <dt>Status</dt>
+        <dd>{props.container.status}</dd>
+        <Show when={props.usage?.memoryLimit}>
+          <dt>Memory limit</dt>
+          <dd>{formatBytes(props.usage?.memoryLimit)}</dd>
+        </Show>
+      </dl>
+      <PluginSlot
+        slot="docker.container.detail@1"
+        props={{ source: { id: props.source.id, name: props.source.name }, container: props.container }}
+        fallback={<Lock module="container-detail" variant="inline" reason="Full inspect: networks, mounts, environment, labels." />}
+      />
+    </div>
   );
 }

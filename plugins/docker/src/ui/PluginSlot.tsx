@@ -4,7 +4,7 @@
  * entry is an ES module loaded through the page's import map, like the shell's own slots.
  */
 import { apiFetch } from "@archnest/sdk/web";
-import { type Component, createResource, ErrorBoundary, For, type JSX, Suspense } from "solid-js";
+import { type Component, createResource, ErrorBoundary, For, type JSX, Show, Suspense } from "solid-js";
 import { Dynamic } from "solid-js/web";
 
 interface UiPlugin {
@@ -44,10 +44,11 @@ async function contributions(slot: string) {
 }
 
 /** Every contribution to `slot`, each given `props` plus the usual `plugin` and `contribution`. */
-export function PluginSlot(props: { slot: string; props: Record<string, unknown>; class?: string }): JSX.Element {
+export function PluginSlot(props: { slot: string; props: Record<string, unknown>; class?: string; fallback?: JSX.Element }): JSX.Element {
   const [items] = createResource(() => props.slot, contributions);
   return (
     <Suspense>
+      <Show when={items() !== undefined && items()?.length === 0}>{props.fallback}</Show>
       <For each={items() ?? []}>
         {(item) => (
           <span class={props.class} data-contribution={item.key}>
