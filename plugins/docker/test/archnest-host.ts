@@ -47,13 +47,16 @@ async function withBuildLock<T>(name: string, fn: () => Promise<T>): Promise<T> 
   }
 }
 
-/** Boots ArchNest with the named plugins (folders under plugins/) as signed core plugins; signs in the admin. */
+/**
+ * Boots ArchNest with the given plugins (folder names under plugins/, or absolute paths of plugin
+ * folders) as signed core plugins; signs in the admin.
+ */
 export async function startArchNest(opts: { plugins: string[]; modules?: string[] }): Promise<RunningArchNest> {
   const web = loadWebApp();
   const trust = createTestTrust();
   const coreDir = mkdtempSync(join(tmpdir(), "archnest-core-"));
   for (const name of opts.plugins) {
-    const dir = join(PLUGINS_DIR, name);
+    const dir = name.startsWith("/") ? name : join(PLUGINS_DIR, name);
     const id = (JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { archnest: { id: string } }).archnest.id;
     await withBuildLock(basename(dir), async () => {
       await buildPlugin(dir, { quiet: true });

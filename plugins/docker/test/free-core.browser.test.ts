@@ -33,7 +33,7 @@ beforeAll(async () => {
   await createContainer(engine, { name: "api", script: 'trap "exit 0" TERM; i=0; while true; do i=$((i+1)); echo "request $i served"; sleep 0.3; done' });
   await createContainer(engine, { name: "worker", script: 'trap "exit 0" TERM; while true; do sleep 1; done' });
   await createContainer(engine, { name: "migrate", script: "echo done", start: false });
-  app = await startArchNest({ plugins: ["docker", "bookmarks"] });
+  app = await startArchNest({ plugins: ["docker", "bookmarks", new URL("./fixtures/container-extras", import.meta.url).pathname] });
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   context.setDefaultTimeout(15_000);
@@ -138,7 +138,9 @@ describe("in the browser", () => {
     const detail = page.getByTestId("container-detail");
     const apiId = (await engine.docker.getContainer("api").inspect()).Id;
     await detail.getByText(apiId).waitFor();
-    await detail.locator('[data-lock-module="container-detail"]').waitFor();
+    // Another plugin's contributions to the declared slots: a row action and a detail part.
+    expect(await detail.getByTestId("extras-detail").textContent()).toBe("api on lab");
+    expect(await page.locator('tr[data-container="api"]').getByTestId("extras-action").textContent()).toBe(`#${apiId.slice(0, 6)}`);
     await shot("docker-detail");
     await page.getByRole("button", { name: "Details of api" }).click();
 
