@@ -47,41 +47,36 @@ export function MetricsWidget(_props: SlotProps) {
               </p>
             }
           >
-            <div style={{ display: "grid", gap: "10px" }}>
+            <div style={{ display: "grid", gap: "14px" }}>
               <For each={d().hosts}>
                 {(h) => (
                   <a
                     href="/metrics"
-                    style={{
-                      display: "grid",
-                      "grid-template-columns": "minmax(90px, 1fr) repeat(3, auto)",
-                      gap: "12px",
-                      "align-items": "center",
-                      color: "inherit",
-                      "text-decoration": "none",
-                    }}
+                    style={{ display: "grid", gap: "6px", color: "inherit", "text-decoration": "none" }}
+                    title={h.lastError?.message ?? h.address}
                   >
                     <span style={{ display: "flex", "align-items": "center", gap: "8px", "min-width": "0" }}>
                       <StateDot up={h.up} />
-                      <span
-                        class="cell-title"
-                        style={{ overflow: "hidden", "text-overflow": "ellipsis", "white-space": "nowrap" }}
-                        title={h.lastError?.message ?? h.address}
-                      >
+                      <span class="cell-title" style={{ overflow: "hidden", "text-overflow": "ellipsis", "white-space": "nowrap" }}>
                         {h.name}
                       </span>
+                      <span class="small muted" style={{ "margin-left": "auto", "white-space": "nowrap" }}>
+                        {h.up === false ? "down" : h.address}
+                      </span>
                     </span>
-                    <For each={METRICS}>
-                      {(m) => (
-                        <span style={{ display: "grid", gap: "2px" }} title={`${METRIC_LABEL[m]} ${formatPercent(h.latest?.[m])}`}>
-                          <span class="small muted" style={{ display: "flex", "justify-content": "space-between", gap: "6px" }}>
-                            <span>{METRIC_LABEL[m]}</span>
-                            <span style={{ color: METRIC_COLOR[m] }}>{formatPercent(h.latest?.[m])}</span>
+                    <span style={{ display: "grid", "grid-template-columns": "repeat(3, minmax(0, 1fr))", gap: "12px" }}>
+                      <For each={METRICS}>
+                        {(m) => (
+                          <span style={{ display: "grid", gap: "3px", "min-width": "0" }}>
+                            <span class="small muted" style={{ display: "flex", "justify-content": "space-between", gap: "4px" }}>
+                              <span>{METRIC_LABEL[m]}</span>
+                              <span style={{ color: METRIC_COLOR[m] }}>{formatPercent(h.latest?.[m])}</span>
+                            </span>
+                            <Sparkline points={h.spark} metric={m} height={24} />
                           </span>
-                          <Sparkline points={h.spark} metric={m} width={84} height={22} />
-                        </span>
-                      )}
-                    </For>
+                        )}
+                      </For>
+                    </span>
                   </a>
                 )}
               </For>
@@ -136,6 +131,13 @@ export function MetricsPage() {
   };
 
   const now = () => selected()?.latest?.t ?? Date.now();
+  // A fresh host has minutes of data, not hours: start the axis where the data starts (a 1-minute
+  // minimum), so the first samples read as a line and not a sliver at the right edge.
+  const from = () => {
+    const first = history()?.points[0]?.t;
+    const start = now() - range().ms;
+    return first === undefined ? start : Math.max(start, Math.min(first, now() - 60_000));
+  };
   return (
     <div class="page" data-testid="metrics-page">
       <header class="page-header">
@@ -168,10 +170,15 @@ export function MetricsPage() {
             }
           >
             <div class="toolbar">
-              <div class="tabs" role="tablist" aria-label="Host">
+              <fieldset class="row row--tight" aria-label="Host" style={{ border: "0", padding: "0", margin: "0", "flex-wrap": "wrap" }}>
                 <For each={d().hosts}>
                   {(h) => (
-                    <button type="button" role="tab" class="tab" aria-selected={selected()?.id === h.id} onClick={() => setHostId(h.id)}>
+                    <button
+                      type="button"
+                      class={`btn btn--sm ${selected()?.id === h.id ? "" : "btn--ghost"}`}
+                      aria-pressed={selected()?.id === h.id}
+                      onClick={() => setHostId(h.id)}
+                    >
                       <span style={{ display: "inline-flex", "align-items": "center", gap: "7px" }}>
                         <StateDot up={h.up} />
                         {h.name}
@@ -179,7 +186,7 @@ export function MetricsPage() {
                     </button>
                   )}
                 </For>
-              </div>
+              </fieldset>
               <fieldset class="row row--tight" aria-label="Range" style={{ border: "0", padding: "0", margin: "0" }}>
                 <For each={RANGES}>
                   {(r) => (
@@ -232,7 +239,7 @@ export function MetricsPage() {
                         <h2 class="card__title" style={{ "margin-bottom": "10px" }}>
                           {METRIC_LABEL[m]} <span class="muted small">· last {range().label}</span>
                         </h2>
-                        <LineChart points={history()?.points ?? []} metric={m} from={now() - range().ms} to={now()} />
+                        <LineChart points={history()?.points ?? []} metric={m} from={from()} to={now()} />
                       </section>
                     )}
                   </For>

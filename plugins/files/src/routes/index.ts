@@ -5,7 +5,6 @@
  */
 import { posix } from "node:path";
 import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import type { PluginSsh, SshFileEntry, SshSftp } from "@archnest/sdk/plugin";
 import { isSshError } from "@archnest/sdk/plugin";
@@ -15,6 +14,7 @@ import { contentDisposition, etagOf, ifRangeMatches, parseRange } from "../http-
 import { fileName, parseOctalMode, partPath, permissionString, remotePath } from "../remote-path/index.js";
 import type { SftpPool } from "../sftp-pool/index.js";
 import { isText, TEXT_MAX_BYTES } from "../text/index.js";
+import { BLOCK, PARALLEL, readRange, writeFrom } from "../transfer/index.js";
 
 /** One row of a listing. */
 export interface FileRow {
@@ -82,6 +82,20 @@ async function removeTree(sftp: SshSftp, path: string, budget: { left: number })
 
 export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }) {
   const { pool } = deps;
+  /** Where each partial upload's unbroken run of bytes ends, as last seen by this process. */
+  const committed = new Map<string, number>();
+  const uploadKey = (host: string, path: string) => `${host}\0${path}`;
+
+  /**
+   * The offset an upload resumes from. Blocks land out of order, so the partial file's size can run
+   * ahead of its unbroken prefix by at most PARALLEL blocks: without a record from this process (after a
+   * restart) the answer steps back that far, and the bytes written again are the same bytes.
+   */
+  const resumeOffset = async (sftp: SshSftp, host: string, path: string): Promise<number> => {
+    const size = await partSize(sftp, path);
+    const known = committed.get(uploadKey(host, path));
+    return known !== undefined && known <= size ? known : Math.max(0, size - PARALLEL * BLOCK);
+  };
 
   return (
     new Hono()
@@ -170,11 +184,7 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
             held.release();
             return new Response(null, { status, headers });
           }
-          const stream = held.sftp.createReadStream(path, { start, end });
-          const release = held.release;
-          stream.once("close", () => release());
-          stream.once("error", (e) => release(e));
-          return new Response(Readable.toWeb(stream) as unknown as ReadableStream, { status, headers });
+          return new Response(readRange(held.sftp, path, start, end, held.release), { status, headers });
         } catch (err) {
           held?.release(err);
           return answer(err, "read", raw);
@@ -188,7 +198,7 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
         try {
           const host = required(c.req.query("host"), "host");
           const path = remotePath(raw);
-          return await pool.use(host, async (sftp) => c.json({ path, offset: await partSize(sftp, path), exists: await exists(sftp, path) }));
+          return await pool.use(host, async (sftp) => c.json({ path, offset: await resumeOffset(sftp, host, path), exists: await exists(sftp, path) }));
         } catch (err) {
           return answer(err, "upload", raw);
         }
@@ -213,14 +223,31 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
           const sftp = held.sftp;
           const part = partPath(path);
           if (!overwrite && (await exists(sftp, path))) throw new FilesError("FILES_ERR_EXISTS", `${path} exists.`);
-          const have = await partSize(sftp, path);
+          const have = await resumeOffset(sftp, host, path);
           if (have !== offset)
             throw new FilesError("FILES_ERR_OFFSET_MISMATCH", `The host has ${have} bytes of this upload; resume from there.`, { offset: have });
-          if (c.req.raw.body) {
-            const sink = sftp.createWriteStream(part, offset === 0 ? { flags: "w" } : { flags: "r+", start: offset });
-            await pipeline(Readable.fromWeb(c.req.raw.body as NodeWebStream<Uint8Array>), sink);
+          const key = uploadKey(host, path);
+          if (offset === 0) {
+            // Create (or truncate) the partial file; the blocks then write into it at their offsets.
+            await new Promise<void>((resolve, reject) => {
+              const w = sftp.createWriteStream(part, { flags: "w" });
+              w.once("error", reject);
+              w.once("close", () => resolve());
+              w.end();
+            });
+            committed.set(key, 0);
           }
-          const now = await partSize(sftp, path);
+          if (c.req.raw.body) {
+            try {
+              const done = await writeFrom(sftp, part, Readable.fromWeb(c.req.raw.body as NodeWebStream<Uint8Array>), offset);
+              committed.set(key, done.committed);
+            } catch (err) {
+              const at = (err as { committed?: unknown }).committed;
+              if (typeof at === "number") committed.set(key, at);
+              throw err;
+            }
+          }
+          const now = committed.get(key) ?? (await partSize(sftp, path));
           if (now < size) {
             // The body ended early (the client stopped): keep the partial for a resume.
             held.release();
@@ -230,6 +257,7 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
             throw new FilesError("FILES_ERR_OFFSET_MISMATCH", `The host has ${now} bytes, more than the ${size} announced; start again.`, { offset: now });
           if (overwrite && (await exists(sftp, path))) await sftp.unlink(path);
           await sftp.rename(part, path);
+          committed.delete(key);
           held.release();
           return c.json({ path, offset: size, size, done: true }, 201);
         } catch (err) {
@@ -246,6 +274,7 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
           const path = remotePath(raw);
           return await pool.use(host, async (sftp) => {
             if (await exists(sftp, partPath(path))) await sftp.unlink(partPath(path));
+            committed.delete(uploadKey(host, path));
             return c.json({ ok: true });
           });
         } catch (err) {

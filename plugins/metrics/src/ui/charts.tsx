@@ -9,22 +9,25 @@ export const METRIC_COLOR: Record<Metric, string> = { cpu: "var(--an-accent)", m
 
 const series = (points: readonly Point[], m: Metric) => points.map((p) => [p.t, p[m]] as const);
 
-/** A tiny line (no axes) for the Glance widget: the last hour of one metric, 0-100 %. */
-export function Sparkline(props: { points: readonly Point[]; metric: Metric; width?: number; height?: number }) {
-  const w = () => props.width ?? 96;
+/**
+ * A tiny line (no axes) for the Glance widget: the last hour of one metric, 0-100 %. It stretches to its
+ * container's width (the stroke keeps its width), so it fits any widget size.
+ */
+export function Sparkline(props: { points: readonly Point[]; metric: Metric; height?: number }) {
+  const W = 100;
   const h = () => props.height ?? 26;
   const d = createMemo(() => {
     const pts = props.points;
     const first = pts[0]?.t ?? 0;
     const span = Math.max(1, (pts.at(-1)?.t ?? 1) - first);
-    const x = (t: number) => ((t - first) / span) * (w() - 2) + 1;
+    const x = (t: number) => ((t - first) / span) * W;
     const y = (v: number) => h() - 1 - (Math.min(100, Math.max(0, v)) / 100) * (h() - 2);
     return { line: linePath(series(pts, props.metric), x, y), area: areaPath(series(pts, props.metric), x, y, h()) };
   });
   return (
-    <svg width={w()} height={h()} viewBox={`0 0 ${w()} ${h()}`} aria-hidden="true" style={{ display: "block" }}>
+    <svg width="100%" height={h()} viewBox={`0 0 ${W} ${h()}`} preserveAspectRatio="none" aria-hidden="true" style={{ display: "block" }}>
       <path d={d().area} fill={METRIC_COLOR[props.metric]} opacity="0.14" />
-      <path d={d().line} fill="none" stroke={METRIC_COLOR[props.metric]} stroke-width="1.5" stroke-linejoin="round" />
+      <path d={d().line} fill="none" stroke={METRIC_COLOR[props.metric]} stroke-width="1.5" stroke-linejoin="round" vector-effect="non-scaling-stroke" />
     </svg>
   );
 }

@@ -1,0 +1,165 @@
+// SFTP transfer speed through ArchNest (issue 6, "Speed"; run by `npm run bench`, reads the built dist):
+// upload and download of one file through the host's HTTP API and the files plugin to a real OpenSSH
+// sshd on loopback, against OpenSSH's own `sftp` client in batch mode on the same file, same sshd, same
+// run. Target: at least 70% of sftp's MB/s. sftp's connection setup (measured with a batch that only runs
+// `pwd`) is subtracted, since ArchNest reuses its pooled connection. Best of ROUNDS alternating rounds.
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { fileURLToPath } from "node:url";
+import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
+import { createTestHost, setupAdmin, startSshd } from "@archnest/host/testing";
+import { buildPlugin } from "@archnest/plugin-cli";
+import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+
+const MB = 1024 * 1024;
+const SIZE_MB = Number(process.env.ARCHNEST_BENCH_SFTP_MB ?? 256);
+const ROUNDS = 3;
+const PLUGIN_DIR = fileURLToPath(new URL("..", import.meta.url));
+const log = (m) => process.stderr.write(`${m}\n`);
+const row = (r) => process.stdout.write(`${JSON.stringify({ suite: "files-sftp", ...r })}\n`);
+
+const dir = mkdtempSync(join(tmpdir(), "archnest-sftp-bench-"));
+const sshd = await startSshd();
+const trust = createTestTrust();
+const t = await createTestHost({});
+const attached = await attachPlugins(t.host, { trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }], entitlements: new StaticEntitlements([]) });
+const server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
+await new Promise((r) => server.once("listening", r));
+attached.ws?.attach?.(server);
+
+try {
+  const admin = await setupAdmin(t.host);
+  await buildPlugin(PLUGIN_DIR, { quiet: true });
+  const tarball = await packAndSign(PLUGIN_DIR, trust.release, join(dir, "files.tgz"));
+  const inst = await t.host.app.request("/api/plugins/install?acceptPermissions=hosts:read,ssh:sftp", {
+    method: "POST",
+    headers: { ...admin.headers, "content-type": "application/gzip" },
+    body: readFileSync(tarball),
+  });
+  if (inst.status !== 201) throw new Error(`install answered ${inst.status}: ${await inst.text()}`);
+  const add = await t.host.app.request("/api/hosts", {
+    method: "POST",
+    headers: { ...admin.headers, "content-type": "application/json" },
+    body: JSON.stringify({ name: "bench", address: "127.0.0.1", port: sshd.port, user: sshd.user, authMethod: "key", privateKey: sshd.privateKey }),
+  });
+  if (add.status !== 201) throw new Error(`adding the host answered ${add.status}: ${await add.text()}`);
+  const added = await add.json();
+  const hostId = added.id ?? added.host?.id;
+  const base = `${serverUrl(server)}/api/plugins/files`;
+  const headers = admin.headers;
+
+  // The source file, written once; both clients send the same bytes.
+  const source = join(dir, "source.bin");
+  const out = createWriteStream(source);
+  for (let i = 0; i < SIZE_MB; i += 1) if (!out.write(randomBytes(MB))) await new Promise((r) => out.once("drain", r));
+  await new Promise((r) => out.end(r));
+  const size = statSync(source).size;
+  const want = createHash("sha256");
+  await pipeline(createReadStream(source), want);
+  const wantHex = want.digest("hex");
+
+  const keyFile = join(dir, "id");
+  writeFileSync(keyFile, sshd.privateKey.endsWith("\n") ? sshd.privateKey : `${sshd.privateKey}\n`, { mode: 0o600 });
+  const sftp = (batch) =>
+    new Promise((resolve, reject) => {
+      const batchFile = join(dir, "batch");
+      writeFileSync(batchFile, `${batch}\n`);
+      const start = performance.now();
+      const p = spawn(
+        "sftp",
+        [
+          "-q",
+          "-b",
+          batchFile,
+          "-i",
+          keyFile,
+          "-P",
+          String(sshd.port),
+          "-o",
+          "StrictHostKeyChecking=no",
+          "-o",
+          "UserKnownHostsFile=/dev/null",
+          "-o",
+          "BatchMode=yes",
+          `${sshd.user}@127.0.0.1`,
+        ],
+        { stdio: ["ignore", "ignore", "pipe"] },
+      );
+      let err = "";
+      p.stderr.on("data", (d) => {
+        err += d;
+      });
+      p.on("exit", (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`sftp exited ${code}: ${err.slice(0, 300)}`))));
+    });
+
+  const viaArchNestUp = async (remote) => {
+    const start = performance.now();
+    const res = await fetch(`${base}/upload?host=${hostId}&path=${encodeURIComponent(remote)}&offset=0&size=${size}&overwrite=1`, {
+      method: "PUT",
+      headers: { ...headers, "content-type": "application/octet-stream" },
+      body: Readable.toWeb(createReadStream(source, { highWaterMark: MB })),
+      duplex: "half",
+    });
+    if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
+    return performance.now() - start;
+  };
+  const viaArchNestDown = async (remote, local) => {
+    const start = performance.now();
+    const res = await fetch(`${base}/download?host=${hostId}&path=${encodeURIComponent(remote)}`, { headers });
+    if (res.status !== 200) throw new Error(`download answered ${res.status}`);
+    await pipeline(Readable.fromWeb(res.body), createWriteStream(local));
+    return performance.now() - start;
+  };
+  const sha = async (f) => {
+    const h = createHash("sha256");
+    await pipeline(createReadStream(f), h);
+    return h.digest("hex");
+  };
+
+  // Warm both paths (connection, SFTP session, page cache) before measuring.
+  await sftp("pwd");
+  await viaArchNestUp(join(dir, "warm.bin"));
+  const setup = Math.min(await sftp("pwd"), await sftp("pwd"));
+
+  const best = { anUp: Infinity, anDown: Infinity, sUp: Infinity, sDown: Infinity };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const r1 = join(dir, `an-${round}.bin`);
+    const r2 = join(dir, `sftp-${round}.bin`);
+    best.sUp = Math.min(best.sUp, (await sftp(`put ${source} ${r2}`)) - setup);
+    best.anUp = Math.min(best.anUp, await viaArchNestUp(r1));
+    best.sDown = Math.min(best.sDown, (await sftp(`get ${r2} ${join(dir, `sftp-got-${round}.bin`)}`)) - setup);
+    best.anDown = Math.min(best.anDown, await viaArchNestDown(r1, join(dir, `an-got-${round}.bin`)));
+    if ((await sha(r1)) !== wantHex || (await sha(join(dir, `an-got-${round}.bin`))) !== wantHex)
+      throw new Error("a transfer through ArchNest changed the bytes");
+    for (const f of [r1, r2, join(dir, `sftp-got-${round}.bin`), join(dir, `an-got-${round}.bin`)]) rmSync(f, { force: true });
+    log(`round ${round + 1}/${ROUNDS} done`);
+  }
+  const mbps = (ms) => Math.round((size / MB / (ms / 1000)) * 10) / 10;
+  for (const [name, ours, theirs] of [
+    [`upload ${SIZE_MB} MB`, best.anUp, best.sUp],
+    [`download ${SIZE_MB} MB`, best.anDown, best.sDown],
+  ]) {
+    const value = mbps(ours);
+    const baseline = mbps(theirs);
+    row({
+      name,
+      metric: "throughput",
+      value,
+      unit: "MB/s",
+      baseline,
+      target: { min: Math.round(baseline * 0.7 * 10) / 10 },
+      note: "baseline: OpenSSH sftp -b, same file and sshd",
+    });
+  }
+} finally {
+  server.closeAllConnections?.();
+  await new Promise((r) => server.close(r));
+  await t.cleanup();
+  await sshd.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+}
