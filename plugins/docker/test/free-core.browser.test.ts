@@ -5,7 +5,8 @@
  * streams their logs, the Infrastructure page lists the source, the eleventh bookmark meets the lock,
  * and a stopped engine is shown as unreachable. Screenshots land in plugins/docker/test-artifacts/.
  */
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../../../web/test/browser.js";
@@ -193,6 +194,41 @@ describe("in the browser", () => {
     expect(await lock.textContent()).toContain("$5");
     expect(await page.locator('tr[data-bookmark="The eleventh"]').count()).toBe(0);
     await shot("bookmarks-lock");
+  });
+
+  it("imports a browser bookmark file with tricky titles (shown as text) and exports it back", async () => {
+    app.entitlements.set(["unlimited-bookmarks"]);
+    const file = join(ARTIFACTS, "import-fixture.html");
+    writeFileSync(
+      file,
+      [
+        "<!DOCTYPE NETSCAPE-Bookmark-file-1>",
+        "<DL><p>",
+        "  <DT><H3>Ops &amp; &lt;Infra&gt;</H3>",
+        "  <DL><p>",
+        '    <DT><A HREF="https://grafana.example/?a=1&amp;b=2" TAGS="metrics">&lt;script&gt;alert(1)&lt;/script&gt; Grafana</A>',
+        '    <DT><A HREF="javascript:alert(2)">Bookmarklet</A>',
+        "  </DL><p>",
+        "</DL><p>",
+      ].join("\n"),
+    );
+    await page.reload();
+    await page.getByTestId("bookmarks-page").waitFor();
+    await page.getByTestId("import-file").setInputFiles(file);
+    const row = page.locator('tr[data-bookmark="<script>alert(1)</script> Grafana"]');
+    await row.waitFor();
+    expect(await row.textContent()).toContain("Ops & <Infra>");
+    expect(await row.getByRole("link").getAttribute("href")).toBe("https://grafana.example/?a=1&b=2");
+    expect(await page.locator('tr[data-bookmark="Bookmarklet"]').count()).toBe(0);
+    expect(await page.getByTestId("bookmark-count").textContent()).toBe("11 bookmarks");
+    await shot("bookmarks-imported");
+
+    const href = (await page.getByRole("link", { name: "Export" }).getAttribute("href")) as string;
+    const exported = await (await app.api(href)).text();
+    expect(exported).toContain("&lt;script&gt;alert(1)&lt;/script&gt; Grafana");
+    expect(exported).toContain("<DT><H3>Ops &amp; &lt;Infra&gt;</H3>");
+    expect(exported.match(/<DT><A /g)).toHaveLength(11);
+    app.entitlements.set([]);
   });
 
   it("shows a stopped engine as unreachable, plainly, without blocking the page", async () => {

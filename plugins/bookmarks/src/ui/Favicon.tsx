@@ -4,7 +4,8 @@ import { type BookmarkView, hueOf } from "./api.js";
 /** The site's icon when ArchNest has one, otherwise its first letter on a colour of its own. */
 export function Favicon(props: { bookmark: BookmarkView; icons: Record<string, string>; size?: number }): JSX.Element {
   const size = () => props.size ?? 20;
-  const letter = () => (props.bookmark.title.trim()[0] ?? props.bookmark.icon[0] ?? "?").toUpperCase();
+  // The first letter or digit of the title, else of the host: "<b>Ops" gives "B", not "<".
+  const letter = () => (/[\p{L}\p{N}]/u.exec(props.bookmark.title)?.[0] ?? /[\p{L}\p{N}]/u.exec(props.bookmark.icon)?.[0] ?? "?").toUpperCase();
   return (
     <Show
       when={props.icons[props.bookmark.icon]}
