@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { jsonOf } from "../src/testing/index.js";
+import { jsonOf, startSshd } from "../src/testing/index.js";
 import { type SshWorld, startSshWorld } from "./ssh-harness.js";
 
 let w: SshWorld;
@@ -152,10 +152,10 @@ describe("the SSH service lent to plugins", () => {
       out += Buffer.from(d).toString("utf8");
     });
     sh.write("echo he''llo\n");
-    await vi.waitFor(() => expect(out).toContain("hello"));
+    await vi.waitFor(() => expect(out).toContain("hello"), { timeout: 10_000 });
     sh.resize(120, 40);
     sh.write("stty size\n");
-    await vi.waitFor(() => expect(out).toContain("40 120"));
+    await vi.waitFor(() => expect(out).toContain("40 120"), { timeout: 10_000 });
 
     sh.pause();
     const before = out.length;
@@ -221,6 +221,30 @@ describe("the SSH service lent to plugins", () => {
     expect(seen.length).toBe(count);
   });
 
+  it("puts sessions past the server's MaxSessions on a spare connection, ended when its last session closes", async () => {
+    const small = await startSshd({ extraConfig: ["MaxSessions 2"] });
+    const res = await w.api("POST", "/api/hosts", { name: "small", address: small.host, port: small.port, user: small.user, privateKey: small.privateKey });
+    const id = (await jsonOf(res)).id as string;
+    try {
+      const ssh = w.attached.ssh.service;
+      const shells = [];
+      for (let i = 0; i < 3; i++) shells.push(await ssh.shell(id, { cols: 80, rows: 24 }));
+      expect(ssh.connections().filter((c) => c.hostId === id)).toHaveLength(2);
+      let out = "";
+      shells[2]?.onData((d) => {
+        out += Buffer.from(d).toString();
+      });
+      shells[2]?.write("echo third''-works\n");
+      await vi.waitFor(() => expect(out).toContain("third-works"), { timeout: 10_000 });
+      shells[2]?.close();
+      await vi.waitFor(() => expect(ssh.connections().filter((c) => c.hostId === id)).toHaveLength(1), { timeout: 5000 });
+      for (const sh of shells) sh.close();
+    } finally {
+      expect((await w.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
+      await small.cleanup();
+    }
+  });
+
   it("asks registered routers for the connection's stream and stops asking once disposed", async () => {
     const ssh = w.attached.ssh.service;
     const id = await w.addSshdHost("routed");
@@ -235,7 +259,7 @@ describe("the SSH service lent to plugins", () => {
     expect(asked).toEqual(["routed"]);
     router.dispose();
     ssh.drop(id);
-    await vi.waitFor(() => expect(ssh.connections().some((c) => c.hostId === id)).toBe(false));
+    await vi.waitFor(() => expect(ssh.connections().some((c) => c.hostId === id)).toBe(false), { timeout: 5000 });
     expect((await ssh.exec(id, "echo direct")).stdout).toBe("direct\n");
     expect(asked).toEqual(["routed"]);
   });

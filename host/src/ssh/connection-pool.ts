@@ -34,6 +34,12 @@ interface Live {
   sock: Duplex;
   connectedAt: number;
   closeListeners: Set<(err?: HostError) => void>;
+  /** Session channels (shells, commands, SFTP) open on it: the server's MaxSessions counts these. */
+  sessions: number;
+  /** The server refused a session on it; cleared when one of its sessions closes. */
+  full: boolean;
+  /** A spare opened because the main connection was full; ended when its last session closes. */
+  spare: boolean;
 }
 
 /** The result of a one-off connection test. */
@@ -79,6 +85,29 @@ export class SshPool {
     return (await this.liveFor(hostId)).client;
   }
 
+  private readonly byClient = new Map<Client, { hostId: string; live: Live }>();
+  private readonly spares = new Map<string, Set<Live>>();
+
+  /** Watches an opened connection: forgets it and tells its listeners when it closes. */
+  private register(hostId: string, opened: Live): void {
+    this.byClient.set(opened.client, { hostId, live: opened });
+    let done = false;
+    const forget = (err?: HostError) => {
+      if (done) return;
+      done = true;
+      this.byClient.delete(opened.client);
+      if (this.live.get(hostId) === opened) this.live.delete(hostId);
+      this.spares.get(hostId)?.delete(opened);
+      for (const cb of [...opened.closeListeners]) cb(err);
+      opened.closeListeners.clear();
+    };
+    opened.client.on("close", () => forget(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed")));
+    opened.client.on("error", (err) => {
+      this.opts.log.warn("ssh connection error", { hostId, error: (err as Error).message });
+      forget(connectError(err, "the SSH connection"));
+    });
+  }
+
   private liveFor(hostId: string): Promise<Live> {
     if (this.closed) return Promise.reject(new HostError("HOST_ERR_SSH_DISCONNECTED", "the host is shutting down"));
     const l = this.live.get(hostId);
@@ -93,17 +122,7 @@ export class SshPool {
             throw new HostError("HOST_ERR_SSH_DISCONNECTED", "the host is shutting down");
           }
           this.live.set(hostId, opened);
-          const forget = (err?: HostError) => {
-            if (this.live.get(hostId) !== opened) return;
-            this.live.delete(hostId);
-            for (const cb of [...opened.closeListeners]) cb(err);
-            opened.closeListeners.clear();
-          };
-          opened.client.on("close", () => forget(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed")));
-          opened.client.on("error", (err) => {
-            this.opts.log.warn("ssh connection error", { hostId, error: (err as Error).message });
-            forget(connectError(err, "the SSH connection"));
-          });
+          this.register(hostId, opened);
           return opened;
         },
         (err: unknown) => {
@@ -117,12 +136,52 @@ export class SshPool {
   }
 
   /**
+   * A connection with room for another session: the main one unless the server refused it a session,
+   * then a spare that is not full, or a new spare (servers cap sessions per connection with MaxSessions).
+   */
+  async clientWithRoom(hostId: string): Promise<Client> {
+    const main = await this.liveFor(hostId);
+    if (!main.full) return main.client;
+    for (const spare of this.spares.get(hostId) ?? []) if (!spare.full) return spare.client;
+    if (this.closed) throw new HostError("HOST_ERR_SSH_DISCONNECTED", "the host is shutting down");
+    const opened = await this.open(hostId);
+    opened.spare = true;
+    let set = this.spares.get(hostId);
+    if (!set) {
+      set = new Set();
+      this.spares.set(hostId, set);
+    }
+    set.add(opened);
+    this.register(hostId, opened);
+    return opened.client;
+  }
+
+  /** Notes that the server refused a session on this connection. */
+  markFull(client: Client): void {
+    const entry = this.byClient.get(client);
+    if (entry) entry.live.full = true;
+  }
+
+  /** Counts a session channel on its connection until it closes; an idle spare is then ended. */
+  holdSession(client: Client, channel: { once(event: "close", listener: () => void): unknown }): void {
+    const entry = this.byClient.get(client);
+    if (!entry) return;
+    const l = entry.live;
+    l.sessions += 1;
+    channel.once("close", () => {
+      l.sessions -= 1;
+      l.full = false;
+      if (l.spare && l.sessions === 0) l.client.end();
+    });
+  }
+
+  /**
    * Calls `listener` once when the host's current pooled connection closes (with the reason), or at once
    * when there is none. Returns an unsubscribe function.
    */
-  onClientClose(hostId: string, client: Client, listener: (err?: HostError) => void): () => void {
-    const l = this.live.get(hostId);
-    if (!l || l.client !== client) {
+  onClientClose(_hostId: string, client: Client, listener: (err?: HostError) => void): () => void {
+    const l = this.byClient.get(client)?.live;
+    if (!l) {
       queueMicrotask(() => listener(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed")));
       return () => undefined;
     }
@@ -130,9 +189,9 @@ export class SshPool {
     return () => void l.closeListeners.delete(listener);
   }
 
-  /** Live connections and their traffic. */
+  /** Live connections and their traffic (a host may have spares besides its main connection). */
   states(): SshConnectionState[] {
-    return [...this.live.entries()].map(([hostId, l]) => ({
+    return [...this.byClient.values()].map(({ hostId, live: l }) => ({
       hostId,
       connectedAt: l.connectedAt,
       bytesIn: (l.sock as Partial<Socket>).bytesRead ?? 0,
@@ -141,9 +200,9 @@ export class SshPool {
   }
 
   /** Forgets a connection found dead before its close event (ssh2 said "Not connected"), so the next use reconnects. */
-  forget(hostId: string, client: Client): void {
-    const l = this.live.get(hostId);
-    if (!l || l.client !== client) return;
+  forget(_hostId: string, client: Client): void {
+    const l = this.byClient.get(client)?.live;
+    if (!l) return;
     // Destroying the socket makes ssh2 emit close, and the pool's close handler tells the listeners.
     l.sock.destroy();
     client.emit("close");
@@ -151,8 +210,8 @@ export class SshPool {
 
   /** Closes the host's pooled connection (after its address, credentials or key changed). */
   drop(hostId: string): void {
-    const l = this.live.get(hostId);
-    if (l) {
+    for (const { hostId: h, live: l } of [...this.byClient.values()]) {
+      if (h !== hostId) continue;
       l.client.end();
       // end() waits for the server; destroying too makes the drop immediate for everything on it.
       setTimeout(() => l.sock.destroy(), 1000).unref();
@@ -170,7 +229,7 @@ export class SshPool {
 
   async close(): Promise<void> {
     this.closed = true;
-    const all = [...this.live.values()];
+    const all = [...this.byClient.values()].map((e) => e.live);
     this.live.clear();
     await Promise.all(
       all.map(
@@ -254,7 +313,7 @@ export class SshPool {
         client.removeListener("close", closedEarly);
         // Errors after sign-in are handled by the pool; this keeps an early one from being unhandled.
         client.on("error", () => undefined);
-        resolve({ client, sock, connectedAt: Date.now(), closeListeners: new Set(), fingerprint, firstUse });
+        resolve({ client, sock, connectedAt: Date.now(), closeListeners: new Set(), sessions: 0, full: false, spare: false, fingerprint, firstUse });
       });
       client.once("error", fail);
       client.once("close", closedEarly);

@@ -180,16 +180,19 @@ export class SshService implements PluginSsh {
   }
 
   /**
-   * Opens a channel on the host's pooled connection. A connection that turns out dead before the pool
-   * heard of it (the server vanished without a FIN) is replaced once, so the call reconnects.
+   * Opens a session channel (shell, command, SFTP) on the host's pooled connection. A connection that
+   * turns out dead before the pool heard of it (the server vanished without a FIN) is replaced once, so the
+   * call reconnects; a server that refuses another session on a connection (OpenSSH's MaxSessions, 10 by
+   * default) gets the session on a spare connection instead.
    */
-  private async channel<T>(
+  private async channel<T extends { once(event: "close", listener: () => void): unknown }>(
     hostId: string,
     what: string,
     open: (client: Client, cb: (err: Error | undefined, ch: T) => void) => void,
   ): Promise<{ client: Client; channel: T }> {
+    let replacedDead = false;
     for (let attempt = 0; ; attempt++) {
-      const client = await this.pool.client(hostId);
+      const client = await this.pool.clientWithRoom(hostId);
       try {
         const channel = await new Promise<T>((resolve, reject) => {
           try {
@@ -198,10 +201,19 @@ export class SshService implements PluginSsh {
             reject(err);
           }
         });
+        this.pool.holdSession(client, channel);
         return { client, channel };
       } catch (err) {
-        if (attempt === 0 && /not connected|no response/i.test((err as Error).message)) {
+        const message = (err as Error).message;
+        if (!replacedDead && /not connected|no response/i.test(message)) {
+          replacedDead = true;
           this.pool.forget(hostId, client);
+          continue;
+        }
+        // Past MaxSessions OpenSSH refuses the session with SSH_OPEN_CONNECT_FAILED (2) "open failed"; other
+        // servers use ADMINISTRATIVELY_PROHIBITED (1) or RESOURCE_SHORTAGE (4) (RFC 4254 section 5.1).
+        if (attempt < 3 && [1, 2, 4].includes((err as { reason?: unknown }).reason as number)) {
+          this.pool.markFull(client);
           continue;
         }
         throw channelFailed(what, err as Error);

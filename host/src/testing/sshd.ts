@@ -37,7 +37,7 @@ export interface TestSshd {
 export interface StartSshdOptions {
   /** The sshd binary (default /usr/sbin/sshd, Debian's openssh-server). */
   sshdPath?: string;
-  /** Extra sshd_config lines appended to the generated config. */
+  /** sshd_config lines placed before the generated ones, so they override them (`MaxSessions 2`). */
   extraConfig?: string[];
 }
 
@@ -142,6 +142,8 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
     writeFileSync(
       configFile,
       [
+        // sshd keeps the first value of a keyword, so the caller's lines come first and win.
+        ...(opts.extraConfig ?? []),
         `ListenAddress 127.0.0.1:${port}`,
         `HostKey ${hostKey}`,
         `PidFile ${join(dir, "sshd.pid")}`,
@@ -160,7 +162,6 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
         "MaxStartups 100",
         "Subsystem sftp internal-sftp",
         "LogLevel VERBOSE",
-        ...(opts.extraConfig ?? []),
         "",
       ].join("\n"),
     );
