@@ -83,3 +83,45 @@ describe("SourceStore", () => {
     expect(await res.json()).toMatchObject({ error: "DOCKER_ERR_SOURCE_NOT_FOUND" });
   });
 });
+
+describe("sources after a license lapse and edits", () => {
+  it("keeps a source past the free cap visible but read-only: its container actions answer 402", async () => {
+    const caps: Record<string, number> = {};
+    const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"], caps });
+    const add = (name: string) =>
+      t.request("/sources", { method: "POST", body: JSON.stringify({ name, kind: "unix", socketPath: `/nonexistent/${name}.sock` }) });
+    expect((await add("first")).status).toBe(201);
+    expect((await add("second")).status).toBe(201);
+    caps["docker-sources"] = 1;
+    const { sources } = (await (await t.request("/sources")).json()) as { sources: { id: string; name: string; locked: boolean }[] };
+    expect(sources.map((s) => [s.name, s.locked])).toEqual([
+      ["first", false],
+      ["second", true],
+    ]);
+    const second = sources[1] as { id: string };
+    expect((await t.request(`/sources/${second.id}/containers/abc/stop`, { method: "POST" })).status).toBe(402);
+    expect((await t.request(`/sources/${second.id}/containers/abc`, { method: "DELETE" })).status).toBe(402);
+    // Reading still goes to the engine (here: a socket that does not exist, answered plainly).
+    const read = await t.request(`/sources/${second.id}/containers`);
+    expect(read.status).toBe(502);
+    expect(await read.json()).toMatchObject({ error: "DOCKER_ERR_ENGINE_UNREACHABLE" });
+  });
+
+  it("edits a source: TLS kept when left out, dropped with null", async () => {
+    const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
+    const created = await t.request("/sources", {
+      method: "POST",
+      body: JSON.stringify({ name: "remote", kind: "tcp", host: "10.0.0.5", port: 2376, tls: { cert: CERT, key: KEY } }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const renamed = await t.request(`/sources/${id}`, { method: "PUT", body: JSON.stringify({ name: "nas", kind: "tcp", host: "10.0.0.6", port: 2376 }) });
+    expect(await renamed.json()).toMatchObject({ name: "nas", host: "10.0.0.6", tls: true, address: "tcp://10.0.0.6:2376 (TLS)" });
+    expect(t.secrets.size).toBe(2);
+    const plain = await t.request(`/sources/${id}`, {
+      method: "PUT",
+      body: JSON.stringify({ name: "nas", kind: "tcp", host: "10.0.0.6", port: 2375, tls: null }),
+    });
+    expect(await plain.json()).toMatchObject({ tls: false, address: "tcp://10.0.0.6:2375" });
+    expect(t.secrets.size).toBe(0);
+  });
+});
