@@ -52,7 +52,11 @@ describe("ctx.ssh in the test context", () => {
         exec: async (_h, command) => ({ code: 0, signal: null, stdout: `ran ${command}`, stderr: "", truncated: false }),
         onHostsChanged: () => {
           listeners += 1;
-          return { dispose: () => void (listeners -= 1) };
+          return {
+            dispose: () => {
+              listeners -= 1;
+            },
+          };
         },
       },
     });
