@@ -1,6 +1,7 @@
 // The Docker plugin against a real Docker engine (dockerd from Debian's docker.io, started by this test
 // on its own socket and data root): sources, containers and their actions, followed logs, usage, images,
 // volumes and networks, and the plain error an engine that went away leaves behind.
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { createTestContext, type TestContext } from "@archnest/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import plugin from "../src/server.js";
@@ -176,6 +177,27 @@ describe("docker plugin against a real engine", () => {
     expect(volumes).toContainEqual(expect.objectContaining({ name: "archnest-data", driver: "local" }));
     const networks = (await get<{ networks: { name: string }[] }>(`/sources/${sourceId}/networks`)).body.networks;
     expect(networks.map((n) => n.name)).toEqual(expect.arrayContaining(["none", "host"]));
+  });
+
+  it("gives an engine that accepts but never answers its own deadline: marked unreachable, the others still listed", async () => {
+    const held = new Set<Socket>();
+    const silent = createServer((socket) => void held.add(socket));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+    try {
+      const two = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
+      const post = (body: unknown) => two.request("/sources", { method: "POST", body: JSON.stringify(body) });
+      expect((await post({ name: "real", kind: "unix", socketPath: engine.socketPath })).status).toBe(201);
+      expect((await post({ name: "silent", kind: "tcp", host: "127.0.0.1", port: (silent.address() as AddressInfo).port })).status).toBe(201);
+      const body = (await (await two.request("/overview")).json()) as { sources: { name: string; status: string; error?: { error: string } }[] };
+      expect(body.sources.map((s) => [s.name, s.status, s.error?.error])).toEqual([
+        ["real", "ok", undefined],
+        ["silent", "unreachable", "DOCKER_ERR_ENGINE_TIMEOUT"],
+      ]);
+      await two.dispose();
+    } finally {
+      for (const socket of held) socket.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   it("marks a stopped engine unreachable and answers its calls with a plain, coded error", async () => {
