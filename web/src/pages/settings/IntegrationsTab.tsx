@@ -2,13 +2,11 @@ import { SETTINGS_INTEGRATIONS_SLOT } from "@archnest/sdk/web";
 import type { JSX } from "solid-js";
 import { Slot } from "../../slots/index.js";
 import { EmptyState } from "../../ui/index.js";
-import { SshHostsSection } from "./SshHostsSection.js";
 
 /** Connections to outside services; each entry comes from a plugin through `settings.integrations@1`. */
 export function IntegrationsTab(): JSX.Element {
   return (
     <div class="stack">
-      <SshHostsSection />
       <p class="muted">Integrations connect ArchNest to outside services. Each one is provided by a plugin and configured here.</p>
       <Slot
         name={SETTINGS_INTEGRATIONS_SLOT}
