@@ -8,7 +8,6 @@ import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
@@ -97,24 +96,26 @@ try {
       p.on("exit", (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`sftp exited ${code}: ${err.slice(0, 300)}`))));
     });
 
-  const viaArchNestUp = async (remote) => {
-    const start = performance.now();
-    const res = await fetch(`${base}/upload?host=${hostId}&path=${encodeURIComponent(remote)}&offset=0&size=${size}&overwrite=1`, {
-      method: "PUT",
-      headers: { ...headers, "content-type": "application/octet-stream" },
-      body: Readable.toWeb(createReadStream(source, { highWaterMark: MB })),
-      duplex: "half",
+  // ArchNest's side is driven by curl in its own process, as sftp is: a client sharing the host's one
+  // JavaScript thread would measure the client as much as the host.
+  const curl = (args) =>
+    new Promise((resolve, reject) => {
+      const start = performance.now();
+      const p = spawn("curl", ["-sS", "--fail-with-body", "-H", `cookie: ${headers.cookie}`, "-H", `x-archnest-csrf: ${headers["x-archnest-csrf"]}`, ...args], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let out = "";
+      p.stdout.on("data", (d) => {
+        out += d;
+      });
+      p.stderr.on("data", (d) => {
+        out += d;
+      });
+      p.on("exit", (code) => (code === 0 ? resolve(performance.now() - start) : reject(new Error(`curl exited ${code}: ${out.slice(0, 300)}`))));
     });
-    if (res.status !== 201) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
-    return performance.now() - start;
-  };
-  const viaArchNestDown = async (remote, local) => {
-    const start = performance.now();
-    const res = await fetch(`${base}/download?host=${hostId}&path=${encodeURIComponent(remote)}`, { headers });
-    if (res.status !== 200) throw new Error(`download answered ${res.status}`);
-    await pipeline(Readable.fromWeb(res.body), createWriteStream(local));
-    return performance.now() - start;
-  };
+  const viaArchNestUp = (remote) =>
+    curl(["-o", "/dev/null", "-T", source, `${base}/upload?host=${hostId}&path=${encodeURIComponent(remote)}&offset=0&size=${size}&overwrite=1`]);
+  const viaArchNestDown = (remote, local) => curl(["-o", local, `${base}/download?host=${hostId}&path=${encodeURIComponent(remote)}`]);
   const sha = async (f) => {
     const h = createHash("sha256");
     await pipeline(createReadStream(f), h);

@@ -14,7 +14,7 @@ import { contentDisposition, etagOf, ifRangeMatches, parseRange } from "../http-
 import { fileName, parseOctalMode, partPath, permissionString, remotePath } from "../remote-path/index.js";
 import type { SftpPool } from "../sftp-pool/index.js";
 import { isText, TEXT_MAX_BYTES } from "../text/index.js";
-import { BLOCK, PARALLEL, readRange, writeFrom } from "../transfer/index.js";
+import { readRange, WRITE_BLOCK, WRITE_PARALLEL, writeFrom } from "../transfer/index.js";
 
 /** One row of a listing. */
 export interface FileRow {
@@ -88,13 +88,13 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
 
   /**
    * The offset an upload resumes from. Blocks land out of order, so the partial file's size can run
-   * ahead of its unbroken prefix by at most PARALLEL blocks: without a record from this process (after a
+   * ahead of its unbroken prefix by at most WRITE_PARALLEL blocks: without a record from this process (after a
    * restart) the answer steps back that far, and the bytes written again are the same bytes.
    */
   const resumeOffset = async (sftp: SshSftp, host: string, path: string): Promise<number> => {
     const size = await partSize(sftp, path);
     const known = committed.get(uploadKey(host, path));
-    return known !== undefined && known <= size ? known : Math.max(0, size - PARALLEL * BLOCK);
+    return known !== undefined && known <= size ? known : Math.max(0, size - WRITE_PARALLEL * WRITE_BLOCK);
   };
 
   return (
