@@ -22,6 +22,33 @@ function formatBytes(n: number): string {
 const formatTime = (ms: number) => new Date(ms).toLocaleString([], { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit" });
 const join = (dir: string, name: string) => (dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`);
 const isDir = (r: FileRow) => r.type === "directory" || r.linkType === "directory";
+const PLAIN_BUTTON = { padding: "0", height: "auto", border: "0", background: "none", font: "inherit", color: "inherit" } as const;
+
+/** Folder and file glyphs drawn inline (emoji fonts are not on every server the browser runs beside). */
+function Glyph(props: { kind: "folder" | "file" }) {
+  return (
+    <svg
+      width="16"
+      height="16"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      stroke-width="1.75"
+      stroke-linejoin="round"
+      aria-hidden="true"
+      style={{ "flex-shrink": "0", color: props.kind === "folder" ? "var(--an-accent)" : "var(--an-text-faint)" }}
+    >
+      <path
+        d={
+          props.kind === "folder"
+            ? "M4 6a1 1 0 0 1 1-1h5l2 2h7a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1z"
+            : "M6 3h8l5 5v12a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zM14 3v5h5"
+        }
+      />
+    </svg>
+  );
+}
+
 const downloadUrl = (host: string, path: string) => `/api/plugins/files/download?host=${encodeURIComponent(host)}&path=${encodeURIComponent(path)}`;
 
 /** Reads `?host=...&path=...` so a reload or a shared link opens the same folder. */
@@ -130,13 +157,15 @@ export function FilesPage() {
     setPath(p);
   };
 
-  const run = async (fn: () => Promise<unknown>, done?: () => void) => {
+  /** Runs an action; `done` closes its dialog, after a failure too unless `keepOpen` (the editor keeps its text). */
+  const run = async (fn: () => Promise<unknown>, done?: () => void, keepOpen = false) => {
     setError(undefined);
     try {
       await fn();
       done?.();
     } catch (err) {
       setError({ message: (err as Error).message, ...(err instanceof ApiError && { code: err.code }) });
+      if (!keepOpen) done?.();
     } finally {
       await refetch();
     }
@@ -401,13 +430,26 @@ export function FilesPage() {
                       <Show
                         when={isDir(r)}
                         fallback={
-                          <a href={downloadUrl(host() ?? "", r.path)} download={r.name} rel="external" class="cell-title" style={{ color: "inherit" }}>
-                            📄 {r.name}
+                          <a
+                            href={downloadUrl(host() ?? "", r.path)}
+                            download={r.name}
+                            rel="external"
+                            class="cell-title"
+                            style={{ color: "inherit", display: "inline-flex", gap: "8px", "align-items": "center" }}
+                          >
+                            <Glyph kind="file" />
+                            {r.name}
                           </a>
                         }
                       >
-                        <button type="button" class="btn btn--ghost btn--sm cell-title" style={{ padding: "0", height: "auto" }} onClick={() => open(r.path)}>
-                          📁 {r.name}
+                        <button
+                          type="button"
+                          class="cell-title"
+                          style={{ ...PLAIN_BUTTON, cursor: "pointer", display: "inline-flex", gap: "8px", "align-items": "center" }}
+                          onClick={() => open(r.path)}
+                        >
+                          <Glyph kind="folder" />
+                          {r.name}
                         </button>
                       </Show>
                       <Show when={r.type === "symlink"}>
