@@ -76,6 +76,7 @@ async function timeToReady(args, url, envVars) {
   try {
     const deadline = performance.now() + 30_000;
     while (performance.now() < deadline) {
+      if (proc.exitCode !== null) throw new Error(`${args.join(" ")} exited with ${proc.exitCode}: ${stderr.slice(-800)}`);
       try {
         const res = await fetch(url);
         if (res.ok) return performance.now() - start;
@@ -84,8 +85,10 @@ async function timeToReady(args, url, envVars) {
     }
     throw new Error(`${url} never became ready: ${stderr.slice(-500)}`);
   } finally {
-    proc.kill("SIGTERM");
-    await new Promise((r) => proc.once("exit", r));
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill("SIGTERM");
+      await new Promise((r) => proc.once("exit", r));
+    }
   }
 }
 
