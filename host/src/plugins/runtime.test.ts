@@ -1,4 +1,5 @@
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair } from "@archnest/sdk";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
@@ -6,7 +7,9 @@ import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "../testing/index.js";
 import { attachPlugins } from "./attach.js";
 import { StaticEntitlements } from "./entitlements.js";
+import { PluginRuntime } from "./runtime.js";
 import { fixtureTarball, HELLO_ROUTES, writeFixturePlugin } from "./test-fixtures.js";
+import { TrustStore } from "./trust-store.js";
 
 const trust = createTestTrust();
 const anchors = [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }];
@@ -58,10 +61,8 @@ beforeAll(async () => {
   const dir = writeFixturePlugin({ id: "tmp" });
   const pkg = JSON.parse(readFileSync(join(NOTES_DIR, "package.json"), "utf8"));
   pkg.version = "1.1.0";
-  const { cpSync } = await import("node:fs");
   cpSync(join(NOTES_DIR, "dist"), join(dir, "dist"), { recursive: true });
   writeFileSync(join(dir, "package.json"), JSON.stringify(pkg));
-  const { rmSync } = await import("node:fs");
   rmSync(join(dir, "server.js"));
   notes110 = await packAndSign(dir, trust.release);
 });
@@ -306,13 +307,41 @@ describe("plugin runtime through the API", () => {
     expect(await (await h.req("/api/plugins/sneaky/any")).json()).toEqual({ code: "SDK_ERR_CAPABILITY_UNDECLARED" });
   });
 
-  it("installs the signed core plugins on first boot, once", async () => {
-    const { mkdtempSync, copyFileSync, rmSync } = await import("node:fs");
-    const { tmpdir } = await import("node:os");
+  it("offers each core plugin file once: first boot installs, a newer file installs at the next boot, a removed one stays removed", async () => {
     const core = mkdtempSync(join(tmpdir(), "archnest-core-"));
-    copyFileSync(notes100, join(core, "notes-1.0.0.tgz"));
-    const h = await harness({ corePluginsDir: core });
-    expect(await (await h.req("/api/plugins")).json()).toMatchObject([{ id: "notes", source: "core", state: "active", grantedPermissions: ["storage"] }]);
+    const t = await createTestHost();
+    open.push(t);
+    const seen = new Map<string, number>();
+    const boot = async () => {
+      const rt = new PluginRuntime({
+        db: t.host.db,
+        vault: t.host.vault,
+        log: t.host.log,
+        dataDir: t.host.config.dataDir,
+        trust: new TrustStore(anchors, { get: async (k) => seen.get(k), set: async (k, v) => void seen.set(k, v) }),
+        entitlements: new StaticEntitlements(),
+        purchaseBase: "/settings/store",
+        corePluginsDir: core,
+      });
+      await rt.start();
+      const list = (await rt.list()).map((p) => `${p.id}@${p.version}:${p.source}`);
+      return { rt, list };
+    };
+    copyFileSync(notes100, join(core, "notes.tgz"));
+    let b = await boot();
+    expect(b.list).toEqual(["notes@1.0.0:core"]);
+    await b.rt.stop();
+
+    copyFileSync(notes110, join(core, "notes.tgz"));
+    b = await boot();
+    expect(b.list).toEqual(["notes@1.1.0:core"]);
+    await b.rt.uninstall("notes", false);
+    await b.rt.stop();
+
+    copyFileSync(await fixtureTarball({ id: "extra" }, trust.release), join(core, "extra.tgz"));
+    b = await boot();
+    expect(b.list).toEqual(["extra@1.0.0:core"]);
+    await b.rt.stop();
     rmSync(core, { recursive: true, force: true });
   });
 

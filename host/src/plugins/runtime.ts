@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -141,26 +142,43 @@ export class PluginRuntime {
     }
   }
 
+  /**
+   * Offers each signed core plugin once per distinct file: on first boot every one installs, and a host
+   * upgrade that ships a new or newer core plugin installs it at the next boot. A core plugin the admin
+   * uninstalled is not offered again, because its file was already offered.
+   */
   private async installCorePlugins(): Promise<void> {
     const dir = this.opts.corePluginsDir;
-    if (!dir || (await this.repo.getMeta("core.installed")) === "1") return;
-    const files = await readdir(dir).catch(() => [] as string[]);
-    // Dependencies first: core plugins may depend on each other; retry until nothing more installs.
-    let pending = files.filter((f) => f.endsWith(".tgz")).sort();
+    if (!dir) return;
+    const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".tgz")).sort();
+    const offered = async (f: string) =>
+      `core.offered.${createHash("sha256")
+        .update(await readFile(join(dir, f)))
+        .digest("hex")}`;
+    let pending: string[] = [];
+    for (const f of files) if ((await this.repo.getMeta(await offered(f))) === undefined) pending.push(f);
+    // Core plugins may depend on each other: retry until a round installs nothing more.
     for (let round = 0; round < 5 && pending.length > 0; round += 1) {
-      const failed: string[] = [];
+      const retry: string[] = [];
       for (const f of pending) {
         try {
           await this.installLocked(join(dir, f), { source: "core" }, false);
         } catch (err) {
-          if (err instanceof PluginError && err.code === "HOST_ERR_DEPENDENCIES_UNMET") failed.push(f);
-          else this.opts.log.error("core plugin refused", { file: f, code: (err as PluginError).code, error: (err as Error).message });
+          const code = (err as PluginError).code;
+          if (code === "HOST_ERR_DEPENDENCIES_UNMET") {
+            retry.push(f);
+            continue;
+          }
+          // The same or a newer version is already there: nothing to do.
+          if (code !== "HOST_ERR_ALREADY_INSTALLED" && code !== "HOST_ERR_ROLLBACK_REFUSED") {
+            this.opts.log.error("core plugin refused", { file: f, code, error: (err as Error).message });
+          }
         }
+        await this.repo.setMeta(await offered(f), "1");
       }
-      if (failed.length === pending.length) break;
-      pending = failed;
+      if (retry.length === pending.length) break;
+      pending = retry;
     }
-    await this.repo.setMeta("core.installed", "1");
   }
 
   // --- install ---------------------------------------------------------------------------------------------
