@@ -157,7 +157,8 @@ describe(".github/workflows/release.yml", () => {
   it("runs this script with the committed trust material and the key from the secret", () => {
     expect(workflow).toContain("node scripts/release-plugins.mjs");
     expect(workflow).toMatch(/--root signing-keys\/root\.pub\s+--keyring signing-keys\/keyring\.json/);
-    expect(workflow).toContain("ARCHNEST_SIGNING_KEY: ${{ secrets.ARCHNEST_SIGNING_KEY }}");
+    // GitHub Actions expression syntax, not a template literal.
+    expect(workflow).toContain(["ARCHNEST_SIGNING_KEY: $", "{{ secrets.ARCHNEST_SIGNING_KEY }}"].join(""));
     expect(workflow).toMatch(/tags: \["v\*"\]/);
     expect(workflow).toContain("release/*.tgz");
   });

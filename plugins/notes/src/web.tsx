@@ -64,7 +64,12 @@ export function NotesWidget(_props: SlotProps) {
                 {(note) => (
                   <li style={{ display: "flex", "justify-content": "space-between", gap: "8px", padding: "6px 0", "border-top": "1px solid var(--an-border)" }}>
                     <span style={{ "white-space": "pre-wrap", "word-break": "break-word" }}>{note.text}</span>
-                    <button type="button" class="an-button an-button--ghost" aria-label={`Delete note ${note.text.slice(0, 30)}`} onClick={() => remove(note.id)}>
+                    <button
+                      type="button"
+                      class="an-button an-button--ghost"
+                      aria-label={`Delete note ${note.text.slice(0, 30)}`}
+                      onClick={() => remove(note.id)}
+                    >
                       ✕
                     </button>
                   </li>
