@@ -34,10 +34,9 @@ export function NotesWidget(_props: SlotProps) {
   };
 
   return (
-    <section class="an-notes" data-testid="notes-widget">
+    <section data-testid="notes-widget">
       <form onSubmit={add} style={{ display: "flex", gap: "8px" }}>
         <input
-          class="an-input"
           aria-label="New note"
           placeholder="Write a note…"
           value={text()}
@@ -45,7 +44,7 @@ export function NotesWidget(_props: SlotProps) {
           maxLength={2000}
           style={{ flex: "1" }}
         />
-        <button class="an-button" type="submit" disabled={busy() || !text().trim()}>
+        <button class="btn btn--accent btn--sm" type="submit" disabled={busy() || !text().trim()}>
           Add
         </button>
       </form>
@@ -64,12 +63,7 @@ export function NotesWidget(_props: SlotProps) {
                 {(note) => (
                   <li style={{ display: "flex", "justify-content": "space-between", gap: "8px", padding: "6px 0", "border-top": "1px solid var(--an-border)" }}>
                     <span style={{ "white-space": "pre-wrap", "word-break": "break-word" }}>{note.text}</span>
-                    <button
-                      type="button"
-                      class="an-button an-button--ghost"
-                      aria-label={`Delete note ${note.text.slice(0, 30)}`}
-                      onClick={() => remove(note.id)}
-                    >
+                    <button type="button" class="icon-btn" aria-label={`Delete note ${note.text.slice(0, 30)}`} onClick={() => remove(note.id)}>
                       ✕
                     </button>
                   </li>
