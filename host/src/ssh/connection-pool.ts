@@ -76,6 +76,9 @@ function authConfig(host: SshHostSummary, c: SshCredentials): Partial<ConnectCon
 export class SshPool {
   private readonly live = new Map<string, Live>();
   private readonly connecting = new Map<string, Promise<Live>>();
+  /** Every open connection (main and spares) by its client. */
+  private readonly byClient = new Map<Client, { hostId: string; live: Live }>();
+  private readonly spares = new Map<string, Set<Live>>();
   private closed = false;
 
   constructor(private readonly opts: SshPoolOptions) {}
@@ -84,9 +87,6 @@ export class SshPool {
   async client(hostId: string): Promise<Client> {
     return (await this.liveFor(hostId)).client;
   }
-
-  private readonly byClient = new Map<Client, { hostId: string; live: Live }>();
-  private readonly spares = new Map<string, Set<Live>>();
 
   /** Watches an opened connection: forgets it and tells its listeners when it closes. */
   private register(hostId: string, opened: Live): void {
