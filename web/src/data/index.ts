@@ -1,0 +1,75 @@
+/**
+ * Shared server data the top bar, the lock and several settings tabs read: the license, the store's
+ * catalog and the installed plugins. Each is fetched on first use and refetched after anything that
+ * changes it (a purchase, an install, a manifest change).
+ */
+import { createResource, createRoot, createSignal, type Resource } from "solid-js";
+import { api, type Catalog, type InstalledPlugin, type LicenseStatus } from "../api/index.js";
+
+const [active, setActive] = createSignal(false);
+
+function sharedResource<T>(fetcher: () => Promise<T>): { read: Resource<T | undefined>; refetch: () => void } {
+  return createRoot(() => {
+    const [read, { refetch }] = createResource(active, async () => {
+      try {
+        return await fetcher();
+      } catch {
+        return undefined;
+      }
+    });
+    return { read, refetch: () => void (active() && refetch()) };
+  });
+}
+
+/** Starts fetching once signed in; stops on sign-out. */
+export function setDataActive(on: boolean): void {
+  setActive(on);
+}
+
+export const license = sharedResource<LicenseStatus>(() => api.license());
+export const catalog = sharedResource<Catalog>(() => api.catalog());
+export const installed = sharedResource<InstalledPlugin[]>(() => api.plugins());
+
+/** Refetches everything a purchase or an install can change. */
+export function refreshAll(): void {
+  license.refetch();
+  catalog.refetch();
+  installed.refetch();
+}
+
+/** The display name and price of a module or bundle slug, from the catalog when it has arrived. */
+export function moduleInfo(slug: string): { name: string; price: string | undefined } {
+  const c = catalog.read.latest;
+  const m = c?.modules.find((x) => x.slug === slug) ?? c?.bundles.find((x) => x.slug === slug);
+  return { name: m?.name ?? humanize(slug), price: m?.price };
+}
+
+export function humanize(slug: string): string {
+  return slug
+    .split("-")
+    .map((w) => (w ? w[0]?.toUpperCase() + w.slice(1) : w))
+    .join(" ");
+}
+
+/** a > b for plain x.y.z versions (prerelease tags compare as lower). */
+export function newerVersion(a: string, b: string): boolean {
+  const pa = a.split(/[.-]/);
+  const pb = b.split(/[.-]/);
+  for (let i = 0; i < 3; i++) {
+    const d = Number(pa[i] ?? 0) - Number(pb[i] ?? 0);
+    if (d !== 0) return d > 0;
+  }
+  return pa.length < pb.length && pb.length > 3;
+}
+
+/** Installed plugins with a newer version available, from the host's hint or the catalog. */
+export function availableUpdates(): { plugin: InstalledPlugin; version: string }[] {
+  const list = installed.read.latest ?? [];
+  const c = catalog.read.latest;
+  const out: { plugin: InstalledPlugin; version: string }[] = [];
+  for (const p of list) {
+    const latest = p.availableVersion ?? c?.plugins.find((x) => x.name === p.name || x.name === p.id)?.latest;
+    if (latest && newerVersion(latest, p.version)) out.push({ plugin: p, version: latest });
+  }
+  return out;
+}
