@@ -19,7 +19,6 @@ let engine: TestEngine;
 let app: RunningArchNest;
 let browser: Browser;
 let page: Page;
-let sourceId: string;
 const pageErrors: string[] = [];
 
 async function shot(name: string): Promise<void> {
@@ -67,7 +66,7 @@ describe("Docker and Bookmarks through the host", () => {
   it("adds the engine as the one free Docker source; the second answers 402 naming docker-over-ssh", async () => {
     const added = await app.api("/api/plugins/docker/sources", { method: "POST", json: { name: "lab", kind: "unix", socketPath: engine.socketPath } });
     expect(added.status).toBe(201);
-    sourceId = ((await added.json()) as { id: string }).id;
+    expect(((await added.json()) as { id: string }).id).toBeTruthy();
     const second = await app.api("/api/plugins/docker/sources", { method: "POST", json: { name: "nas", kind: "tcp", host: "10.0.0.9", port: 2376 } });
     expect(second.status).toBe(402);
     expect(await second.json()).toMatchObject({ error: "module_required", module: "docker-over-ssh", price: "$5", limit: "docker-sources", cap: 1 });

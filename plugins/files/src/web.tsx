@@ -1,6 +1,5 @@
-import { ApiError, pluginApi } from "@archnest/sdk/web";
+import { ApiError, Dialog, pluginApi } from "@archnest/sdk/web";
 import { createEffect, createMemo, createResource, createSignal, For, type JSX, on, Show } from "solid-js";
-import { Portal } from "solid-js/web";
 import type { FileRow, Listing } from "./server.js";
 import { type UploadState, uploadFile, uploadStatus } from "./ui/upload.js";
 
@@ -57,26 +56,12 @@ function fromUrl(): { host?: string; path?: string } {
   return { ...(p.get("host") && { host: p.get("host") as string }), ...(p.get("path") && { path: p.get("path") as string }) };
 }
 
+/** The shell's dialog; the files page renders one only while it is open. */
 function Modal(props: { title: string; onClose: () => void; children: JSX.Element; footer: JSX.Element; wide?: boolean }) {
   return (
-    <Portal>
-      {/* biome-ignore lint/a11y/noStaticElementInteractions: a click outside closes; Escape closes from the keyboard */}
-      <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()} onKeyDown={(e) => e.key === "Escape" && props.onClose()}>
-        <div
-          class={`dialog ${props.wide ? "dialog--md" : "dialog--sm"}`}
-          role="dialog"
-          aria-modal="true"
-          aria-label={props.title}
-          style={props.wide ? { width: "min(920px, 94vw)", "max-width": "94vw" } : {}}
-        >
-          <div class="dialog__head">
-            <h2>{props.title}</h2>
-          </div>
-          <div class="dialog__body">{props.children}</div>
-          <div class="dialog__foot">{props.footer}</div>
-        </div>
-      </div>
-    </Portal>
+    <Dialog open title={props.title} onClose={props.onClose} footer={props.footer} width={props.wide ? "lg" : "sm"}>
+      {props.children}
+    </Dialog>
   );
 }
 

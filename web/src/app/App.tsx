@@ -7,14 +7,14 @@ import { installRouter, navigate, useLocation } from "../router/index.js";
 import { loadSession, session, sessionExpired } from "../session/index.js";
 import { manifestVersion, onLicenseChange, SlotErrorCard, startManifest, stopManifest, usePluginPages } from "../slots/index.js";
 import { loadThemePreference, resetTheme } from "../theme/index.js";
-import { EmptyState, Lock, notify, openStore } from "../ui/index.js";
+import { Dialog, EmptyState, Lock, notify, openStore } from "../ui/index.js";
 import { AuthPage, CORE_ROUTES } from "./routes.js";
 
 /** The whole app: session gate, then the shell with core and plugin routes. */
 export function App(): JSX.Element {
   onMount(() => {
     installRouter();
-    registerShell({ navigate, openStore, user: () => session.user(), notify, Lock });
+    registerShell({ navigate, openStore, user: () => session.user(), notify, Lock, Dialog });
     onUnauthorized(() => {
       sessionExpired();
       notify("Your session ended. Sign in again.", "info");

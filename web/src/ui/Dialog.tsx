@@ -12,7 +12,7 @@ export function Dialog(props: {
   children: JSX.Element;
   footer?: JSX.Element;
   tone?: "default" | "danger";
-  width?: "sm" | "md";
+  width?: "sm" | "md" | "lg";
 }): JSX.Element {
   const titleId = createUniqueId();
   let panel: HTMLDivElement | undefined;

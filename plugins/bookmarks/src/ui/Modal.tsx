@@ -1,50 +1,11 @@
-import { createEffect, createUniqueId, type JSX, onCleanup, Show } from "solid-js";
-import { Portal } from "solid-js/web";
+import { Dialog } from "@archnest/sdk/web";
+import type { JSX } from "solid-js";
 
-/** A modal dialog styled by the shell's `.dialog` classes: Escape and a click outside close it. */
+/** The shell's dialog (Portal, focus trap, Escape and a click outside close it), as this plugin's pages use it. */
 export function Modal(props: { open: boolean; title: string; onClose: () => void; children: JSX.Element; footer?: JSX.Element; wide?: boolean }): JSX.Element {
-  const titleId = createUniqueId();
-  let panel: HTMLDivElement | undefined;
-  createEffect(() => {
-    if (!props.open) return;
-    const previous = document.activeElement as HTMLElement | null;
-    queueMicrotask(() => (panel?.querySelector<HTMLElement>("[autofocus], button:not([disabled]), input, select") ?? panel)?.focus());
-    const onKey = (e: KeyboardEvent) => {
-      if (e.key === "Escape") {
-        e.preventDefault();
-        props.onClose();
-      }
-    };
-    document.addEventListener("keydown", onKey);
-    onCleanup(() => {
-      document.removeEventListener("keydown", onKey);
-      previous?.focus?.();
-    });
-  });
   return (
-    <Show when={props.open}>
-      <Portal>
-        {/* biome-ignore lint/a11y/useKeyWithClickEvents lint/a11y/noStaticElementInteractions: Escape is the keyboard path, handled on document */}
-        <div class="dialog-backdrop" onClick={(e) => e.target === e.currentTarget && props.onClose()}>
-          <div
-            ref={panel}
-            class="dialog dialog--md"
-            style={props.wide ? { width: "min(1000px, 96vw)", "max-width": "96vw" } : {}}
-            role="dialog"
-            aria-modal="true"
-            aria-labelledby={titleId}
-            tabIndex={-1}
-          >
-            <header class="dialog__head">
-              <h2 id={titleId}>{props.title}</h2>
-            </header>
-            <div class="dialog__body">{props.children}</div>
-            <Show when={props.footer}>
-              <footer class="dialog__foot">{props.footer}</footer>
-            </Show>
-          </div>
-        </div>
-      </Portal>
-    </Show>
+    <Dialog open={props.open} title={props.title} onClose={props.onClose} footer={props.footer} width={props.wide ? "lg" : "md"}>
+      {props.children}
+    </Dialog>
   );
 }

@@ -5,7 +5,7 @@
  */
 export { type ApiFetchInit, apiFetch, CSRF_HEADER, getCsrfToken, onUnauthorized, pluginApi, setCsrfToken } from "./api-fetch.js";
 export { ApiError, isModuleRequired, isModuleRequiredBody, type ModuleRequiredBody, ModuleRequiredError } from "./errors.js";
-export { Lock, type LockProps, registerShell, type ShellBridge, useShell } from "./shell.js";
+export { Dialog, type DialogProps, Lock, type LockProps, registerShell, type ShellBridge, useShell } from "./shell.js";
 export {
   DASHBOARD_WIDGET_SLOT,
   INFRASTRUCTURE_SECTION_SLOT,

@@ -18,6 +18,17 @@ export interface LockProps {
   variant?: "inline" | "card";
 }
 
+/** Props of the shell's modal dialog. */
+export interface DialogProps {
+  open: boolean;
+  title: string;
+  onClose: () => void;
+  children: JSX.Element;
+  footer?: JSX.Element;
+  tone?: "default" | "danger";
+  width?: "sm" | "md" | "lg";
+}
+
 /** What the shell lends to plugin UI. */
 export interface ShellBridge {
   /** Client-side navigation to a shell path such as `/settings/store`. */
@@ -30,6 +41,8 @@ export interface ShellBridge {
   notify(message: string, tone?: "info" | "success" | "error"): void;
   /** The shell's lock component. */
   Lock(props: LockProps): JSX.Element;
+  /** The shell's modal dialog (Portal, focus trap, Escape and a click outside close it). */
+  Dialog(props: DialogProps): JSX.Element;
 }
 
 let bridge: ShellBridge | undefined;
@@ -64,4 +77,19 @@ export function useShell(): ShellBridge {
  */
 export function Lock(props: LockProps): JSX.Element {
   return useShell().Lock(props);
+}
+
+/**
+ * The shell's modal dialog, for plugin UI: rendered through a Portal above everything, focus moves in
+ * and stays inside, Escape or a click outside closes it, and focus returns where it was.
+ *
+ * @example
+ * ```tsx
+ * <Dialog open={editing()} title="Edit bookmark" onClose={() => setEditing(false)} footer={<button class="btn">Save</button>}>
+ *   <BookmarkForm />
+ * </Dialog>
+ * ```
+ */
+export function Dialog(props: DialogProps): JSX.Element {
+  return useShell().Dialog(props);
 }
