@@ -175,8 +175,10 @@ describe("files over SFTP against a real sshd", () => {
     });
     expect(statSync(remote).size).toBe(size);
     expect(await sha256File(remote)).toBe(want);
-    // A buffered transfer would hold the file's 200 MB; streaming holds a few window-sized buffers.
-    expect(upGrowth).toBeLessThan(64 * MiB);
+    // A buffered transfer would hold the file's 200 MB; streaming holds the blocks in flight (64 x 256 KiB
+    // up, 32 x 1 MiB read ahead down) plus ssh2's and the HTTP stream's buffers, which the collector may
+    // not have reclaimed yet when the peak is sampled: under half the file.
+    expect(upGrowth).toBeLessThan(96 * MiB);
 
     let got = "";
     const downGrowth = await peakLiveGrowth(async () => {
@@ -186,7 +188,7 @@ describe("files over SFTP against a real sshd", () => {
       got = res.sha256;
     });
     expect(got).toBe(want);
-    expect(downGrowth).toBeLessThan(64 * MiB);
+    expect(downGrowth).toBeLessThan(96 * MiB);
   }, 300_000);
 
   it("resumes an upload cut off mid-way from the offset the host reports, and the hash matches", async () => {
