@@ -189,23 +189,28 @@ export async function startHost(cfg, keys, log = console.log) {
   return { proc, url: `http://${cfg.host}:${cfg.hostPort}` };
 }
 
-/** Runs the whole stack; resolves with the children and the host URL. */
+/** Runs the whole stack; resolves with the children and the host URL. On failure it stops what it started. */
 export async function runStack(env = process.env, log = console.log) {
   const cfg = stackConfig(env);
   mkdirSync(cfg.dataDir, { recursive: true });
-  log("Preparing development signing keys…");
-  const keys = await prepareDevKeys(cfg);
-  log("Signing first-party plugins with the development release key…");
-  const releases = await releaseDevPlugins(cfg, log);
   const children = [];
-  if (cfg.startRegistry) {
-    log(`Starting the registry on ${cfg.registryUrl}…`);
-    const reg = await startRegistry(cfg, keys, log);
-    children.push(reg.proc);
-    await publishDevPlugins(cfg, reg.adminToken, releases, log);
+  try {
+    log("Preparing development signing keys…");
+    const keys = await prepareDevKeys(cfg);
+    log("Signing first-party plugins with the development release key…");
+    const releases = await releaseDevPlugins(cfg, log);
+    if (cfg.startRegistry) {
+      log(`Starting the registry on ${cfg.registryUrl}…`);
+      const reg = await startRegistry(cfg, keys, log);
+      children.push(reg.proc);
+      await publishDevPlugins(cfg, reg.adminToken, releases, log);
+    }
+    log("Starting the host…");
+    const host = await startHost(cfg, keys, log);
+    children.push(host.proc);
+    return { cfg, children, url: host.url };
+  } catch (err) {
+    for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
+    throw err;
   }
-  log("Starting the host…");
-  const host = await startHost(cfg, keys, log);
-  children.push(host.proc);
-  return { cfg, children, url: host.url };
 }

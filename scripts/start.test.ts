@@ -21,10 +21,16 @@ async function freePort(): Promise<number> {
 }
 
 afterAll(async () => {
-  if (proc && proc.exitCode === null) {
-    // npm start runs in its own process group: stop the whole group it made, and nothing else.
-    process.kill(-(proc.pid as number), "SIGTERM");
-    await new Promise((r) => proc?.once("exit", r));
+  // npm start runs in its own process group: stop the whole group it made, and nothing else, even when
+  // npm itself has already exited.
+  if (proc?.pid !== undefined) {
+    const exited = proc.exitCode !== null ? Promise.resolve() : new Promise((r) => proc?.once("exit", r));
+    try {
+      process.kill(-proc.pid, "SIGTERM");
+    } catch {
+      // The group is already gone.
+    }
+    await exited;
   }
   rmSync(dir, { recursive: true, force: true });
 });
