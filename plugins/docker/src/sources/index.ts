@@ -128,7 +128,10 @@ export class SourceStore {
   }
 
   async create(input: SourceInput): Promise<DockerSource> {
-    const source: DockerSource = { id: crypto.randomUUID(), createdAt: Date.now(), tls: false, ...strip(input) };
+    // Creation order decides which sources stay usable when the free cap applies again, so it must be
+    // strict: two sources added in the same millisecond still get distinct, ordered times.
+    const latest = Math.max(0, ...(await this.list()).map((x) => x.createdAt));
+    const source: DockerSource = { id: crypto.randomUUID(), createdAt: Math.max(Date.now(), latest + 1), tls: false, ...strip(input) };
     await this.saveTls(source, input.tls);
     this.cached = undefined;
     await this.ctx.storage.set(`source:${source.id}`, toJson(source));
