@@ -186,10 +186,6 @@ export class LicenseClient implements Entitlements {
     return undefined;
   }
 
-  latestVersion(name: string): string | undefined {
-    return this.status?.latest[name];
-  }
-
   async state(): Promise<LicenseStatus> {
     const installId = (await this.opts.store.getMeta("install.id")) ?? null;
     const now = this.now().getTime();

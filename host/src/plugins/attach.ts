@@ -70,7 +70,14 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
         ...(opts.now && { now: opts.now }),
       })
     : undefined;
-  const entitlements: Entitlements = license ?? opts.entitlements ?? FileEntitlements.inDataDir(host.config.dataDir);
+  let entitlements: Entitlements | undefined = license ?? opts.entitlements;
+  let stopWatching: (() => void) | undefined;
+  if (!entitlements) {
+    // Without a registry, entitlements come from a file in the data folder, re-read when it changes.
+    const fromFile = FileEntitlements.inDataDir(host.config.dataDir);
+    stopWatching = fromFile.watch();
+    entitlements = fromFile;
+  }
   const purchaseBase = opts.purchaseBase ?? "/settings/store";
   // Registered before the runtime's close hook, so it runs after plugins are unloaded (hooks run last first).
   const ssh = attachSsh(host, { entitlements, purchaseBase, ...opts.ssh });
@@ -104,6 +111,7 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
   host.onClose(async () => {
     ws.close();
     license?.stop();
+    stopWatching?.();
     await runtime.stop();
   });
   if (license) {

@@ -16,8 +16,4 @@ export class UiEvents {
   publish(e: UiEvent): void {
     for (const s of this.subscribers) s(e);
   }
-
-  get size(): number {
-    return this.subscribers.size;
-  }
 }
