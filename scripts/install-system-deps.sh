@@ -2,7 +2,9 @@
 # Installs the Debian packages the test suite starts for real (sshd, tmux, chromium, dockerd, ...), when
 # run as root and they are missing. Safe to run again: it does nothing when everything is there.
 set -euo pipefail
-PACKAGES=(git ca-certificates chromium docker.io busybox-static openssh-server openssh-client tmux)
+# openssl hashes the test sshd's password user; util-linux (unshare) and mount give that sshd its private
+# /etc/passwd and /etc/shadow (host/src/testing/sshd.ts).
+PACKAGES=(git ca-certificates chromium docker.io busybox-static openssh-server openssh-client tmux openssl util-linux mount)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

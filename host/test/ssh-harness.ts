@@ -3,7 +3,7 @@ import { createTestTrust } from "@archnest/sdk/testing";
 import { attachPlugins } from "../src/plugins/attach.js";
 import { StaticEntitlements } from "../src/plugins/entitlements.js";
 import { type FixturePlugin, fixtureTarball } from "../src/plugins/test-fixtures.js";
-import { createTestHost, jsonOf, type SignedIn, setupAdmin, startSshd, type TestHost, type TestSshd } from "../src/testing/index.js";
+import { createTestHost, jsonOf, type SignedIn, type StartSshdOptions, setupAdmin, startSshd, type TestHost, type TestSshd } from "../src/testing/index.js";
 
 const trust = createTestTrust();
 
@@ -23,8 +23,8 @@ export interface SshWorld {
   cleanup(): Promise<void>;
 }
 
-export async function startSshWorld(): Promise<SshWorld> {
-  const sshd = await startSshd();
+export async function startSshWorld(sshdOptions: StartSshdOptions = {}): Promise<SshWorld> {
+  const sshd = await startSshd(sshdOptions);
   const t = await createTestHost();
   const entitlements = new StaticEntitlements();
   const attached = await attachPlugins(t.host, {

@@ -1,6 +1,7 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sshHosts } from "../src/db/schema.js";
-import { jsonOf } from "../src/testing/index.js";
+import { jsonOf, PASSWORD_USER_UID } from "../src/testing/index.js";
 import { type SshWorld, startSshWorld } from "./ssh-harness.js";
 
 let w: SshWorld;
@@ -265,5 +266,92 @@ Host *
       await w.sshd.restart();
     }
     expect((await ssh.exec(id, "echo back")).stdout).toBe("back\n");
+  });
+});
+
+describe("password sign-in against a real sshd, as a non-root user", () => {
+  let pw: SshWorld;
+  beforeAll(async () => {
+    pw = await startSshWorld({ passwordUser: true });
+  });
+  afterAll(async () => {
+    await pw?.cleanup();
+  });
+
+  it("adds a password host, tests it, and runs commands and SFTP as that user, never answering or logging the password", async () => {
+    const user = pw.sshd.passwordUser as string;
+    const password = pw.sshd.password as string;
+    expect(password.length).toBeGreaterThan(16);
+    const add = await pw.api("POST", "/api/hosts", { name: "pw-user", address: pw.sshd.host, port: pw.sshd.port, user, authMethod: "password", password });
+    expect(add.status).toBe(201);
+    const host = await jsonOf(add);
+    expect(host).toMatchObject({ user, authMethod: "password", hasPassword: true, hasKey: false });
+    const id = host.id as string;
+
+    const test = await pw.api("POST", `/api/hosts/${id}/test`);
+    expect(test.status).toBe(200);
+    const result = await jsonOf(test);
+    expect(result).toMatchObject({ ok: true, fingerprint: pw.sshd.hostKeyFingerprint, firstUse: true });
+    // sshd took the password itself (not a key, not keyboard-interactive).
+    expect(pw.sshd.log()).toContain(`Accepted password for ${user} from 127.0.0.1`);
+
+    const ssh = pw.attached.ssh.service;
+    const who = await ssh.exec(id, 'id -u; id -g; echo "$HOME"');
+    expect(who).toMatchObject({ code: 0, stdout: `${PASSWORD_USER_UID}\n${PASSWORD_USER_UID}\n${pw.sshd.dir}/home\n` });
+    const sftp = await ssh.sftp(id);
+    try {
+      expect(await sftp.realpath(".")).toBe(`${pw.sshd.dir}/home`);
+      // Real permissions apply to this user: root's home is 0700.
+      await expect(sftp.readdir("/root")).rejects.toMatchObject({ code: "HOST_ERR_SFTP_PERMISSION_DENIED" });
+    } finally {
+      await sftp.close();
+    }
+
+    // The user exists for that sshd only: its sessions see it in /etc/passwd, this machine does not.
+    expect((await ssh.exec(id, `grep -c '^${user}:' /etc/passwd`)).stdout).toBe("1\n");
+    expect(readFileSync("/etc/passwd", "utf8")).not.toContain(`${user}:`);
+
+    const answers = JSON.stringify([host, result, await jsonOf(await pw.api("GET", `/api/hosts/${id}`)), await jsonOf(await pw.api("GET", "/api/hosts"))]);
+    for (const text of [answers, JSON.stringify(pw.t.lines), JSON.stringify(await pw.t.host.db.select().from(sshHosts))]) expect(text).not.toContain(password);
+    expect(await pw.t.host.vault.open(`ssh-host:${id}`, "password")).toBe(password);
+    expect((await pw.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
+
+    // The key user signs in to the same sshd as before.
+    const keyHost = await pw.addSshdHost("key-user");
+    expect((await ssh.exec(keyHost, "id -u")).stdout).toBe(`${process.getuid?.()}\n`);
+    expect((await pw.api("DELETE", `/api/hosts/${keyHost}`)).status).toBe(204);
+  });
+
+  it("refuses a wrong password for that user with HOST_ERR_SSH_AUTH_FAILED, keeping both passwords out of answers and logs", async () => {
+    const user = pw.sshd.passwordUser as string;
+    const wrong = `${pw.sshd.password as string}-wrong`;
+    const add = await pw.api("POST", "/api/hosts", {
+      name: "pw-wrong",
+      address: pw.sshd.host,
+      port: pw.sshd.port,
+      user,
+      authMethod: "password",
+      password: wrong,
+    });
+    expect(add.status).toBe(201);
+    const id = (await jsonOf(add)).id as string;
+    const test = await pw.api("POST", `/api/hosts/${id}/test`);
+    expect(test.status).toBe(502);
+    const body = await jsonOf(test);
+    expect(body.error).toBe("HOST_ERR_SSH_AUTH_FAILED");
+    await expect(pw.attached.ssh.service.exec(id, "true")).rejects.toMatchObject({ code: "HOST_ERR_SSH_AUTH_FAILED" });
+    expect(pw.sshd.log()).toContain(`Failed password for ${user} from 127.0.0.1`);
+
+    // The right password, set by an edit, signs in on the next use.
+    const fixed = await pw.api("PUT", `/api/hosts/${id}`, { password: pw.sshd.password });
+    expect(fixed.status).toBe(200);
+    expect((await pw.attached.ssh.service.exec(id, "id -u")).stdout).toBe(`${PASSWORD_USER_UID}\n`);
+
+    const texts = [JSON.stringify([body, await jsonOf(fixed)]), JSON.stringify(pw.t.lines)];
+    for (const text of texts) {
+      expect(text).not.toContain(wrong);
+      expect(text).not.toContain(pw.sshd.password);
+    }
+    expect((await pw.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
   });
 });

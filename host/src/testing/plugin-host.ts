@@ -5,7 +5,7 @@ import { loadWebApp } from "@archnest/web/serve";
 import { attachPlugins } from "../plugins/attach.js";
 import { StaticEntitlements } from "../plugins/entitlements.js";
 import { serveHost, serverUrl } from "../server/index.js";
-import { startSshd, type TestSshd } from "./sshd.js";
+import { type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
 import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "./test-host.js";
 
 /** One plugin folder to install: built already (`npm run build`), packed and signed here. */
@@ -22,8 +22,8 @@ export interface PluginHostOptions {
   web?: boolean;
   /** Modules the install is licensed for. */
   licensed?: readonly string[];
-  /** Start a real sshd and register it as an SSH host named "test-sshd". */
-  sshd?: boolean;
+  /** Start a real sshd (with these options, when given) and register it as an SSH host named "test-sshd". */
+  sshd?: boolean | StartSshdOptions;
   /** Builds a plugin folder before packing (for a test run alone, without `npm run build` first). */
   build?: (dir: string) => Promise<unknown>;
 }
@@ -79,7 +79,7 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   attached.ws.attach(server);
   const admin = await setupAdmin(t.host);
-  const sshd = opts.sshd ? await startSshd() : undefined;
+  const sshd = opts.sshd ? await startSshd(opts.sshd === true ? {} : opts.sshd) : undefined;
   const close = async () => {
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));

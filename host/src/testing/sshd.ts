@@ -1,6 +1,6 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
@@ -9,15 +9,20 @@ import { join } from "node:path";
 export interface TestSshd {
   readonly host: "127.0.0.1";
   readonly port: number;
-  /** The user the test signs in as: the user running the tests (root in CI). */
+  /** The user the test signs in as with {@link privateKey}: the user running the tests (root in CI). */
   readonly user: string;
   /** An ed25519 private key (OpenSSH PEM) listed in this sshd's authorized_keys. */
   readonly privateKey: string;
   /**
-   * A password that signs in, when the harness could set one up. It never creates system users or changes
-   * passwords, so this is undefined: password sign-in can be tested for refusal only.
+   * The password of {@link passwordUser}, when started with `passwordUser: true`; otherwise undefined (the
+   * harness creates no system user and changes no password, so password sign-in is then refused).
    */
   readonly password: string | undefined;
+  /**
+   * With `passwordUser: true`: a non-root user (uid {@link PASSWORD_USER_UID}, home folder in {@link dir})
+   * that signs in with {@link password} only. It exists for this sshd alone: the machine's /etc is untouched.
+   */
+  readonly passwordUser: string | undefined;
   /** The current host key's fingerprint as OpenSSH prints it (`SHA256:...`). */
   readonly hostKeyFingerprint: string;
   /** The temp folder holding config, keys and the log. */
@@ -39,6 +44,62 @@ export interface StartSshdOptions {
   sshdPath?: string;
   /** sshd_config lines placed before the generated ones, so they override them (`MaxSessions 2`). */
   extraConfig?: string[];
+  /**
+   * Also accept a password sign-in as a non-root user ({@link TestSshd.passwordUser}), so real file
+   * permissions apply to it. Needs root and util-linux's `unshare`: sshd then runs in its own mount
+   * namespace where private copies of /etc/passwd and /etc/shadow are bind-mounted over the real ones.
+   * Throws when that cannot be set up.
+   */
+  passwordUser?: boolean;
+}
+
+/** The password user's name, as sshd and its sessions see it. */
+export const PASSWORD_USER = "archnest-test";
+/** The password user's uid and gid: Debian's nobody and nogroup, ids that own nothing on the machine. */
+export const PASSWORD_USER_UID = 65534;
+
+/** A command's path on PATH, or undefined. */
+function onPath(command: string): string | undefined {
+  for (const d of (process.env.PATH ?? "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+    const file = join(d || ".", command);
+    if (existsSync(file)) return file;
+  }
+  return undefined;
+}
+
+/**
+ * Writes the private passwd and shadow for the password user under `dir` and returns the password.
+ * The passwd is the machine's plus one line, so every other account (the key user, sshd's own privilege
+ * separation user) resolves as before. The shadow is the machine's with every password hash replaced:
+ * "!" where the account is locked, "*" (no password) otherwise. sshd without PAM refuses even a key
+ * sign-in to an account it finds locked, and it counts an account with no shadow line as locked, so each
+ * account keeps its line and its lock state while no hash of this machine is copied.
+ */
+function writePasswordUser(dir: string): string {
+  const password = randomBytes(18).toString("base64url");
+  // The password goes on stdin, so it never shows on a command line (ps, /proc/<pid>/cmdline).
+  const hash = execFileSync("openssl", ["passwd", "-6", "-stdin"], { input: `${password}\n`, encoding: "utf8" }).trim();
+  if (!hash.startsWith("$6$")) throw new Error("openssl passwd -6 did not print a SHA-512 crypt hash");
+  const home = join(dir, "home");
+  mkdirSync(home);
+  chownSync(home, PASSWORD_USER_UID, PASSWORD_USER_UID);
+  chmodSync(home, 0o755);
+  // The user reaches its home through dir; 0711 lets it pass without listing. Keys and shadow stay 0600.
+  chmodSync(dir, 0o711);
+  const passwd = readFileSync("/etc/passwd", "utf8");
+  const line = `${PASSWORD_USER}:x:${PASSWORD_USER_UID}:${PASSWORD_USER_UID}:ArchNest test:${home}:/bin/sh\n`;
+  writeFileSync(join(dir, "passwd"), `${passwd}${passwd.endsWith("\n") ? "" : "\n"}${line}`, { mode: 0o644 });
+  const shadow = readFileSync("/etc/shadow", "utf8")
+    .split("\n")
+    .filter((l) => l.includes(":"))
+    .map((l) => {
+      const [name, pw = "", ...rest] = l.split(":");
+      return [name, pw.startsWith("!") ? "!" : "*", ...rest].join(":");
+    });
+  // Empty aging fields: no last-change date, so sshd never asks for a password change (which needs PAM).
+  shadow.push(`${PASSWORD_USER}:${hash}:::::::`);
+  writeFileSync(join(dir, "shadow"), `${shadow.join("\n")}\n`, { mode: 0o600 });
+  return password;
 }
 
 function fingerprintOfPub(pubLine: string): string {
@@ -115,17 +176,28 @@ function descendants(pid: number): number[] {
  * // add a host: address sshd.host, port sshd.port, user sshd.user, privateKey sshd.privateKey
  * await sshd.rotateHostKey(); // the next connection sees a changed key
  * await sshd.cleanup();
+ *
+ * const withUser = await startSshd({ passwordUser: true });
+ * // add a host: user withUser.passwordUser, authMethod "password", password withUser.password (uid 65534)
  * ```
  */
 export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> {
   const sshdPath = opts.sshdPath ?? "/usr/sbin/sshd";
   if (!existsSync(sshdPath)) throw new Error(`${sshdPath} is missing: install openssh-server (scripts/install-system-deps.sh)`);
+  const unshare = opts.passwordUser ? onPath("unshare") : undefined;
+  if (opts.passwordUser) {
+    if (process.getuid?.() !== 0)
+      throw new Error("startSshd({ passwordUser: true }) needs root: it bind-mounts a private /etc/passwd and /etc/shadow for sshd");
+    if (!unshare) throw new Error("startSshd({ passwordUser: true }) needs unshare (util-linux) on PATH");
+    if (!onPath("openssl")) throw new Error("startSshd({ passwordUser: true }) needs openssl to hash the password (scripts/install-system-deps.sh)");
+  }
   const user = userInfo().username;
   if (process.getuid?.() === 0) mkdirSync("/run/sshd", { recursive: true, mode: 0o755 });
   const dir = mkdtempSync(join(tmpdir(), "archnest-sshd-"));
   keygen(join(dir, "client_ed25519"), "archnest-test-client");
   writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_ed25519.pub")), { mode: 0o600 });
   const privateKey = readFileSync(join(dir, "client_ed25519"), "utf8");
+  const password = opts.passwordUser ? writePasswordUser(dir) : undefined;
   const port = await freePort();
   let hostKeyN = 0;
   let hostKey = "";
@@ -148,12 +220,18 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
         `HostKey ${hostKey}`,
         `PidFile ${join(dir, "sshd.pid")}`,
         `AuthorizedKeysFile ${join(dir, "authorized_keys")}`,
+        // The temp folder and authorized_keys are not laid out as in a home folder, which StrictModes demands.
         "StrictModes no",
+        // Without PAM sshd checks a password itself against getspnam's hash, so with passwordUser the
+        // private shadow is all it reads; PAM would run the machine's own auth stack instead.
         "UsePAM no",
+        // Root signs in with the key only; no AllowUsers line, so the password user is allowed too.
         "PermitRootLogin prohibit-password",
         "PubkeyAuthentication yes",
-        // On, so password attempts reach the check and are refused (no user here has a usable password).
+        // Password sign-in on: the password user signs in with it, and any other attempt reaches the
+        // check and is refused (no other account has a password here).
         "PasswordAuthentication yes",
+        // Passwords over "password" auth only: without PAM, keyboard-interactive would have no prompt to offer.
         "KbdInteractiveAuthentication no",
         "AllowTcpForwarding yes",
         "UseDNS no",
@@ -170,7 +248,29 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
   let proc: ChildProcess | undefined;
   let stderr = "";
   const start = async () => {
-    const p = spawn(sshdPath, ["-D", "-e", "-f", configFile], { stdio: ["ignore", "ignore", "pipe"] });
+    const sshdArgs = ["-D", "-e", "-f", configFile];
+    // With a password user, sshd runs in its own mount namespace, where private passwd and shadow are
+    // bind-mounted over /etc's; the machine's mounts and files stay as they were. unshare without --fork
+    // execs sh, which execs sshd: the PID held here is sshd's, as stop() expects.
+    const p = unshare
+      ? spawn(
+          unshare,
+          [
+            "--mount",
+            "--propagation",
+            "private",
+            "sh",
+            "-c",
+            'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/shadow && shift 2 && exec "$@"',
+            "sh",
+            join(dir, "passwd"),
+            join(dir, "shadow"),
+            sshdPath,
+            ...sshdArgs,
+          ],
+          { stdio: ["ignore", "ignore", "pipe"] },
+        )
+      : spawn(sshdPath, sshdArgs, { stdio: ["ignore", "ignore", "pipe"] });
     proc = p;
     p.stderr?.on("data", (d: Buffer) => {
       stderr += d.toString("utf8");
@@ -181,7 +281,12 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
       gone = true;
     });
     for (let i = 0; i < 200; i++) {
-      if (gone) throw new Error(`sshd exited at start:\n${stderr}`);
+      if (gone)
+        throw new Error(
+          unshare
+            ? `sshd in its own mount namespace (passwordUser) exited at start; unshare or mount may be refused here:\n${stderr}`
+            : `sshd exited at start:\n${stderr}`,
+        );
       if (await sshBanner(port)) return;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -210,7 +315,8 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
     port,
     user,
     privateKey,
-    password: undefined,
+    password,
+    passwordUser: password === undefined ? undefined : PASSWORD_USER,
     get hostKeyFingerprint() {
       return fingerprint;
     },

@@ -1,6 +1,6 @@
 /** The Files page in chromium against the real host and a real sshd: browse, sort, upload, delete. */
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
@@ -14,7 +14,7 @@ let page: Page;
 let dir: string;
 
 beforeAll(async () => {
-  h = await startPluginHost({ web: true });
+  h = await startPluginHost({ web: true, passwordUser: true });
   dir = mkdtempSync(join(tmpdir(), "archnest-files-ui-"));
   mkdirSync(join(dir, "logs"));
   mkdirSync(join(dir, "backups"));
@@ -64,14 +64,21 @@ describe("Files page", () => {
     await page.locator('tr[data-name="config.yaml"]').waitFor({ state: "detached" });
     expect(existsSync(join(dir, "config.yaml"))).toBe(false);
 
-    await page.goto(`${h.url}/files?host=${h.hostId}&path=/sys/kernel`);
-    await page.locator("tbody tr[data-name]").first().waitFor();
+    // As the non-root password user: a root-owned 0755 folder lists, but a folder cannot be made in it.
+    const shared = join(h.sshd.dir, "shared");
+    mkdirSync(shared, { mode: 0o755 });
+    chmodSync(shared, 0o755);
+    writeFileSync(join(shared, "readme.txt"), "root's\n");
+    await page.goto(`${h.url}/files?host=${h.userHostId}&path=${encodeURIComponent(shared)}`);
+    await page.locator('tr[data-name="readme.txt"]').waitFor();
     await page.getByRole("button", { name: "New folder" }).click();
     await page.getByRole("dialog").getByLabel("Name").fill("archnest-test");
     await page.getByRole("dialog").getByRole("button", { name: "Create" }).click();
     const alert = page.getByTestId("files-error");
     await alert.waitFor();
-    expect(await alert.textContent()).toMatch(/Permission denied|could not be created/);
+    expect(await alert.textContent()).toContain(`Permission denied: ${join(shared, "archnest-test")}`);
+    expect(await alert.textContent()).toContain("FILES_ERR_PERMISSION_DENIED");
+    expect(existsSync(join(shared, "archnest-test"))).toBe(false);
     await shot(page, "files-error");
   });
 });

@@ -3,7 +3,7 @@
  * machine's file system, so the test checks what landed on "the remote side" by reading it directly.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, createReadStream, createWriteStream, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -19,7 +19,7 @@ let h: PluginHost;
 let dir: string;
 
 beforeAll(async () => {
-  h = await startPluginHost();
+  h = await startPluginHost({ passwordUser: true });
   dir = mkdtempSync(join(tmpdir(), "archnest-files-e2e-"));
 });
 afterAll(async () => {
@@ -238,14 +238,33 @@ describe("files over SFTP against a real sshd", () => {
     expect(past.status).toBe(416);
   });
 
-  it("shows permission denied plainly", async () => {
-    // The test sshd may log in as root, for whom file modes mean nothing; sysfs refuses to create
-    // files for every user (EACCES), which OpenSSH's sftp-server reports as SSH_FX_PERMISSION_DENIED.
-    const res = await h.api(`/upload?${q({ path: "/sys/kernel/archnest-upload", offset: 0, size: 4 })}`, { method: "PUT", body: "data" });
-    expect(res.status).toBe(403);
-    const body = (await res.json()) as Record<string, unknown>;
+  it("shows permission denied plainly when a non-root user may not write or list a folder", async () => {
+    // A root-owned 0700 folder: the password user (uid 65534) may neither list it nor create a file in it.
+    const locked = join(h.sshd.dir, "locked");
+    mkdirSync(locked, { mode: 0o700 });
+    chmodSync(locked, 0o700);
+    writeFileSync(join(locked, "secret.txt"), "root only");
+    const asUser = (params: Record<string, string | number>) => q({ host: h.userHostId as string, ...params });
+
+    const upload = await h.api(`/upload?${asUser({ path: join(locked, "upload.txt"), offset: 0, size: 4 })}`, { method: "PUT", body: "data" });
+    expect(upload.status).toBe(403);
+    const body = (await upload.json()) as Record<string, unknown>;
     expect(body).toMatchObject({ error: "FILES_ERR_PERMISSION_DENIED", reason: "HOST_ERR_SFTP_PERMISSION_DENIED", sftpStatus: 3 });
     expect(body.message).toContain("Permission denied");
+    expect(readdirSync(locked)).toEqual(["secret.txt"]);
+
+    const list = await h.api(`/list?${asUser({ path: locked })}`);
+    expect(list.status).toBe(403);
+    expect(await list.json()).toMatchObject({ error: "FILES_ERR_PERMISSION_DENIED", reason: "HOST_ERR_SFTP_PERMISSION_DENIED" });
+
+    // The refusal is the user's, not the path's: the same user writes its own home, and root writes the folder.
+    const home = join(h.sshd.dir, "home");
+    expect((await h.api(`/upload?${asUser({ path: join(home, "mine.txt"), offset: 0, size: 4 })}`, { method: "PUT", body: "mine" })).status).toBe(201);
+    expect(readFileSync(join(home, "mine.txt"), "utf8")).toBe("mine");
+    expect(statSync(join(home, "mine.txt")).uid).toBe(65534);
+    const asRoot = await h.api(`/upload?${q({ path: join(locked, "upload.txt"), offset: 0, size: 4 })}`, { method: "PUT", body: "data" });
+    expect(asRoot.status).toBe(201);
+    expect(readFileSync(join(locked, "upload.txt"), "utf8")).toBe("data");
   });
 
   it("renames, deletes, makes folders and changes permissions, each visible on the host", async () => {
