@@ -52,6 +52,8 @@ export function MetricsWidget(_props: SlotProps) {
                 {(h) => (
                   <a
                     href="/metrics"
+                    data-testid="metrics-host"
+                    data-host={h.name}
                     style={{ display: "grid", gap: "6px", color: "inherit", "text-decoration": "none" }}
                     title={h.lastError?.message ?? h.address}
                   >

@@ -25,7 +25,17 @@ export function Sparkline(props: { points: readonly Point[]; metric: Metric; hei
     return { line: linePath(series(pts, props.metric), x, y), area: areaPath(series(pts, props.metric), x, y, h()) };
   });
   return (
-    <svg width="100%" height={h()} viewBox={`0 0 ${W} ${h()}`} preserveAspectRatio="none" aria-hidden="true" style={{ display: "block" }}>
+    <svg
+      width="100%"
+      height={h()}
+      viewBox={`0 0 ${W} ${h()}`}
+      preserveAspectRatio="none"
+      aria-hidden="true"
+      style={{ display: "block" }}
+      data-testid="sparkline"
+      data-metric={props.metric}
+      data-points={props.points.length}
+    >
       <path d={d().area} fill={METRIC_COLOR[props.metric]} opacity="0.14" />
       <path d={d().line} fill="none" stroke={METRIC_COLOR[props.metric]} stroke-width="1.5" stroke-linejoin="round" vector-effect="non-scaling-stroke" />
     </svg>
