@@ -206,6 +206,39 @@ describe("the SSH service lent to plugins", () => {
     await expect(sftp.stat(base)).rejects.toMatchObject({ code: "HOST_ERR_SSH_DISCONNECTED" });
   });
 
+  it("reads and writes through an open handle with many requests in flight, in any order, and refuses bad calls with codes", async () => {
+    const sftp = await w.attached.ssh.service.sftp(hostId);
+    const path = `${w.sshd.dir}/handle.bin`;
+    // 3 MiB in 300 KiB blocks: larger than one SFTP request, so the host splits and reassembles them.
+    const data = Buffer.alloc(3 * 1024 * 1024);
+    for (let i = 0; i < data.length; i += 4) data.writeUInt32BE(i, i);
+    const block = 300 * 1024;
+    const starts = Array.from({ length: Math.ceil(data.length / block) }, (_, i) => i * block);
+    const out = await sftp.open(path, "w");
+    // Written last block first, all at once.
+    await Promise.all([...starts].reverse().map((s) => out.write(s, data.subarray(s, s + block))));
+    await out.close();
+    await out.close(); // idempotent
+    expect((await sftp.stat(path)).size).toBe(data.length);
+
+    const f = await sftp.open(path, "r");
+    const parts = await Promise.all(starts.map((s) => f.read(s, block)));
+    expect(Buffer.concat(parts).equals(data)).toBe(true);
+    // Short only at the end of the file, empty past it.
+    expect((await f.read(data.length - 10, 100)).byteLength).toBe(10);
+    expect((await f.read(data.length + 5, 100)).byteLength).toBe(0);
+    await expect(f.read(-1, 10)).rejects.toMatchObject({ code: "HOST_ERR_VALIDATION" });
+    await expect(f.read(0, 64 * 1024 * 1024)).rejects.toMatchObject({ code: "HOST_ERR_VALIDATION" });
+    await f.close();
+    await expect(f.read(0, 10)).rejects.toMatchObject({ code: "HOST_ERR_SSH_DISCONNECTED" });
+
+    await expect(sftp.open(path, "wx")).rejects.toMatchObject({ code: "HOST_ERR_SFTP_FAILURE" });
+    await expect(sftp.open(`${w.sshd.dir}/missing/x`, "w")).rejects.toMatchObject({ code: "HOST_ERR_SFTP_NO_SUCH_FILE", sftpStatus: 2 });
+    await expect(sftp.open(path, "rw" as "r")).rejects.toMatchObject({ code: "HOST_ERR_VALIDATION" });
+    await sftp.unlink(path);
+    await sftp.close();
+  });
+
   it("tells hosts:read listeners about added and removed hosts, without credentials", async () => {
     const seen: string[][] = [];
     const sub = w.attached.ssh.service.onHostsChanged((hosts) => seen.push(hosts.map((h) => h.name)));

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import type { SshFileEntry, SshFileStat, SshFileType, SshSftp } from "@archnest/sdk";
+import type { SshFileEntry, SshFileHandle, SshFileStat, SshFileType, SshOpenFlags, SshSftp } from "@archnest/sdk";
 import type { Attributes, SFTPWrapper } from "ssh2";
 import { HostError } from "../errors/index.js";
 import { SftpError, sftpError } from "./ssh-errors.js";
@@ -35,6 +35,83 @@ function codedErrors<S extends Readable | Writable>(stream: S, op: string, path:
 }
 
 const DEFAULT_MAX_READ = 1024 * 1024;
+/** The largest single read or write through a handle: bounds what one call can make the host allocate. */
+const MAX_HANDLE_IO = 16 * 1024 * 1024;
+const OPEN_FLAGS: ReadonlySet<string> = new Set<SshOpenFlags>(["r", "r+", "w", "wx", "a"]);
+
+function checkIo(op: string, position: unknown, length: unknown): void {
+  if (typeof position !== "number" || !Number.isSafeInteger(position) || position < 0)
+    throw new HostError("HOST_ERR_VALIDATION", `${op}: position must be a whole number of bytes, 0 or more`);
+  if (typeof length !== "number" || !Number.isSafeInteger(length) || length < 0 || length > MAX_HANDLE_IO)
+    throw new HostError("HOST_ERR_VALIDATION", `${op}: length must be a whole number of bytes up to ${MAX_HANDLE_IO}`);
+}
+
+/**
+ * An open remote file: each read or write is its own SFTP request on the shared channel, so callers keep
+ * as many in flight as they like. Short reads before the end of the file are completed here, so a short
+ * answer always means the end of the file.
+ */
+class SftpFileHandle implements SshFileHandle {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly session: SftpSession,
+    private readonly sftp: SFTPWrapper,
+    private readonly handle: Buffer,
+    private readonly path: string,
+  ) {}
+
+  private live(op: string): void {
+    if (this.closing || this.session.closed) throw new HostError("HOST_ERR_SSH_DISCONNECTED", `${op} ${this.path}: the file handle is closed`);
+  }
+
+  async read(position: number, length: number): Promise<Uint8Array> {
+    checkIo("read", position, length);
+    this.live("read");
+    const buf = Buffer.allocUnsafe(length);
+    let got = 0;
+    while (got < length) {
+      const n = await new Promise<number>((resolve, reject) => {
+        try {
+          this.sftp.read(this.handle, buf, got, length - got, position + got, (err, bytes) =>
+            err ? reject(sftpError(err, "read", this.path)) : resolve(bytes),
+          );
+        } catch (err) {
+          reject(sftpError(err, "read", this.path));
+        }
+      });
+      if (n === 0) break;
+      got += n;
+    }
+    return got === length ? buf : buf.subarray(0, got);
+  }
+
+  async write(position: number, data: Uint8Array): Promise<void> {
+    checkIo("write", position, data?.byteLength);
+    this.live("write");
+    const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    await new Promise<void>((resolve, reject) => {
+      try {
+        this.sftp.write(this.handle, buf, 0, buf.length, position, (err) => (err ? reject(sftpError(err, "write", this.path)) : resolve()));
+      } catch (err) {
+        reject(sftpError(err, "write", this.path));
+      }
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.session.closed
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          try {
+            this.sftp.close(this.handle, (err) => (err ? reject(sftpError(err, "close", this.path)) : resolve()));
+          } catch (err) {
+            reject(sftpError(err, "close", this.path));
+          }
+        });
+    return this.closing;
+  }
+}
 
 /**
  * The SDK's {@link SshSftp} over one ssh2 SFTP channel: promises instead of callbacks, coded errors
@@ -144,6 +221,13 @@ export class SftpSession implements SshSftp {
     if (opts.start !== undefined) o.start = opts.start;
     if (opts.mode !== undefined) o.mode = opts.mode;
     return codedErrors(this.sftp.createWriteStream(path, o), "write", path);
+  }
+
+  async open(path: string, flags: SshOpenFlags, opts: { mode?: number } = {}): Promise<SshFileHandle> {
+    if (!OPEN_FLAGS.has(flags)) throw new HostError("HOST_ERR_VALIDATION", `open ${path}: flags must be one of r, r+, w, wx, a`);
+    const attrs = opts.mode === undefined ? {} : { mode: opts.mode };
+    const handle = await this.call<Buffer>("open", path, (cb) => this.sftp.open(path, flags, attrs, cb));
+    return new SftpFileHandle(this, this.sftp, handle, path);
   }
 
   get closed(): boolean {

@@ -51,6 +51,22 @@ export function fsSftp(): SshSftp {
     writeFile: wrap(async (p, d) => fs.writeFile(p, d)),
     createReadStream: (p, o) => createReadStream(p, o ?? {}).on("error", () => undefined),
     createWriteStream: (p, o) => createWriteStream(p, { flags: o?.flags ?? "w", ...(o?.start !== undefined && { start: o.start }) }),
+    open: wrap(async (p, flags, o) => {
+      const f = await fs.open(p, flags, o?.mode);
+      return {
+        read: wrap(async (position: number, length: number) => {
+          const buf = Buffer.alloc(length);
+          let got = 0;
+          for (;;) {
+            const { bytesRead } = await f.read(buf, got, length - got, position + got);
+            if (bytesRead === 0 || (got += bytesRead) === length) break;
+          }
+          return buf.subarray(0, got);
+        }),
+        write: wrap(async (position: number, data: Uint8Array) => void (await f.write(data, 0, data.byteLength, position))),
+        close: () => f.close(),
+      };
+    }),
     close: async () => undefined,
   };
 }

@@ -4,8 +4,6 @@
  * file in memory except the text editor's, which is capped at {@link TEXT_MAX_BYTES}.
  */
 import { posix } from "node:path";
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeWebStream } from "node:stream/web";
 import type { PluginSsh, SshFileEntry, SshSftp } from "@archnest/sdk/plugin";
 import { isSshError } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
@@ -184,7 +182,9 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
             held.release();
             return new Response(null, { status, headers });
           }
-          return new Response(readRange(held.sftp, path, start, end, held.release), { status, headers });
+          // Opened before answering, so a file that cannot be read gets an error status, not a broken 200.
+          const handle = await held.sftp.open(path, "r");
+          return new Response(readRange(handle, start, end, held.release), { status, headers });
         } catch (err) {
           held?.release(err);
           return answer(err, "read", raw);
@@ -229,17 +229,12 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
           const key = uploadKey(host, path);
           if (offset === 0) {
             // Create (or truncate) the partial file; the blocks then write into it at their offsets.
-            await new Promise<void>((resolve, reject) => {
-              const w = sftp.createWriteStream(part, { flags: "w" });
-              w.once("error", reject);
-              w.once("close", () => resolve());
-              w.end();
-            });
+            await (await sftp.open(part, "w")).close();
             committed.set(key, 0);
           }
           if (c.req.raw.body) {
             try {
-              const done = await writeFrom(sftp, part, Readable.fromWeb(c.req.raw.body as NodeWebStream<Uint8Array>), offset);
+              const done = await writeFrom(sftp, part, c.req.raw.body as unknown as AsyncIterable<Uint8Array>, offset);
               committed.set(key, done.committed);
             } catch (err) {
               const at = (err as { committed?: unknown }).committed;

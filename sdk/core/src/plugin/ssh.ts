@@ -177,6 +177,36 @@ export interface SshFileEntry extends SshFileStat {
   name: string;
 }
 
+/** How {@link SshSftp.open} opens a file (as Node's `fs.open` flags). */
+export type SshOpenFlags = "r" | "r+" | "w" | "wx" | "a";
+
+/**
+ * An open remote file ({@link SshSftp.open}). Calls may overlap: each is its own SFTP request, answered
+ * in any order. Failures throw coded errors (`HOST_ERR_SFTP_*`).
+ *
+ * @example
+ * ```ts
+ * const f = await sftp.open("/srv/big.iso", "r");
+ * try {
+ *   // four reads in flight at once
+ *   const parts = await Promise.all([0, 1, 2, 3].map((i) => f.read(i * 262144, 262144)));
+ * } finally {
+ *   await f.close();
+ * }
+ * ```
+ */
+export interface SshFileHandle {
+  /**
+   * Reads up to `length` bytes at `position`. The result is shorter only at the end of the file, and empty
+   * at or past it. A length above the server's limit is read with several requests, one after another.
+   */
+  read(position: number, length: number): Promise<Uint8Array>;
+  /** Writes all of `data` at `position` (data above the server's limit goes in several requests). */
+  write(position: number, data: Uint8Array): Promise<void>;
+  /** Closes the handle (idempotent); calls still in flight fail. */
+  close(): Promise<void>;
+}
+
 /**
  * An SFTP session on a host's pooled connection. Paths are remote paths; relative ones start at the
  * remote user's home folder. Failures throw coded errors (`HOST_ERR_SFTP_*`) with `sftpStatus`.
@@ -220,6 +250,13 @@ export interface SshSftp {
    * without truncating: resuming an upload). The stream emits `error` with a coded error.
    */
   createWriteStream(path: string, opts?: { flags?: "w" | "a" | "r+"; start?: number; mode?: number }): Writable;
+  /**
+   * Opens a file for positioned reads and writes. A stream keeps one request in flight, so its speed is one
+   * block per round trip; through a handle many reads or writes can be in flight at once, which is how
+   * OpenSSH's own client moves large files. `flags`: `"r"` read, `"r+"` read and write an existing file,
+   * `"w"` create or truncate, `"wx"` create a new file only, `"a"` append.
+   */
+  open(path: string, flags: SshOpenFlags, opts?: { mode?: number }): Promise<SshFileHandle>;
   /** Ends the SFTP session (idempotent); open streams fail. */
   close(): Promise<void>;
 }
