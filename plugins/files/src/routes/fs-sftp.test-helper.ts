@@ -57,9 +57,10 @@ export function fsSftp(): SshSftp {
         read: wrap(async (position: number, length: number) => {
           const buf = Buffer.alloc(length);
           let got = 0;
-          for (;;) {
+          while (got < length) {
             const { bytesRead } = await f.read(buf, got, length - got, position + got);
-            if (bytesRead === 0 || (got += bytesRead) === length) break;
+            if (bytesRead === 0) break;
+            got += bytesRead;
           }
           return buf.subarray(0, got);
         }),
