@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { type AddressInfo, createServer, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sshHosts } from "../src/db/schema.js";
 import { jsonOf, PASSWORD_USER_UID } from "../src/testing/index.js";
@@ -245,6 +246,55 @@ Host *
     );
     await expect(w.attached.ssh.service.exec(key.id as string, "true")).rejects.toMatchObject({ code: "HOST_ERR_SSH_AUTH_FAILED" });
     expect(JSON.stringify(w.t.lines)).not.toContain(PASSWORD);
+  });
+
+  it("reports every host's status in one request: up, down with its code, and checking for a host that does not answer yet", async () => {
+    await removeAll();
+    // A port nothing listens on, and a server that accepts TCP but never sends an SSH banner.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", () => r()));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const sockets = new Set<Socket>();
+    const silent = createServer((s) => sockets.add(s));
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+    try {
+      const up = await w.addSshdHost("up");
+      const add = async (name: string, port: number) =>
+        (await jsonOf(await w.api("POST", "/api/hosts", { name, address: "127.0.0.1", port, user: "x", authMethod: "password", password: PASSWORD })))
+          .id as string;
+      const down = await add("down", closedPort);
+      const slow = await add("slow", (silent.address() as AddressInfo).port);
+
+      const res = await w.api("GET", "/api/hosts/status?wait=1500");
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text).not.toContain(PASSWORD);
+      const byId = new Map((JSON.parse(text).hosts as { id: string; state: string }[]).map((h) => [h.id, h]));
+      expect(byId.get(up)).toMatchObject({ state: "up", via: "probe", latencyMs: expect.any(Number) });
+      expect(byId.get(down)).toMatchObject({ state: "down", code: "HOST_ERR_SSH_UNREACHABLE" });
+      expect(byId.get(slow)).toEqual({ id: slow, state: "checking" });
+
+      // A host with a live pooled connection is up without a new connection test.
+      await w.attached.ssh.service.exec(up, "true");
+      const again = await jsonOf(await w.api("GET", `/api/hosts/status?ids=${up},${slow},unknown-id&wait=0`));
+      expect(again.hosts.map((h: { id: string }) => h.id)).toEqual([up, slow]);
+      expect(again.hosts[0]).toMatchObject({ state: "up", via: "connection" });
+      expect(again.hosts[1]).toEqual({ id: slow, state: "checking" });
+
+      // The test already running for the silent host ends with the sign-in timeout (5 s here), then it is down.
+      await vi.waitFor(
+        async () => {
+          const last = await jsonOf(await w.api("GET", `/api/hosts/status?ids=${slow}&wait=0`));
+          expect(last.hosts[0]).toMatchObject({ state: "down", code: "HOST_ERR_SSH_TIMEOUT" });
+        },
+        { timeout: 15_000, interval: 500 },
+      );
+      expect((await jsonOf(await w.api("GET", "/api/hosts/status?wait=99999"))).error).toBe("HOST_ERR_VALIDATION");
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => silent.close(r));
+    }
   });
 
   it("says the host is unreachable while sshd is stopped, and reconnects on the next use after it is back", async () => {

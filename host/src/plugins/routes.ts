@@ -290,11 +290,14 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
       await stream.writeSSE({ event: "manifest", data: JSON.stringify({ version: runtime.uiManifest().version }), id: String(id++) });
       while (!stream.aborted) {
         if (queue.length === 0) {
+          let timer: ReturnType<typeof setTimeout> | undefined;
           await new Promise<void>((resolve) => {
             wake = resolve;
             // A comment line every 25 s keeps proxies from closing an idle stream.
-            setTimeout(resolve, 25_000);
+            timer = setTimeout(resolve, 25_000);
           });
+          // Woken by an event or a closed stream: the pending keepalive timer must not hold the process open.
+          clearTimeout(timer);
           wake = undefined;
           if (queue.length === 0 && !stream.aborted) await stream.write(": keepalive\n\n");
           continue;

@@ -7,6 +7,7 @@ import { type AppEnv, readJson } from "../http/index.js";
 import type { Entitlements } from "../plugins/entitlements.js";
 import { checkLimit, limitState } from "../plugins/limits.js";
 import { FINGERPRINT_PATTERN } from "./fingerprint.js";
+import { HostStatusBoard } from "./host-status.js";
 import type { SshCredentials, SshHostPatch, SshHostStore, SshHostView } from "./host-store.js";
 import { parseSshConfig } from "./parse-ssh-config.js";
 import type { SshService } from "./ssh-service.js";
@@ -113,6 +114,10 @@ function credentialsOf(body: { password?: string | undefined; privateKey?: strin
 export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
   const { store, service } = opts;
   const app = new Hono<AppEnv>();
+  const status = new HostStatusBoard({
+    probe: (id) => service.probe(id),
+    connected: () => new Set(service.connections().map((s) => s.hostId)),
+  });
   const admin = requireRole("admin");
   const limit = () => limitState("hosts", opts.entitlements);
 
@@ -120,6 +125,17 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
     const live = new Map(service.connections().map((s) => [s.hostId, s]));
     const hosts = (await store.views()).map((h) => ({ ...h, connection: live.get(h.id) ?? null }));
     return c.json({ hosts, limit: limit() });
+  });
+
+  // Up or down for every host (or `?ids=a,b`), for any signed-in person: no credentials, no details of the
+  // host beyond whether it answers. Waits at most `wait` ms (default 3000) for connection tests it starts.
+  app.get("/hosts/status", async (c) => {
+    const known = (await store.views()).map((h) => h.id);
+    const asked = c.req.query("ids");
+    const ids = asked === undefined ? known : asked.split(",").filter((id) => known.includes(id));
+    const wait = Number(c.req.query("wait") ?? 3000);
+    if (!Number.isInteger(wait) || wait < 0 || wait > 10_000) throw new HostError("HOST_ERR_VALIDATION", "wait must be whole milliseconds from 0 to 10000");
+    return c.json({ hosts: await status.statuses(ids, wait) });
   });
 
   app.get("/hosts/:id", async (c) => c.json(await store.get(c.req.param("id"))));
@@ -166,7 +182,10 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
     // A pooled connection made with the old address or credentials is closed; the next use connects anew.
     // Renaming or retagging leaves open terminals alone.
     const reconnect = ["address", "port", "user", "authMethod", "password", "privateKey", "passphrase"].some((k) => body[k as keyof typeof body] !== undefined);
-    if (reconnect) service.drop(id);
+    if (reconnect) {
+      service.drop(id);
+      status.forget(id);
+    }
     return c.json(host);
   });
 
@@ -174,16 +193,28 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
     const id = c.req.param("id");
     await store.remove(id);
     service.drop(id);
+    status.forget(id);
     return c.body(null, 204);
   });
 
-  app.post("/hosts/:id/test", admin, async (c) => c.json(await service.probe(c.req.param("id"))));
+  app.post("/hosts/:id/test", admin, async (c) => {
+    const id = c.req.param("id");
+    try {
+      const ok = await service.probe(id);
+      status.record(id, { ok });
+      return c.json(ok);
+    } catch (error) {
+      if (!(error instanceof HostError && error.code === "HOST_ERR_SSH_HOST_NOT_FOUND")) status.record(id, { error });
+      throw error;
+    }
+  });
 
   app.post("/hosts/:id/accept-host-key", admin, async (c) => {
     const id = c.req.param("id");
     const { fingerprint } = await readJson(c, acceptSchema);
     const host = await store.acceptPending(id, fingerprint);
     service.drop(id);
+    status.forget(id);
     return c.json(host);
   });
 

@@ -2,7 +2,9 @@
  * The kernel's SSH hosts API (/api/hosts) as this plugin's UI calls it. Answers never carry a secret: only
  * whether a password, key or passphrase is stored.
  */
+
 import { ApiError, apiFetch } from "@archnest/sdk/web";
+import type { StatusAnswer } from "../status/probe-scheduler.js";
 
 export type AuthMethod = "password" | "key";
 
@@ -72,6 +74,8 @@ export const hostsApi = {
   add: (input: HostInput) => apiFetch<SshHost>(base, { method: "POST", json: input }),
   update: (id: string, patch: Partial<HostInput>) => apiFetch<SshHost>(at(id), { method: "PUT", json: patch }),
   remove: (id: string) => apiFetch<void>(at(id), { method: "DELETE" }),
+  /** Up or down for each host in one request; hosts the host is still testing come back as `checking`. */
+  statuses: async (ids: readonly string[]) => (await apiFetch<{ hosts: StatusAnswer[] }>(`${base}/status?ids=${ids.map(encodeURIComponent).join(",")}`)).hosts,
   test: (id: string) => apiFetch<ProbeResult>(`${at(id)}/test`, { method: "POST" }),
   acceptKey: (id: string, fingerprint: string) => apiFetch<SshHost>(`${at(id)}/accept-host-key`, { method: "POST", json: { fingerprint } }),
   importConfig: (config: string) => apiFetch<ImportAnswer>(`${base}/import`, { method: "POST", json: { config } }),

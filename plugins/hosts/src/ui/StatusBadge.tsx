@@ -23,7 +23,7 @@ export function StatusBadge(props: { status: HostStatus | undefined; detail?: bo
             <span>
               <span class="dot dot--success" style={DOT} />
               Up
-              {props.detail ? <span class="muted small"> · {Math.round(s().latencyMs)} ms</span> : null}
+              {props.detail && s().latencyMs !== null ? <span class="muted small"> · {Math.round(s().latencyMs ?? 0)} ms</span> : null}
             </span>
           )}
         </Match>
