@@ -103,9 +103,22 @@ export function FilesPage() {
   let fileInput: HTMLInputElement | undefined;
   let nextId = 1;
 
+  // The last folder that listed: reading a resource that failed throws, so the page shows this one (and the
+  // error above it) when a folder cannot be opened, instead of losing the whole page.
+  const [shown, setShown] = createSignal<Listing>();
+  createEffect(
+    on(
+      () => listing.state,
+      (state) => {
+        if (state === "ready") setShown(listing());
+      },
+    ),
+  );
+  // Another host's folder is not this host's fallback.
+  createEffect(on(host, () => setShown(undefined), { defer: true }));
   // Keep the URL in step, and the path canonical once the server resolved it (`.` becomes /home/user).
   createEffect(
-    on(listing, (l) => {
+    on(shown, (l) => {
       if (!l) return;
       if (l.path !== path()) setPath(l.path);
       const h = host();
@@ -119,7 +132,7 @@ export function FilesPage() {
 
   const rows = createMemo(() => {
     const s = sort();
-    const list = [...(listing()?.entries ?? [])];
+    const list = [...(shown()?.entries ?? [])];
     const cmp = (a: FileRow, b: FileRow): number => {
       if (s.key === "size") return a.size - b.size;
       if (s.key === "mtime") return a.mtime - b.mtime;
@@ -131,7 +144,7 @@ export function FilesPage() {
   });
 
   const crumbs = createMemo(() => {
-    const p = listing()?.path ?? "";
+    const p = shown()?.path ?? "";
     if (!p.startsWith("/")) return [];
     const parts = p.split("/").filter(Boolean);
     return [{ name: "/", path: "/" }, ...parts.map((name, i) => ({ name, path: `/${parts.slice(0, i + 1).join("/")}` }))];
@@ -188,7 +201,7 @@ export function FilesPage() {
 
   const queue = async (files: File[], overwrite: boolean) => {
     const h = host();
-    const dir = listing()?.path;
+    const dir = shown()?.path;
     if (!h || !dir) return;
     for (const file of files) {
       const u: Upload = { id: nextId++, file, host: h, path: join(dir, file.name), sent: 0, state: "queued" };
@@ -199,7 +212,7 @@ export function FilesPage() {
 
   const pickFiles = async (files: File[]) => {
     const h = host();
-    const dir = listing()?.path;
+    const dir = shown()?.path;
     if (!h || !dir || files.length === 0) return;
     const existing: string[] = [];
     for (const f of files) if ((await uploadStatus(h, join(dir, f.name)).catch(() => ({ exists: false }))).exists) existing.push(f.name);
@@ -233,7 +246,14 @@ export function FilesPage() {
               setPath(".");
             }}
           >
-            <For each={hosts() ?? []}>{(h) => <option value={h.id}>{`${h.name} · ${h.user}@${h.address}`}</option>}</For>
+            {/* `selected` on the option: the select's own value is set before the options exist and would be lost. */}
+            <For each={hosts() ?? []}>
+              {(h) => (
+                <option value={h.id} selected={h.id === host()}>
+                  {`${h.name} · ${h.user}@${h.address}`}
+                </option>
+              )}
+            </For>
           </select>
         </div>
       </header>
@@ -388,7 +408,7 @@ export function FilesPage() {
               </tr>
             </thead>
             <tbody>
-              <Show when={listing()?.path !== "/" && crumbs().length > 1}>
+              <Show when={shown()?.path !== "/" && crumbs().length > 1}>
                 <tr>
                   <td colSpan={5}>
                     <button type="button" class="btn btn--ghost btn--sm" onClick={() => open(crumbs().at(-2)?.path ?? "/")}>
@@ -525,7 +545,7 @@ export function FilesPage() {
                     id="files-form"
                     onSubmit={(e) => {
                       e.preventDefault();
-                      void run(() => api("/mkdir", { method: "POST", json: { host: h(), path: join(listing()?.path ?? ".", input()) } }), close);
+                      void run(() => api("/mkdir", { method: "POST", json: { host: h(), path: join(shown()?.path ?? ".", input()) } }), close);
                     }}
                   >
                     <label class="field">

@@ -69,8 +69,13 @@ describe("Files page", () => {
     mkdirSync(shared, { mode: 0o755 });
     chmodSync(shared, 0o755);
     writeFileSync(join(shared, "readme.txt"), "root's\n");
+    const locked = join(shared, "locked");
+    mkdirSync(locked, { mode: 0o700 });
+    chmodSync(locked, 0o700);
     await page.goto(`${h.url}/files?host=${h.userHostId}&path=${encodeURIComponent(shared)}`);
     await page.locator('tr[data-name="readme.txt"]').waitFor();
+    // The host from the address is the one chosen in the host picker.
+    expect(await page.locator("#files-host").inputValue()).toBe(h.userHostId);
     await page.getByRole("button", { name: "New folder" }).click();
     await page.getByRole("dialog").getByLabel("Name").fill("archnest-test");
     await page.getByRole("dialog").getByRole("button", { name: "Create" }).click();
@@ -80,5 +85,12 @@ describe("Files page", () => {
     expect(await alert.textContent()).toContain("FILES_ERR_PERMISSION_DENIED");
     expect(existsSync(join(shared, "archnest-test"))).toBe(false);
     await shot(page, "files-error");
+
+    // A folder this user may not list: the refusal shows above the folder that was open, which keeps working.
+    await page.locator('tr[data-name="locked"] button.cell-title').click();
+    await expect.poll(() => alert.textContent()).toContain(`Permission denied: ${locked}`);
+    expect(await page.getByText("Files stopped working").count()).toBe(0);
+    await page.locator('tr[data-name="readme.txt"]').waitFor();
+    await shot(page, "files-locked-folder");
   });
 });
