@@ -65,11 +65,23 @@ export class Engines {
 
 /** Runs one engine call with a deadline; failures become coded, plainly worded errors. */
 export async function withDeadline<T>(clients: EngineClients, sourceId: string, ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const signal = AbortSignal.timeout(ms);
+  // A plain timer, cleared as soon as the call settles: AbortSignal.timeout's timer and listener would stay
+  // behind on every list for the whole deadline.
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const reason = new DOMException(`The engine did not answer within ${ms} ms.`, "TimeoutError");
+      abort.abort(reason);
+      reject(reason);
+    }, ms);
+  });
   try {
-    return await Promise.race([call(signal), new Promise<never>((_, reject) => signal.addEventListener("abort", () => reject(signal.reason), { once: true }))]);
+    return await Promise.race([call(abort.signal), deadline]);
   } catch (err) {
     throw classifyEngineError(err, clients.where, sourceId);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
