@@ -1,5 +1,6 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdtemp, rm, stat } from "node:fs/promises";
+import type { IncomingMessage } from "node:http";
 import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
 import { Readable, Transform } from "node:stream";
@@ -7,6 +8,7 @@ import { pipeline } from "node:stream/promises";
 import type { RequestUser } from "@archnest/sdk";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
+import { CSRF_HEADER } from "../auth/session-guard.js";
 import { moduleRequiredBody } from "./limits.js";
 import { PluginError } from "./plugin-errors.js";
 import type { PluginRecord, UpdatePolicy } from "./plugin-repo.js";
@@ -40,6 +42,29 @@ const MIME: Record<string, string> = {
 };
 
 /** Public view of a plugin record for the API and the web app. */
+/** Request headers a plugin never sees: the person's session and CSRF token stay with the host (plugins get the user in env). */
+const HOST_ONLY_HEADERS = new Set(["cookie", CSRF_HEADER]);
+
+/**
+ * The headers forwarded to a plugin's route. Read from Node's raw header list when the request came over
+ * node:http, which is cheaper than copying a Headers object (that sorts and re-validates every entry).
+ */
+function forwardedHeaders(raw: Request, incoming: IncomingMessage | undefined): [string, string][] {
+  const out: [string, string][] = [];
+  if (incoming?.rawHeaders) {
+    const list = incoming.rawHeaders;
+    for (let i = 0; i + 1 < list.length; i += 2) {
+      const name = (list[i] as string).toLowerCase();
+      if (!HOST_ONLY_HEADERS.has(name)) out.push([name, list[i + 1] as string]);
+    }
+    return out;
+  }
+  raw.headers.forEach((value, name) => {
+    if (!HOST_ONLY_HEADERS.has(name)) out.push([name, value]);
+  });
+  return out;
+}
+
 export function presentPlugin(p: PluginRecord) {
   return {
     id: p.id,
@@ -260,7 +285,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
     const hasBody = raw.method !== "GET" && raw.method !== "HEAD";
     const forwarded = new Request(url, {
       method: raw.method,
-      headers: raw.headers,
+      headers: forwardedHeaders(raw, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming),
       ...(hasBody && { body: raw.body, duplex: "half" }),
       signal: raw.signal,
     } as RequestInit);

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { generateKeyPair } from "@archnest/sdk";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { serveHost, serverUrl } from "../server/index.js";
 import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "../testing/index.js";
 import { attachPlugins } from "./attach.js";
 import { StaticEntitlements } from "./entitlements.js";
@@ -291,6 +292,43 @@ describe("plugin runtime through the API", () => {
     h.entitlements.set(["tmux"]);
     await h.runtime.settled();
     expect(await (await h.req("/api/plugins/paid/count")).json()).toEqual({ n: 2 });
+  });
+
+  it("forwards a plugin's request under its own path, with the person's headers but never the session cookie or CSRF token", async () => {
+    const h = await harness();
+    await h.install(
+      await fixtureTarball(
+        {
+          id: "echo",
+          setup: `ctx.routes.mount({ fetch: (req, env) => Response.json({ url: req.url, method: req.method, headers: Object.fromEntries(req.headers), user: env.user.username }) });`,
+        },
+        trust.release,
+      ),
+    );
+    const res = await h.req("/api/plugins/echo/deep/path?q=1", { headers: { "x-custom": "kept", range: "bytes=0-1" } });
+    expect(res.status).toBe(200);
+    const seen = (await res.json()) as { url: string; method: string; headers: Record<string, string>; user: string };
+    expect(new URL(seen.url).pathname + new URL(seen.url).search).toBe("/deep/path?q=1");
+    expect(seen).toMatchObject({ method: "GET", user: "admin", headers: { "x-custom": "kept", range: "bytes=0-1" } });
+    expect(seen.headers.cookie).toBeUndefined();
+    expect(seen.headers["x-archnest-csrf"]).toBeUndefined();
+    expect(JSON.stringify(seen)).not.toContain(h.admin.headers["x-archnest-csrf"]);
+
+    // The same over a real HTTP server, where the headers come from Node's raw list.
+    const server = serveHost(h.t.host, { port: 0, hostname: "127.0.0.1" });
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const real = await fetch(`${serverUrl(server)}/api/plugins/echo/x`, { headers: { ...h.admin.headers, "X-Custom": "Kept" } });
+      const got = (await real.json()) as { url: string; headers: Record<string, string> };
+      expect(new URL(got.url).pathname).toBe("/x");
+      expect(got.headers["x-custom"]).toBe("Kept");
+      expect(got.headers.host).toBe(new URL(serverUrl(server)).host);
+      expect(got.headers.cookie).toBeUndefined();
+      expect(got.headers["x-archnest-csrf"]).toBeUndefined();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
   });
 
   it("gives a plugin that uses an undeclared capability a coded error", async () => {
