@@ -39,7 +39,12 @@ const run = mkdtempSync(join(tmpdir(), "an-dbench-"));
 let engine;
 let host;
 let server;
+let bare;
 const cleanup = async () => {
+  if (bare) {
+    bare.closeAllConnections();
+    await new Promise((r) => bare.close(r));
+  }
   if (server) {
     server.closeAllConnections();
     await new Promise((r) => server.close(r));
@@ -130,22 +135,42 @@ try {
     if (body.containers?.length !== total) throw new Error(`ArchNest listed ${body.containers?.length}: ${JSON.stringify(body).slice(0, 300)}`);
     return ms;
   };
+  // The floor for any HTTP service in front of the engine: a bare node:http server in this process that makes
+  // the same call and answers the same JSON shape, with nothing else (no session, gate, router or plugin).
+  bare = http.createServer(async (_req, res) => {
+    const list = await docker.listContainers({ all: true });
+    const containers = list.map((c) => ({
+      id: c.Id,
+      name: c.Names?.[0],
+      image: c.Image,
+      state: c.State,
+      status: c.Status,
+      createdAt: c.Created * 1000,
+      ports: c.Ports,
+    }));
+    res.writeHead(200, { "content-type": "application/json" });
+    res.end(JSON.stringify({ containers }));
+  });
+  await new Promise((r) => bare.listen(0, "127.0.0.1", r));
+  const bareUrl = `http://127.0.0.1:${bare.address().port}/`;
+  const viaBare = async () => {
+    const t0 = performance.now();
+    const res = await get(bareUrl);
+    const ms = performance.now() - t0;
+    if (res.body.containers.length !== total) throw new Error(`the bare proxy listed ${res.body.containers.length}`);
+    return ms;
+  };
   for (let i = 0; i < WARMUP; i++) {
     await direct();
     await through();
+    await viaBare();
   }
   const a = [];
   const b = [];
-  // Interleaved, so drift in the engine or the machine hits both sides alike.
-  for (let i = 0; i < ROUNDS; i++) {
-    if (i % 2 === 0) {
-      b.push(await direct());
-      a.push(await through());
-    } else {
-      a.push(await through());
-      b.push(await direct());
-    }
-  }
+  const p = [];
+  // Interleaved in a rotating order, so drift in the engine or the machine hits every side alike.
+  const sides = [() => direct().then((ms) => b.push(ms)), () => through().then((ms) => a.push(ms)), () => viaBare().then((ms) => p.push(ms))];
+  for (let i = 0; i < ROUNDS; i++) for (let k = 0; k < sides.length; k++) await sides[(i + k) % sides.length]();
   const ours = median(a);
   const base = median(b);
   row({
@@ -164,6 +189,14 @@ try {
     unit: "ms",
     ratio: false,
     note: "HTTP, session, license gate and the plugin route; the engine call is timed inside the plugin (Server-Timing)",
+  });
+  row({
+    name: `list ${total} containers through a bare node:http proxy (the floor, median of ${ROUNDS})`,
+    metric: "time",
+    value: Math.round(median(p) * 100) / 100,
+    unit: "ms",
+    baseline: Math.round(base * 100) / 100,
+    note: "information: what one HTTP hop with the same call and JSON costs on this machine, without ArchNest",
   });
 } catch (err) {
   log(`docker bench failed: ${err.stack ?? err}`);
