@@ -283,12 +283,15 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
     url.pathname = url.pathname.replace(/^\/api\/plugins\/[^/]+/, "") || "/";
     const raw = c.req.raw;
     const hasBody = raw.method !== "GET" && raw.method !== "HEAD";
-    const forwarded = new Request(url, {
+    const forwarded = new Request(url.href, {
       method: raw.method,
       headers: forwardedHeaders(raw, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming),
       ...(hasBody && { body: raw.body, duplex: "half" }),
-      signal: raw.signal,
     } as RequestInit);
+    // The plugin's request aborts when the person's does: it reads the incoming request's own signal, made
+    // only if asked for. Letting the new Request follow that signal would cost a linked AbortController on
+    // every request, and most routes never look.
+    Object.defineProperty(forwarded, "signal", { get: () => raw.signal, enumerable: true });
     try {
       return await handler.fetch(forwarded, { user: c.get("user"), requestId: c.get("requestId") });
     } catch (err) {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair } from "@archnest/sdk";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { serveHost, serverUrl } from "../server/index.js";
 import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "../testing/index.js";
 import { attachPlugins } from "./attach.js";
@@ -300,7 +300,13 @@ describe("plugin runtime through the API", () => {
       await fixtureTarball(
         {
           id: "echo",
-          setup: `ctx.routes.mount({ fetch: (req, env) => Response.json({ url: req.url, method: req.method, headers: Object.fromEntries(req.headers), user: env.user.username }) });`,
+          setup: `let aborted = 0;
+            ctx.routes.mount({ fetch: (req, env) => {
+              const path = new URL(req.url).pathname;
+              if (path === "/hang") return new Promise((resolve) => req.signal.addEventListener("abort", () => { aborted += 1; resolve(new Response("gone")); }));
+              if (path === "/aborted") return Response.json({ aborted });
+              return Response.json({ url: req.url, method: req.method, headers: Object.fromEntries(req.headers), user: env.user.username, signal: req.signal instanceof AbortSignal && !req.signal.aborted });
+            } });`,
         },
         trust.release,
       ),
@@ -325,6 +331,17 @@ describe("plugin runtime through the API", () => {
       expect(got.headers.host).toBe(new URL(serverUrl(server)).host);
       expect(got.headers.cookie).toBeUndefined();
       expect(got.headers["x-archnest-csrf"]).toBeUndefined();
+      expect(got).toMatchObject({ signal: true });
+      // The plugin's request signal aborts when the person goes away mid-request.
+      const leaving = new AbortController();
+      const hang = fetch(`${serverUrl(server)}/api/plugins/echo/hang`, { headers: h.admin.headers, signal: leaving.signal }).catch((e: unknown) => e);
+      await new Promise((r) => setTimeout(r, 200));
+      leaving.abort();
+      await hang;
+      await vi.waitFor(async () => {
+        const n = (await (await fetch(`${serverUrl(server)}/api/plugins/echo/aborted`, { headers: h.admin.headers })).json()) as { aborted: number };
+        expect(n.aborted).toBe(1);
+      });
     } finally {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
