@@ -41,7 +41,6 @@ const MIME: Record<string, string> = {
   ".map": "application/json",
 };
 
-/** Public view of a plugin record for the API and the web app. */
 /** Request headers a plugin never sees: the person's session and CSRF token stay with the host (plugins get the user in env). */
 const HOST_ONLY_HEADERS = new Set(["cookie", CSRF_HEADER]);
 
@@ -65,6 +64,7 @@ function forwardedHeaders(raw: Request, incoming: IncomingMessage | undefined): 
   return out;
 }
 
+/** Public view of a plugin record for the API and the web app. */
 export function presentPlugin(p: PluginRecord) {
   return {
     id: p.id,

@@ -64,9 +64,21 @@ export class HostStatusBoard {
     });
   }
 
-  /** Records the result of a test run elsewhere (the admin's "Test connection"). */
-  record(hostId: string, outcome: { ok: SshProbeResult } | { error: unknown }): void {
-    this.cache.set(hostId, this.settle(hostId, outcome));
+  /**
+   * Tests one host now, outside the concurrency limit (the admin's "Test connection"), and keeps the answer
+   * for the status views; the test's own error is rethrown.
+   */
+  async testNow(hostId: string): Promise<SshProbeResult> {
+    try {
+      const ok = await this.opts.probe(hostId);
+      this.cache.set(hostId, this.settle(hostId, { ok }));
+      return ok;
+    } catch (error) {
+      // A removed host has nothing to report.
+      if (error instanceof HostError && error.code === "HOST_ERR_SSH_HOST_NOT_FOUND") this.forget(hostId);
+      else this.cache.set(hostId, this.settle(hostId, { error }));
+      throw error;
+    }
   }
 
   /** Forgets a host's status (removed, or its address or credentials changed). */
@@ -92,14 +104,10 @@ export class HostStatusBoard {
     let p = this.inFlight.get(id);
     if (p) return p;
     p = this.slot()
-      .then(() => this.opts.probe(id))
+      .then(() => this.testNow(id))
       .then(
-        (ok) => this.record(id, { ok }),
-        (error: unknown) => {
-          // A host removed meanwhile has nothing to report.
-          if (error instanceof HostError && error.code === "HOST_ERR_SSH_HOST_NOT_FOUND") this.forget(id);
-          else this.record(id, { error });
-        },
+        () => undefined,
+        () => undefined,
       )
       .finally(() => {
         this.inFlight.delete(id);

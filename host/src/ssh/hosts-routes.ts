@@ -118,6 +118,12 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
     probe: (id) => service.probe(id),
     connected: () => new Set(service.connections().map((s) => s.hostId)),
   });
+  // A host whose address, credentials or trusted key changed (or that is gone): its pooled connection closes
+  // and its last status no longer stands.
+  const reset = (id: string) => {
+    service.drop(id);
+    status.forget(id);
+  };
   const admin = requireRole("admin");
   const limit = () => limitState("hosts", opts.entitlements);
 
@@ -182,39 +188,24 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
     // A pooled connection made with the old address or credentials is closed; the next use connects anew.
     // Renaming or retagging leaves open terminals alone.
     const reconnect = ["address", "port", "user", "authMethod", "password", "privateKey", "passphrase"].some((k) => body[k as keyof typeof body] !== undefined);
-    if (reconnect) {
-      service.drop(id);
-      status.forget(id);
-    }
+    if (reconnect) reset(id);
     return c.json(host);
   });
 
   app.delete("/hosts/:id", admin, async (c) => {
     const id = c.req.param("id");
     await store.remove(id);
-    service.drop(id);
-    status.forget(id);
+    reset(id);
     return c.body(null, 204);
   });
 
-  app.post("/hosts/:id/test", admin, async (c) => {
-    const id = c.req.param("id");
-    try {
-      const ok = await service.probe(id);
-      status.record(id, { ok });
-      return c.json(ok);
-    } catch (error) {
-      if (!(error instanceof HostError && error.code === "HOST_ERR_SSH_HOST_NOT_FOUND")) status.record(id, { error });
-      throw error;
-    }
-  });
+  app.post("/hosts/:id/test", admin, async (c) => c.json(await status.testNow(c.req.param("id"))));
 
   app.post("/hosts/:id/accept-host-key", admin, async (c) => {
     const id = c.req.param("id");
     const { fingerprint } = await readJson(c, acceptSchema);
     const host = await store.acceptPending(id, fingerprint);
-    service.drop(id);
-    status.forget(id);
+    reset(id);
     return c.json(host);
   });
 

@@ -91,7 +91,11 @@ export function createProbeScheduler(opts: ProbeSchedulerOptions): ProbeSchedule
             a.state === "up" ? { state: "up", latencyMs: a.latencyMs, checkedAt } : { state: "down", reason: a.reason, code: a.code, checkedAt },
           );
         }
-        if (again.length > 0) setTimer(() => ask(again.filter((id) => !forgotten.has(id))), retry);
+        if (again.length > 0)
+          setTimer(() => {
+            const still = again.filter((id) => !forgotten.has(id));
+            if (still.length > 0) ask(still);
+          }, retry);
       },
       (error: unknown) => {
         for (const id of ids) {
