@@ -305,10 +305,11 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
   app.get("/ui/events", (c) =>
     streamSSE(c, async (stream) => {
       let id = 0;
-      const queue: string[] = [];
+      // Serialised when queued, so a later change to the event object cannot alter what this stream sends.
+      const queue: { event: string; data: string }[] = [];
       let wake: (() => void) | undefined;
       const unsubscribe = events.subscribe((e) => {
-        queue.push(JSON.stringify(e));
+        queue.push({ event: e.event, data: JSON.stringify(e.data) });
         wake?.();
       });
       stream.onAbort(() => {
@@ -330,8 +331,8 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
           if (queue.length === 0 && !stream.aborted) await stream.write(": keepalive\n\n");
           continue;
         }
-        const next = JSON.parse(queue.shift() as string) as { event: string; data: unknown };
-        await stream.writeSSE({ event: next.event, data: JSON.stringify(next.data), id: String(id++) });
+        const next = queue.shift() as { event: string; data: string };
+        await stream.writeSSE({ event: next.event, data: next.data, id: String(id++) });
       }
       unsubscribe();
     }),

@@ -74,6 +74,9 @@ const editSchema = z.object({
 
 const acceptSchema = z.object({ fingerprint: z.string().regex(FINGERPRINT_PATTERN, "must be a SHA256:... fingerprint as OpenSSH prints it") });
 
+/** One host entry of an imported ssh_config. */
+const importHostSchema = z.object({ name, address, port, user });
+
 const importSchema = z.object({
   config: z
     .string()
@@ -136,7 +139,7 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
   // Up or down for every host (or `?ids=a,b`), for any signed-in person: no credentials, no details of the
   // host beyond whether it answers. Waits at most `wait` ms (default 3000) for connection tests it starts.
   app.get("/hosts/status", async (c) => {
-    const known = (await store.views()).map((h) => h.id);
+    const known = (await store.summaries()).map((h) => h.id);
     const asked = c.req.query("ids");
     const ids = asked === undefined ? known : asked.split(",").filter((id) => known.includes(id));
     const wait = Number(c.req.query("wait") ?? 3000);
@@ -214,9 +217,13 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
     const parsed = parseSshConfig(body.config);
     const imported: SshHostView[] = [];
     const skipped: { entry: string; line?: number; reason: string; code?: string }[] = [...parsed.skipped];
+    // Read once and kept current while importing: the names taken, the host count and the cap.
+    const taken = await store.nameKeys();
+    let hostCount = await store.count();
+    const { cap, module } = limit();
     for (const h of parsed.hosts) {
       const skip = (reason: string, code?: string) => skipped.push({ entry: h.alias, reason, ...(code && { code }) });
-      const fields = z.object({ name, address, port, user }).safeParse({ name: h.alias, address: h.address, port: h.port, user: h.user });
+      const fields = importHostSchema.safeParse({ name: h.alias, address: h.address, port: h.port, user: h.user });
       if (h.user === undefined) {
         skip("no User is given for this host; add User to the config or add the host by hand", "HOST_ERR_VALIDATION");
         continue;
@@ -225,13 +232,12 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
         skip(fields.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "), "HOST_ERR_VALIDATION");
         continue;
       }
-      if (await store.hasName(h.alias)) {
+      if (taken.has(h.alias.toLowerCase())) {
         skip("an SSH host with this name exists", "HOST_ERR_SSH_HOST_NAME_TAKEN");
         continue;
       }
-      if (checkLimit("hosts", await store.count(), opts.entitlements, opts.purchaseBase)) {
-        const l = limit();
-        skip(`the free core keeps ${l.cap} SSH hosts; the ${l.module} module lifts the cap`, "module_required");
+      if (cap !== null && hostCount >= cap) {
+        skip(`the free core keeps ${cap} SSH hosts; the ${module} module lifts the cap`, "module_required");
         continue;
       }
       const identity = h.identityFile === undefined ? undefined : body.identities[h.identityFile];
@@ -246,6 +252,8 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
       // Without an inline key the host is kept with key sign-in and no key: the admin adds it before connecting.
       const credentials = identity ? credentialsOf(identity) : {};
       imported.push(await store.add({ ...fields.data, authMethod: "key", tags: [] }, credentials));
+      taken.add(fields.data.name.toLowerCase());
+      hostCount += 1;
     }
     return c.json({ imported, skipped, limit: limit() });
   });

@@ -46,6 +46,17 @@ function checkIo(op: string, position: unknown, length: unknown): void {
     throw new HostError("HOST_ERR_VALIDATION", `${op}: length must be a whole number of bytes up to ${MAX_HANDLE_IO}`);
 }
 
+/** One ssh2 SFTP call as a promise, its failure (thrown or called back) as a coded error. */
+function sftpCall<T>(op: string, path: string, run: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    try {
+      run((err, value) => (err ? reject(sftpError(err, op, path)) : resolve(value as T)));
+    } catch (err) {
+      reject(sftpError(err, op, path));
+    }
+  });
+}
+
 /**
  * An open remote file: each read or write is its own SFTP request on the shared channel, so callers keep
  * as many in flight as they like. Short reads before the end of the file are completed here, so a short
@@ -71,15 +82,7 @@ class SftpFileHandle implements SshFileHandle {
     const buf = Buffer.allocUnsafe(length);
     let got = 0;
     while (got < length) {
-      const n = await new Promise<number>((resolve, reject) => {
-        try {
-          this.sftp.read(this.handle, buf, got, length - got, position + got, (err, bytes) =>
-            err ? reject(sftpError(err, "read", this.path)) : resolve(bytes),
-          );
-        } catch (err) {
-          reject(sftpError(err, "read", this.path));
-        }
-      });
+      const n = await sftpCall<number>("read", this.path, (cb) => this.sftp.read(this.handle, buf, got, length - got, position + got, cb));
       if (n === 0) break;
       got += n;
     }
@@ -90,25 +93,11 @@ class SftpFileHandle implements SshFileHandle {
     checkIo("write", position, data?.byteLength);
     this.live("write");
     const buf = Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-    await new Promise<void>((resolve, reject) => {
-      try {
-        this.sftp.write(this.handle, buf, 0, buf.length, position, (err) => (err ? reject(sftpError(err, "write", this.path)) : resolve()));
-      } catch (err) {
-        reject(sftpError(err, "write", this.path));
-      }
-    });
+    await sftpCall("write", this.path, (cb) => this.sftp.write(this.handle, buf, 0, buf.length, position, cb));
   }
 
   close(): Promise<void> {
-    this.closing ??= this.session.closed
-      ? Promise.resolve()
-      : new Promise<void>((resolve, reject) => {
-          try {
-            this.sftp.close(this.handle, (err) => (err ? reject(sftpError(err, "close", this.path)) : resolve()));
-          } catch (err) {
-            reject(sftpError(err, "close", this.path));
-          }
-        });
+    this.closing ??= this.session.closed ? Promise.resolve() : sftpCall<void>("close", this.path, (cb) => this.sftp.close(this.handle, cb));
     return this.closing;
   }
 }
@@ -143,13 +132,7 @@ export class SftpSession implements SshSftp {
 
   private call<T>(op: string, path: string, run: (cb: (err: Error | null | undefined, value?: T) => void) => void): Promise<T> {
     if (this.ended) return Promise.reject(new HostError("HOST_ERR_SSH_DISCONNECTED", `${op} ${path}: the SFTP session is closed`));
-    return new Promise<T>((resolve, reject) => {
-      try {
-        run((err, value) => (err ? reject(sftpError(err, op, path)) : resolve(value as T)));
-      } catch (err) {
-        reject(sftpError(err, op, path));
-      }
-    });
+    return sftpCall(op, path, run);
   }
 
   async readdir(path: string): Promise<SshFileEntry[]> {
