@@ -6,7 +6,7 @@ import { HostError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";
 import { hostKeyFingerprint } from "./fingerprint.js";
 import type { SshCredentials, SshHostStore } from "./host-store.js";
-import { connectError } from "./ssh-errors.js";
+import { connectError, isDisconnect } from "./ssh-errors.js";
 
 export interface SshPoolOptions {
   store: SshHostStore;
@@ -176,10 +176,10 @@ export class SshPool {
   }
 
   /**
-   * Calls `listener` once when the host's current pooled connection closes (with the reason), or at once
-   * when there is none. Returns an unsubscribe function.
+   * Calls `listener` once when this pooled connection closes (with the reason), or at once
+   * when the pool no longer holds it. Returns an unsubscribe function.
    */
-  onClientClose(_hostId: string, client: Client, listener: (err?: HostError) => void): () => void {
+  onClientClose(client: Client, listener: (err?: HostError) => void): () => void {
     const l = this.byClient.get(client)?.live;
     if (!l) {
       queueMicrotask(() => listener(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed")));
@@ -199,8 +199,25 @@ export class SshPool {
     }));
   }
 
+  /**
+   * Runs `use` on a connection of the host (the main one, or with `withRoom` one with room for another
+   * session). A connection found dead before its close event (ssh2 says "Not connected") is forgotten and
+   * `use` runs once more on a fresh connection.
+   */
+  async withLiveClient<T>(hostId: string, use: (client: Client) => T | Promise<T>, opts: { withRoom?: boolean } = {}): Promise<T> {
+    const pick = () => (opts.withRoom ? this.clientWithRoom(hostId) : this.client(hostId));
+    const client = await pick();
+    try {
+      return await use(client);
+    } catch (err) {
+      if (!isDisconnect(err)) throw err;
+      this.forget(client);
+    }
+    return use(await pick());
+  }
+
   /** Forgets a connection found dead before its close event (ssh2 said "Not connected"), so the next use reconnects. */
-  forget(_hostId: string, client: Client): void {
+  forget(client: Client): void {
     const l = this.byClient.get(client)?.live;
     if (!l) return;
     // Destroying the socket makes ssh2 emit close, and the pool's close handler tells the listeners.

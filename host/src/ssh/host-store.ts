@@ -90,7 +90,7 @@ export class SshHostStore {
     };
   }
 
-  private async view(r: Row, stored: Set<string>): Promise<SshHostView> {
+  private view(r: Row, stored: Set<string>): SshHostView {
     const has = (f: SecretField) => stored.has(`${vaultRecord(r.id)}\u0000${f}`);
     return {
       ...this.summary(r),
@@ -126,7 +126,7 @@ export class SshHostStore {
   async views(): Promise<SshHostView[]> {
     const rows = await this.db.select().from(sshHosts).orderBy(asc(sshHosts.nameKey));
     const stored = await this.storedFields();
-    return Promise.all(rows.map((r) => this.view(r, stored)));
+    return rows.map((r) => this.view(r, stored));
   }
 
   async get(id: string): Promise<SshHostView> {
@@ -137,9 +137,10 @@ export class SshHostStore {
     return this.summary(await this.row(id));
   }
 
-  async hasName(name: string): Promise<boolean> {
-    const [r] = await this.db.select({ id: sshHosts.id }).from(sshHosts).where(eq(sshHosts.nameKey, name.toLowerCase()));
-    return r !== undefined;
+  /** Every host's name in lower case, the form names are compared in. */
+  async nameKeys(): Promise<Set<string>> {
+    const rows = await this.db.select({ nameKey: sshHosts.nameKey }).from(sshHosts);
+    return new Set(rows.map((r) => r.nameKey));
   }
 
   /** The host and its credentials, for connecting. */

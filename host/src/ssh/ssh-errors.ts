@@ -12,6 +12,14 @@ export class SftpError extends HostError {
   }
 }
 
+/**
+ * True when ssh2 reports the connection as gone: "Not connected" (thrown when a channel is asked of a dead
+ * socket) or "No response from server" (keepalives unanswered).
+ */
+export function isDisconnect(err: unknown): boolean {
+  return err instanceof Error && /not connected|no response/i.test(err.message);
+}
+
 /** SFTP status codes (SSH_FX_*) the file plugins branch on. */
 const SFTP_STATUS: Record<number, HostErrorCode> = { 2: "HOST_ERR_SFTP_NO_SUCH_FILE", 3: "HOST_ERR_SFTP_PERMISSION_DENIED", 4: "HOST_ERR_SFTP_FAILURE" };
 
@@ -24,7 +32,8 @@ export function sftpError(err: unknown, op: string, path: string): HostError {
     const code = SFTP_STATUS[status] ?? "HOST_ERR_SFTP_ERROR";
     return new SftpError(code, `${op} ${path}: ${reason}`, status, err);
   }
-  if (/no response from server|not connected|closed|ended/i.test(reason))
+  // An SFTP request on a connection that went away also fails with "closed" or "ended".
+  if (isDisconnect(err) || /closed|ended/i.test(reason))
     return new HostError("HOST_ERR_SSH_DISCONNECTED", `${op} ${path}: the SSH connection closed`, { cause: err });
   return new SftpError("HOST_ERR_SFTP_ERROR", `${op} ${path}: ${reason}`, undefined, err);
 }

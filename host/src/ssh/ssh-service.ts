@@ -17,6 +17,7 @@ import type { Logger } from "../log/index.js";
 import { type SshConnectionState, SshPool, type SshPoolOptions, type SshProbeResult } from "./connection-pool.js";
 import type { SshHostStore } from "./host-store.js";
 import { SftpSession } from "./sftp-session.js";
+import { isDisconnect } from "./ssh-errors.js";
 import { LocalTunnel, RemoteTunnel } from "./tunnels.js";
 
 const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
@@ -51,8 +52,7 @@ function checkSize(cols: unknown, rows: unknown): void {
 }
 
 function channelFailed(what: string, err: Error): HostError {
-  // ssh2 reports a dropped connection as "No response from server" or "Not connected".
-  if (/not connected|no response/i.test(err.message)) return new HostError("HOST_ERR_SSH_DISCONNECTED", `${what}: the SSH connection closed`, { cause: err });
+  if (isDisconnect(err)) return new HostError("HOST_ERR_SSH_DISCONNECTED", `${what}: the SSH connection closed`, { cause: err });
   return new HostError("HOST_ERR_SSH_CHANNEL_FAILED", `${what}: ${err.message}`, { cause: err });
 }
 
@@ -164,6 +164,8 @@ export class SshService implements PluginSsh {
   private readonly routers: SshRouter[] = [];
   /** Everything open, closed when the host stops. */
   private readonly open = new Set<{ close(): unknown }>();
+  private readonly hostListeners = new Set<(hosts: SshHostSummary[]) => void>();
+  private offHostChanges: (() => void) | undefined;
 
   constructor(private readonly opts: SshServiceOptions) {
     this.pool = new SshPool({ ...opts, routers: () => this.routers });
@@ -190,30 +192,36 @@ export class SshService implements PluginSsh {
     what: string,
     open: (client: Client, cb: (err: Error | undefined, ch: T) => void) => void,
   ): Promise<{ client: Client; channel: T }> {
-    let replacedDead = false;
     for (let attempt = 0; ; attempt++) {
-      const client = await this.pool.clientWithRoom(hostId);
+      // The client and the error of the last refused open: a failure to connect is not a refused channel.
+      let used: Client | undefined;
+      let refused: unknown;
       try {
-        const channel = await new Promise<T>((resolve, reject) => {
-          try {
-            open(client, (err, ch) => (err ? reject(err) : resolve(ch)));
-          } catch (err) {
-            reject(err);
-          }
-        });
-        this.pool.holdSession(client, channel);
-        return { client, channel };
+        return await this.pool.withLiveClient(
+          hostId,
+          async (client) => {
+            used = client;
+            const channel = await new Promise<T>((resolve, reject) => {
+              try {
+                open(client, (err, ch) => (err ? reject(err) : resolve(ch)));
+              } catch (err) {
+                reject(err);
+              }
+            }).catch((err: unknown) => {
+              refused = err;
+              throw err;
+            });
+            this.pool.holdSession(client, channel);
+            return { client, channel };
+          },
+          { withRoom: true },
+        );
       } catch (err) {
-        const message = (err as Error).message;
-        if (!replacedDead && /not connected|no response/i.test(message)) {
-          replacedDead = true;
-          this.pool.forget(hostId, client);
-          continue;
-        }
+        if (err !== refused) throw err;
         // Past MaxSessions OpenSSH refuses the session with SSH_OPEN_CONNECT_FAILED (2) "open failed"; other
         // servers use ADMINISTRATIVELY_PROHIBITED (1) or RESOURCE_SHORTAGE (4) (RFC 4254 section 5.1).
-        if (attempt < 3 && [1, 2, 4].includes((err as { reason?: unknown }).reason as number)) {
-          this.pool.markFull(client);
+        if (used && attempt < 3 && [1, 2, 4].includes((err as { reason?: unknown }).reason as number)) {
+          this.pool.markFull(used);
           continue;
         }
         throw channelFailed(what, err as Error);
@@ -225,14 +233,34 @@ export class SshService implements PluginSsh {
     return this.store.summaries();
   }
 
+  /** Every listener hears each change from one listing: the store is watched while anyone listens. */
   onHostsChanged(listener: (hosts: SshHostSummary[]) => void): Disposable {
-    const off = this.store.onChange(() => {
-      this.store.summaries().then(
-        (hosts) => listener(hosts),
-        (err: unknown) => this.opts.log.warn("listing hosts for a change listener failed", { error: (err as Error).message }),
-      );
-    });
-    return { dispose: off };
+    this.hostListeners.add(listener);
+    this.offHostChanges ??= this.store.onChange(() => this.announceHosts());
+    return {
+      dispose: () => {
+        this.hostListeners.delete(listener);
+        if (this.hostListeners.size > 0) return;
+        this.offHostChanges?.();
+        this.offHostChanges = undefined;
+      },
+    };
+  }
+
+  private announceHosts(): void {
+    this.store.summaries().then(
+      (hosts) => {
+        // Each listener gets its own copy: one plugin changing the list must not change another's.
+        for (const l of [...this.hostListeners]) {
+          try {
+            l(structuredClone(hosts));
+          } catch (err) {
+            this.opts.log.warn("ssh listener threw", { error: (err as Error).message });
+          }
+        }
+      },
+      (err: unknown) => this.opts.log.warn("listing hosts for a change listener failed", { error: (err as Error).message }),
+    );
   }
 
   async exec(hostId: string, command: string, opts: SshExecOptions = {}): Promise<SshExecResult> {
@@ -280,7 +308,7 @@ export class SshService implements PluginSsh {
           // The channel is gone already.
         }
       }, timeoutMs);
-      const unsubscribe = this.pool.onClientClose(hostId, client, () => ch.destroy());
+      const unsubscribe = this.pool.onClientClose(client, () => ch.destroy());
       ch.on("close", () => {
         clearTimeout(timer);
         unsubscribe();
@@ -314,7 +342,7 @@ export class SshService implements PluginSsh {
       c.shell({ cols: opts.cols, rows: opts.rows, term }, opts.env ? { env: opts.env } : {}, cb),
     );
     const shell = new ShellSession(channel, this.opts.log);
-    shell.watch(this.pool.onClientClose(hostId, client, () => shell.finish("disconnected")));
+    shell.watch(this.pool.onClientClose(client, () => shell.finish("disconnected")));
     return this.keep(shell, (cb) => shell.onClose(cb));
   }
 
@@ -322,7 +350,7 @@ export class SshService implements PluginSsh {
     checkHostId(hostId);
     const { client, channel: wrapper } = await this.channel<SFTPWrapper>(hostId, "sftp", (c, cb) => c.sftp(cb));
     const session = new SftpSession(wrapper);
-    const unsubscribe = this.pool.onClientClose(hostId, client, () => void session.close());
+    const unsubscribe = this.pool.onClientClose(client, () => void session.close());
     session.onClose(unsubscribe);
     return this.keep(session, (cb) => session.onClose(cb));
   }

@@ -146,17 +146,8 @@ export class LocalTunnel extends TunnelBase {
         this.join(sock, channel);
         sock.resume();
       });
-    const attempt = async () => {
-      const client = await this.pool.client(this.hostId);
-      try {
-        open(client);
-      } catch {
-        // ssh2 throws "Not connected" when the connection died before the pool heard: reconnect once.
-        this.pool.forget(this.hostId, client);
-        open(await this.pool.client(this.hostId));
-      }
-    };
-    attempt().catch(fail);
+    // ssh2 throws "Not connected" when the connection died before the pool heard: the pool reconnects once.
+    this.pool.withLiveClient(this.hostId, open).catch(fail);
   }
 
   async close(): Promise<void> {
@@ -214,7 +205,7 @@ export class RemoteTunnel extends TunnelBase {
     );
     const t = new RemoteTunnel(client, bindHost, port, opts);
     routesOf(client).set(port, t);
-    t.unsubscribe = pool.onClientClose(hostId, client, (err) => t.stop(err ?? new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed")));
+    t.unsubscribe = pool.onClientClose(client, (err) => t.stop(err ?? new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed")));
     return t;
   }
 
