@@ -4,7 +4,7 @@ import { findKey, isSdkError, type Keyring, verifyKeyring } from "@archnest/sdk"
 import { Hono } from "hono";
 import Stripe from "stripe";
 import { createInstallAuth } from "./auth/install-auth.js";
-import type { RegistryConfig } from "./config.js";
+import { type RegistryConfig, resolveRegistryConfig } from "./config.js";
 import { openDatabase } from "./db/index.js";
 import { isRegistryError, REG_ERRORS, RegistryError } from "./errors/index.js";
 import { createLogger, requestLog, stdoutSink } from "./log/index.js";
@@ -61,7 +61,8 @@ function stripeClient(config: RegistryConfig): Stripe | undefined {
  * const res = await app.request("/v1/catalog");
  * ```
  */
-export async function createRegistry(config: RegistryConfig): Promise<Registry> {
+export async function createRegistry(given: RegistryConfig): Promise<Registry> {
+  const config = resolveRegistryConfig(given);
   const now = config.now ?? (() => new Date());
   const logger = createLogger(config.log ?? stdoutSink, now);
   const keyring = checkTrust(config, now());
@@ -77,8 +78,6 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
     storage,
     logger,
     now,
-    keyring,
-    licenseKey: config.licenseKey,
     installAuth: createInstallAuth(db, now),
     purchases: createPurchases(db, now),
     packages: createPackages({
@@ -88,14 +87,13 @@ export async function createRegistry(config: RegistryConfig): Promise<Registry> 
       rootKeys: config.trust.rootKeys,
       indexKey: config.indexKey,
       uploadDir: join(config.dataDir, "uploads"),
-      publicUrl: config.publicUrl.replace(/\/+$/, ""),
-      maxTarballBytes: config.maxTarballBytes ?? 64 * 1024 * 1024,
-      statusTtlMs: config.statusTtlMs ?? 86_400_000,
+      publicUrl: config.publicUrl,
+      maxTarballBytes: config.maxTarballBytes,
+      statusTtlMs: config.statusTtlMs,
       now,
     }),
     stripe: stripeClient(config),
   };
-  svc.config = { ...config, publicUrl: config.publicUrl.replace(/\/+$/, "") };
 
   const app = new Hono<AppEnv>();
   app.use(requestLog(logger));

@@ -39,3 +39,19 @@ export interface RegistryConfig {
   /** Where log lines go; JSON lines on stdout unless given. */
   log?: LogSink;
 }
+
+/** The config as the registry reads it once built: defaults applied, publicUrl without a trailing slash. */
+export interface ResolvedRegistryConfig extends RegistryConfig {
+  maxTarballBytes: number;
+  statusTtlMs: number;
+}
+
+/** Applies the defaults in one place, so every part of the registry reads the same values. */
+export function resolveRegistryConfig(config: RegistryConfig): ResolvedRegistryConfig {
+  return {
+    ...config,
+    publicUrl: config.publicUrl.replace(/\/+$/, ""),
+    maxTarballBytes: config.maxTarballBytes ?? 64 * 1024 * 1024,
+    statusTtlMs: config.statusTtlMs ?? 86_400_000,
+  };
+}

@@ -1,8 +1,7 @@
 import type { ServerResponse } from "node:http";
-import type { KeyPair, Keyring } from "@archnest/sdk";
 import type Stripe from "stripe";
 import type { InstallAuth } from "./auth/install-auth.js";
-import type { RegistryConfig } from "./config.js";
+import type { ResolvedRegistryConfig } from "./config.js";
 import type { RegistryDb } from "./db/index.js";
 import type { Logger } from "./log/index.js";
 import type { Packages } from "./packages/index.js";
@@ -11,13 +10,11 @@ import type { TarballStorage } from "./storage/index.js";
 
 /** What route handlers share; built once by createRegistry. */
 export interface Services {
-  config: RegistryConfig;
+  config: ResolvedRegistryConfig;
   db: RegistryDb;
   storage: TarballStorage;
   logger: Logger;
   now: () => Date;
-  keyring: Keyring;
-  licenseKey: KeyPair;
   installAuth: InstallAuth;
   packages: Packages;
   purchases: Purchases;

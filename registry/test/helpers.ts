@@ -4,8 +4,9 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createKeyring, generateKeyPair, type KeyPair, signInstallRequest } from "@archnest/sdk";
-import { packPlugin, signTarball } from "@archnest/sdk/node";
+import { generateKeyPair, type KeyPair, signInstallRequest } from "@archnest/sdk";
+import { packPlugin } from "@archnest/sdk/node";
+import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { createRegistry, type Registry, type RegistryConfig } from "../src/index.js";
 
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
@@ -19,22 +20,15 @@ export interface Keys {
   keyring: unknown;
 }
 
+/** The SDK's test trust with ArchNest's release key on @archnest/* and a third-party author on @acme/*. */
 export function makeKeys(): Keys {
-  const root = generateKeyPair();
-  const release = generateKeyPair();
   const thirdParty = generateKeyPair();
-  const license = generateKeyPair();
-  const index = generateKeyPair();
-  const keyring = createKeyring([root], {
+  const trust = createTestTrust({
     now: new Date(Date.now() - 86_400_000),
-    keys: [
-      { key: release, name: "archnest-ci", roles: ["release"], scopes: ["@archnest/*"] },
-      { key: thirdParty, name: "acme", roles: ["release"], scopes: ["@acme/*"] },
-      { key: license, name: "license", roles: ["license"] },
-      { key: index, name: "index", roles: ["index"] },
-    ],
+    scopes: ["@archnest/*"],
+    extraKeys: [{ key: thirdParty, name: "acme", roles: ["release"], scopes: ["@acme/*"] }],
   });
-  return { root, release, thirdParty, license, index, keyring };
+  return { root: trust.root, release: trust.release, thirdParty, license: trust.license, index: trust.index, keyring: trust.keyringEnvelope };
 }
 
 export interface TestRegistry extends Registry {
@@ -94,8 +88,8 @@ export async function makePlugin(
   // random bytes do not compress, so the tarball ends up about padBytes large
   if (opts.padBytes) writeFileSync(join(src, "payload.bin"), randomBytes(opts.padBytes));
   const file = join(outDir, `${id}-${opts.version}-${randomBytes(3).toString("hex")}.tgz`);
-  await packPlugin(src, file);
-  if (opts.key) await signTarball(file, opts.key);
+  if (opts.key) await packAndSign(src, opts.key, file);
+  else await packPlugin(src, file);
   rmSync(src, { recursive: true, force: true });
   return file;
 }

@@ -25,11 +25,6 @@ export interface AuthenticatedInstall {
   id: string;
 }
 
-/** True when the request carries any of the install signature headers. */
-export function hasInstallSignature(c: Context): boolean {
-  return c.req.header("x-archnest-install") !== undefined || c.req.header("x-archnest-signature") !== undefined;
-}
-
 /**
  * Checks a host's signed request (DESIGN.md section 4): headers well-formed, install registered, timestamp
  * within five minutes, signature by the install's key over method, path, timestamp, nonce and body, and
@@ -79,7 +74,7 @@ export function createInstallAuth(db: RegistryDb, now: () => Date) {
           method: c.req.method,
           path: url.pathname + url.search,
           ...(body && { body }),
-          headers: c.req.raw.headers,
+          parsed,
           publicKey: install.publicKey,
           now: at,
         });

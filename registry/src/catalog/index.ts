@@ -1,4 +1,4 @@
-import { BUNDLES, type CatalogBundle, type CatalogModule, MODULES } from "./modules.js";
+import { BUNDLES, type CatalogModule, MODULES } from "./modules.js";
 
 export { BUNDLES, type CatalogBundle, type CatalogModule, MODULES } from "./modules.js";
 
@@ -12,10 +12,6 @@ export function formatPrice(cents: number): string {
 
 export function findModule(slug: string): CatalogModule | undefined {
   return moduleBySlug.get(slug);
-}
-
-export function findBundle(slug: string): CatalogBundle | undefined {
-  return bundleBySlug.get(slug);
 }
 
 /** What a purchasable slug costs and which modules it grants; undefined for an unknown slug. */

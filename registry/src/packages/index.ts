@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createStatusIndex, type Envelope, type KeyPair, type Keyring, scopeMatches } from "@archnest/sdk";
-import { readPluginTarball, verifyPluginTarball } from "@archnest/sdk/node";
+import { verifyPluginTarball } from "@archnest/sdk/node";
 import { and, eq } from "drizzle-orm";
 import semver from "semver";
 import { bundlesOf, findModule, formatPrice } from "../catalog/index.js";
@@ -269,8 +269,8 @@ export function createPackages(deps: PackagesDeps) {
       await storage.put(storageKey, createReadStream(temp));
       const min = semver.minVersion(pkg.archnest.sdk);
       // The packument carries the package.json as published (npm's shape); the verification above has
-      // already tied its name, version and manifest to the signature. A second read costs publish time only.
-      const { packageJson: published } = await readPluginTarball(temp);
+      // already tied its name, version and manifest to the signature.
+      const published = outcome.packageJson;
       const packageJson = {
         ...(typeof published === "object" && published !== null ? (published as Record<string, unknown>) : {}),
         name: pkg.name,

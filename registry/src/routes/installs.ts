@@ -54,7 +54,7 @@ export function installRoutes(svc: Services): Hono<AppEnv> {
       .returning({ sequence: installs.licenseSequence });
     if (!row) throw new RegistryError("REG_ERR_INSTALL_UNKNOWN");
     const modules = await svc.purchases.modulesOf(install.id);
-    return c.json(createLicense(svc.licenseKey, { installId: install.id, modules, sequence: row.sequence, issuedAt: svc.now() }));
+    return c.json(createLicense(svc.config.licenseKey, { installId: install.id, modules, sequence: row.sequence, issuedAt: svc.now() }));
   });
 
   const deliver = async (c: Context<AppEnv>, name: string, version: string) => {

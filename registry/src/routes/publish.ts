@@ -8,7 +8,7 @@ import type { AppEnv, Services } from "../services.js";
 /** `PUT /v1/packages`: an author uploads one signed tarball as the raw request body. */
 export function publishRoutes(svc: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const max = svc.config.maxTarballBytes ?? 64 * 1024 * 1024;
+  const max = svc.config.maxTarballBytes;
   app.put("/v1/packages", async (c) => {
     const token = bearer(c.req.header("authorization"));
     if (!token) throw new RegistryError("REG_ERR_AUTH");

@@ -33,6 +33,16 @@ describe("install request signing", () => {
     expect(ok.nonce).toBe(headers["x-archnest-nonce"]);
   });
 
+  it("verifies from headers the receiver already parsed, with the same checks", () => {
+    const headers = signInstallRequest({ method: "GET", path: "/v1/status", installId, secretKey: install.secretKey, now });
+    const parsed = parseInstallRequestHeaders(headers);
+    const base = { method: "GET", path: "/v1/status", parsed, publicKey: install, now };
+    expect(verifyInstallRequest(base)).toEqual(parsed);
+    expect(code(() => verifyInstallRequest({ ...base, path: "/v1/license" }))).toBe("SDK_ERR_REQUEST_SIGNATURE");
+    expect(code(() => verifyInstallRequest({ ...base, parsed: { ...parsed, nonce: `${parsed.nonce}x` } }))).toBe("SDK_ERR_REQUEST_SIGNATURE");
+    expect(code(() => verifyInstallRequest({ ...base, now: new Date(now.getTime() + 6 * 60_000) }))).toBe("SDK_ERR_REQUEST_STALE");
+  });
+
   it("gives every request a fresh nonce", () => {
     const a = signInstallRequest({ method: "GET", path: "/v1/status", installId, secretKey: install.secretKey, now });
     const b = signInstallRequest({ method: "GET", path: "/v1/status", installId, secretKey: install.secretKey, now });

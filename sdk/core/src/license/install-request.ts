@@ -124,18 +124,21 @@ export function parseInstallRequestHeaders(headers: HeaderSource): ParsedInstall
   return { installId, timestamp: Number(timestampText), timestampText, nonce, signature };
 }
 
-/** Input for {@link verifyInstallRequest}. */
-export interface VerifyInstallRequestInput {
+/**
+ * Input for {@link verifyInstallRequest}: the request's `headers`, or what
+ * {@link parseInstallRequestHeaders} already read from them as `parsed` (a receiver parses first to find
+ * the install's key, so it need not parse twice).
+ */
+export type VerifyInstallRequestInput = {
   method: string;
   /** The path and query as received. */
   path: string;
   body?: Uint8Array | string;
-  headers: HeaderSource;
   /** The public key registered for the install the headers name. */
   publicKey: PublicKey;
   now: Date;
   maxSkewMs?: number;
-}
+} & ({ headers: HeaderSource; parsed?: undefined } | { parsed: ParsedInstallRequest; headers?: HeaderSource });
 
 /** A request whose signature holds; the receiver must still refuse a nonce it has seen. */
 export type VerifiedInstallRequest = ParsedInstallRequest;
@@ -148,11 +151,11 @@ export type VerifiedInstallRequest = ParsedInstallRequest;
  * @example
  * ```ts
  * const parsed = parseInstallRequestHeaders(req.headers);
- * const ok = verifyInstallRequest({ method, path, body, headers: req.headers, publicKey: keyOf(parsed.installId), now: new Date() });
+ * const ok = verifyInstallRequest({ method, path, body, parsed, publicKey: keyOf(parsed.installId), now: new Date() });
  * ```
  */
 export function verifyInstallRequest(input: VerifyInstallRequestInput): VerifiedInstallRequest {
-  const parsed = parseInstallRequestHeaders(input.headers);
+  const parsed = input.parsed !== undefined ? input.parsed : parseInstallRequestHeaders(input.headers);
   const skew = input.maxSkewMs ?? INSTALL_REQUEST_MAX_SKEW_MS;
   if (Math.abs(input.now.getTime() - parsed.timestamp) > skew) {
     throw new SdkError("SDK_ERR_REQUEST_STALE", `The request was signed at ${new Date(parsed.timestamp).toISOString()}, too far from now.`);

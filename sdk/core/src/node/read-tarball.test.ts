@@ -7,8 +7,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../crypto/keys.js";
 import { SDK_ERRORS, SdkError } from "../errors/index.js";
+import { pluginPackageJson, rawTar, rawTarball, signedPluginEntries } from "../test-support/test-tarballs.js";
 import { checkEntryPath, readPluginTarball } from "./read-tarball.js";
-import { pluginPackageJson, rawTar, rawTarball, signedPluginEntries } from "./test-tarballs.js";
 
 const key = generateKeyPair();
 const entries = signedPluginEntries({ "package.json": pluginPackageJson("@acme/fuzz"), "server.js": "export default 1;\n" }, key);

@@ -10,8 +10,8 @@ import type { SdkErrorCode } from "../errors/index.js";
 import { createKeyring, type KeyringKeyInput, rotateKeyring, verifyKeyring } from "../keyring/index.js";
 import { parsePluginPackage } from "../manifest/index.js";
 import { createReleaseStatement, RELEASE_ENVELOPE_PATH, signRelease } from "../release/index.js";
+import { paxRecords, pluginPackageJson, type RawTarEntry, rawTar, rawTarball, signedPluginEntries } from "../test-support/test-tarballs.js";
 import type { TarballLimits } from "./read-tarball.js";
-import { paxRecords, pluginPackageJson, type RawTarEntry, rawTar, rawTarball, signedPluginEntries } from "./test-tarballs.js";
 import { type TrustInput, type VerifyOutcome, verifyPluginTarball } from "./verify-tarball.js";
 
 const root = generateKeyPair();
@@ -99,6 +99,7 @@ describe("verifyPluginTarball: an untouched package", () => {
     writeFileSync(file, rawTarball(signedHello()));
     const outcome = await verifyPluginTarball(file, { trust, now: NOW });
     expect(outcome.ok).toBe(true);
+    expect(outcome.ok && outcome.packageJson).toEqual(JSON.parse(helloFiles["package.json"]));
   });
 });
 

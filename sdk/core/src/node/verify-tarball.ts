@@ -22,7 +22,18 @@ export interface VerifyTarballOptions extends ReadTarballOptions {
 
 /** A verification outcome: either everything passed, or the first failed check with its code. */
 export type VerifyOutcome =
-  | { ok: true; release: VerifiedRelease; keyring: Keyring; entries: number; bytes: number }
+  | {
+      ok: true;
+      release: VerifiedRelease;
+      keyring: Keyring;
+      entries: number;
+      bytes: number;
+      /**
+       * The tarball's package.json as parsed JSON, every field kept (the release's `pkg` holds only the
+       * checked ones), so a caller that republishes it does not have to unpack the tarball again.
+       */
+      packageJson: unknown;
+    }
   | { ok: false; code: SdkErrorCode; message: string; details: readonly string[] };
 
 function isVerifiedKeyring(value: unknown): value is Keyring {
@@ -52,7 +63,7 @@ export async function verifyPluginTarball(input: string | Readable, opts: Verify
         });
     const read = await readPluginTarball(input, opts);
     const release = verifyRelease(read, keyring, now);
-    return { ok: true, release, keyring, entries: read.entries, bytes: read.bytes };
+    return { ok: true, release, keyring, entries: read.entries, bytes: read.bytes, packageJson: read.packageJson };
   } catch (err) {
     if (opts.stageDir) rmSync(opts.stageDir, { recursive: true, force: true });
     if (err instanceof SdkError) return { ok: false, code: err.code, message: err.message, details: err.details };

@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Envelope, type PayloadType, signEnvelope } from "../crypto/dsse.js";
+import type { Envelope } from "../crypto/dsse.js";
 import { generateKeyPair, type KeyPair, publicKeyToPem } from "../crypto/keys.js";
 import { SdkError } from "../errors/index.js";
 import { createKeyring, type Keyring, type KeyringKeyInput, verifyKeyring } from "../keyring/index.js";
@@ -80,11 +80,6 @@ export async function packAndSign(pluginDir: string, key: KeyPair, outFile?: str
   await packPlugin(pluginDir, out);
   await signTarball(out, key, opts.now ? { now: opts.now } : {});
   return out;
-}
-
-/** Signs any payload as another document type, for tests of type confusion. */
-export function signAs(payloadType: PayloadType, payload: unknown, key: KeyPair): Envelope {
-  return signEnvelope(payloadType, payload, [key]);
 }
 
 /** An in-memory context plus handles to drive what the plugin registered. */

@@ -1,7 +1,8 @@
 /**
- * Builders for hand-made tarballs, hostile ones included, so that tests of the host, the registry and
- * the SDK can prove what the hardened extractor refuses. The ustar headers are written byte by byte
- * (POSIX.1-1988 layout) because ordinary tar writers refuse to produce most of these entries.
+ * Builders for hand-made tarballs, hostile ones included, so that the SDK's tests can prove what the
+ * hardened extractor refuses (test support only: the build leaves this folder out). The ustar headers
+ * are written byte by byte (POSIX.1-1988 layout) because ordinary tar writers refuse to produce most of
+ * these entries.
  */
 
 import { createHash } from "node:crypto";
