@@ -1,4 +1,5 @@
 import { timingSafeEqual } from "node:crypto";
+import { CSRF_HEADER } from "@archnest/sdk/web";
 import type { MiddlewareHandler } from "hono";
 import { HostError } from "../errors/index.js";
 import type { AppEnv } from "../http/app-env.js";
@@ -6,7 +7,8 @@ import { originAllowed } from "../http/request-info.js";
 import { readSessionCookie, writeSessionCookie } from "./session-cookie.js";
 import type { SessionStore } from "./session-store.js";
 
-export const CSRF_HEADER = "x-archnest-csrf";
+// The header name is the SDK's, which the browser side sets, so the two cannot drift apart.
+export { CSRF_HEADER };
 
 /** The only /api routes reachable without a session. Everything else under /api, present or future, needs one. */
 export const PUBLIC_API_ROUTES: ReadonlySet<string> = new Set(["GET /api/setup", "HEAD /api/setup", "POST /api/setup", "POST /api/auth/login"]);
