@@ -12,12 +12,36 @@ export interface Entitlements {
   onChange(listener: () => void): () => void;
 }
 
-/** Module slugs licensed by a JSON file (`{"modules": ["theme-light"]}`), re-read when it changes. */
-export class FileEntitlements implements Entitlements {
-  private current: readonly string[] = [];
+/** Static entitlements for tests and tools. */
+export class StaticEntitlements implements Entitlements {
   private readonly listeners = new Set<() => void>();
 
+  constructor(private current: readonly string[] = []) {}
+
+  /** Replaces the licensed modules and tells the listeners. */
+  set(modules: readonly string[]): void {
+    this.current = modules;
+    for (const l of this.listeners) l();
+  }
+
+  licensed(module: string): boolean {
+    return module === "free" || this.current.includes(module);
+  }
+
+  modules(): readonly string[] {
+    return this.current;
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/** Module slugs licensed by a JSON file (`{"modules": ["theme-light"]}`), re-read when it changes. */
+export class FileEntitlements extends StaticEntitlements {
   constructor(private readonly path: string) {
+    super();
     this.reload();
   }
 
@@ -25,6 +49,7 @@ export class FileEntitlements implements Entitlements {
     return new FileEntitlements(join(dataDir, "entitlements.json"));
   }
 
+  /** Reads the file again; listeners hear only when the licensed set changed. */
   reload(): void {
     let modules: readonly string[] = [];
     if (existsSync(this.path)) {
@@ -35,22 +60,7 @@ export class FileEntitlements implements Entitlements {
         modules = [];
       }
     }
-    const changed = JSON.stringify(modules) !== JSON.stringify(this.current);
-    this.current = modules;
-    if (changed) for (const l of this.listeners) l();
-  }
-
-  licensed(module: string): boolean {
-    return module === "free" || this.current.includes(module);
-  }
-
-  modules(): readonly string[] {
-    return this.current;
-  }
-
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    if (JSON.stringify(modules) !== JSON.stringify(this.modules())) this.set(modules);
   }
 
   /** Watches the file so edits apply without a restart (development). */
@@ -59,25 +69,5 @@ export class FileEntitlements implements Entitlements {
       if (name === "entitlements.json") this.reload();
     });
     return () => w.close();
-  }
-}
-
-/** Static entitlements for tests and tools. */
-export class StaticEntitlements implements Entitlements {
-  private readonly listeners = new Set<() => void>();
-  constructor(private current: readonly string[] = []) {}
-  set(modules: readonly string[]): void {
-    this.current = modules;
-    for (const l of this.listeners) l();
-  }
-  licensed(module: string): boolean {
-    return module === "free" || this.current.includes(module);
-  }
-  modules(): readonly string[] {
-    return this.current;
-  }
-  onChange(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
   }
 }

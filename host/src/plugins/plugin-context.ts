@@ -20,7 +20,8 @@ import { validateSettings } from "./settings.js";
 export interface SecretVault {
   seal(record: string, field: string, plaintext: string): unknown;
   open(record: string, field: string): unknown;
-  delete(record: string, field?: string): unknown;
+  /** Removes the record's field (or every field); resolves to how many were removed. */
+  delete(record: string, field?: string): Promise<number>;
 }
 
 export type SocketHandler = (socket: PluginSocket, request: { url: URL; user: RequestUser }) => void;
@@ -178,9 +179,8 @@ export function createPluginContext(instance: PluginInstance, deps: ContextDeps)
       },
       async delete(name) {
         need("secrets");
-        const had = typeof (await deps.vault.open(`plugin:${id}`, name)) === "string";
-        await deps.vault.delete(`plugin:${id}`, name);
-        return had;
+        // The count of removed rows answers "did it exist" without decrypting (a damaged secret stays deletable).
+        return (await deps.vault.delete(`plugin:${id}`, name)) > 0;
       },
     },
     settings: {
@@ -204,7 +204,7 @@ export function createPluginContext(instance: PluginInstance, deps: ContextDeps)
       provide(name, implementation) {
         const version = manifest.provides[name];
         if (!version) throw undeclared(id, `provides.${name}`);
-        return instance.track({ dispose: deps.services.provide(name, { pluginId: id, version, implementation }) });
+        return instance.track({ dispose: deps.services.provide(name, { version, implementation }) });
       },
       consume<T extends object>(name: string) {
         const range = manifest.consumes[name];
@@ -214,7 +214,7 @@ export function createPluginContext(instance: PluginInstance, deps: ContextDeps)
     },
     limits: deps.limits,
     log: deps.log,
-    ssh: createPluginSsh(deps.ssh, { pluginId: id, need, track: (d) => instance.track(d) }),
+    ssh: createPluginSsh(deps.ssh, { need, track: (d) => instance.track(d) }),
     onDispose(dispose) {
       return instance.track({ dispose });
     },

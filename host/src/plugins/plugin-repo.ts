@@ -55,7 +55,9 @@ function toRow(p: PluginRecord): Row {
 /** The plugin runtime's tables: installed plugins, their storage and settings, version high-water marks. */
 export class PluginRepo {
   // Every request to a plugin route reads its record, so the table is cached in memory; this class is
-  // its only writer and drops the cache on each write.
+  // its only writer and drops the cache when each write settles. Dropping it after (not before) the write
+  // is what counts: a read that started during the write may have cached the old rows, and the drop after
+  // makes every read that starts once the write resolved go to the table.
   private cache: Promise<Map<string, PluginRecord>> | undefined;
 
   constructor(private readonly db: HostDb) {}
@@ -67,6 +69,15 @@ export class PluginRepo {
       .orderBy(schema.plugins.id)
       .then((rows) => new Map(rows.map((r) => [r.id, fromRow(r)])));
     return this.cache;
+  }
+
+  /** Runs a write to the plugins table, then drops the cache (also when the write failed part way). */
+  private async write(run: () => PromiseLike<unknown>): Promise<void> {
+    try {
+      await run();
+    } finally {
+      this.cache = undefined;
+    }
   }
 
   async all(): Promise<PluginRecord[]> {
@@ -86,9 +97,7 @@ export class PluginRepo {
   /** Writes a plugin record; the install's commit point. */
   async put(p: PluginRecord): Promise<void> {
     const row = toRow(p);
-    this.cache = undefined;
-    await this.db.insert(schema.plugins).values(row).onConflictDoUpdate({ target: schema.plugins.id, set: row });
-    this.cache = undefined;
+    await this.write(() => this.db.insert(schema.plugins).values(row).onConflictDoUpdate({ target: schema.plugins.id, set: row }));
   }
 
   async patch(id: string, change: Partial<Pick<PluginRecord, "state" | "error" | "errorCode" | "policy" | "grantedPermissions">>): Promise<void> {
@@ -98,21 +107,19 @@ export class PluginRepo {
     if (change.errorCode !== undefined) set.errorCode = change.errorCode;
     if (change.policy !== undefined) set.policy = change.policy;
     if (change.grantedPermissions !== undefined) set.grantedPermissions = JSON.stringify(change.grantedPermissions);
-    this.cache = undefined;
-    await this.db.update(schema.plugins).set(set).where(eq(schema.plugins.id, id));
-    this.cache = undefined;
+    await this.write(() => this.db.update(schema.plugins).set(set).where(eq(schema.plugins.id, id)));
   }
 
   async remove(id: string, purge: boolean): Promise<void> {
-    this.cache = undefined;
-    await this.db.transaction(async (tx) => {
-      await tx.delete(schema.plugins).where(eq(schema.plugins.id, id));
-      if (purge) {
-        await tx.delete(schema.pluginStorage).where(eq(schema.pluginStorage.pluginId, id));
-        await tx.delete(schema.pluginSettings).where(eq(schema.pluginSettings.pluginId, id));
-      }
-    });
-    this.cache = undefined;
+    await this.write(() =>
+      this.db.transaction(async (tx) => {
+        await tx.delete(schema.plugins).where(eq(schema.plugins.id, id));
+        if (purge) {
+          await tx.delete(schema.pluginStorage).where(eq(schema.pluginStorage.pluginId, id));
+          await tx.delete(schema.pluginSettings).where(eq(schema.pluginSettings.pluginId, id));
+        }
+      }),
+    );
   }
 
   async getMeta(key: string): Promise<string | undefined> {

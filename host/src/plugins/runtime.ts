@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
@@ -151,12 +151,15 @@ export class PluginRuntime {
     const dir = this.opts.corePluginsDir;
     if (!dir) return;
     const files = (await readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith(".tgz")).sort();
-    const offered = async (f: string) =>
-      `core.offered.${createHash("sha256")
+    // Each file is read and hashed once: its key marks it offered after the install attempt below.
+    const offered = new Map<string, string>();
+    for (const f of files) {
+      const key = `core.offered.${createHash("sha256")
         .update(await readFile(join(dir, f)))
         .digest("hex")}`;
-    let pending: string[] = [];
-    for (const f of files) if ((await this.repo.getMeta(await offered(f))) === undefined) pending.push(f);
+      if ((await this.repo.getMeta(key)) === undefined) offered.set(f, key);
+    }
+    let pending = [...offered.keys()];
     // Core plugins may depend on each other: retry until a round installs nothing more.
     for (let round = 0; round < 5 && pending.length > 0; round += 1) {
       const retry: string[] = [];
@@ -174,7 +177,7 @@ export class PluginRuntime {
             this.opts.log.error("core plugin refused", { file: f, code, error: (err as Error).message });
           }
         }
-        await this.repo.setMeta(await offered(f), "1");
+        await this.repo.setMeta(offered.get(f) as string, "1");
       }
       if (retry.length === pending.length) break;
       pending = retry;
@@ -251,9 +254,7 @@ export class PluginRuntime {
         signerName: signer.name,
         permissions: [...m.permissions],
         grantedPermissions: m.permissions.filter((p) => accepted.has(p)),
-        manifest: outcome.release.statement
-          ? (JSON.parse(JSON.stringify({ name: pkg.name, version: pkg.version, archnest: m })) as Record<string, unknown>)
-          : {},
+        manifest: outcome.release.statement ? { name: pkg.name, version: pkg.version, archnest: m } : {},
         installedAt: existing?.installedAt ?? now,
         updatedAt: now,
       };
@@ -440,6 +441,12 @@ export class PluginRuntime {
     return [...view.values()].filter((n) => n.active && n.id !== id && id in n.dependencies).map((n) => n.id);
   }
 
+  /** Refuses to take away a plugin that active plugins depend on. */
+  private async refuseIfDependents(id: string): Promise<void> {
+    const dependents = await this.activeDependents(id);
+    if (dependents.length > 0) throw new PluginError("HOST_ERR_HAS_DEPENDENTS", `Active plugins depend on ${id}: ${dependents.join(", ")}.`, dependents);
+  }
+
   enable(id: string): Promise<PluginRecord> {
     return this.exclusive(async () => {
       await this.require(id);
@@ -452,8 +459,7 @@ export class PluginRuntime {
   disable(id: string): Promise<PluginRecord> {
     return this.exclusive(async () => {
       await this.require(id);
-      const dependents = await this.activeDependents(id);
-      if (dependents.length > 0) throw new PluginError("HOST_ERR_HAS_DEPENDENTS", `Active plugins depend on ${id}: ${dependents.join(", ")}.`, dependents);
+      await this.refuseIfDependents(id);
       await this.unload(id, "plugin disabled by the admin");
       await this.repo.patch(id, { state: "disabled", error: null, errorCode: null });
       this.bus.emit("plugin.state", { id, state: "disabled" });
@@ -513,8 +519,7 @@ export class PluginRuntime {
   uninstall(id: string, purge: boolean): Promise<void> {
     return this.exclusive(async () => {
       const rec = await this.require(id);
-      const dependents = await this.activeDependents(id);
-      if (dependents.length > 0) throw new PluginError("HOST_ERR_HAS_DEPENDENTS", `Active plugins depend on ${id}: ${dependents.join(", ")}.`, dependents);
+      await this.refuseIfDependents(id);
       await this.unload(id, "plugin uninstalled");
       await this.repo.remove(id, purge);
       if (purge) {
@@ -584,11 +589,14 @@ export class PluginRuntime {
     return this.instances.get(id);
   }
 
-  /** The directory of an installed version's files (for web assets). */
-  async assetDir(id: string, version: string): Promise<string | undefined> {
+  /**
+   * The directory of a running version's files (for web assets). The folder is not checked here: the asset
+   * route stats the file itself, and a missing folder answers 404 there like a missing file.
+   */
+  assetDir(id: string, version: string): string | undefined {
     const inst = this.instances.get(id);
     if (!inst || inst.record.version !== version) return undefined;
-    return (await stat(inst.dir).catch(() => undefined)) ? inst.dir : undefined;
+    return inst.dir;
   }
 
   licensed(module: string): boolean {

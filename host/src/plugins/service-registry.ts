@@ -1,7 +1,6 @@
 import semver from "semver";
 
 interface Provided {
-  pluginId: string;
   version: string;
   implementation: object;
 }

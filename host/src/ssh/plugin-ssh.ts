@@ -14,7 +14,6 @@ export const SSH_PERMISSIONS = {
 } as const satisfies Record<keyof PluginSsh, string>;
 
 export interface PluginSshScope {
-  pluginId: string;
   /** Throws SDK_ERR_CAPABILITY_UNDECLARED when the plugin lacks the permission. */
   need(permission: string): void;
   /** Registers cleanup run when the plugin is disposed (the plugin instance's `track`). */
