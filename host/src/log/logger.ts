@@ -27,9 +27,19 @@ const REDACTED = "[redacted]";
 const SENSITIVE = ["password", "secret", "token", "privatekey", "passphrase", "cookie", "authorization"];
 const MAX_DEPTH = 8;
 
+// Log lines repeat the same few keys: remember the answers, dropping the oldest past the bound so keys
+// taken from data cannot grow the map without limit.
+const SENSITIVE_MEMO_MAX = 512;
+const sensitiveMemo = new Map<string, boolean>();
+
 export function isSensitiveKey(key: string): boolean {
+  const known = sensitiveMemo.get(key);
+  if (known !== undefined) return known;
   const k = key.toLowerCase().replace(/[^a-z0-9]/g, "");
-  return SENSITIVE.some((s) => k.includes(s));
+  const sensitive = SENSITIVE.some((s) => k.includes(s));
+  if (sensitiveMemo.size >= SENSITIVE_MEMO_MAX) sensitiveMemo.delete(sensitiveMemo.keys().next().value as string);
+  sensitiveMemo.set(key, sensitive);
+  return sensitive;
 }
 
 /** A copy of `value` safe to log: sensitive keys masked, errors reduced to name/message/code/stack, cycles cut. */
@@ -67,17 +77,25 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   return makeLogger(level, write, now, {});
 }
 
+/** The keys every line starts with; fields cannot overwrite them. */
+const RESERVED = new Set(["time", "level", "msg"]);
+
+/** `bound` is already redacted (once, when the child logger was made). */
 function makeLogger(level: LogLevel, write: (line: string) => void, now: () => Date, bound: LogFields): Logger {
   const emit = (lvl: LogLevel, msg: string, fields?: LogFields) => {
     if (RANK[lvl] < RANK[level]) return;
-    // time, level and msg come first and cannot be overwritten by fields.
-    const record = { ...(redact({ ...bound, ...fields }) as LogFields), time: now().toISOString(), level: lvl, msg };
-    const { time, level: l, msg: m, ...rest } = record;
+    const time = now().toISOString();
+    // A prototype-less object so a field named __proto__ stays an ordinary key.
+    const record: LogFields = Object.assign(Object.create(null) as LogFields, { time, level: lvl, msg });
+    for (const source of [bound, fields === undefined ? undefined : (redact({ ...fields }) as LogFields)]) {
+      if (source === undefined) continue;
+      for (const k of Object.keys(source)) if (!RESERVED.has(k)) record[k] = source[k];
+    }
     let line: string;
     try {
-      line = JSON.stringify({ time, level: l, msg: m, ...rest });
+      line = JSON.stringify(record);
     } catch {
-      line = JSON.stringify({ time, level: l, msg: m, logError: "fields could not be serialised" });
+      line = JSON.stringify({ time, level: lvl, msg, logError: "fields could not be serialised" });
     }
     write(line);
   };
@@ -87,6 +105,6 @@ function makeLogger(level: LogLevel, write: (line: string) => void, now: () => D
     info: (msg, fields) => emit("info", msg, fields),
     warn: (msg, fields) => emit("warn", msg, fields),
     error: (msg, fields) => emit("error", msg, fields),
-    child: (fields) => makeLogger(level, write, now, { ...bound, ...fields }),
+    child: (fields) => makeLogger(level, write, now, { ...bound, ...(redact({ ...fields }) as LogFields) }),
   };
 }
