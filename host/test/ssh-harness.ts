@@ -3,7 +3,7 @@ import { createTestTrust } from "@archnest/sdk/testing";
 import { attachPlugins } from "../src/plugins/attach.js";
 import { StaticEntitlements } from "../src/plugins/entitlements.js";
 import { type FixturePlugin, fixtureTarball } from "../src/plugins/test-fixtures.js";
-import { createTestHost, jsonOf, type SignedIn, type StartSshdOptions, setupAdmin, startSshd, type TestHost, type TestSshd } from "../src/testing/index.js";
+import { addSshHost, createTestHost, type SignedIn, type StartSshdOptions, setupAdmin, startSshd, type TestHost, type TestSshd } from "../src/testing/index.js";
 
 const trust = createTestTrust();
 
@@ -48,18 +48,7 @@ export async function startSshWorld(sshdOptions: StartSshdOptions = {}): Promise
     entitlements,
     attached,
     api,
-    async addSshdHost(name = "test-sshd") {
-      const res = await api("POST", "/api/hosts", {
-        name,
-        address: sshd.host,
-        port: sshd.port,
-        user: sshd.user,
-        authMethod: "key",
-        privateKey: sshd.privateKey,
-      });
-      if (res.status !== 201) throw new Error(`adding the host answered ${res.status}: ${await res.text()}`);
-      return (await jsonOf(res)).id as string;
-    },
+    addSshdHost: (name) => addSshHost(t, admin, sshd, name),
     async install(p) {
       const file = await fixtureTarball(p, trust.release);
       const accept = encodeURIComponent((p.permissions ?? []).join(","));

@@ -48,11 +48,11 @@ export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, n
   const res = await t.host.app.request("/api/hosts", {
     method: "POST",
     headers: { ...admin.headers, "content-type": "application/json" },
-    body: JSON.stringify({ name, address: "127.0.0.1", port: sshd.port, user: sshd.user, authMethod: "key", privateKey: sshd.privateKey }),
+    body: JSON.stringify({ name, address: sshd.host, port: sshd.port, user: sshd.user, authMethod: "key", privateKey: sshd.privateKey }),
   });
   if (res.status !== 201) throw new Error(`adding the SSH host answered ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as { id?: string; host?: { id: string } };
-  const id = body.id ?? body.host?.id;
+  // The API answers the host view itself.
+  const { id } = (await res.json()) as { id?: string };
   if (!id) throw new Error("the SSH host API answered without an id");
   return id;
 }

@@ -1,9 +1,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect, createServer } from "node:net";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { hostKeyFingerprint } from "../ssh/fingerprint.js";
 
 /** A running OpenSSH sshd for tests, on 127.0.0.1 with its own config, keys and authorized_keys. */
 export interface TestSshd {
@@ -102,9 +103,9 @@ function writePasswordUser(dir: string): string {
   return password;
 }
 
+/** The fingerprint of an OpenSSH `.pub` line (`type base64-blob comment`), as the host computes it. */
 function fingerprintOfPub(pubLine: string): string {
-  const blob = Buffer.from(pubLine.trim().split(/\s+/)[1] ?? "", "base64");
-  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+  return hostKeyFingerprint(Buffer.from(pubLine.trim().split(/\s+/)[1] ?? "", "base64"));
 }
 
 function keygen(file: string, comment: string): void {
