@@ -82,6 +82,8 @@ describe("plugin WebSockets", () => {
     const base = `${s.url.replace("http", "ws")}/api/plugins/echo/ws`;
     await expect(open(`${base}/echo`, {})).rejects.toThrow("HTTP 401");
     await expect(open(`${base}/echo`, { cookie: s.admin.cookie, origin: "http://evil.example" })).rejects.toThrow(/HTTP 40[13]/);
+    // An Origin that is not a URL is refused like a foreign one, not answered with a server error.
+    await expect(open(`${base}/echo`, { cookie: s.admin.cookie, origin: "http://[not-a-url" })).rejects.toThrow(/HTTP 40[13]/);
     await expect(open(`${base}/nope`, { cookie: s.admin.cookie })).rejects.toThrow("HTTP 404");
     await expect(open(`${s.url.replace("http", "ws")}/elsewhere`, { cookie: s.admin.cookie })).rejects.toThrow("HTTP 404");
   });
