@@ -310,7 +310,4 @@ try {
 } finally {
   await cleanup();
   log(`done (${elapsed()})`);
-  // Everything this file started is stopped. The host leaves a 25 s keep-alive timer behind per closed
-  // /api/ui/events stream, which would hold the process that long for nothing.
-  process.exit();
 }

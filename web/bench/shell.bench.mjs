@@ -6,6 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { CHROMIUM, CHROMIUM_ARGS } from "@archnest/host/testing";
 import { createTestTrust } from "@archnest/sdk/testing";
 import { resolveDefaultDir, shellInitialJs } from "@archnest/web/serve";
 import { chromium } from "playwright-core";
@@ -47,10 +48,7 @@ const booted = await bootHost(config, { log: createLogger({ level: "error", writ
 const server = serveHost(booted.host, { port: 0, hostname: "127.0.0.1" });
 await new Promise((resolve) => server.once("listening", resolve));
 const url = serverUrl(server);
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 try {
   const setup = await fetch(`${url}/api/setup`, {
     method: "POST",

@@ -4,15 +4,17 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadWebApp, WebAppMissingError } from "./index.js";
 
-const dir = mkdtempSync(join(tmpdir(), "archnest-web-"));
-mkdirSync(join(dir, "assets"));
+// The app folder sits inside a temp folder that also holds a file outside the app, the target of the traversal checks.
+const outer = mkdtempSync(join(tmpdir(), "archnest-web-"));
+const dir = join(outer, "app");
+mkdirSync(join(dir, "assets"), { recursive: true });
 writeFileSync(join(dir, "index.html"), "<!doctype html><title>app</title>");
 writeFileSync(join(dir, "assets", "index-abc.js"), "export {}");
 writeFileSync(join(dir, "csp-hashes.json"), JSON.stringify({ scriptSrc: ["'sha256-AAAA'"] }));
 mkdirSync(join(dir, "server"));
 writeFileSync(join(dir, "server", "index.js"), "export {}");
-writeFileSync(join(tmpdir(), "archnest-secret.txt"), "secret");
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+writeFileSync(join(outer, "archnest-secret.txt"), "secret");
+afterAll(() => rmSync(outer, { recursive: true, force: true }));
 
 const get = (path: string, method = "GET") => loadWebApp(dir).handle(new Request(`http://h${path}`, { method }));
 

@@ -57,8 +57,7 @@ export function loadWebApp(dir: string = resolveDefaultDir()): WebApp {
   const hashesFile = join(root, "csp-hashes.json");
   const cspScriptHashes = existsSync(hashesFile) ? ((JSON.parse(readFileSync(hashesFile, "utf8")) as { scriptSrc?: string[] }).scriptSrc ?? []) : [];
 
-  const send = (file: string, rel: string, head: boolean): Response => {
-    const size = statSync(file).size;
+  const send = (file: string, size: number, rel: string, head: boolean): Response => {
     const headers = { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "content-length": String(size), "cache-control": cacheControl(rel) };
     return new Response(head ? null : (Readable.toWeb(createReadStream(file)) as ReadableStream), { headers });
   };
@@ -80,11 +79,11 @@ export function loadWebApp(dir: string = resolveDefaultDir()): WebApp {
       const file = join(root, rel);
       if (rel && !rel.split(/[/\\]/).includes("..") && file.startsWith(root + sep) && !isPrivate(rel)) {
         const st = existsSync(file) ? statSync(file) : undefined;
-        if (st?.isFile()) return send(file, rel, head);
+        if (st?.isFile()) return send(file, st.size, rel, head);
       }
       // A path with a file extension that does not exist is a missing asset, not a page.
       if (extname(rel) !== "" && extname(rel) !== ".html") return undefined;
-      return send(indexFile, "index.html", head);
+      return send(indexFile, statSync(indexFile).size, "index.html", head);
     },
   };
 }

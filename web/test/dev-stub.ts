@@ -108,7 +108,7 @@ createServer(async (req, res) => {
   let body = "";
   for await (const chunk of req) body += chunk;
   const input = body && req.headers["content-type"]?.includes("json") ? JSON.parse(body) : {};
-  if (p === "/api/setup" && req.method === "GET") return json(res, 200, { needed: setupNeeded });
+  if (p === "/api/setup" && req.method === "GET") return json(res, 200, { needsSetup: setupNeeded });
   if (p === "/api/setup" || p === "/api/auth/login") {
     setupNeeded = false;
     signedIn = true;

@@ -4,10 +4,10 @@
  * leading to the store, and plugin administration. Screenshots land in web/test-artifacts/.
  */
 import { mkdirSync } from "node:fs";
+import { launchChromium } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFixturePlugin, type RunningApp, startApp } from "./app-harness.js";
-import { launchChromium } from "./browser.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
 const PASSWORD = "correct horse battery";

@@ -4,10 +4,10 @@
  * change without a reload.
  */
 import { mkdirSync } from "node:fs";
+import { launchChromium } from "@archnest/host/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { packFirstPartyPlugin, type RunningApp, startApp } from "./app-harness.js";
-import { launchChromium } from "./browser.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
 
@@ -32,6 +32,20 @@ beforeAll(async () => {
         this.addEventListener("install", (e) => seen.push(JSON.parse((e as MessageEvent<string>).data)));
       }
     };
+    // And what the store cards show of it: every state of an install-progress element, however briefly shown.
+    const shown: { module: string | null; text: string; value: string | null }[] = [];
+    (window as unknown as { progressShown: typeof shown }).progressShown = shown;
+    new MutationObserver(() => {
+      for (const el of Array.from(document.querySelectorAll('[data-testid="install-progress"]'))) {
+        const entry = {
+          module: el.closest("[data-module]")?.getAttribute("data-module") ?? null,
+          text: el.textContent ?? "",
+          value: el.querySelector('[role="progressbar"]')?.getAttribute("aria-valuenow") ?? null,
+        };
+        const last = shown.at(-1);
+        if (!last || last.module !== entry.module || last.text !== entry.text || last.value !== entry.value) shown.push(entry);
+      }
+    }).observe(document, { subtree: true, childList: true, characterData: true, attributes: true });
   });
 });
 
@@ -84,6 +98,16 @@ describe("the Module Store", () => {
     const ours = events.filter((e) => e.id === "store:@archnest/theme-light");
     expect(ours.map((e) => e.phase)).toContain("verify");
     expect(ours.at(-1)).toMatchObject({ phase: "done", progress: 1 });
+    // The card showed that install's progress: the phase in words and the bar at the event's value.
+    const shown = await page.evaluate(
+      () => (window as unknown as { progressShown: { module: string | null; text: string; value: string | null }[] }).progressShown,
+    );
+    const verify = ours.find((e) => e.phase === "verify");
+    expect(shown.filter((e) => e.module === "theme-light")).toContainEqual({
+      module: "theme-light",
+      text: "Verifying signature…",
+      value: String(Math.round((verify?.progress ?? Number.NaN) * 100)),
+    });
 
     await page.getByRole("link", { name: "License", exact: true }).click();
     await page.getByTestId("license-state").waitFor();

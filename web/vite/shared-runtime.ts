@@ -13,6 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { SHARED_WEB_MODULES } from "@archnest/sdk/vite";
 import type { Plugin } from "vite";
 
 const require = createRequire(import.meta.url);
@@ -20,13 +21,16 @@ const require = createRequire(import.meta.url);
 const solidRoot = dirname(dirname(require.resolve("solid-js")));
 const sdkRoot = fileURLToPath(new URL("../../sdk/core", import.meta.url));
 
-/** Specifier → entry name (the file becomes `shared/<name>-<hash>.js`) and source file. */
+/**
+ * Specifier → entry name (the file becomes `shared/<name>-<hash>.js`) and source file. Keyed by the SDK's
+ * list of shared modules, so a specifier added there and not built here fails the typecheck.
+ */
 export const SHARED_ENTRIES = {
   "solid-js": { name: "solid-js", file: join(solidRoot, "dist/solid.js") },
   "solid-js/web": { name: "solid-js-web", file: join(solidRoot, "web/dist/web.js") },
   "solid-js/store": { name: "solid-js-store", file: join(solidRoot, "store/dist/store.js") },
   "@archnest/sdk/web": { name: "archnest-sdk-web", file: join(sdkRoot, "src/web/index.ts") },
-} as const;
+} as const satisfies Record<(typeof SHARED_WEB_MODULES)[number], { name: string; file: string }>;
 
 const SPECIFIERS = new Set(Object.keys(SHARED_ENTRIES));
 const ENTRY_NAMES = new Set<string>(Object.values(SHARED_ENTRIES).map((e) => e.name));

@@ -1,4 +1,4 @@
-import { ApiError, type ApiFetchInit, apiFetch } from "@archnest/sdk/web";
+import { ApiError, apiFetch } from "@archnest/sdk/web";
 import type {
   Catalog,
   CheckoutResponse,
@@ -74,9 +74,6 @@ export function permissionsToAccept(error: unknown): string[] | undefined {
 
 /** A sentence for people from any thrown value. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
   if (error instanceof Error) return error.message;
   return String(error);
 }
-
-export type { ApiFetchInit };

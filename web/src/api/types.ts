@@ -1,7 +1,8 @@
 /**
- * The host's HTTP contract as the web app uses it. Pure types with no imports, so the host can import
- * this file to type its handlers and the two sides cannot drift apart unnoticed.
+ * The host's HTTP contract as the web app uses it: types only. The 402 body comes from `@archnest/sdk/web`,
+ * the one plugins receive too.
  */
+export type { ModuleRequiredBody } from "@archnest/sdk/web";
 
 export type Role = "admin" | "member";
 
@@ -9,22 +10,6 @@ export interface User {
   id: string;
   username: string;
   role: Role;
-}
-
-/** Every error body: a stable code (`HOST_ERR_*`) and a sentence for people. */
-export interface ErrorBody {
-  error: string;
-  message?: string;
-}
-
-/** 402 when a feature needs a module or a free cap is reached. */
-export interface ModuleRequiredBody {
-  error: "module_required";
-  module: string;
-  price: string;
-  purchaseUrl: string;
-  limit?: string;
-  cap?: number;
 }
 
 /** 409 from an install or update whose permissions the admin has not accepted yet. */
@@ -38,10 +23,7 @@ export interface PermissionsNotAcceptedBody {
 
 /** GET /api/setup */
 export interface SetupStatus {
-  /** The host's field name. */
   needsSetup?: boolean;
-  /** The first draft's name, still read. */
-  needed?: boolean;
 }
 
 /** POST /api/setup and POST /api/auth/login */
@@ -110,9 +92,6 @@ export interface UiManifest {
   plugins: UiPlugin[];
 }
 
-/** SSE `license` event data: the license changed (a purchase, a check, a lapse). */
-export type LicenseEvent = LicenseStatus;
-
 /** SSE `manifest` event data. */
 export interface ManifestEvent {
   version: number;
@@ -156,14 +135,6 @@ export interface InstalledPlugin {
   grantedPermissions: string[];
   installedAt: string;
   updatedAt: string;
-  /** A newer version the registry offers, when the host knows one. */
-  availableVersion?: string | null;
-}
-
-/** POST /api/plugins/install with JSON */
-export interface InstallFromRegistry {
-  ref: string;
-  acceptPermissions?: string[];
 }
 
 export type PluginAction = "enable" | "disable" | "pin" | "unpin" | "rollback" | "update";
@@ -233,9 +204,6 @@ export interface Catalog {
 }
 
 /** POST /api/catalog/checkout */
-export interface CheckoutRequest {
-  slug: string;
-}
 export interface CheckoutResponse {
   url: string;
 }

@@ -62,13 +62,13 @@ export function newerVersion(a: string, b: string): boolean {
   return pa.length < pb.length && pb.length > 3;
 }
 
-/** Installed plugins with a newer version available, from the host's hint or the catalog. */
+/** Installed plugins with a newer version available, from the catalog. */
 export function availableUpdates(): { plugin: InstalledPlugin; version: string }[] {
   const list = installed.read.latest ?? [];
   const c = catalog.read.latest;
   const out: { plugin: InstalledPlugin; version: string }[] = [];
   for (const p of list) {
-    const latest = p.availableVersion ?? c?.plugins.find((x) => x.name === p.name || x.name === p.id)?.latest;
+    const latest = c?.plugins.find((x) => x.name === p.name || x.name === p.id)?.latest;
     if (latest && newerVersion(latest, p.version)) out.push({ plugin: p, version: latest });
   }
   return out;

@@ -17,6 +17,12 @@ function accept(session: Session): void {
   setStatus("signed-in");
 }
 
+/** Drops the signed-in user and the CSRF token; the caller sets the status that follows. */
+function forget(): void {
+  setCsrfToken(undefined);
+  setUser(undefined);
+}
+
 /** Reads the session from the host: signed in, setup needed, or signed out. */
 export async function loadSession(): Promise<void> {
   try {
@@ -27,11 +33,10 @@ export async function loadSession(): Promise<void> {
       setStatus("offline");
       return;
     }
-    setCsrfToken(undefined);
-    setUser(undefined);
+    forget();
     try {
       const setup = await api.setupStatus();
-      setStatus((setup.needsSetup ?? setup.needed) ? "setup" : "signed-out");
+      setStatus(setup.needsSetup ? "setup" : "signed-out");
     } catch {
       setStatus("offline");
     }
@@ -50,16 +55,13 @@ export async function signOut(): Promise<void> {
   try {
     await api.logout();
   } finally {
-    setCsrfToken(undefined);
-    setUser(undefined);
-    setStatus("signed-out");
+    sessionExpired();
   }
 }
 
 /** Called when any request answers 401 after sign-in: the session expired or was revoked. */
 export function sessionExpired(): void {
-  setCsrfToken(undefined);
-  setUser(undefined);
+  forget();
   setStatus("signed-out");
 }
 

@@ -17,8 +17,7 @@ export interface ThemeOption {
   plugin?: PluginRef;
 }
 
-/** `shell.theme@1` is the slot; `theme@1` is accepted too for plugins built against the first draft. */
-const themeEntries = useSlot([THEME_SLOT, "theme@1"]);
+const themeEntries = useSlot(THEME_SLOT);
 
 const state = createRoot(() => {
   const [chosen, setChosen] = createSignal<string>(DEFAULT_THEME.id);

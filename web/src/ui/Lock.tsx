@@ -1,4 +1,4 @@
-import { isModuleRequired, type LockProps } from "@archnest/sdk/web";
+import { isModuleRequired, isModuleRequiredBody, type LockProps } from "@archnest/sdk/web";
 import { type JSX, Show } from "solid-js";
 import { errorMessage } from "../api/index.js";
 import { moduleInfo } from "../data/index.js";
@@ -62,7 +62,8 @@ export function ApiErrorView(props: { error: unknown; variant?: "inline" | "card
       }
     >
       {(e) => {
-        const body = e().body as { limit?: string; cap?: number } | undefined;
+        const raw = e().body;
+        const body = isModuleRequiredBody(raw) ? raw : undefined;
         const reason = body?.cap !== undefined ? `You have reached the free limit of ${body.cap}${body.limit ? ` ${body.limit}` : ""}.` : undefined;
         return <Lock module={e().module} price={e().price} {...(reason ? { reason } : {})} {...(props.variant ? { variant: props.variant } : {})} />;
       }}

@@ -111,7 +111,7 @@ export function PluginsTab(): JSX.Element {
             <span class="small">
               <strong>{e.id.startsWith("file:") ? "Package upload" : e.id.replace(/^(store|update):/, "")}</strong> · {e.message ?? e.phase}
             </span>
-            <ProgressBar value={e.progress} label="Installing" tone={e.phase === "error" ? "danger" : "accent"} />
+            <ProgressBar value={e.progress} label="Installing" />
           </div>
         )}
       </For>
