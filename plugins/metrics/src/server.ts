@@ -1,6 +1,6 @@
 import { definePlugin } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
-import { METRICS_ERRORS, MetricsError } from "./errors/index.js";
+import { MetricsError } from "./errors/index.js";
 import type { Point } from "./history/index.js";
 import { type HostState, Sampler } from "./sampler/index.js";
 
@@ -39,7 +39,7 @@ export default definePlugin({
     ctx.onDispose(() => sampler.stop());
 
     const fail = (err: unknown) => {
-      if (err instanceof MetricsError) return Response.json({ error: err.code, message: err.message }, { status: METRICS_ERRORS[err.code].status });
+      if (err instanceof MetricsError) return Response.json({ error: err.code, message: err.message }, { status: err.status });
       throw err;
     };
 
