@@ -21,42 +21,16 @@ function openssl(...args: string[]): void {
   if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${r.stderr}`);
 }
 
+/** `openssl req` arguments for a fresh P-256 key, unencrypted, written to `<name>-key.pem`. */
+const newEcKey = (name: string): string[] => ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", `${name}-key.pem`];
+
 function makeCa(name: string): void {
-  openssl(
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-keyout",
-    `${name}-key.pem`,
-    "-out",
-    `${name}.pem`,
-    "-days",
-    "2",
-    "-subj",
-    `/CN=${name}`,
-  );
+  openssl("req", "-x509", ...newEcKey(name), "-out", `${name}.pem`, "-days", "2", "-subj", `/CN=${name}`);
 }
 
 function issue(ca: string, name: string, cn: string, ext: string): void {
   writeFileSync(join(certs, `${name}.ext`), ext);
-  openssl(
-    "req",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:prime256v1",
-    "-nodes",
-    "-keyout",
-    `${name}-key.pem`,
-    "-out",
-    `${name}.csr`,
-    "-subj",
-    `/CN=${cn}`,
-  );
+  openssl("req", ...newEcKey(name), "-out", `${name}.csr`, "-subj", `/CN=${cn}`);
   openssl(
     "x509",
     "-req",
