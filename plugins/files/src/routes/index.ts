@@ -4,9 +4,9 @@
  * file in memory except the text editor's, which is capped at {@link TEXT_MAX_BYTES}.
  */
 import { posix } from "node:path";
-import type { PluginSsh, SshFileEntry, SshSftp } from "@archnest/sdk/plugin";
+import type { PluginSsh, SshFileEntry, SshFileStat, SshSftp } from "@archnest/sdk/plugin";
 import { isSshError } from "@archnest/sdk/plugin";
-import { Hono } from "hono";
+import { Hono, type HonoRequest } from "hono";
 import { FilesError, fromSsh, type Operation } from "../errors/index.js";
 import { contentDisposition, etagOf, ifRangeMatches, parseRange } from "../http-range/index.js";
 import { fileName, parseOctalMode, partPath, permissionString, remotePath } from "../remote-path/index.js";
@@ -45,27 +45,46 @@ async function jsonBody(req: Request): Promise<Record<string, unknown>> {
   return b as Record<string, unknown>;
 }
 
+/** The host and path of a query-string route; `raw` is the path as the request spelled it. */
+function queryTarget(req: HonoRequest, fallback = ""): { host: string; raw: string; path: string } {
+  const raw = req.query("path") || fallback;
+  const host = required(req.query("host"), "host");
+  return { host, raw, path: remotePath(raw) };
+}
+
+/** The body, host and path (from `field`) of a JSON route. */
+async function jsonTarget(req: Request, field = "path"): Promise<{ body: Record<string, unknown>; host: string; path: string }> {
+  const body = await jsonBody(req);
+  const host = required(body.host as string | undefined, "host");
+  return { body, host, path: remotePath(body[field], field) };
+}
+
 const answer = (err: unknown, op: Operation, path: string): Response => fromSsh(err, op, path).toResponse();
 
-async function exists(sftp: SshSftp, path: string): Promise<boolean> {
+/** What a route does on one host: which host, the path its failures name, and the work on an SFTP session. */
+interface HostWork {
+  host: string;
+  shown: string;
+  work: (sftp: SshSftp) => Promise<Response>;
+}
+
+/**
+ * `stat` (or `lstat` when `follow` is false, so a final symlink is not followed), undefined when nothing
+ * is at `path`; any other failure still throws.
+ */
+async function statOrUndefined(sftp: SshSftp, path: string, follow = true): Promise<SshFileStat | undefined> {
   try {
-    await sftp.lstat(path);
-    return true;
+    return await (follow ? sftp.stat(path) : sftp.lstat(path));
   } catch (err) {
-    if (isSshError(err) && err.code === "HOST_ERR_SFTP_NO_SUCH_FILE") return false;
+    if (isSshError(err) && err.code === "HOST_ERR_SFTP_NO_SUCH_FILE") return undefined;
     throw err;
   }
 }
 
+const exists = async (sftp: SshSftp, path: string): Promise<boolean> => (await statOrUndefined(sftp, path, false)) !== undefined;
+
 /** The size of a partial upload, 0 when there is none. */
-async function partSize(sftp: SshSftp, path: string): Promise<number> {
-  try {
-    return (await sftp.stat(partPath(path))).size;
-  } catch (err) {
-    if (isSshError(err) && err.code === "HOST_ERR_SFTP_NO_SUCH_FILE") return 0;
-    throw err;
-  }
-}
+const partSize = async (sftp: SshSftp, path: string): Promise<number> => (await statOrUndefined(sftp, partPath(path)))?.size ?? 0;
 
 /** Deletes a folder and what it holds, depth first, bounded so a mistaken `/` cannot run for hours. */
 async function removeTree(sftp: SshSftp, path: string, budget: { left: number }): Promise<void> {
@@ -83,6 +102,22 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
   /** Where each partial upload's unbroken run of bytes ends, as last seen by this process. */
   const committed = new Map<string, number>();
   const uploadKey = (host: string, path: string) => `${host}\0${path}`;
+
+  /**
+   * The frame of a route that works on one host: `prepare` reads and checks the request before any SSH
+   * session is taken, then its work runs on a pooled session. Every failure becomes a coded answer; SSH
+   * failures name the path `prepare` chose to show.
+   */
+  const withHost = async (op: Operation, prepare: () => HostWork | Promise<HostWork>): Promise<Response> => {
+    let shown = "";
+    try {
+      const target = await prepare();
+      shown = target.shown;
+      return await pool.use(target.host, target.work);
+    } catch (err) {
+      return answer(err, op, shown);
+    }
+  };
 
   /**
    * The offset an upload resumes from. Blocks land out of order, so the partial file's size can run
@@ -106,44 +141,44 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
         }
       })
 
-      .get("/list", async (c) => {
-        const raw = c.req.query("path") || ".";
-        try {
-          const host = required(c.req.query("host"), "host");
-          const path = remotePath(raw);
-          return await pool.use(host, async (sftp) => {
-            const abs = await sftp.realpath(path);
-            const entries = await sftp.readdir(abs);
-            const rows: FileRow[] = await Promise.all(
-              entries.map(async (e: SshFileEntry) => {
-                const row: FileRow = {
-                  name: e.name,
-                  path: posix.join(abs, e.name),
-                  type: e.type,
-                  size: e.size,
-                  mtime: e.mtime,
-                  mode: e.mode & 0o7777,
-                  permissions: permissionString(e.mode, e.type),
-                };
-                if (e.type === "symlink") {
-                  // Follow links so a linked folder opens like a folder; a dangling link stays a link.
-                  const target = await sftp.stat(row.path).catch(() => undefined);
-                  if (target) {
-                    row.linkType = target.type === "symlink" ? "other" : target.type;
-                    row.size = target.size;
+      .get("/list", (c) =>
+        withHost("list", () => {
+          const { host, raw, path } = queryTarget(c.req, ".");
+          return {
+            host,
+            shown: raw,
+            work: async (sftp) => {
+              const abs = await sftp.realpath(path);
+              const entries = await sftp.readdir(abs);
+              const rows: FileRow[] = await Promise.all(
+                entries.map(async (e: SshFileEntry) => {
+                  const row: FileRow = {
+                    name: e.name,
+                    path: posix.join(abs, e.name),
+                    type: e.type,
+                    size: e.size,
+                    mtime: e.mtime,
+                    mode: e.mode & 0o7777,
+                    permissions: permissionString(e.mode, e.type),
+                  };
+                  if (e.type === "symlink") {
+                    // Follow links so a linked folder opens like a folder; a dangling link stays a link.
+                    const target = await sftp.stat(row.path).catch(() => undefined);
+                    if (target) {
+                      row.linkType = target.type === "symlink" ? "other" : target.type;
+                      row.size = target.size;
+                    }
                   }
-                }
-                return row;
-              }),
-            );
-            const isDir = (r: FileRow) => r.type === "directory" || r.linkType === "directory";
-            rows.sort((a, b) => Number(isDir(b)) - Number(isDir(a)) || a.name.localeCompare(b.name));
-            return c.json({ path: abs, entries: rows } satisfies Listing);
-          });
-        } catch (err) {
-          return answer(err, "list", raw);
-        }
-      })
+                  return row;
+                }),
+              );
+              const isDir = (r: FileRow) => r.type === "directory" || r.linkType === "directory";
+              rows.sort((a, b) => Number(isDir(b)) - Number(isDir(a)) || a.name.localeCompare(b.name));
+              return c.json({ path: abs, entries: rows } satisfies Listing);
+            },
+          };
+        }),
+      )
 
       // Downloads: GET and HEAD, one byte range per request (206 + Content-Range), If-Range honoured.
       .on(["GET", "HEAD"], "/download", async (c) => {
@@ -193,16 +228,16 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
 
       // Upload status: how many bytes of a partial upload are already on the host, and whether the
       // target exists (the page asks before overwriting).
-      .get("/upload", async (c) => {
-        const raw = c.req.query("path") ?? "";
-        try {
-          const host = required(c.req.query("host"), "host");
-          const path = remotePath(raw);
-          return await pool.use(host, async (sftp) => c.json({ path, offset: await resumeOffset(sftp, host, path), exists: await exists(sftp, path) }));
-        } catch (err) {
-          return answer(err, "upload", raw);
-        }
-      })
+      .get("/upload", (c) =>
+        withHost("upload", () => {
+          const { host, raw, path } = queryTarget(c.req);
+          return {
+            host,
+            shown: raw,
+            work: async (sftp) => c.json({ path, offset: await resumeOffset(sftp, host, path), exists: await exists(sftp, path) }),
+          };
+        }),
+      )
 
       // Upload: the request body is the file from `offset` on, streamed into the partial file; when the
       // partial reaches `size` it takes the real name. An interrupted upload resumes from GET /upload's offset.
@@ -262,138 +297,130 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
       })
 
       // Discards a partial upload.
-      .delete("/upload", async (c) => {
-        const raw = c.req.query("path") ?? "";
-        try {
-          const host = required(c.req.query("host"), "host");
-          const path = remotePath(raw);
-          return await pool.use(host, async (sftp) => {
-            if (await exists(sftp, partPath(path))) await sftp.unlink(partPath(path));
-            committed.delete(uploadKey(host, path));
-            return c.json({ ok: true });
-          });
-        } catch (err) {
-          return answer(err, "delete", raw);
-        }
-      })
+      .delete("/upload", (c) =>
+        withHost("delete", () => {
+          const { host, raw, path } = queryTarget(c.req);
+          return {
+            host,
+            shown: raw,
+            work: async (sftp) => {
+              if (await exists(sftp, partPath(path))) await sftp.unlink(partPath(path));
+              committed.delete(uploadKey(host, path));
+              return c.json({ ok: true });
+            },
+          };
+        }),
+      )
 
-      .post("/mkdir", async (c) => {
-        let path = "";
-        try {
-          const b = await jsonBody(c.req.raw);
-          const host = required(b.host as string | undefined, "host");
-          path = remotePath(b.path);
-          const p = path;
-          return await pool.use(host, async (sftp) => {
-            if (await exists(sftp, p)) throw new FilesError("FILES_ERR_EXISTS", `${p} exists.`);
-            await sftp.mkdir(p);
-            return c.json({ path: p }, 201);
-          });
-        } catch (err) {
-          return answer(err, "mkdir", path);
-        }
-      })
+      .post("/mkdir", (c) =>
+        withHost("mkdir", async () => {
+          const { host, path } = await jsonTarget(c.req.raw);
+          return {
+            host,
+            shown: path,
+            work: async (sftp) => {
+              if (await exists(sftp, path)) throw new FilesError("FILES_ERR_EXISTS", `${path} exists.`);
+              await sftp.mkdir(path);
+              return c.json({ path }, 201);
+            },
+          };
+        }),
+      )
 
-      .post("/rename", async (c) => {
-        let from = "";
-        try {
-          const b = await jsonBody(c.req.raw);
-          const host = required(b.host as string | undefined, "host");
-          from = remotePath(b.from, "from");
+      .post("/rename", (c) =>
+        withHost("rename", async () => {
+          const { body: b, host, path: from } = await jsonTarget(c.req.raw, "from");
           const to = typeof b.name === "string" ? posix.join(posix.dirname(from), fileName(b.name)) : remotePath(b.to, "to");
-          const f = from;
-          return await pool.use(host, async (sftp) => {
-            if (await exists(sftp, to)) throw new FilesError("FILES_ERR_EXISTS", `${to} exists.`);
-            await sftp.rename(f, to);
-            return c.json({ from: f, to });
-          });
-        } catch (err) {
-          return answer(err, "rename", from);
-        }
-      })
+          return {
+            host,
+            shown: from,
+            work: async (sftp) => {
+              if (await exists(sftp, to)) throw new FilesError("FILES_ERR_EXISTS", `${to} exists.`);
+              await sftp.rename(from, to);
+              return c.json({ from, to });
+            },
+          };
+        }),
+      )
 
-      .post("/delete", async (c) => {
-        let path = "";
-        try {
-          const b = await jsonBody(c.req.raw);
-          const host = required(b.host as string | undefined, "host");
-          path = remotePath(b.path);
-          const p = path;
-          if (p === "/" || p === "." || p === "./") throw new FilesError("FILES_ERR_BAD_REQUEST", "The root and home folders are not deleted from here.");
-          return await pool.use(host, async (sftp) => {
-            const st = await sftp.lstat(p);
-            if (st.type === "directory") {
-              if (b.recursive === true) await removeTree(sftp, p, { left: MAX_DELETE_ENTRIES });
-              else await sftp.rmdir(p);
-            } else await sftp.unlink(p);
-            return c.json({ ok: true });
-          });
-        } catch (err) {
-          return answer(err, "delete", path);
-        }
-      })
+      .post("/delete", (c) =>
+        withHost("delete", async () => {
+          const { body: b, host, path } = await jsonTarget(c.req.raw);
+          if (path === "/" || path === "." || path === "./")
+            throw new FilesError("FILES_ERR_BAD_REQUEST", "The root and home folders are not deleted from here.");
+          return {
+            host,
+            shown: path,
+            work: async (sftp) => {
+              const st = await sftp.lstat(path);
+              if (st.type === "directory") {
+                if (b.recursive === true) await removeTree(sftp, path, { left: MAX_DELETE_ENTRIES });
+                else await sftp.rmdir(path);
+              } else await sftp.unlink(path);
+              return c.json({ ok: true });
+            },
+          };
+        }),
+      )
 
-      .post("/chmod", async (c) => {
-        let path = "";
-        try {
-          const b = await jsonBody(c.req.raw);
-          const host = required(b.host as string | undefined, "host");
-          path = remotePath(b.path);
+      .post("/chmod", (c) =>
+        withHost("chmod", async () => {
+          const { body: b, host, path } = await jsonTarget(c.req.raw);
           const mode = parseOctalMode(b.mode);
-          const p = path;
-          return await pool.use(host, async (sftp) => {
-            await sftp.chmod(p, mode);
-            const st = await sftp.lstat(p);
-            return c.json({ path: p, mode: st.mode & 0o7777, permissions: permissionString(st.mode, st.type) });
-          });
-        } catch (err) {
-          return answer(err, "chmod", path);
-        }
-      })
+          return {
+            host,
+            shown: path,
+            work: async (sftp) => {
+              await sftp.chmod(path, mode);
+              const st = await sftp.lstat(path);
+              return c.json({ path, mode: st.mode & 0o7777, permissions: permissionString(st.mode, st.type) });
+            },
+          };
+        }),
+      )
 
-      .get("/text", async (c) => {
-        const raw = c.req.query("path") ?? "";
-        try {
-          const host = required(c.req.query("host"), "host");
-          const path = remotePath(raw);
-          return await pool.use(host, async (sftp) => {
-            const st = await sftp.stat(path);
-            if (st.type !== "file") throw new FilesError("FILES_ERR_NOT_A_FILE", `Not a file: ${path}`);
-            if (st.size > TEXT_MAX_BYTES) throw new FilesError("FILES_ERR_TOO_LARGE", `${path} has ${st.size} bytes; the editor opens files up to 1 MiB.`);
-            const bytes = await sftp.readFile(path, { maxBytes: TEXT_MAX_BYTES });
-            if (!isText(bytes)) throw new FilesError("FILES_ERR_BINARY", `${path} is not a UTF-8 text file.`);
-            return c.json({ path, content: new TextDecoder().decode(bytes), size: st.size, mtime: st.mtime, mode: st.mode & 0o7777 });
-          });
-        } catch (err) {
-          return answer(err, "read", raw);
-        }
-      })
+      .get("/text", (c) =>
+        withHost("read", () => {
+          const { host, raw, path } = queryTarget(c.req);
+          return {
+            host,
+            shown: raw,
+            work: async (sftp) => {
+              const st = await sftp.stat(path);
+              if (st.type !== "file") throw new FilesError("FILES_ERR_NOT_A_FILE", `Not a file: ${path}`);
+              if (st.size > TEXT_MAX_BYTES) throw new FilesError("FILES_ERR_TOO_LARGE", `${path} has ${st.size} bytes; the editor opens files up to 1 MiB.`);
+              const bytes = await sftp.readFile(path, { maxBytes: TEXT_MAX_BYTES });
+              if (!isText(bytes)) throw new FilesError("FILES_ERR_BINARY", `${path} is not a UTF-8 text file.`);
+              return c.json({ path, content: new TextDecoder().decode(bytes), size: st.size, mtime: st.mtime, mode: st.mode & 0o7777 });
+            },
+          };
+        }),
+      )
 
-      .put("/text", async (c) => {
-        let path = "";
-        try {
-          const b = await jsonBody(c.req.raw);
-          const host = required(b.host as string | undefined, "host");
-          path = remotePath(b.path);
+      .put("/text", (c) =>
+        withHost("write", async () => {
+          const { body: b, host, path } = await jsonTarget(c.req.raw);
           if (typeof b.content !== "string") throw new FilesError("FILES_ERR_BAD_REQUEST", "content: the new text.");
           const bytes = new TextEncoder().encode(b.content);
           if (bytes.length > TEXT_MAX_BYTES) throw new FilesError("FILES_ERR_TOO_LARGE", "The editor saves files up to 1 MiB.");
-          const p = path;
-          return await pool.use(host, async (sftp) => {
-            // Optimistic concurrency: refuse to overwrite a file someone changed since it was opened.
-            if (typeof b.mtime === "number") {
-              const st = await sftp.stat(p).catch(() => undefined);
-              if (st && Math.floor(st.mtime / 1000) !== Math.floor(b.mtime / 1000)) {
-                throw new FilesError("FILES_ERR_CHANGED", `${p} changed on the host since it was opened.`);
+          const opened = b.mtime;
+          return {
+            host,
+            shown: path,
+            work: async (sftp) => {
+              // Optimistic concurrency: refuse to overwrite a file someone changed since it was opened.
+              if (typeof opened === "number") {
+                const st = await sftp.stat(path).catch(() => undefined);
+                if (st && Math.floor(st.mtime / 1000) !== Math.floor(opened / 1000)) {
+                  throw new FilesError("FILES_ERR_CHANGED", `${path} changed on the host since it was opened.`);
+                }
               }
-            }
-            await sftp.writeFile(p, bytes);
-            const st = await sftp.stat(p);
-            return c.json({ path: p, size: st.size, mtime: st.mtime });
-          });
-        } catch (err) {
-          return answer(err, "write", path);
-        }
-      })
+              await sftp.writeFile(path, bytes);
+              const st = await sftp.stat(path);
+              return c.json({ path, size: st.size, mtime: st.mtime });
+            },
+          };
+        }),
+      )
   );
 }

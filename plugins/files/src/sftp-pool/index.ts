@@ -16,7 +16,6 @@ interface Entry {
 
 export class SftpPool {
   private readonly sessions = new Map<string, Entry>();
-  private closed = false;
 
   constructor(private readonly ssh: Pick<PluginSsh, "sftp">) {}
 
@@ -93,13 +92,8 @@ export class SftpPool {
 
   /** Closes every session (the plugin is unloading). */
   async close(): Promise<void> {
-    this.closed = true;
     const all = [...this.sessions.values()];
     this.sessions.clear();
     await Promise.allSettled(all.map(async (e) => (await e.session).close()));
-  }
-
-  get isClosed(): boolean {
-    return this.closed;
   }
 }
