@@ -1,5 +1,5 @@
 import { ApiError, Dialog, pluginApi } from "@archnest/sdk/web";
-import { createEffect, createMemo, createResource, createSignal, For, type JSX, on, Show } from "solid-js";
+import { createEffect, createMemo, createResource, createSignal, For, on, Show } from "solid-js";
 import type { FileRow, Listing } from "./server.js";
 import { type UploadState, uploadFile, uploadStatus } from "./ui/upload.js";
 
@@ -56,11 +56,56 @@ function fromUrl(): { host?: string; path?: string } {
   return { ...(p.get("host") && { host: p.get("host") as string }), ...(p.get("path") && { path: p.get("path") as string }) };
 }
 
-/** The shell's dialog; the files page renders one only while it is open. */
-function Modal(props: { title: string; onClose: () => void; children: JSX.Element; footer: JSX.Element; wide?: boolean }) {
+/** A dialog that asks for one value: a new folder's name, a new name, a permission mode. */
+function FieldDialog(props: {
+  title: string;
+  label: string;
+  submit: string;
+  value: string;
+  onInput: (value: string) => void;
+  onSubmit: () => void;
+  onClose: () => void;
+  mono?: boolean;
+  pattern?: string;
+  hint?: string;
+}) {
   return (
-    <Dialog open title={props.title} onClose={props.onClose} footer={props.footer} width={props.wide ? "lg" : "sm"}>
-      {props.children}
+    <Dialog
+      open
+      width="sm"
+      title={props.title}
+      onClose={props.onClose}
+      footer={
+        <>
+          <button type="button" class="btn btn--ghost" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" form="files-form" class="btn btn--accent">
+            {props.submit}
+          </button>
+        </>
+      }
+    >
+      <form
+        id="files-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          props.onSubmit();
+        }}
+      >
+        <label class="field">
+          <span class="field__label">{props.label}</span>
+          <input
+            autofocus
+            required
+            class={props.mono ? "mono" : undefined}
+            pattern={props.pattern}
+            value={props.value}
+            onInput={(e) => props.onInput(e.currentTarget.value)}
+          />
+          <Show when={props.hint}>{(hint) => <span class="field__hint">{hint()}</span>}</Show>
+        </label>
+      </form>
     </Dialog>
   );
 }
@@ -529,92 +574,48 @@ export function FilesPage() {
           switch (state.kind) {
             case "mkdir":
               return (
-                <Modal
+                <FieldDialog
                   title="New folder"
+                  label="Name"
+                  submit="Create"
+                  value={input()}
+                  onInput={setInput}
                   onClose={close}
-                  footer={
-                    <>
-                      {cancel}
-                      <button type="submit" form="files-form" class="btn btn--accent">
-                        Create
-                      </button>
-                    </>
-                  }
-                >
-                  <form
-                    id="files-form"
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      void run(() => api("/mkdir", { method: "POST", json: { host: h(), path: join(shown()?.path ?? ".", input()) } }), close);
-                    }}
-                  >
-                    <label class="field">
-                      <span class="field__label">Name</span>
-                      <input autofocus required value={input()} onInput={(e) => setInput(e.currentTarget.value)} />
-                    </label>
-                  </form>
-                </Modal>
+                  onSubmit={() => void run(() => api("/mkdir", { method: "POST", json: { host: h(), path: join(shown()?.path ?? ".", input()) } }), close)}
+                />
               );
             case "rename":
               return (
-                <Modal
+                <FieldDialog
                   title={`Rename ${state.row.name}`}
+                  label="New name"
+                  submit="Rename"
+                  value={input()}
+                  onInput={setInput}
                   onClose={close}
-                  footer={
-                    <>
-                      {cancel}
-                      <button type="submit" form="files-form" class="btn btn--accent">
-                        Rename
-                      </button>
-                    </>
-                  }
-                >
-                  <form
-                    id="files-form"
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      void run(() => api("/rename", { method: "POST", json: { host: h(), from: state.row.path, name: input() } }), close);
-                    }}
-                  >
-                    <label class="field">
-                      <span class="field__label">New name</span>
-                      <input autofocus required value={input()} onInput={(e) => setInput(e.currentTarget.value)} />
-                    </label>
-                  </form>
-                </Modal>
+                  onSubmit={() => void run(() => api("/rename", { method: "POST", json: { host: h(), from: state.row.path, name: input() } }), close)}
+                />
               );
             case "chmod":
               return (
-                <Modal
+                <FieldDialog
                   title={`Permissions of ${state.row.name}`}
+                  label="Mode (octal)"
+                  submit="Apply"
+                  mono
+                  pattern="[0-7]{3,4}"
+                  hint={`Now ${state.row.permissions}. 644 is rw-r--r--, 755 is rwxr-xr-x, 600 is rw-------.`}
+                  value={input()}
+                  onInput={setInput}
                   onClose={close}
-                  footer={
-                    <>
-                      {cancel}
-                      <button type="submit" form="files-form" class="btn btn--accent">
-                        Apply
-                      </button>
-                    </>
-                  }
-                >
-                  <form
-                    id="files-form"
-                    onSubmit={(e) => {
-                      e.preventDefault();
-                      void run(() => api("/chmod", { method: "POST", json: { host: h(), path: state.row.path, mode: input() } }), close);
-                    }}
-                  >
-                    <label class="field">
-                      <span class="field__label">Mode (octal)</span>
-                      <input autofocus required class="mono" pattern="[0-7]{3,4}" value={input()} onInput={(e) => setInput(e.currentTarget.value)} />
-                      <span class="field__hint">Now {state.row.permissions}. 644 is rw-r--r--, 755 is rwxr-xr-x, 600 is rw-------.</span>
-                    </label>
-                  </form>
-                </Modal>
+                  onSubmit={() => void run(() => api("/chmod", { method: "POST", json: { host: h(), path: state.row.path, mode: input() } }), close)}
+                />
               );
             case "delete":
               return (
-                <Modal
+                <Dialog
+                  open
+                  width="sm"
                   title={`Delete ${state.row.name}?`}
                   onClose={close}
                   footer={
@@ -636,11 +637,13 @@ export function FilesPage() {
                     {isDir(state.row) ? "The folder and everything in it are" : "The file is"} deleted from the host for good:{" "}
                     <span class="mono">{state.row.path}</span>
                   </p>
-                </Modal>
+                </Dialog>
               );
             case "overwrite":
               return (
-                <Modal
+                <Dialog
+                  open
+                  width="sm"
                   title="Replace existing files?"
                   onClose={close}
                   footer={
@@ -660,13 +663,14 @@ export function FilesPage() {
                   }
                 >
                   <p>These already exist here: {state.existing.join(", ")}</p>
-                </Modal>
+                </Dialog>
               );
             case "edit":
               return (
-                <Modal
+                <Dialog
+                  open
+                  width="lg"
                   title={state.row.name}
-                  wide
                   onClose={close}
                   footer={
                     <>
@@ -702,7 +706,7 @@ export function FilesPage() {
                     value={input()}
                     onInput={(e) => setInput(e.currentTarget.value)}
                   />
-                </Modal>
+                </Dialog>
               );
           }
         }}

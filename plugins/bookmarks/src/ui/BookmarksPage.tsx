@@ -1,9 +1,8 @@
-import { Lock, type SlotProps, useShell } from "@archnest/sdk/web";
+import { Dialog, Lock, type SlotProps, useShell } from "@archnest/sdk/web";
 import { createMemo, createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { api, type BookmarksAnswer, type BookmarkView, capReached } from "./api.js";
 import { BookmarkForm } from "./BookmarkForm.js";
 import { Favicon } from "./Favicon.js";
-import { Modal } from "./Modal.js";
 
 function notify(text: string, tone: "info" | "success" | "error" = "info") {
   try {
@@ -251,7 +250,7 @@ export function BookmarksPage(_props: Partial<SlotProps>): JSX.Element {
         </section>
       </div>
 
-      <Modal open={editing() !== undefined} title="Edit bookmark" onClose={() => setEditing(undefined)}>
+      <Dialog open={editing() !== undefined} title="Edit bookmark" onClose={() => setEditing(undefined)}>
         <Show when={editing()} keyed>
           {(b) => (
             <BookmarkForm
@@ -263,8 +262,8 @@ export function BookmarksPage(_props: Partial<SlotProps>): JSX.Element {
             />
           )}
         </Show>
-      </Modal>
-      <Modal
+      </Dialog>
+      <Dialog
         open={removing() !== undefined}
         title={`Remove ${removing()?.title ?? ""}?`}
         onClose={() => setRemoving(undefined)}
@@ -280,7 +279,7 @@ export function BookmarksPage(_props: Partial<SlotProps>): JSX.Element {
         }
       >
         <p>The bookmark to {removing() ? hostOf(removing()?.url ?? "") : ""} is removed from ArchNest.</p>
-      </Modal>
+      </Dialog>
     </div>
   );
 }

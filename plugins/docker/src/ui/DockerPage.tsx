@@ -1,4 +1,4 @@
-import { isModuleRequired, Lock, type SlotProps, useShell } from "@archnest/sdk/web";
+import { Dialog, isModuleRequired, Lock, type SlotProps, useShell } from "@archnest/sdk/web";
 import { createMemo, createResource, createSignal, For, type JSX, Match, onCleanup, Show, Switch } from "solid-js";
 import {
   api,
@@ -13,7 +13,6 @@ import {
   type Usage,
 } from "./api.js";
 import { LogsModal } from "./LogsModal.js";
-import { Modal } from "./Modal.js";
 import { PluginSlot } from "./PluginSlot.js";
 import { SourceForm } from "./SourceForm.js";
 
@@ -131,7 +130,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
         )}
       </Show>
 
-      <Modal open={adding()} title="Add a Docker source" onClose={() => setAdding(false)}>
+      <Dialog open={adding()} title="Add a Docker source" onClose={() => setAdding(false)}>
         <SourceForm
           suggested={null}
           onSaved={async () => {
@@ -139,7 +138,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
             await reload();
           }}
         />
-      </Modal>
+      </Dialog>
     </div>
   );
 }
@@ -240,7 +239,7 @@ function SourcePanel(props: { source: SourcesAnswer["sources"][number]; status: 
           />
         </Match>
       </Switch>
-      <Modal
+      <Dialog
         open={confirmRemove()}
         title={`Remove ${props.source.name}?`}
         onClose={() => setConfirmRemove(false)}
@@ -256,7 +255,7 @@ function SourcePanel(props: { source: SourcesAnswer["sources"][number]; status: 
         }
       >
         <p>ArchNest stops managing this engine. Nothing changes on the engine itself: its containers keep running.</p>
-      </Modal>
+      </Dialog>
     </section>
   );
 }
@@ -494,7 +493,7 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
         </div>
       </Show>
       <LogsModal sourceId={props.source.id} container={logsOf()} onClose={() => setLogsOf(undefined)} />
-      <Modal
+      <Dialog
         open={removing() !== undefined}
         title={`Remove ${removing()?.name ?? ""}?`}
         onClose={() => setRemoving(undefined)}
@@ -517,7 +516,7 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
             <input type="checkbox" checked={force()} onChange={(e) => setForce(e.currentTarget.checked)} /> It is running: stop it and remove it
           </label>
         </Show>
-      </Modal>
+      </Dialog>
     </>
   );
 }

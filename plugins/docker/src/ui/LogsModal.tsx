@@ -1,6 +1,6 @@
+import { Dialog } from "@archnest/sdk/web";
 import { createEffect, createSignal, For, type JSX, onCleanup, Show } from "solid-js";
 import type { ContainerView } from "./api.js";
-import { Modal } from "./Modal.js";
 
 interface Line {
   stream: string;
@@ -71,7 +71,7 @@ export function LogsModal(props: { sourceId: string; container: ContainerView | 
   });
 
   return (
-    <Modal open={props.container !== undefined} title={`Logs · ${props.container?.name ?? ""}`} onClose={props.onClose} wide>
+    <Dialog open={props.container !== undefined} title={`Logs · ${props.container?.name ?? ""}`} onClose={props.onClose} width="lg">
       <div style={{ display: "flex", gap: "14px", "align-items": "center", "margin-bottom": "10px", "flex-wrap": "wrap" }}>
         <label class="check">
           <input type="checkbox" checked={follow()} onChange={(e) => setFollow(e.currentTarget.checked)} /> Follow
@@ -123,6 +123,6 @@ export function LogsModal(props: { sourceId: string; container: ContainerView | 
           )}
         </For>
       </pre>
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,7 +1,6 @@
-import { isModuleRequired, Lock } from "@archnest/sdk/web";
+import { Dialog, isModuleRequired, Lock } from "@archnest/sdk/web";
 import { createSignal, type JSX, Show } from "solid-js";
 import { type AuthMethod, type HostInput, hostsApi, messageOf, parseTags, type SshHost } from "../api/index.js";
-import { Modal } from "./Modal.js";
 
 // Grid cells let an input shrink below its intrinsic width only with min-width 0.
 const FILL = { width: "100%", "min-width": "0" } as const;
@@ -58,7 +57,7 @@ export function HostForm(props: { host?: SshHost; onClose: () => void; onSaved: 
   const stored = (has: boolean | undefined, what: string) => (has ? `stored · type to replace the ${what}` : "");
 
   return (
-    <Modal
+    <Dialog
       open
       title={h ? `Edit ${h.name}` : "Add SSH host"}
       onClose={props.onClose}
@@ -179,6 +178,6 @@ export function HostForm(props: { host?: SshHost; onClose: () => void; onSaved: 
           <span class="field__hint">Separate tags with commas.</span>
         </label>
       </form>
-    </Modal>
+    </Dialog>
   );
 }

@@ -1,10 +1,9 @@
-import { Lock, type SlotProps } from "@archnest/sdk/web";
+import { Dialog, Lock, type SlotProps } from "@archnest/sdk/web";
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { hostsApi, keyChangeOf, messageOf, type ProbeResult, type SshHost } from "../api/index.js";
 import { hostStatus } from "../status/index.js";
 import { HostForm } from "./HostForm.js";
 import { ImportDialog } from "./ImportDialog.js";
-import { Modal } from "./Modal.js";
 import { isAdmin, notify } from "./shell.js";
 
 type TestOutcome = { kind: "testing" } | { kind: "ok"; result: ProbeResult } | { kind: "error"; message: string; code: string };
@@ -243,9 +242,9 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
           }}
         />
       </Show>
-      <Modal
+      <Dialog
         open={removing() !== undefined}
-        size="sm"
+        width="sm"
         title={`Remove ${removing()?.name ?? ""}?`}
         onClose={() => setRemoving(undefined)}
         footer={
@@ -267,7 +266,7 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
         }
       >
         <p>Its stored password or key is deleted, and terminals, file transfers and tunnels on it stop. The server itself is not touched.</p>
-      </Modal>
+      </Dialog>
     </div>
   );
 }

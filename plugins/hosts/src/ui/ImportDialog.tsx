@@ -1,6 +1,6 @@
+import { Dialog } from "@archnest/sdk/web";
 import { createSignal, For, type JSX, Show } from "solid-js";
 import { hostsApi, type ImportAnswer, messageOf } from "../api/index.js";
-import { Modal } from "./Modal.js";
 
 const TEXTAREA = { height: "auto", "min-height": "200px", padding: "10px 12px", resize: "vertical", "font-size": "12px", "line-height": "1.45" } as const;
 
@@ -29,7 +29,7 @@ export function ImportDialog(props: { onClose: () => void; onImported: (answer: 
   };
 
   return (
-    <Modal
+    <Dialog
       open
       title="Import from ~/.ssh/config"
       onClose={props.onClose}
@@ -132,6 +132,6 @@ export function ImportDialog(props: { onClose: () => void; onImported: (answer: 
           </div>
         )}
       </Show>
-    </Modal>
+    </Dialog>
   );
 }
