@@ -5,8 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, shot, signIn } from "./browser.js";
-import { type PluginHost, startPluginHost } from "./harness.js";
+import { launchChromium, type PluginHost, shot, signIn, startPluginHost } from "./harness.js";
 
 let h: PluginHost;
 let browser: Browser;

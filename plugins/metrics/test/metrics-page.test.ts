@@ -1,8 +1,7 @@
 /** The Metrics page and Glance widget in chromium against the real host and a real sshd. */
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, shot, signIn } from "./browser.js";
-import { type PluginHost, startPluginHost } from "./harness.js";
+import { launchChromium, type PluginHost, shot, signIn, startPluginHost } from "./harness.js";
 
 let h: PluginHost;
 let browser: Browser;

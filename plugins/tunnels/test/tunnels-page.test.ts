@@ -2,8 +2,7 @@
 import { createServer, type Server } from "node:http";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, shot, signIn } from "./browser.js";
-import { type PluginHost, startPluginHost } from "./harness.js";
+import { launchChromium, type PluginHost, shot, signIn, startPluginHost } from "./harness.js";
 
 let h: PluginHost;
 let browser: Browser;
