@@ -1,17 +1,8 @@
-import { type Disposable, type PluginSsh, SdkError } from "@archnest/sdk";
-import type { SshService } from "./ssh-service.js";
+import { type Disposable, type PluginSsh, SdkError, SSH_PERMISSIONS } from "@archnest/sdk";
 
-/** The permission each `ctx.ssh` member needs (sdk/core/src/plugin/ssh.ts names them on the members). */
-export const SSH_PERMISSIONS = {
-  hosts: "hosts:read",
-  onHostsChanged: "hosts:read",
-  exec: "ssh:exec",
-  shell: "ssh:shell",
-  sftp: "ssh:sftp",
-  forwardLocal: "ssh:forward",
-  forwardRemote: "ssh:forward",
-  registerRouter: "ssh:route",
-} as const satisfies Record<keyof PluginSsh, string>;
+export { SSH_PERMISSIONS };
+
+import type { SshService } from "./ssh-service.js";
 
 export interface PluginSshScope {
   /** Throws SDK_ERR_CAPABILITY_UNDECLARED when the plugin lacks the permission. */

@@ -91,29 +91,8 @@ export {
   type RequestUser,
   SDK_API_VERSION,
 } from "./plugin/index.js";
-export {
-  isSshError,
-  type PluginSsh,
-  type SshAuthMethod,
-  type SshErrorCode,
-  type SshErrorFields,
-  type SshExecOptions,
-  type SshExecResult,
-  type SshFileEntry,
-  type SshFileHandle,
-  type SshFileStat,
-  type SshFileType,
-  type SshHostSummary,
-  type SshLocalForwardOptions,
-  type SshOpenFlags,
-  type SshRemoteForwardOptions,
-  type SshRouter,
-  type SshSftp,
-  type SshShell,
-  type SshShellOptions,
-  type SshTunnel,
-  type SshTunnelStats,
-} from "./plugin/ssh.js";
+// Everything in ssh.ts is public API: ctx.ssh, its types, its error guard and its permission map.
+export * from "./plugin/ssh.js";
 export {
   createReleaseStatement,
   type ObservedPackage,

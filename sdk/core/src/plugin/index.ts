@@ -6,29 +6,8 @@
 import { SdkError } from "../errors/index.js";
 import type { PluginSsh } from "./ssh.js";
 
-export {
-  isSshError,
-  type PluginSsh,
-  type SshAuthMethod,
-  type SshErrorCode,
-  type SshErrorFields,
-  type SshExecOptions,
-  type SshExecResult,
-  type SshFileEntry,
-  type SshFileHandle,
-  type SshFileStat,
-  type SshFileType,
-  type SshHostSummary,
-  type SshLocalForwardOptions,
-  type SshOpenFlags,
-  type SshRemoteForwardOptions,
-  type SshRouter,
-  type SshSftp,
-  type SshShell,
-  type SshShellOptions,
-  type SshTunnel,
-  type SshTunnelStats,
-} from "./ssh.js";
+// Everything in ssh.ts is public API: ctx.ssh, its types, its error guard and its permission map.
+export * from "./ssh.js";
 
 /** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */
 export const SDK_API_VERSION = "1.0.0";

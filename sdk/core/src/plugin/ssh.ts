@@ -359,3 +359,18 @@ export interface PluginSsh {
    */
   registerRouter(router: SshRouter): Disposable;
 }
+
+/**
+ * The manifest permission each `ctx.ssh` member needs; the host checks it on every call (and the test
+ * context does the same), so a plugin must declare it in `archnest.permissions`.
+ */
+export const SSH_PERMISSIONS = {
+  hosts: "hosts:read",
+  onHostsChanged: "hosts:read",
+  exec: "ssh:exec",
+  shell: "ssh:shell",
+  sftp: "ssh:sftp",
+  forwardLocal: "ssh:forward",
+  forwardRemote: "ssh:forward",
+  registerRouter: "ssh:route",
+} as const satisfies Record<keyof PluginSsh, string>;

@@ -13,6 +13,7 @@ import { createKeyring, type Keyring, type KeyringKeyInput, verifyKeyring } from
 import { packPlugin } from "../node/pack.js";
 import { signTarball } from "../node/sign-tarball.js";
 import type { DefinedPlugin, FetchHandler, Json, PluginContext, PluginRequestEnv, PluginSocket, PluginSsh, RequestUser } from "../plugin/index.js";
+import { SSH_PERMISSIONS } from "../plugin/ssh.js";
 
 /** A throwaway trust chain: root, release key scoped to `scopes`, license and index keys, signed keyring. */
 export interface TestTrust {
@@ -250,18 +251,6 @@ export async function createTestContext(
     },
   };
 }
-
-/** The permission each `ctx.ssh` member needs (as the host checks it). */
-const SSH_PERMISSIONS = {
-  hosts: "hosts:read",
-  onHostsChanged: "hosts:read",
-  exec: "ssh:exec",
-  shell: "ssh:shell",
-  sftp: "ssh:sftp",
-  forwardLocal: "ssh:forward",
-  forwardRemote: "ssh:forward",
-  registerRouter: "ssh:route",
-} as const satisfies Record<keyof PluginSsh, string>;
 
 /** `ctx.ssh` for the in-memory context: permission checks first, then the given implementation. */
 function testSsh(
