@@ -1,4 +1,12 @@
 export { CHROMIUM, CHROMIUM_ARGS, launchChromium, screenshot, signIn } from "./browser.js";
-export { addSshHost, type PluginHost, type PluginHostOptions, type PluginUnderTest, startPluginHost } from "./plugin-host.js";
+export {
+  addSshHost,
+  type FolderPluginHost,
+  type PluginHost,
+  type PluginHostOptions,
+  type PluginUnderTest,
+  pluginHarness,
+  startPluginHost,
+} from "./plugin-host.js";
 export { PASSWORD_USER, PASSWORD_USER_UID, type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
 export { createTestHost, jsonOf, type SignedIn, setupAdmin, signedIn, type TestHost } from "./test-host.js";

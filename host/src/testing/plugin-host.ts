@@ -1,10 +1,13 @@
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { fileURLToPath } from "node:url";
 import { createTestTrust, packAndSign, type TestTrust } from "@archnest/sdk/testing";
 import { loadWebApp } from "@archnest/web/serve";
+import type { Page } from "playwright-core";
 import { attachPlugins } from "../plugins/attach.js";
 import { StaticEntitlements } from "../plugins/entitlements.js";
 import { serveHost, serverUrl } from "../server/index.js";
+import { screenshot } from "./browser.js";
 import { type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
 import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "./test-host.js";
 
@@ -43,12 +46,20 @@ export interface PluginHost {
   close(): Promise<void>;
 }
 
-/** Registers an sshd as an SSH host through the host's API (key auth) and returns its id. */
-export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, name = "test-sshd"): Promise<string> {
+/**
+ * Registers an sshd as an SSH host through the host's API and returns its id: signed in as `sshd.user` with
+ * the key, or with `auth: "password"` as the sshd's password user (started with `passwordUser: true`).
+ */
+export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, name = "test-sshd", auth: "key" | "password" = "key"): Promise<string> {
+  if (auth === "password" && sshd.passwordUser === undefined) throw new Error("this sshd has no password user: start it with passwordUser: true");
+  const credentials =
+    auth === "key"
+      ? { user: sshd.user, authMethod: "key", privateKey: sshd.privateKey }
+      : { user: sshd.passwordUser, authMethod: "password", password: sshd.password };
   const res = await t.host.app.request("/api/hosts", {
     method: "POST",
     headers: { ...admin.headers, "content-type": "application/json" },
-    body: JSON.stringify({ name, address: sshd.host, port: sshd.port, user: sshd.user, authMethod: "key", privateKey: sshd.privateKey }),
+    body: JSON.stringify({ name, address: sshd.host, port: sshd.port, ...credentials }),
   });
   if (res.status !== 201) throw new Error(`adding the SSH host answered ${res.status}: ${await res.text()}`);
   // The API answers the host view itself.
@@ -116,4 +127,58 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
     await close();
     throw err;
   }
+}
+
+/** One plugin folder's host, as {@link pluginHarness} starts it: a real sshd is always registered. */
+export interface FolderPluginHost extends Omit<PluginHost, "api" | "sshd" | "hostId"> {
+  sshd: TestSshd;
+  /** The sshd as an SSH host signed in as `sshd.user` (root in CI) with the key. */
+  hostId: string;
+  /**
+   * With `passwordUser: true`: the same sshd as a second SSH host, signed in with a password as a non-root
+   * user (uid 65534), for whom the machine's file permissions apply.
+   */
+  userHostId: string | undefined;
+  /** Calls this plugin's routes over real HTTP with the admin's session. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/**
+ * The test harness of one plugin folder: reads the plugin's id and permissions from its package.json (as an
+ * admin accepts them at install), builds it once per test file with `build`, and saves screenshots in its
+ * `test-artifacts` folder.
+ *
+ * @example
+ * ```ts
+ * export const { PLUGIN_DIR, startPluginHost, shot } = pluginHarness(new URL("..", import.meta.url), (dir) => buildPlugin(dir, { quiet: true }));
+ * ```
+ */
+export function pluginHarness(folder: URL, build: (dir: string) => Promise<unknown>) {
+  const dir = fileURLToPath(folder);
+  const manifest = JSON.parse(readFileSync(new URL("package.json", folder), "utf8")) as { archnest: { id: string; permissions?: string[] } };
+  const id = manifest.archnest.id;
+  const artifacts = fileURLToPath(new URL("test-artifacts/", folder));
+  let built: Promise<unknown> | undefined;
+  return {
+    PLUGIN_DIR: dir,
+    /** Saves a screenshot of the page into this plugin's test-artifacts folder. */
+    shot: (page: Page, name: string) => screenshot(page, artifacts, name),
+    async startPluginHost(opts: { web?: boolean; licensed?: string[]; passwordUser?: boolean } = {}): Promise<FolderPluginHost> {
+      const h = await startPluginHost({
+        plugins: [{ dir, id, permissions: manifest.archnest.permissions ?? [] }],
+        sshd: opts.passwordUser ? { passwordUser: true } : true,
+        build: (d) => (built ??= build(d)),
+        ...(opts.web !== undefined && { web: opts.web }),
+        ...(opts.licensed !== undefined && { licensed: opts.licensed }),
+      });
+      const sshd = h.sshd as TestSshd;
+      try {
+        const userHostId = opts.passwordUser ? await addSshHost(h.t, h.admin, sshd, "test-sshd-user", "password") : undefined;
+        return { ...h, sshd, hostId: h.hostId as string, userHostId, api: (path, init) => h.api(id, path, init) };
+      } catch (err) {
+        await h.close();
+        throw err;
+      }
+    },
+  };
 }
