@@ -119,6 +119,18 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
     }
   };
 
+  /** {@link withHost} for a route whose host and path come from the query string. */
+  const withQuery = (
+    op: Operation,
+    req: HonoRequest,
+    fallback: string,
+    work: (sftp: SshSftp, target: { host: string; path: string }) => Promise<Response>,
+  ): Promise<Response> =>
+    withHost(op, () => {
+      const { host, raw, path } = queryTarget(req, fallback);
+      return { host, shown: raw, work: (sftp) => work(sftp, { host, path }) };
+    });
+
   /**
    * The offset an upload resumes from. Blocks land out of order, so the partial file's size can run
    * ahead of its unbroken prefix by at most WRITE_PARALLEL blocks: without a record from this process (after a
@@ -142,41 +154,34 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
       })
 
       .get("/list", (c) =>
-        withHost("list", () => {
-          const { host, raw, path } = queryTarget(c.req, ".");
-          return {
-            host,
-            shown: raw,
-            work: async (sftp) => {
-              const abs = await sftp.realpath(path);
-              const entries = await sftp.readdir(abs);
-              const rows: FileRow[] = await Promise.all(
-                entries.map(async (e: SshFileEntry) => {
-                  const row: FileRow = {
-                    name: e.name,
-                    path: posix.join(abs, e.name),
-                    type: e.type,
-                    size: e.size,
-                    mtime: e.mtime,
-                    mode: e.mode & 0o7777,
-                    permissions: permissionString(e.mode, e.type),
-                  };
-                  if (e.type === "symlink") {
-                    // Follow links so a linked folder opens like a folder; a dangling link stays a link.
-                    const target = await sftp.stat(row.path).catch(() => undefined);
-                    if (target) {
-                      row.linkType = target.type === "symlink" ? "other" : target.type;
-                      row.size = target.size;
-                    }
-                  }
-                  return row;
-                }),
-              );
-              const isDir = (r: FileRow) => r.type === "directory" || r.linkType === "directory";
-              rows.sort((a, b) => Number(isDir(b)) - Number(isDir(a)) || a.name.localeCompare(b.name));
-              return c.json({ path: abs, entries: rows } satisfies Listing);
-            },
-          };
+        withQuery("list", c.req, ".", async (sftp, { path }) => {
+          const abs = await sftp.realpath(path);
+          const entries = await sftp.readdir(abs);
+          const rows: FileRow[] = await Promise.all(
+            entries.map(async (e: SshFileEntry) => {
+              const row: FileRow = {
+                name: e.name,
+                path: posix.join(abs, e.name),
+                type: e.type,
+                size: e.size,
+                mtime: e.mtime,
+                mode: e.mode & 0o7777,
+                permissions: permissionString(e.mode, e.type),
+              };
+              if (e.type === "symlink") {
+                // Follow links so a linked folder opens like a folder; a dangling link stays a link.
+                const target = await sftp.stat(row.path).catch(() => undefined);
+                if (target) {
+                  row.linkType = target.type === "symlink" ? "other" : target.type;
+                  row.size = target.size;
+                }
+              }
+              return row;
+            }),
+          );
+          const isDir = (r: FileRow) => r.type === "directory" || r.linkType === "directory";
+          rows.sort((a, b) => Number(isDir(b)) - Number(isDir(a)) || a.name.localeCompare(b.name));
+          return c.json({ path: abs, entries: rows } satisfies Listing);
         }),
       )
 
@@ -229,14 +234,9 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
       // Upload status: how many bytes of a partial upload are already on the host, and whether the
       // target exists (the page asks before overwriting).
       .get("/upload", (c) =>
-        withHost("upload", () => {
-          const { host, raw, path } = queryTarget(c.req);
-          return {
-            host,
-            shown: raw,
-            work: async (sftp) => c.json({ path, offset: await resumeOffset(sftp, host, path), exists: await exists(sftp, path) }),
-          };
-        }),
+        withQuery("upload", c.req, "", async (sftp, { host, path }) =>
+          c.json({ path, offset: await resumeOffset(sftp, host, path), exists: await exists(sftp, path) }),
+        ),
       )
 
       // Upload: the request body is the file from `offset` on, streamed into the partial file; when the
@@ -298,17 +298,10 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
 
       // Discards a partial upload.
       .delete("/upload", (c) =>
-        withHost("delete", () => {
-          const { host, raw, path } = queryTarget(c.req);
-          return {
-            host,
-            shown: raw,
-            work: async (sftp) => {
-              if (await exists(sftp, partPath(path))) await sftp.unlink(partPath(path));
-              committed.delete(uploadKey(host, path));
-              return c.json({ ok: true });
-            },
-          };
+        withQuery("delete", c.req, "", async (sftp, { host, path }) => {
+          if (await exists(sftp, partPath(path))) await sftp.unlink(partPath(path));
+          committed.delete(uploadKey(host, path));
+          return c.json({ ok: true });
         }),
       )
 
@@ -380,20 +373,13 @@ export function filesApp(deps: { ssh: Pick<PluginSsh, "hosts">; pool: SftpPool }
       )
 
       .get("/text", (c) =>
-        withHost("read", () => {
-          const { host, raw, path } = queryTarget(c.req);
-          return {
-            host,
-            shown: raw,
-            work: async (sftp) => {
-              const st = await sftp.stat(path);
-              if (st.type !== "file") throw new FilesError("FILES_ERR_NOT_A_FILE", `Not a file: ${path}`);
-              if (st.size > TEXT_MAX_BYTES) throw new FilesError("FILES_ERR_TOO_LARGE", `${path} has ${st.size} bytes; the editor opens files up to 1 MiB.`);
-              const bytes = await sftp.readFile(path, { maxBytes: TEXT_MAX_BYTES });
-              if (!isText(bytes)) throw new FilesError("FILES_ERR_BINARY", `${path} is not a UTF-8 text file.`);
-              return c.json({ path, content: new TextDecoder().decode(bytes), size: st.size, mtime: st.mtime, mode: st.mode & 0o7777 });
-            },
-          };
+        withQuery("read", c.req, "", async (sftp, { path }) => {
+          const st = await sftp.stat(path);
+          if (st.type !== "file") throw new FilesError("FILES_ERR_NOT_A_FILE", `Not a file: ${path}`);
+          if (st.size > TEXT_MAX_BYTES) throw new FilesError("FILES_ERR_TOO_LARGE", `${path} has ${st.size} bytes; the editor opens files up to 1 MiB.`);
+          const bytes = await sftp.readFile(path, { maxBytes: TEXT_MAX_BYTES });
+          if (!isText(bytes)) throw new FilesError("FILES_ERR_BINARY", `${path} is not a UTF-8 text file.`);
+          return c.json({ path, content: new TextDecoder().decode(bytes), size: st.size, mtime: st.mtime, mode: st.mode & 0o7777 });
         }),
       )
 
