@@ -9,6 +9,7 @@ import type { RequestUser } from "@archnest/sdk";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { CSRF_HEADER } from "../auth/session-guard.js";
+import { forwardedRequest } from "./forwarded-request.js";
 import { moduleRequiredBody } from "./limits.js";
 import { PluginError } from "./plugin-errors.js";
 import type { PluginRecord, UpdatePolicy } from "./plugin-repo.js";
@@ -40,6 +41,9 @@ const MIME: Record<string, string> = {
   ".woff2": "font/woff2",
   ".map": "application/json",
 };
+
+/** `/api/plugins/<id>` and the slash after it, cut from the URL a plugin sees (its routes start at `/`). */
+const PLUGIN_PREFIX = /^([a-z]+:\/\/[^/]+)\/api\/plugins\/[^/?]+\/?/;
 
 /** Request headers a plugin never sees: the person's session and CSRF token stay with the host (plugins get the user in env). */
 const HOST_ONLY_HEADERS = new Set(["cookie", CSRF_HEADER]);
@@ -279,19 +283,12 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
     if (!handler || rec.state !== "active") {
       return c.json({ error: "HOST_ERR_PLUGIN_INACTIVE", message: `${rec.packageName} is ${rec.state}.`, state: rec.state }, 503);
     }
-    const url = new URL(c.req.url);
-    url.pathname = url.pathname.replace(/^\/api\/plugins\/[^/]+/, "") || "/";
     const raw = c.req.raw;
-    const hasBody = raw.method !== "GET" && raw.method !== "HEAD";
-    const forwarded = new Request(url.href, {
-      method: raw.method,
+    const forwarded = forwardedRequest({
+      url: c.req.url.replace(PLUGIN_PREFIX, "$1/"),
+      incoming: raw,
       headers: forwardedHeaders(raw, (c.env as { incoming?: IncomingMessage } | undefined)?.incoming),
-      ...(hasBody && { body: raw.body, duplex: "half" }),
-    } as RequestInit);
-    // The plugin's request aborts when the person's does: it reads the incoming request's own signal, made
-    // only if asked for. Letting the new Request follow that signal would cost a linked AbortController on
-    // every request, and most routes never look.
-    Object.defineProperty(forwarded, "signal", { get: () => raw.signal, enumerable: true });
+    });
     try {
       return await handler.fetch(forwarded, { user: c.get("user"), requestId: c.get("requestId") });
     } catch (err) {

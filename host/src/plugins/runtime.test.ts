@@ -305,6 +305,15 @@ describe("plugin runtime through the API", () => {
               const path = new URL(req.url).pathname;
               if (path === "/hang") return new Promise((resolve) => req.signal.addEventListener("abort", () => { aborted += 1; resolve(new Response("gone")); }));
               if (path === "/aborted") return Response.json({ aborted });
+              if (path === "/body") return req.text().then((text) => Response.json({ text, used: req.bodyUsed }));
+              if (path === "/clone") {
+                const copy = req.clone();
+                return copy.text().then((text) => Response.json({ text, url: copy.url, custom: copy.headers.get("x-custom"), mode: req.mode }));
+              }
+              if (path === "/as-init") {
+                const onward = new Request("http://upstream.invalid/y", req);
+                return onward.json().then((body) => Response.json({ body, method: onward.method, custom: onward.headers.get("x-custom") }));
+              }
               return Response.json({ url: req.url, method: req.method, headers: Object.fromEntries(req.headers), user: env.user.username, signal: req.signal instanceof AbortSignal && !req.signal.aborted });
             } });`,
         },
@@ -319,6 +328,13 @@ describe("plugin runtime through the API", () => {
     expect(seen.headers.cookie).toBeUndefined();
     expect(seen.headers["x-archnest-csrf"]).toBeUndefined();
     expect(JSON.stringify(seen)).not.toContain(h.admin.headers["x-archnest-csrf"]);
+    // The body, clone() and use as another request's init all work as on a native Request.
+    const post = (path: string, body: string) =>
+      h.req(`/api/plugins/echo/${path}`, { method: "POST", body, headers: { "content-type": "application/json", "x-custom": "kept" } }).then((r) => r.json());
+    expect(await post("body", '{"a":1}')).toEqual({ text: '{"a":1}', used: true });
+    expect(await post("clone", "copied")).toMatchObject({ text: "copied", custom: "kept", mode: "cors" });
+    expect((await post("clone", "")) as { url: string }).toMatchObject({ url: expect.stringMatching(/\/clone$/) });
+    expect(await post("as-init", '{"b":[2]}')).toEqual({ body: { b: [2] }, method: "POST", custom: "kept" });
 
     // The same over a real HTTP server, where the headers come from Node's raw list.
     const server = serveHost(h.t.host, { port: 0, hostname: "127.0.0.1" });
@@ -332,6 +348,13 @@ describe("plugin runtime through the API", () => {
       expect(got.headers.cookie).toBeUndefined();
       expect(got.headers["x-archnest-csrf"]).toBeUndefined();
       expect(got).toMatchObject({ signal: true });
+      const realPost = (path: string, body: string) =>
+        fetch(`${serverUrl(server)}/api/plugins/echo/${path}`, { method: "POST", body, headers: { ...h.admin.headers, "x-custom": "kept" } }).then((r) =>
+          r.json(),
+        );
+      expect(await realPost("body", "x".repeat(100_000))).toEqual({ text: "x".repeat(100_000), used: true });
+      expect(await realPost("clone", "over the wire")).toMatchObject({ text: "over the wire", custom: "kept" });
+      expect(await realPost("as-init", "[1,2,3]")).toEqual({ body: [1, 2, 3], method: "POST", custom: "kept" });
       // The plugin's request signal aborts when the person goes away mid-request.
       const leaving = new AbortController();
       const hang = fetch(`${serverUrl(server)}/api/plugins/echo/hang`, { headers: h.admin.headers, signal: leaving.signal }).catch((e: unknown) => e);

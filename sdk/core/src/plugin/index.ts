@@ -36,6 +36,12 @@ export interface PluginRequestEnv {
 /**
  * Anything with a WHATWG `fetch` handler, such as a Hono app. The host strips `/api/plugins/<id>` from
  * the URL before calling it, so a plugin routes on its own paths (`app.get("/notes", ...)`).
+ *
+ * The request is a `Request` (every property and method works) that the host builds lazily from the
+ * person's: it carries their headers except the session cookie and CSRF token, their body, and a signal
+ * that aborts when they go away. It is not a native Request, so to hand it whole to `fetch()` or
+ * `new Request()` as the first argument, pass `request.clone()`; as the init (`new Request(url, request)`)
+ * it can be passed directly.
  */
 export interface FetchHandler {
   fetch(request: Request, env: PluginRequestEnv): Response | Promise<Response>;
