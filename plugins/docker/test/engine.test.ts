@@ -3,7 +3,7 @@
 // volumes and networks, and the plain error an engine that went away leaves behind.
 import { type AddressInfo, createServer, type Socket } from "node:net";
 import { createTestContext, type TestContext } from "@archnest/sdk/testing";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import plugin from "../src/server.js";
 import { createContainer, importBusyboxImage, startEngine, TEST_IMAGE, type TestEngine } from "./dockerd.js";
 
@@ -181,7 +181,11 @@ describe("docker plugin against a real engine", () => {
 
   it("gives an engine that accepts but never answers its own deadline: marked unreachable, the others still listed", async () => {
     const held = new Set<Socket>();
-    const silent = createServer((socket) => void held.add(socket));
+    let cutOff = 0;
+    const silent = createServer((socket) => {
+      held.add(socket);
+      socket.on("close", () => cutOff++).resume();
+    });
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
     try {
       const two = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
@@ -193,6 +197,9 @@ describe("docker plugin against a real engine", () => {
         ["real", "ok", undefined],
         ["silent", "unreachable", "DOCKER_ERR_ENGINE_TIMEOUT"],
       ]);
+      // The requests the silent engine never answered are cut off by ArchNest, not left open.
+      expect(held.size).toBeGreaterThan(0);
+      await vi.waitFor(() => expect(cutOff).toBe(held.size), { timeout: 2000 });
       await two.dispose();
     } finally {
       for (const socket of held) socket.destroy();

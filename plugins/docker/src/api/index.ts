@@ -5,7 +5,6 @@
  */
 import { existsSync } from "node:fs";
 import type { Json, PluginContext, PluginRequestEnv } from "@archnest/sdk/plugin";
-import type Docker from "dockerode";
 import { type Context, Hono } from "hono";
 import {
   type ContainerView,
@@ -74,11 +73,8 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
   const overviewOf = async (view: SourceView): Promise<SourceOverview> => {
     const clients = await engines.clients(view);
     try {
-      const [version, list] = await withDeadline(clients, view.id, DEADLINES.probe, (signal) =>
-        Promise.all([
-          (clients.quick as unknown as { version(o: object): Promise<Docker.DockerVersion> }).version({ abortSignal: signal }),
-          clients.quick.listContainers({ all: true, abortSignal: signal } as Docker.ContainerListOptions),
-        ]),
+      const [version, list] = await withDeadline(clients, view.id, DEADLINES.probe, (docker) =>
+        Promise.all([docker.version(), docker.listContainers({ all: true })]),
       );
       return {
         ...view,
@@ -140,9 +136,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       const t0 = performance.now();
       const { view, clients } = await sourceOf(c.req.param("sid"));
       const t1 = performance.now();
-      const list = await withDeadline(clients, view.id, DEADLINES.list, (signal) =>
-        clients.quick.listContainers({ all: true, abortSignal: signal } as Docker.ContainerListOptions),
-      );
+      const list = await withDeadline(clients, view.id, DEADLINES.list, (docker) => docker.listContainers({ all: true }));
       const t2 = performance.now();
       const containers: ContainerView[] = list.map(containerView);
       // Server-Timing shows in the browser's devtools how much of a slow list is the engine's.
@@ -153,12 +147,13 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     // to take two CPU samples; the list shows at once and the numbers fill in.
     .get("/sources/:sid/containers/usage", async (c) => {
       const { view, clients } = await sourceOf(c.req.param("sid"));
-      const running = await withDeadline(clients, view.id, DEADLINES.list, (signal) =>
-        clients.quick.listContainers({ all: false, abortSignal: signal } as Docker.ContainerListOptions),
-      );
+      const running = await withDeadline(clients, view.id, DEADLINES.list, (docker) => docker.listContainers({ all: false }));
       const signal = AbortSignal.timeout(DEADLINES.usage);
       const usage = await mapLimited(running, 16, (r) =>
-        containerUsage(clients.quick, r.Id, signal).catch((err) => ({ id: r.Id, error: classifyEngineError(err, clients.where, view.id).toJSON() })),
+        containerUsage(clients.within(DEADLINES.usage), r.Id, signal).catch((err) => ({
+          id: r.Id,
+          error: classifyEngineError(err, clients.where, view.id).toJSON(),
+        })),
       );
       return c.json({ usage });
     })
@@ -170,12 +165,12 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       if (locked) return locked;
       const cid = c.req.param("cid");
       let changed = true;
-      await withDeadline(clients, view.id, DEADLINES.action, async (signal) => {
-        const container = clients.quick.getContainer(cid);
+      await withDeadline(clients, view.id, DEADLINES.action, async (docker) => {
+        const container = docker.getContainer(cid);
         try {
-          if (action === "start") await container.start({ abortSignal: signal } as object);
-          else if (action === "stop") await container.stop({ t: 10, abortSignal: signal } as object);
-          else await container.restart({ t: 10, abortSignal: signal } as object);
+          if (action === "start") await container.start();
+          else if (action === "stop") await container.stop({ t: 10 });
+          else await container.restart({ t: 10 });
         } catch (err) {
           // 304: already in the asked-for state; not an error for a person clicking a button.
           if ((err as { statusCode?: number }).statusCode === 304) changed = false;
@@ -191,7 +186,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       if (locked) return locked;
       const cid = c.req.param("cid");
       const force = c.req.query("force") === "1" || c.req.query("force") === "true";
-      await withDeadline(clients, view.id, DEADLINES.action, (signal) => clients.quick.getContainer(cid).remove({ force, abortSignal: signal } as object));
+      await withDeadline(clients, view.id, DEADLINES.action, (docker) => docker.getContainer(cid).remove({ force }));
       ctx.events.emit("containers.changed", { source: view.id, id: cid, action: "remove" } as Json);
       return c.json({ ok: true });
     })
@@ -206,16 +201,14 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     })
     .get("/sources/:sid/images", async (c) => {
       const { view, clients } = await sourceOf(c.req.param("sid"));
-      const list = await withDeadline(clients, view.id, DEADLINES.list, (signal) =>
-        clients.quick.listImages({ abortSignal: signal } as Docker.ListImagesOptions),
-      );
+      const list = await withDeadline(clients, view.id, DEADLINES.list, (docker) => docker.listImages());
       return c.json({
         images: list.map((i) => ({ id: i.Id, tags: i.RepoTags ?? [], size: i.Size, createdAt: i.Created * 1000, containers: i.Containers })),
       });
     })
     .get("/sources/:sid/volumes", async (c) => {
       const { view, clients } = await sourceOf(c.req.param("sid"));
-      const res = await withDeadline(clients, view.id, DEADLINES.list, (signal) => clients.quick.listVolumes({ abortSignal: signal } as object));
+      const res = await withDeadline(clients, view.id, DEADLINES.list, (docker) => docker.listVolumes());
       return c.json({
         volumes: (res.Volumes ?? []).map((v) => ({
           name: v.Name,
@@ -228,7 +221,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     })
     .get("/sources/:sid/networks", async (c) => {
       const { view, clients } = await sourceOf(c.req.param("sid"));
-      const list = await withDeadline(clients, view.id, DEADLINES.list, (signal) => clients.quick.listNetworks({ abortSignal: signal } as object));
+      const list = await withDeadline(clients, view.id, DEADLINES.list, (docker) => docker.listNetworks());
       return c.json({
         networks: list.map((n) => ({
           id: n.Id,

@@ -1,8 +1,8 @@
 /**
- * Engine clients per source, and the calls the API makes through them. Each source gets two dockerode
- * clients: `quick`, whose socket idles out fast, for ordinary calls; and `stream`, without an idle
- * timeout, for followed logs, which may stay quiet for hours. Every call also carries its own deadline
- * (an AbortSignal), so one unreachable engine never holds up a page.
+ * Engine clients per source, and the calls the API makes through them. Each call has a deadline, so one
+ * unreachable engine never holds up a page: it is made through a client built for that deadline, which
+ * cuts the request off when the engine has not answered in time, while the caller gets a coded timeout
+ * error at the same moment. Followed logs use a client without deadline, since they may stay quiet for hours.
  */
 import Docker from "dockerode";
 import { classifyEngineError } from "../errors/index.js";
@@ -16,13 +16,17 @@ export { type ContainerUsage, type EngineStats, usageFromStats } from "./stats.j
 export const DEADLINES = { list: 4_000, probe: 2_500, usage: 6_000, action: 40_000 } as const;
 
 export interface EngineClients {
-  quick: Docker;
+  /**
+   * The client for calls with a deadline of `ms`: a request the engine has not answered within `ms` is
+   * destroyed (docker-modem's connection timer, which runs until the response arrives, and an idle
+   * timeout for a response that stalls). One per deadline, made on first use.
+   */
+  within(ms: number): Docker;
+  /** Without deadline, for followed logs. */
   stream: Docker;
   where: string;
 }
 
-// No docker-modem connectionTimeout: it runs until the response headers arrive, so it would cut off a
-// `stop` that legitimately waits for the container. Each call's own deadline bounds connecting instead.
 function options(source: DockerSource, tls: TlsMaterial | undefined): Docker.DockerOptions {
   if (source.kind === "unix") return { socketPath: source.socketPath as string };
   return {
@@ -45,8 +49,17 @@ export class Engines {
     if (hit && hit.fingerprint === fingerprint) return hit.clients;
     const tls = source.tls ? await this.store.tls(source.id) : undefined;
     const base = options(source, tls);
+    const timed = new Map<number, Docker>();
     const clients: EngineClients = {
-      quick: new Docker({ ...base, timeout: DEADLINES.action }),
+      within(ms) {
+        let docker = timed.get(ms);
+        if (!docker) {
+          // dockerode hands its options to docker-modem, which reads connectionTimeout (not in dockerode's types).
+          docker = new Docker({ ...base, connectionTimeout: ms, timeout: ms } as Docker.DockerOptions);
+          timed.set(ms, docker);
+        }
+        return docker;
+      },
       stream: new Docker(base),
       where: `"${source.name}" (${describeSource(source)})`,
     };
@@ -63,21 +76,19 @@ export class Engines {
   }
 }
 
-/** Runs one engine call with a deadline; failures become coded, plainly worded errors. */
-export async function withDeadline<T>(clients: EngineClients, sourceId: string, ms: number, call: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  // A plain timer, cleared as soon as the call settles: AbortSignal.timeout's timer and listener would stay
-  // behind on every list for the whole deadline.
-  const abort = new AbortController();
+/**
+ * Runs one engine call with a deadline: `call` gets the client for that deadline, which cuts the request
+ * off, and the caller gets DOCKER_ERR_ENGINE_TIMEOUT when the deadline passes. Failures become coded,
+ * plainly worded errors. No AbortSignal per call: docker-modem and node:http would each hang listeners and
+ * inspection work on it for every request.
+ */
+export async function withDeadline<T>(clients: EngineClients, sourceId: string, ms: number, call: (docker: Docker) => Promise<T>): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const reason = new DOMException(`The engine did not answer within ${ms} ms.`, "TimeoutError");
-      abort.abort(reason);
-      reject(reason);
-    }, ms);
+    timer = setTimeout(() => reject(new DOMException(`The engine did not answer within ${ms} ms.`, "TimeoutError")), ms);
   });
   try {
-    return await Promise.race([call(abort.signal), deadline]);
+    return await Promise.race([call(clients.within(ms)), deadline]);
   } catch (err) {
     throw classifyEngineError(err, clients.where, sourceId);
   } finally {
