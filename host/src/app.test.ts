@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { PUBLIC_API_ROUTES } from "./auth/index.js";
+import { serveHost, serverUrl } from "./server/index.js";
 import { createTestHost, jsonOf, setupAdmin, type TestHost } from "./testing/index.js";
 
 let t: TestHost | undefined;
@@ -107,6 +108,50 @@ describe("responses", () => {
       expect(res.headers.get("strict-transport-security")).toBe("max-age=15552000");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
       expect(res.headers.get("x-request-id")).toBeTruthy();
+    }
+  });
+
+  it("carry them over a real server too, where a route that sends its own policy keeps it", async () => {
+    t = await createTestHost();
+    const { app } = t.host;
+    const sandbox = "default-src 'none'; sandbox";
+    app.get("/own", (c) => c.text("page", 200, { "content-security-policy": sandbox }));
+    app.get("/api/own-cache", (c) => c.json({ ok: true }, 200, { "cache-control": "private, max-age=60" }));
+    app.get("/api/boom", () => {
+      throw new Error("boom");
+    });
+    const s = await setupAdmin(t.host);
+    const server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
+    await new Promise((r) => server.once("listening", r));
+    try {
+      const base = serverUrl(server);
+      const get = (path: string, init?: RequestInit) => fetch(`${base}${path}`, init);
+      for (const res of [await get("/healthz"), await get("/api/boom", { headers: { cookie: s.cookie } }), await get("/nowhere")]) {
+        expect(res.headers.get("content-security-policy")).toContain("frame-ancestors 'none'");
+        expect(res.headers.get("x-frame-options")).toBe("DENY");
+        expect(res.headers.get("strict-transport-security")).toBe("max-age=15552000");
+        expect(res.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+        await res.arrayBuffer();
+      }
+      expect((await get("/healthz")).headers.get("cache-control")).toBeNull();
+      const me = await get("/api/auth/me", { headers: { cookie: s.cookie, "x-request-id": "req-over-http-1" } });
+      expect(me.headers.get("cache-control")).toBe("no-store");
+      expect(me.headers.get("x-request-id")).toBe("req-over-http-1");
+      // A route's own policy wins, over HTTP and under app.request() alike; the other headers are the host's.
+      for (const res of [await get("/own"), await app.request("/own")]) {
+        expect(res.headers.get("content-security-policy")).toBe(sandbox);
+        expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(await res.text()).toBe("page");
+      }
+      for (const res of [
+        await get("/api/own-cache", { headers: { cookie: s.cookie } }),
+        await app.request("/api/own-cache", { headers: { cookie: s.cookie } }),
+      ]) {
+        expect(res.headers.get("cache-control")).toBe("private, max-age=60");
+      }
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
     }
   });
 

@@ -6,10 +6,12 @@ import { type Db, databaseReady, openDb } from "./db/index.js";
 import { meta } from "./db/schema.js";
 import type { HostConfig } from "./env.js";
 import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
-import { type AppEnv, securityHeaders } from "./http/index.js";
+import { type AppEnv, securityHeaders, withDefaultHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
 import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
+
+const API_HEADERS = [["cache-control", "no-store"]] as const;
 
 export interface CreateHostOptions {
   /** Extra CSP script hashes (`sha256-...`), e.g. of the web app's inline import map. */
@@ -81,11 +83,8 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
 
   app.use("*", requestLogger(log));
   app.use("*", securityHeaders(options.cspScriptHashes));
-  app.use("/api/*", async (c, next) => {
-    await next();
-    // API answers carry user data and CSRF tokens: never store them in a shared or browser cache.
-    if (!c.res.headers.has("cache-control")) c.res.headers.set("cache-control", "no-store");
-  });
+  // API answers carry user data and CSRF tokens: never store them in a shared or browser cache.
+  app.use("/api/*", (c, next) => withDefaultHeaders(c, API_HEADERS, next));
   // Before every /api route, including those added after createHost returns (plugins, UI manifest).
   app.use("/api/*", sessionGuard(sessions, config.trustProxy));
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createMiddleware } from "hono/factory";
+import { withDefaultHeaders } from "../http/default-headers.js";
 import type { Logger } from "./logger.js";
 
 // An incoming id is reused only when it cannot smuggle anything into logs or headers.
@@ -21,14 +22,7 @@ export function requestLogger(log: Logger) {
     c.set("requestId", requestId);
     c.set("log", reqLog);
     const start = performance.now();
-    await next();
-    try {
-      c.res.headers.set("x-request-id", requestId);
-    } catch {
-      // Responses passed through from fetch() have immutable headers: copy before adding ours.
-      c.res = new Response(c.res.body, c.res);
-      c.res.headers.set("x-request-id", requestId);
-    }
+    await withDefaultHeaders(c, [["x-request-id", requestId]], next);
     const status = c.res.status;
     const fields = { method: c.req.method, path: c.req.path, status, durationMs: Math.round((performance.now() - start) * 10) / 10 };
     if (status >= 500) reqLog.error("request", fields);
