@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
+import { hash, randomBytes } from "node:crypto";
 import type { RequestUser } from "@archnest/sdk";
 import { and, eq, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/index.js";
@@ -26,7 +26,7 @@ export interface SessionStoreOptions {
 }
 
 export function sessionIdOf(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return hash("sha256", token, "hex");
 }
 
 /**
