@@ -109,19 +109,22 @@ export interface ContainerView {
 }
 
 export function containerView(c: Docker.ContainerInfo): ContainerView {
+  const name = c.Names?.[0] ?? c.Id.slice(0, 12);
+  const ports: ContainerView["ports"] = [];
+  for (const p of c.Ports ?? []) {
+    const port: ContainerView["ports"][number] = { privatePort: p.PrivatePort, type: p.Type };
+    if (p.PublicPort !== undefined) port.publicPort = p.PublicPort;
+    if (p.IP !== undefined && p.IP !== "") port.ip = p.IP;
+    ports.push(port);
+  }
   return {
     id: c.Id,
-    name: (c.Names?.[0] ?? c.Id.slice(0, 12)).replace(/^\//, ""),
+    name: name.startsWith("/") ? name.slice(1) : name,
     image: c.Image,
     state: c.State,
     status: c.Status,
     createdAt: c.Created * 1000,
-    ports: (c.Ports ?? []).map((p) => ({
-      privatePort: p.PrivatePort,
-      type: p.Type,
-      ...(p.PublicPort !== undefined && { publicPort: p.PublicPort }),
-      ...(p.IP !== undefined && p.IP !== "" && { ip: p.IP }),
-    })),
+    ports,
   };
 }
 
