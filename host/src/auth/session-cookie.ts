@@ -1,11 +1,11 @@
 import type { Context } from "hono";
-import { deleteCookie, getCookie, setCookie } from "hono/cookie";
-import { isHttps } from "../http/request-info.js";
+import { deleteCookie, setCookie } from "hono/cookie";
+import { headerOf, isHttps } from "../http/request-info.js";
 
 export const SESSION_COOKIE = "archnest_session";
 
 export function readSessionCookie(c: Context): string | undefined {
-  return getCookie(c, SESSION_COOKIE);
+  return tokenFromCookieHeader(headerOf(c, "cookie"));
 }
 
 /** HttpOnly (no script reads it), SameSite=Strict (no cross-site request carries it), Secure on https. */

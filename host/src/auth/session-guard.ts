@@ -3,7 +3,7 @@ import { CSRF_HEADER } from "@archnest/sdk/web";
 import type { MiddlewareHandler } from "hono";
 import { HostError } from "../errors/index.js";
 import type { AppEnv } from "../http/app-env.js";
-import { originAllowed } from "../http/request-info.js";
+import { headerOf, originAllowed } from "../http/request-info.js";
 import { readSessionCookie, writeSessionCookie } from "./session-cookie.js";
 import type { SessionStore } from "./session-store.js";
 
@@ -46,7 +46,7 @@ export function sessionGuard(sessions: SessionStore, trustProxy: boolean): Middl
     if (!found) throw new HostError("HOST_ERR_UNAUTHENTICATED", "sign in first");
     if (unsafe) {
       if (!originAllowed(c, trustProxy)) throw new HostError("HOST_ERR_CSRF", "the request came from another origin");
-      if (!sameToken(c.req.header(CSRF_HEADER), found.session.csrfToken)) throw new HostError("HOST_ERR_CSRF", `the ${CSRF_HEADER} header is missing or wrong`);
+      if (!sameToken(headerOf(c, CSRF_HEADER), found.session.csrfToken)) throw new HostError("HOST_ERR_CSRF", `the ${CSRF_HEADER} header is missing or wrong`);
     }
     c.set("user", found.session.user);
     c.set("session", found.session);

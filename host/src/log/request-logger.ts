@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createMiddleware } from "hono/factory";
 import { withDefaultHeaders } from "../http/default-headers.js";
+import { headerOf } from "../http/request-info.js";
 import type { Logger } from "./logger.js";
 
 // An incoming id is reused only when it cannot smuggle anything into logs or headers.
@@ -17,7 +18,7 @@ export function requestIdFrom(header: string | undefined): string {
  */
 export function requestLogger(log: Logger) {
   return createMiddleware<{ Variables: { requestId: string; log: Logger } }>(async (c, next) => {
-    const requestId = requestIdFrom(c.req.header("x-request-id"));
+    const requestId = requestIdFrom(headerOf(c, "x-request-id"));
     const reqLog = log.child({ requestId });
     c.set("requestId", requestId);
     c.set("log", reqLog);
