@@ -152,7 +152,7 @@ describe("responses", () => {
       // The session cookie, CSRF token and Origin are read from Node's own headers over HTTP: the same checks hold.
       const host = new URL(base).host;
       const logout = (headers: Record<string, string>) =>
-        get("/api/auth/logout", { method: "POST", headers }).then(async (r) => [r.status, r.ok ? undefined : (await r.json()).error]);
+        get("/api/auth/logout", { method: "POST", headers }).then(async (r) => [r.status, r.ok ? undefined : (await jsonOf(r)).error]);
       expect(await logout({ cookie: s.cookie, "x-archnest-csrf": "wrong" })).toEqual([403, "HOST_ERR_CSRF"]);
       expect(await logout({ ...s.headers, origin: "http://elsewhere.example" })).toEqual([403, "HOST_ERR_CSRF"]);
       expect(await logout({ cookie: "archnest_session=forged", "x-archnest-csrf": s.csrfToken })).toEqual([401, "HOST_ERR_UNAUTHENTICATED"]);
