@@ -6,7 +6,7 @@ import { type Db, databaseReady, openDb } from "./db/index.js";
 import { meta } from "./db/schema.js";
 import type { HostConfig } from "./env.js";
 import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
-import { type AppEnv, securityHeaders, withDefaultHeaders } from "./http/index.js";
+import { type AppEnv, originMatches, securityHeaders, withDefaultHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
 import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
@@ -119,15 +119,7 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
     log,
     sessions,
     async authenticateUpgrade(headers) {
-      if (headers.origin !== undefined) {
-        let originHost = "";
-        try {
-          originHost = new URL(headers.origin).host.toLowerCase();
-        } catch {
-          return undefined;
-        }
-        if (originHost === "" || originHost !== headers.host?.toLowerCase()) return undefined;
-      }
+      if (!originMatches(headers.origin, headers.host)) return undefined;
       const token = tokenFromCookieHeader(headers.cookie);
       const found = token === undefined ? undefined : await sessions.lookup(token);
       return found?.session.user;

@@ -1,5 +1,5 @@
 export type { AppEnv, AppVariables } from "./app-env.js";
 export { withDefaultHeaders } from "./default-headers.js";
 export { readJson } from "./read-json.js";
-export { clientAddress, headerOf, isHttps, originAllowed } from "./request-info.js";
+export { clientAddress, headerOf, isHttps, originAllowed, originMatches } from "./request-info.js";
 export { cspHashSources, securityHeaderList, securityHeaders } from "./security-headers.js";

@@ -39,12 +39,10 @@ export function isHttps(c: Context, trustProxy: boolean): boolean {
 }
 
 /**
- * True when the request carries no Origin, or an Origin whose host is the host the request was sent to.
- * Browsers send Origin on every cross-origin and every unsafe request, so a forged form or fetch from
- * another site is refused here even before the CSRF token is checked.
+ * True when there is no Origin, or the Origin's host is `host` (compared case-insensitively). A malformed
+ * Origin, or one without a host (`null`), never matches.
  */
-export function originAllowed(c: Context, trustProxy: boolean): boolean {
-  const origin = headerOf(c, "origin");
+export function originMatches(origin: string | undefined, host: string | undefined): boolean {
   if (origin === undefined) return true;
   let originHost: string;
   try {
@@ -52,7 +50,17 @@ export function originAllowed(c: Context, trustProxy: boolean): boolean {
   } catch {
     return false;
   }
+  return originHost !== "" && host !== undefined && originHost.toLowerCase() === host.toLowerCase();
+}
+
+/**
+ * True when the request carries no Origin, or an Origin whose host is the host the request was sent to.
+ * Browsers send Origin on every cross-origin and every unsafe request, so a forged form or fetch from
+ * another site is refused here even before the CSRF token is checked.
+ */
+export function originAllowed(c: Context, trustProxy: boolean): boolean {
+  const origin = headerOf(c, "origin");
+  if (origin === undefined) return true;
   const forwarded = trustProxy ? headerOf(c, "x-forwarded-host")?.split(",")[0]?.trim() : undefined;
-  const host = forwarded ?? headerOf(c, "host") ?? new URL(c.req.url).host;
-  return originHost !== "" && originHost.toLowerCase() === host.toLowerCase();
+  return originMatches(origin, forwarded ?? headerOf(c, "host") ?? new URL(c.req.url).host);
 }

@@ -5,6 +5,7 @@
  */
 import { createResource, createRoot, createSignal, type Resource } from "solid-js";
 import { api, type Catalog, type InstalledPlugin, type LicenseStatus } from "../api/index.js";
+import { newerVersion } from "./versions.js";
 
 const [active, setActive] = createSignal(false);
 
@@ -49,17 +50,6 @@ export function humanize(slug: string): string {
     .split("-")
     .map((w) => (w ? w[0]?.toUpperCase() + w.slice(1) : w))
     .join(" ");
-}
-
-/** a > b for plain x.y.z versions (prerelease tags compare as lower). */
-export function newerVersion(a: string, b: string): boolean {
-  const pa = a.split(/[.-]/);
-  const pb = b.split(/[.-]/);
-  for (let i = 0; i < 3; i++) {
-    const d = Number(pa[i] ?? 0) - Number(pb[i] ?? 0);
-    if (d !== 0) return d > 0;
-  }
-  return pa.length < pb.length && pb.length > 3;
 }
 
 /** Installed plugins with a newer version available, from the catalog. */

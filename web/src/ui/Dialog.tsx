@@ -1,3 +1,4 @@
+import type { DialogProps } from "@archnest/sdk/web";
 import { createEffect, createUniqueId, type JSX, onCleanup, Show } from "solid-js";
 import { Portal } from "solid-js/web";
 
@@ -5,15 +6,7 @@ import { Portal } from "solid-js/web";
  * A modal dialog rendered through a Portal on top of everything: focus moves into it, Tab stays inside,
  * Escape closes it, and focus returns where it was.
  */
-export function Dialog(props: {
-  open: boolean;
-  title: string;
-  onClose: () => void;
-  children: JSX.Element;
-  footer?: JSX.Element;
-  tone?: "default" | "danger";
-  width?: "sm" | "md" | "lg";
-}): JSX.Element {
+export function Dialog(props: DialogProps): JSX.Element {
   const titleId = createUniqueId();
   let panel: HTMLDivElement | undefined;
   createEffect(() => {

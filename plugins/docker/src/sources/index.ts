@@ -115,6 +115,15 @@ export class SourceStore {
     return (await this.cached).map((s) => ({ ...s }));
   }
 
+  /** Runs a write to the stored sources, then drops the cached list (also when the write failed part way). */
+  private async write<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } finally {
+      this.cached = undefined;
+    }
+  }
+
   async get(id: string): Promise<DockerSource> {
     const s = (await this.list()).find((x) => x.id === id);
     if (!s) throw new DockerPluginError("DOCKER_ERR_SOURCE_NOT_FOUND", `No Docker source "${id}".`);
@@ -133,9 +142,7 @@ export class SourceStore {
     const latest = Math.max(0, ...(await this.list()).map((x) => x.createdAt));
     const source: DockerSource = { id: crypto.randomUUID(), createdAt: Math.max(Date.now(), latest + 1), tls: false, ...strip(input) };
     await this.saveTls(source, input.tls);
-    this.cached = undefined;
-    await this.ctx.storage.set(`source:${source.id}`, toJson(source));
-    this.cached = undefined;
+    await this.write(() => this.ctx.storage.set(`source:${source.id}`, toJson(source)));
     return source;
   }
 
@@ -148,16 +155,12 @@ export class SourceStore {
       ...strip(input),
     };
     await this.saveTls(next, input.kind === "unix" ? null : input.tls);
-    this.cached = undefined;
-    await this.ctx.storage.set(`source:${id}`, toJson(next));
-    this.cached = undefined;
+    await this.write(() => this.ctx.storage.set(`source:${id}`, toJson(next)));
     return next;
   }
 
   async remove(id: string): Promise<boolean> {
-    this.cached = undefined;
-    const had = await this.ctx.storage.delete(`source:${id}`);
-    this.cached = undefined;
+    const had = await this.write(() => this.ctx.storage.delete(`source:${id}`));
     if (had) await Promise.all(TLS_FIELDS.map((f) => this.ctx.secrets.delete(`tls.${id}.${f}`)));
     return had;
   }
