@@ -107,7 +107,13 @@ describe("responses", () => {
       expect(res.headers.get("x-frame-options")).toBe("DENY");
       expect(res.headers.get("strict-transport-security")).toBe("max-age=15552000");
       expect(res.headers.get("referrer-policy")).toBe("no-referrer");
+      expect(res.headers.get("cross-origin-resource-policy")).toBe("same-origin");
       expect(res.headers.get("x-request-id")).toBeTruthy();
+      // Headers that act only on a rendered page go on pages; API answers carry the API set.
+      const page = !path.startsWith("/api/");
+      expect(res.headers.get("cross-origin-opener-policy")).toBe(page ? "same-origin" : null);
+      expect(res.headers.get("permissions-policy")).toBe(page ? "camera=(), microphone=(), geolocation=()" : null);
+      expect(res.headers.get("x-xss-protection")).toBe(page ? "0" : null);
     }
   });
 

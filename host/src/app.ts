@@ -6,11 +6,12 @@ import { type Db, databaseReady, openDb } from "./db/index.js";
 import { meta } from "./db/schema.js";
 import type { HostConfig } from "./env.js";
 import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
-import { type AppEnv, originMatches, securityHeaders, withDefaultHeaders } from "./http/index.js";
+import { type AppEnv, originMatches, securityHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
 import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
 
+// API answers carry user data and CSRF tokens: never stored in a shared or browser cache.
 const API_HEADERS = [["cache-control", "no-store"]] as const;
 
 export interface CreateHostOptions {
@@ -82,9 +83,7 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   const app = new Hono<AppEnv>();
 
   app.use("*", requestLogger(log));
-  app.use("*", securityHeaders(options.cspScriptHashes));
-  // API answers carry user data and CSRF tokens: never store them in a shared or browser cache.
-  app.use("/api/*", (c, next) => withDefaultHeaders(c, API_HEADERS, next));
+  app.use("*", securityHeaders(options.cspScriptHashes, API_HEADERS));
   // Before every /api route, including those added after createHost returns (plugins, UI manifest).
   app.use("/api/*", sessionGuard(sessions, config.trustProxy));
 

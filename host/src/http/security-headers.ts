@@ -13,7 +13,7 @@ export function cspHashSources(hashes: readonly string[]): string[] {
 }
 
 /**
- * The security headers of every response, with a strict Content-Security-Policy: scripts only from the
+ * The security headers of every page, with a strict Content-Security-Policy: scripts only from the
  * host itself plus the given inline-script hashes (the web app's import map); inline styles are allowed
  * for Solid's style props; images may come from https for favicons; nothing may frame the app.
  */
@@ -49,11 +49,29 @@ export function securityHeaderList(scriptHashes: readonly string[] = []): [strin
   ];
 }
 
+// The security headers that act on an API answer (JSON, server-sent events, plugin modules, downloads)
+// rather than only on a page the browser renders, as the OWASP REST Security Cheat Sheet lists them, with
+// Cross-Origin-Resource-Policy (no other site may load these answers) and Referrer-Policy.
+const API_SECURITY_HEADERS = new Set([
+  "content-security-policy",
+  "cross-origin-resource-policy",
+  "referrer-policy",
+  "strict-transport-security",
+  "x-content-type-options",
+  "x-frame-options",
+]);
+
 /**
- * Security headers on every response (see securityHeaderList). A response that sets one of them itself
- * keeps its own: a route serving a downloadable page may send a stricter policy (`sandbox`).
+ * Security headers, set in one pass: under /api the ones that act on API answers, plus `apiHeaders`
+ * (no-store); everywhere else all of securityHeaderList. A response that sets one of them itself keeps
+ * its own: a route serving a downloadable page may send a stricter policy (`sandbox`), an API route its
+ * own cache policy.
  */
-export function securityHeaders(scriptHashes: readonly string[] = []): MiddlewareHandler {
+export function securityHeaders(scriptHashes: readonly string[] = [], apiHeaders: readonly (readonly [string, string])[] = []): MiddlewareHandler {
   const headers = securityHeaderList(scriptHashes);
-  return (c, next) => withDefaultHeaders(c, headers, next);
+  const forApi = [...headers.filter(([name]) => API_SECURITY_HEADERS.has(name)), ...apiHeaders];
+  return (c, next) => {
+    const path = c.req.path;
+    return withDefaultHeaders(c, path === "/api" || path.startsWith("/api/") ? forApi : headers, next);
+  };
 }

@@ -51,12 +51,22 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
   const store = new SourceStore(ctx);
   const engines = new Engines(store);
 
-  const views = async (): Promise<SourceView[]> => {
+  // The views are derived from the store's list and the cap, and rebuilt only when either changes: every
+  // container call looks its source up here, and the same view object keeps its engine clients found by
+  // identity.
+  let derived: { list: readonly DockerSource[]; cap: number | null; views: readonly SourceView[]; byId: Map<string, SourceView> } | undefined;
+  const current = async () => {
+    const list = await store.list();
     const { cap } = ctx.limits.get("docker-sources");
-    return (await store.list()).map((s, i) => ({ ...s, address: describeSource(s), locked: cap !== null && i >= cap }));
+    if (derived?.list !== list || derived.cap !== cap) {
+      const built = list.map((s, i): SourceView => Object.freeze({ ...s, address: describeSource(s), locked: cap !== null && i >= cap }));
+      derived = { list, cap, views: Object.freeze(built), byId: new Map(built.map((v) => [v.id, v])) };
+    }
+    return derived;
   };
+  const views = async (): Promise<readonly SourceView[]> => (await current()).views;
   const sourceOf = async (id: string): Promise<{ view: SourceView; clients: EngineClients }> => {
-    const view = (await views()).find((s) => s.id === id);
+    const view = (await current()).byId.get(id);
     if (!view) throw new DockerPluginError("DOCKER_ERR_SOURCE_NOT_FOUND", `No Docker source "${id}".`);
     return { view, clients: await engines.clients(view) };
   };

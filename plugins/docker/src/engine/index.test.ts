@@ -1,6 +1,9 @@
+import { createTestContext } from "@archnest/sdk/testing";
 import type Docker from "dockerode";
 import { describe, expect, it } from "vitest";
-import { containerView, countContainers } from "./index.js";
+import plugin from "../server.js";
+import { SourceStore } from "../sources/index.js";
+import { containerView, countContainers, Engines } from "./index.js";
 
 // A /containers/json entry as the Engine API documents it (trimmed to the fields the view reads).
 const info = (over: Partial<Docker.ContainerInfo>): Docker.ContainerInfo =>
@@ -54,5 +57,21 @@ describe("containerView", () => {
       stopped: 2,
       total: 4,
     });
+  });
+});
+
+describe("Engines", () => {
+  it("keeps a source's clients while the source is unchanged and builds new ones when it changes", async () => {
+    const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
+    const store = new SourceStore(t.ctx);
+    const engines = new Engines(store);
+    const source = await store.create({ name: "one", kind: "unix", socketPath: "/run/one.sock" });
+    const clients = await engines.clients(source);
+    expect(await engines.clients(source)).toBe(clients);
+    expect(await engines.clients({ ...source })).toBe(clients);
+    const moved = await engines.clients({ ...source, socketPath: "/run/two.sock" });
+    expect(moved).not.toBe(clients);
+    expect(moved.where).toContain("/run/two.sock");
+    expect(await engines.clients(source)).not.toBe(moved);
   });
 });

@@ -37,16 +37,23 @@ function options(source: DockerSource, tls: TlsMaterial | undefined): Docker.Doc
   };
 }
 
-/** Builds and caches clients; a source's clients are rebuilt when the source changes. */
+/**
+ * Builds and caches clients; a source's clients are rebuilt when the source changes. The same source object
+ * finds its clients at once; another object for the source is compared by content.
+ */
 export class Engines {
-  private readonly cache = new Map<string, { fingerprint: string; clients: EngineClients }>();
+  private readonly cache = new Map<string, { source: Readonly<DockerSource>; fingerprint: string; clients: EngineClients }>();
 
   constructor(private readonly store: SourceStore) {}
 
-  async clients(source: DockerSource): Promise<EngineClients> {
-    const fingerprint = JSON.stringify(source);
+  async clients(source: Readonly<DockerSource>): Promise<EngineClients> {
     const hit = this.cache.get(source.id);
-    if (hit && hit.fingerprint === fingerprint) return hit.clients;
+    if (hit?.source === source) return hit.clients;
+    const fingerprint = JSON.stringify(source);
+    if (hit && hit.fingerprint === fingerprint) {
+      hit.source = source;
+      return hit.clients;
+    }
     const tls = source.tls ? await this.store.tls(source.id) : undefined;
     const base = options(source, tls);
     const timed = new Map<number, Docker>();
@@ -63,7 +70,7 @@ export class Engines {
       stream: new Docker(base),
       where: `"${source.name}" (${describeSource(source)})`,
     };
-    this.cache.set(source.id, { fingerprint, clients });
+    this.cache.set(source.id, { source, fingerprint, clients });
     return clients;
   }
 

@@ -65,6 +65,21 @@ describe("SourceStore", () => {
     expect(t.secrets.size).toBe(0);
   });
 
+  it("shares one frozen list until a write, then reads a new one", async () => {
+    const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
+    const store = new SourceStore(t.ctx);
+    const created = await store.create({ name: "one", kind: "unix", socketPath: "/run/one.sock" });
+    const first = await store.list();
+    expect(await store.list()).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(Object.isFrozen(first[0])).toBe(true);
+    await store.update(created.id, { name: "renamed", kind: "unix", socketPath: "/run/one.sock" });
+    const second = await store.list();
+    expect(second).not.toBe(first);
+    expect(second.map((s) => s.name)).toEqual(["renamed"]);
+    expect(first.map((s) => s.name)).toEqual(["one"]);
+  });
+
   it("lets only admins manage sources", async () => {
     const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
     const res = await t.request(

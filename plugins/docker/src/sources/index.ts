@@ -99,20 +99,25 @@ const TLS_FIELDS = ["ca", "cert", "key"] as const;
 /** The sources in plugin storage, oldest first, and their TLS material in plugin secrets. */
 export class SourceStore {
   // Every container call looks its source up; this plugin instance is the only writer of its storage, so
-  // the list is read once and dropped on every change.
-  private cached: Promise<DockerSource[]> | undefined;
+  // the list is read once and dropped on every change. It is frozen and shared: a new list (new array, new
+  // objects) after each change, the same one until then, so callers may cache what they derive from it by
+  // identity.
+  private cached: Promise<readonly Readonly<DockerSource>[]> | undefined;
 
   constructor(private readonly ctx: Pick<PluginContext, "storage" | "secrets">) {}
 
-  async list(): Promise<DockerSource[]> {
+  async list(): Promise<readonly Readonly<DockerSource>[]> {
     this.cached ??= this.ctx.storage.list<DockerSource & { [k: string]: Json }>("source:").then(
-      (rows) => rows.map((r) => r.value as DockerSource).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
+      (rows) =>
+        Object.freeze(
+          rows.map((r) => Object.freeze(r.value as DockerSource)).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
+        ),
       (err) => {
         this.cached = undefined;
         throw err;
       },
     );
-    return (await this.cached).map((s) => ({ ...s }));
+    return this.cached;
   }
 
   /** Runs a write to the stored sources, then drops the cached list (also when the write failed part way). */
@@ -124,7 +129,7 @@ export class SourceStore {
     }
   }
 
-  async get(id: string): Promise<DockerSource> {
+  async get(id: string): Promise<Readonly<DockerSource>> {
     const s = (await this.list()).find((x) => x.id === id);
     if (!s) throw new DockerPluginError("DOCKER_ERR_SOURCE_NOT_FOUND", `No Docker source "${id}".`);
     return s;
