@@ -108,10 +108,7 @@ export class SourceStore {
 
   async list(): Promise<readonly Readonly<DockerSource>[]> {
     this.cached ??= this.ctx.storage.list<DockerSource & { [k: string]: Json }>("source:").then(
-      (rows) =>
-        Object.freeze(
-          rows.map((r) => Object.freeze(r.value as DockerSource)).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id)),
-        ),
+      (rows) => Object.freeze(rows.map((r) => Object.freeze(r.value as DockerSource)).sort((a, b) => a.createdAt - b.createdAt || a.id.localeCompare(b.id))),
       (err) => {
         this.cached = undefined;
         throw err;
