@@ -9,14 +9,16 @@ import type { Context } from "hono";
  * headers the route answers with, so no Headers object is touched on the way out. Under `app.request()`
  * (no Node response) they are added to the answer after the route ran.
  */
-export async function withDefaultHeaders(c: Context, headers: readonly (readonly [string, string])[], next: () => Promise<void>): Promise<void> {
+export function withDefaultHeaders(c: Context, headers: readonly (readonly [string, string])[], next: () => Promise<void>): Promise<void> {
   const outgoing = (c.env as { outgoing?: unknown } | undefined)?.outgoing;
   if (outgoing instanceof ServerResponse && !outgoing.headersSent) {
     for (const [name, value] of headers) outgoing.setHeader(name, value);
-    await next();
-    return;
+    return next();
   }
-  await next();
+  return next().then(() => addMissing(c, headers));
+}
+
+function addMissing(c: Context, headers: readonly (readonly [string, string])[]): void {
   let target = c.res.headers;
   for (const [name, value] of headers) {
     if (target.has(name)) continue;

@@ -1,2 +1,2 @@
-export { createLogger, isSensitiveKey, LOG_LEVELS, type LogFields, type Logger, type LoggerOptions, type LogLevel, redact } from "./logger.js";
+export { createLogger, isSensitiveKey, LOG_LEVELS, type LogFields, type Logger, type LoggerOptions, type LogLevel, logsAt, redact } from "./logger.js";
 export { requestIdFrom, requestLogger } from "./request-logger.js";

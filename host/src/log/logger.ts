@@ -70,6 +70,11 @@ export function redact(value: unknown, depth = 0, seen: WeakSet<object> = new We
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/** Whether `logger` writes lines of `level`: lets a caller skip building fields that would be dropped. */
+export function logsAt(logger: Pick<Logger, "level">, level: LogLevel): boolean {
+  return RANK[level] >= RANK[logger.level];
+}
+
 export function createLogger(options: LoggerOptions = {}): Logger {
   const level = options.level ?? "info";
   const write = options.write ?? ((line: string) => void process.stdout.write(`${line}\n`));

@@ -36,4 +36,25 @@ describe("request logging", () => {
     }
     expect(requestIdFrom(undefined)).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it("writes the request line only when the level admits it, and binds the request id in children too", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({ level: "warn", write: (l) => lines.push(JSON.parse(l) as Record<string, unknown>) });
+    const a = new Hono<{ Variables: { requestId: string; log: Logger } }>();
+    a.use("*", requestLogger(log));
+    a.get("/ok", (c) => c.text("ok"));
+    a.get("/warn", (c) => {
+      expect(c.get("log").level).toBe("warn");
+      c.get("log").child({ step: "check" }).warn("careful", { password: "hunter2" });
+      return c.text("warned");
+    });
+    a.get("/boom", (c) => c.text("failed", 503));
+    await a.request("/ok", { headers: { "x-request-id": "quiet-12345678" } });
+    expect(lines).toEqual([]);
+    await a.request("/warn", { headers: { "x-request-id": "warn-12345678" } });
+    expect(lines).toEqual([expect.objectContaining({ level: "warn", msg: "careful", requestId: "warn-12345678", step: "check", password: "[redacted]" })]);
+    await a.request("/boom", { headers: { "x-request-id": "boom-12345678" } });
+    expect(lines[1]).toMatchObject({ level: "error", msg: "request", requestId: "boom-12345678", status: 503, path: "/boom" });
+    expect(lines).toHaveLength(2);
+  });
 });
