@@ -19,7 +19,7 @@ import { missingEngineBinaries, startBenchEngine } from "./bench-engine.mjs";
 const PLUGIN_DIR = fileURLToPath(new URL("..", import.meta.url));
 const DATA_ROOT = join(tmpdir(), "archnest-bench-dockerd-data");
 const CONTAINERS = 100;
-const ROUNDS = 100;
+const ROUNDS = 300;
 const WARMUP = 10;
 
 const row = (r) => process.stdout.write(`${JSON.stringify({ suite: "docker", ...r })}\n`);
