@@ -29,14 +29,14 @@ interface State extends ForwardedRequestInit {
 
 type Forwarded = Request & { [state]: State };
 
-function nativeOf(req: Forwarded): Request {
-  const s = req[state];
+function nativeOf(s: State): Request {
   if (s.native) return s.native;
   const method = s.incoming.method;
   const hasBody = method !== "GET" && method !== "HEAD";
   s.native = new Request(s.url, {
     method,
-    headers: req.headers,
+    // The Headers object when the plugin already has it (and may have changed it), else the list.
+    headers: s.headersObject ?? s.headers,
     signal: s.incoming.signal,
     ...(hasBody && { body: s.incoming.body, duplex: "half" }),
   } as RequestInit);
@@ -49,33 +49,11 @@ const proto: object = Object.create(Request.prototype, {
       return this[state].url;
     },
   },
-  method: {
-    get(this: Forwarded) {
-      return this[state].incoming.method;
-    },
-  },
   headers: {
     get(this: Forwarded) {
       const s = this[state];
       s.headersObject ??= new Headers(s.headers);
       return s.headersObject;
-    },
-  },
-  signal: {
-    get(this: Forwarded) {
-      return this[state].incoming.signal;
-    },
-  },
-  body: {
-    get(this: Forwarded) {
-      const s = this[state];
-      return s.native ? s.native.body : s.incoming.body;
-    },
-  },
-  bodyUsed: {
-    get(this: Forwarded) {
-      const s = this[state];
-      return s.native ? s.native.bodyUsed : s.incoming.bodyUsed;
     },
   },
   [inspect.custom]: {
@@ -84,6 +62,19 @@ const proto: object = Object.create(Request.prototype, {
     },
   },
 });
+
+/** Defines a getter on the prototype reading `name` from the request `from` picks. */
+function forward(name: string, from: (s: State) => Request): void {
+  Object.defineProperty(proto, name, {
+    get(this: Forwarded) {
+      return (from(this[state]) as unknown as Record<string, unknown>)[name];
+    },
+  });
+}
+
+// The method and signal are always the incoming request's; the body is a native one's once it exists.
+for (const name of ["method", "signal"]) forward(name, (s) => s.incoming);
+for (const name of ["body", "bodyUsed"]) forward(name, (s) => s.native ?? s.incoming);
 
 // Body readers go to the incoming request unless a native one already took the body.
 for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] as const) {
@@ -97,16 +88,12 @@ for (const name of ["arrayBuffer", "blob", "bytes", "formData", "json", "text"] 
 }
 Object.defineProperty(proto, "clone", {
   value(this: Forwarded) {
-    return nativeOf(this).clone();
+    return nativeOf(this[state]).clone();
   },
 });
-for (const name of ["cache", "credentials", "destination", "duplex", "integrity", "keepalive", "mode", "redirect", "referrer", "referrerPolicy"]) {
-  Object.defineProperty(proto, name, {
-    get(this: Forwarded) {
-      return (nativeOf(this) as unknown as Record<string, unknown>)[name];
-    },
-  });
-}
+// The rarely read fields come from a native Request, made on first use.
+const RARE = ["cache", "credentials", "destination", "duplex", "integrity", "keepalive", "mode", "redirect", "referrer", "referrerPolicy"];
+for (const name of RARE) forward(name, nativeOf);
 
 /** The plugin's request (see ForwardedRequestInit). */
 export function forwardedRequest(init: ForwardedRequestInit): Request {
