@@ -7,8 +7,8 @@ const root = new URL("..", import.meta.url).pathname;
 const marker = `${root}node_modules/.package-lock.json`;
 const lock = `${root}package-lock.json`;
 if (!existsSync(marker) || (existsSync(lock) && statSync(lock).mtimeMs > statSync(marker).mtimeMs + 1000)) {
-  // `npm install` honours the lockfile; `npm ci` would refuse it where the registry lacks other platforms'
-  // optional builds (see .ci/run).
-  console.log("Installing dependencies (npm install)...");
-  execSync("npm install --no-audit --no-fund", { cwd: root, stdio: "inherit" });
+  // A fresh clone installs exactly the lockfile; a lockfile newer than node_modules (a pulled change)
+  // is installed the same way, so what runs is what CI runs.
+  console.log("Installing dependencies (npm ci)...");
+  execSync("npm ci --no-audit --no-fund", { cwd: root, stdio: "inherit" });
 }
