@@ -9,6 +9,7 @@ import { openDatabase } from "./db/index.js";
 import { isRegistryError, REG_ERRORS, RegistryError } from "./errors/index.js";
 import { createLogger, requestLog, stdoutSink } from "./log/index.js";
 import { createPackages, PublishRefused } from "./packages/index.js";
+import { loadOrCreateNpmKey, npmSigner } from "./packages/npm-signer.js";
 import { createPurchases } from "./purchases/index.js";
 import { adminRoutes } from "./routes/admin.js";
 import { installRoutes } from "./routes/installs.js";
@@ -86,6 +87,7 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
       keyring,
       rootKeys: config.trust.rootKeys,
       indexKey: config.indexKey,
+      npmSigner: npmSigner(config.npmKey ?? loadOrCreateNpmKey(join(config.dataDir, "keys", "npm-signing.pem"))),
       uploadDir: join(config.dataDir, "uploads"),
       publicUrl: config.publicUrl,
       maxTarballBytes: config.maxTarballBytes,

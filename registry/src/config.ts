@@ -1,3 +1,4 @@
+import type { KeyObject } from "node:crypto";
 import type { KeyPair, PublicKey } from "@archnest/sdk";
 import type { LogSink } from "./log/index.js";
 import type { TarballStorage } from "./storage/index.js";
@@ -23,8 +24,13 @@ export interface RegistryConfig {
   storage?: TarballStorage;
   /** Signs licenses; must be listed in the keyring with role "license". */
   licenseKey: KeyPair;
-  /** Signs the status index and dist.signatures; must be listed in the keyring with role "index". */
+  /** Signs the status index; must be listed in the keyring with role "index". */
   indexKey: KeyPair;
+  /**
+   * ECDSA P-256 key that signs npm's `dist.signatures` (npm's client cannot verify Ed25519); read from, or
+   * created on first start at, `<dataDir>/keys/npm-signing.pem` unless given.
+   */
+  npmKey?: KeyObject;
   /** The trust published packages are verified against (the same the host uses). */
   trust: { rootKeys: readonly PublicKey[]; keyring: unknown };
   /** Bearer token for the /v1/admin endpoints; admin endpoints are off without one. */

@@ -4,6 +4,7 @@ import { type KeyPair, type PublicKey, parsePrivateKeyPem, parsePublicKeyPem } f
 import { privateKeyFromEnv } from "@archnest/sdk/node";
 import type { RegistryConfig } from "./config.js";
 import { RegistryError } from "./errors/index.js";
+import { parseNpmKey } from "./packages/npm-signer.js";
 import { S3TarballStorage } from "./storage/index.js";
 
 /** The registry's settings as read from the environment; the only place process.env is read. */
@@ -105,6 +106,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
     });
   }
 
+  // The npm signing key: inline, from a file, or (neither set) created under <data dir>/keys on first start.
+  const npmKeyFile = env.ARCHNEST_REGISTRY_NPM_KEY_FILE;
+  const npmKey = env.ARCHNEST_REGISTRY_NPM_KEY
+    ? parseNpmKey(env.ARCHNEST_REGISTRY_NPM_KEY, "ARCHNEST_REGISTRY_NPM_KEY")
+    : npmKeyFile && parseNpmKey(readText(npmKeyFile, "npm signing key", "ARCHNEST_REGISTRY_NPM_KEY_FILE"), npmKeyFile);
+
   const config: RegistryConfig = {
     ...(storage && { storage }),
     dataDir,
@@ -112,6 +119,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
     licenseKey: privateKey(env, "LICENSE", join(keys, "license.key")),
     indexKey: privateKey(env, "INDEX", join(keys, "index.key")),
     trust: { rootKeys, keyring },
+    ...(npmKey && { npmKey }),
     ...(env.ARCHNEST_REGISTRY_DATABASE_URL && { databaseUrl: env.ARCHNEST_REGISTRY_DATABASE_URL }),
     ...(env.ARCHNEST_REGISTRY_DATABASE_AUTH_TOKEN && { databaseAuthToken: env.ARCHNEST_REGISTRY_DATABASE_AUTH_TOKEN }),
     ...(env.ARCHNEST_REGISTRY_ADMIN_TOKEN && { adminToken: env.ARCHNEST_REGISTRY_ADMIN_TOKEN }),

@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, randomBytes, sign } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { createReadStream, createWriteStream } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -13,19 +13,9 @@ import type { RegistryDb } from "../db/index.js";
 import { minimumSafe, packages, versions } from "../db/schema.js";
 import { RegistryError } from "../errors/index.js";
 import type { TarballStorage } from "../storage/index.js";
+import type { NpmSigner } from "./npm-signer.js";
 
 export type VersionRow = typeof versions.$inferSelect;
-
-/** The npm-style key id of an Ed25519 key: "SHA256:" and the unpadded base64 of its raw key's SHA-256. */
-export function npmKeyId(key: { publicKey: Uint8Array }): string {
-  return `SHA256:${createHash("sha256").update(key.publicKey).digest("base64").replace(/=+$/, "")}`;
-}
-
-/** The SPKI DER of an Ed25519 public key, base64, as npm's keys endpoint lists keys. */
-export function spkiBase64(key: { publicKey: Uint8Array }): string {
-  // RFC 8410: the SPKI of an Ed25519 key is a fixed 12-byte prefix and the raw key.
-  return Buffer.concat([Buffer.from("302a300506032b6570032100", "hex"), key.publicKey]).toString("base64");
-}
 
 export interface PackagesDeps {
   db: RegistryDb;
@@ -33,6 +23,8 @@ export interface PackagesDeps {
   keyring: Keyring;
   rootKeys: Parameters<typeof verifyPluginTarball>[1]["trust"]["rootKeys"];
   indexKey: KeyPair;
+  /** Signs npm's dist.signatures (ECDSA P-256, which npm's client can verify). */
+  npmSigner: NpmSigner;
   uploadDir: string;
   publicUrl: string;
   maxTarballBytes: number;
@@ -53,26 +45,11 @@ export interface Published {
 /** Catalog, packuments, publishing and the status index: everything about published packages. */
 export function createPackages(deps: PackagesDeps) {
   const { db, storage } = deps;
-  const indexPrivate = createPrivateKey({
-    key: {
-      kty: "OKP",
-      crv: "Ed25519",
-      d: Buffer.from(deps.indexKey.secretKey.subarray(0, 32)).toString("base64url"),
-      x: Buffer.from(deps.indexKey.publicKey).toString("base64url"),
-    },
-    format: "jwk",
-  });
-  const indexKeyId = npmKeyId(deps.indexKey);
   let statusCache: { env: Envelope; at: number; generation: number } | undefined;
   let generation = 0;
 
   function tarballUrl(name: string, version: string): string {
     return `${deps.publicUrl}/v1/tarballs/${encodeURIComponent(name)}/${encodeURIComponent(version)}`;
-  }
-
-  /** npm's dist.signatures: the index key signs `${name}@${version}:${integrity}`. */
-  function distSignature(name: string, version: string, integrity: string) {
-    return { keyid: indexKeyId, sig: sign(null, Buffer.from(`${name}@${version}:${integrity}`, "utf8"), indexPrivate).toString("base64") };
   }
 
   async function versionsOf(name: string): Promise<VersionRow[]> {
@@ -122,7 +99,7 @@ export function createPackages(deps: PackagesDeps) {
           tarball: tarballUrl(r.name, r.version),
           integrity: r.integrity,
           shasum: r.shasum,
-          signatures: [distSignature(r.name, r.version, r.integrity)],
+          signatures: [deps.npmSigner.sign(r.name, r.version, r.integrity)],
         },
       };
     }
@@ -319,7 +296,7 @@ export function createPackages(deps: PackagesDeps) {
     publish,
     findVersion,
     tarballUrl,
-    npmKeys: () => ({ keys: [{ expires: null, keyid: indexKeyId, keytype: "ed25519", scheme: "ed25519", key: spkiBase64(deps.indexKey) }] }),
+    npmKeys: deps.npmSigner.keys,
   };
 }
 
