@@ -1,7 +1,6 @@
-import { createPublicKey, verify } from "node:crypto";
-import nacl from "tweetnacl";
 import { z } from "zod";
 import { SdkError } from "../errors/index.js";
+import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 import type { KeyPair, PublicKey } from "./keys.js";
 
 /** The payload types ArchNest signs (DESIGN.md section 3); one type can never be replayed as another. */
@@ -57,7 +56,7 @@ export function signEnvelope(payloadType: PayloadType, payload: unknown, keys: r
   return {
     payloadType,
     payload: bytes.toString("base64"),
-    signatures: keys.map((k) => ({ keyid: k.keyid, sig: Buffer.from(nacl.sign.detached(pae, k.secretKey)).toString("base64") })),
+    signatures: keys.map((k) => ({ keyid: k.keyid, sig: Buffer.from(ed25519Sign(pae, k.secretKey)).toString("base64") })),
   };
 }
 
@@ -105,25 +104,12 @@ export function openEnvelope(
     if (!key) continue;
     sawTrustedKey = true;
     const sig = Buffer.from(s.sig, "base64");
-    if (sig.length === nacl.sign.signatureLength && verifyEd25519(pae, sig, key.publicKey)) {
+    if (ed25519Verify(pae, sig, key.publicKey)) {
       return { payload: parseJson(payload), signer: key };
     }
   }
   if (sawTrustedKey) throw new SdkError("SDK_ERR_SIGNATURE_INVALID", "The signature does not match the document: it was altered after signing.");
   throw unknownKey();
-}
-
-/**
- * Ed25519 verification through node:crypto: the same answer as tweetnacl's (RFC 8032) many times faster,
- * which matters to a host checking every plugin at boot. A key OpenSSL cannot load verifies nothing.
- */
-function verifyEd25519(message: Uint8Array, sig: Uint8Array, publicKey: Uint8Array): boolean {
-  try {
-    const key = createPublicKey({ key: { kty: "OKP", crv: "Ed25519", x: Buffer.from(publicKey).toString("base64url") }, format: "jwk" });
-    return verify(null, message, key, sig);
-  } catch {
-    return false;
-  }
 }
 
 function parseJson(bytes: Uint8Array): unknown {

@@ -1,9 +1,8 @@
 import { z } from "zod";
-import { type Envelope, openEnvelope, PayloadTypes } from "../crypto/dsse.js";
+import { type Envelope, openEnvelope, PayloadTypes, signEnvelope } from "../crypto/dsse.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { SdkError } from "../errors/index.js";
 import { findKey, type Keyring, keyValidAt } from "../keyring/index.js";
-import { signEnvelopeFast } from "./ed25519.js";
 
 export {
   INSTALL_REQUEST_HEADERS,
@@ -74,7 +73,7 @@ export function createLicense(key: KeyPair, input: CreateLicenseInput): Envelope
   if (!checked.success) {
     throw new SdkError("SDK_ERR_USAGE", `Invalid license: ${checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
-  return signEnvelopeFast(PayloadTypes.license, doc, key);
+  return signEnvelope(PayloadTypes.license, doc, [key]);
 }
 
 /** Options for {@link verifyLicense}. */

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
+import { ed25519Sign, ed25519Verify } from "../crypto/ed25519.js";
 import type { PublicKey } from "../crypto/keys.js";
 import { SdkError } from "../errors/index.js";
-import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 
 /** The headers that carry an install's request signature (DESIGN.md section 4). */
 export const INSTALL_REQUEST_HEADERS = {

@@ -1,11 +1,11 @@
 import { createHash } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { PayloadTypes } from "../crypto/dsse.js";
+import { PayloadTypes, signEnvelope } from "../crypto/dsse.js";
 import { generateKeyPair } from "../crypto/keys.js";
 import { createKeyring, verifyKeyring } from "../keyring/index.js";
 import { parsePluginPackage } from "../manifest/index.js";
-import { anyJson, anyValue, onlyCodedErrors, RUNS, signFast, withFieldReplaced } from "../test-support/properties.js";
+import { anyJson, anyValue, onlyCodedErrors, RUNS, withFieldReplaced } from "../test-support/properties.js";
 import { createReleaseStatement, type ObservedPackage, RELEASE_ENVELOPE_PATH, signRelease, verifyRelease } from "./index.js";
 
 const root = generateKeyPair();
@@ -68,7 +68,7 @@ describe("verifyRelease", () => {
   });
 
   it("refuses a signed statement that breaks its schema", () => {
-    expect(codeOf(observed({ envelope: signFast(PayloadTypes.release, { ...statement, files: { "a.js": "not a hash" } }, acme) }))).toBe(
+    expect(codeOf(observed({ envelope: signEnvelope(PayloadTypes.release, { ...statement, files: { "a.js": "not a hash" } }, [acme]) }))).toBe(
       "SDK_ERR_STATEMENT_INVALID",
     );
   });
@@ -108,7 +108,7 @@ describe("verifyRelease properties", () => {
   it("answers arbitrary observed packages (any envelope, package.json and files) with a result or a release error code", () => {
     const envelopeArb = fc.oneof(
       anyValue,
-      anyJson.map((payload) => signFast(PayloadTypes.release, payload, acme)),
+      anyJson.map((payload) => signEnvelope(PayloadTypes.release, payload, [acme])),
       fc.constant(signed),
     );
     fc.assert(
@@ -139,7 +139,7 @@ describe("verifyRelease properties", () => {
     ];
     fc.assert(
       fc.property(fc.constantFrom(...paths), fc.option(anyJson, { nil: undefined }), (path, value) => {
-        const envelope = signFast(PayloadTypes.release, withFieldReplaced(statement as unknown as Record<string, unknown>, path, value), acme);
+        const envelope = signEnvelope(PayloadTypes.release, withFieldReplaced(statement as unknown as Record<string, unknown>, path, value), [acme]);
         onlyCodedErrors(() => verifyRelease(observed({ envelope }), keyring, NOW), releaseCodes);
       }),
       RUNS,

@@ -1,10 +1,9 @@
 import semver from "semver";
 import { z } from "zod";
-import { type Envelope, openEnvelope, PayloadTypes } from "../crypto/dsse.js";
+import { type Envelope, openEnvelope, PayloadTypes, signEnvelope } from "../crypto/dsse.js";
 import type { KeyPair } from "../crypto/keys.js";
 import { SdkError } from "../errors/index.js";
 import { findKey, type Keyring, keyValidAt } from "../keyring/index.js";
-import { signEnvelopeFast } from "../license/ed25519.js";
 
 /** The status index expires after a day unless told otherwise: short, so a revocation reaches hosts fast. */
 export const STATUS_DEFAULT_TTL_MS = 86_400_000;
@@ -62,7 +61,7 @@ export function createStatusIndex(key: KeyPair, input: CreateStatusIndexInput): 
   if (!checked.success) {
     throw new SdkError("SDK_ERR_USAGE", `Invalid status index: ${checked.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
   }
-  return signEnvelopeFast(PayloadTypes.status, doc, key);
+  return signEnvelope(PayloadTypes.status, doc, [key]);
 }
 
 /** Options for {@link verifyStatusIndex}. */

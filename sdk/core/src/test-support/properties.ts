@@ -2,10 +2,7 @@
  * Shared pieces for the SDK's property-based tests: an assertion that a call either returns or throws a
  * coded {@link SdkError}, and generators for hostile JSON-like values.
  */
-import { createPrivateKey, sign } from "node:crypto";
 import fc from "fast-check";
-import { type Envelope, type PayloadType, preAuthEncoding } from "../crypto/dsse.js";
-import type { KeyPair } from "../crypto/keys.js";
 import { SDK_ERRORS, SdkError, type SdkErrorCode } from "../errors/index.js";
 
 /** Bounded so the whole suite stays fast; each property still sees a few hundred shapes. */
@@ -60,20 +57,4 @@ export function withFieldReplaced(base: Record<string, unknown>, path: readonly 
   if (value === undefined) delete node[last];
   else node[last] = value;
   return copy;
-}
-
-/**
- * Signs like {@link signEnvelope} but with node:crypto, which gives the same Ed25519 signature bytes
- * (RFC 8032 signatures are deterministic) many times faster, so properties can sign hundreds of documents.
- */
-export function signFast(payloadType: PayloadType, payload: unknown, key: KeyPair): Envelope {
-  const bytes = Buffer.from(JSON.stringify(payload), "utf8");
-  const jwk = {
-    kty: "OKP",
-    crv: "Ed25519",
-    d: Buffer.from(key.secretKey.subarray(0, 32)).toString("base64url"),
-    x: Buffer.from(key.publicKey).toString("base64url"),
-  };
-  const sig = sign(null, preAuthEncoding(payloadType, bytes), createPrivateKey({ key: jwk, format: "jwk" }));
-  return { payloadType, payload: bytes.toString("base64"), signatures: [{ keyid: key.keyid, sig: sig.toString("base64") }] };
 }

@@ -1,10 +1,9 @@
 import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
-import { type Envelope, type PayloadType, preAuthEncoding } from "../crypto/dsse.js";
-import type { KeyPair } from "../crypto/keys.js";
 
-// node:crypto's Ed25519 is byte-for-byte the same scheme as tweetnacl's (RFC 8032) and hundreds of times
-// faster, so the hot paths (every signed request the registry checks, every license it issues) use it
-// (DESIGN.md section 3).
+// The one place ArchNest signs and verifies Ed25519 (docs/architecture.md section 3). node:crypto's Ed25519
+// is byte-for-byte the same scheme as tweetnacl's (RFC 8032; signatures are deterministic) and hundreds of
+// times faster, which matters on every signed request the registry checks and every plugin a host verifies
+// at boot; keys keep tweetnacl's 64-byte secret form, so both read the same key files.
 
 const privateCache = new WeakMap<Uint8Array, KeyObject>();
 const publicCache = new Map<string, KeyObject>();
@@ -51,11 +50,4 @@ export function ed25519Verify(message: Uint8Array, signature: Uint8Array, public
   } catch {
     return false;
   }
-}
-
-/** signEnvelope with one key through node:crypto: the same bytes, signed faster. */
-export function signEnvelopeFast(payloadType: PayloadType, payload: unknown, key: KeyPair): Envelope {
-  const bytes = Buffer.from(JSON.stringify(payload), "utf8");
-  const sig = ed25519Sign(preAuthEncoding(payloadType, bytes), key.secretKey);
-  return { payloadType, payload: bytes.toString("base64"), signatures: [{ keyid: key.keyid, sig: Buffer.from(sig).toString("base64") }] };
 }
