@@ -3,8 +3,8 @@
 // bare node:http server streaming the same file in the same run; and licenses issued per second.
 // The servers run in a child process and the load generator in this one, so neither steals the other's
 // event loop. Every loop is bounded; everything listens on 127.0.0.1 with ephemeral ports.
-// Needs `npm run build` (it imports the built packages). Verdaccio is not compared: it is not a
-// dependency of this repository.
+// Verdaccio 6.8.0 serving the same tarball behind a token is the outside anchor (./verdaccio.mjs); target:
+// ArchNest's registry at least twice its rate. Needs `npm run build` (it imports the built packages).
 import { fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -12,6 +12,7 @@ import { Agent, createServer, request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startVerdaccio, VERDACCIO_VERSION } from "./verdaccio.mjs";
 
 const CONCURRENCY = 16;
 const DELIVERIES = 2000;
@@ -105,6 +106,7 @@ async function serveBoth() {
 
   process.send({
     size,
+    tarball,
     port: server.address().port,
     barePort: bare.address().port,
     // Signed before the clock starts: the host's signing cost is not the registry's.
@@ -154,18 +156,40 @@ async function measure() {
     });
     log(`tarball: ${ready.size} bytes; registry :${ready.port}, bare node:http :${ready.barePort}`);
     const bareReq = () => ({ method: "GET", path: "/vnc-1.0.0.tgz", headers: {} });
+    const verdaccioDir = mkdtempSync(join(tmpdir(), "archnest-bench-verdaccio-"));
+    let verdaccio;
+    let verdaccioError;
+    try {
+      verdaccio = await startVerdaccio({ workDir: verdaccioDir, tarball: ready.tarball, name: "@archnest/vnc", version: "1.0.0", log });
+      log(`Verdaccio ${VERDACCIO_VERSION} :${verdaccio.port}`);
+    } catch (err) {
+      verdaccioError = err instanceof Error ? err.message : String(err);
+      log(`Verdaccio is not compared: ${verdaccioError}`);
+    }
+    const verdaccioReq = () => ({ method: "GET", path: verdaccio.path, headers: verdaccio.headers });
     await drive(ready.barePort, WARMUP, bareReq);
     await drive(ready.port, WARMUP, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[i] }));
-    // Rounds alternate between the two servers and the best round of each counts, so a burst of load
-    // from elsewhere on the machine does not decide the comparison.
+    if (verdaccio) await drive(verdaccio.port, WARMUP, verdaccioReq);
+    // Rounds alternate between the servers and the best round of each counts, so a burst of load from
+    // elsewhere on the machine does not decide the comparison.
     let bareRun;
     let regRun;
+    let verdaccioRun;
     const per = DELIVERIES / ROUNDS;
-    for (let round = 0; round < ROUNDS; round++) {
-      const b = await drive(ready.barePort, per, bareReq);
-      const r = await drive(ready.port, per, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[WARMUP + round * per + i] }));
-      if (!bareRun || b.seconds < bareRun.seconds) bareRun = b;
-      if (!regRun || r.seconds < regRun.seconds) regRun = r;
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        const b = await drive(ready.barePort, per, bareReq);
+        const r = await drive(ready.port, per, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[WARMUP + round * per + i] }));
+        if (!bareRun || b.seconds < bareRun.seconds) bareRun = b;
+        if (!regRun || r.seconds < regRun.seconds) regRun = r;
+        if (verdaccio) {
+          const v = await drive(verdaccio.port, per, verdaccioReq);
+          if (!verdaccioRun || v.seconds < verdaccioRun.seconds) verdaccioRun = v;
+        }
+      }
+    } finally {
+      verdaccio?.stop();
+      rmSync(verdaccioDir, { recursive: true, force: true });
     }
     await drive(ready.port, WARMUP, (i) => ({ method: "POST", path: "/v1/license", headers: ready.licenses[i] }));
     const licRun = await drive(ready.port, LICENSES, (i) => ({ method: "POST", path: "/v1/license", headers: ready.licenses[WARMUP + i] }));
@@ -196,6 +220,26 @@ async function measure() {
         baseline: round(bareMBs),
         target: { min: round(bareMBs * 0.8) },
       },
+      verdaccioRun
+        ? {
+            suite: "registry",
+            name: "gated delivery 1 MB vs Verdaccio (req/s)",
+            metric: "throughput",
+            value: round(regRps),
+            unit: "req/s",
+            baseline: round(per / verdaccioRun.seconds),
+            target: { min: round((per / verdaccioRun.seconds) * 2) },
+            note: `baseline: Verdaccio ${VERDACCIO_VERSION} serving the same tarball to a token holder (access: $authenticated), same load generator; target 2x`,
+          }
+        : {
+            suite: "registry",
+            name: "gated delivery 1 MB vs Verdaccio (req/s)",
+            metric: "throughput",
+            value: round(regRps),
+            unit: "req/s",
+            pass: false,
+            note: `Verdaccio ${VERDACCIO_VERSION} could not be measured: ${verdaccioError}`,
+          },
       {
         suite: "registry",
         name: "licenses issued",
