@@ -1,12 +1,15 @@
 // Shared fixtures for the registry's tests: keys and a keyring, signed plugin tarballs, a registry on a
 // temporary folder, and signed install requests.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair, type KeyPair, signInstallRequest } from "@archnest/sdk";
 import { packPlugin } from "@archnest/sdk/node";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { getRequestListener } from "@hono/node-server";
 import { createRegistry, type Registry, type RegistryConfig } from "../src/index.js";
 
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
@@ -154,4 +157,35 @@ export async function devBuy(app: Registry["app"], install: Install, slug: strin
   const { sessionId } = (await res.json()) as { sessionId: string };
   const pay = await app.request(`/dev/checkout/${sessionId}/pay`, { method: "POST" });
   if (pay.status !== 303) throw new Error(`pay: ${pay.status}`);
+}
+
+/**
+ * Publishes a minimal signed package for each paid module, so that the registry sells it: a package
+ * module is on sale only once a package delivers it.
+ */
+export async function offerModules(reg: TestRegistry, modules: readonly string[]): Promise<void> {
+  const token = await createAuthor(reg.app, ["@archnest/*"], `offer-${randomBytes(4).toString("hex")}`);
+  for (const module of modules) {
+    const file = await makePlugin(reg.dir, { name: `@archnest/${module}`, version: "1.0.0", module, key: reg.keys.release });
+    const res = await publish(reg.app, token, readFileSync(file));
+    if (res.status !== 201) throw new Error(`publish ${module}: ${res.status} ${await res.text()}`);
+  }
+}
+
+/** The registry served over HTTP on 127.0.0.1 (port 0), as hosts and browsers reach it. */
+export interface ServedRegistry {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveRegistry(reg: Registry): Promise<ServedRegistry> {
+  const server = createServer(getRequestListener(reg.app.fetch));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }
