@@ -1,15 +1,7 @@
-import {
-  isSdkError,
-  type Keyring,
-  LicenseReplayError,
-  type StatusIndexDocument,
-  statusOfVersion,
-  verifyLicense,
-  verifyStatusIndex,
-} from "@archnest/sdk";
+import { isSdkError, type Keyring, LicenseReplayError, type StatusIndexDocument, statusOfVersion, verifyLicense, verifyStatusIndex } from "@archnest/sdk";
 import type { HostErrorCode } from "../errors/index.js";
-import { PluginError } from "../plugins/plugin-errors.js";
 import type { Entitlements } from "../plugins/entitlements.js";
+import { PluginError } from "../plugins/plugin-errors.js";
 import type { RuntimeLog } from "../plugins/runtime.js";
 import type { IdentityStore, RegistryClient } from "./registry-client.js";
 
@@ -102,7 +94,10 @@ export class LicenseClient implements Entitlements {
       const res = await this.opts.registry.signed("POST", "/v1/license", {});
       if (res.status !== 200) {
         const code = (res.body as { code?: unknown } | undefined)?.code;
-        throw new PluginError("HOST_ERR_REGISTRY_UNREACHABLE", `The registry refused the license request (${res.status}${typeof code === "string" ? ` ${code}` : ""}).`);
+        throw new PluginError(
+          "HOST_ERR_REGISTRY_UNREACHABLE",
+          `The registry refused the license request (${res.status}${typeof code === "string" ? ` ${code}` : ""}).`,
+        );
       }
       const installId = await this.opts.registry.installId();
       const minSeq = Number((await this.opts.store.getMeta("license.sequence")) ?? "0");

@@ -44,10 +44,13 @@ export function isAvailable(mod: CatalogModule, published: ReadonlySet<string>):
  */
 export function purchasableNow(slug: string, published: ReadonlySet<string>): boolean {
   const item = purchasable(slug);
-  return item !== undefined && item.modules.some((s) => {
-    const mod = moduleBySlug.get(s);
-    return mod !== undefined && isAvailable(mod, published);
-  });
+  return (
+    item !== undefined &&
+    item.modules.some((s) => {
+      const mod = moduleBySlug.get(s);
+      return mod !== undefined && isAvailable(mod, published);
+    })
+  );
 }
 
 /** The bundles that contain a module. */

@@ -12,6 +12,9 @@ const progressKey = (p: CatalogPlugin) => `store:${p.name}`;
 
 const PHASES: Record<string, string> = { download: "Downloading", verify: "Verifying signature", activate: "Activating", done: "Installed", error: "Failed" };
 
+/** A bundle lists this many modules coming later in full; more fold into a disclosure. */
+const LATER_SHOWN = 8;
+
 /** In place of a buy button while nothing delivers the module (or any module of a bundle). */
 function ComingSoon(props: { bundled: boolean }): JSX.Element {
   return (
@@ -258,9 +261,22 @@ export function StoreTab(): JSX.Element {
                       </p>
                     </Show>
                     <Show when={b.comingLater.length > 0}>
-                      <p class="store-card__desc bundle-card__group" data-testid="bundle-later">
-                        <strong>Coming later</strong> (included when released): {namesOf(b.comingLater)}
-                      </p>
+                      {/* A long list folds away, so the bundle's price and button stay in view. */}
+                      <Show
+                        when={b.comingLater.length > LATER_SHOWN}
+                        fallback={
+                          <p class="store-card__desc bundle-card__group" data-testid="bundle-later">
+                            <strong>Coming later</strong> (included when released): {namesOf(b.comingLater)}
+                          </p>
+                        }
+                      >
+                        <details class="store-card__desc bundle-card__group" data-testid="bundle-later">
+                          <summary>
+                            <strong>Coming later</strong> (included when released): {b.comingLater.length} modules
+                          </summary>
+                          {namesOf(b.comingLater)}
+                        </details>
+                      </Show>
                     </Show>
                     <footer class="store-card__foot">
                       <span class="price price--lg">
