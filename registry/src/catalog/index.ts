@@ -43,14 +43,15 @@ export function isAvailable(mod: CatalogModule, published: ReadonlySet<string>):
  * one of its modules is (its license covers the others when they arrive).
  */
 export function purchasableNow(slug: string, published: ReadonlySet<string>): boolean {
-  const item = purchasable(slug);
-  return (
-    item !== undefined &&
-    item.modules.some((s) => {
-      const mod = moduleBySlug.get(s);
-      return mod !== undefined && isAvailable(mod, published);
-    })
-  );
+  return availableOf(purchasable(slug)?.modules ?? [], published).length > 0;
+}
+
+/** The slugs of `modules` that are available now, in their order. */
+function availableOf(modules: readonly string[], published: ReadonlySet<string>): string[] {
+  return modules.filter((s) => {
+    const mod = moduleBySlug.get(s);
+    return mod !== undefined && isAvailable(mod, published);
+  });
 }
 
 /** The bundles that contain a module. */
@@ -83,10 +84,7 @@ export function modulesView(published: ReadonlySet<string>) {
 export function bundlesView(published: ReadonlySet<string>) {
   return BUNDLES.map((b) => {
     const separately = b.modules.reduce((sum, s) => sum + (moduleBySlug.get(s)?.priceCents ?? 0), 0);
-    const now = b.modules.filter((s) => {
-      const mod = moduleBySlug.get(s);
-      return mod !== undefined && isAvailable(mod, published);
-    });
+    const now = availableOf(b.modules, published);
     return {
       slug: b.slug,
       name: b.name,
