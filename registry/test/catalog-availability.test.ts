@@ -142,7 +142,12 @@ describe("checkout", () => {
     expect(await none.json()).toMatchObject({ error: "REG_ERR_MODULE_UNAVAILABLE", slug: "docker-pro" });
     const some = await checkout("ssh-pro");
     expect(some.status).toBe(201);
-    expect(await some.json()).toMatchObject({ slug: "ssh-pro", price: "$25", provider: "dev" });
+    const body = (await some.json()) as { sessionId: string };
+    expect(body).toMatchObject({ slug: "ssh-pro", price: "$25", provider: "dev" });
+    // Its checkout page says what the bundle brings now and what later.
+    const page = await (await fetch(`${http.url}/dev/checkout/${body.sessionId}`)).text();
+    expect(page).toContain("<p>Available now: tmux Integration</p>");
+    expect(page).toContain("<p>Coming later (included when released): Multi-Pane Terminal, Jump-Host Chaining,");
   });
 
   it("sells an entitlement module and a published package module", async () => {

@@ -3,7 +3,7 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type Stripe from "stripe";
 import { z } from "zod";
-import { formatPrice, purchasable, purchasableNow } from "../catalog/index.js";
+import { findModule, formatPrice, isAvailable, purchasable, purchasableNow } from "../catalog/index.js";
 import { checkoutSessions, installs, purchases, stripeEvents } from "../db/schema.js";
 import { RegistryError } from "../errors/index.js";
 import { html, readJson } from "../http.js";
@@ -128,7 +128,19 @@ export function purchaseRoutes(svc: Services): Hono<AppEnv> {
   app.get("/dev/checkout/:id", async (c) => {
     const session = await devSession(c.req.param("id"));
     const item = purchasable(session.slug);
-    const modules = item && item.modules.length > 1 ? `<p>Includes: ${item.modules.map(html).join(", ")}</p>` : "";
+    let modules = "";
+    if (item && item.modules.length > 1) {
+      // A bundle says what arrives now and what its license covers later, as the store does.
+      const published = await svc.packages.publishedModules();
+      const names = (now: boolean) =>
+        item.modules
+          .map(findModule)
+          .filter((m) => m !== undefined && isAvailable(m, published) === now)
+          .map((m) => html(m?.name ?? ""))
+          .join(", ");
+      const [now, later] = [names(true), names(false)];
+      modules = `${now ? `<p>Available now: ${now}</p>` : ""}${later ? `<p>Coming later (included when released): ${later}</p>` : ""}`;
+    }
     return c.html(
       page(
         `Buy ${item?.name ?? session.slug}`,
