@@ -66,7 +66,9 @@ describe("license client against a real registry", () => {
     // Six days without the registry: still licensed, in grace.
     await s.reg.stop();
     s.advance(6 * DAY);
-    expect(await s.json("/api/license/refresh", { method: "POST" })).toMatchObject({ state: "grace", daysLeft: 1 });
+    const offline = await s.req("/api/license/refresh", { method: "POST" });
+    expect(offline.status).toBe(502);
+    expect(await offline.json()).toMatchObject({ error: "HOST_ERR_REGISTRY_UNREACHABLE", license: { state: "grace", daysLeft: 1 } });
     expect(await s.json("/api/plugins/paid/count")).toEqual({ n: 2 });
 
     // Eight days: only the free core runs; the paid plugin is locked, not deleted.

@@ -1,12 +1,15 @@
 // Shared fixtures for the registry's tests: keys and a keyring, signed plugin tarballs, a registry on a
 // temporary folder, and signed install requests.
 import { randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair, type KeyPair, signInstallRequest } from "@archnest/sdk";
 import { packPlugin } from "@archnest/sdk/node";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { getRequestListener } from "@hono/node-server";
 import { createRegistry, type Registry, type RegistryConfig } from "../src/index.js";
 
 export const ADMIN_TOKEN = "admin-token-for-tests-0123456789";
@@ -29,6 +32,11 @@ export function makeKeys(): Keys {
     extraKeys: [{ key: thirdParty, name: "acme", roles: ["release"], scopes: ["@acme/*"] }],
   });
   return { root: trust.root, release: trust.release, thirdParty, license: trust.license, index: trust.index, keyring: trust.keyringEnvelope };
+}
+
+/** What the helpers send requests through: the app in process, or a {@link serveRegistry} over HTTP. */
+export interface RequestTarget {
+  request(path: string, init?: RequestInit): Response | Promise<Response>;
 }
 
 export interface TestRegistry extends Registry {
@@ -94,7 +102,7 @@ export async function makePlugin(
   return file;
 }
 
-export async function createAuthor(app: Registry["app"], scopes: string[], name = "acme"): Promise<string> {
+export async function createAuthor(app: RequestTarget, scopes: string[], name = "acme"): Promise<string> {
   const res = await app.request("/v1/admin/authors", {
     method: "POST",
     headers: { authorization: `Bearer ${ADMIN_TOKEN}`, "content-type": "application/json" },
@@ -104,7 +112,7 @@ export async function createAuthor(app: Registry["app"], scopes: string[], name 
   return ((await res.json()) as { token: string }).token;
 }
 
-export async function publish(app: Registry["app"], token: string, file: Uint8Array): Promise<Response> {
+export async function publish(app: RequestTarget, token: string, file: Uint8Array): Promise<Response> {
   return app.request("/v1/packages", {
     method: "PUT",
     headers: { authorization: `Bearer ${token}`, "content-type": "application/octet-stream", "content-length": String(file.length) },
@@ -117,7 +125,7 @@ export interface Install {
   key: KeyPair;
 }
 
-export async function registerInstall(app: Registry["app"]): Promise<Install> {
+export async function registerInstall(app: RequestTarget): Promise<Install> {
   const key = generateKeyPair();
   const res = await app.request("/v1/installs", {
     method: "POST",
@@ -143,15 +151,48 @@ export function signed(install: Install, method: string, path: string, body?: un
   return { path, init: { method, headers, ...(text !== undefined && { body: text }) } };
 }
 
-export async function call(app: Registry["app"], req: { path: string; init: RequestInit }): Promise<Response> {
+export async function call(app: RequestTarget, req: { path: string; init: RequestInit }): Promise<Response> {
   return app.request(req.path, req.init);
 }
 
 /** Buys a slug through the development checkout, as a person clicking Pay would. */
-export async function devBuy(app: Registry["app"], install: Install, slug: string): Promise<void> {
+export async function devBuy(app: RequestTarget, install: Install, slug: string): Promise<void> {
   const res = await call(app, signed(install, "POST", "/v1/checkout", { slug }));
   if (res.status !== 201) throw new Error(`checkout: ${res.status} ${await res.text()}`);
   const { sessionId } = (await res.json()) as { sessionId: string };
   const pay = await app.request(`/dev/checkout/${sessionId}/pay`, { method: "POST" });
   if (pay.status !== 303) throw new Error(`pay: ${pay.status}`);
+}
+
+/**
+ * Publishes a minimal signed package for each paid module, so that the registry sells it: a package
+ * module is on sale only once a package delivers it.
+ */
+export async function offerModules(reg: TestRegistry, modules: readonly string[]): Promise<void> {
+  const token = await createAuthor(reg.app, ["@archnest/*"], `offer-${randomBytes(4).toString("hex")}`);
+  for (const module of modules) {
+    const file = await makePlugin(reg.dir, { name: `@archnest/${module}`, version: "1.0.0", module, key: reg.keys.release });
+    const res = await publish(reg.app, token, readFileSync(file));
+    if (res.status !== 201) throw new Error(`publish ${module}: ${res.status} ${await res.text()}`);
+  }
+}
+
+/** The registry served over HTTP on 127.0.0.1 (port 0), as hosts and browsers reach it. */
+export interface ServedRegistry extends RequestTarget {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function serveRegistry(reg: Registry): Promise<ServedRegistry> {
+  const server = createServer(getRequestListener(reg.app.fetch));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    request: (path, init) => fetch(new URL(path, url), { ...init, redirect: "manual" }),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
 }

@@ -11,6 +11,7 @@ import {
   devBuy,
   type Install,
   makePlugin,
+  offerModules,
   publish,
   registerInstall,
   signed,
@@ -30,6 +31,7 @@ beforeAll(async () => {
   expect((await publish(reg.app, token, paidTarball)).status).toBe(201);
   const free = await makePlugin(reg.dir, { name: "@archnest/notes", version: "1.0.0", module: "free", key: reg.keys.release });
   expect((await publish(reg.app, token, readFileSync(free))).status).toBe(201);
+  await offerModules(reg, ["theme-light", "tmux"]);
 });
 afterAll(() => reg.cleanup());
 

@@ -1,7 +1,7 @@
 // Contract test: the registry creates Stripe Checkout Sessions through the official stripe library
 // against a local server that answers as Stripe's API reference documents.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, registerInstall, signed, startRegistry, type TestRegistry } from "./helpers.js";
+import { call, offerModules, registerInstall, signed, startRegistry, type TestRegistry } from "./helpers.js";
 import { STUB_SECRET_KEY, type StripeStub, startStripeStub } from "./stripe-stub.js";
 
 let stub: StripeStub;
@@ -10,6 +10,7 @@ let reg: TestRegistry;
 beforeAll(async () => {
   stub = await startStripeStub();
   reg = await startRegistry({ stripe: { secretKey: STUB_SECRET_KEY, webhookSecret: "whsec_contract", apiBase: stub.url } });
+  await offerModules(reg, ["docker-over-ssh", "tmux"]);
 });
 afterAll(async () => {
   await reg.cleanup();
@@ -44,6 +45,7 @@ describe("contract test: Stripe Checkout Session creation", () => {
   it("answers 502 with a stable code when Stripe refuses the request", async () => {
     const bad = await startRegistry({ stripe: { secretKey: "sk_test_wrong", webhookSecret: "whsec_x", apiBase: stub.url } });
     try {
+      await offerModules(bad, ["tmux"]);
       const install = await registerInstall(bad.app);
       const res = await call(bad.app, signed(install, "POST", "/v1/checkout", { slug: "tmux" }));
       expect(res.status).toBe(502);

@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createClient } from "@libsql/client";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, type Install, registerInstall, signed, startRegistry, type TestRegistry } from "./helpers.js";
+import { call, type Install, offerModules, registerInstall, signed, startRegistry, type TestRegistry } from "./helpers.js";
 import { STUB_SECRET_KEY, type StripeStub, startStripeStub } from "./stripe-stub.js";
 
 const WEBHOOK_SECRET = "whsec_test_archnest_webhook_secret";
@@ -14,6 +14,7 @@ let reg: TestRegistry;
 beforeAll(async () => {
   stub = await startStripeStub();
   reg = await startRegistry({ stripe: { secretKey: STUB_SECRET_KEY, webhookSecret: WEBHOOK_SECRET, apiBase: stub.url } });
+  await offerModules(reg, ["tmux", "rdp", "vnc", "aws", "proxmox"]);
 });
 afterAll(async () => {
   await reg.cleanup();

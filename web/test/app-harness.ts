@@ -21,6 +21,9 @@ import { serveHost, serverUrl } from "../../host/src/server/index.js";
 interface RunningRegistry {
   url: string;
   publish(file: string): Promise<void>;
+  /** Stops and restarts it on the same port: the registry down, as a host sees an outage. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -40,12 +43,18 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Boots registry (optional) and host in a temp folder; `publish` tarballs go to the registry first. */
-export async function startApp(opts: { registry?: boolean; publish?: (trust: TestTrust) => Promise<string[]> } = {}): Promise<RunningApp> {
+/**
+ * Boots registry (optional) and host in a temp folder; `publish` tarballs go to the registry first.
+ * `registryDown` stops the registry before the host boots, so the install never reaches it.
+ */
+export async function startApp(
+  opts: { registry?: boolean; registryDown?: boolean; publish?: (trust: TestTrust) => Promise<string[]> } = {},
+): Promise<RunningApp> {
   const dir = mkdtempSync(join(tmpdir(), "archnest-web-test-"));
   const trust = createTestTrust();
   const registry = opts.registry ? await runRegistry(trust, () => new Date()) : undefined;
   for (const file of (await opts.publish?.(trust)) ?? []) await registry?.publish(file);
+  if (opts.registryDown) await registry?.stop();
   const files = trust.writeFiles(dir);
   mkdirSync(join(dir, "core-plugins"));
   const config = loadEnv({

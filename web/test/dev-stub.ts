@@ -35,6 +35,19 @@ const modules = [
   ["theme-light", "Theme: Light", "Light mode theme"],
 ] as const;
 const owned = new Set<string>(["tmux"]);
+/** What the stub's store sells now; the rest shows as coming soon. */
+const available = new Set<string>(["tmux", "unlimited-bookmarks", "theme-light"]);
+const bundle = (slug: string, name: string, members: string[], price: string, saving: string) => ({
+  slug,
+  name,
+  modules: members,
+  price,
+  saving,
+  owned: false,
+  available: members.some((m) => available.has(m)),
+  availableNow: members.filter((m) => available.has(m)),
+  comingLater: members.filter((m) => !available.has(m)),
+});
 const plugins = [
   {
     id: "notes",
@@ -205,11 +218,32 @@ createServer(async (req, res) => {
           owned: true,
         },
       ],
-      modules: modules.map(([slug, name, description]) => ({ slug, name, description, price: "$5", owned: owned.has(slug) })),
+      modules: modules.map(([slug, name, description]) => ({
+        slug,
+        name,
+        description,
+        price: "$5",
+        bundles: [],
+        owned: owned.has(slug),
+        delivery: slug === "unlimited-bookmarks" ? "entitlement" : "package",
+        available: available.has(slug),
+      })),
       bundles: [
-        { slug: "ssh-pro", name: "SSH Pro", modules: modules.slice(0, 5).map((m) => m[0]), price: "$25", saving: "$15", owned: false },
-        { slug: "all-themes", name: "All Themes", modules: ["theme-midnight-blue", "theme-forest", "theme-light"], price: "$10", saving: "$5", owned: false },
-        { slug: "everything", name: "Everything", modules: modules.map((m) => m[0]), price: "$99", saving: "$51", owned: false },
+        bundle(
+          "ssh-pro",
+          "SSH Pro",
+          modules.slice(0, 5).map((m) => m[0]),
+          "$25",
+          "$15",
+        ),
+        bundle("all-themes", "All Themes", ["theme-midnight-blue", "theme-forest", "theme-light"], "$10", "$5"),
+        bundle(
+          "everything",
+          "Everything",
+          modules.map((m) => m[0]),
+          "$99",
+          "$51",
+        ),
       ],
     });
   if (p.startsWith("/api/prefs/")) {

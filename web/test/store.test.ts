@@ -1,7 +1,8 @@
 /**
  * The Module Store in a real browser against the real host and a real registry: buy the Light theme
  * through the registry's development checkout, come back, watch it install, apply it, and see the page
- * change without a reload.
+ * change without a reload. Only the Light theme's package is published, so the other package modules are
+ * coming soon and cannot be bought.
  */
 import { mkdirSync } from "node:fs";
 import { launchChromium } from "@archnest/host/testing";
@@ -68,15 +69,31 @@ describe("the Module Store", () => {
     const card = page.locator('[data-module="theme-light"]');
     await card.waitFor();
     expect(await card.getAttribute("data-owned")).toBe("false");
+    expect(await card.getAttribute("data-available")).toBe("true");
     const bundle = page.locator('[data-bundle="all-themes"]');
     expect(await bundle.textContent()).toContain("Save $5");
     expect(await bundle.textContent()).toContain("$10");
     await page.screenshot({ path: `${ARTIFACTS}store.png` });
 
+    // Every request of the purchase walk, on the host's and the registry's origins, succeeds.
+    const failed: string[] = [];
+    // Leaving the shell for the checkout aborts its event stream: that is the page going, not a failure.
+    page.on("requestfailed", (r) => {
+      if (r.failure()?.errorText !== "net::ERR_ABORTED") failed.push(`failed ${r.url()}: ${r.failure()?.errorText}`);
+    });
+    page.on("response", (r) => {
+      if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`);
+    });
+    page.on("console", (m) => {
+      if (m.type() === "error") failed.push(`console: ${m.text()}`);
+    });
+    const favicon = page.waitForResponse((r) => new URL(r.url()).pathname === "/favicon.svg" && r.url().startsWith(app.registry?.url ?? "-"));
     await card.getByRole("button", { name: "Unlock for $5" }).click();
     await page.waitForURL((u) => u.origin !== new URL(app.url).origin);
+    expect((await favicon).status()).toBe(200);
     await page.screenshot({ path: `${ARTIFACTS}dev-checkout.png` });
     await page.getByRole("button", { name: /Pay \$5/ }).click();
+    await page.getByRole("heading", { name: "Payment received" }).waitFor();
     await page.getByRole("link", { name: "Back to ArchNest" }).click();
 
     await page.waitForURL(/\/settings\/store/);
@@ -94,6 +111,7 @@ describe("the Module Store", () => {
     expect(before).not.toBe(after);
     expect(await page.evaluate(() => (window as unknown as { noReload?: boolean }).noReload)).toBe(true);
     await page.screenshot({ path: `${ARTIFACTS}store-light-theme.png` });
+    expect(failed).toEqual([]);
     const events = await page.evaluate(() => (window as unknown as { installEvents: { id: string; phase: string; progress: number }[] }).installEvents);
     const ours = events.filter((e) => e.id === "store:@archnest/theme-light");
     expect(ours.map((e) => e.phase)).toContain("verify");
@@ -114,5 +132,42 @@ describe("the Module Store", () => {
     expect(await page.getByTestId("license-state").getAttribute("data-state")).toBe("valid");
     expect(await page.locator("main").textContent()).toContain("Theme: Light");
     await page.screenshot({ path: `${ARTIFACTS}license.png` });
+  });
+
+  it("shows a module nothing delivers as Coming soon without a buy button, and what each bundle holds now and later", async () => {
+    await page.setViewportSize({ width: 1366, height: 768 });
+    await page.getByRole("link", { name: "Module Store" }).click();
+    const soon = page.locator('[data-module="multi-pane-terminal"]');
+    await soon.waitFor();
+    expect(await soon.getAttribute("data-available")).toBe("false");
+    expect(await soon.getByTestId("coming-soon").textContent()).toContain("Coming soon");
+    expect(await soon.getByRole("button").count()).toBe(0);
+    // An entitlement lifts a cap the host already enforces: on sale with no package at all.
+    const hosts = page.locator('[data-module="unlimited-hosts"]');
+    expect(await hosts.getAttribute("data-available")).toBe("true");
+    expect(await hosts.getByRole("button", { name: "Unlock for $5" }).count()).toBe(1);
+
+    const themes = page.locator('[data-bundle="all-themes"]');
+    expect(await themes.getByTestId("bundle-now").textContent()).toBe("Available now: Theme: Light");
+    expect(await themes.getByTestId("bundle-later").textContent()).toBe("Coming later (included when released): Theme: Midnight Blue · Theme: Forest");
+    const docker = page.locator('[data-bundle="docker-pro"]');
+    expect(await docker.getAttribute("data-available")).toBe("false");
+    expect(await docker.getByTestId("bundle-now").count()).toBe(0);
+    expect(await docker.getByTestId("coming-soon").isVisible()).toBe(true);
+    expect(await docker.getByRole("button", { name: "Get bundle" }).count()).toBe(0);
+    expect(await page.locator('[data-bundle="everything"]').getByRole("button", { name: "Get bundle" }).count()).toBe(1);
+    expect(await page.locator('[data-bundle="everything"]').getByTestId("bundle-later").locator("summary").textContent()).toBe(
+      "Coming later (included when released): 27 modules",
+    );
+
+    await page.locator("#bundles-h").scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}store-bundles-1366.png` });
+    await soon.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}store-coming-soon-1366.png` });
+    await page.setViewportSize({ width: 390, height: 844 });
+    await themes.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}store-bundles-390.png` });
+    await soon.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${ARTIFACTS}store-coming-soon-390.png` });
   });
 });

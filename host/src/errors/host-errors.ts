@@ -203,6 +203,11 @@ export const HOST_ERRORS = {
     "The registry could not be reached or answered with an error.",
     "Check ARCHNEST_REGISTRY_URL and the network; the license keeps working offline until it expires.",
   ],
+  HOST_ERR_LICENSE_INVALID: [
+    502,
+    "The registry's license or status index did not verify (signature, install, validity or an older sequence); the license held before stays in force.",
+    "Check that the host trusts the registry's keyring and that its clock is right (NTP), then check again.",
+  ],
   HOST_ERR_PACKAGE_NOT_FOUND: [404, "The registry has no version of this package matching the range.", "Check the package name and the version range."],
 } as const satisfies Record<string, readonly [status: number, what: string, fix: string]>;
 

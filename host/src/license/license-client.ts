@@ -1,5 +1,7 @@
-import { type Keyring, LicenseReplayError, type StatusIndexDocument, statusOfVersion, verifyLicense, verifyStatusIndex } from "@archnest/sdk";
+import { isSdkError, type Keyring, LicenseReplayError, type StatusIndexDocument, statusOfVersion, verifyLicense, verifyStatusIndex } from "@archnest/sdk";
+import type { HostErrorCode } from "../errors/index.js";
 import type { Entitlements } from "../plugins/entitlements.js";
+import { PluginError } from "../plugins/plugin-errors.js";
 import type { RuntimeLog } from "../plugins/runtime.js";
 import type { IdentityStore, RegistryClient } from "./registry-client.js";
 
@@ -10,6 +12,8 @@ export interface LicenseStatus {
   validUntil: string | null;
   lastCheck: string | null;
   lastError: string | null;
+  /** The stable code of the last check's failure (null after a good check): what the UI branches on. */
+  lastErrorCode: HostErrorCode | null;
   daysLeft: number;
   installId: string | null;
 }
@@ -38,6 +42,7 @@ export class LicenseClient implements Entitlements {
   private status: StatusIndexDocument | undefined;
   private lastCheck: number | undefined;
   private lastError: string | null = null;
+  private lastErrorCode: HostErrorCode | null = null;
   private lastOk = false;
   private readonly listeners = new Set<() => void>();
   private readonly revocationListeners = new Set<() => void>();
@@ -87,7 +92,13 @@ export class LicenseClient implements Entitlements {
     const now = this.now();
     try {
       const res = await this.opts.registry.signed("POST", "/v1/license", {});
-      if (res.status !== 200) throw new Error(`the registry answered ${res.status}: ${JSON.stringify(res.body).slice(0, 200)}`);
+      if (res.status !== 200) {
+        const code = (res.body as { code?: unknown } | undefined)?.code;
+        throw new PluginError(
+          "HOST_ERR_REGISTRY_UNREACHABLE",
+          `The registry refused the license request (${res.status}${typeof code === "string" ? ` ${code}` : ""}).`,
+        );
+      }
       const installId = await this.opts.registry.installId();
       const minSeq = Number((await this.opts.store.getMeta("license.sequence")) ?? "0");
       const keyring = await this.opts.keyring();
@@ -96,7 +107,8 @@ export class LicenseClient implements Entitlements {
         doc = verifyLicense(res.body, { keyring, installId, now, minSequence: minSeq }).document;
       } catch (err) {
         // A replayed older license is not an outage: keep the newer one already held.
-        if (err instanceof LicenseReplayError) throw new Error("the registry sent an older license than the one held");
+        if (err instanceof LicenseReplayError) throw new PluginError("HOST_ERR_LICENSE_INVALID", "The registry sent an older license than the one held.");
+        if (isSdkError(err)) throw new PluginError("HOST_ERR_LICENSE_INVALID", `The registry's license did not verify: ${err.message} [${err.code}]`);
         throw err;
       }
       await this.opts.store.setMeta("license.envelope", JSON.stringify(res.body));
@@ -106,9 +118,17 @@ export class LicenseClient implements Entitlements {
       await this.refreshStatus(keyring);
       this.lastOk = true;
       this.lastError = null;
+      this.lastErrorCode = null;
     } catch (err) {
       this.lastOk = false;
       this.lastError = (err as Error).message;
+      // Only the host's own codes reach the UI; anything else is an internal failure, whose text is logged.
+      this.lastErrorCode =
+        err instanceof PluginError && err.code.startsWith("HOST_ERR_")
+          ? (err.code as HostErrorCode)
+          : isSdkError(err)
+            ? "HOST_ERR_LICENSE_INVALID"
+            : "HOST_ERR_INTERNAL";
       this.opts.log.warn("license refresh failed", { error: this.lastError, code: (err as { code?: string }).code });
     }
     this.lastCheck = now.getTime();
@@ -200,6 +220,7 @@ export class LicenseClient implements Entitlements {
       validUntil: this.validUntil === undefined ? null : new Date(this.validUntil).toISOString(),
       lastCheck: this.lastCheck === undefined ? null : new Date(this.lastCheck).toISOString(),
       lastError: this.lastError,
+      lastErrorCode: this.lastErrorCode,
       daysLeft,
       installId,
     };

@@ -1,4 +1,5 @@
 import { Hono } from "hono";
+import { HOST_ERRORS } from "../errors/index.js";
 import { PluginError } from "../plugins/plugin-errors.js";
 import type { PluginApiEnv } from "../plugins/routes.js";
 import type { PluginRuntime } from "../plugins/runtime.js";
@@ -25,7 +26,16 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
 
   app.get("/license", async (c) => c.json(await license.state()));
 
-  app.post("/license/refresh", async (c) => c.json(await license.refresh()));
+  // A failed check is an error with its code, not a 200: the person pressed "Check now" to learn whether
+  // the registry agrees. The license held before stays in force, so its state travels along.
+  app.post("/license/refresh", async (c) => {
+    const state = await license.refresh();
+    if (state.lastErrorCode === null) return c.json(state);
+    const code = state.lastErrorCode;
+    // An internal failure's text stays in the log; the others name what the person can act on.
+    const message = code === "HOST_ERR_INTERNAL" ? HOST_ERRORS[code][1] : (state.lastError ?? HOST_ERRORS[code][1]);
+    return c.json({ error: code, message, license: state }, HOST_ERRORS[code][0] as 502);
+  });
 
   app.get("/catalog", async (c) => {
     try {
@@ -58,6 +68,11 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
       const origin = new URL(c.req.url).origin;
       const returnUrl = `${origin}/settings/store?purchased=${encodeURIComponent(body.slug)}`;
       const res = await registry.signed("POST", "/v1/checkout", { slug: body.slug, returnUrl });
+      // A refusal the person can act on (unknown, unavailable, already owned) keeps the registry's code and words.
+      const refusal = res.body as { code?: unknown; message?: unknown } | undefined;
+      if ((res.status === 400 || res.status === 409) && typeof refusal?.code === "string" && refusal.code.startsWith("REG_ERR_")) {
+        return c.json({ error: refusal.code, message: typeof refusal.message === "string" ? refusal.message : refusal.code }, res.status);
+      }
       if (res.status !== 200 && res.status !== 201) {
         return c.json({ error: "HOST_ERR_REGISTRY_UNREACHABLE", message: `The registry refused the checkout (${res.status}).`, registry: res.body }, 502);
       }

@@ -1,6 +1,6 @@
 import { BUNDLES, type CatalogModule, MODULES } from "./modules.js";
 
-export { BUNDLES, type CatalogBundle, type CatalogModule, MODULES } from "./modules.js";
+export { BUNDLES, type CatalogBundle, type CatalogModule, MODULES, type ModuleDelivery } from "./modules.js";
 
 const moduleBySlug = new Map(MODULES.map((x) => [x.slug, x]));
 const bundleBySlug = new Map(BUNDLES.map((x) => [x.slug, x]));
@@ -29,13 +29,41 @@ export function expandSlugs(purchased: Iterable<string>): string[] {
   return [...out].sort();
 }
 
+/**
+ * Whether a module can be delivered today: an entitlement always can (its cap is enforced by the host
+ * already); a package module only once a package for it is published here (`published`: the module slugs
+ * of the packages with a version not revoked). Selling anything else would take money for nothing.
+ */
+export function isAvailable(mod: CatalogModule, published: ReadonlySet<string>): boolean {
+  return mod.delivery.kind === "entitlement" || published.has(mod.slug);
+}
+
+/**
+ * Whether a slug may be bought on its own today: a module when it is available, a bundle when at least
+ * one of its modules is (its license covers the others when they arrive).
+ */
+export function purchasableNow(slug: string, published: ReadonlySet<string>): boolean {
+  return availableOf(purchasable(slug)?.modules ?? [], published).length > 0;
+}
+
+/** The slugs of `modules` that are available now, in their order. */
+function availableOf(modules: readonly string[], published: ReadonlySet<string>): string[] {
+  return modules.filter((s) => {
+    const mod = moduleBySlug.get(s);
+    return mod !== undefined && isAvailable(mod, published);
+  });
+}
+
 /** The bundles that contain a module. */
 export function bundlesOf(moduleSlug: string): string[] {
   return BUNDLES.filter((b) => b.modules.includes(moduleSlug)).map((b) => b.slug);
 }
 
-/** Every module with its price and the bundles that hold it, in MODULES.md order. */
-export function modulesView() {
+/**
+ * Every module with its price, the bundles that hold it, how it is delivered and whether it is available
+ * now, in MODULES.md order. `published`: see {@link isAvailable}.
+ */
+export function modulesView(published: ReadonlySet<string>) {
   return MODULES.map((x) => ({
     slug: x.slug,
     name: x.name,
@@ -43,13 +71,20 @@ export function modulesView() {
     price: formatPrice(x.priceCents),
     priceCents: x.priceCents,
     bundles: bundlesOf(x.slug),
+    delivery: x.delivery.kind,
+    ...(x.delivery.kind === "entitlement" && { lifts: x.delivery.lifts }),
+    available: isAvailable(x, published),
   }));
 }
 
-/** Every bundle with its price, what its modules cost one by one, and the saving. */
-export function bundlesView() {
+/**
+ * Every bundle with its price, what its modules cost one by one, the saving, and which of its modules are
+ * available now and which come later. A bundle is `available` (on sale) when at least one module is.
+ */
+export function bundlesView(published: ReadonlySet<string>) {
   return BUNDLES.map((b) => {
     const separately = b.modules.reduce((sum, s) => sum + (moduleBySlug.get(s)?.priceCents ?? 0), 0);
+    const now = availableOf(b.modules, published);
     return {
       slug: b.slug,
       name: b.name,
@@ -59,6 +94,9 @@ export function bundlesView() {
       separately: formatPrice(separately),
       saving: formatPrice(separately - b.priceCents),
       savingCents: separately - b.priceCents,
+      available: now.length > 0,
+      availableNow: now,
+      comingLater: b.modules.filter((s) => !now.includes(s)),
     };
   });
 }

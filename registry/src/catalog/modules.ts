@@ -1,12 +1,26 @@
+/**
+ * How a module reaches an install once bought:
+ * - `package`: a signed plugin package published in this registry; it is on sale only once one is.
+ * - `entitlement`: the license slug alone, which lifts a free cap (`lifts`) that the host and its core
+ *   plugins already enforce; nothing is downloaded.
+ */
+export type ModuleDelivery = { kind: "package" } | { kind: "entitlement"; lifts: string };
+
 /** The paid modules of MODULES.md: the license slugs the registry sells and the host gates on. Never rename a slug. */
 export interface CatalogModule {
   slug: string;
   name: string;
   description: string;
   priceCents: number;
+  delivery: ModuleDelivery;
 }
 
-const m = (slug: string, name: string, description: string): CatalogModule => ({ slug, name, description, priceCents: 500 });
+const m = (slug: string, name: string, description: string): CatalogModule => ({ slug, name, description, priceCents: 500, delivery: { kind: "package" } });
+/** A module that only lifts a cap; `lifts` is the host's name for that cap (host/src/plugins/limits.ts). */
+const cap = (slug: string, name: string, description: string, lifts: string): CatalogModule => ({
+  ...m(slug, name, description),
+  delivery: { kind: "entitlement", lifts },
+});
 
 export const MODULES: readonly CatalogModule[] = [
   m("multi-pane-terminal", "Multi-Pane Terminal", "Split panes (2 or 4) and multiple tabs."),
@@ -21,7 +35,7 @@ export const MODULES: readonly CatalogModule[] = [
   m("docker-push-agent", "Docker Push Agent", "An outbound-only agent on a Docker host pushes container state to ArchNest."),
   m("container-exec", "Container Exec", "Interactive shell into a running container, in the browser terminal."),
   m("container-detail", "Container Detail View", "Full inspect: ports, networks, mounts, env, labels, logs."),
-  m("unlimited-hosts", "Unlimited SSH Hosts", "Removes the 3-host cap."),
+  cap("unlimited-hosts", "Unlimited SSH Hosts", "Removes the 3-host cap.", "hosts"),
   m("proxmox", "Proxmox Integration", "List VMs and LXC containers, status, start/stop/reboot."),
   m("aws", "AWS Integration", "EC2 instance and STS identity inventory."),
   m("cloudflare", "Cloudflare Integration", "DNS zones and records listing."),
@@ -37,7 +51,7 @@ export const MODULES: readonly CatalogModule[] = [
   m("advanced-metrics", "Advanced Metrics", "Network, processes, listening ports, firewall, login stats."),
   m("data-export", "Data Export/Import", "Backup and restore of integrations, secrets, bookmarks, tunnels (encrypted archive)."),
   m("audit-log", "Audit Log", "Full activity audit log with filters and export."),
-  m("unlimited-bookmarks", "Unlimited Bookmarks", "Removes the 10-bookmark cap."),
+  cap("unlimited-bookmarks", "Unlimited Bookmarks", "Removes the 10-bookmark cap.", "bookmarks"),
   m("global-search", "Global Search", "One search box across pages, hosts, bookmarks, containers, files."),
 ];
 

@@ -46,6 +46,11 @@ export const REG_ERRORS = {
   ],
   REG_ERR_UNKNOWN_SLUG: [400, "No module or bundle has this slug.", "Use a slug from GET /v1/catalog."],
   REG_ERR_ALREADY_OWNED: [409, "The install already owns every module this purchase would give.", "Nothing to buy; refresh the license."],
+  REG_ERR_MODULE_UNAVAILABLE: [
+    409,
+    "The module is not available yet: no package delivers it (for a bundle: none of its modules is available).",
+    "Buy it once GET /v1/catalog lists it as available, or buy a bundle that is on sale; it covers the module when it arrives.",
+  ],
   REG_ERR_TRANSFER_LIMIT: [
     409,
     "This install's purchases were moved less than a year ago.",

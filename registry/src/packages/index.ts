@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createStatusIndex, type Envelope, type KeyPair, type Keyring, scopeMatches } from "@archnest/sdk";
 import { verifyPluginTarball } from "@archnest/sdk/node";
-import { and, eq } from "drizzle-orm";
+import { and, eq, isNull, ne } from "drizzle-orm";
 import semver from "semver";
 import { bundlesOf, findModule, formatPrice } from "../catalog/index.js";
 import type { RegistryDb } from "../db/index.js";
@@ -146,6 +146,15 @@ export function createPackages(deps: PackagesDeps) {
       });
     }
     return plugins;
+  }
+
+  /** The paid module slugs that a package with a version not revoked delivers: what is on sale as a package. */
+  async function publishedModules(): Promise<Set<string>> {
+    const rows = await db
+      .selectDistinct({ module: versions.module })
+      .from(versions)
+      .where(and(isNull(versions.revokedAt), ne(versions.module, "free")));
+    return new Set(rows.map((r) => r.module));
   }
 
   async function statusIndex(): Promise<Envelope> {
@@ -291,6 +300,7 @@ export function createPackages(deps: PackagesDeps) {
   return {
     packument,
     catalogPlugins,
+    publishedModules,
     statusIndex,
     revoke,
     publish,

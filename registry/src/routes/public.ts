@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { bundlesView, modulesView, purchasable } from "../catalog/index.js";
 import { RegistryError } from "../errors/index.js";
+import { FAVICON_PATHS, FAVICON_SVG } from "../pages/index.js";
 import type { AppEnv, Services } from "../services.js";
 
 /** Health, catalog, npm keys, the status index and the keyring: everything anyone may read. */
@@ -14,18 +15,25 @@ export function publicRoutes(svc: Services): Hono<AppEnv> {
     return c.json({ ok: true, stripe: svc.stripe ? "configured" : "development-checkout" });
   });
 
-  app.get("/v1/catalog", async (c) =>
-    c.json({ plugins: await svc.packages.catalogPlugins(), modules: modulesView(), bundles: bundlesView(), currency: "usd" }),
-  );
+  app.get("/v1/catalog", async (c) => {
+    const published = await svc.packages.publishedModules();
+    return c.json({ plugins: await svc.packages.catalogPlugins(), modules: modulesView(published), bundles: bundlesView(published), currency: "usd" });
+  });
 
   // The purchaseUrl of a 402 answer: what the module or bundle is, what it costs, how to buy it.
-  app.get("/v1/modules/:slug", (c) => {
+  app.get("/v1/modules/:slug", async (c) => {
     const slug = c.req.param("slug");
     const item = purchasable(slug);
     if (!item) throw new RegistryError("REG_ERR_UNKNOWN_SLUG");
-    const view = modulesView().find((m) => m.slug === slug) ?? bundlesView().find((b) => b.slug === slug);
+    const published = await svc.packages.publishedModules();
+    const view = modulesView(published).find((m) => m.slug === slug) ?? bundlesView(published).find((b) => b.slug === slug);
     return c.json({ ...view, kind: item.modules.length === 1 && item.slug === item.modules[0] ? "module" : "bundle", checkout: "POST /v1/checkout" });
   });
+
+  // Before the packument routes, which would read /favicon.ico as a package name.
+  for (const path of FAVICON_PATHS) {
+    app.get(path, (c) => c.body(FAVICON_SVG, 200, { "content-type": "image/svg+xml", "cache-control": "public, max-age=86400" }));
+  }
 
   app.get("/-/npm/v1/keys", (c) => c.json(svc.packages.npmKeys()));
   app.get("/v1/status", async (c) => {

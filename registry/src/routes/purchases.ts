@@ -3,10 +3,11 @@ import { eq } from "drizzle-orm";
 import { Hono } from "hono";
 import type Stripe from "stripe";
 import { z } from "zod";
-import { formatPrice, purchasable } from "../catalog/index.js";
+import { findModule, formatPrice, isAvailable, purchasable, purchasableNow } from "../catalog/index.js";
 import { checkoutSessions, installs, purchases, stripeEvents } from "../db/schema.js";
 import { RegistryError } from "../errors/index.js";
 import { html, readJson } from "../http.js";
+import { page } from "../pages/index.js";
 import type { AppEnv, Services } from "../services.js";
 
 const checkoutBody = z.object({
@@ -24,14 +25,6 @@ function idOf(value: string | { id: string } | null | undefined): string | null 
   return typeof value === "string" ? value : value.id;
 }
 
-function page(title: string, body: string, banner?: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${html(title)}</title>
-<style>body{font-family:system-ui,sans-serif;background:#0f1115;color:#e6e6e6;max-width:40rem;margin:3rem auto;padding:0 1rem}
-.banner{background:#7a4b00;color:#fff;padding:.75rem 1rem;border-radius:.5rem;font-weight:600}
-button{background:#3b82f6;color:#fff;border:0;border-radius:.4rem;padding:.6rem 1.4rem;font-size:1rem;cursor:pointer}a{color:#7fb0ff}</style></head>
-<body>${banner ? `<p class="banner" role="alert">${html(banner)}</p>` : ""}<h1>${html(title)}</h1>${body}</body></html>`;
-}
-
 /** Stripe's event payloads stay far below this. */
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
@@ -47,6 +40,12 @@ export function purchaseRoutes(svc: Services): Hono<AppEnv> {
     const body = await readJson(c, checkoutBody);
     const item = purchasable(body.slug);
     if (!item) throw new RegistryError("REG_ERR_UNKNOWN_SLUG", `No module or bundle is called ${body.slug}.`);
+    // Whatever a client shows: nothing is sold that cannot be delivered today.
+    if (!purchasableNow(item.slug, await svc.packages.publishedModules())) {
+      throw new RegistryError("REG_ERR_MODULE_UNAVAILABLE", `${item.name} is not available yet: no package delivers it. It cannot be bought until it is.`, {
+        slug: item.slug,
+      });
+    }
     const owned = new Set(await svc.purchases.modulesOf(install.id));
     if (item.modules.every((m) => owned.has(m))) throw new RegistryError("REG_ERR_ALREADY_OWNED");
     let id: string;
@@ -129,7 +128,19 @@ export function purchaseRoutes(svc: Services): Hono<AppEnv> {
   app.get("/dev/checkout/:id", async (c) => {
     const session = await devSession(c.req.param("id"));
     const item = purchasable(session.slug);
-    const modules = item && item.modules.length > 1 ? `<p>Includes: ${item.modules.map(html).join(", ")}</p>` : "";
+    let modules = "";
+    if (item && item.modules.length > 1) {
+      // A bundle says what arrives now and what its license covers later, as the store does.
+      const published = await svc.packages.publishedModules();
+      const names = (now: boolean) =>
+        item.modules
+          .map(findModule)
+          .filter((m) => m !== undefined && isAvailable(m, published) === now)
+          .map((m) => html(m?.name ?? ""))
+          .join(", ");
+      const [now, later] = [names(true), names(false)];
+      modules = `${now ? `<p>Available now: ${now}</p>` : ""}${later ? `<p>Coming later (included when released): ${later}</p>` : ""}`;
+    }
     return c.html(
       page(
         `Buy ${item?.name ?? session.slug}`,

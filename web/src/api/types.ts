@@ -160,7 +160,17 @@ export interface LicenseStatus {
   modules: string[];
   validUntil: string | null;
   lastCheck: string | null;
+  /** What the last check failed with (null after a good one): a message and its stable HOST_ERR_* code. */
+  lastError?: string | null;
+  lastErrorCode?: string | null;
   daysLeft: number | null;
+}
+
+/** The body of a failed POST /api/license/refresh: the code, and the license state still held. */
+export interface LicenseCheckFailure {
+  error: string;
+  message: string;
+  license?: LicenseStatus;
 }
 
 export interface CatalogPlugin {
@@ -182,7 +192,14 @@ export interface CatalogModule {
   name: string;
   description: string;
   price: string;
+  /** The bundles that hold it. */
+  bundles: string[];
   owned: boolean;
+  /** A plugin package to install, or an entitlement that lifts a free cap (`lifts`) with nothing to install. */
+  delivery: "package" | "entitlement";
+  lifts?: string;
+  /** False until the registry can deliver it: the store shows "Coming soon" and does not sell it alone. */
+  available: boolean;
 }
 
 export interface CatalogBundle {
@@ -194,6 +211,11 @@ export interface CatalogBundle {
   separately?: string;
   saving: string;
   owned: boolean;
+  /** On sale: at least one of its modules is available. */
+  available: boolean;
+  /** Its modules available now, and those its license covers when they arrive. */
+  availableNow: string[];
+  comingLater: string[];
 }
 
 /** GET /api/catalog */

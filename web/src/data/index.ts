@@ -38,11 +38,14 @@ export function refreshAll(): void {
   installed.refetch();
 }
 
-/** The display name and price of a module or bundle slug, from the catalog when it has arrived. */
-export function moduleInfo(slug: string): { name: string; price: string | undefined } {
+/**
+ * The display name and price of a module or bundle slug, and whether it is on sale, from the catalog when
+ * it has arrived (until then it is taken to be on sale, so a lock does not flicker).
+ */
+export function moduleInfo(slug: string): { name: string; price: string | undefined; available: boolean } {
   const c = catalog.read.latest;
   const m = c?.modules.find((x) => x.slug === slug) ?? c?.bundles.find((x) => x.slug === slug);
-  return { name: m?.name ?? humanize(slug), price: m?.price };
+  return { name: m?.name ?? humanize(slug), price: m?.price, available: m?.available ?? true };
 }
 
 export function humanize(slug: string): string {

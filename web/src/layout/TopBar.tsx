@@ -37,6 +37,11 @@ function LicenseChip(): JSX.Element {
     <Show when={l()}>
       <a class="chip" href="/settings/license" data-testid="license-chip" data-state={l()?.state ?? "unknown"}>
         <Switch fallback={<span class="dot dot--muted" />}>
+          {/* Without paid modules there is nothing licensed to lose: not "Licensed", not days of grace. */}
+          <Match when={l()?.modules.length === 0}>
+            <span class="dot dot--muted" />
+            Free core
+          </Match>
           <Match when={l()?.state === "valid"}>
             <span class="dot dot--success" />
             Licensed

@@ -30,7 +30,7 @@ export function Lock(props: LockProps): JSX.Element {
             <span>{props.reason ?? `This feature is part of the ${info().name} module.`}</span>
           </div>
           <button type="button" class="btn btn--accent" onClick={() => openStore(props.module)}>
-            Unlock for {price()}
+            {info().available ? `Unlock for ${price()}` : "Coming soon"}
           </button>
         </div>
       }
@@ -44,7 +44,7 @@ export function Lock(props: LockProps): JSX.Element {
       >
         <Icon name="lock" size={14} />
         <span>{info().name}</span>
-        <span class="lock-pill__price">{price()}</span>
+        <span class="lock-pill__price">{info().available ? price() : "Coming soon"}</span>
       </button>
     </Show>
   );

@@ -1,5 +1,5 @@
 import { createEffect, createMemo, createSignal, For, type JSX, on, onMount, Show } from "solid-js";
-import { api, type CatalogBundle, type CatalogModule, type CatalogPlugin, errorMessage } from "../../api/index.js";
+import { api, type CatalogModule, type CatalogPlugin, errorMessage } from "../../api/index.js";
 import { catalog, installed, refreshAll } from "../../data/index.js";
 import { navigate, useLocation } from "../../router/index.js";
 import { installProgress } from "../../slots/index.js";
@@ -12,6 +12,21 @@ const progressKey = (p: CatalogPlugin) => `store:${p.name}`;
 
 const PHASES: Record<string, string> = { download: "Downloading", verify: "Verifying signature", activate: "Activating", done: "Installed", error: "Failed" };
 
+/** A bundle lists this many modules coming later in full; more fold into a disclosure. */
+const LATER_SHOWN = 8;
+
+/** In place of a buy button while nothing delivers the module (or any module of a bundle). */
+function ComingSoon(props: { bundled: boolean }): JSX.Element {
+  return (
+    <span class="coming-soon" data-testid="coming-soon">
+      <Badge tone="warning">Coming soon</Badge>
+      <Show when={props.bundled}>
+        <span class="muted small">Included in bundles on sale</span>
+      </Show>
+    </span>
+  );
+}
+
 /** Modules and bundles: prices, what each unlocks, owned or locked; checkout, then install with progress. */
 export function StoreTab(): JSX.Element {
   const location = useLocation();
@@ -22,7 +37,11 @@ export function StoreTab(): JSX.Element {
   const c = () => catalog.read.latest;
 
   const pluginsOf = (slug: string): CatalogPlugin[] => (c()?.plugins ?? []).filter((p) => p.module === slug);
-  const modulesOfBundle = (b: CatalogBundle) => (c()?.modules ?? []).filter((m) => b.modules.includes(m.slug));
+  const namesOf = (slugs: readonly string[]) =>
+    (c()?.modules ?? [])
+      .filter((m) => slugs.includes(m.slug))
+      .map((m) => m.name)
+      .join(" · ");
   const isInstalled = (p: CatalogPlugin) => p.installed || (installed.read.latest ?? []).some((i) => i.name === p.name || i.id === p.name);
   const filtered = createMemo(() => {
     const q = query().trim().toLowerCase();
@@ -120,7 +139,8 @@ export function StoreTab(): JSX.Element {
         tabIndex={-1}
         data-module={props.m.slug}
         data-owned={props.m.owned ? "true" : "false"}
-        classList={{ "store-card--target": decodeURIComponent(location().hash) === props.m.slug }}
+        data-available={props.m.available ? "true" : "false"}
+        classList={{ "store-card--target": decodeURIComponent(location().hash) === props.m.slug, "store-card--soon": !props.m.available }}
       >
         <header class="store-card__head">
           <h3>{props.m.name}</h3>
@@ -135,9 +155,12 @@ export function StoreTab(): JSX.Element {
           <Show
             when={props.m.owned}
             fallback={
-              <button type="button" class="btn btn--accent btn--sm" disabled={busy()[`buy:${props.m.slug}`]} onClick={() => void buy(props.m.slug)}>
-                <Icon name="lock" size={14} /> Unlock for {props.m.price}
-              </button>
+              // Nothing delivers it yet: no way to pay for it alone (the registry refuses such a checkout too).
+              <Show when={props.m.available} fallback={<ComingSoon bundled={props.m.bundles.some((s) => c()?.bundles.find((b) => b.slug === s)?.available)} />}>
+                <button type="button" class="btn btn--accent btn--sm" disabled={busy()[`buy:${props.m.slug}`]} onClick={() => void buy(props.m.slug)}>
+                  <Icon name="lock" size={14} /> Unlock for {props.m.price}
+                </button>
+              </Show>
             }
           >
             <Show
@@ -148,7 +171,8 @@ export function StoreTab(): JSX.Element {
                   fallback={
                     <div class="row row--tight">
                       <span class="muted small">
-                        <Icon name="check" size={14} /> {plugins().length > 0 ? "Installed" : "Included in your license"}
+                        <Icon name="check" size={14} />{" "}
+                        {plugins().length > 0 ? "Installed" : props.m.available ? "Included in your license" : "Yours when it is released"}
                       </span>
                       <Show when={themeFor(props.m.slug)}>
                         {(t) => (
@@ -222,6 +246,7 @@ export function StoreTab(): JSX.Element {
                     id={`store-${b.slug}`}
                     tabIndex={-1}
                     data-bundle={b.slug}
+                    data-available={b.available ? "true" : "false"}
                     classList={{ "store-card--target": decodeURIComponent(location().hash) === b.slug }}
                   >
                     <header class="store-card__head">
@@ -230,11 +255,29 @@ export function StoreTab(): JSX.Element {
                         <Badge tone="accent">Save {b.saving}</Badge>
                       </Show>
                     </header>
-                    <p class="store-card__desc">
-                      {modulesOfBundle(b)
-                        .map((m) => m.name)
-                        .join(" · ") || `${b.modules.length} modules`}
-                    </p>
+                    <Show when={b.availableNow.length > 0}>
+                      <p class="store-card__desc bundle-card__group" data-testid="bundle-now">
+                        <strong>Available now:</strong> {namesOf(b.availableNow)}
+                      </p>
+                    </Show>
+                    <Show when={b.comingLater.length > 0}>
+                      {/* A long list folds away, so the bundle's price and button stay in view. */}
+                      <Show
+                        when={b.comingLater.length > LATER_SHOWN}
+                        fallback={
+                          <p class="store-card__desc bundle-card__group" data-testid="bundle-later">
+                            <strong>Coming later</strong> (included when released): {namesOf(b.comingLater)}
+                          </p>
+                        }
+                      >
+                        <details class="store-card__desc bundle-card__group" data-testid="bundle-later">
+                          <summary>
+                            <strong>Coming later</strong> (included when released): {b.comingLater.length} modules
+                          </summary>
+                          {namesOf(b.comingLater)}
+                        </details>
+                      </Show>
+                    </Show>
                     <footer class="store-card__foot">
                       <span class="price price--lg">
                         {b.price}
@@ -245,9 +288,11 @@ export function StoreTab(): JSX.Element {
                       <Show
                         when={b.owned}
                         fallback={
-                          <button type="button" class="btn btn--accent btn--sm" disabled={busy()[`buy:${b.slug}`]} onClick={() => void buy(b.slug)}>
-                            Get bundle
-                          </button>
+                          <Show when={b.available} fallback={<ComingSoon bundled={false} />}>
+                            <button type="button" class="btn btn--accent btn--sm" disabled={busy()[`buy:${b.slug}`]} onClick={() => void buy(b.slug)}>
+                              Get bundle
+                            </button>
+                          </Show>
                         }
                       >
                         <Badge tone="success">
