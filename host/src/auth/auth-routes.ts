@@ -134,7 +134,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
     const body = await readJson(c, setupRequest);
     if (!setupCode.matches(body.setupCode)) {
       c.get("log").warn("setup refused: wrong or missing setup code", { address: clientAddress(c, trustProxy) });
-      throw new HostError("HOST_ERR_SETUP_CODE", body.setupCode === undefined ? "the setup code is missing" : "the setup code is wrong");
+      throw new HostError("HOST_ERR_SETUP_CODE", body.setupCode === undefined ? "the setup code is missing" : "the setup code is wrong; use the one the host printed when it last started");
     }
     checkPasswordPolicy(body.password);
     const passwordHash = await hashPassword(body.password);
