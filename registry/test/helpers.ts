@@ -117,7 +117,17 @@ export interface Install {
   key: KeyPair;
 }
 
-export async function registerInstall(app: Registry["app"]): Promise<Install> {
+/** Anything that answers a path and init as the registry's app does: the app itself, or a served registry. */
+export interface Requester {
+  request(path: string, init?: RequestInit): Response | Promise<Response>;
+}
+
+/** A registry served on `url`, reached over HTTP with fetch. */
+export function overHttp(url: string): Requester {
+  return { request: (path, init) => fetch(`${url}${path}`, init) };
+}
+
+export async function registerInstall(app: Requester): Promise<Install> {
   const key = generateKeyPair();
   const res = await app.request("/v1/installs", {
     method: "POST",
@@ -143,15 +153,15 @@ export function signed(install: Install, method: string, path: string, body?: un
   return { path, init: { method, headers, ...(text !== undefined && { body: text }) } };
 }
 
-export async function call(app: Registry["app"], req: { path: string; init: RequestInit }): Promise<Response> {
+export async function call(app: Requester, req: { path: string; init: RequestInit }): Promise<Response> {
   return app.request(req.path, req.init);
 }
 
-/** Buys a slug through the development checkout, as a person clicking Pay would. */
-export async function devBuy(app: Registry["app"], install: Install, slug: string): Promise<void> {
+/** Buys a slug through the development checkout (the registry must have it on), as a person clicking Pay would. */
+export async function devBuy(app: Requester, install: Install, slug: string): Promise<void> {
   const res = await call(app, signed(install, "POST", "/v1/checkout", { slug }));
   if (res.status !== 201) throw new Error(`checkout: ${res.status} ${await res.text()}`);
   const { sessionId } = (await res.json()) as { sessionId: string };
-  const pay = await app.request(`/dev/checkout/${sessionId}/pay`, { method: "POST" });
+  const pay = await app.request(`/dev/checkout/${sessionId}/pay`, { method: "POST", redirect: "manual" });
   if (pay.status !== 303) throw new Error(`pay: ${pay.status}`);
 }
