@@ -110,7 +110,11 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   );
 
   registerPrefsRoutes(app, db);
-  registerAuthRoutes(app, { db, sessions, trustProxy: config.trustProxy, rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits },
+  registerAuthRoutes(app, {
+    db,
+    sessions,
+    trustProxy: config.trustProxy,
+    rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits },
     setupCode,
     now,
   });

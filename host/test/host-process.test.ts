@@ -122,7 +122,11 @@ describe("node host/dist/main.js", () => {
     expect(readFileSync(codeFile, "utf8").trim()).toBe(setupCode);
     expect(statSync(codeFile).mode & 0o777).toBe(0o600);
     for (const code of [undefined, "not the code"]) {
-      const refused = await fetch(`${url}/api/setup`, { method: "POST", headers: json, body: JSON.stringify({ username: "eve", password: "correct horse battery", setupCode: code }) });
+      const refused = await fetch(`${url}/api/setup`, {
+        method: "POST",
+        headers: json,
+        body: JSON.stringify({ username: "eve", password: "correct horse battery", setupCode: code }),
+      });
       expect(refused.status).toBe(403);
       expect(await refused.json()).toMatchObject({ error: "HOST_ERR_SETUP_CODE" });
     }
@@ -232,7 +236,11 @@ describe("node host/dist/main.js", () => {
     const url = await waitForUrl(proc);
     const json = { "content-type": "application/json" };
     const password = "correct horse battery";
-    const setup = await fetch(`${url}/api/setup`, { method: "POST", headers: json, body: JSON.stringify({ username: "ann", password, setupCode: logged("setupCode") }) });
+    const setup = await fetch(`${url}/api/setup`, {
+      method: "POST",
+      headers: json,
+      body: JSON.stringify({ username: "ann", password, setupCode: logged("setupCode") }),
+    });
     expect(setup.status).toBe(201);
 
     const login = (from: string, pass: string) =>

@@ -85,7 +85,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
   }
   const devCheckout = ["1", "true", "yes", "on"].includes(devCheckoutText);
   if (devCheckout && secretKey) {
-    throw new RegistryError("REG_ERR_CONFIG", "ARCHNEST_REGISTRY_DEV_CHECKOUT is set beside the Stripe keys: a registry that takes payments never gives modules away.");
+    throw new RegistryError(
+      "REG_ERR_CONFIG",
+      "ARCHNEST_REGISTRY_DEV_CHECKOUT is set beside the Stripe keys: a registry that takes payments never gives modules away.",
+    );
   }
   const apiBase = env.STRIPE_API_BASE;
   if (apiBase !== undefined && !URL.canParse(apiBase)) throw new RegistryError("REG_ERR_CONFIG", "STRIPE_API_BASE must be a URL.");

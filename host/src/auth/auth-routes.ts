@@ -13,9 +13,9 @@ import { readJson } from "../http/read-json.js";
 import { clientAddress } from "../http/request-info.js";
 import { checkPasswordPolicy, hashPassword, needsRehash, PASSWORD_MAX_LENGTH, verifyPassword } from "./password.js";
 import { FailureLimiter } from "./rate-limit.js";
-import type { SetupCode } from "./setup-code.js";
 import { clearSessionCookie, writeSessionCookie } from "./session-cookie.js";
 import type { Session, SessionStore } from "./session-store.js";
+import type { SetupCode } from "./setup-code.js";
 
 /**
  * How sign-in guessing is held back. Failures from one client address are refused outright once over the
@@ -134,7 +134,10 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
     const body = await readJson(c, setupRequest);
     if (!setupCode.matches(body.setupCode)) {
       c.get("log").warn("setup refused: wrong or missing setup code", { address: clientAddress(c, trustProxy) });
-      throw new HostError("HOST_ERR_SETUP_CODE", body.setupCode === undefined ? "the setup code is missing" : "the setup code is wrong; use the one the host printed when it last started");
+      throw new HostError(
+        "HOST_ERR_SETUP_CODE",
+        body.setupCode === undefined ? "the setup code is missing" : "the setup code is wrong; use the one the host printed when it last started",
+      );
     }
     checkPasswordPolicy(body.password);
     const passwordHash = await hashPassword(body.password);

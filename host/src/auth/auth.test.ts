@@ -82,7 +82,12 @@ describe("setup", () => {
     expect(lines.some((l) => l.setupCode === code)).toBe(true);
     const post = (fields: Record<string, unknown>) => host.app.request("/api/setup", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(fields) });
     const credentials = { username: "ann", password: "correct horse battery" };
-    for (const attempt of [credentials, { ...credentials, setupCode: "" }, { ...credentials, setupCode: "0".repeat(32) }, { ...credentials, setupCode: `${code}x` }]) {
+    for (const attempt of [
+      credentials,
+      { ...credentials, setupCode: "" },
+      { ...credentials, setupCode: "0".repeat(32) },
+      { ...credentials, setupCode: `${code}x` },
+    ]) {
       const res = await post(attempt);
       expect(res.status).toBe(403);
       expect((await jsonOf(res)).error).toBe("HOST_ERR_SETUP_CODE");

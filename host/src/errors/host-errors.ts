@@ -39,11 +39,7 @@ export const HOST_ERRORS = {
     "Open the host by a name it serves: localhost, 127.0.0.1, its IP address, or a name listed in ARCHNEST_ALLOWED_HOSTS.",
   ],
   HOST_ERR_LOGIN_FAILED: [401, "The username or password is wrong.", "Check both and try again; repeated failures are rate limited."],
-  HOST_ERR_RATE_LIMITED: [
-    429,
-    "Too many failed sign-in attempts from this address.",
-    "Wait for the number of seconds in the Retry-After header.",
-  ],
+  HOST_ERR_RATE_LIMITED: [429, "Too many failed sign-in attempts from this address.", "Wait for the number of seconds in the Retry-After header."],
   HOST_ERR_PASSWORD_WEAK: [400, "The new password breaks the password policy (at least 10 characters).", "Choose a longer password."],
   HOST_ERR_PASSWORD_WRONG: [403, "The current password given to change the password is wrong.", "Enter the current password exactly."],
   HOST_ERR_MASTER_KEY_INVALID: [
