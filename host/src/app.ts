@@ -15,7 +15,7 @@ import { type Db, databaseReady, openDb } from "./db/index.js";
 import { meta, users } from "./db/schema.js";
 import type { HostConfig } from "./env.js";
 import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
-import { type AppEnv, allowedHostGuard, hostAllowed, originMatches, securityHeaders } from "./http/index.js";
+import { type AppEnv, allowedHostGuard, hostAllowed, originMatches, requestedHost, securityHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
 import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
@@ -38,6 +38,8 @@ export interface UpgradeHeaders {
   cookie?: string | undefined;
   origin?: string | undefined;
   host?: string | undefined;
+  /** X-Forwarded-Host, read only when the host trusts its proxy. */
+  forwardedHost?: string | undefined;
 }
 
 /** A built host: the Hono app and its services, not yet listening (see serveHost). */
@@ -131,6 +133,8 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   pruneTimer.unref();
   await sessions.prune();
 
+  const upgradeHostAllowed = (headers: UpgradeHeaders): boolean =>
+    hostAllowed(requestedHost(headers.host, headers.forwardedHost, config.trustProxy), config.allowedHosts);
   const closers: (() => void | Promise<void>)[] = [];
   let closed: Promise<void> | undefined;
 
@@ -141,11 +145,9 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
     config,
     log,
     sessions,
-    hostAllowed(headers) {
-      return hostAllowed(headers.host, config.allowedHosts);
-    },
+    hostAllowed: upgradeHostAllowed,
     async authenticateUpgrade(headers) {
-      if (!hostAllowed(headers.host, config.allowedHosts)) return undefined;
+      if (!upgradeHostAllowed(headers)) return undefined;
       if (!originMatches(headers.origin, headers.host)) return undefined;
       const token = tokenFromCookieHeader(headers.cookie);
       const found = token === undefined ? undefined : await sessions.lookup(token);

@@ -33,15 +33,23 @@ export function hostAllowed(value: string | undefined, allowed: ReadonlySet<stri
 }
 
 /**
+ * The host a request names: behind a trusted proxy its X-Forwarded-Host (the name the browser used; the
+ * proxy's Host is often the upstream's own name), otherwise its Host header.
+ */
+export function requestedHost(host: string | undefined, forwardedHost: string | undefined, trustProxy: boolean): string | undefined {
+  const forwarded = trustProxy ? forwardedHost?.split(",")[0]?.trim() : undefined;
+  return forwarded || host;
+}
+
+/**
  * Refuses, on every route, a request whose Host (or, behind a trusted proxy, X-Forwarded-Host) is not one
  * {@link hostAllowed} accepts: 421 with HOST_ERR_HOST_NOT_ALLOWED, as JSON under /api and plain text
  * elsewhere.
  */
 export function allowedHostGuard(allowed: ReadonlySet<string>, trustProxy: boolean): MiddlewareHandler {
   return async (c, next) => {
-    const forwarded = trustProxy ? headerOf(c, "x-forwarded-host")?.split(",")[0]?.trim() : undefined;
     // Over node:http the URL is built from the Host header; under app.request() (tests) it is the only source.
-    const host = forwarded ?? headerOf(c, "host") ?? new URL(c.req.url).host;
+    const host = requestedHost(headerOf(c, "host") ?? new URL(c.req.url).host, headerOf(c, "x-forwarded-host"), trustProxy);
     if (hostAllowed(host, allowed)) return next();
     const message = HOST_ERRORS.HOST_ERR_HOST_NOT_ALLOWED[1];
     if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return c.json(errorBody("HOST_ERR_HOST_NOT_ALLOWED", message), 421);
