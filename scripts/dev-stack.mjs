@@ -8,12 +8,17 @@ import { join, resolve } from "node:path";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 
-/** The stack's settings from the environment, with the defaults of DESIGN.md section 6. */
+/**
+ * The stack's settings from the environment, with the defaults of the README's quick start. A local
+ * registry starts on ARCHNEST_REGISTRY_PORT unless ARCHNEST_REGISTRY_URL names a registry that is already
+ * running; then the host uses that one and none is started. The local registry sells through Stripe when
+ * STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET are set, and through the development checkout otherwise.
+ */
 export function stackConfig(env = process.env) {
   const dataDir = resolve(ROOT, env.ARCHNEST_DATA_DIR ?? "data");
   const hostPort = Number(env.ARCHNEST_PORT ?? 8765);
   const registryPort = Number(env.ARCHNEST_REGISTRY_PORT ?? 8766);
-  const externalRegistry = env.ARCHNEST_REGISTRY_URL;
+  const externalRegistry = env.ARCHNEST_REGISTRY_URL?.trim().replace(/\/+$/, "") || undefined;
   return {
     dataDir,
     host: env.ARCHNEST_HOST ?? "127.0.0.1",
@@ -21,6 +26,7 @@ export function stackConfig(env = process.env) {
     registryPort,
     registryUrl: externalRegistry ?? `http://127.0.0.1:${registryPort}`,
     startRegistry: !externalRegistry,
+    devCheckout: !externalRegistry && !env.STRIPE_SECRET_KEY,
     keysDir: join(dataDir, "dev-keys"),
     releaseDir: join(dataDir, "dev-release"),
     coreDir: join(dataDir, "core-plugins"),
@@ -137,6 +143,8 @@ export async function startRegistry(cfg, keys, log = console.log) {
       ARCHNEST_REGISTRY_ROOT_PUB: keys.rootPub,
       ARCHNEST_REGISTRY_KEYRING: keys.keyringPath,
       ARCHNEST_REGISTRY_ADMIN_TOKEN: adminToken,
+      // Purchases without payment, for trying modules locally; the registry refuses it beside Stripe keys.
+      ...(cfg.devCheckout && { ARCHNEST_REGISTRY_DEV_CHECKOUT: "1" }),
     },
     log,
   );
@@ -186,7 +194,19 @@ export async function startHost(cfg, keys, log = console.log) {
     log,
   );
   await waitReady(`http://127.0.0.1:${cfg.hostPort}/readyz`, proc, 60_000);
-  return { proc, url: `http://${cfg.host}:${cfg.hostPort}` };
+  return { proc, url: `http://${cfg.host}:${cfg.hostPort}`, setupCode: readSetupCode(join(cfg.dataDir, "host")) };
+}
+
+/** The host's first-run setup code (written before it listens), or undefined once the admin exists. */
+function readSetupCode(hostDataDir) {
+  const file = join(hostDataDir, "setup-code");
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
+}
+
+/** One line that says which registry the stack uses and whether it started it. */
+export function describeRegistry(cfg) {
+  if (!cfg.startRegistry) return `registry: using external ${cfg.registryUrl} (ARCHNEST_REGISTRY_URL; none started)`;
+  return `registry: started on ${cfg.registryUrl} (local, ${cfg.devCheckout ? "development checkout: purchases are free" : "Stripe checkout"})`;
 }
 
 /** Runs the whole stack; resolves with the children and the host URL. On failure it stops what it started. */
@@ -204,11 +224,13 @@ export async function runStack(env = process.env, log = console.log) {
       const reg = await startRegistry(cfg, keys, log);
       children.push(reg.proc);
       await publishDevPlugins(cfg, reg.adminToken, releases, log);
+    } else {
+      log(`Using the registry at ${cfg.registryUrl} (ARCHNEST_REGISTRY_URL); no local registry is started.`);
     }
     log("Starting the host…");
     const host = await startHost(cfg, keys, log);
     children.push(host.proc);
-    return { cfg, children, url: host.url };
+    return { cfg, children, url: host.url, setupCode: host.setupCode };
   } catch (err) {
     for (const c of children) if (c.exitCode === null) c.kill("SIGTERM");
     throw err;

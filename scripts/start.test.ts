@@ -2,14 +2,14 @@
 // buys a module through the development checkout, installs it from the catalog, and its route answers.
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), "archnest-start-"));
-let proc: ChildProcess | undefined;
+const procs: ChildProcess[] = [];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve) => {
@@ -20,11 +20,44 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** True when something accepts connections on the port of 127.0.0.1. */
+async function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, "127.0.0.1");
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
+}
+
+/** Runs `npm start` in its own process group with `env`; resolves with everything it printed once it is up. */
+async function npmStart(env: NodeJS.ProcessEnv): Promise<string> {
+  const proc = spawn("npm", ["start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  procs.push(proc);
+  let output = "";
+  proc.stderr?.on("data", (d) => (output += d));
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output.slice(-3000)}`)), 240_000);
+    proc.stdout?.on("data", (d) => {
+      output += d;
+      // The summary is one write, ending with the data folder line.
+      if (/ArchNest is running[\s\S]*data: /.test(output)) {
+        clearTimeout(timer);
+        resolve(output);
+      }
+    });
+    proc.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output.slice(-3000)}`)));
+  });
+}
+
 afterAll(async () => {
   // npm start runs in its own process group: stop the whole group it made, and nothing else, even when
   // npm itself has already exited.
-  if (proc?.pid !== undefined) {
-    const exited = proc.exitCode !== null ? Promise.resolve() : new Promise((r) => proc?.once("exit", r));
+  for (const proc of procs) {
+    if (proc.pid === undefined) continue;
+    const exited = proc.exitCode !== null ? Promise.resolve() : new Promise((r) => proc.once("exit", r));
     try {
       process.kill(-proc.pid, "SIGTERM");
     } catch {
@@ -35,8 +68,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The first stack's registry, which the second test uses as an external one. */
+let firstRegistry = "";
+
 describe("npm start", () => {
-  it("brings up registry and host; a module bought through the dev checkout installs from the catalog and answers", async () => {
+  it("brings up registry and host, prints the setup link; a module bought through the dev checkout installs from the catalog and answers", async () => {
     const [hostPort, registryPort] = [await freePort(), await freePort()];
     const dataDir = join(dir, "data");
     const env = {
@@ -46,22 +82,15 @@ describe("npm start", () => {
       ARCHNEST_REGISTRY_PORT: String(registryPort),
       XDG_CONFIG_HOME: join(dir, "config"),
     };
-    proc = spawn("npm", ["start"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let output = "";
-    proc.stderr?.on("data", (d) => (output += d));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output.slice(-3000)}`)), 240_000);
-      proc?.stdout?.on("data", (d) => {
-        output += d;
-        if (output.includes("ArchNest is running")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      proc?.once("exit", (code) => reject(new Error(`npm start exited with ${code}:\n${output.slice(-3000)}`)));
-    });
+    const output = await npmStart(env);
     const host = `http://127.0.0.1:${hostPort}`;
     const registry = `http://127.0.0.1:${registryPort}`;
+    firstRegistry = registry;
+    expect(output).toContain(`registry: started on ${registry} (local, development checkout`);
+    // The setup link carries the code the host wrote (0600) into its data folder.
+    const setupCode = /first-run setup: \S+\/\?setup=([0-9a-f]{32})/.exec(output)?.[1];
+    expect(setupCode).toBe(readFileSync(join(dataDir, "host", "setup-code"), "utf8").trim());
+    expect(await (await fetch(`${registry}/readyz`)).json()).toEqual({ ok: true, checkout: "development" });
 
     // A paid first-party-style module, signed with the dev release key and published with the CLI.
     const plugin = join(dir, "probe");
@@ -97,7 +126,7 @@ describe("npm start", () => {
     const setup = await fetch(`${host}/api/setup`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: "a long enough password" }),
+      body: JSON.stringify({ username: "admin", password: "a long enough password", setupCode }),
     });
     expect(setup.status).toBe(201);
     const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
@@ -124,5 +153,36 @@ describe("npm start", () => {
     const page = await fetch(`${host}/`);
     expect(page.headers.get("content-type")).toContain("text/html");
     expect(await page.text()).toContain('type="importmap"');
+  }, 300_000);
+
+  it("uses the registry ARCHNEST_REGISTRY_URL names, says so, and starts none of its own", async () => {
+    expect(firstRegistry).not.toBe("");
+    const [hostPort, registryPort] = [await freePort(), await freePort()];
+    const dataDir = join(dir, "data-2");
+    const env = {
+      ...process.env,
+      ARCHNEST_DATA_DIR: dataDir,
+      ARCHNEST_PORT: String(hostPort),
+      ARCHNEST_REGISTRY_PORT: String(registryPort),
+      ARCHNEST_REGISTRY_URL: firstRegistry,
+      XDG_CONFIG_HOME: join(dir, "config-2"),
+    };
+    const output = await npmStart(env);
+    expect(output).toContain(`registry: using external ${firstRegistry}`);
+    expect(output).not.toContain("registry: started");
+    expect(await listening(registryPort)).toBe(false);
+
+    const host = `http://127.0.0.1:${hostPort}`;
+    const setupCode = readFileSync(join(dataDir, "host", "setup-code"), "utf8").trim();
+    const setup = await fetch(`${host}/api/setup`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ username: "admin", password: "a long enough password", setupCode }),
+    });
+    expect(setup.status).toBe(201);
+    const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+    // The catalog comes from the first stack's registry: it lists the plugin published there.
+    const catalog = (await (await fetch(`${host}/api/catalog`, { headers: { cookie } })).json()) as { plugins: { name: string }[] };
+    expect(catalog.plugins.map((p) => p.name)).toContain("@archnest/probe");
   }, 300_000);
 });

@@ -13,6 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { attachPlugins, createHost, loadEnv, StaticEntitlements, serveHost } from "@archnest/host";
+import { readSetupCode } from "@archnest/host/testing";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { serve } from "@hono/node-server";
 import { Hono } from "hono";
@@ -190,7 +191,7 @@ async function gatedRoute() {
   const setup = await host.app.request("/api/setup", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "admin", password: "bench password 123" }),
+    body: JSON.stringify({ username: "admin", password: "bench password 123", setupCode: readSetupCode(host.config.dataDir) }),
   });
   const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0];
   const server = serveHost(host, { port: 0, hostname: "127.0.0.1" });

@@ -1,12 +1,21 @@
 import { mkdirSync } from "node:fs";
 import type { RequestUser } from "@archnest/sdk";
 import { Hono } from "hono";
-import { DEFAULT_LOGIN_RATE_LIMITS, type LoginRateLimits, registerAuthRoutes, SessionStore, sessionGuard, tokenFromCookieHeader } from "./auth/index.js";
+import {
+  DEFAULT_LOGIN_RATE_LIMITS,
+  type LoginRateLimits,
+  registerAuthRoutes,
+  SessionStore,
+  SetupCode,
+  sessionGuard,
+  setupCodeFile,
+  tokenFromCookieHeader,
+} from "./auth/index.js";
 import { type Db, databaseReady, openDb } from "./db/index.js";
-import { meta } from "./db/schema.js";
+import { meta, users } from "./db/schema.js";
 import type { HostConfig } from "./env.js";
 import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
-import { type AppEnv, originMatches, securityHeaders } from "./http/index.js";
+import { type AppEnv, allowedHostGuard, hostAllowed, originMatches, requestedHost, securityHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
 import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
@@ -29,6 +38,8 @@ export interface UpgradeHeaders {
   cookie?: string | undefined;
   origin?: string | undefined;
   host?: string | undefined;
+  /** X-Forwarded-Host, read only when the host trusts its proxy. */
+  forwardedHost?: string | undefined;
 }
 
 /** A built host: the Hono app and its services, not yet listening (see serveHost). */
@@ -39,6 +50,8 @@ export interface Host {
   config: HostConfig;
   log: Logger;
   sessions: SessionStore;
+  /** True when an upgrade request's Host header names a host this server serves (see ARCHNEST_ALLOWED_HOSTS). */
+  hostAllowed(headers: UpgradeHeaders): boolean;
   /**
    * The signed-in user of a WebSocket upgrade request, or undefined. Refuses a cross-origin Origin
    * (cross-site WebSocket hijacking) since upgrades carry no CSRF header.
@@ -77,6 +90,11 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   }
   log.info("database ready", { file });
 
+  const [admin] = await db.select({ id: users.id }).from(users).limit(1);
+  const { setupCode, code } = SetupCode.create(config.dataDir, admin === undefined);
+  // Printed for whoever started the host (it is what makes them the admin), and only until setup is done.
+  if (code !== undefined) log.warn("first-run setup: enter this setup code on the setup page", { setupCode: code, file: setupCodeFile(config.dataDir) });
+
   const vault = new Vault(db, masterKey);
   masterKey.fill(0);
   const sessions = new SessionStore(db, { now });
@@ -84,6 +102,7 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
 
   app.use("*", requestLogger(log));
   app.use("*", securityHeaders(options.cspScriptHashes, API_HEADERS));
+  app.use("*", allowedHostGuard(config.allowedHosts, config.trustProxy));
   // Before every /api route, including those added after createHost returns (plugins, UI manifest).
   app.use("/api/*", sessionGuard(sessions, config.trustProxy));
 
@@ -93,7 +112,14 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   );
 
   registerPrefsRoutes(app, db);
-  registerAuthRoutes(app, { db, sessions, trustProxy: config.trustProxy, rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits }, now });
+  registerAuthRoutes(app, {
+    db,
+    sessions,
+    trustProxy: config.trustProxy,
+    rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits },
+    setupCode,
+    now,
+  });
 
   app.notFound((c) => c.json(errorBody("HOST_ERR_NOT_FOUND", HOST_ERRORS.HOST_ERR_NOT_FOUND[1]), 404));
   app.onError(onHostError(log));
@@ -107,6 +133,8 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   pruneTimer.unref();
   await sessions.prune();
 
+  const upgradeHostAllowed = (headers: UpgradeHeaders): boolean =>
+    hostAllowed(requestedHost(headers.host, headers.forwardedHost, config.trustProxy), config.allowedHosts);
   const closers: (() => void | Promise<void>)[] = [];
   let closed: Promise<void> | undefined;
 
@@ -117,7 +145,9 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
     config,
     log,
     sessions,
+    hostAllowed: upgradeHostAllowed,
     async authenticateUpgrade(headers) {
+      if (!upgradeHostAllowed(headers)) return undefined;
       if (!originMatches(headers.origin, headers.host)) return undefined;
       const token = tokenFromCookieHeader(headers.cookie);
       const found = token === undefined ? undefined : await sessions.lookup(token);

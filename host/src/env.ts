@@ -22,6 +22,11 @@ export interface HostConfig {
   logLevel: LogLevel;
   /** Trust X-Forwarded-For / X-Forwarded-Proto from a reverse proxy in front of the host. */
   trustProxy: boolean;
+  /**
+   * Host names (lower case, no port) the host answers to besides loopback names and IP addresses; a
+   * request naming any other host is refused (DNS rebinding).
+   */
+  allowedHosts: ReadonlySet<string>;
   /** The registry (catalog, licenses, paid plugins); without one the host runs the free core only. */
   registryUrl: string | undefined;
   /** The official trust root and keyring (signing-keys/ unless overridden). */
@@ -123,6 +128,16 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
   if ((devRoot === undefined) !== (devKeyring === undefined)) fail("ARCHNEST_DEV_TRUST_ROOT", "and ARCHNEST_DEV_TRUST_KEYRING must be set together");
   // A development root is trusted only in dev mode (DESIGN.md section 3): refuse the combination loudly.
   if (devRoot !== undefined && !dev) fail("ARCHNEST_DEV_TRUST_ROOT", "is set but ARCHNEST_DEV is not: a development root is trusted only in dev mode");
+  const allowedHosts = new Set<string>();
+  for (const entry of (value(source, "ARCHNEST_ALLOWED_HOSTS") ?? "").split(",")) {
+    const name = entry.trim().toLowerCase();
+    if (name === "") continue;
+    // Names only: a port or scheme here would never match and leave the person wondering why.
+    if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(name)) {
+      fail("ARCHNEST_ALLOWED_HOSTS", `must be a comma-separated list of host names without scheme or port, got "${entry.trim()}"`);
+    }
+    allowedHosts.add(name);
+  }
   const faultText = value(source, "ARCHNEST_FAULT_AT");
   const faults = ["after-stage", "after-rename", "before-commit"] as const;
   if (faultText !== undefined && !(faults as readonly string[]).includes(faultText)) fail("ARCHNEST_FAULT_AT", `must be one of ${faults.join(", ")}`);
@@ -135,6 +150,7 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
     dev,
     logLevel: levelText as LogLevel,
     trustProxy: parseBool(source, "ARCHNEST_TRUST_PROXY"),
+    allowedHosts,
     registryUrl: registryUrl?.replace(/\/+$/, ""),
     trust: {
       rootPub: resolve(cwd, value(source, "ARCHNEST_TRUST_ROOT") ?? join(REPO_ROOT, "signing-keys", "root.pub")),

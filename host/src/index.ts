@@ -1,5 +1,14 @@
 export { type CreateHostOptions, createHost, type Host, type UpgradeHeaders } from "./app.js";
-export { CSRF_HEADER, type LoginRateLimits, PUBLIC_API_ROUTES, requireRole, SESSION_COOKIE, type Session, SessionStore } from "./auth/index.js";
+export {
+  CSRF_HEADER,
+  type LoginRateLimits,
+  PUBLIC_API_ROUTES,
+  requireRole,
+  SESSION_COOKIE,
+  type Session,
+  SessionStore,
+  setupCodeFile,
+} from "./auth/index.js";
 export { bootHost, trustAnchors } from "./boot.js";
 export { type Db, schema } from "./db/index.js";
 export { type EnvSource, type HostConfig, loadEnv, type MasterKeySource } from "./env.js";

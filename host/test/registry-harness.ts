@@ -37,6 +37,8 @@ export async function runRegistry(trust: TestTrust, now: () => Date): Promise<Ru
       indexKey: trust.index,
       trust: { rootKeys: [trust.root], keyring: trust.keyringEnvelope },
       adminToken: ADMIN_TOKEN,
+      // Host and web tests buy modules through the development checkout.
+      devCheckout: true,
       now,
       log: () => {},
     });

@@ -68,6 +68,7 @@ async function serveBoth() {
     indexKey,
     trust: { rootKeys: [root], keyring },
     adminToken: admin,
+    devCheckout: true,
     log: () => {},
   });
   const server = serve({ fetch: registry.app.fetch, port: 0, hostname: "127.0.0.1" });

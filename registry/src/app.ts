@@ -4,7 +4,7 @@ import { findKey, isSdkError, type Keyring, verifyKeyring } from "@archnest/sdk"
 import { Hono } from "hono";
 import Stripe from "stripe";
 import { createInstallAuth } from "./auth/install-auth.js";
-import { type RegistryConfig, resolveRegistryConfig } from "./config.js";
+import { type CheckoutMode, type RegistryConfig, resolveRegistryConfig } from "./config.js";
 import { openDatabase } from "./db/index.js";
 import { isRegistryError, REG_ERRORS, RegistryError } from "./errors/index.js";
 import { createLogger, requestLog, stdoutSink } from "./log/index.js";
@@ -22,6 +22,8 @@ import { LocalTarballStorage } from "./storage/index.js";
 /** A registry built but not listening: `app.fetch` serves requests, `close` releases the database. */
 export interface Registry {
   app: Hono<AppEnv>;
+  /** How this registry takes purchases (also in GET /readyz). */
+  checkout: CheckoutMode;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,15 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
   const config = resolveRegistryConfig(given);
   const now = config.now ?? (() => new Date());
   const logger = createLogger(config.log ?? stdoutSink, now);
+  if (config.checkout === "unavailable") {
+    logger.log({
+      level: "warn",
+      msg: "checkout unavailable: Stripe is not configured and the development checkout is off; purchases are refused with REG_ERR_CHECKOUT_UNCONFIGURED",
+      checkout: config.checkout,
+    });
+  } else if (config.checkout === "development") {
+    logger.log({ level: "warn", msg: "development checkout on: purchases complete without payment", checkout: config.checkout });
+  }
   const keyring = checkTrust(config, now());
   mkdirSync(config.dataDir, { recursive: true });
   const { db, client } = await openDatabase({
@@ -126,6 +137,7 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
 
   return {
     app,
+    checkout: config.checkout,
     async close() {
       clearInterval(pruner);
       client.close();

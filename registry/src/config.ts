@@ -1,9 +1,10 @@
 import type { KeyObject } from "node:crypto";
 import type { KeyPair, PublicKey } from "@archnest/sdk";
+import { RegistryError } from "./errors/index.js";
 import type { LogSink } from "./log/index.js";
 import type { TarballStorage } from "./storage/index.js";
 
-/** Stripe settings; without them the registry serves its development checkout instead. */
+/** Stripe settings; without them the registry takes no payments (see `devCheckout` for development). */
 export interface StripeSettings {
   secretKey: string;
   webhookSecret: string;
@@ -36,6 +37,12 @@ export interface RegistryConfig {
   /** Bearer token for the /v1/admin endpoints; admin endpoints are off without one. */
   adminToken?: string;
   stripe?: StripeSettings;
+  /**
+   * Serves the development checkout: a marked page that completes a purchase without payment. For local
+   * development only (`npm start` asks for it); never together with Stripe. Without Stripe and without this,
+   * checkout is refused with REG_ERR_CHECKOUT_UNCONFIGURED.
+   */
+  devCheckout?: boolean;
   /** How long a status index stays valid; one day unless given. */
   statusTtlMs?: number;
   /** Largest accepted upload; 64 MiB unless given. */
@@ -46,15 +53,24 @@ export interface RegistryConfig {
   log?: LogSink;
 }
 
+/** How this registry takes purchases: through Stripe, through the development checkout, or not at all. */
+export type CheckoutMode = "stripe" | "development" | "unavailable";
+
 /** The config as the registry reads it once built: defaults applied, publicUrl without a trailing slash. */
 export interface ResolvedRegistryConfig extends RegistryConfig {
   maxTarballBytes: number;
   statusTtlMs: number;
+  checkout: CheckoutMode;
 }
 
 /** Applies the defaults in one place, so every part of the registry reads the same values. */
 export function resolveRegistryConfig(config: RegistryConfig): ResolvedRegistryConfig {
+  // A registry that could take real payments never also gives modules away.
+  if (config.stripe && config.devCheckout) {
+    throw new RegistryError("REG_ERR_CONFIG", "The development checkout cannot run beside Stripe: unset ARCHNEST_REGISTRY_DEV_CHECKOUT or the Stripe keys.");
+  }
   return {
+    checkout: config.stripe ? "stripe" : config.devCheckout ? "development" : "unavailable",
     ...config,
     publicUrl: config.publicUrl.replace(/\/+$/, ""),
     maxTarballBytes: config.maxTarballBytes ?? 64 * 1024 * 1024,

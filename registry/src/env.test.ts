@@ -28,14 +28,23 @@ function code(fn: () => unknown): string | undefined {
 }
 
 describe("registry environment", () => {
-  it("defaults to port 8766 on 127.0.0.1 with keys from the data folder and the development checkout", () => {
+  it("defaults to port 8766 on 127.0.0.1 with keys from the data folder, and no development checkout", () => {
     const { port, host, config, publicUrlFromEnv } = readEnv(base);
     expect([port, host, publicUrlFromEnv]).toEqual([8766, "127.0.0.1", undefined]);
     expect(config.licenseKey.keyid).toBe(license.keyid);
     expect(config.indexKey.keyid).toBe(index.keyid);
     expect(config.trust.rootKeys[0]?.keyid).toBe(root.keyid);
     expect(config.stripe).toBeUndefined();
+    expect(config.devCheckout).toBeUndefined();
     expect(config.storage).toBeUndefined();
+  });
+
+  it("turns the development checkout on only when ARCHNEST_REGISTRY_DEV_CHECKOUT asks, and never beside Stripe", () => {
+    expect(readEnv({ ...base, ARCHNEST_REGISTRY_DEV_CHECKOUT: "1" }).config.devCheckout).toBe(true);
+    expect(readEnv({ ...base, ARCHNEST_REGISTRY_DEV_CHECKOUT: "false" }).config.devCheckout).toBeUndefined();
+    expect(code(() => readEnv({ ...base, ARCHNEST_REGISTRY_DEV_CHECKOUT: "please" }))).toBe("REG_ERR_CONFIG");
+    const stripe = { STRIPE_SECRET_KEY: "sk_test_x", STRIPE_WEBHOOK_SECRET: "whsec_x" };
+    expect(code(() => readEnv({ ...base, ...stripe, ARCHNEST_REGISTRY_DEV_CHECKOUT: "1" }))).toBe("REG_ERR_CONFIG");
   });
 
   it("takes keys inline as PEM or base64 PEM, Stripe settings and an S3 bucket", () => {

@@ -78,7 +78,18 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
   const secretKey = env.STRIPE_SECRET_KEY;
   const webhookSecret = env.STRIPE_WEBHOOK_SECRET;
   if (Boolean(secretKey) !== Boolean(webhookSecret)) {
-    throw new RegistryError("REG_ERR_CONFIG", "Set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither (development checkout).");
+    throw new RegistryError("REG_ERR_CONFIG", "Set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET, or neither.");
+  }
+  const devCheckoutText = env.ARCHNEST_REGISTRY_DEV_CHECKOUT?.trim().toLowerCase() ?? "";
+  if (!["", "0", "1", "true", "false", "yes", "no", "on", "off"].includes(devCheckoutText)) {
+    throw new RegistryError("REG_ERR_CONFIG", "ARCHNEST_REGISTRY_DEV_CHECKOUT must be 1/true or 0/false.");
+  }
+  const devCheckout = ["1", "true", "yes", "on"].includes(devCheckoutText);
+  if (devCheckout && secretKey) {
+    throw new RegistryError(
+      "REG_ERR_CONFIG",
+      "ARCHNEST_REGISTRY_DEV_CHECKOUT is set beside the Stripe keys: a registry that takes payments never gives modules away.",
+    );
   }
   const apiBase = env.STRIPE_API_BASE;
   if (apiBase !== undefined && !URL.canParse(apiBase)) throw new RegistryError("REG_ERR_CONFIG", "STRIPE_API_BASE must be a URL.");
@@ -124,6 +135,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
     ...(env.ARCHNEST_REGISTRY_DATABASE_AUTH_TOKEN && { databaseAuthToken: env.ARCHNEST_REGISTRY_DATABASE_AUTH_TOKEN }),
     ...(env.ARCHNEST_REGISTRY_ADMIN_TOKEN && { adminToken: env.ARCHNEST_REGISTRY_ADMIN_TOKEN }),
     ...(secretKey && webhookSecret && { stripe: { secretKey, webhookSecret, ...(apiBase && { apiBase }) } }),
+    ...(devCheckout && { devCheckout }),
   };
   return { port, host, publicUrlFromEnv: env.ARCHNEST_REGISTRY_PUBLIC_URL, config };
 }

@@ -1,7 +1,7 @@
 /** @archnest/registry: the catalog, publishing, licenses, gated delivery and purchases service. */
 export { createRegistry, type Registry } from "./app.js";
 export { BUNDLES, bundlesView, expandSlugs, formatPrice, MODULES, modulesView, purchasable } from "./catalog/index.js";
-export type { RegistryConfig, StripeSettings } from "./config.js";
+export type { CheckoutMode, RegistryConfig, StripeSettings } from "./config.js";
 export { type RegistryEnv, readEnv } from "./env.js";
 export { isRegistryError, REG_ERRORS, type RegErrorCode, RegistryError } from "./errors/index.js";
 export type { LogSink } from "./log/index.js";

@@ -28,7 +28,7 @@ try {
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
   const registry = await createRegistry({ ...config, publicUrl: publicUrlFromEnv ?? url });
   listener = getRequestListener(registry.app.fetch);
-  logLine({ level: "info", msg: "listening", url, publicUrl: publicUrlFromEnv ?? url, stripe: Boolean(config.stripe) });
+  logLine({ level: "info", msg: "listening", url, publicUrl: publicUrlFromEnv ?? url, checkout: registry.checkout });
   const stop = () => {
     server.close(() => {
       registry.close().finally(() => process.exit(0));

@@ -29,7 +29,7 @@ function capture(isTTY = false) {
 }
 
 beforeAll(async () => {
-  reg = await startRegistry();
+  reg = await startRegistry({ devCheckout: true });
   token = await createAuthor(reg.app, ["@acme/*"]);
   server = serve({ fetch: reg.app.fetch, port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((r) => server.once("listening", () => r()));

@@ -39,6 +39,11 @@ export interface RequestTarget {
   request(path: string, init?: RequestInit): Response | Promise<Response>;
 }
 
+/** A registry served on `url` (another process, say), reached over HTTP with fetch. */
+export function overHttp(url: string): RequestTarget {
+  return { request: (path, init) => fetch(`${url}${path}`, init) };
+}
+
 export interface TestRegistry extends Registry {
   dir: string;
   keys: Keys;
@@ -155,12 +160,12 @@ export async function call(app: RequestTarget, req: { path: string; init: Reques
   return app.request(req.path, req.init);
 }
 
-/** Buys a slug through the development checkout, as a person clicking Pay would. */
+/** Buys a slug through the development checkout (the registry must have it on), as a person clicking Pay would. */
 export async function devBuy(app: RequestTarget, install: Install, slug: string): Promise<void> {
   const res = await call(app, signed(install, "POST", "/v1/checkout", { slug }));
   if (res.status !== 201) throw new Error(`checkout: ${res.status} ${await res.text()}`);
   const { sessionId } = (await res.json()) as { sessionId: string };
-  const pay = await app.request(`/dev/checkout/${sessionId}/pay`, { method: "POST" });
+  const pay = await app.request(`/dev/checkout/${sessionId}/pay`, { method: "POST", redirect: "manual" });
   if (pay.status !== 303) throw new Error(`pay: ${pay.status}`);
 }
 

@@ -24,7 +24,8 @@ let paidTarball: Buffer;
 const PAID = "/v1/tarballs/%40archnest%2Fvnc/1.0.0";
 
 beforeAll(async () => {
-  reg = await startRegistry();
+  // These tests buy through the development checkout, which a registry serves only when asked to.
+  reg = await startRegistry({ devCheckout: true });
   const token = await createAuthor(reg.app, ["@archnest/*"]);
   const paid = await makePlugin(reg.dir, { name: "@archnest/vnc", version: "1.0.0", module: "vnc", key: reg.keys.release, padBytes: 4096 });
   paidTarball = readFileSync(paid);

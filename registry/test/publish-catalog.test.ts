@@ -20,7 +20,7 @@ describe("health", () => {
     const res = await reg.app.request("/healthz", { headers: { "x-request-id": "abc-123" } });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).toBe("abc-123");
-    expect(await (await reg.app.request("/readyz")).json()).toMatchObject({ ok: true, stripe: "development-checkout" });
+    expect(await (await reg.app.request("/readyz")).json()).toMatchObject({ ok: true, checkout: "unavailable" });
     expect(reg.logs.some((l) => l.msg === "request" && l.requestId === "abc-123" && l.status === 200)).toBe(true);
   });
 });

@@ -106,7 +106,7 @@ describe("contract test: S3-compatible tarball storage", () => {
 
   it("serves the registry: publish into the bucket, gated delivery out of it", async () => {
     const storage = new S3TarballStorage({ endpoint, bucket: "tarball-bucket", region: "eu-central-1", prefix: "tarballs/", ...CREDS });
-    const reg = await startRegistry({ storage });
+    const reg = await startRegistry({ storage, devCheckout: true });
     try {
       const token = await createAuthor(reg.app, ["@archnest/*"]);
       const file = readFileSync(await makePlugin(reg.dir, { name: "@archnest/rdp", version: "1.0.0", module: "rdp", key: reg.keys.release, padBytes: 50_000 }));

@@ -22,7 +22,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { attachPlugins, createHost, createLogger, loadEnv, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
-import { CHROMIUM, CHROMIUM_ARGS, startSshd } from "@archnest/host/testing";
+import { CHROMIUM, CHROMIUM_ARGS, readSetupCode, startSshd } from "@archnest/host/testing";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { loadWebApp } from "@archnest/web/serve";
 import { chromium } from "playwright-core";
@@ -117,7 +117,7 @@ async function startInstall(name, core, trust, web) {
   const setup = await fetch(`${install.url}/api/setup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "admin", password: "correct horse battery" }),
+    body: JSON.stringify({ username: "admin", password: "correct horse battery", setupCode: readSetupCode(config.dataDir) }),
   });
   if (setup.status !== 201 && setup.status !== 200) throw new Error(`${name}: setup answered ${setup.status}: ${await setup.text()}`);
   install.cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0];

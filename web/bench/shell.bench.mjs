@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CHROMIUM, CHROMIUM_ARGS } from "@archnest/host/testing";
+import { CHROMIUM, CHROMIUM_ARGS, readSetupCode } from "@archnest/host/testing";
 import { createTestTrust } from "@archnest/sdk/testing";
 import { resolveDefaultDir, shellInitialJs } from "@archnest/web/serve";
 import { chromium } from "playwright-core";
@@ -53,7 +53,7 @@ try {
   const setup = await fetch(`${url}/api/setup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "admin", password: "bench password 1" }),
+    body: JSON.stringify({ username: "admin", password: "bench password 1", setupCode: readSetupCode(config.dataDir) }),
   });
   const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
   const [name, ...rest] = cookie.split("=");

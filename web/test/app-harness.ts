@@ -9,6 +9,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { readSetupCode } from "@archnest/host/testing";
 import { createTestTrust, packAndSign, type TestTrust } from "@archnest/sdk/testing";
 import { pluginWebConfig } from "@archnest/sdk/vite";
 import { build } from "vite";
@@ -38,6 +39,8 @@ async function runRegistry(trust: TestTrust, now: () => Date): Promise<RunningRe
 
 export interface RunningApp {
   url: string;
+  /** The first-run setup code the host wrote to its data folder (until the admin exists). */
+  setupCode: string;
   trust: TestTrust;
   registry: RunningRegistry | undefined;
   close(): Promise<void>;
@@ -71,6 +74,7 @@ export async function startApp(
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   return {
     url: serverUrl(server),
+    setupCode: readSetupCode(config.dataDir),
     trust,
     registry,
     async close() {

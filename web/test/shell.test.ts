@@ -41,14 +41,29 @@ afterAll(async () => {
 });
 
 describe("ArchNest in the browser", () => {
-  it("walks through first-run setup and lands on Glance", async () => {
+  it("walks through first-run setup with the host's setup code and lands on Glance", async () => {
     await glance.goto(app.url);
     await glance.getByRole("heading", { name: "Welcome to ArchNest" }).waitFor();
-    await shot(glance, "setup");
     await glance.getByLabel("Username").fill("admin");
     await glance.getByLabel("Password", { exact: true }).fill(PASSWORD);
     await glance.getByLabel("Confirm password").fill(PASSWORD);
-    await glance.getByRole("button", { name: "Create admin and continue" }).click();
+    const create = glance.getByRole("button", { name: "Create admin and continue" });
+    // Without the code the form cannot be sent; a wrong code is refused by the host.
+    expect(await create.isDisabled()).toBe(true);
+    await glance.getByLabel("Setup code").fill("0123456789abcdef0123456789abcdef");
+    await create.click();
+    expect(await glance.getByRole("alert").textContent()).toMatch(/setup code is wrong/i);
+    await shot(glance, "setup-code-wrong");
+    await glance.getByLabel("Setup code").fill(app.setupCode);
+    for (const [name, size] of [
+      ["setup", { width: 1366, height: 768 }],
+      ["setup-narrow", { width: 390, height: 844 }],
+    ] as const) {
+      await glance.setViewportSize(size);
+      await shot(glance, name);
+    }
+    await glance.setViewportSize({ width: 1440, height: 900 });
+    await create.click();
     await glance.getByRole("heading", { name: "Glance", level: 1 }).waitFor();
     expect(await glance.getByText("No widgets yet").isVisible()).toBe(true);
   });

@@ -57,7 +57,9 @@ afterAll(async () => {
 
 describe("the Module Store", () => {
   it("sells the Light theme through checkout, installs it with progress and applies it without a reload", async () => {
-    await page.goto(app.url);
+    // The link `npm start` prints fills the setup code in.
+    await page.goto(`${app.url}/?setup=${app.setupCode}`);
+    expect(await page.getByLabel("Setup code").inputValue()).toBe(app.setupCode);
     await page.getByLabel("Username").fill("admin");
     await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
     await page.getByLabel("Confirm password").fill("correct horse battery");

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { RequestUser } from "@archnest/sdk";
 import { count, eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
@@ -14,23 +15,48 @@ import { checkPasswordPolicy, hashPassword, needsRehash, PASSWORD_MAX_LENGTH, ve
 import { FailureLimiter } from "./rate-limit.js";
 import { clearSessionCookie, writeSessionCookie } from "./session-cookie.js";
 import type { Session, SessionStore } from "./session-store.js";
+import type { SetupCode } from "./setup-code.js";
 
+/**
+ * How sign-in guessing is held back. Failures from one client address are refused outright once over the
+ * limit; failures against one account only slow that account's answers down, so guesses from elsewhere
+ * can never lock the real admin out (OWASP Authentication Cheat Sheet, "Account lockout").
+ */
 export interface LoginRateLimits {
-  /** Failures per username inside the window (default 10). */
-  perUser: number;
-  /** Failures per client address inside the window (default 50). */
+  /** Failures per client address inside the window before 429 (default 50). */
   perAddress: number;
   /** Default 15 minutes. */
   windowMs: number;
+  /** Failures against one account inside the window that cost nothing (default 3). */
+  freeFailuresPerUser: number;
+  /** The delay after the free failures; it doubles with each further failure (default 250 ms). */
+  userDelayBaseMs: number;
+  /** The longest delay, whatever the failure count (default 3 s). */
+  userDelayMaxMs: number;
 }
 
-export const DEFAULT_LOGIN_RATE_LIMITS: LoginRateLimits = { perUser: 10, perAddress: 50, windowMs: 15 * 60 * 1000 };
+export const DEFAULT_LOGIN_RATE_LIMITS: LoginRateLimits = {
+  perAddress: 50,
+  windowMs: 15 * 60 * 1000,
+  freeFailuresPerUser: 3,
+  userDelayBaseMs: 250,
+  userDelayMaxMs: 3000,
+};
+
+/** The delay before answering an attempt on an account with `failures` recent failures. */
+export function accountDelayMs(failures: number, limits: LoginRateLimits): number {
+  const over = failures - limits.freeFailuresPerUser;
+  if (over < 0) return 0;
+  return Math.min(limits.userDelayMaxMs, limits.userDelayBaseMs * 2 ** Math.min(over, 30));
+}
 
 export interface AuthRoutesOptions {
   db: Db;
   sessions: SessionStore;
   trustProxy: boolean;
   rateLimits: LoginRateLimits;
+  /** The first-run setup code; POST /api/setup needs it. */
+  setupCode: SetupCode;
   now: () => number;
 }
 
@@ -41,6 +67,8 @@ const password = z
   .min(1, "required")
   .max(PASSWORD_MAX_LENGTH * 4, "too long");
 const credentials = z.strictObject({ username, password });
+// The code is checked by the route itself so that a missing one answers 403 like a wrong one.
+const setupRequest = credentials.extend({ setupCode: z.string().max(200).optional() });
 const passwordChange = z.strictObject({ currentPassword: password, newPassword: password });
 
 // Small bodies only: nothing here needs more, and scrypt should never see megabytes.
@@ -57,10 +85,11 @@ function publicUser(row: { id: string; username: string; role: "admin" | "member
 
 /** Registers /api/setup and /api/auth/*. The session guard must already be in place on /api/*. */
 export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions): void {
-  const { db, sessions, trustProxy } = options;
+  const { db, sessions, trustProxy, setupCode, rateLimits } = options;
   const now = options.now;
-  const byUser = new FailureLimiter({ limit: options.rateLimits.perUser, windowMs: options.rateLimits.windowMs, now });
-  const byAddress = new FailureLimiter({ limit: options.rateLimits.perAddress, windowMs: options.rateLimits.windowMs, now });
+  // Remembers enough failures per account to reach the longest delay; it never refuses by itself.
+  const byUser = new FailureLimiter({ limit: rateLimits.freeFailuresPerUser + 32, windowMs: rateLimits.windowMs, now });
+  const byAddress = new FailureLimiter({ limit: rateLimits.perAddress, windowMs: rateLimits.windowMs, now });
   // Unknown usernames are checked against this hash so a login costs the same whether or not the user exists.
   const dummyHash = hashPassword(randomBytes(16).toString("hex"));
 
@@ -75,8 +104,8 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
     return row?.n ?? 0;
   };
 
-  const refuseIfLimited = (keys: { limiter: FailureLimiter; key: string }[]): void => {
-    const waitMs = Math.max(...keys.map(({ limiter, key }) => limiter.retryAfterMs(key)));
+  const refuseIfLimited = (address: string): void => {
+    const waitMs = byAddress.retryAfterMs(address);
     if (waitMs > 0) {
       const seconds = Math.ceil(waitMs / 1000);
       throw new HostError("HOST_ERR_RATE_LIMITED", `too many failed attempts; try again in ${seconds} seconds`, {
@@ -85,11 +114,31 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
     }
   };
 
+  /**
+   * Counts the attempt against the account before its outcome is known and waits out the account's
+   * delay. The count and the stamp are taken with no await between them, so a burst of parallel guesses
+   * sees its own earlier guesses and slows down as a sequence would.
+   */
+  const slowDown = async (account: string): Promise<{ stamp: number; failures: number; delayMs: number }> => {
+    const failures = byUser.failures(account);
+    const stamp = byUser.fail(account);
+    const delayMs = accountDelayMs(failures, rateLimits);
+    if (delayMs > 0) await sleep(delayMs);
+    return { stamp, failures, delayMs };
+  };
+
   app.get("/api/setup", async (c) => c.json({ needsSetup: (await userCount()) === 0 }));
 
   app.post("/api/setup", smallBody, async (c) => {
     if ((await userCount()) > 0) throw new HostError("HOST_ERR_SETUP_DONE");
-    const body = await readJson(c, credentials);
+    const body = await readJson(c, setupRequest);
+    if (!setupCode.matches(body.setupCode)) {
+      c.get("log").warn("setup refused: wrong or missing setup code", { address: clientAddress(c, trustProxy) });
+      throw new HostError(
+        "HOST_ERR_SETUP_CODE",
+        body.setupCode === undefined ? "the setup code is missing" : "the setup code is wrong; use the one the host printed when it last started",
+      );
+    }
     checkPasswordPolicy(body.password);
     const passwordHash = await hashPassword(body.password);
     const user = { id: randomUUID(), username: body.username, role: "admin" as const };
@@ -99,6 +148,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
       if ((row?.n ?? 0) > 0) throw new HostError("HOST_ERR_SETUP_DONE");
       await tx.insert(users).values({ ...user, passwordHash, createdAt: now() });
     });
+    setupCode.consume();
     c.get("log").info("admin created", { userId: user.id, username: user.username });
     return c.json(await signIn(c, user), 201);
   });
@@ -106,25 +156,24 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
   app.post("/api/auth/login", smallBody, async (c) => {
     const body = await readJson(c, credentials);
     const address = clientAddress(c, trustProxy);
-    const keys = [
-      { limiter: byUser, key: body.username },
-      { limiter: byAddress, key: address },
-    ];
     // Tells the web app to open the setup page; GET /api/setup already says as much to anyone.
     if ((await userCount()) === 0) throw new HostError("HOST_ERR_SETUP_REQUIRED");
-    // The check and the pessimistic count run with no await between them, and the attempt counts as a
-    // failure until the (slow) password check succeeds: a burst of parallel guesses cannot all slip in
+    // The address check and its pessimistic count run with no await between them, and the attempt counts
+    // as a failure until the (slow) password check succeeds: a burst of parallel guesses cannot all slip in
     // before the first failure is recorded.
-    refuseIfLimited(keys);
-    const stamps = keys.map(({ limiter, key }) => limiter.fail(key));
+    refuseIfLimited(address);
+    const addressStamp = byAddress.fail(address);
+    const { failures, delayMs } = await slowDown(body.username);
     const [row] = await db.select().from(users).where(eq(users.username, body.username));
     const ok = (await verifyPassword(body.password, row?.passwordHash ?? (await dummyHash))) && row !== undefined;
     if (!ok || !row) {
-      c.get("log").warn("login failed", { username: body.username, address });
+      c.get("log").warn("login failed", { username: body.username, address, recentFailures: failures + 1, delayMs });
       throw new HostError("HOST_ERR_LOGIN_FAILED", "wrong username or password");
     }
+    // The right password clears the account's slowdown whatever the failure count: guesses made
+    // elsewhere never keep the real user out.
     byUser.reset(body.username);
-    byAddress.forgive(address, stamps[1] as number);
+    byAddress.forgive(address, addressStamp);
     if (needsRehash(row.passwordHash))
       await db
         .update(users)
@@ -146,9 +195,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
     const body = await readJson(c, passwordChange);
     const me = c.get("user");
     const session: Session = c.get("session");
-    const keys = [{ limiter: byUser, key: me.username }];
-    refuseIfLimited(keys);
-    const stamp = byUser.fail(me.username);
+    const { stamp } = await slowDown(me.username);
     const [row] = await db.select().from(users).where(eq(users.id, me.id));
     if (!row || !(await verifyPassword(body.currentPassword, row.passwordHash))) {
       throw new HostError("HOST_ERR_PASSWORD_WRONG", "the current password is wrong");

@@ -1,5 +1,7 @@
+import { existsSync, statSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestHost, jsonOf, setupAdmin, signedIn, type TestHost } from "../testing/index.js";
+import { createTestHost, jsonOf, readSetupCode, setupAdmin, signedIn, type TestHost } from "../testing/index.js";
+import { setupCodeFile } from "./setup-code.js";
 
 const JSON_HEADERS = { "content-type": "application/json" };
 let t: TestHost | undefined;
@@ -11,6 +13,11 @@ afterEach(async () => {
 async function start(options: Parameters<typeof createTestHost>[0] = {}): Promise<TestHost> {
   t = await createTestHost(options);
   return t;
+}
+
+/** A setup body carrying the host's setup code, as the person who started it would send. */
+function setupBody(t: TestHost, fields: Record<string, unknown>): string {
+  return JSON.stringify({ ...fields, setupCode: readSetupCode(t.host.config.dataDir) });
 }
 
 function login(t: TestHost, username: string, password: string, headers: Record<string, string> = {}) {
@@ -28,7 +35,7 @@ describe("setup", () => {
     const res = await host.app.request("/api/setup", {
       method: "POST",
       headers: JSON_HEADERS,
-      body: JSON.stringify({ username: "Ann", password: "correct horse battery" }),
+      body: setupBody(t as TestHost, { username: "Ann", password: "correct horse battery" }),
     });
     expect(res.status).toBe(201);
     const cookie = res.headers.get("set-cookie") ?? "";
@@ -58,27 +65,55 @@ describe("setup", () => {
 
   it("creates exactly one admin when two setups race", async () => {
     const { host } = await start();
-    const attempt = (u: string) =>
-      host.app.request("/api/setup", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify({ username: u, password: "correct horse battery" }) });
-    const statuses = (await Promise.all([attempt("one"), attempt("two"), attempt("three")])).map((r) => r.status).sort();
+    const body = (u: string) => setupBody(t as TestHost, { username: u, password: "correct horse battery" });
+    const bodies = ["one", "two", "three"].map(body);
+    const attempt = (b: string) => host.app.request("/api/setup", { method: "POST", headers: JSON_HEADERS, body: b });
+    const statuses = (await Promise.all(bodies.map(attempt))).map((r) => r.status).sort();
     expect(statuses).toEqual([201, 409, 409]);
+  });
+
+  it("needs the setup code written 0600 to the data folder; refuses a missing or wrong one with 403 and spends it", async () => {
+    const { host, lines } = await start();
+    const file = setupCodeFile(host.config.dataDir);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const code = readSetupCode(host.config.dataDir);
+    expect(code).toMatch(/^[0-9a-f]{32}$/);
+    // Printed for whoever started the host.
+    expect(lines.some((l) => l.setupCode === code)).toBe(true);
+    const post = (fields: Record<string, unknown>) => host.app.request("/api/setup", { method: "POST", headers: JSON_HEADERS, body: JSON.stringify(fields) });
+    const credentials = { username: "ann", password: "correct horse battery" };
+    for (const attempt of [
+      credentials,
+      { ...credentials, setupCode: "" },
+      { ...credentials, setupCode: "0".repeat(32) },
+      { ...credentials, setupCode: `${code}x` },
+    ]) {
+      const res = await post(attempt);
+      expect(res.status).toBe(403);
+      expect((await jsonOf(res)).error).toBe("HOST_ERR_SETUP_CODE");
+    }
+    expect(await jsonOf(await host.app.request("/api/setup"))).toEqual({ needsSetup: true });
+    expect((await post({ ...credentials, setupCode: code })).status).toBe(201);
+    expect(existsSync(file)).toBe(false);
+    expect((await jsonOf(await post({ username: "eve", password: "another long password", setupCode: code }))).error).toBe("HOST_ERR_SETUP_DONE");
   });
 
   it("enforces the password policy and validates the body", async () => {
     const { host } = await start();
     const post = (body: string) => host.app.request("/api/setup", { method: "POST", headers: JSON_HEADERS, body });
-    const weak = await post(JSON.stringify({ username: "ann", password: "short" }));
+    const withCode = (fields: Record<string, unknown>) => setupBody(t as TestHost, fields);
+    const weak = await post(withCode({ username: "ann", password: "short" }));
     expect(weak.status).toBe(400);
     expect((await jsonOf(weak)).error).toBe("HOST_ERR_PASSWORD_WEAK");
     const badJson = await post("{not json");
     expect((await jsonOf(badJson)).error).toBe("HOST_ERR_BAD_REQUEST");
-    const badName = await post(JSON.stringify({ username: "a b/c", password: "correct horse battery" }));
+    const badName = await post(withCode({ username: "a b/c", password: "correct horse battery" }));
     const bad = await jsonOf(badName);
     expect(bad.error).toBe("HOST_ERR_VALIDATION");
     expect(bad.message).toContain("username");
-    const extra = await post(JSON.stringify({ username: "ann", password: "correct horse battery", role: "member" }));
+    const extra = await post(withCode({ username: "ann", password: "correct horse battery", role: "member" }));
     expect((await jsonOf(extra)).error).toBe("HOST_ERR_VALIDATION");
-    const huge = await post(JSON.stringify({ username: "ann", password: "x".repeat(20_000) }));
+    const huge = await post(withCode({ username: "ann", password: "x".repeat(20_000) }));
     expect(huge.status).toBe(413);
     expect(await jsonOf(await host.app.request("/api/setup"))).toEqual({ needsSetup: true });
   });
@@ -137,11 +172,12 @@ describe("login, me, logout", () => {
   });
 
   it("marks the cookie Secure on https", async () => {
-    const { host } = await start();
+    // archnest.example is not a loopback name: the host serves it only when told to.
+    const { host } = await start({ env: { ARCHNEST_ALLOWED_HOSTS: "archnest.example" } });
     const res = await host.app.request("https://archnest.example/api/setup", {
       method: "POST",
       headers: JSON_HEADERS,
-      body: JSON.stringify({ username: "ann", password: "correct horse battery" }),
+      body: setupBody(t as TestHost, { username: "ann", password: "correct horse battery" }),
     });
     expect(res.status).toBe(201);
     expect(res.headers.get("set-cookie")).toContain("Secure");
@@ -149,11 +185,11 @@ describe("login, me, logout", () => {
 });
 
 describe("login rate limits", () => {
-  it("refuses a user after 10 failures with 429, Retry-After and HOST_ERR_RATE_LIMITED, even with the right password", async () => {
+  it("refuses an address after its failure limit with 429, Retry-After and HOST_ERR_RATE_LIMITED until the window passes", async () => {
     let now = Date.UTC(2026, 0, 1);
-    const { host } = await start({ now: () => now });
+    const { host } = await start({ now: () => now, loginRateLimits: { perAddress: 5 } });
     await setupAdmin(host, "ann", "correct horse battery");
-    for (let i = 0; i < 10; i++) expect((await login(t as TestHost, "ann", `wrong password ${i}`)).status).toBe(401);
+    for (let i = 0; i < 5; i++) expect((await login(t as TestHost, `user${i}`, "wrong password!!")).status).toBe(401);
     const limited = await login(t as TestHost, "ann", "correct horse battery");
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
@@ -163,13 +199,24 @@ describe("login rate limits", () => {
     expect((await login(t as TestHost, "ann", "correct horse battery")).status).toBe(200);
   });
 
-  it("counts parallel guesses before they finish, so a burst cannot exceed the limit", async () => {
-    const { host } = await start({ loginRateLimits: { perUser: 3 } });
+  it("slows an account down after repeated failures but still lets the right password in", async () => {
+    const { host, lines } = await start({ loginRateLimits: { freeFailuresPerUser: 2, userDelayBaseMs: 1, userDelayMaxMs: 4 } });
     await setupAdmin(host, "ann", "correct horse battery");
-    const burst = await Promise.all(Array.from({ length: 8 }, (_, i) => login(t as TestHost, "ann", `wrong password ${i}`)));
-    const statuses = burst.map((r) => r.status);
-    expect(statuses.filter((s) => s === 401)).toHaveLength(3);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(5);
+    for (let i = 0; i < 12; i++) expect((await login(t as TestHost, "ann", `wrong password ${i}`)).status).toBe(401);
+    const delays = lines.filter((l) => l.msg === "login failed").map((l) => l.delayMs);
+    expect(delays.slice(0, 2)).toEqual([0, 0]);
+    expect(delays.slice(2, 5)).toEqual([1, 2, 4]);
+    expect(delays.at(-1)).toBe(4);
+    expect((await login(t as TestHost, "ann", "correct horse battery")).status).toBe(200);
+  });
+
+  it("counts parallel guesses before they finish, so a burst is slowed as a sequence would be", async () => {
+    const { host, lines } = await start({ loginRateLimits: { freeFailuresPerUser: 0, userDelayBaseMs: 1, userDelayMaxMs: 1000 } });
+    await setupAdmin(host, "ann", "correct horse battery");
+    const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => login(t as TestHost, "ann", `wrong password ${i}`)));
+    expect(burst.map((r) => r.status)).toEqual([401, 401, 401, 401, 401, 401]);
+    const delays = lines.filter((l) => l.msg === "login failed").map((l) => Number(l.delayMs));
+    expect(delays.sort((a, b) => a - b)).toEqual([1, 2, 4, 8, 16, 32]);
   });
 
   it("does not count successful logins against the address", async () => {

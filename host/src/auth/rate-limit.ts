@@ -30,6 +30,11 @@ export class FailureLimiter {
     return list;
   }
 
+  /** Failures of `key` inside the window (at most the limit: older ones are not kept). */
+  failures(key: string): number {
+    return this.#recent(key).length;
+  }
+
   /** Milliseconds until `key` may try again; 0 when it may try now. */
   retryAfterMs(key: string): number {
     const list = this.#recent(key);

@@ -28,12 +28,18 @@ export const HOST_ERRORS = {
   ],
   HOST_ERR_SETUP_REQUIRED: [409, "The host has no admin yet.", "Create the admin with POST /api/setup (the web app opens the setup page)."],
   HOST_ERR_SETUP_DONE: [409, "The admin already exists; setup runs once.", "Sign in with the admin account instead."],
-  HOST_ERR_LOGIN_FAILED: [401, "The username or password is wrong.", "Check both and try again; repeated failures are rate limited."],
-  HOST_ERR_RATE_LIMITED: [
-    429,
-    "Too many failed sign-in attempts for this user or from this address.",
-    "Wait for the number of seconds in the Retry-After header.",
+  HOST_ERR_SETUP_CODE: [
+    403,
+    "First-run setup came without the host's setup code, or with a wrong one.",
+    "Enter the setup code the host printed in its log at start (also in the file setup-code in its data folder); `npm start` prints a link that fills it in.",
   ],
+  HOST_ERR_HOST_NOT_ALLOWED: [
+    421,
+    "The request's Host header names a host this server does not serve (a DNS rebinding attempt, or a name it was not told about).",
+    "Open the host by a name it serves: localhost, 127.0.0.1, its IP address, or a name listed in ARCHNEST_ALLOWED_HOSTS.",
+  ],
+  HOST_ERR_LOGIN_FAILED: [401, "The username or password is wrong.", "Check both and try again; repeated failures are rate limited."],
+  HOST_ERR_RATE_LIMITED: [429, "Too many failed sign-in attempts from this address.", "Wait for the number of seconds in the Retry-After header."],
   HOST_ERR_PASSWORD_WEAK: [400, "The new password breaks the password policy (at least 10 characters).", "Choose a longer password."],
   HOST_ERR_PASSWORD_WRONG: [403, "The current password given to change the password is wrong.", "Enter the current password exactly."],
   HOST_ERR_MASTER_KEY_INVALID: [

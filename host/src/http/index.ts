@@ -1,3 +1,4 @@
+export { allowedHostGuard, hostAllowed, requestedHost } from "./allowed-host.js";
 export type { AppEnv, AppVariables } from "./app-env.js";
 export { withDefaultHeaders } from "./default-headers.js";
 export { readJson } from "./read-json.js";

@@ -74,7 +74,10 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
         return c.json({ error: refusal.code, message: typeof refusal.message === "string" ? refusal.message : refusal.code }, res.status);
       }
       if (res.status !== 200 && res.status !== 201) {
-        return c.json({ error: "HOST_ERR_REGISTRY_UNREACHABLE", message: `The registry refused the checkout (${res.status}).`, registry: res.body }, 502);
+        // The registry's own message says why (no payment provider configured, already owned, ...).
+        const reason = (res.body as { message?: unknown } | undefined)?.message;
+        const message = `The registry refused the checkout (${res.status})${typeof reason === "string" ? `: ${reason}` : "."}`;
+        return c.json({ error: "HOST_ERR_REGISTRY_UNREACHABLE", message, registry: res.body }, 502);
       }
       return c.json(res.body as Item);
     } catch (err) {

@@ -107,6 +107,7 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
   const ws = createWsGateway({
     runtime,
     authenticate: (req) => host.authenticateUpgrade({ cookie: req.headers.cookie, origin: req.headers.origin, host: req.headers.host }),
+    hostAllowed: (req) => host.hostAllowed({ host: req.headers.host, forwardedHost: req.headers["x-forwarded-host"] as string | undefined }),
   });
   host.onClose(async () => {
     ws.close();

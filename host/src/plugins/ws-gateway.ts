@@ -15,6 +15,8 @@ export interface WsGatewayOptions {
    * the request's Origin, so it must refuse a foreign or malformed one (the host's `authenticateUpgrade` does).
    */
   authenticate(req: IncomingMessage): Promise<RequestUser | undefined>;
+  /** False for an upgrade whose Host the server does not serve (DNS rebinding); refused with 421. */
+  hostAllowed?(req: IncomingMessage): boolean;
   maxPayload?: number;
 }
 
@@ -76,6 +78,10 @@ export function createWsGateway(opts: WsGatewayOptions) {
       const match = PATH.exec(url.pathname);
       if (!match) return false;
       const [, id = "", path = ""] = match;
+      if (opts.hostAllowed && !opts.hostAllowed(req)) {
+        reject(socket, 421, "Misdirected Request");
+        return true;
+      }
       const user = await opts.authenticate(req).catch(() => undefined);
       if (!user) {
         reject(socket, 401, "Unauthorized");

@@ -9,4 +9,4 @@ export {
   startPluginHost,
 } from "./plugin-host.js";
 export { PASSWORD_USER, PASSWORD_USER_UID, type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
-export { createTestHost, jsonOf, type SignedIn, setupAdmin, signedIn, type TestHost } from "./test-host.js";
+export { createTestHost, jsonOf, readSetupCode, type SignedIn, setupAdmin, signedIn, type TestHost } from "./test-host.js";

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CreateHostOptions, createHost, type Host } from "../app.js";
+import { setupCodeFile } from "../auth/index.js";
 import { loadEnv } from "../env.js";
 import { createLogger, type Logger } from "../log/index.js";
 
@@ -50,12 +51,20 @@ export interface SignedIn {
   headers: Record<string, string>;
 }
 
+/**
+ * The first-run setup code of a host with this data folder, as the person who started it reads it; for
+ * tests and benchmarks that create the admin (POST /api/setup needs it).
+ */
+export function readSetupCode(dataDir: string): string {
+  return readFileSync(setupCodeFile(dataDir), "utf8").trim();
+}
+
 /** Runs setup (first call) and returns the session cookie and CSRF token. */
 export async function setupAdmin(host: Host, username = "admin", password = "correct horse battery"): Promise<SignedIn> {
   const res = await host.app.request("/api/setup", {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password }),
+    body: JSON.stringify({ username, password, setupCode: readSetupCode(host.config.dataDir) }),
   });
   if (res.status !== 201) throw new Error(`setup answered ${res.status}: ${await res.text()}`);
   return signedIn(res);

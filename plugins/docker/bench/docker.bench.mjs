@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { attachPlugins, createHost, loadEnv, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
+import { readSetupCode } from "@archnest/host/testing";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { missingEngineBinaries, startBenchEngine } from "./bench-engine.mjs";
 
@@ -89,7 +90,7 @@ try {
   const setup = await fetch(`${url}/api/setup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "admin", password: "correct horse battery" }),
+    body: JSON.stringify({ username: "admin", password: "correct horse battery", setupCode: readSetupCode(config.dataDir) }),
   });
   const cookie = (setup.headers.get("set-cookie") ?? "").split(";")[0];
   const { csrfToken } = await setup.json();

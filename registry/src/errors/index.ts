@@ -62,9 +62,14 @@ export const REG_ERRORS = {
     "The Stripe webhook signature does not match the raw body.",
     "Check STRIPE_WEBHOOK_SECRET against the endpoint's signing secret in Stripe.",
   ],
+  REG_ERR_CHECKOUT_UNCONFIGURED: [
+    503,
+    "This registry takes no purchases: Stripe is not configured and the development checkout was not asked for.",
+    "Set STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET; for local development only, set ARCHNEST_REGISTRY_DEV_CHECKOUT=1 (npm start does).",
+  ],
   REG_ERR_CHECKOUT_UNAVAILABLE: [
     404,
-    "The development checkout is off because Stripe is configured, or the session is unknown.",
+    "The development checkout is off (Stripe is configured, or development mode was not asked for), or the session is unknown.",
     "Pay through the Stripe Checkout URL from POST /v1/checkout.",
   ],
   REG_ERR_PAYMENT_PROVIDER: [

@@ -12,7 +12,8 @@ export function publicRoutes(svc: Services): Hono<AppEnv> {
   app.get("/healthz", (c) => c.json({ ok: true }));
   app.get("/readyz", async (c) => {
     await svc.db.run(sql`select 1`);
-    return c.json({ ok: true, stripe: svc.stripe ? "configured" : "development-checkout" });
+    // Ready either way; `checkout` says whether purchases can be made, and how.
+    return c.json({ ok: true, checkout: svc.config.checkout });
   });
 
   app.get("/v1/catalog", async (c) => {

@@ -36,6 +36,7 @@ export function purchaseRoutes(svc: Services): Hono<AppEnv> {
   const { publicUrl } = svc.config;
 
   app.post("/v1/checkout", async (c) => {
+    if (svc.config.checkout === "unavailable") throw new RegistryError("REG_ERR_CHECKOUT_UNCONFIGURED");
     const install = await svc.installAuth.authenticate(c);
     const body = await readJson(c, checkoutBody);
     const item = purchasable(body.slug);
@@ -119,9 +120,10 @@ export function purchaseRoutes(svc: Services): Hono<AppEnv> {
 
   app.get("/v1/checkout/cancel", (c) => c.html(page("Checkout cancelled", "<p>Nothing was charged. You can close this page.</p>")));
 
-  // The development checkout: only without Stripe keys, clearly marked, and fulfilled by the same code.
+  // The development checkout: only when asked for (never beside Stripe), clearly marked, and fulfilled by
+  // the same code.
   const devSession = async (id: string) => {
-    const session = svc.stripe ? undefined : await sessionRow(id);
+    const session = svc.config.checkout === "development" ? await sessionRow(id) : undefined;
     if (session?.provider !== "dev") throw new RegistryError("REG_ERR_CHECKOUT_UNAVAILABLE");
     return session;
   };

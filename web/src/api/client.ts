@@ -11,6 +11,7 @@ import type {
   PluginSettingsValues,
   PrefValue,
   Session,
+  SetupRequest,
   SetupStatus,
   UiManifest,
   UninstallResult,
@@ -23,7 +24,7 @@ const progressQuery = (progressId: string | undefined): string => (progressId ? 
 /** The host's API, one typed function per route of the contract in types.ts. */
 export const api = {
   setupStatus: () => apiFetch<SetupStatus>("/api/setup"),
-  setup: (c: Credentials) => post<Session>("/api/setup", c),
+  setup: (c: SetupRequest) => post<Session>("/api/setup", c),
   login: (c: Credentials) => post<Session>("/api/auth/login", c),
   logout: () => post<void>("/api/auth/logout"),
   me: () => apiFetch<Session>("/api/auth/me"),

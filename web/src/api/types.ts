@@ -32,6 +32,11 @@ export interface Credentials {
   password: string;
 }
 
+/** POST /api/setup: the admin's credentials and the one-time code the host printed when it started. */
+export interface SetupRequest extends Credentials {
+  setupCode: string;
+}
+
 /** POST /api/setup, POST /api/auth/login, GET /api/auth/me */
 export interface Session {
   user: User;

@@ -4,7 +4,7 @@
  */
 import { ApiError, setCsrfToken } from "@archnest/sdk/web";
 import { createSignal } from "solid-js";
-import { api, type Credentials, type Session, type User } from "../api/index.js";
+import { api, type Credentials, type Session, type SetupRequest, type User } from "../api/index.js";
 
 export type SessionStatus = "loading" | "setup" | "signed-out" | "signed-in" | "offline";
 
@@ -47,8 +47,8 @@ export async function signIn(credentials: Credentials): Promise<void> {
   accept(await api.login(credentials));
 }
 
-export async function createAdmin(credentials: Credentials): Promise<void> {
-  accept(await api.setup(credentials));
+export async function createAdmin(request: SetupRequest): Promise<void> {
+  accept(await api.setup(request));
 }
 
 export async function signOut(): Promise<void> {

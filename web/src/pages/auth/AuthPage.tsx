@@ -3,8 +3,14 @@ import { errorMessage } from "../../api/index.js";
 import { navigate } from "../../router/index.js";
 import { createAdmin, signIn } from "../../session/index.js";
 
+/** The setup code from a `?setup=<code>` link, which `npm start` prints beside the URL. */
+function setupCodeFromLink(): string {
+  return new URLSearchParams(window.location.search).get("setup")?.trim() ?? "";
+}
+
 /** First-run setup (create the admin) and sign-in share one calm card. */
 export function AuthPage(props: { mode: "setup" | "login" }): JSX.Element {
+  const [setupCode, setSetupCode] = createSignal(setupCodeFromLink());
   const [username, setUsername] = createSignal("");
   const [password, setPassword] = createSignal("");
   const [confirm, setConfirm] = createSignal("");
@@ -17,11 +23,12 @@ export function AuthPage(props: { mode: "setup" | "login" }): JSX.Element {
     setError(undefined);
     if (setup() && password().length < 8) return setError("Use at least 8 characters for the password.");
     if (setup() && password() !== confirm()) return setError("The two passwords differ.");
+    if (setup() && !setupCode().trim()) return setError("Enter the setup code from the host's log.");
     setBusy(true);
     try {
       const credentials = { username: username().trim(), password: password() };
       if (setup()) {
-        await createAdmin(credentials);
+        await createAdmin({ ...credentials, setupCode: setupCode().trim() });
         navigate("/", { replace: true });
       } else await signIn(credentials);
     } catch (err) {
@@ -46,9 +53,37 @@ export function AuthPage(props: { mode: "setup" | "login" }): JSX.Element {
           {setup() ? "Create the administrator account. You will use it to sign in and to manage plugins and licenses." : "Sign in to your ArchNest dashboard."}
         </p>
         <form class="form" onSubmit={submit} noValidate>
+          <Show when={setup()}>
+            <div class="field">
+              <label class="field__label" for="auth-setup-code">
+                Setup code
+              </label>
+              <input
+                id="auth-setup-code"
+                name="setupCode"
+                autocomplete="off"
+                spellcheck={false}
+                required
+                aria-describedby="auth-setup-code-hint"
+                value={setupCode()}
+                onInput={(e) => setSetupCode(e.currentTarget.value)}
+                autofocus={!setupCode()}
+              />
+              <span class="field__hint" id="auth-setup-code-hint">
+                The host printed it in its log when it started; it is also in the file <code>setup-code</code> in its data folder.
+              </span>
+            </div>
+          </Show>
           <label class="field">
             <span class="field__label">Username</span>
-            <input name="username" autocomplete="username" required value={username()} onInput={(e) => setUsername(e.currentTarget.value)} autofocus />
+            <input
+              name="username"
+              autocomplete="username"
+              required
+              value={username()}
+              onInput={(e) => setUsername(e.currentTarget.value)}
+              autofocus={!setup() || Boolean(setupCode())}
+            />
           </label>
           <div class="field">
             <label class="field__label" for="auth-password">
@@ -81,7 +116,7 @@ export function AuthPage(props: { mode: "setup" | "login" }): JSX.Element {
               {error()}
             </p>
           </Show>
-          <button type="submit" class="btn btn--accent btn--block" disabled={busy() || !username().trim() || !password()}>
+          <button type="submit" class="btn btn--accent btn--block" disabled={busy() || !username().trim() || !password() || (setup() && !setupCode().trim())}>
             {busy() ? "One moment…" : setup() ? "Create admin and continue" : "Sign in"}
           </button>
         </form>
