@@ -44,7 +44,7 @@ let token: string;
 let buyer: Install;
 
 beforeAll(async () => {
-  reg = await startRegistry();
+  reg = await startRegistry({ devCheckout: true });
   http = await serveRegistry(reg);
   token = await createAuthor(http, ["@archnest/*"]);
   buyer = await registerInstall(http);

@@ -105,8 +105,8 @@ describe("registry main", () => {
 
     const registry = overHttp(url);
     const install = await registerInstall(registry);
-    await devBuy(registry, install, "tmux");
-    const again = await call(registry, signed(install, "POST", "/v1/checkout", { slug: "tmux" }));
+    await devBuy(registry, install, "unlimited-hosts");
+    const again = await call(registry, signed(install, "POST", "/v1/checkout", { slug: "unlimited-hosts" }));
     expect(await again.json()).toMatchObject({ code: "REG_ERR_ALREADY_OWNED" });
     run.child.kill("SIGTERM");
     expect(await run.exited).toBe(0);
