@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { RequestUser } from "@archnest/sdk";
 import { Hono } from "hono";
 import { DEFAULT_LOGIN_RATE_LIMITS, type LoginRateLimits, registerAuthRoutes, SessionStore, sessionGuard, tokenFromCookieHeader } from "./auth/index.js";
@@ -6,7 +7,7 @@ import { type Db, databaseReady, openDb } from "./db/index.js";
 import { meta } from "./db/schema.js";
 import type { HostConfig } from "./env.js";
 import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
-import { type AppEnv, originMatches, securityHeaders } from "./http/index.js";
+import { type AppEnv, BodyLimits, originMatches, rejectMalformedPath, securityHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
 import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
@@ -39,6 +40,10 @@ export interface Host {
   config: HostConfig;
   log: Logger;
   sessions: SessionStore;
+  /** The request body caps: routes that need other than the default add their rule here. */
+  bodyLimits: BodyLimits;
+  /** `<data>/tmp`: uploads and downloads in progress, emptied at every boot. */
+  tmpDir: string;
   /**
    * The signed-in user of a WebSocket upgrade request, or undefined. Refuses a cross-origin Origin
    * (cross-site WebSocket hijacking) since upgrades carry no CSRF header.
@@ -63,6 +68,10 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   } catch (cause) {
     throw new HostError("HOST_ERR_DATA_DIR", `cannot create the data folder ${config.dataDir}`, { cause });
   }
+  // Uploads and downloads cut short by a crash are worthless after it: nothing in here outlives a boot.
+  const tmpDir = join(config.dataDir, "tmp");
+  rmSync(tmpDir, { recursive: true, force: true });
+  mkdirSync(tmpDir, { mode: 0o700 });
   const masterKey = loadMasterKey(config.masterKey, config.dataDir, log);
   const { db, client, file } = await openDb(config.dataDir);
   try {
@@ -81,9 +90,13 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   masterKey.fill(0);
   const sessions = new SessionStore(db, { now });
   const app = new Hono<AppEnv>();
+  const bodyLimits = new BodyLimits();
 
   app.use("*", requestLogger(log));
   app.use("*", securityHeaders(options.cspScriptHashes, API_HEADERS));
+  app.use("*", rejectMalformedPath());
+  // Before the session guard too: an oversized body is refused whoever sends it.
+  app.use("*", bodyLimits.middleware());
   // Before every /api route, including those added after createHost returns (plugins, UI manifest).
   app.use("/api/*", sessionGuard(sessions, config.trustProxy));
 
@@ -92,8 +105,8 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
     (await databaseReady(db)) ? c.json({ status: "ready" }) : c.json(errorBody("HOST_ERR_NOT_READY", HOST_ERRORS.HOST_ERR_NOT_READY[1]), 503),
   );
 
-  registerPrefsRoutes(app, db);
-  registerAuthRoutes(app, { db, sessions, trustProxy: config.trustProxy, rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits }, now });
+  registerPrefsRoutes(app, db, bodyLimits);
+  registerAuthRoutes(app, { db, sessions, bodyLimits, trustProxy: config.trustProxy, rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits }, now });
 
   app.notFound((c) => c.json(errorBody("HOST_ERR_NOT_FOUND", HOST_ERRORS.HOST_ERR_NOT_FOUND[1]), 404));
   app.onError(onHostError(log));
@@ -117,6 +130,8 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
     config,
     log,
     sessions,
+    bodyLimits,
+    tmpDir,
     async authenticateUpgrade(headers) {
       if (!originMatches(headers.origin, headers.host)) return undefined;
       const token = tokenFromCookieHeader(headers.cookie);

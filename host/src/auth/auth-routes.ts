@@ -2,12 +2,12 @@ import { randomBytes, randomUUID } from "node:crypto";
 import type { RequestUser } from "@archnest/sdk";
 import { count, eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { Db } from "../db/index.js";
 import { users } from "../db/schema.js";
 import { HostError } from "../errors/index.js";
 import type { AppEnv } from "../http/app-env.js";
+import type { BodyLimits } from "../http/body-limit.js";
 import { readJson } from "../http/read-json.js";
 import { clientAddress } from "../http/request-info.js";
 import { checkPasswordPolicy, hashPassword, needsRehash, PASSWORD_MAX_LENGTH, verifyPassword } from "./password.js";
@@ -29,6 +29,7 @@ export const DEFAULT_LOGIN_RATE_LIMITS: LoginRateLimits = { perUser: 10, perAddr
 export interface AuthRoutesOptions {
   db: Db;
   sessions: SessionStore;
+  bodyLimits: BodyLimits;
   trustProxy: boolean;
   rateLimits: LoginRateLimits;
   now: () => number;
@@ -44,12 +45,7 @@ const credentials = z.strictObject({ username, password });
 const passwordChange = z.strictObject({ currentPassword: password, newPassword: password });
 
 // Small bodies only: nothing here needs more, and scrypt should never see megabytes.
-const smallBody = bodyLimit({
-  maxSize: 16 * 1024,
-  onError: () => {
-    throw new HostError("HOST_ERR_PAYLOAD_TOO_LARGE", "the request body is larger than 16 KiB");
-  },
-});
+const SMALL_BODY = { maxBytes: 16 * 1024 };
 
 function publicUser(row: { id: string; username: string; role: "admin" | "member" }): RequestUser {
   return { id: row.id, username: row.username, role: row.role };
@@ -59,6 +55,8 @@ function publicUser(row: { id: string; username: string; role: "admin" | "member
 export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions): void {
   const { db, sessions, trustProxy } = options;
   const now = options.now;
+  options.bodyLimits.route("POST", "/api/setup", SMALL_BODY);
+  options.bodyLimits.route("POST", "/api/auth/*", SMALL_BODY);
   const byUser = new FailureLimiter({ limit: options.rateLimits.perUser, windowMs: options.rateLimits.windowMs, now });
   const byAddress = new FailureLimiter({ limit: options.rateLimits.perAddress, windowMs: options.rateLimits.windowMs, now });
   // Unknown usernames are checked against this hash so a login costs the same whether or not the user exists.
@@ -87,7 +85,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
 
   app.get("/api/setup", async (c) => c.json({ needsSetup: (await userCount()) === 0 }));
 
-  app.post("/api/setup", smallBody, async (c) => {
+  app.post("/api/setup", async (c) => {
     if ((await userCount()) > 0) throw new HostError("HOST_ERR_SETUP_DONE");
     const body = await readJson(c, credentials);
     checkPasswordPolicy(body.password);
@@ -103,7 +101,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
     return c.json(await signIn(c, user), 201);
   });
 
-  app.post("/api/auth/login", smallBody, async (c) => {
+  app.post("/api/auth/login", async (c) => {
     const body = await readJson(c, credentials);
     const address = clientAddress(c, trustProxy);
     const keys = [
@@ -142,7 +140,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
 
   app.get("/api/auth/me", (c) => c.json({ user: c.get("user"), csrfToken: c.get("session").csrfToken }));
 
-  app.post("/api/auth/password", smallBody, async (c) => {
+  app.post("/api/auth/password", async (c) => {
     const body = await readJson(c, passwordChange);
     const me = c.get("user");
     const session: Session = c.get("session");

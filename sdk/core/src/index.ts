@@ -81,6 +81,7 @@ export {
   type PluginLimits,
   type PluginLogger,
   type PluginRequestEnv,
+  type MountOptions,
   type PluginRoutes,
   type PluginSecrets,
   type PluginServices,
