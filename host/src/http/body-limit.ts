@@ -1,5 +1,5 @@
-import type { IncomingMessage } from "node:http";
-import { limitedBody } from "@archnest/sdk/node";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { discardUnread, limitedBody } from "@archnest/sdk/node";
 import type { MiddlewareHandler } from "hono";
 import { HostError } from "../errors/index.js";
 import { headerOf } from "./request-info.js";
@@ -63,12 +63,14 @@ export class BodyLimits {
       const declared = headerOf(c, "content-length");
       const chunked = headerOf(c, "transfer-encoding") !== undefined;
       if (!chunked && (declared === undefined || declared === "0")) return next();
+      const { incoming, outgoing } = (c.env ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
+      // Whatever the route leaves unread is dropped once it has answered, for a bounded time.
+      if (incoming && outgoing) outgoing.once("finish", () => discardUnread(incoming));
       const { maxBytes, code = "HOST_ERR_PAYLOAD_TOO_LARGE" } = this.capOf(method, c.req.path, headerOf(c, "content-type") ?? "");
       const tooLarge = () => new HostError(code, `The request body is larger than the ${maxBytes} bytes this route accepts.`);
       // Node's parser never delivers more than a declared length, so that is checked once, up front.
       if (!chunked && Number(declared) > maxBytes) throw tooLarge();
       const raw = c.req.raw;
-      const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
       const source = incoming ?? raw.body;
       if (!source) return next();
       let tripped = false;

@@ -1,5 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable, type Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -31,6 +31,8 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, con
     const source = Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>);
     if (contentType.startsWith("multipart/form-data")) await receiveForm(source, contentType, file, fields);
     else await pipeline(source, createWriteStream(file, { mode: 0o600 }));
+    // Refused here, in words about the upload: the verifier would name the temporary file.
+    if ((await stat(file)).size === 0) throw new PluginError("HOST_ERR_BAD_UPLOAD", "The uploaded package is empty.");
     return { dir, file, fields };
   } catch (err) {
     await rm(dir, { recursive: true, force: true });

@@ -4,7 +4,7 @@
  * checks these call live in the package's root entry.
  */
 export { privateKeyFromEnv, readPrivateKeyFile, readPublicKeyFile, writeKeyPairFiles } from "./keys-io.js";
-export { limitedBody } from "./limited-body.js";
+export { discardUnread, LINGER_MS, limitedBody } from "./limited-body.js";
 export { listPackFiles, type PackOptions, packPlugin, readPluginPackage, writeTarball } from "./pack.js";
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, privateDir, privateFile } from "./private-dir.js";
 export { readPluginDir } from "./read-dir.js";

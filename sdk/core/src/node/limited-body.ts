@@ -62,3 +62,31 @@ function webIterator(stream: ReadableStream<Uint8Array>): AsyncIterator<Uint8Arr
     },
   };
 }
+
+/** How long a server keeps reading (and dropping) a body it answered without reading: nginx's lingering close. */
+export const LINGER_MS = 2000;
+
+/**
+ * Reads and drops what is left of a request body the server answered without reading whole (a 413, a
+ * 401), then closes the connection after `ms` if the client is still sending. Closing at once would
+ * reset the connection while the client still writes, and a reset makes the client's kernel drop the
+ * answer it has not read yet; dropping the bytes keeps memory flat however much the client sends.
+ * Call it once the response has been written.
+ *
+ * @example
+ * ```ts
+ * res.once("finish", () => discardUnread(req));
+ * ```
+ */
+export function discardUnread(incoming: Readable & { socket?: { destroy(): void } | null }, ms: number = LINGER_MS): void {
+  if (incoming.readableEnded || incoming.destroyed) return;
+  const timer = setTimeout(() => incoming.socket?.destroy(), ms);
+  timer.unref();
+  const done = () => clearTimeout(timer);
+  incoming.once("end", done);
+  incoming.once("close", done);
+  // A paused reader's 'readable' listener would keep the stream from flowing.
+  incoming.removeAllListeners("readable");
+  incoming.on("data", () => undefined);
+  incoming.resume();
+}
