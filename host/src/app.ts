@@ -106,7 +106,14 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   );
 
   registerPrefsRoutes(app, db, bodyLimits);
-  registerAuthRoutes(app, { db, sessions, bodyLimits, trustProxy: config.trustProxy, rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits }, now });
+  registerAuthRoutes(app, {
+    db,
+    sessions,
+    bodyLimits,
+    trustProxy: config.trustProxy,
+    rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits },
+    now,
+  });
 
   app.notFound((c) => c.json(errorBody("HOST_ERR_NOT_FOUND", HOST_ERRORS.HOST_ERR_NOT_FOUND[1]), 404));
   app.onError(onHostError(log));

@@ -126,7 +126,8 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
   // A development root is trusted only in dev mode (DESIGN.md section 3): refuse the combination loudly.
   if (devRoot !== undefined && !dev) fail("ARCHNEST_DEV_TRUST_ROOT", "is set but ARCHNEST_DEV is not: a development root is trusted only in dev mode");
   const uploadText = value(source, "ARCHNEST_MAX_UPLOAD_BYTES") ?? String(200 * 1024 * 1024);
-  if (!/^\d{1,15}$/.test(uploadText) || Number(uploadText) < 1) fail("ARCHNEST_MAX_UPLOAD_BYTES", `must be a whole number of bytes above 0, got "${uploadText}"`);
+  if (!/^\d{1,15}$/.test(uploadText) || Number(uploadText) < 1)
+    fail("ARCHNEST_MAX_UPLOAD_BYTES", `must be a whole number of bytes above 0, got "${uploadText}"`);
   const faultText = value(source, "ARCHNEST_FAULT_AT");
   const faults = ["after-stage", "after-rename", "before-commit"] as const;
   if (faultText !== undefined && !(faults as readonly string[]).includes(faultText)) fail("ARCHNEST_FAULT_AT", `must be one of ${faults.join(", ")}`);

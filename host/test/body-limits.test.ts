@@ -86,8 +86,24 @@ interface Target {
 
 const json = { "content-type": "application/json" };
 const TARGETS: Target[] = [
-  { name: "sign-in (public)", method: "POST", path: "/api/auth/login", cap: 16 * 1024, code: "HOST_ERR_PAYLOAD_TOO_LARGE", headers: () => json, prefix: '{"username":"admin","password":"' },
-  { name: "an SSH host (JSON)", method: "POST", path: "/api/hosts", cap: MiB, code: "HOST_ERR_PAYLOAD_TOO_LARGE", headers: () => ({ ...admin, ...json }), prefix: '{"name":"' },
+  {
+    name: "sign-in (public)",
+    method: "POST",
+    path: "/api/auth/login",
+    cap: 16 * 1024,
+    code: "HOST_ERR_PAYLOAD_TOO_LARGE",
+    headers: () => json,
+    prefix: '{"username":"admin","password":"',
+  },
+  {
+    name: "an SSH host (JSON)",
+    method: "POST",
+    path: "/api/hosts",
+    cap: MiB,
+    code: "HOST_ERR_PAYLOAD_TOO_LARGE",
+    headers: () => ({ ...admin, ...json }),
+    prefix: '{"name":"',
+  },
   {
     name: "a plugin upload (raw)",
     method: "POST",
@@ -115,7 +131,15 @@ const TARGETS: Target[] = [
     headers: () => ({ ...admin, ...json }),
     prefix: '{"values":{"title":"',
   },
-  { name: "a plugin's route", method: "POST", path: "/api/plugins/notes/notes", cap: MiB, code: "HOST_ERR_PAYLOAD_TOO_LARGE", headers: () => ({ ...admin, ...json }), prefix: '{"text":"' },
+  {
+    name: "a plugin's route",
+    method: "POST",
+    path: "/api/plugins/notes/notes",
+    cap: MiB,
+    code: "HOST_ERR_PAYLOAD_TOO_LARGE",
+    headers: () => ({ ...admin, ...json }),
+    prefix: '{"text":"',
+  },
 ];
 
 describe("request body limits in the running host", () => {
@@ -126,7 +150,13 @@ describe("request body limits in the running host", () => {
         let body = "";
         let error: string | undefined;
         const growth = await peakMemoryGrowth(host.pid, async () => {
-          ({ status, body, error } = await sendOversizedBody(`${host.url}${t.path}`, { method: t.method, headers: t.headers(), bytes: OFFERED, declared, prefix: t.prefix }));
+          ({ status, body, error } = await sendOversizedBody(`${host.url}${t.path}`, {
+            method: t.method,
+            headers: t.headers(),
+            bytes: OFFERED,
+            declared,
+            prefix: t.prefix,
+          }));
         });
         expect(status, error ?? body).toBe(413);
         expect(JSON.parse(body)).toMatchObject({ error: t.code });

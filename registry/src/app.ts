@@ -1,12 +1,14 @@
-import { mkdirSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { findKey, isSdkError, type Keyring, verifyKeyring } from "@archnest/sdk";
+import { privateDir, privateFile } from "@archnest/sdk/node";
 import { Hono } from "hono";
 import Stripe from "stripe";
 import { createInstallAuth } from "./auth/install-auth.js";
 import { type RegistryConfig, resolveRegistryConfig } from "./config.js";
 import { openDatabase } from "./db/index.js";
 import { isRegistryError, REG_ERRORS, RegistryError } from "./errors/index.js";
+import { bodyLimit, rejectMalformedPath } from "./http.js";
 import { createLogger, requestLog, stdoutSink } from "./log/index.js";
 import { createPackages, PublishRefused } from "./packages/index.js";
 import { createPurchases } from "./purchases/index.js";
@@ -14,7 +16,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { installRoutes } from "./routes/installs.js";
 import { packumentRoutes, publicRoutes } from "./routes/public.js";
 import { publishRoutes } from "./routes/publish.js";
-import { purchaseRoutes } from "./routes/purchases.js";
+import { MAX_WEBHOOK_BYTES, purchaseRoutes } from "./routes/purchases.js";
 import type { AppEnv, Services } from "./services.js";
 import { LocalTarballStorage } from "./storage/index.js";
 
@@ -66,9 +68,15 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
   const now = config.now ?? (() => new Date());
   const logger = createLogger(config.log ?? stdoutSink, now);
   const keyring = checkTrust(config, now());
-  mkdirSync(config.dataDir, { recursive: true });
+  // Uploads cut short by a crash are worthless after it; then the whole data folder (database, tarballs,
+  // keys) is made readable by this user only, as the host's is.
+  const uploadDir = join(config.dataDir, "uploads");
+  rmSync(uploadDir, { recursive: true, force: true });
+  privateDir(config.dataDir);
+  const dbFile = join(config.dataDir, "registry.db");
+  if (!config.databaseUrl) privateFile(dbFile);
   const { db, client } = await openDatabase({
-    url: config.databaseUrl ?? `file:${join(config.dataDir, "registry.db")}`,
+    url: config.databaseUrl ?? `file:${dbFile}`,
     ...(config.databaseAuthToken && { authToken: config.databaseAuthToken }),
   });
   const storage = config.storage ?? new LocalTarballStorage(join(config.dataDir, "tarballs"));
@@ -86,9 +94,8 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
       keyring,
       rootKeys: config.trust.rootKeys,
       indexKey: config.indexKey,
-      uploadDir: join(config.dataDir, "uploads"),
+      uploadDir,
       publicUrl: config.publicUrl,
-      maxTarballBytes: config.maxTarballBytes,
       statusTtlMs: config.statusTtlMs,
       now,
     }),
@@ -97,6 +104,8 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
 
   const app = new Hono<AppEnv>();
   app.use(requestLog(logger));
+  app.use(rejectMalformedPath());
+  app.use(bodyLimit({ "PUT /v1/packages": config.maxTarballBytes, "POST /v1/stripe/webhook": MAX_WEBHOOK_BYTES }));
   app.onError((err, c) => {
     const requestId = c.get("requestId");
     if (isRegistryError(err)) {

@@ -27,7 +27,8 @@ try {
   const bound = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
   const registry = await createRegistry({ ...config, publicUrl: publicUrlFromEnv ?? url });
-  listener = getRequestListener(registry.app.fetch);
+  // The body limit drops what a route leaves unread, for a while, instead of the adapter (see bodyLimit).
+  listener = getRequestListener(registry.app.fetch, { autoCleanupIncoming: false });
   logLine({ level: "info", msg: "listening", url, publicUrl: publicUrlFromEnv ?? url, stripe: Boolean(config.stripe) });
   const stop = () => {
     server.close(() => {

@@ -60,16 +60,17 @@ export class BodyLimits {
     return async (c, next) => {
       const method = c.req.method;
       if (method === "GET" || method === "HEAD") return next();
+      const { incoming, outgoing } = (c.env ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
       const declared = headerOf(c, "content-length");
       const chunked = headerOf(c, "transfer-encoding") !== undefined;
-      if (!chunked && (declared === undefined || declared === "0")) return next();
-      const { incoming, outgoing } = (c.env ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
+      // Over HTTP/1.1 a request has a body only with one of those headers; in process, when it has one.
+      if (incoming ? !chunked && (declared === undefined || declared === "0") : c.req.raw.body === null) return next();
       // Whatever the route leaves unread is dropped once it has answered, for a bounded time.
       if (incoming && outgoing) outgoing.once("finish", () => discardUnread(incoming));
       const { maxBytes, code = "HOST_ERR_PAYLOAD_TOO_LARGE" } = this.capOf(method, c.req.path, headerOf(c, "content-type") ?? "");
       const tooLarge = () => new HostError(code, `The request body is larger than the ${maxBytes} bytes this route accepts.`);
       // Node's parser never delivers more than a declared length, so that is checked once, up front.
-      if (!chunked && Number(declared) > maxBytes) throw tooLarge();
+      if (!chunked && declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
       const raw = c.req.raw;
       const source = incoming ?? raw.body;
       if (!source) return next();

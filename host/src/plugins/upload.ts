@@ -59,7 +59,7 @@ async function receiveForm(source: Readable, contentType: string, file: string, 
   });
   parser.on("field", (name, value, _nameTruncated, valueTruncated) => {
     if (valueTruncated) parser.emit("error", new PluginError("HOST_ERR_BAD_UPLOAD", `The form field "${name}" is too long.`));
-    else (fields[name] ??= []).push(value);
+    else fields[name] = [...(fields[name] ?? []), value];
   });
   const refuse = (what: string) => () => parser.emit("error", new PluginError("HOST_ERR_BAD_UPLOAD", `The form has too many ${what}.`));
   parser.on("partsLimit", refuse("parts"));

@@ -35,7 +35,6 @@ export interface PackagesDeps {
   indexKey: KeyPair;
   uploadDir: string;
   publicUrl: string;
-  maxTarballBytes: number;
   statusTtlMs: number;
   now: () => Date;
 }
@@ -219,7 +218,8 @@ export function createPackages(deps: PackagesDeps) {
   }
 
   /**
-   * Publishes one signed tarball streamed in the request body: spooled to a temporary file while its
+   * Publishes one signed tarball streamed in the request body (its size capped by the registry's body
+   * limit as it arrives): spooled to a temporary file while its
    * hashes are computed, verified with the same SDK code the host runs, then checked against the author's
    * scopes and the versions already published (a version is never replaced).
    */
@@ -231,14 +231,12 @@ export function createPackages(deps: PackagesDeps) {
     const sha1 = createHash("sha1");
     const sha256 = createHash("sha256");
     let size = 0;
-    const max = deps.maxTarballBytes;
     try {
       await pipeline(
         Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>),
         async function* (source: AsyncIterable<Buffer>) {
           for await (const chunk of source) {
             size += chunk.length;
-            if (size > max) throw new RegistryError("REG_ERR_TOO_LARGE", `The package is larger than ${max} bytes.`);
             sha512.update(chunk);
             sha1.update(chunk);
             sha256.update(chunk);
