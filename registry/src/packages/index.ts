@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createStatusIndex, type Envelope, type KeyPair, type Keyring, scopeMatches } from "@archnest/sdk";
-import { verifyPluginTarball } from "@archnest/sdk/node";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, verifyPluginTarball } from "@archnest/sdk/node";
 import { and, eq } from "drizzle-orm";
 import semver from "semver";
 import { bundlesOf, findModule, formatPrice } from "../catalog/index.js";
@@ -225,7 +225,7 @@ export function createPackages(deps: PackagesDeps) {
    */
   async function publish(body: ReadableStream<Uint8Array> | null, author: { id: string; scopes: readonly string[] }): Promise<Published> {
     if (!body) throw new RegistryError("REG_ERR_BAD_REQUEST", "The request body must be the tarball.");
-    await mkdir(deps.uploadDir, { recursive: true });
+    await mkdir(deps.uploadDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const temp = join(deps.uploadDir, `${randomBytes(12).toString("hex")}.tgz`);
     const sha512 = createHash("sha512");
     const sha1 = createHash("sha1");
@@ -243,7 +243,7 @@ export function createPackages(deps: PackagesDeps) {
             yield chunk;
           }
         },
-        createWriteStream(temp),
+        createWriteStream(temp, { mode: PRIVATE_FILE_MODE }),
       );
       if (size === 0) throw new RegistryError("REG_ERR_BAD_REQUEST", "The request body must be the tarball.");
       const outcome = await verifyPluginTarball(temp, { trust: { rootKeys: deps.rootKeys, keyring: deps.keyring }, now: deps.now() });
