@@ -1,9 +1,10 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { RequestUser } from "@archnest/sdk";
+import { PRIVATE_DIR_MODE, privateDir, privateFile } from "@archnest/sdk/node";
 import { Hono } from "hono";
 import { DEFAULT_LOGIN_RATE_LIMITS, type LoginRateLimits, registerAuthRoutes, SessionStore, sessionGuard, tokenFromCookieHeader } from "./auth/index.js";
-import { type Db, databaseReady, openDb } from "./db/index.js";
+import { type Db, databaseFile, databaseReady, openDb } from "./db/index.js";
 import { meta } from "./db/schema.js";
 import type { HostConfig } from "./env.js";
 import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
@@ -64,14 +65,16 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   const log = options.log ?? createLogger({ level: config.logLevel });
   const now = options.now ?? Date.now;
   try {
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    // Only the host's user may read its data: secrets are sealed, but sessions, hosts and plugin data are not.
+    privateDir(config.dataDir);
+    privateFile(databaseFile(config.dataDir));
   } catch (cause) {
     throw new HostError("HOST_ERR_DATA_DIR", `cannot create the data folder ${config.dataDir}`, { cause });
   }
   // Uploads and downloads cut short by a crash are worthless after it: nothing in here outlives a boot.
   const tmpDir = join(config.dataDir, "tmp");
   rmSync(tmpDir, { recursive: true, force: true });
-  mkdirSync(tmpDir, { mode: 0o700 });
+  mkdirSync(tmpDir, { mode: PRIVATE_DIR_MODE });
   const masterKey = loadMasterKey(config.masterKey, config.dataDir, log);
   const { db, client, file } = await openDb(config.dataDir);
   try {

@@ -7,8 +7,9 @@ export const PRIVATE_DIR_MODE = 0o700;
 export const PRIVATE_FILE_MODE = 0o600;
 
 /**
- * Makes `dir` (created if missing) and everything already in it private to the owner: folders 0700,
- * files 0600, whatever the umask made them. A service calls it on its data folder at boot, so folders
+ * Makes `dir` (created if missing) and everything already in it private to the owner, whatever the umask
+ * made them: group and others lose every bit, folders get 0700, files keep the owner's bits (0644 becomes
+ * 0600; an executable stays executable for its owner). A service calls it on its data folder at boot, so folders
  * written by an older version or another tool are tightened too. Symbolic links are left alone (chmod
  * would follow them out of the tree).
  *
@@ -27,8 +28,8 @@ function tighten(path: string): void {
   if (st.isDirectory()) {
     if ((st.mode & 0o777) !== PRIVATE_DIR_MODE) chmodSync(path, PRIVATE_DIR_MODE);
     for (const name of readdirSync(path)) tighten(join(path, name));
-  } else if (st.isFile() && (st.mode & 0o777) !== PRIVATE_FILE_MODE) {
-    chmodSync(path, PRIVATE_FILE_MODE);
+  } else if (st.isFile() && (st.mode & 0o077) !== 0) {
+    chmodSync(path, st.mode & 0o700);
   }
 }
 
