@@ -1,7 +1,7 @@
 // Request bodies are capped while they are read, in the real host process: an oversized body, declared or
 // chunked, is answered 413 with a code and the process's memory stays flat; uploads are streamed into the
 // data folder's tmp/ and a crash leaves none behind; malformed paths answer 400.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -208,6 +208,24 @@ describe("malformed percent-encoding", () => {
       const res = await fetch(`${host.url}${path}`, { headers });
       expect(res.status, path).toBe(400);
       expect(await res.json(), path).toMatchObject({ error: "HOST_ERR_BAD_PATH" });
+    }
+  });
+});
+
+describe("the data folder", () => {
+  function walk(path: string): { path: string; mode: number; dir: boolean }[] {
+    const st = lstatSync(path);
+    const here = { path, mode: st.mode & 0o777, dir: st.isDirectory() };
+    return st.isDirectory() ? [here, ...readdirSync(path).flatMap((name) => walk(join(path, name)))] : [here];
+  }
+
+  it("is readable by the host's user only after boot and an install: folders 0700, no file open to group or others", () => {
+    const entries = walk(dataDir);
+    const names = entries.map((e) => e.path.slice(dataDir.length));
+    expect(names).toEqual(expect.arrayContaining(["/archnest.db", "/archnest.db-wal", "/tmp", "/plugins/notes"]));
+    for (const e of entries) {
+      if (e.dir) expect(e.mode.toString(8), e.path).toBe("700");
+      else expect(e.mode & 0o077, e.path).toBe(0);
     }
   });
 });

@@ -10,6 +10,10 @@ function logLine(entry: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 }
 
+// Everything the registry writes (database, tarballs, uploads) is its user's alone; createRegistry
+// tightens what an earlier run left.
+process.umask(0o077);
+
 try {
   const { port, host, config, publicUrlFromEnv } = readEnv();
   // Listening comes first so that with port 0 the public URL can name the port actually bound; requests
