@@ -1,5 +1,7 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import type { RequestUser } from "@archnest/sdk";
+import { PRIVATE_DIR_MODE, privateDir, privateFile } from "@archnest/sdk/node";
 import { Hono } from "hono";
 import {
   DEFAULT_LOGIN_RATE_LIMITS,
@@ -11,11 +13,11 @@ import {
   setupCodeFile,
   tokenFromCookieHeader,
 } from "./auth/index.js";
-import { type Db, databaseReady, openDb } from "./db/index.js";
+import { type Db, databaseFile, databaseReady, openDb } from "./db/index.js";
 import { meta, users } from "./db/schema.js";
 import type { HostConfig } from "./env.js";
 import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
-import { type AppEnv, allowedHostGuard, hostAllowed, originMatches, requestedHost, securityHeaders } from "./http/index.js";
+import { type AppEnv, allowedHostGuard, BodyLimits, hostAllowed, originMatches, rejectMalformedPath, requestedHost, securityHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
 import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
@@ -52,6 +54,10 @@ export interface Host {
   sessions: SessionStore;
   /** True when an upgrade request's Host header names a host this server serves (see ARCHNEST_ALLOWED_HOSTS). */
   hostAllowed(headers: UpgradeHeaders): boolean;
+  /** The request body caps: routes that need other than the default add their rule here. */
+  bodyLimits: BodyLimits;
+  /** `<data>/tmp`: uploads and downloads in progress, emptied at every boot. */
+  tmpDir: string;
   /**
    * The signed-in user of a WebSocket upgrade request, or undefined. Refuses a cross-origin Origin
    * (cross-site WebSocket hijacking) since upgrades carry no CSRF header.
@@ -72,10 +78,16 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   const log = options.log ?? createLogger({ level: config.logLevel });
   const now = options.now ?? Date.now;
   try {
-    mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    // Only the host's user may read its data: secrets are sealed, but sessions, hosts and plugin data are not.
+    privateDir(config.dataDir);
+    privateFile(databaseFile(config.dataDir));
   } catch (cause) {
     throw new HostError("HOST_ERR_DATA_DIR", `cannot create the data folder ${config.dataDir}`, { cause });
   }
+  // Uploads and downloads cut short by a crash are worthless after it: nothing in here outlives a boot.
+  const tmpDir = join(config.dataDir, "tmp");
+  rmSync(tmpDir, { recursive: true, force: true });
+  mkdirSync(tmpDir, { mode: PRIVATE_DIR_MODE });
   const masterKey = loadMasterKey(config.masterKey, config.dataDir, log);
   const { db, client, file } = await openDb(config.dataDir);
   try {
@@ -99,10 +111,14 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   masterKey.fill(0);
   const sessions = new SessionStore(db, { now });
   const app = new Hono<AppEnv>();
+  const bodyLimits = new BodyLimits();
 
   app.use("*", requestLogger(log));
   app.use("*", securityHeaders(options.cspScriptHashes, API_HEADERS));
   app.use("*", allowedHostGuard(config.allowedHosts, config.trustProxy));
+  app.use("*", rejectMalformedPath());
+  // Before the session guard too: an oversized body is refused whoever sends it.
+  app.use("*", bodyLimits.middleware());
   // Before every /api route, including those added after createHost returns (plugins, UI manifest).
   app.use("/api/*", sessionGuard(sessions, config.trustProxy));
 
@@ -111,10 +127,11 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
     (await databaseReady(db)) ? c.json({ status: "ready" }) : c.json(errorBody("HOST_ERR_NOT_READY", HOST_ERRORS.HOST_ERR_NOT_READY[1]), 503),
   );
 
-  registerPrefsRoutes(app, db);
+  registerPrefsRoutes(app, db, bodyLimits);
   registerAuthRoutes(app, {
     db,
     sessions,
+    bodyLimits,
     trustProxy: config.trustProxy,
     rateLimits: { ...DEFAULT_LOGIN_RATE_LIMITS, ...options.loginRateLimits },
     setupCode,
@@ -146,6 +163,8 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
     log,
     sessions,
     hostAllowed: upgradeHostAllowed,
+    bodyLimits,
+    tmpDir,
     async authenticateUpgrade(headers) {
       if (!upgradeHostAllowed(headers)) return undefined;
       if (!originMatches(headers.origin, headers.host)) return undefined;

@@ -37,6 +37,8 @@ export interface HostConfig {
   corePluginsDir: string;
   /** Where the built web app is served from. */
   webDir: string;
+  /** The largest plugin package upload, in bytes. */
+  maxUploadBytes: number;
   /** Crash-test hook: the install step at which the process kills itself (never set in production). */
   faultAt: "after-stage" | "after-rename" | "before-commit" | undefined;
 }
@@ -138,6 +140,9 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
     }
     allowedHosts.add(name);
   }
+  const uploadText = value(source, "ARCHNEST_MAX_UPLOAD_BYTES") ?? String(200 * 1024 * 1024);
+  if (!/^\d{1,15}$/.test(uploadText) || Number(uploadText) < 1)
+    fail("ARCHNEST_MAX_UPLOAD_BYTES", `must be a whole number of bytes above 0, got "${uploadText}"`);
   const faultText = value(source, "ARCHNEST_FAULT_AT");
   const faults = ["after-stage", "after-rename", "before-commit"] as const;
   if (faultText !== undefined && !(faults as readonly string[]).includes(faultText)) fail("ARCHNEST_FAULT_AT", `must be one of ${faults.join(", ")}`);
@@ -159,6 +164,7 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
     devTrust: devRoot !== undefined && devKeyring !== undefined ? { rootPub: resolve(cwd, devRoot), keyring: resolve(cwd, devKeyring) } : undefined,
     corePluginsDir: resolve(cwd, value(source, "ARCHNEST_CORE_PLUGINS_DIR") ?? join(REPO_ROOT, "host", "core-plugins")),
     webDir: resolve(cwd, value(source, "ARCHNEST_WEB_DIR") ?? join(REPO_ROOT, "web", "dist")),
+    maxUploadBytes: Number(uploadText),
     faultAt: faultText as HostConfig["faultAt"],
   };
 }

@@ -7,6 +7,9 @@ import { serveHost, serverUrl } from "./server/index.js";
 const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main(): Promise<void> {
+  // Everything the host writes (database, plugins, their data, uploads) is its user's alone, as
+  // PostgreSQL does for its data folder; createHost tightens what an earlier run left.
+  process.umask(0o077);
   const config = loadEnv();
   const log = createLogger({ level: config.logLevel });
   const { host, plugins } = await bootHost(config, { log });

@@ -1,12 +1,14 @@
-import { mkdirSync } from "node:fs";
+import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { findKey, isSdkError, type Keyring, verifyKeyring } from "@archnest/sdk";
+import { privateDir, privateFile } from "@archnest/sdk/node";
 import { Hono } from "hono";
 import Stripe from "stripe";
 import { createInstallAuth } from "./auth/install-auth.js";
 import { type CheckoutMode, type RegistryConfig, resolveRegistryConfig } from "./config.js";
 import { openDatabase } from "./db/index.js";
 import { isRegistryError, REG_ERRORS, RegistryError } from "./errors/index.js";
+import { bodyLimit, rejectMalformedPath } from "./http.js";
 import { createLogger, requestLog, stdoutSink } from "./log/index.js";
 import { createPackages, PublishRefused } from "./packages/index.js";
 import { loadOrCreateNpmKey, npmSigner } from "./packages/npm-signer.js";
@@ -15,7 +17,7 @@ import { adminRoutes } from "./routes/admin.js";
 import { installRoutes } from "./routes/installs.js";
 import { packumentRoutes, publicRoutes } from "./routes/public.js";
 import { publishRoutes } from "./routes/publish.js";
-import { purchaseRoutes } from "./routes/purchases.js";
+import { MAX_WEBHOOK_BYTES, purchaseRoutes } from "./routes/purchases.js";
 import type { AppEnv, Services } from "./services.js";
 import { LocalTarballStorage } from "./storage/index.js";
 
@@ -78,9 +80,15 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
     logger.log({ level: "warn", msg: "development checkout on: purchases complete without payment", checkout: config.checkout });
   }
   const keyring = checkTrust(config, now());
-  mkdirSync(config.dataDir, { recursive: true });
+  // Uploads cut short by a crash are worthless after it; then the whole data folder (database, tarballs,
+  // keys) is made readable by this user only, as the host's is.
+  const uploadDir = join(config.dataDir, "uploads");
+  rmSync(uploadDir, { recursive: true, force: true });
+  privateDir(config.dataDir);
+  const dbFile = join(config.dataDir, "registry.db");
+  if (!config.databaseUrl) privateFile(dbFile);
   const { db, client } = await openDatabase({
-    url: config.databaseUrl ?? `file:${join(config.dataDir, "registry.db")}`,
+    url: config.databaseUrl ?? `file:${dbFile}`,
     ...(config.databaseAuthToken && { authToken: config.databaseAuthToken }),
   });
   const storage = config.storage ?? new LocalTarballStorage(join(config.dataDir, "tarballs"));
@@ -99,9 +107,8 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
       rootKeys: config.trust.rootKeys,
       indexKey: config.indexKey,
       npmSigner: npmSigner(config.npmKey ?? loadOrCreateNpmKey(join(config.dataDir, "keys", "npm-signing.pem"))),
-      uploadDir: join(config.dataDir, "uploads"),
+      uploadDir,
       publicUrl: config.publicUrl,
-      maxTarballBytes: config.maxTarballBytes,
       statusTtlMs: config.statusTtlMs,
       now,
     }),
@@ -110,6 +117,8 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
 
   const app = new Hono<AppEnv>();
   app.use(requestLog(logger));
+  app.use(rejectMalformedPath());
+  app.use(bodyLimit({ "PUT /v1/packages": config.maxTarballBytes, "POST /v1/stripe/webhook": MAX_WEBHOOK_BYTES }));
   app.onError((err, c) => {
     const requestId = c.get("requestId");
     if (isRegistryError(err)) {

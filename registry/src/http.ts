@@ -1,16 +1,76 @@
-import type { Context } from "hono";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { discardUnread, limitedBody } from "@archnest/sdk/node";
+import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
-import { RegistryError } from "./errors/index.js";
+import { isRegistryError, RegistryError } from "./errors/index.js";
 
-/** Largest JSON body any endpoint accepts. */
+/** The body cap of every route that names no other: JSON requests and forms. */
 export const MAX_JSON_BYTES = 64 * 1024;
+
+/**
+ * The registry's one request body limit: a declared Content-Length over the route's cap is refused before
+ * a byte is read, a chunked body errors as soon as the bytes counted so far pass it, and whatever a route
+ * leaves unread is dropped for a bounded time after it answered. `caps` names the routes that take more
+ * (or less) than {@link MAX_JSON_BYTES}, as `"METHOD /path"`.
+ */
+export function bodyLimit(caps: Readonly<Record<string, number>>): MiddlewareHandler {
+  return async (c, next) => {
+    const method = c.req.method;
+    if (method === "GET" || method === "HEAD") return next();
+    const { incoming, outgoing } = (c.env ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
+    const declared = incoming ? incoming.headers["content-length"] : c.req.header("content-length");
+    const chunked = (incoming ? incoming.headers["transfer-encoding"] : c.req.header("transfer-encoding")) !== undefined;
+    // Over HTTP/1.1 a request has a body only with one of those headers; in process, when it has one.
+    if (incoming ? !chunked && (declared === undefined || declared === "0") : c.req.raw.body === null) return next();
+    if (incoming && outgoing) outgoing.once("finish", () => discardUnread(incoming));
+    const maxBytes = caps[`${method} ${c.req.path}`] ?? MAX_JSON_BYTES;
+    const tooLarge = () => new RegistryError("REG_ERR_TOO_LARGE", `The request body is larger than the ${maxBytes} bytes this route accepts.`);
+    // Node's parser never delivers more than a declared length, so that is checked once, up front.
+    if (!chunked && declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
+    const raw = c.req.raw;
+    const source = incoming ?? raw.body;
+    if (!source) return next();
+    let tripped = false;
+    const body = limitedBody(source, maxBytes, () => {
+      tripped = true;
+      return tooLarge();
+    });
+    c.req.raw = new Request(raw.url, { method, headers: raw.headers, body, signal: raw.signal, duplex: "half" } as RequestInit);
+    await next();
+    // Whatever the route made of its failed read, the answer is the 413.
+    if (tripped) throw tooLarge();
+  };
+}
+
+/**
+ * Refuses a path whose percent-encoding does not decode (`/%ff/...`) with 400 REG_ERR_BAD_PATH before any
+ * route sees it: a route decoding its parameters would otherwise fail with a 500.
+ */
+export function rejectMalformedPath(): MiddlewareHandler {
+  return async (c, next) => {
+    const raw = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.url ?? c.req.url;
+    const query = raw.indexOf("?");
+    const path = query >= 0 ? raw.slice(0, query) : raw;
+    if (path.includes("%")) {
+      try {
+        decodeURIComponent(path);
+      } catch {
+        throw new RegistryError("REG_ERR_BAD_PATH");
+      }
+    }
+    await next();
+  };
+}
 
 /** Reads and validates a JSON body; anything malformed is REG_ERR_BAD_REQUEST naming the field. */
 export async function readJson<T extends z.ZodType>(c: Context, schema: T): Promise<z.infer<T>> {
-  const length = Number(c.req.header("content-length") ?? "0");
-  if (length > MAX_JSON_BYTES) throw new RegistryError("REG_ERR_TOO_LARGE");
-  const text = await c.req.text();
-  if (Buffer.byteLength(text) > MAX_JSON_BYTES) throw new RegistryError("REG_ERR_TOO_LARGE");
+  let text: string;
+  try {
+    text = await c.req.text();
+  } catch (err) {
+    if (isRegistryError(err)) throw err;
+    throw new RegistryError("REG_ERR_BAD_REQUEST", "The body could not be read.");
+  }
   let value: unknown;
   try {
     value = text === "" ? {} : JSON.parse(text);

@@ -10,6 +10,10 @@ function logLine(entry: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...entry })}\n`);
 }
 
+// Everything the registry writes (database, tarballs, uploads) is its user's alone; createRegistry
+// tightens what an earlier run left.
+process.umask(0o077);
+
 try {
   const { port, host, config, publicUrlFromEnv } = readEnv();
   // Listening comes first so that with port 0 the public URL can name the port actually bound; requests
@@ -27,7 +31,8 @@ try {
   const bound = (server.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${bound}`;
   const registry = await createRegistry({ ...config, publicUrl: publicUrlFromEnv ?? url });
-  listener = getRequestListener(registry.app.fetch);
+  // The body limit drops what a route leaves unread, for a while, instead of the adapter (see bodyLimit).
+  listener = getRequestListener(registry.app.fetch, { autoCleanupIncoming: false });
   logLine({ level: "info", msg: "listening", url, publicUrl: publicUrlFromEnv ?? url, checkout: registry.checkout });
   const stop = () => {
     server.close(() => {

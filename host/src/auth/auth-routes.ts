@@ -3,12 +3,12 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { RequestUser } from "@archnest/sdk";
 import { count, eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { Db } from "../db/index.js";
 import { users } from "../db/schema.js";
 import { HostError } from "../errors/index.js";
 import type { AppEnv } from "../http/app-env.js";
+import type { BodyLimits } from "../http/body-limit.js";
 import { readJson } from "../http/read-json.js";
 import { clientAddress } from "../http/request-info.js";
 import { checkPasswordPolicy, hashPassword, needsRehash, PASSWORD_MAX_LENGTH, verifyPassword } from "./password.js";
@@ -53,6 +53,7 @@ export function accountDelayMs(failures: number, limits: LoginRateLimits): numbe
 export interface AuthRoutesOptions {
   db: Db;
   sessions: SessionStore;
+  bodyLimits: BodyLimits;
   trustProxy: boolean;
   rateLimits: LoginRateLimits;
   /** The first-run setup code; POST /api/setup needs it. */
@@ -72,12 +73,7 @@ const setupRequest = credentials.extend({ setupCode: z.string().max(200).optiona
 const passwordChange = z.strictObject({ currentPassword: password, newPassword: password });
 
 // Small bodies only: nothing here needs more, and scrypt should never see megabytes.
-const smallBody = bodyLimit({
-  maxSize: 16 * 1024,
-  onError: () => {
-    throw new HostError("HOST_ERR_PAYLOAD_TOO_LARGE", "the request body is larger than 16 KiB");
-  },
-});
+const SMALL_BODY = { maxBytes: 16 * 1024 };
 
 function publicUser(row: { id: string; username: string; role: "admin" | "member" }): RequestUser {
   return { id: row.id, username: row.username, role: row.role };
@@ -87,6 +83,8 @@ function publicUser(row: { id: string; username: string; role: "admin" | "member
 export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions): void {
   const { db, sessions, trustProxy, setupCode, rateLimits } = options;
   const now = options.now;
+  options.bodyLimits.route("POST", "/api/setup", SMALL_BODY);
+  options.bodyLimits.route("POST", "/api/auth/*", SMALL_BODY);
   // Remembers enough failures per account to reach the longest delay; it never refuses by itself.
   const byUser = new FailureLimiter({ limit: rateLimits.freeFailuresPerUser + 32, windowMs: rateLimits.windowMs, now });
   const byAddress = new FailureLimiter({ limit: rateLimits.perAddress, windowMs: rateLimits.windowMs, now });
@@ -129,7 +127,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
 
   app.get("/api/setup", async (c) => c.json({ needsSetup: (await userCount()) === 0 }));
 
-  app.post("/api/setup", smallBody, async (c) => {
+  app.post("/api/setup", async (c) => {
     if ((await userCount()) > 0) throw new HostError("HOST_ERR_SETUP_DONE");
     const body = await readJson(c, setupRequest);
     if (!setupCode.matches(body.setupCode)) {
@@ -153,7 +151,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
     return c.json(await signIn(c, user), 201);
   });
 
-  app.post("/api/auth/login", smallBody, async (c) => {
+  app.post("/api/auth/login", async (c) => {
     const body = await readJson(c, credentials);
     const address = clientAddress(c, trustProxy);
     // Tells the web app to open the setup page; GET /api/setup already says as much to anyone.
@@ -191,7 +189,7 @@ export function registerAuthRoutes(app: Hono<AppEnv>, options: AuthRoutesOptions
 
   app.get("/api/auth/me", (c) => c.json({ user: c.get("user"), csrfToken: c.get("session").csrfToken }));
 
-  app.post("/api/auth/password", smallBody, async (c) => {
+  app.post("/api/auth/password", async (c) => {
     const body = await readJson(c, passwordChange);
     const me = c.get("user");
     const session: Session = c.get("session");

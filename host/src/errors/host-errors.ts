@@ -14,6 +14,11 @@ export const HOST_ERRORS = {
   HOST_ERR_BAD_REQUEST: [400, "The request body is not valid JSON or is missing.", "Send a JSON body with Content-Type: application/json."],
   HOST_ERR_VALIDATION: [400, "A field of the request is missing or has an invalid value.", "Fix each field named in the message."],
   HOST_ERR_PAYLOAD_TOO_LARGE: [413, "The request body is larger than this route accepts.", "Send a smaller body."],
+  HOST_ERR_BAD_PATH: [
+    400,
+    "The request path has malformed percent-encoding (a % not followed by two hex digits of valid UTF-8).",
+    "Encode each path segment with encodeURIComponent.",
+  ],
   HOST_ERR_NOT_READY: [
     503,
     "The database is unreachable or its migrations are not applied.",

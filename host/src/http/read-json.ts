@@ -7,7 +7,9 @@ export async function readJson<S extends z.ZodType>(c: Context, schema: S): Prom
   let body: unknown;
   try {
     body = await c.req.json();
-  } catch {
+  } catch (err) {
+    // A body refused while it was read (too large) keeps its own code.
+    if (err instanceof HostError) throw err;
     throw new HostError("HOST_ERR_BAD_REQUEST", "the request body must be a JSON object");
   }
   const parsed = schema.safeParse(body);

@@ -1,6 +1,5 @@
 import { createWriteStream } from "node:fs";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -65,7 +64,8 @@ export function registryInstaller(registry: RegistryClient, runtime: PluginRunti
     }
     if (res.status !== 200 || !res.body) throw new PluginError("HOST_ERR_REGISTRY_UNREACHABLE", `The registry answered ${res.status} for ${name}@${version}.`);
     const total = Number(res.headers.get("content-length") ?? "0");
-    const dir = await mkdtemp(join(tmpdir(), "archnest-download-"));
+    await mkdir(runtime.tmpDir, { recursive: true, mode: 0o700 });
+    const dir = await mkdtemp(join(runtime.tmpDir, "download-"));
     const file = join(dir, "package.tgz");
     try {
       let seen = 0;

@@ -87,6 +87,7 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
     vault: host.vault,
     log,
     dataDir: host.config.dataDir,
+    tmpDir: host.tmpDir,
     trust,
     entitlements,
     purchaseBase,
@@ -99,7 +100,17 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
   });
   const events = new UiEvents();
   const registryInstall = registry ? registryInstaller(registry, runtime, (name, version) => license?.revokedReason(name, version)) : undefined;
-  host.app.route("/api", pluginApi({ runtime, events, ...(registryInstall && { registryInstall }) }));
+  host.app.route(
+    "/api",
+    pluginApi({
+      runtime,
+      events,
+      bodyLimits: host.bodyLimits,
+      tmpDir: host.tmpDir,
+      maxUploadBytes: host.config.maxUploadBytes,
+      ...(registryInstall && { registryInstall }),
+    }),
+  );
   if (license && registry) {
     host.app.route("/api", licenseApi({ license, registry, runtime, events }));
     license.onRevocations(() => void runtime.applyRevocations());

@@ -2,6 +2,7 @@ import {
   type Disposable,
   type FetchHandler,
   type Json,
+  type MountOptions,
   type PluginContext,
   type PluginLogger,
   type PluginManifest,
@@ -29,6 +30,8 @@ export type SocketHandler = (socket: PluginSocket, request: { url: URL; user: Re
 /** Everything one loaded plugin version registered; disposing it leaves nothing behind. */
 export class PluginInstance {
   handler: FetchHandler | undefined;
+  /** The mounted handler's body caps by `METHOD /path` (MountOptions.bodyLimits). */
+  bodyLimits: Readonly<Record<string, number>> = {};
   readonly sockets = new Map<string, SocketHandler>();
   /** Open connections, closed with a reason when the instance goes. */
   readonly liveSockets = new Set<{ close(code: number, reason: string): void }>();
@@ -83,6 +86,7 @@ export class PluginInstance {
       }
     }
     this.handler = undefined;
+    this.bodyLimits = {};
     this.sockets.clear();
     this.settingsListeners.clear();
     return errors;
@@ -123,11 +127,14 @@ export function createPluginContext(instance: PluginInstance, deps: ContextDeps)
   return {
     plugin: { id, name: record.packageName, version: record.version, module: record.module, permissions: [...granted], dataDir: deps.dataDir },
     routes: {
-      mount(handler: FetchHandler) {
+      mount(handler: FetchHandler, options?: MountOptions) {
         instance.handler = handler;
+        instance.bodyLimits = { ...options?.bodyLimits };
         return instance.track({
           dispose: () => {
-            if (instance.handler === handler) instance.handler = undefined;
+            if (instance.handler !== handler) return;
+            instance.handler = undefined;
+            instance.bodyLimits = {};
           },
         });
       },

@@ -1,20 +1,20 @@
-import { createReadStream, createWriteStream } from "node:fs";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { rm, stat } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
-import { tmpdir } from "node:os";
 import { extname, join, normalize, sep } from "node:path";
-import { Readable, Transform } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
 import type { RequestUser } from "@archnest/sdk";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { CSRF_HEADER } from "../auth/session-guard.js";
+import type { BodyLimits } from "../http/body-limit.js";
 import { forwardedRequest } from "./forwarded-request.js";
 import { moduleRequiredBody } from "./limits.js";
 import { PluginError } from "./plugin-errors.js";
 import type { PluginRecord, UpdatePolicy } from "./plugin-repo.js";
 import type { InstallOptions, PluginRuntime } from "./runtime.js";
 import type { UiEvents } from "./ui-events.js";
+import { receiveUpload, type Upload } from "./upload.js";
 
 /** The Hono environment the plugin routes expect: the host's auth puts the user on the context. */
 export interface PluginApiEnv {
@@ -28,8 +28,21 @@ export interface PluginApiOptions {
   runtime: PluginRuntime;
   events: UiEvents;
   registryInstall?: RegistryInstaller;
+  /** The host's body limits: the upload route and each plugin's routes add their caps there. */
+  bodyLimits: BodyLimits;
+  /** Uploads are streamed into folders here (the host sweeps it at boot). */
+  tmpDir: string;
+  /** The largest package upload (default 200 MiB). */
   maxUploadBytes?: number;
 }
+
+/** The largest settings object a plugin's settings form sends. */
+const SETTINGS_MAX_BYTES = 64 * 1024;
+
+/** The host's own routes under `/api/plugins/<id>/`: a plugin's declared body caps never apply to them. */
+const HOST_PLUGIN_ROUTES = new Set(["/settings", "/enable", "/disable", "/pin", "/unpin", "/rollback", "/update", "/policy"]);
+
+const PLUGIN_PATH = /^\/api\/plugins\/([^/]+)(\/.*)$/;
 
 const MIME: Record<string, string> = {
   ".js": "text/javascript; charset=utf-8",
@@ -102,26 +115,6 @@ function errorResponse(c: Context, err: unknown) {
   throw err;
 }
 
-async function streamToTempFile(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<{ dir: string; file: string }> {
-  const dir = await mkdtemp(join(tmpdir(), "archnest-upload-"));
-  const file = join(dir, "upload.tgz");
-  let seen = 0;
-  const limiter = new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      seen += chunk.length;
-      if (seen > maxBytes) cb(new PluginError("HOST_ERR_UPLOAD_TOO_LARGE", `The package is larger than ${maxBytes} bytes.`));
-      else cb(null, chunk);
-    },
-  });
-  try {
-    await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream), limiter, createWriteStream(file));
-  } catch (err) {
-    await rm(dir, { recursive: true, force: true });
-    throw err;
-  }
-  return { dir, file };
-}
-
 function listParam(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(listParam);
   if (typeof value !== "string" || value === "") return [];
@@ -149,13 +142,28 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
   const maxUpload = opts.maxUploadBytes ?? 200 * 1024 * 1024;
   const app = new Hono<PluginApiEnv>();
 
+  // A JSON install names a registry package: a small body. Anything else is the package itself.
+  opts.bodyLimits.add((method, path, type) =>
+    method === "POST" && path === "/api/plugins/install" && !type.startsWith("application/json")
+      ? { maxBytes: maxUpload, code: "HOST_ERR_UPLOAD_TOO_LARGE" }
+      : undefined,
+  );
+  opts.bodyLimits.add((method, path) => {
+    const m = PLUGIN_PATH.exec(path);
+    if (!m) return undefined;
+    const [, id, rest] = m as unknown as [string, string, string];
+    if (HOST_PLUGIN_ROUTES.has(rest)) return method === "PUT" && rest === "/settings" ? { maxBytes: SETTINGS_MAX_BYTES } : undefined;
+    const declared = runtime.instance(id)?.bodyLimits[`${method} ${rest}`];
+    return declared === undefined ? undefined : { maxBytes: declared };
+  });
+
   runtime.onManifestChange((version) => events.publish({ event: "manifest", data: { version } }));
 
   app.get("/plugins", async (c) => c.json((await runtime.list()).map(presentPlugin)));
 
   app.post("/plugins/install", async (c) => {
     const type = c.req.header("content-type") ?? "";
-    let upload: { dir: string; file: string } | undefined;
+    let upload: Upload | undefined;
     const progressId = c.req.query("progressId") ?? crypto.randomUUID();
     const progress: InstallOptions["onProgress"] = (phase, p) => events.publish({ event: "install", data: { id: progressId, phase, progress: p } });
     try {
@@ -174,19 +182,9 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
         events.publish({ event: "install", data: { id: progressId, phase: "done", progress: 1 } });
         return c.json(presentPlugin(rec), 201);
       }
-      if (type.startsWith("multipart/form-data")) {
-        const form = await c.req.parseBody({ all: true });
-        const file = form.file;
-        if (!(file instanceof File)) throw new PluginError("HOST_ERR_BAD_UPLOAD", 'The form has no "file" field with a package.');
-        if (file.size > maxUpload) throw new PluginError("HOST_ERR_UPLOAD_TOO_LARGE", `The package is larger than ${maxUpload} bytes.`);
-        accept = [...accept, ...listParam(form.acceptPermissions)];
-        allowDowngrade ||= form.allowDowngrade === "true";
-        upload = await streamToTempFile(file.stream(), maxUpload);
-      } else {
-        const body = c.req.raw.body;
-        if (!body) throw new PluginError("HOST_ERR_BAD_UPLOAD", "The request has no body.");
-        upload = await streamToTempFile(body, maxUpload);
-      }
+      upload = await receiveUpload(c.req.raw.body, type, opts.tmpDir);
+      accept = [...accept, ...listParam(upload.fields.acceptPermissions)];
+      allowDowngrade ||= upload.fields.allowDowngrade?.includes("true") === true;
       const rec = await runtime.install(upload.file, { source: "file", acceptPermissions: accept, allowDowngrade, onProgress: progress });
       events.publish({ event: "install", data: { id: progressId, phase: "done", progress: 1 } });
       return c.json(presentPlugin(rec), 201);

@@ -31,6 +31,8 @@ export interface RuntimeOptions {
   vault: SecretVault;
   log: RuntimeLog;
   dataDir: string;
+  /** Downloads in progress (default `<dataDir>/tmp`, which the host empties at boot). */
+  tmpDir?: string;
   trust: TrustStore;
   entitlements: Entitlements;
   /** Where the Module Store lives, for 402 bodies (`<base>#<slug>`). */
@@ -76,6 +78,8 @@ export class PluginRuntime {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly pluginsDir: string;
   private readonly stagingDir: string;
+  /** Where downloads in progress are written; emptied at boot, so a crash leaves nothing behind. */
+  readonly tmpDir: string;
   private unsubscribeEntitlements: (() => void) | undefined;
 
   constructor(private readonly opts: RuntimeOptions) {
@@ -83,6 +87,7 @@ export class PluginRuntime {
     this.bus = new EventBus((type, err) => opts.log.warn("event listener failed", { type, error: String(err) }));
     this.pluginsDir = join(opts.dataDir, "plugins");
     this.stagingDir = join(this.pluginsDir, ".staging");
+    this.tmpDir = opts.tmpDir ?? join(opts.dataDir, "tmp");
   }
 
   private now(): Date {

@@ -1,11 +1,10 @@
 import { and, eq } from "drizzle-orm";
 import type { Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { z } from "zod";
 import type { Db } from "../db/index.js";
 import { userPrefs } from "../db/schema.js";
 import { HostError } from "../errors/index.js";
-import type { AppEnv } from "../http/index.js";
+import type { AppEnv, BodyLimits } from "../http/index.js";
 import { readJson } from "../http/read-json.js";
 
 /** Preference keys are short dotted names such as `glance.layout` or `theme`. */
@@ -23,7 +22,8 @@ function key(raw: string): string {
  * Per-user preferences (the Glance layout, the chosen theme): `GET /api/prefs/:key` answers `{value}`
  * (null when unset), `PUT /api/prefs/:key {value}` stores any JSON up to 64 KiB for the signed-in user.
  */
-export function registerPrefsRoutes(app: Hono<AppEnv>, db: Db): void {
+export function registerPrefsRoutes(app: Hono<AppEnv>, db: Db, bodyLimits: BodyLimits): void {
+  bodyLimits.route("PUT", "/api/prefs/*", { maxBytes: MAX_BYTES });
   app.get("/api/prefs/:key", async (c) => {
     const k = key(c.req.param("key"));
     const [row] = await db
@@ -33,24 +33,15 @@ export function registerPrefsRoutes(app: Hono<AppEnv>, db: Db): void {
     return c.json({ value: row ? (JSON.parse(row.value) as unknown) : null });
   });
 
-  app.put(
-    "/api/prefs/:key",
-    bodyLimit({
-      maxSize: MAX_BYTES,
-      onError: () => {
-        throw new HostError("HOST_ERR_PAYLOAD_TOO_LARGE", `a preference is at most ${MAX_BYTES} bytes of JSON`);
-      },
-    }),
-    async (c) => {
-      const k = key(c.req.param("key"));
-      const { value } = await readJson(c, putBody);
-      const json = JSON.stringify(value);
-      const userId = c.get("user").id;
-      await db
-        .insert(userPrefs)
-        .values({ userId, key: k, value: json })
-        .onConflictDoUpdate({ target: [userPrefs.userId, userPrefs.key], set: { value: json } });
-      return c.json({ value });
-    },
-  );
+  app.put("/api/prefs/:key", async (c) => {
+    const k = key(c.req.param("key"));
+    const { value } = await readJson(c, putBody);
+    const json = JSON.stringify(value);
+    const userId = c.get("user").id;
+    await db
+      .insert(userPrefs)
+      .values({ userId, key: k, value: json })
+      .onConflictDoUpdate({ target: [userPrefs.userId, userPrefs.key], set: { value: json } });
+    return c.json({ value });
+  });
 }

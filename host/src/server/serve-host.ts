@@ -14,7 +14,13 @@ export interface ServeHostOptions {
  * to its `upgrade` event). Wait for its `listening` event before reading `server.address()`.
  */
 export function serveHost(host: Host, options: ServeHostOptions = {}): Server {
-  return serve({ fetch: host.app.fetch, port: options.port ?? host.config.port, hostname: options.hostname ?? host.config.host }) as Server;
+  return serve({
+    fetch: host.app.fetch,
+    port: options.port ?? host.config.port,
+    hostname: options.hostname ?? host.config.host,
+    // The body limit drops what a route leaves unread, for a while, instead (see BodyLimits).
+    autoCleanupIncoming: false,
+  }) as Server;
 }
 
 /** The http:// URL a listening server answers on (IPv6 addresses bracketed). */

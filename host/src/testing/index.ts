@@ -1,4 +1,5 @@
 export { CHROMIUM, CHROMIUM_ARGS, launchChromium, screenshot, signIn } from "./browser.js";
+export { type HostProcess, startHostProcess } from "./host-process.js";
 export {
   addSshHost,
   type FolderPluginHost,

@@ -1,11 +1,11 @@
 import { definePlugin } from "@archnest/sdk/plugin";
-import { createBookmarksApi } from "./api/index.js";
+import { createBookmarksApi, IMPORT_MAX_BYTES } from "./api/index.js";
 
 /** The Bookmarks core plugin: links with folders, tags and favicons, browser import and export. */
 export default definePlugin({
   setup(ctx) {
     const { app } = createBookmarksApi(ctx);
-    ctx.routes.mount(app);
+    ctx.routes.mount(app, { bodyLimits: { "POST /import": IMPORT_MAX_BYTES } });
     ctx.log.info("bookmarks ready");
   },
 });

@@ -12,6 +12,11 @@ export const REG_ERRORS = {
   REG_ERR_INTERNAL: [500, "An unexpected error happened inside the registry.", "Retry; if it persists, report the request id from the x-request-id header."],
   REG_ERR_NOT_FOUND: [404, "No such route, package or version.", "Check the name and version; scoped names are written @scope/name or @scope%2fname."],
   REG_ERR_BAD_REQUEST: [400, "The request body or parameters are invalid.", "Send the fields the API documents (registry/README.md)."],
+  REG_ERR_BAD_PATH: [
+    400,
+    "The request path has malformed percent-encoding (a % not followed by two hex digits of valid UTF-8).",
+    "Encode each path segment with encodeURIComponent.",
+  ],
   REG_ERR_TOO_LARGE: [413, "The request body is larger than allowed.", "Ship a smaller package, or raise the registry's upload limit deliberately."],
   REG_ERR_AUTH: [401, "The author token is missing or unknown.", "Pass `Authorization: Bearer <token>` with the token the registry admin gave you."],
   REG_ERR_ADMIN_AUTH: [

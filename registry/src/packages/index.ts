@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createStatusIndex, type Envelope, type KeyPair, type Keyring, scopeMatches } from "@archnest/sdk";
-import { verifyPluginTarball } from "@archnest/sdk/node";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, verifyPluginTarball } from "@archnest/sdk/node";
 import { and, eq, isNull, ne } from "drizzle-orm";
 import semver from "semver";
 import { bundlesOf, findModule, formatPrice } from "../catalog/index.js";
@@ -27,7 +27,6 @@ export interface PackagesDeps {
   npmSigner: NpmSigner;
   uploadDir: string;
   publicUrl: string;
-  maxTarballBytes: number;
   statusTtlMs: number;
   now: () => Date;
 }
@@ -205,33 +204,32 @@ export function createPackages(deps: PackagesDeps) {
   }
 
   /**
-   * Publishes one signed tarball streamed in the request body: spooled to a temporary file while its
+   * Publishes one signed tarball streamed in the request body (its size capped by the registry's body
+   * limit as it arrives): spooled to a temporary file while its
    * hashes are computed, verified with the same SDK code the host runs, then checked against the author's
    * scopes and the versions already published (a version is never replaced).
    */
   async function publish(body: ReadableStream<Uint8Array> | null, author: { id: string; scopes: readonly string[] }): Promise<Published> {
     if (!body) throw new RegistryError("REG_ERR_BAD_REQUEST", "The request body must be the tarball.");
-    await mkdir(deps.uploadDir, { recursive: true });
+    await mkdir(deps.uploadDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const temp = join(deps.uploadDir, `${randomBytes(12).toString("hex")}.tgz`);
     const sha512 = createHash("sha512");
     const sha1 = createHash("sha1");
     const sha256 = createHash("sha256");
     let size = 0;
-    const max = deps.maxTarballBytes;
     try {
       await pipeline(
         Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>),
         async function* (source: AsyncIterable<Buffer>) {
           for await (const chunk of source) {
             size += chunk.length;
-            if (size > max) throw new RegistryError("REG_ERR_TOO_LARGE", `The package is larger than ${max} bytes.`);
             sha512.update(chunk);
             sha1.update(chunk);
             sha256.update(chunk);
             yield chunk;
           }
         },
-        createWriteStream(temp),
+        createWriteStream(temp, { mode: PRIVATE_FILE_MODE }),
       );
       if (size === 0) throw new RegistryError("REG_ERR_BAD_REQUEST", "The request body must be the tarball.");
       const outcome = await verifyPluginTarball(temp, { trust: { rootKeys: deps.rootKeys, keyring: deps.keyring }, now: deps.now() });

@@ -8,7 +8,6 @@ import type { AppEnv, Services } from "../services.js";
 /** `PUT /v1/packages`: an author uploads one signed tarball as the raw request body. */
 export function publishRoutes(svc: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  const max = svc.config.maxTarballBytes;
   app.put("/v1/packages", async (c) => {
     const token = bearer(c.req.header("authorization"));
     if (!token) throw new RegistryError("REG_ERR_AUTH");
@@ -17,8 +16,6 @@ export function publishRoutes(svc: Services): Hono<AppEnv> {
       .from(authors)
       .where(eq(authors.tokenHash, hashToken(token)));
     if (!author) throw new RegistryError("REG_ERR_AUTH");
-    const length = Number(c.req.header("content-length") ?? "0");
-    if (length > max) throw new RegistryError("REG_ERR_TOO_LARGE", `The package is larger than ${max} bytes.`);
     const published = await svc.packages.publish(c.req.raw.body, { id: author.id, scopes: JSON.parse(author.scopes) as string[] });
     svc.logger.log({ level: "info", msg: "published", requestId: c.get("requestId"), author: author.id, name: published.name, version: published.version });
     return c.json(published, 201);

@@ -4,6 +4,7 @@ import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "@archnest/sdk/node";
 import { checkStorageKey, type StoredTarball, type TarballStorage } from "./index.js";
 
 /** Tarballs as files under one folder; the default storage. */
@@ -20,11 +21,11 @@ export class LocalTarballStorage implements TarballStorage {
 
   async put(key: string, body: Readable): Promise<void> {
     const path = this.pathOf(key);
-    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(path), { recursive: true, mode: PRIVATE_DIR_MODE });
     // Written beside the target and renamed, so a reader never sees half a tarball.
     const temp = `${path}.${randomBytes(6).toString("hex")}.partial`;
     try {
-      await pipeline(body, createWriteStream(temp, { flags: "wx" }));
+      await pipeline(body, createWriteStream(temp, { flags: "wx", mode: PRIVATE_FILE_MODE }));
       await rename(temp, path);
     } catch (err) {
       await rm(temp, { force: true });

@@ -74,6 +74,7 @@ export {
   isDefinedPlugin,
   type Json,
   type LimitState,
+  type MountOptions,
   type PluginContext,
   type PluginDefinition,
   type PluginEvents,

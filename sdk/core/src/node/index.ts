@@ -1,9 +1,12 @@
 /**
- * The SDK's Node-only half: reading, extracting, packing and signing tarballs, and key files. The pure
+ * The SDK's Node-only half: reading, extracting, packing and signing tarballs, key files, private data
+ * folders, and capped request bodies for the services. The pure
  * checks these call live in the package's root entry.
  */
 export { privateKeyFromEnv, readPrivateKeyFile, readPublicKeyFile, writeKeyPairFiles } from "./keys-io.js";
+export { discardUnread, LINGER_MS, limitedBody } from "./limited-body.js";
 export { listPackFiles, type PackOptions, packPlugin, readPluginPackage, writeTarball } from "./pack.js";
+export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, privateDir, privateFile } from "./private-dir.js";
 export { readPluginDir } from "./read-dir.js";
 export { checkEntryPath, DEFAULT_TARBALL_LIMITS, type ReadTarball, type ReadTarballOptions, readPluginTarball, type TarballLimits } from "./read-tarball.js";
 export { type SignTarballOptions, signTarball } from "./sign-tarball.js";

@@ -47,10 +47,26 @@ export interface FetchHandler {
   fetch(request: Request, env: PluginRequestEnv): Response | Promise<Response>;
 }
 
+/** How the host treats a mounted handler's requests. */
+export interface MountOptions {
+  /**
+   * Request body caps, in bytes, of the routes that take more than the host's default (1 MiB), keyed by
+   * method and path as the plugin routes them. The host refuses a larger body with 413
+   * `HOST_ERR_PAYLOAD_TOO_LARGE` while it is read, before the handler sees it buffered. A route that
+   * streams its body elsewhere (an upload to an SSH host) may say `Infinity`.
+   *
+   * @example
+   * ```ts
+   * ctx.routes.mount(app, { bodyLimits: { "POST /import": 5 * 1024 * 1024 } });
+   * ```
+   */
+  bodyLimits?: Readonly<Record<string, number>>;
+}
+
 /** HTTP routes under `/api/plugins/<id>/`, behind the host's auth and license gate. */
 export interface PluginRoutes {
   /** Mounts a fetch handler (a Hono app) for this plugin. One mount at a time; a second replaces the first. */
-  mount(handler: FetchHandler): Disposable;
+  mount(handler: FetchHandler, options?: MountOptions): Disposable;
 }
 
 /** One WebSocket connection handed to a plugin. */

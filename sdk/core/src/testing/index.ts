@@ -277,3 +277,5 @@ function testSsh(
     registerRouter: (router) => tracked(member("registerRouter")(router)),
   };
 }
+
+export { type OversizedBodyOptions, type OversizedBodyResult, peakMemoryGrowth, sendOversizedBody } from "./oversized-body.js";
