@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestTrust, packAndSign, peakMemoryGrowth, sendOversizedBody } from "@archnest/sdk/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type HostProcess, startHostProcess } from "../src/testing/index.js";
+import { type HostProcess, readSetupCode, startHostProcess } from "../src/testing/index.js";
 
 const NOTES = new URL("../../plugins/notes", import.meta.url).pathname;
 const MiB = 1024 * 1024;
@@ -59,7 +59,7 @@ beforeAll(async () => {
   const setup = await fetch(`${host.url}/api/setup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "admin", password: "correct horse battery" }),
+    body: JSON.stringify({ username: "admin", password: "correct horse battery", setupCode: readSetupCode(dataDir) }),
   });
   expect(setup.status).toBe(201);
   const { csrfToken } = (await setup.json()) as { csrfToken: string };
