@@ -32,6 +32,8 @@ export interface HostConfig {
   corePluginsDir: string;
   /** Where the built web app is served from. */
   webDir: string;
+  /** How many older versions of each plugin stay on disk for rollback. */
+  pluginKeepVersions: number;
   /** Crash-test hook: the install step at which the process kills itself (never set in production). */
   faultAt: "after-stage" | "after-rename" | "before-commit" | undefined;
 }
@@ -123,6 +125,8 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
   if ((devRoot === undefined) !== (devKeyring === undefined)) fail("ARCHNEST_DEV_TRUST_ROOT", "and ARCHNEST_DEV_TRUST_KEYRING must be set together");
   // A development root is trusted only in dev mode (DESIGN.md section 3): refuse the combination loudly.
   if (devRoot !== undefined && !dev) fail("ARCHNEST_DEV_TRUST_ROOT", "is set but ARCHNEST_DEV is not: a development root is trusted only in dev mode");
+  const keepText = value(source, "ARCHNEST_PLUGIN_KEEP_VERSIONS") ?? "3";
+  if (!/^\d{1,2}$/.test(keepText)) fail("ARCHNEST_PLUGIN_KEEP_VERSIONS", `must be a whole number from 0 to 99, got "${keepText}"`);
   const faultText = value(source, "ARCHNEST_FAULT_AT");
   const faults = ["after-stage", "after-rename", "before-commit"] as const;
   if (faultText !== undefined && !(faults as readonly string[]).includes(faultText)) fail("ARCHNEST_FAULT_AT", `must be one of ${faults.join(", ")}`);
@@ -143,6 +147,7 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
     devTrust: devRoot !== undefined && devKeyring !== undefined ? { rootPub: resolve(cwd, devRoot), keyring: resolve(cwd, devKeyring) } : undefined,
     corePluginsDir: resolve(cwd, value(source, "ARCHNEST_CORE_PLUGINS_DIR") ?? join(REPO_ROOT, "host", "core-plugins")),
     webDir: resolve(cwd, value(source, "ARCHNEST_WEB_DIR") ?? join(REPO_ROOT, "web", "dist")),
+    pluginKeepVersions: Number(keepText),
     faultAt: faultText as HostConfig["faultAt"],
   };
 }
