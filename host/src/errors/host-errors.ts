@@ -210,7 +210,7 @@ export const HOST_ERRORS = {
   HOST_ERR_PACKAGE_REF_INVALID: [
     400,
     "The package to install is not a valid npm package name with a semver version or range; nothing was requested.",
-    "Send {name, range} or {ref: \"name@range\"}, e.g. {ref: \"@scope/name@^1.2.0\"}; details name the field that is wrong.",
+    'Send {name, range} or {ref: "name@range"}, e.g. {ref: "@scope/name@^1.2.0"}; details name the field that is wrong.',
   ],
   HOST_ERR_PACKAGE_NOT_FOUND: [404, "The registry has no version of this package matching the range.", "Check the package name and the version range."],
 } as const satisfies Record<string, readonly [status: number, what: string, fix: string]>;

@@ -182,7 +182,13 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
       let accept: string[] = listParam(c.req.query("acceptPermissions"));
       let allowDowngrade = c.req.query("allowDowngrade") === "true";
       if (type.startsWith("application/json")) {
-        const body = (await c.req.json().catch(() => ({}))) as { ref?: unknown; name?: unknown; range?: unknown; acceptPermissions?: unknown; allowDowngrade?: unknown };
+        const body = (await c.req.json().catch(() => ({}))) as {
+          ref?: unknown;
+          name?: unknown;
+          range?: unknown;
+          acceptPermissions?: unknown;
+          allowDowngrade?: unknown;
+        };
         // Validated before anything else: only a well-formed name and range ever reach the registry client.
         const ref = parsePackageRef(body);
         if (!opts.registryInstall) throw new PluginError("HOST_ERR_NO_REGISTRY", "No registry is configured; install from a file instead.");

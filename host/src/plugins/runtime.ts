@@ -231,17 +231,18 @@ export class PluginRuntime {
       const unmet = unmetDependencies({ id: m.id, version: pkg.version, active: true, dependencies: m.dependencies }, installed);
       if (unmet.length > 0) throw new PluginError("HOST_ERR_DEPENDENCIES_UNMET", `${pkg.name} cannot be installed: ${unmet.join("; ")}.`, unmet);
       const seen = (await this.repo.getMeta(SEEN_PREFIX + m.id)) ?? existing?.highestSeenVersion;
-      const seenInMajor = (await this.repo.getMeta(seenInMajorKey(m.id, pkg.version))) ?? (seen && semver.major(seen) === semver.major(pkg.version) ? seen : undefined);
+      const seenInMajor =
+        (await this.repo.getMeta(seenInMajorKey(m.id, pkg.version))) ?? (seen && semver.major(seen) === semver.major(pkg.version) ? seen : undefined);
       if (!options.allowDowngrade) {
         // Anti-rollback (DESIGN.md section 3): never older than the highest version seen in its major, and
         // never in a lower major than the highest seen, except to move forward within the major an admin
         // rolled back into (1.0.0 rolled back from 2.0.0 may update to 1.1.0, never to 0.9.0 or 1.0.0-old).
-        const movesForward =
-          existing !== undefined && semver.gt(pkg.version, existing.version) && semver.major(pkg.version) === semver.major(existing.version);
+        const movesForward = existing !== undefined && semver.gt(pkg.version, existing.version) && semver.major(pkg.version) === semver.major(existing.version);
         let floor: string | undefined;
         if (seenInMajor && semver.lt(pkg.version, seenInMajor)) floor = seenInMajor;
         else if (seen && semver.lt(pkg.version, seen) && !movesForward) floor = seen;
-        if (floor) throw new PluginError("HOST_ERR_ROLLBACK_REFUSED", `${pkg.name}@${pkg.version} is older than ${floor}, which this host has already installed.`);
+        if (floor)
+          throw new PluginError("HOST_ERR_ROLLBACK_REFUSED", `${pkg.name}@${pkg.version} is older than ${floor}, which this host has already installed.`);
       }
       const accepted = new Set(options.source === "core" ? m.permissions : [...(options.acceptPermissions ?? []), ...(existing?.grantedPermissions ?? [])]);
       const missing = m.permissions.filter((p) => !accepted.has(p));
@@ -514,7 +515,12 @@ export class PluginRuntime {
   /** Starts again the plugins that failed only for want of a dependency, now that one came back. */
   private async reviveDependents(): Promise<void> {
     const waiting = (await this.repo.all()).filter((r) => r.state === "failed" && r.errorCode === "HOST_ERR_DEPENDENCIES_UNMET");
-    const nodes = waiting.map((r) => ({ id: r.id, version: r.version, active: false, dependencies: (r.manifest.archnest as PluginManifest).dependencies ?? {} }));
+    const nodes = waiting.map((r) => ({
+      id: r.id,
+      version: r.version,
+      active: false,
+      dependencies: (r.manifest.archnest as PluginManifest).dependencies ?? {},
+    }));
     for (const id of activationOrder(nodes).order) {
       const view = await this.dependencyView();
       const node = view.get(id);
