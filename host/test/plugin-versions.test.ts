@@ -54,6 +54,9 @@ describe("updates", () => {
     // The newest release needs an SDK this host does not implement: it must not hold back 1.1.0.
     await s.publish({ id: "ver", name: "@test/ver", version: "1.2.0", sdk: "^2.0.0" });
     expect(await s.post("/api/plugins/install", { name: "@test/ver", range: "1.0.0" })).toMatchObject({ version: "1.0.0" });
+    // The catalog tells the web app which release an update can reach on this host.
+    const catalog = await s.json<{ plugins: { name: string; latest: string; latestForHost: string | null }[] }>("/api/catalog");
+    expect(catalog.plugins.find((p) => p.name === "@test/ver")).toMatchObject({ latest: "1.2.0", latestForHost: "1.1.0" });
 
     expect(await s.post("/api/plugins/ver/update")).toMatchObject({ result: "updated", version: "1.1.0", previousVersion: "1.0.0" });
     expect(await s.post("/api/plugins/ver/update")).toMatchObject({ result: "up-to-date", version: "1.1.0" });

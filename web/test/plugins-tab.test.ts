@@ -48,8 +48,10 @@ beforeAll(async () => {
       await fixtureTarball(fixture({ id: "ver", displayName: "Versioned", name: "@test/ver", version: "1.1.0" }), trust.release),
       await fixtureTarball(fixture({ id: "ver", displayName: "Versioned", name: "@test/ver", version: "1.2.0" }), trust.release),
       await fixtureTarball(fixture({ id: "ver", displayName: "Versioned", name: "@test/ver", version: "1.3.0" }), trust.release),
-      // The newest release is for another SDK: offered by the catalog, refused by this host.
-      await fixtureTarball(fixture({ id: "ver", displayName: "Versioned", name: "@test/ver", version: "1.4.0", sdk: "^2.0.0" }), trust.release),
+      // The newest release needs a later SDK 1.x than this host implements: the catalog lists it under SDK
+      // major 1, so it is offered, and the host, which checks the whole range, refuses it.
+      await fixtureTarball(fixture({ id: "ver", displayName: "Versioned", name: "@test/ver", version: "1.4.0", sdk: "^1.5.0" }), trust.release),
+      await fixtureTarball(fixture({ id: "ver", displayName: "Versioned", name: "@test/ver", version: "2.0.0", sdk: "^2.0.0" }), trust.release),
       await fixtureTarball(fixture({ id: "ssh-hosts", displayName: "SSH hosts", name: "@test/ssh-hosts" }), trust.release),
       await fixtureTarball(fixture({ id: "term", displayName: "Terminal", name: "@test/term", dependencies: { "ssh-hosts": "^1.0.0" } }), trust.release),
       await fixtureTarball(fixture({ id: "sftp", displayName: "Files", name: "@test/sftp", dependencies: { "ssh-hosts": "^1.0.0" } }), trust.release),
@@ -104,7 +106,7 @@ describe("the Plugins tab", () => {
     await page.getByRole("status").getByText("Versioned was updated to 1.3.0.").waitFor();
     await ver.locator(".cell-title.mono", { hasText: "1.3.0" }).waitFor();
 
-    // The catalog still shows 1.4.0, which needs another SDK: the answer is "up to date", never a success.
+    // The catalog still offers 1.4.0, which needs SDK 1.5: the answer is "up to date", never a success.
     await ver.getByRole("button", { name: "Update" }).click();
     await page
       .getByRole("status")

@@ -190,6 +190,8 @@ export interface CatalogPlugin {
   price: string;
   bundles: string[];
   latest: string;
+  /** The newest version built for the SDK this host implements (what Update can reach), or null. */
+  latestForHost: string | null;
   free: boolean;
   /** What this host has installed of it, or null. */
   installed: { id: string; version: string; state: PluginState } | boolean | null;

@@ -54,15 +54,15 @@ export function humanize(slug: string): string {
 
 /**
  * Installed plugins with a newer version available, from the catalog, within each plugin's update policy:
- * a pinned plugin is never offered one. The host has the last word (a release for another SDK is skipped
- * there), and its answer says when nothing changed.
+ * a pinned plugin is never offered one, nor a release built for another SDK. The host has the last word,
+ * and its answer says when nothing changed.
  */
 export function availableUpdates(): { plugin: InstalledPlugin; version: string }[] {
   const list = installed.read.latest ?? [];
   const c = catalog.read.latest;
   const out: { plugin: InstalledPlugin; version: string }[] = [];
   for (const p of list) {
-    const latest = c?.plugins.find((x) => x.name === p.name || x.name === p.id)?.latest;
+    const latest = c?.plugins.find((x) => x.name === p.name || x.name === p.id)?.latestForHost;
     if (latest && newerVersion(latest, p.version) && withinPolicy(p.policy, p.version, latest)) out.push({ plugin: p, version: latest });
   }
   return out;
