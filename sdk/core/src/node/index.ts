@@ -5,7 +5,7 @@
 
 export { findPrivateKeys, type PrivateKeyFinding } from "./find-private-keys.js";
 export { privateKeyFromEnv, readPrivateKeyFile, readPublicKeyFile, writeKeyPairFiles } from "./keys-io.js";
-export { listPackFiles, type PackOptions, packPlugin, readPluginPackage, refusePrivateKeys, writeTarball } from "./pack.js";
+export { listPackFiles, type PackOptions, packFileList, packPlugin, readPluginPackage, refusePrivateKeys, writeTarball } from "./pack.js";
 export { readPluginDir } from "./read-dir.js";
 export { checkEntryPath, DEFAULT_TARBALL_LIMITS, type ReadTarball, type ReadTarballOptions, readPluginTarball, type TarballLimits } from "./read-tarball.js";
 export { type SignTarballOptions, signTarball } from "./sign-tarball.js";

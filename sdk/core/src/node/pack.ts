@@ -61,10 +61,10 @@ export function readPluginPackage(dir: string): PluginPackage {
  *
  * @example
  * ```ts
- * const files = await listPackFiles("plugins/notes");
+ * const files = await packFileList("plugins/notes");
  * ```
  */
-export async function listPackFiles(dir: string, opts: { exclude?: readonly string[] } = {}): Promise<string[]> {
+export async function packFileList(dir: string, opts: { exclude?: readonly string[] } = {}): Promise<string[]> {
   const root = resolve(dir);
   let pkg: Record<string, unknown>;
   try {
@@ -92,9 +92,47 @@ function withoutPublishedKeys(bytes: Buffer): Buffer {
   return bytes;
 }
 
+const LEGACY_EXCLUDED = new Set(["node_modules", ".git", ".turbo", ".DS_Store"]);
+const LEGACY_INCLUDED = /^(package\.json|readme(\..*)?|license(\..*)?|licence(\..*)?|changelog(\..*)?)$/i;
+
+function legacyWalk(root: string, dir: string, out: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (LEGACY_EXCLUDED.has(name) || name.endsWith(".tgz")) continue;
+    const abs = join(dir, name);
+    const st = lstatSync(abs);
+    const rel = relative(root, abs).split(sep).join("/");
+    if (st.isSymbolicLink()) throw new SdkError("SDK_ERR_ENTRY_LINK", `${rel} is a symbolic link; replace it with a regular file before packing.`);
+    if (st.isDirectory()) legacyWalk(root, abs, out);
+    else if (st.isFile()) out.push(rel);
+    else throw new SdkError("SDK_ERR_ENTRY_TYPE", `${rel} is neither a regular file nor a folder.`);
+  }
+}
+
+/**
+ * The files a plugin folder packed before the SDK followed npm's rules: package.json's `files` list as
+ * plain paths (no negations, no .npmignore), otherwise everything but node_modules, VCS folders and tarballs.
+ *
+ * @deprecated Use {@link packFileList} instead: it chooses exactly the files `npm pack` chooses.
+ */
+export function listPackFiles(dir: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { files?: unknown };
+  const all: string[] = [];
+  legacyWalk(dir, dir, all);
+  const withoutSignature = all.filter((f) => f !== RELEASE_ENVELOPE_PATH);
+  if (!Array.isArray(pkg.files)) return withoutSignature;
+  const roots = pkg.files.map((f) => String(f).replace(/^\.\//, "").replace(/\/$/, ""));
+  return withoutSignature.filter((f) => LEGACY_INCLUDED.test(f) || roots.some((r) => f === r || f.startsWith(`${r}/`)));
+}
+
 /**
  * Throws when a file to pack holds private key material (PEM, PKCS#8, tweetnacl or JWK, plain or
  * encoded): a signing key published inside a plugin could sign anything in its scope.
+ *
+ * @throws SdkError SDK_ERR_PACKAGE_PRIVATE_KEY naming the first file that holds one.
+ * @example
+ * ```ts
+ * refusePrivateKeys("plugins/notes", await packFileList("plugins/notes"));
+ * ```
  */
 export function refusePrivateKeys(dir: string, files: readonly string[]): void {
   for (const f of files) {
@@ -154,7 +192,7 @@ export interface PackOptions {
  */
 export async function packPlugin(dir: string, outFile: string, opts: PackOptions = {}): Promise<{ pkg: PluginPackage; files: string[] }> {
   const pkg = readPluginPackage(dir);
-  const files = await listPackFiles(dir, { exclude: [outFile] });
+  const files = await packFileList(dir, { exclude: [outFile] });
   refusePrivateKeys(dir, files);
   for (const entry of [pkg.archnest.server, pkg.archnest.web]) {
     if (entry && !files.includes(entry)) {
