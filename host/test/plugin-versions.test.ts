@@ -58,7 +58,20 @@ describe("updates", () => {
     const catalog = await s.json<{ plugins: { name: string; latest: string; latestForHost: string | null }[] }>("/api/catalog");
     expect(catalog.plugins.find((p) => p.name === "@test/ver")).toMatchObject({ latest: "1.2.0", latestForHost: "1.1.0" });
 
-    expect(await s.post("/api/plugins/ver/update")).toMatchObject({ result: "updated", version: "1.1.0", previousVersion: "1.0.0" });
+    // The update reports its progress on the UI event stream under the id the client chose.
+    const stream = await fetch(`${s.h.url}/api/ui/events`, { headers: s.h.admin.headers, signal: AbortSignal.timeout(15_000) });
+    const reader = (stream.body as ReadableStream<Uint8Array>).getReader();
+    expect(await s.post("/api/plugins/ver/update?progressId=upd-1")).toMatchObject({ result: "updated", version: "1.1.0", previousVersion: "1.0.0" });
+    let events = "";
+    while (!events.includes('"id":"upd-1","phase":"done"')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      events += new TextDecoder().decode(value);
+    }
+    await reader.cancel();
+    expect(events).toContain('"id":"upd-1","phase":"download"');
+    expect(events).toContain('"id":"upd-1","phase":"verify"');
+    expect(events).toContain('"id":"upd-1","phase":"done"');
     expect(await s.post("/api/plugins/ver/update")).toMatchObject({ result: "up-to-date", version: "1.1.0" });
 
     const direct = await s.call("/api/plugins/install", { method: "POST", body: JSON.stringify({ ref: "@test/ver@1.2.0" }) });

@@ -255,10 +255,17 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
         throw new PluginError("HOST_ERR_NO_REGISTRY", "Updates come from the registry; none is configured. Install a newer package from a file instead.");
       }
       const body = (await c.req.json().catch(() => ({}))) as { acceptPermissions?: unknown };
+      const progressId = c.req.query("progressId") ?? crypto.randomUUID();
       const outcome = await opts.registryInstall(
         { name: rec.packageName, range: rangeFor(rec.policy, rec.version) },
-        { source: "registry", acceptPermissions: listParam(body.acceptPermissions), onlyIfNewer: true },
+        {
+          source: "registry",
+          acceptPermissions: listParam(body.acceptPermissions),
+          onlyIfNewer: true,
+          onProgress: (phase, p) => events.publish({ event: "install", data: { id: progressId, phase, progress: p } }),
+        },
       );
+      events.publish({ event: "install", data: { id: progressId, phase: "done", progress: 1 } });
       return c.json({ ...presentPlugin(outcome.plugin), result: (outcome.changed ? "updated" : "up-to-date") satisfies UpdateResult });
     } catch (err) {
       return errorResponse(c, err);

@@ -47,8 +47,8 @@ export const api = {
   pluginAction: (pluginId: string, action: PluginAction, opts: { withDependents?: boolean } = {}) =>
     post<InstalledPlugin>(`/api/plugins/${id(pluginId)}/${action}${opts.withDependents ? "?withDependents=true" : ""}`),
   /** Updates within the plugin's policy; `result` says whether anything changed. */
-  updatePlugin: (pluginId: string, acceptPermissions?: string[]) =>
-    post<UpdateResponse>(`/api/plugins/${id(pluginId)}/update`, acceptPermissions ? { acceptPermissions } : undefined),
+  updatePlugin: (pluginId: string, acceptPermissions?: string[], progressId?: string) =>
+    post<UpdateResponse>(`/api/plugins/${id(pluginId)}/update${progressQuery(progressId)}`, acceptPermissions ? { acceptPermissions } : undefined),
   uninstall: (pluginId: string, opts: { purge?: boolean; withDependents?: boolean } = {}) => {
     const query = new URLSearchParams({ ...(opts.purge && { purge: "true" }), ...(opts.withDependents && { withDependents: "true" }) }).toString();
     return apiFetch<UninstallResult>(`/api/plugins/${id(pluginId)}${query ? `?${query}` : ""}`, { method: "DELETE" });

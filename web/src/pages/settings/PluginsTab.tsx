@@ -79,7 +79,7 @@ export function PluginsTab(): JSX.Element {
   const update = async (p: InstalledPlugin) => {
     setBusy(`${p.id}:update`);
     try {
-      const res = await installer.run(`Update ${nameOf(p)}?`, (accept) => api.updatePlugin(p.id, accept));
+      const res = await installer.run(`Update ${nameOf(p)}?`, (accept) => api.updatePlugin(p.id, accept, `update:${p.id}`));
       if (res?.result === "updated") notify(`${nameOf(p)} was updated to ${res.version}.`, "success");
       else if (res?.result === "pinned") notify(`${nameOf(p)} is pinned at ${res.version}; unpin it to update.`, "info");
       else if (res?.result === "up-to-date") notify(`${nameOf(p)} is up to date: no newer version it may move to runs on this host.`, "info");
