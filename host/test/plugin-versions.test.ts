@@ -181,6 +181,16 @@ describe("a plugin others depend on", () => {
     expect(await s.post("/api/plugins/base/enable")).toMatchObject({ state: "active" });
     expect((await s.json<PluginView[]>("/api/plugins")).find((p) => p.id === "leaf")).toMatchObject({ state: "active" });
     expect((await s.h.api("leaf", "/hello")).status).toBe(200);
+
+    // Removed with confirmation, its dependents wait; installed again, they start again.
+    expect((await s.call("/api/plugins/base?withDependents=true", { method: "DELETE" })).status).toBe(200);
+    expect((await s.json<PluginView[]>("/api/plugins")).find((p) => p.id === "leaf")).toMatchObject({
+      state: "failed",
+      errorCode: "HOST_ERR_DEPENDENCIES_UNMET",
+    });
+    await s.post("/api/plugins/install", { ref: "@test/base" });
+    expect((await s.json<PluginView[]>("/api/plugins")).find((p) => p.id === "leaf")).toMatchObject({ state: "active" });
+    expect((await s.h.api("leaf", "/hello")).status).toBe(200);
   });
 });
 

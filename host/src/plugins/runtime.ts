@@ -236,7 +236,8 @@ export class PluginRuntime {
       if (!options.allowDowngrade) {
         // Anti-rollback (DESIGN.md section 3): never older than the highest version seen in its major, and
         // never in a lower major than the highest seen, except to move forward within the major an admin
-        // rolled back into (1.0.0 rolled back from 2.0.0 may update to 1.1.0, never to 0.9.0 or 1.0.0-old).
+        // rolled back into (back on 1.0.0 from 2.0.0, it may update to 1.1.0; never to 0.9.0, nor to a 1.x
+        // older than one this host has seen).
         const movesForward = existing !== undefined && semver.gt(pkg.version, existing.version) && semver.major(pkg.version) === semver.major(existing.version);
         let floor: string | undefined;
         if (seenInMajor && semver.lt(pkg.version, seenInMajor)) floor = seenInMajor;
@@ -291,6 +292,8 @@ export class PluginRuntime {
         options.onProgress?.("activate", 0);
         await this.unload(m.id, `${pkg.name} is being updated to ${pkg.version}`);
         if (record.state === "active") await this.activate(m.id);
+        // Plugins that stopped when this one was taken away start again now that it is back.
+        await this.reviveDependents();
         options.onProgress?.("activate", 1);
       }
       await this.pruneVersions(m.id);
@@ -494,7 +497,7 @@ export class PluginRuntime {
    * answer names them; with it they stop first (the farthest first) and wait, failed with
    * HOST_ERR_DEPENDENCIES_UNMET, until the plugin they need is back.
    */
-  private async stopDependents(id: string, what: string, opts: RemoveOptions): Promise<void> {
+  private async stopDependents(id: string, what: "disable" | "uninstall", opts: RemoveOptions): Promise<void> {
     const dependents = await this.activeDependents(id);
     if (dependents.length === 0) return;
     const rec = await this.require(id);
