@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Envelope, generateKeyPair, PayloadTypes, parsePublicKeyPem, SdkError, signEnvelope, verifyKeyring } from "@archnest/sdk";
+import { findPrivateKeys } from "@archnest/sdk/node";
 import { describe, expect, it } from "vitest";
-import { findPrivateKeys } from "./private-key-scan.js";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");
 

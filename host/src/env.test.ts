@@ -44,10 +44,12 @@ describe("loadEnv", () => {
         ARCHNEST_MASTER_KEY: key.toString("base64"),
         ARCHNEST_DEV: "true",
         ARCHNEST_LOG_LEVEL: "DEBUG",
+        ARCHNEST_PLUGIN_KEEP_VERSIONS: "5",
       },
       "/x",
     );
-    expect(config).toMatchObject({ dataDir: "/x/rel/data", port: 0, host: "0.0.0.0", dev: true, logLevel: "debug" });
+    expect(config).toMatchObject({ dataDir: "/x/rel/data", port: 0, host: "0.0.0.0", dev: true, logLevel: "debug", pluginKeepVersions: 5 });
+    expect(loadEnv({}, "/x").pluginKeepVersions).toBe(3);
     expect(config.masterKey.source === "env" && config.masterKey.key.equals(key)).toBe(true);
     expect(loadEnv({ ARCHNEST_MASTER_KEY_FILE: "k/master.key" }, "/x").masterKey).toEqual({ source: "file", path: "/x/k/master.key" });
   });
@@ -60,6 +62,8 @@ describe("loadEnv", () => {
     ["ARCHNEST_LOG_LEVEL", "loud"],
     ["ARCHNEST_HOST", "a b"],
     ["ARCHNEST_MASTER_KEY", "c2hvcnQ="],
+    ["ARCHNEST_PLUGIN_KEEP_VERSIONS", "-1"],
+    ["ARCHNEST_PLUGIN_KEEP_VERSIONS", "three"],
   ])("refuses %s=%s with HOST_ERR_CONFIG_INVALID naming the variable", (name, value) => {
     const err = errorOf(() => loadEnv({ [name]: value }));
     expect(err.code).toBe("HOST_ERR_CONFIG_INVALID");

@@ -39,6 +39,8 @@ export interface HostConfig {
   webDir: string;
   /** The largest plugin package upload, in bytes. */
   maxUploadBytes: number;
+  /** How many older versions of each plugin stay on disk for rollback. */
+  pluginKeepVersions: number;
   /** Crash-test hook: the install step at which the process kills itself (never set in production). */
   faultAt: "after-stage" | "after-rename" | "before-commit" | undefined;
 }
@@ -143,6 +145,8 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
   const uploadText = value(source, "ARCHNEST_MAX_UPLOAD_BYTES") ?? String(200 * 1024 * 1024);
   if (!/^\d{1,15}$/.test(uploadText) || Number(uploadText) < 1)
     fail("ARCHNEST_MAX_UPLOAD_BYTES", `must be a whole number of bytes above 0, got "${uploadText}"`);
+  const keepText = value(source, "ARCHNEST_PLUGIN_KEEP_VERSIONS") ?? "3";
+  if (!/^\d{1,2}$/.test(keepText)) fail("ARCHNEST_PLUGIN_KEEP_VERSIONS", `must be a whole number from 0 to 99, got "${keepText}"`);
   const faultText = value(source, "ARCHNEST_FAULT_AT");
   const faults = ["after-stage", "after-rename", "before-commit"] as const;
   if (faultText !== undefined && !(faults as readonly string[]).includes(faultText)) fail("ARCHNEST_FAULT_AT", `must be one of ${faults.join(", ")}`);
@@ -165,6 +169,7 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
     corePluginsDir: resolve(cwd, value(source, "ARCHNEST_CORE_PLUGINS_DIR") ?? join(REPO_ROOT, "host", "core-plugins")),
     webDir: resolve(cwd, value(source, "ARCHNEST_WEB_DIR") ?? join(REPO_ROOT, "web", "dist")),
     maxUploadBytes: Number(uploadText),
+    pluginKeepVersions: Number(keepText),
     faultAt: faultText as HostConfig["faultAt"],
   };
 }

@@ -51,7 +51,7 @@ describe("installs are atomic when the host is killed", () => {
       const after = run(dataDir, "inspect");
       expect(after.status, after.stderr).toBe(0);
       const state = JSON.parse(after.stdout) as { plugins: unknown[]; staging: string[]; disk: Record<string, string[]>; running: string[] };
-      expect(state.plugins).toEqual([{ id: "notes", version: "1.0.0", previousVersion: null, state: "active" }]);
+      expect(state.plugins).toEqual([{ id: "notes", version: "1.0.0", previousVersions: [], state: "active" }]);
       expect(state.staging).toEqual([]);
       expect(state.disk).toEqual({ notes: ["1.0.0"] });
       expect(state.running).toEqual(["notes@1.0.0"]);
@@ -59,7 +59,7 @@ describe("installs are atomic when the host is killed", () => {
       // And the interrupted update goes through cleanly afterwards.
       expect(run(dataDir, "install", v110).stdout).toContain("installed");
       const updated = JSON.parse(run(dataDir, "inspect").stdout) as { plugins: unknown[]; disk: Record<string, string[]> };
-      expect(updated.plugins).toEqual([{ id: "notes", version: "1.1.0", previousVersion: "1.0.0", state: "active" }]);
+      expect(updated.plugins).toEqual([{ id: "notes", version: "1.1.0", previousVersions: ["1.0.0"], state: "active" }]);
       expect(updated.disk).toEqual({ notes: ["1.0.0", "1.1.0"] });
     });
   }

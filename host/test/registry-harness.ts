@@ -13,6 +13,8 @@ export const ADMIN_TOKEN = "registry-admin-token-for-host-tests";
 export interface RunningRegistry {
   url: string;
   registry: Registry;
+  /** Every request the registry received, as "METHOD /raw/path?query", oldest first. */
+  requests: string[];
   stop(): Promise<void>;
   start(): Promise<void>;
   publish(file: string): Promise<void>;
@@ -26,6 +28,7 @@ export async function runRegistry(trust: TestTrust, now: () => Date): Promise<Ru
   let registry: Registry | undefined;
   let port = 0;
   let token = "";
+  const requests: string[] = [];
   const start = async () => {
     server = createServer();
     await new Promise<void>((resolve) => server?.listen(port, "127.0.0.1", resolve));
@@ -42,6 +45,7 @@ export async function runRegistry(trust: TestTrust, now: () => Date): Promise<Ru
       now,
       log: () => {},
     });
+    server.on("request", (req) => requests.push(`${req.method} ${req.url}`));
     server.on("request", getRequestListener(registry.app.fetch));
   };
   await start();
@@ -67,6 +71,7 @@ export async function runRegistry(trust: TestTrust, now: () => Date): Promise<Ru
     get registry() {
       return registry as Registry;
     },
+    requests,
     stop,
     start,
     async publish(file) {

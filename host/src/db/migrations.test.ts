@@ -1,9 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createClient } from "@libsql/client";
 import { generateSQLiteDrizzleJson, generateSQLiteMigration } from "drizzle-kit/api";
+import { drizzle } from "drizzle-orm/libsql";
+import { migrate } from "drizzle-orm/libsql/migrator";
 import { afterAll, describe, expect, it } from "vitest";
-import { databaseReady, MIGRATIONS_FOLDER, openDb } from "./index.js";
+import { databaseFile, databaseReady, MIGRATIONS_FOLDER, openDb } from "./index.js";
 import * as schema from "./schema.js";
 
 const dirs: string[] = [];
@@ -37,5 +40,32 @@ describe("committed migrations", () => {
     const again = await openDb(dir);
     expect(await databaseReady(again.db)).toBe(true);
     again.client.close();
+  });
+
+  it("carry a plugin's kept previous version into the list of kept versions when upgrading from 0001", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "archnest-db-upgrade-"));
+    dirs.push(dir);
+    // The database of a host that ran up to 0001, with one plugin that has a previous version and one without.
+    const old = join(dir, "migrations-0001");
+    cpSync(MIGRATIONS_FOLDER, old, { recursive: true });
+    const journal = JSON.parse(readFileSync(join(old, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
+    journal.entries = journal.entries.filter((e) => e.tag < "0002");
+    writeFileSync(join(old, "meta", "_journal.json"), JSON.stringify(journal));
+    const client = createClient({ url: `file:${databaseFile(dir)}` });
+    await migrate(drizzle(client), { migrationsFolder: old });
+    await client.execute(`INSERT INTO plugins (id, package_name, version, previous_version, highest_seen_version, state, source, module,
+      signer_keyid, signer_name, permissions, granted_permissions, manifest, installed_at, updated_at) VALUES
+      ('a', '@t/a', '1.1.0', '1.0.0', '1.1.0', 'active', 'file', 'free', 'k', 'n', '[]', '[]', '{}', 1, 1),
+      ('b', '@t/b', '1.0.0', NULL, '1.0.0', 'active', 'file', 'free', 'k', 'n', '[]', '[]', '{}', 1, 1)`);
+    client.close();
+
+    const { db, client: upgraded } = await openDb(dir);
+    expect(await databaseReady(db)).toBe(true);
+    const rows = await upgraded.execute("SELECT id, previous_versions, pinned_from FROM plugins ORDER BY id");
+    expect(rows.rows.map((r) => ({ ...r }))).toEqual([
+      { id: "a", previous_versions: '["1.0.0"]', pinned_from: null },
+      { id: "b", previous_versions: "[]", pinned_from: null },
+    ]);
+    upgraded.close();
   });
 });

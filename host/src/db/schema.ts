@@ -56,12 +56,15 @@ export const plugins = sqliteTable("plugins", {
   id: text("id").primaryKey(),
   packageName: text("package_name").notNull(),
   version: text("version").notNull(),
-  previousVersion: text("previous_version"),
+  /** JSON array of the older versions kept on disk for rollback, newest first (ARCHNEST_PLUGIN_KEEP_VERSIONS of them). */
+  previousVersions: text("previous_versions").notNull().default("[]"),
   highestSeenVersion: text("highest_seen_version").notNull(),
   state: text("state", { enum: PLUGIN_STATES }).notNull(),
   error: text("error"),
   errorCode: text("error_code"),
   policy: text("policy", { enum: UPDATE_POLICIES }).notNull().default("minor"),
+  /** The policy a pin replaced (by the admin or by a rollback), restored by unpin; null when not pinned. */
+  pinnedFrom: text("pinned_from", { enum: UPDATE_POLICIES }),
   source: text("source", { enum: PLUGIN_SOURCES }).notNull(),
   module: text("module").notNull(),
   signerKeyid: text("signer_keyid").notNull(),

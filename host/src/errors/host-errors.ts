@@ -174,7 +174,11 @@ export const HOST_ERRORS = {
     "Plugins depend on each other in a cycle.",
     "Ask the plugin authors to break the cycle; none of the plugins in it can start.",
   ],
-  HOST_ERR_HAS_DEPENDENTS: [409, "Other active plugins depend on this one.", "Disable or uninstall the plugins listed in the details first."],
+  HOST_ERR_HAS_DEPENDENTS: [
+    409,
+    "Other active plugins depend on this one; the message names them and `dependents` lists their ids.",
+    "Confirm with ?withDependents=true to stop them too (they start again when it is back), or disable them first.",
+  ],
   HOST_ERR_ROLLBACK_REFUSED: [
     409,
     "The package is older than a version this host has already installed.",
@@ -218,6 +222,11 @@ export const HOST_ERRORS = {
     502,
     "The registry's license or status index did not verify (signature, install, validity or an older sequence); the license held before stays in force.",
     "Check that the host trusts the registry's keyring and that its clock is right (NTP), then check again.",
+  ],
+  HOST_ERR_PACKAGE_REF_INVALID: [
+    400,
+    "The package to install is not a valid npm package name with a semver version or range; nothing was requested.",
+    'Send {name, range} or {ref: "name@range"}, e.g. {ref: "@scope/name@^1.2.0"}; details name the field that is wrong.',
   ],
   HOST_ERR_PACKAGE_NOT_FOUND: [404, "The registry has no version of this package matching the range.", "Check the package name and the version range."],
 } as const satisfies Record<string, readonly [status: number, what: string, fix: string]>;

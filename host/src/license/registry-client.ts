@@ -30,6 +30,18 @@ export class RegistryClient {
     private readonly timeoutMs = 15_000,
   ) {}
 
+  /**
+   * The URL of a path on the registry. Paths are built by the host itself; this refuses anything that would
+   * leave the registry's origin (`//other-host/`, an absolute URL), so no request can be steered elsewhere.
+   */
+  private url(path: string): URL {
+    const url = new URL(path, this.baseUrl);
+    if (!path.startsWith("/") || path.startsWith("//") || url.origin !== new URL(this.baseUrl).origin) {
+      throw new PluginError("HOST_ERR_PACKAGE_REF_INVALID", "The registry path is not on the registry's origin.", ["path"]);
+    }
+    return url;
+  }
+
   /** The install id, registering with the registry the first time. */
   async installId(): Promise<string> {
     return (await this.ensureIdentity()).installId;
@@ -64,9 +76,10 @@ export class RegistryClient {
   }
 
   private async raw(method: string, path: string, body: string | undefined, headers: Record<string, string>): Promise<RegistryResponse> {
+    const url = this.url(path);
     let res: Response;
     try {
-      res = await fetch(new URL(path, this.baseUrl), {
+      res = await fetch(url, {
         method,
         headers: { ...(body !== undefined && { "content-type": "application/json" }), accept: "application/json", ...headers },
         ...(body !== undefined && { body }),
@@ -100,10 +113,11 @@ export class RegistryClient {
 
   /** A signed GET whose body is streamed (tarball delivery). */
   async download(path: string): Promise<Response> {
+    const url = this.url(path);
     const { installId, key } = await this.ensureIdentity();
     const headers = signInstallRequest({ method: "GET", path, installId, secretKey: key.secretKey, now: this.now() });
     try {
-      return await fetch(new URL(path, this.baseUrl), { headers, signal: AbortSignal.timeout(10 * 60_000) });
+      return await fetch(url, { headers, signal: AbortSignal.timeout(10 * 60_000) });
     } catch (err) {
       throw new PluginError("HOST_ERR_REGISTRY_UNREACHABLE", `The registry at ${this.baseUrl} is unreachable (${(err as Error).message}).`);
     }

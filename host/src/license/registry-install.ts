@@ -3,60 +3,73 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { SDK_API_VERSION } from "@archnest/sdk";
 import semver from "semver";
 import { moduleRequiredBody } from "../plugins/limits.js";
+import { type PackageRef, packumentPath, tarballPath } from "../plugins/package-ref.js";
 import { PluginError } from "../plugins/plugin-errors.js";
-import type { PluginRecord } from "../plugins/plugin-repo.js";
+import type { RegistryInstallOutcome } from "../plugins/routes.js";
 import type { InstallOptions, PluginRuntime } from "../plugins/runtime.js";
 import type { RegistryClient } from "./registry-client.js";
 
-/** Splits `@scope/name@^1.2.0` into name and range (a bare name means the latest). */
-export function parseRef(ref: string): { name: string; range: string } {
-  const at = ref.lastIndexOf("@");
-  if (at > 0) return { name: ref.slice(0, at), range: ref.slice(at + 1) || "*" };
-  return { name: ref, range: "*" };
+type Packument = { versions?: Record<string, { archnest?: { sdk?: unknown } } | undefined> };
+
+/** True when a published version's manifest declares an SDK range this host implements. */
+function compatible(manifest: { archnest?: { sdk?: unknown } } | undefined): boolean {
+  const range = manifest?.archnest?.sdk;
+  return typeof range === "string" && semver.validRange(range) !== null && semver.satisfies(SDK_API_VERSION, range);
 }
 
-/** The path of a package's metadata on the registry (`/@scope/name`, as the registry routes it). */
-export function packumentPath(name: string): string {
-  return `/${name}`;
-}
-
-/** The highest published version of `name` within `range`. */
+/**
+ * The highest published version of `name` within `range` that is not revoked and was built for an SDK
+ * this host implements: a newer release for another SDK major never blocks the ones this host can run.
+ */
 export async function resolveVersion(
   registry: RegistryClient,
-  name: string,
-  range: string,
+  { name, range }: PackageRef,
   revokedReason: (name: string, version: string) => string | undefined = () => undefined,
 ): Promise<string> {
   const res = await registry.get(packumentPath(name));
   if (res.status === 404) throw new PluginError("HOST_ERR_PACKAGE_NOT_FOUND", `The registry has no package ${name}.`);
   if (res.status !== 200) throw new PluginError("HOST_ERR_REGISTRY_UNREACHABLE", `The registry answered ${res.status} for ${name}.`);
-  const published = Object.keys((res.body as { versions?: Record<string, unknown> }).versions ?? {});
-  const versions = published.filter((v) => revokedReason(name, v) === undefined);
-  const best = semver.maxSatisfying(versions, range);
-  const revoked = semver.maxSatisfying(published, range);
-  if (!best && revoked) {
+  const manifests = (res.body as Packument).versions ?? {};
+  const published = Object.keys(manifests).filter((v) => semver.valid(v) !== null);
+  const inRange = published.filter((v) => semver.satisfies(v, range));
+  const runnable = inRange.filter((v) => compatible(manifests[v]));
+  const best = semver.maxSatisfying(
+    runnable.filter((v) => revokedReason(name, v) === undefined),
+    range,
+  );
+  if (best) return best;
+  const revoked = semver.maxSatisfying(runnable, range);
+  if (revoked) {
     throw new PluginError("HOST_ERR_VERSION_REVOKED", `${name}@${revoked} was revoked: ${revokedReason(name, revoked)}; no other version matches ${range}.`);
   }
-  if (!best) throw new PluginError("HOST_ERR_PACKAGE_NOT_FOUND", `No version of ${name} matches ${range} (published: ${versions.join(", ") || "none"}).`);
-  return best;
+  const newest = semver.maxSatisfying(inRange, range);
+  if (newest) {
+    const sdk = String(manifests[newest]?.archnest?.sdk);
+    throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `No version of ${name} within ${range} runs on SDK ${SDK_API_VERSION}; ${newest} needs SDK ${sdk}.`, [
+      `sdk ${sdk}`,
+    ]);
+  }
+  throw new PluginError("HOST_ERR_PACKAGE_NOT_FOUND", `No version of ${name} matches ${range} (published: ${published.join(", ") || "none"}).`);
 }
 
 /**
  * Installs from the registry: resolves the range, downloads the tarball with a signed request (a paid
  * module's tarball comes only to a licensed install), streams it to a temp file with progress, and hands
- * it to the runtime, which verifies it like any other package.
+ * it to the runtime, which verifies it like any other package. Every path requested is built here from a
+ * validated name and version, on the registry's own origin.
  */
 export function registryInstaller(registry: RegistryClient, runtime: PluginRuntime, revokedReason?: (name: string, version: string) => string | undefined) {
-  return async (ref: string, options: InstallOptions): Promise<PluginRecord> => {
-    const { name, range } = parseRef(ref);
-    const version = await resolveVersion(registry, name, range, revokedReason);
+  return async (ref: PackageRef, options: InstallOptions): Promise<RegistryInstallOutcome> => {
+    const { name } = ref;
+    const version = await resolveVersion(registry, ref, revokedReason);
     if (options.onlyIfNewer) {
       const current = (await runtime.list()).find((p) => p.packageName === name);
-      if (current && !semver.gt(version, current.version)) return current;
+      if (current && !semver.gt(version, current.version)) return { plugin: current, changed: false };
     }
-    const res = await registry.download(`/v1/tarballs/${name}/${version}`);
+    const res = await registry.download(tarballPath(name, version));
     if (res.status === 402) {
       const body = (await res.json().catch(() => ({}))) as { module?: string };
       const module = body.module ?? "unknown";
@@ -77,7 +90,7 @@ export function registryInstaller(registry: RegistryClient, runtime: PluginRunti
         },
       });
       await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream), meter, createWriteStream(file));
-      return await runtime.install(file, options);
+      return { plugin: await runtime.install(file, options), changed: true };
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,6 @@
+import { SDK_API_VERSION } from "@archnest/sdk";
 import { Hono } from "hono";
+import semver from "semver";
 import { HOST_ERRORS } from "../errors/index.js";
 import { PluginError } from "../plugins/plugin-errors.js";
 import type { PluginApiEnv } from "../plugins/routes.js";
@@ -48,7 +50,15 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
         ...body,
         plugins: (body.plugins ?? []).map((p) => {
           const rec = installed.get(String(p.name));
-          return { ...p, owned: owned(p.module), installed: rec ? { id: rec.id, version: rec.version, state: rec.state } : null };
+          // The newest release built for the SDK major this host implements: what an update can reach.
+          const perMajor = p.latestBySdkMajor as Record<string, unknown> | undefined;
+          const forHost = perMajor?.[String(semver.major(SDK_API_VERSION))];
+          return {
+            ...p,
+            latestForHost: typeof forHost === "string" ? forHost : null,
+            owned: owned(p.module),
+            installed: rec ? { id: rec.id, version: rec.version, state: rec.state } : null,
+          };
         }),
         modules: (body.modules ?? []).map((m) => ({ ...m, owned: owned(m.slug) })),
         bundles: (body.bundles ?? []).map((b) => ({ ...b, owned: Array.isArray(b.modules) && b.modules.length > 0 && b.modules.every(owned) })),

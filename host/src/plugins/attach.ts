@@ -21,6 +21,8 @@ export interface AttachPluginsOptions {
   entitlements?: Entitlements;
   corePluginsDir?: string;
   setupTimeoutMs?: number;
+  /** Older versions of each plugin kept for rollback; ARCHNEST_PLUGIN_KEEP_VERSIONS by default. */
+  keepVersions?: number;
   faultAt?: FaultPoint;
   /** Where the web app's Module Store is, for 402 bodies. */
   purchaseBase?: string;
@@ -95,6 +97,7 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
     ...(license && { revocations: license }),
     ...(opts.corePluginsDir !== undefined && { corePluginsDir: opts.corePluginsDir }),
     ...(opts.setupTimeoutMs !== undefined && { setupTimeoutMs: opts.setupTimeoutMs }),
+    keepVersions: opts.keepVersions ?? host.config.pluginKeepVersions,
     ...(opts.faultAt !== undefined && { faultAt: opts.faultAt }),
     ...(opts.now !== undefined && { now: opts.now }),
   });

@@ -12,12 +12,15 @@ export interface PluginRecord {
   id: string;
   packageName: string;
   version: string;
-  previousVersion: string | null;
+  /** Older versions kept on disk for rollback, newest first. */
+  previousVersions: string[];
   highestSeenVersion: string;
   state: PluginState;
   error: string | null;
   errorCode: string | null;
   policy: UpdatePolicy;
+  /** The policy a pin replaced, restored by unpin; null when not pinned. */
+  pinnedFrom: UpdatePolicy | null;
   source: PluginSource;
   module: string;
   signerKeyid: string;
@@ -36,6 +39,8 @@ function fromRow(r: Row): PluginRecord {
     ...r,
     state: r.state as PluginState,
     policy: r.policy as UpdatePolicy,
+    pinnedFrom: r.pinnedFrom as UpdatePolicy | null,
+    previousVersions: JSON.parse(r.previousVersions) as string[],
     source: r.source as PluginSource,
     permissions: JSON.parse(r.permissions) as string[],
     grantedPermissions: JSON.parse(r.grantedPermissions) as string[],
@@ -46,6 +51,7 @@ function fromRow(r: Row): PluginRecord {
 function toRow(p: PluginRecord): Row {
   return {
     ...p,
+    previousVersions: JSON.stringify(p.previousVersions),
     permissions: JSON.stringify(p.permissions),
     grantedPermissions: JSON.stringify(p.grantedPermissions),
     manifest: JSON.stringify(p.manifest),
@@ -100,12 +106,16 @@ export class PluginRepo {
     await this.write(() => this.db.insert(schema.plugins).values(row).onConflictDoUpdate({ target: schema.plugins.id, set: row }));
   }
 
-  async patch(id: string, change: Partial<Pick<PluginRecord, "state" | "error" | "errorCode" | "policy" | "grantedPermissions">>): Promise<void> {
+  async patch(
+    id: string,
+    change: Partial<Pick<PluginRecord, "state" | "error" | "errorCode" | "policy" | "pinnedFrom" | "grantedPermissions">>,
+  ): Promise<void> {
     const set: Partial<Row> = { updatedAt: Date.now() };
     if (change.state !== undefined) set.state = change.state;
     if (change.error !== undefined) set.error = change.error;
     if (change.errorCode !== undefined) set.errorCode = change.errorCode;
     if (change.policy !== undefined) set.policy = change.policy;
+    if (change.pinnedFrom !== undefined) set.pinnedFrom = change.pinnedFrom;
     if (change.grantedPermissions !== undefined) set.grantedPermissions = JSON.stringify(change.grantedPermissions);
     await this.write(() => this.db.update(schema.plugins).set(set).where(eq(schema.plugins.id, id)));
   }

@@ -10,9 +10,10 @@ import { CSRF_HEADER } from "../auth/session-guard.js";
 import type { BodyLimits } from "../http/body-limit.js";
 import { forwardedRequest } from "./forwarded-request.js";
 import { moduleRequiredBody } from "./limits.js";
+import { type PackageRef, parsePackageRef } from "./package-ref.js";
 import { PluginError } from "./plugin-errors.js";
 import type { PluginRecord, UpdatePolicy } from "./plugin-repo.js";
-import type { InstallOptions, PluginRuntime } from "./runtime.js";
+import { displayNameOf, type InstallOptions, type PluginRuntime } from "./runtime.js";
 import type { UiEvents } from "./ui-events.js";
 import { receiveUpload, type Upload } from "./upload.js";
 
@@ -21,8 +22,17 @@ export interface PluginApiEnv {
   Variables: { user: RequestUser; requestId: string };
 }
 
-/** Installs a registry reference (`name@range`); supplied by the license/registry client when configured. */
-export type RegistryInstaller = (ref: string, options: InstallOptions) => Promise<PluginRecord>;
+/** What an install from the registry did: `changed` is false when an update found nothing newer. */
+export interface RegistryInstallOutcome {
+  plugin: PluginRecord;
+  changed: boolean;
+}
+
+/** Installs a validated registry reference; supplied by the license/registry client when configured. */
+export type RegistryInstaller = (ref: PackageRef, options: InstallOptions) => Promise<RegistryInstallOutcome>;
+
+/** What `POST /api/plugins/:id/update` did, in its `result` field. */
+export type UpdateResult = "updated" | "up-to-date" | "pinned";
 
 export interface PluginApiOptions {
   runtime: PluginRuntime;
@@ -81,19 +91,24 @@ function forwardedHeaders(raw: Request, incoming: IncomingMessage | undefined): 
   return out;
 }
 
-/** Public view of a plugin record for the API and the web app. */
-export function presentPlugin(p: PluginRecord) {
+/**
+ * Public view of a plugin record for the API and the web app. `previousVersion` is the version Roll back
+ * goes to; `dependents` (when known) are the active plugins that stop if this one is disabled or removed.
+ */
+export function presentPlugin(p: PluginRecord, dependents?: readonly string[]) {
   return {
     id: p.id,
     name: p.packageName,
-    displayName: (p.manifest.archnest as { displayName?: string } | undefined)?.displayName ?? p.id,
+    displayName: displayNameOf(p),
     version: p.version,
-    previousVersion: p.previousVersion,
+    previousVersion: p.previousVersions[0] ?? null,
+    previousVersions: p.previousVersions,
     highestSeenVersion: p.highestSeenVersion,
     state: p.state,
     error: p.error,
     errorCode: p.errorCode,
     policy: p.policy,
+    pinnedFrom: p.pinnedFrom,
     source: p.source,
     module: p.module,
     signer: { keyid: p.signerKeyid, name: p.signerName },
@@ -101,6 +116,7 @@ export function presentPlugin(p: PluginRecord) {
     grantedPermissions: p.grantedPermissions,
     installedAt: p.installedAt,
     updatedAt: p.updatedAt,
+    ...(dependents && { dependents: [...dependents] }),
   };
 }
 
@@ -110,6 +126,7 @@ function errorResponse(c: Context, err: unknown) {
     const body: Record<string, unknown> = { error: err.code, message: err.message };
     if (err.details.length > 0) body.details = err.details;
     if (err.code === "HOST_ERR_PERMISSIONS_NOT_ACCEPTED") body.permissions = err.details;
+    if (err.code === "HOST_ERR_HAS_DEPENDENTS") body.dependents = err.details;
     return c.json(body, err.status as 400);
   }
   throw err;
@@ -159,7 +176,10 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
 
   runtime.onManifestChange((version) => events.publish({ event: "manifest", data: { version } }));
 
-  app.get("/plugins", async (c) => c.json((await runtime.list()).map(presentPlugin)));
+  app.get("/plugins", async (c) => {
+    const dependents = await runtime.dependentsById();
+    return c.json((await runtime.list()).map((p) => presentPlugin(p, dependents.get(p.id) ?? [])));
+  });
 
   app.post("/plugins/install", async (c) => {
     const type = c.req.header("content-type") ?? "";
@@ -170,10 +190,17 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
       let accept: string[] = listParam(c.req.query("acceptPermissions"));
       let allowDowngrade = c.req.query("allowDowngrade") === "true";
       if (type.startsWith("application/json")) {
-        const body = (await c.req.json().catch(() => ({}))) as { ref?: unknown; acceptPermissions?: unknown; allowDowngrade?: unknown };
-        if (typeof body.ref !== "string" || body.ref === "") throw new PluginError("HOST_ERR_BAD_UPLOAD", 'Send {ref: "name@range"} or upload a .tgz file.');
+        const body = (await c.req.json().catch(() => ({}))) as {
+          ref?: unknown;
+          name?: unknown;
+          range?: unknown;
+          acceptPermissions?: unknown;
+          allowDowngrade?: unknown;
+        };
+        // Validated before anything else: only a well-formed name and range ever reach the registry client.
+        const ref = parsePackageRef(body);
         if (!opts.registryInstall) throw new PluginError("HOST_ERR_NO_REGISTRY", "No registry is configured; install from a file instead.");
-        const rec = await opts.registryInstall(body.ref, {
+        const { plugin: rec } = await opts.registryInstall(ref, {
           source: "registry",
           acceptPermissions: listParam(body.acceptPermissions),
           allowDowngrade: body.allowDowngrade === true,
@@ -205,25 +232,39 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
       }
     });
   action("enable", (id) => runtime.enable(id));
-  action("disable", (id) => runtime.disable(id));
+  app.post("/plugins/:id/disable", async (c) => {
+    try {
+      return c.json(presentPlugin(await runtime.disable(c.req.param("id"), { withDependents: c.req.query("withDependents") === "true" })));
+    } catch (err) {
+      return errorResponse(c, err);
+    }
+  });
   action("pin", (id) => runtime.setPolicy(id, "pinned"));
-  action("unpin", (id) => runtime.setPolicy(id, "minor"));
+  action("unpin", (id) => runtime.unpin(id));
   action("rollback", (id) => runtime.rollback(id));
   // Update within the plugin's policy; a body {acceptPermissions} accepts what a newer version asks for.
+  // The answer is the plugin's view plus `result`, so a client never reports an update that did not happen.
   app.post("/plugins/:id/update", async (c) => {
     try {
+      const rec = await runtime.repo.get(c.req.param("id"));
+      if (!rec) throw new PluginError("HOST_ERR_PLUGIN_NOT_FOUND", `No plugin "${c.req.param("id")}" is installed.`);
+      if (rec.policy === "pinned") return c.json({ ...presentPlugin(rec), result: "pinned" satisfies UpdateResult });
       if (!opts.registryInstall) {
         throw new PluginError("HOST_ERR_NO_REGISTRY", "Updates come from the registry; none is configured. Install a newer package from a file instead.");
       }
-      const rec = await runtime.repo.get(c.req.param("id"));
-      if (!rec) throw new PluginError("HOST_ERR_PLUGIN_NOT_FOUND", `No plugin "${c.req.param("id")}" is installed.`);
       const body = (await c.req.json().catch(() => ({}))) as { acceptPermissions?: unknown };
-      const updated = await opts.registryInstall(`${rec.packageName}@${rangeFor(rec.policy, rec.version)}`, {
-        source: "registry",
-        acceptPermissions: listParam(body.acceptPermissions),
-        onlyIfNewer: true,
-      });
-      return c.json(presentPlugin(updated));
+      const progressId = c.req.query("progressId") ?? crypto.randomUUID();
+      const outcome = await opts.registryInstall(
+        { name: rec.packageName, range: rangeFor(rec.policy, rec.version) },
+        {
+          source: "registry",
+          acceptPermissions: listParam(body.acceptPermissions),
+          onlyIfNewer: true,
+          onProgress: (phase, p) => events.publish({ event: "install", data: { id: progressId, phase, progress: p } }),
+        },
+      );
+      events.publish({ event: "install", data: { id: progressId, phase: "done", progress: 1 } });
+      return c.json({ ...presentPlugin(outcome.plugin), result: (outcome.changed ? "updated" : "up-to-date") satisfies UpdateResult });
     } catch (err) {
       return errorResponse(c, err);
     }
@@ -244,7 +285,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
 
   app.delete("/plugins/:id", async (c) => {
     try {
-      await runtime.uninstall(c.req.param("id"), c.req.query("purge") === "true");
+      await runtime.uninstall(c.req.param("id"), c.req.query("purge") === "true", { withDependents: c.req.query("withDependents") === "true" });
       return c.json({ ok: true, dataKept: c.req.query("purge") !== "true" });
     } catch (err) {
       return errorResponse(c, err);

@@ -172,7 +172,7 @@ describe("plugin runtime through the API", () => {
     expect(((await down.json()) as { error: string }).error).toBe("HOST_ERR_ROLLBACK_REFUSED");
 
     const rolled = await h.req("/api/plugins/notes/rollback", { method: "POST" });
-    expect(await rolled.json()).toMatchObject({ version: "1.0.0", previousVersion: "1.1.0", policy: "pinned", state: "active" });
+    expect(await rolled.json()).toMatchObject({ version: "1.0.0", previousVersion: null, policy: "pinned", pinnedFrom: "minor", state: "active" });
     expect(((await (await h.req("/api/plugins/notes/notes")).json()) as { notes: unknown[] }).notes).toHaveLength(1);
 
     expect(await (await h.req("/api/plugins/notes/unpin", { method: "POST" })).json()).toMatchObject({ policy: "minor" });

@@ -46,6 +46,14 @@ export interface RuntimeOptions {
   revocations?: { revokedReason(name: string, version: string): string | undefined };
   /** The SSH service lent to plugins as `ctx.ssh`. */
   ssh?: SshService;
+  /** How many older versions of each plugin stay on disk for rollback (default 3). */
+  keepVersions?: number;
+}
+
+/** What a disable or an uninstall may carry. */
+export interface RemoveOptions {
+  /** The admin confirmed that the plugins depending on this one stop too. */
+  withDependents?: boolean;
 }
 
 /** What an install may carry besides the package. */
@@ -63,6 +71,9 @@ export interface InstallOptions {
 /** The host implements SDK API majors listed here; a plugin tagged with another major is refused. */
 const SUPPORTED_TAG_MAJORS = new Set([1]);
 const SEEN_PREFIX = "plugin.highestSeen.";
+/** The highest version seen within one major (`plugin.highestSeen.<id>@<major>`). */
+const seenInMajorKey = (id: string, version: string) => `${SEEN_PREFIX}${id}@${semver.major(version)}`;
+const DEFAULT_KEEP_VERSIONS = 3;
 
 /**
  * The plugin runtime: verifies, installs (atomically), loads, gates and disposes plugins, and keeps the
@@ -142,7 +153,7 @@ export class PluginRuntime {
         continue;
       }
       for (const version of await readdir(join(this.pluginsDir, id))) {
-        if (version !== rec.version && version !== rec.previousVersion) await rm(join(this.pluginsDir, id, version), { recursive: true, force: true });
+        if (version !== rec.version && !rec.previousVersions.includes(version)) await rm(join(this.pluginsDir, id, version), { recursive: true, force: true });
       }
     }
   }
@@ -225,8 +236,19 @@ export class PluginRuntime {
       const unmet = unmetDependencies({ id: m.id, version: pkg.version, active: true, dependencies: m.dependencies }, installed);
       if (unmet.length > 0) throw new PluginError("HOST_ERR_DEPENDENCIES_UNMET", `${pkg.name} cannot be installed: ${unmet.join("; ")}.`, unmet);
       const seen = (await this.repo.getMeta(SEEN_PREFIX + m.id)) ?? existing?.highestSeenVersion;
-      if (seen && semver.lt(pkg.version, seen) && !options.allowDowngrade) {
-        throw new PluginError("HOST_ERR_ROLLBACK_REFUSED", `${pkg.name}@${pkg.version} is older than ${seen}, which this host has already installed.`);
+      const seenInMajor =
+        (await this.repo.getMeta(seenInMajorKey(m.id, pkg.version))) ?? (seen && semver.major(seen) === semver.major(pkg.version) ? seen : undefined);
+      if (!options.allowDowngrade) {
+        // Anti-rollback (DESIGN.md section 3): never older than the highest version seen in its major, and
+        // never in a lower major than the highest seen, except to move forward within the major an admin
+        // rolled back into (back on 1.0.0 from 2.0.0, it may update to 1.1.0; never to 0.9.0, nor to a 1.x
+        // older than one this host has seen).
+        const movesForward = existing !== undefined && semver.gt(pkg.version, existing.version) && semver.major(pkg.version) === semver.major(existing.version);
+        let floor: string | undefined;
+        if (seenInMajor && semver.lt(pkg.version, seenInMajor)) floor = seenInMajor;
+        else if (seen && semver.lt(pkg.version, seen) && !movesForward) floor = seen;
+        if (floor)
+          throw new PluginError("HOST_ERR_ROLLBACK_REFUSED", `${pkg.name}@${pkg.version} is older than ${floor}, which this host has already installed.`);
       }
       const accepted = new Set(options.source === "core" ? m.permissions : [...(options.acceptPermissions ?? []), ...(existing?.grantedPermissions ?? [])]);
       const missing = m.permissions.filter((p) => !accepted.has(p));
@@ -247,12 +269,13 @@ export class PluginRuntime {
         id: m.id,
         packageName: pkg.name,
         version: pkg.version,
-        previousVersion: existing?.version ?? null,
+        previousVersions: existing ? this.keptVersions([existing.version, ...existing.previousVersions], pkg.version) : [],
         highestSeenVersion: highest,
         state: "disabled",
         error: null,
         errorCode: null,
         policy: existing?.policy ?? "minor",
+        pinnedFrom: existing?.pinnedFrom ?? null,
         source: options.source,
         module: m.module,
         signerKeyid: signer.keyid,
@@ -268,11 +291,14 @@ export class PluginRuntime {
       record.state = existing?.state === "disabled" ? "disabled" : "active";
       await this.repo.put(record);
       await this.repo.setMeta(SEEN_PREFIX + m.id, highest);
+      if (!seenInMajor || semver.gt(pkg.version, seenInMajor)) await this.repo.setMeta(seenInMajorKey(m.id, pkg.version), pkg.version);
 
       if (activate) {
         options.onProgress?.("activate", 0);
         await this.unload(m.id, `${pkg.name} is being updated to ${pkg.version}`);
         if (record.state === "active") await this.activate(m.id);
+        // Plugins that stopped when this one was taken away start again now that it is back.
+        await this.reviveDependents();
         options.onProgress?.("activate", 1);
       }
       await this.pruneVersions(m.id);
@@ -297,11 +323,17 @@ export class PluginRuntime {
     }
   }
 
+  /** The versions to keep for rollback after installing `current`: newest first, at most `keepVersions`. */
+  private keptVersions(candidates: readonly string[], current: string): string[] {
+    const keep = this.opts.keepVersions ?? DEFAULT_KEEP_VERSIONS;
+    return [...new Set(candidates)].filter((v) => v !== current).slice(0, keep);
+  }
+
   private async pruneVersions(id: string): Promise<void> {
     const rec = await this.repo.get(id);
     if (!rec) return;
     for (const v of await readdir(join(this.pluginsDir, id)).catch(() => [] as string[])) {
-      if (v !== rec.version && v !== rec.previousVersion) await rm(join(this.pluginsDir, id, v), { recursive: true, force: true });
+      if (v !== rec.version && !rec.previousVersions.includes(v)) await rm(join(this.pluginsDir, id, v), { recursive: true, force: true });
     }
   }
 
@@ -441,15 +473,67 @@ export class PluginRuntime {
     return rec;
   }
 
+  /** The active plugins that depend on `id`, directly or through others, the nearest first. */
   private async activeDependents(id: string): Promise<string[]> {
-    const view = await this.dependencyView();
-    return [...view.values()].filter((n) => n.active && n.id !== id && id in n.dependencies).map((n) => n.id);
+    const view = [...(await this.dependencyView()).values()].filter((n) => n.active);
+    const found: string[] = [];
+    const queue = [id];
+    while (queue.length > 0) {
+      const target = queue.shift() as string;
+      for (const n of view) {
+        if (n.id !== id && target in n.dependencies && !found.includes(n.id)) {
+          found.push(n.id);
+          queue.push(n.id);
+        }
+      }
+    }
+    return found;
   }
 
-  /** Refuses to take away a plugin that active plugins depend on. */
-  private async refuseIfDependents(id: string): Promise<void> {
+  /** Active plugins that depend on each installed plugin (for the admin list, which warns before a disable). */
+  async dependentsById(): Promise<Map<string, string[]>> {
+    const out = new Map<string, string[]>();
+    for (const rec of await this.repo.all()) out.set(rec.id, await this.activeDependents(rec.id));
+    return out;
+  }
+
+  /**
+   * Taking away a plugin that active plugins depend on needs the admin's confirmation: without it the
+   * answer names them; with it they stop first (the farthest first) and wait, failed with
+   * HOST_ERR_DEPENDENCIES_UNMET, until the plugin they need is back.
+   */
+  private async stopDependents(id: string, what: "disable" | "uninstall", opts: RemoveOptions): Promise<void> {
     const dependents = await this.activeDependents(id);
-    if (dependents.length > 0) throw new PluginError("HOST_ERR_HAS_DEPENDENTS", `Active plugins depend on ${id}: ${dependents.join(", ")}.`, dependents);
+    if (dependents.length === 0) return;
+    const rec = await this.require(id);
+    const names = await Promise.all(dependents.map(async (d) => displayNameOf(await this.require(d))));
+    if (!opts.withDependents) {
+      throw new PluginError(
+        "HOST_ERR_HAS_DEPENDENTS",
+        `${listNames(names)} ${names.length === 1 ? "uses" : "use"} ${displayNameOf(rec)}; they will stop too. Confirm with withDependents=true to ${what} it anyway.`,
+        dependents,
+      );
+    }
+    for (const d of [...dependents].reverse()) {
+      await this.unload(d, `${displayNameOf(rec)}, which it needs, was ${what === "disable" ? "disabled" : "uninstalled"}`);
+      await this.markFailed(d, "HOST_ERR_DEPENDENCIES_UNMET", `Needs ${displayNameOf(rec)}, which was ${what === "disable" ? "disabled" : "uninstalled"}.`);
+    }
+  }
+
+  /** Starts again the plugins that failed only for want of a dependency, now that one came back. */
+  private async reviveDependents(): Promise<void> {
+    const waiting = (await this.repo.all()).filter((r) => r.state === "failed" && r.errorCode === "HOST_ERR_DEPENDENCIES_UNMET");
+    const nodes = waiting.map((r) => ({
+      id: r.id,
+      version: r.version,
+      active: false,
+      dependencies: (r.manifest.archnest as PluginManifest).dependencies ?? {},
+    }));
+    for (const id of activationOrder(nodes).order) {
+      const view = await this.dependencyView();
+      const node = view.get(id);
+      if (node && unmetDependencies({ ...node, active: true }, view).length === 0) await this.activate(id);
+    }
   }
 
   enable(id: string): Promise<PluginRecord> {
@@ -457,14 +541,15 @@ export class PluginRuntime {
       await this.require(id);
       await this.repo.patch(id, { state: "active", error: null, errorCode: null });
       if (!this.instances.has(id)) await this.activate(id);
+      await this.reviveDependents();
       return this.require(id);
     });
   }
 
-  disable(id: string): Promise<PluginRecord> {
+  disable(id: string, opts: RemoveOptions = {}): Promise<PluginRecord> {
     return this.exclusive(async () => {
       await this.require(id);
-      await this.refuseIfDependents(id);
+      await this.stopDependents(id, "disable", opts);
       await this.unload(id, "plugin disabled by the admin");
       await this.repo.patch(id, { state: "disabled", error: null, errorCode: null });
       this.bus.emit("plugin.state", { id, state: "disabled" });
@@ -472,40 +557,57 @@ export class PluginRuntime {
     });
   }
 
+  /** Sets the update policy; pinning remembers the policy it replaced, so {@link unpin} can restore it. */
   setPolicy(id: string, policy: UpdatePolicy): Promise<PluginRecord> {
     return this.exclusive(async () => {
-      await this.require(id);
-      await this.repo.patch(id, { policy });
+      const rec = await this.require(id);
+      if (policy === "pinned") {
+        if (rec.policy !== "pinned") await this.repo.patch(id, { policy, pinnedFrom: rec.policy });
+      } else await this.repo.patch(id, { policy, pinnedFrom: null });
       return this.require(id);
     });
   }
 
-  /** Returns to the kept previous version, after checking its files against their signature again. */
+  /** Lifts a pin: the policy set before the pin comes back (`minor` when none was recorded). */
+  unpin(id: string): Promise<PluginRecord> {
+    return this.exclusive(async () => {
+      const rec = await this.require(id);
+      if (rec.policy === "pinned") await this.repo.patch(id, { policy: rec.pinnedFrom ?? "minor", pinnedFrom: null });
+      return this.require(id);
+    });
+  }
+
+  /**
+   * Returns to the newest kept older version, after checking its files against their signature again,
+   * and pins the plugin there. The version left is removed; updating brings it back from the registry.
+   */
   rollback(id: string): Promise<PluginRecord> {
     return this.exclusive(async () => {
       const rec = await this.require(id);
-      if (!rec.previousVersion) throw new PluginError("HOST_ERR_NO_PREVIOUS_VERSION", `${rec.packageName} has no kept previous version.`);
-      const dir = this.versionDir(id, rec.previousVersion);
+      const [target, ...older] = rec.previousVersions;
+      if (!target) throw new PluginError("HOST_ERR_NO_PREVIOUS_VERSION", `${rec.packageName} has no kept previous version.`);
+      const dir = this.versionDir(id, target);
       let verified: ReturnType<typeof verifyRelease>;
       try {
         verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
       } catch (err) {
-        throw new PluginError("HOST_ERR_PLUGIN_VERIFY_FAILED", `The kept version ${rec.previousVersion} failed verification: ${(err as Error).message}`, [
+        throw new PluginError("HOST_ERR_PLUGIN_VERIFY_FAILED", `The kept version ${target} failed verification: ${(err as Error).message}`, [
           String((err as { code?: string }).code),
         ]);
       }
       const { pkg, signer } = verified;
       const revoked = this.opts.revocations?.revokedReason(pkg.name, pkg.version);
       if (revoked) throw new PluginError("HOST_ERR_VERSION_REVOKED", `${pkg.name}@${pkg.version} was revoked: ${revoked}`);
-      await this.unload(id, `${rec.packageName} is being rolled back to ${rec.previousVersion}`);
+      await this.unload(id, `${rec.packageName} is being rolled back to ${target}`);
       await this.repo.put({
         ...rec,
-        version: rec.previousVersion,
-        previousVersion: rec.version,
+        version: target,
+        previousVersions: older,
         state: "active",
         error: null,
         errorCode: null,
         policy: "pinned",
+        pinnedFrom: rec.policy === "pinned" ? rec.pinnedFrom : rec.policy,
         module: pkg.archnest.module,
         signerKeyid: signer.keyid,
         signerName: signer.name,
@@ -515,16 +617,17 @@ export class PluginRuntime {
         updatedAt: Date.now(),
       });
       await this.activate(id);
+      await this.pruneVersions(id);
       this.touchManifest();
       return this.require(id);
     });
   }
 
   /** Removes a plugin's code; its storage, settings and secrets stay unless `purge`. */
-  uninstall(id: string, purge: boolean): Promise<void> {
+  uninstall(id: string, purge: boolean, opts: RemoveOptions = {}): Promise<void> {
     return this.exclusive(async () => {
       const rec = await this.require(id);
-      await this.refuseIfDependents(id);
+      await this.stopDependents(id, "uninstall", opts);
       await this.unload(id, "plugin uninstalled");
       await this.repo.remove(id, purge);
       if (purge) {
@@ -658,4 +761,14 @@ export interface UiManifest {
     pages: PluginManifest["contributes"]["pages"];
     settings: PluginManifest["contributes"]["settings"];
   }[];
+}
+
+/** The name people know a plugin by: its manifest's displayName, else its id. */
+export function displayNameOf(rec: Pick<PluginRecord, "id" | "manifest">): string {
+  return (rec.manifest.archnest as { displayName?: string } | undefined)?.displayName ?? rec.id;
+}
+
+/** "Terminal", "Terminal and Files", "Terminal, Files and Tunnels". */
+function listNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }

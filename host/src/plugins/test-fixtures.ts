@@ -7,6 +7,8 @@ import { packAndSign } from "@archnest/sdk/testing";
 /** A hand-written plugin for runtime tests: plain ESM whose default export has definePlugin's tag. */
 export interface FixturePlugin {
   id: string;
+  /** The name people see (the id when left out). */
+  displayName?: string;
   name?: string;
   version?: string;
   module?: string;
@@ -28,7 +30,7 @@ export function writeFixturePlugin(p: FixturePlugin, root = mkdtempSync(join(tmp
   mkdirSync(dir, { recursive: true });
   const archnest: Record<string, unknown> = {
     id: p.id,
-    displayName: p.id,
+    displayName: p.displayName ?? p.id,
     module: p.module ?? "free",
     sdk: p.sdk ?? "^1.0.0",
     server: "server.js",

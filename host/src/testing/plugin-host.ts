@@ -29,6 +29,12 @@ export interface PluginHostOptions {
   sshd?: boolean | StartSshdOptions;
   /** Builds a plugin folder before packing (for a test run alone, without `npm run build` first). */
   build?: (dir: string) => Promise<unknown>;
+  /** The trust to sign with and trust (a fresh one by default); pass the registry's to install from it. */
+  trust?: TestTrust;
+  /** A registry (e.g. host/test/registry-harness.ts): installs and updates come from it, licenses too. */
+  registryUrl?: string;
+  /** Host environment variables (ARCHNEST_*) beside the test defaults. */
+  env?: Record<string, string>;
 }
 
 /** A running host with plugins installed, as a person meets it: real HTTP on a loopback port. */
@@ -80,11 +86,16 @@ export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, n
  * ```
  */
 export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHost> {
-  const trust = createTestTrust();
+  const trust = opts.trust ?? createTestTrust();
   const web = opts.web ? loadWebApp() : undefined;
   const entitlements = new StaticEntitlements([...(opts.licensed ?? [])]);
-  const t = await createTestHost({ cspScriptHashes: web?.cspScriptHashes ?? [] });
-  const attached = await attachPlugins(t.host, { trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }], entitlements, setupTimeoutMs: 5000 });
+  const t = await createTestHost({ cspScriptHashes: web?.cspScriptHashes ?? [], ...(opts.env && { env: opts.env }) });
+  const attached = await attachPlugins(t.host, {
+    trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }],
+    // With a registry the license client decides what is licensed, as in production.
+    ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : { entitlements }),
+    setupTimeoutMs: 5000,
+  });
   if (web) t.host.app.get("*", async (c, next) => web.handle(c.req.raw) ?? next());
   const server: Server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));

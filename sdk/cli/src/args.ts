@@ -16,6 +16,7 @@ const OPTIONS = {
   "valid-days": { type: "string" },
   "lifetime-days": { type: "string" },
   "key-valid-days": { type: "string" },
+  "valid-from": { type: "string" },
   version: { type: "string" },
   "min-keyring-version": { type: "string" },
   registry: { type: "string" },
@@ -53,4 +54,19 @@ export function optionalInt(args: Args, name: keyof typeof OPTIONS): number | un
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw new SdkError("SDK_ERR_USAGE", `--${name} must be a whole number.`);
   return n;
+}
+
+// ISO 8601 as `date -I` or `toISOString()` write it: a date, optionally with a time and a zone.
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?(?:Z|[+-]\d{2}:\d{2}))?$/;
+
+/** An option holding an ISO 8601 date (`2026-01-31` or `2026-01-31T12:00:00Z`). */
+export function optionalDate(args: Args, name: keyof typeof OPTIONS): Date | undefined {
+  const v = args.values[name];
+  if (v === undefined) return undefined;
+  const text = String(v);
+  const date = new Date(text);
+  if (!ISO_DATE.test(text) || Number.isNaN(date.getTime())) {
+    throw new SdkError("SDK_ERR_USAGE", `--${name} must be an ISO 8601 date such as 2026-01-31 or 2026-01-31T12:00:00Z, got "${text}".`);
+  }
+  return date;
 }

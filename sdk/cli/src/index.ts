@@ -15,11 +15,13 @@ const HELP = `archnest-plugin: build, sign and verify ArchNest plugins
 Usage:
   archnest-plugin keys generate --out DIR --name NAME
   archnest-plugin keyring create --root ROOT.key (--release KEY.pub --scope PATTERN)... [--license KEY.pub] [--index KEY.pub]
-                                 [--key-valid-days N] [--lifetime-days N] [--version N] --out KEYRING.json
-  archnest-plugin keyring rotate --root ROOT.key --keyring KEYRING.json [--release KEY.pub --scope PATTERN]... [--key OLD.pub|--keyid ID]... [--out FILE]
+                                 [--valid-from DATE] [--key-valid-days N] [--lifetime-days N] [--version N] --out KEYRING.json
+  archnest-plugin keyring rotate --root ROOT.key --keyring KEYRING.json [--release KEY.pub --scope PATTERN]... [--key OLD.pub|--keyid ID]...
+                                 [--valid-from DATE] [--key-valid-days N] [--out FILE]
+                                 the new keys sign nothing before --valid-from (ISO 8601, e.g. 2026-01-31); default now
   archnest-plugin keyring revoke --root ROOT.key --keyring KEYRING.json (--key KEY.pub|--keyid ID) --reason TEXT [--out FILE]
   archnest-plugin build [PLUGIN_DIR]                      bundle src/server.ts and src/web.tsx into the manifest's entries
-  archnest-plugin pack [PLUGIN_DIR] --out FILE.tgz
+  archnest-plugin pack [PLUGIN_DIR] --out FILE.tgz      the files npm pack would take ("files", .npmignore); refuses private keys
   archnest-plugin sign FILE.tgz --key RELEASE.key        (or ARCHNEST_SIGNING_KEY in the environment)
   archnest-plugin verify FILE.tgz --root ROOT.pub --keyring KEYRING.json [--min-keyring-version N] [--json]
   archnest-plugin publish FILE.tgz --registry URL [--token TOKEN]   (or ARCHNEST_REGISTRY_URL, ARCHNEST_REGISTRY_TOKEN)

@@ -263,6 +263,142 @@ describe("archnest-plugin keyring revoke and rotate", () => {
   });
 });
 
+describe("archnest-plugin pack: what goes in", () => {
+  /** The paths a tarball holds under package/, sorted. */
+  function tarballPaths(file: string): string[] {
+    return execFileSync("tar", ["-tzf", join(work, file)], { encoding: "utf8" })
+      .split("\n")
+      .filter((l) => l.startsWith("package/") && !l.endsWith("/"))
+      .map((l) => l.slice("package/".length))
+      .sort();
+  }
+
+  /** What `npm pack` itself would put in the package, from its dry run. */
+  function npmPackPaths(dir: string): string[] {
+    const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: join(work, dir), encoding: "utf8" });
+    return (JSON.parse(out) as { files: { path: string }[] }[])[0]?.files.map((f) => f.path).sort() ?? [];
+  }
+
+  function write(dir: string, files: Record<string, string>): void {
+    for (const [rel, text] of Object.entries(files)) {
+      mkdirSync(dirname(join(work, dir, rel)), { recursive: true });
+      writeFileSync(join(work, dir, rel), text);
+    }
+  }
+
+  it('takes the same files as npm pack, honouring "files" with its negations and .npmignore', () => {
+    writePlugin("listed", "@acme/listed");
+    const pkg = JSON.parse(readFileSync(join(work, "listed/package.json"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(work, "listed/package.json"), JSON.stringify({ ...pkg, files: ["dist", "!dist/**/*.map", "docs/guide.md"] }, null, 2));
+    write("listed", {
+      "dist/server.js.map": "{}",
+      "dist/web/index.js": "export {};",
+      "dist/web/notes.txt": "internal",
+      "dist/web/.npmignore": "notes.txt\n",
+      "docs/guide.md": "# Guide",
+      "docs/internal.md": "# Internal",
+      "src/server.ts": "export {};",
+      LICENSE: "Apache-2.0",
+      "CHANGELOG.md": "# Changes",
+      ".gitignore": "dist\n",
+      ".npmrc": "//registry.example/:_authToken=x\n",
+    });
+    ok(["pack", "listed", "--out", "listed.tgz"]);
+    const packed = tarballPaths("listed.tgz");
+    expect(packed).toEqual(npmPackPaths("listed"));
+    expect(packed).toContain("dist/web/index.js");
+    expect(packed).not.toContain("dist/server.js.map");
+    expect(packed).not.toContain("dist/web/notes.txt");
+    expect(packed).not.toContain("src/server.ts");
+    expect(packed).not.toContain(".npmrc");
+
+    // Without "files", the folder's .npmignore decides (and .gitignore is not read beside it).
+    writePlugin("ignored", "@acme/ignored");
+    write("ignored", { ".npmignore": "src/\n*.log\n", ".gitignore": "dist\n", "src/server.ts": "export {};", "debug.log": "x", "assets/logo.svg": "<svg/>" });
+    ok(["pack", "ignored", "--out", "ignored.tgz"]);
+    const fromIgnore = tarballPaths("ignored.tgz");
+    expect(fromIgnore).toEqual(npmPackPaths("ignored"));
+    expect(fromIgnore).toEqual(expect.arrayContaining(["assets/logo.svg", "dist/server.js"]));
+    expect(fromIgnore).not.toContain("debug.log");
+  });
+
+  it("refuses to pack a private key, naming the file, and writes no tarball; left out with .npmignore it packs", () => {
+    writePlugin("leaky", "@acme/leaky");
+    write("leaky", { "dist/release.key": readFileSync(join(work, "keys/acme.key"), "utf8") });
+    const r = cli(["pack", "leaky", "--out", "leaky.tgz", "--json"]);
+    expect(r.status).toBe(1);
+    const body = JSON.parse(r.stdout) as { ok: boolean; code: string; message: string };
+    expect(body).toMatchObject({ ok: false, code: "SDK_ERR_PACKAGE_PRIVATE_KEY" });
+    expect(body.message).toContain("dist/release.key");
+    expect(existsSync(join(work, "leaky.tgz"))).toBe(false);
+
+    // The same key as base64 inside a JSON file is found too.
+    rmSync(join(work, "leaky/dist/release.key"));
+    const der = execFileSync(
+      process.execPath,
+      [
+        "-e",
+        `process.stdout.write(require("node:crypto").createPrivateKey(require("node:fs").readFileSync(${JSON.stringify(join(work, "keys/acme.key"))})).export({ format: "der", type: "pkcs8" }).toString("base64"))`,
+      ],
+      { encoding: "utf8" },
+    );
+    write("leaky", { "dist/config.json": JSON.stringify({ signing: der }) });
+    const encoded = cli(["pack", "leaky", "--out", "leaky.tgz", "--json"]);
+    expect(JSON.parse(encoded.stdout)).toMatchObject({ ok: false, code: "SDK_ERR_PACKAGE_PRIVATE_KEY" });
+    expect(encoded.stdout).toContain("dist/config.json");
+
+    write("leaky", { ".npmignore": "dist/config.json\n" });
+    // A key every copy of a library carries (ssh2's EdDSA probe, bundled by plugins that use SSH) is no secret.
+    write("leaky", {
+      "dist/vendor.js": `const key = "-----BEGIN PRIVATE KEY-----\\r\\nMC4CAQAwBQYDK2VwBCIEIHKj+sVa9WcD/q2DJUJaf43Kptc8xYuUQA4bOFj9vC8T\\r\\n-----END PRIVATE KEY-----";`,
+    });
+    ok(["pack", "leaky", "--out", "leaky.tgz"]);
+    expect(tarballPaths("leaky.tgz")).not.toContain("dist/config.json");
+    expect(tarballPaths("leaky.tgz")).toContain("dist/vendor.js");
+  });
+});
+
+describe("archnest-plugin keyring rotate --valid-from", () => {
+  it("writes the date as the start of the new key's validity window; a package signed before it is refused", () => {
+    ok(["keys", "generate", "--out", "keys", "--name", "acme-2031"]);
+    ok([
+      "keyring",
+      "rotate",
+      "--root",
+      "keys/root.key",
+      "--keyring",
+      "keyring.json",
+      "--release",
+      "keys/acme-2031.pub",
+      "--scope",
+      "@acme/*",
+      "--valid-from",
+      "2031-01-01",
+      "--key-valid-days",
+      "365",
+      "--out",
+      "future.json",
+    ]);
+    const entry = readKeyring("future.json").document.keys.find((k) => k.name === "acme-2031");
+    expect(entry).toMatchObject({ validFrom: "2031-01-01T00:00:00.000Z", validUntil: "2032-01-01T00:00:00.000Z" });
+
+    ok(["pack", "hello", "--out", "early.tgz"]);
+    ok(["sign", "early.tgz", "--key", "keys/acme-2031.key"]);
+    const r = cli(["verify", "early.tgz", "--root", "keys/root.pub", "--keyring", "future.json", "--json"]);
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: "SDK_ERR_KEY_NOT_VALID" });
+  });
+
+  it("refuses a date that is not ISO 8601 as a usage error", () => {
+    for (const bad of ["next tuesday", "2031-13-01", "01/02/2031"]) {
+      const r = cli(["keyring", "rotate", "--root", "keys/root.key", "--keyring", "keyring.json", "--valid-from", bad, "--out", "bad.json", "--json"]);
+      expect(r.status, bad).toBe(2);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: "SDK_ERR_USAGE" });
+      expect(existsSync(join(work, "bad.json"))).toBe(false);
+    }
+  });
+});
+
 describe("archnest-plugin usage", () => {
   it("an unknown option is a usage error with exit code 2", () => {
     const r = cli(["verify", "x.tgz", "--no-such-option", "--json"]);

@@ -3,6 +3,7 @@ import type {
   Catalog,
   CheckoutResponse,
   Credentials,
+  HasDependentsBody,
   InstalledPlugin,
   LicenseStatus,
   PasswordChange,
@@ -15,6 +16,7 @@ import type {
   SetupStatus,
   UiManifest,
   UninstallResult,
+  UpdateResponse,
 } from "./types.js";
 
 const post = <T>(path: string, json?: unknown): Promise<T> => apiFetch<T>(path, { method: "POST", ...(json === undefined ? {} : { json }) });
@@ -42,9 +44,16 @@ export const api = {
   },
   installRef: (ref: string, acceptPermissions?: string[], progressId?: string) =>
     post<InstalledPlugin>(`/api/plugins/install${progressQuery(progressId)}`, acceptPermissions ? { ref, acceptPermissions } : { ref }),
-  pluginAction: (pluginId: string, action: PluginAction, body?: { acceptPermissions?: string[] }) =>
-    post<InstalledPlugin>(`/api/plugins/${id(pluginId)}/${action}`, body),
-  uninstall: (pluginId: string, purge = false) => apiFetch<UninstallResult>(`/api/plugins/${id(pluginId)}${purge ? "?purge=true" : ""}`, { method: "DELETE" }),
+  /** `withDependents` confirms that the plugins depending on this one stop too (disable only). */
+  pluginAction: (pluginId: string, action: PluginAction, opts: { withDependents?: boolean } = {}) =>
+    post<InstalledPlugin>(`/api/plugins/${id(pluginId)}/${action}${opts.withDependents ? "?withDependents=true" : ""}`),
+  /** Updates within the plugin's policy; `result` says whether anything changed. */
+  updatePlugin: (pluginId: string, acceptPermissions?: string[], progressId?: string) =>
+    post<UpdateResponse>(`/api/plugins/${id(pluginId)}/update${progressQuery(progressId)}`, acceptPermissions ? { acceptPermissions } : undefined),
+  uninstall: (pluginId: string, opts: { purge?: boolean; withDependents?: boolean } = {}) => {
+    const query = new URLSearchParams({ ...(opts.purge && { purge: "true" }), ...(opts.withDependents && { withDependents: "true" }) }).toString();
+    return apiFetch<UninstallResult>(`/api/plugins/${id(pluginId)}${query ? `?${query}` : ""}`, { method: "DELETE" });
+  },
   pluginSettings: (pluginId: string) => apiFetch<PluginSettingsValues>(`/api/plugins/${id(pluginId)}/settings`),
   savePluginSettings: (pluginId: string, values: PluginSettingsValues["values"]) =>
     apiFetch<PluginSettingsValues>(`/api/plugins/${id(pluginId)}/settings`, { method: "PUT", json: { values } }),
@@ -71,6 +80,13 @@ export function permissionsToAccept(error: unknown): string[] | undefined {
   if (!(error instanceof ApiError) || error.status !== 409 || error.code !== "HOST_ERR_PERMISSIONS_NOT_ACCEPTED") return undefined;
   const body = error.body as Partial<PermissionsNotAcceptedBody> | undefined;
   return Array.isArray(body?.permissions) ? body.permissions.filter((p): p is string => typeof p === "string") : [];
+}
+
+/** The ids of the plugins that would stop too, when a 409 says others depend on this one; else undefined. */
+export function dependentsOf(error: unknown): string[] | undefined {
+  if (!(error instanceof ApiError) || error.status !== 409 || error.code !== "HOST_ERR_HAS_DEPENDENTS") return undefined;
+  const body = error.body as Partial<HasDependentsBody> | undefined;
+  return Array.isArray(body?.dependents) ? body.dependents.filter((d): d is string => typeof d === "string") : [];
 }
 
 /** A sentence for people from any thrown value. */

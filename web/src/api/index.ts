@@ -1,2 +1,2 @@
-export { api, errorMessage, permissionsToAccept } from "./client.js";
+export { api, dependentsOf, errorMessage, permissionsToAccept } from "./client.js";
 export type * from "./types.js";

@@ -127,12 +127,17 @@ export interface InstalledPlugin {
   /** The manifest's displayName, shown to people. */
   displayName?: string;
   version: string;
+  /** The version Roll back goes to (the newest kept older version), or null. */
   previousVersion: string | null;
+  /** Every kept older version, newest first. */
+  previousVersions: string[];
   highestSeenVersion: string | null;
   state: PluginState;
   error: string | null;
   errorCode: string | null;
   policy: UpdatePolicy;
+  /** The policy a pin replaced, which unpin restores. */
+  pinnedFrom: UpdatePolicy | null;
   source: PluginSource;
   module: string;
   signer: { keyid: string; name: string } | null;
@@ -140,9 +145,23 @@ export interface InstalledPlugin {
   grantedPermissions: string[];
   installedAt: string;
   updatedAt: string;
+  /** Ids of the active plugins that stop if this one is disabled or uninstalled. */
+  dependents?: string[];
 }
 
-export type PluginAction = "enable" | "disable" | "pin" | "unpin" | "rollback" | "update";
+/** POST /api/plugins/:id/update: the plugin as it is now, and what the update did. */
+export interface UpdateResponse extends InstalledPlugin {
+  result: "updated" | "up-to-date" | "pinned";
+}
+
+/** 409 HOST_ERR_HAS_DEPENDENTS: the ids of the plugins that would stop too. */
+export interface HasDependentsBody {
+  error: "HOST_ERR_HAS_DEPENDENTS";
+  message: string;
+  dependents: string[];
+}
+
+export type PluginAction = "enable" | "disable" | "pin" | "unpin" | "rollback";
 
 /** DELETE /api/plugins/:id */
 export interface UninstallResult {
@@ -186,6 +205,8 @@ export interface CatalogPlugin {
   price: string;
   bundles: string[];
   latest: string;
+  /** The newest version built for the SDK this host implements (what Update can reach), or null. */
+  latestForHost: string | null;
   free: boolean;
   /** What this host has installed of it, or null. */
   installed: { id: string; version: string; state: PluginState } | boolean | null;

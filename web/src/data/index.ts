@@ -5,7 +5,7 @@
  */
 import { createResource, createRoot, createSignal, type Resource } from "solid-js";
 import { api, type Catalog, type InstalledPlugin, type LicenseStatus } from "../api/index.js";
-import { newerVersion } from "./versions.js";
+import { newerVersion, withinPolicy } from "./versions.js";
 
 const [active, setActive] = createSignal(false);
 
@@ -55,14 +55,18 @@ export function humanize(slug: string): string {
     .join(" ");
 }
 
-/** Installed plugins with a newer version available, from the catalog. */
+/**
+ * Installed plugins with a newer version available, from the catalog, within each plugin's update policy:
+ * a pinned plugin is never offered one, nor a release built for another SDK. The host has the last word,
+ * and its answer says when nothing changed.
+ */
 export function availableUpdates(): { plugin: InstalledPlugin; version: string }[] {
   const list = installed.read.latest ?? [];
   const c = catalog.read.latest;
   const out: { plugin: InstalledPlugin; version: string }[] = [];
   for (const p of list) {
-    const latest = c?.plugins.find((x) => x.name === p.name || x.name === p.id)?.latest;
-    if (latest && newerVersion(latest, p.version)) out.push({ plugin: p, version: latest });
+    const latest = c?.plugins.find((x) => x.name === p.name || x.name === p.id)?.latestForHost;
+    if (latest && newerVersion(latest, p.version) && withinPolicy(p.policy, p.version, latest)) out.push({ plugin: p, version: latest });
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { createKeyring, type Envelope, type KeyPair, type KeyRole, type KeyringKeyInput, rotateKeyring, SdkError, verifyKeyring } from "@archnest/sdk";
 import { readPrivateKeyFile, readPublicKeyFile } from "@archnest/sdk/node";
-import { type Args, optionalInt, optionalList, requireString } from "../args.js";
+import { type Args, optionalDate, optionalInt, optionalList, requireString } from "../args.js";
 import { type CliIo, line } from "../io.js";
 
 function keyName(path: string): string {
@@ -15,7 +15,11 @@ function rootKeys(args: Args, io: CliIo): KeyPair[] {
   return roots.map((p) => readPrivateKeyFile(resolve(io.cwd, p)));
 }
 
-/** The keys named on the command line: --release/--scope pairs, --license and --index. */
+/**
+ * The keys named on the command line: --release/--scope pairs, --license and --index. Their validity
+ * window starts at --valid-from (a rotation announced ahead: the new key signs nothing before that date)
+ * or now, and lasts --key-valid-days when given.
+ */
 function keyInputs(args: Args, io: CliIo, now: Date): KeyringKeyInput[] {
   const releases = optionalList(args, "release");
   const scopes = optionalList(args, "scope");
@@ -23,7 +27,12 @@ function keyInputs(args: Args, io: CliIo, now: Date): KeyringKeyInput[] {
     throw new SdkError("SDK_ERR_USAGE", `Each --release needs its --scope (got ${releases.length} --release and ${scopes.length} --scope).`);
   }
   const validDays = optionalInt(args, "key-valid-days");
-  const window = validDays === undefined ? {} : { validFrom: now, validUntil: new Date(now.getTime() + validDays * 86_400_000) };
+  const validFrom = optionalDate(args, "valid-from");
+  const start = validFrom ?? now;
+  const window = {
+    ...((validFrom !== undefined || validDays !== undefined) && { validFrom: start }),
+    ...(validDays !== undefined && { validUntil: new Date(start.getTime() + validDays * 86_400_000) }),
+  };
   const one = (path: string, roles: KeyRole[], scope?: string): KeyringKeyInput => ({
     key: readPublicKeyFile(resolve(io.cwd, path)),
     name: keyName(path),

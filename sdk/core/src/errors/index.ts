@@ -55,6 +55,10 @@ export const SDK_ERRORS = {
   SDK_ERR_TARBALL_NOT_GZIP: ["The package file is not a gzip-compressed tarball.", "Pack the plugin with `archnest-plugin pack`."],
   SDK_ERR_TARBALL_TRUNCATED: ["The package file ends before its compressed data does.", "The download was cut short: fetch the package again."],
   SDK_ERR_TARBALL_CORRUPT: ["The package file is not a valid tar archive.", "Pack the plugin again with `archnest-plugin pack`."],
+  SDK_ERR_PACKAGE_PRIVATE_KEY: [
+    "A file to be packed holds private key material (the message names the file); nothing was written.",
+    'Move the key out of the plugin folder or leave the file out (package.json "files", .npmignore), then pack again.',
+  ],
   SDK_ERR_ENTRY_LINK: ["The package holds a symbolic or hard link.", "Replace links with regular files before packing."],
   SDK_ERR_ENTRY_TYPE: [
     "The package holds an entry that is neither a regular file nor a folder (a device, a FIFO).",

@@ -1,25 +1,38 @@
 import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import { createRequire } from "node:module";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import * as tar from "tar";
 import { SdkError } from "../errors/index.js";
 import { type PluginPackage, parsePluginPackage } from "../manifest/index.js";
 import { RELEASE_ENVELOPE_PATH } from "../release/index.js";
+import { findPrivateKeys } from "./find-private-keys.js";
+
+/** The root of the tree npm-packlist walks (npm hands it an Arborist node; these are the fields it reads). */
+interface PacklistTree {
+  path: string;
+  package: Record<string, unknown>;
+  isProjectRoot: true;
+  edgesOut: Map<string, never>;
+}
+// npm-packlist ships no types (DefinitelyTyped's describe it against Arborist's node type): required with
+// the one signature used here.
+const packlist = createRequire(import.meta.url)("npm-packlist") as (tree: PacklistTree) => Promise<string[]>;
 
 /** npm's fixed timestamp for packed entries, so the same input always gives the same bytes. */
 const FIXED_MTIME = new Date("1985-10-26T08:15:00.000Z");
-const ALWAYS_EXCLUDED = new Set(["node_modules", ".git", ".turbo", ".DS_Store"]);
-const ALWAYS_INCLUDED = /^(package\.json|readme(\..*)?|license(\..*)?|licence(\..*)?|changelog(\..*)?)$/i;
+/** Never packed and never looked into: npm leaves them out too. */
+const NEVER_WALKED = new Set(["node_modules", ".git"]);
 
-function walk(root: string, dir: string, out: string[]): void {
-  for (const name of readdirSync(dir).sort()) {
-    if (ALWAYS_EXCLUDED.has(name) || name.endsWith(".tgz")) continue;
+/** Refuses links and special files anywhere in the folder, as the host's extractor would refuse them later. */
+function checkEntryTypes(root: string, dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (NEVER_WALKED.has(name)) continue;
     const abs = join(dir, name);
     const st = lstatSync(abs);
     const rel = relative(root, abs).split(sep).join("/");
     if (st.isSymbolicLink()) throw new SdkError("SDK_ERR_ENTRY_LINK", `${rel} is a symbolic link; replace it with a regular file before packing.`);
-    if (st.isDirectory()) walk(root, abs, out);
-    else if (st.isFile()) out.push(rel);
-    else throw new SdkError("SDK_ERR_ENTRY_TYPE", `${rel} is neither a regular file nor a folder.`);
+    if (st.isDirectory()) checkEntryTypes(root, abs);
+    else if (!st.isFile()) throw new SdkError("SDK_ERR_ENTRY_TYPE", `${rel} is neither a regular file nor a folder.`);
   }
 }
 
@@ -41,17 +54,97 @@ export function readPluginPackage(dir: string): PluginPackage {
 }
 
 /**
- * The files a plugin folder packs, npm-style: package.json's `files` list when present (plus
- * package.json, README, LICENSE), otherwise everything but node_modules, VCS folders and tarballs.
+ * The files a plugin folder packs, chosen exactly as `npm pack` chooses them (npm's own npm-packlist):
+ * package.json's `files` (with its negations and the .npmignore files inside listed folders), else
+ * .npmignore, else .gitignore, npm's default exclusions, and package.json, README and LICENSE always.
+ * The release signature is left out (signing writes it); so is `exclude` (the tarball being written).
+ *
+ * @example
+ * ```ts
+ * const files = await packFileList("plugins/notes");
+ * ```
+ */
+export async function packFileList(dir: string, opts: { exclude?: readonly string[] } = {}): Promise<string[]> {
+  const root = resolve(dir);
+  let pkg: Record<string, unknown>;
+  try {
+    pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as Record<string, unknown>;
+  } catch {
+    throw new SdkError("SDK_ERR_MANIFEST_INVALID", `${join(root, "package.json")} is missing or not valid JSON.`);
+  }
+  checkEntryTypes(root, root);
+  // npm-packlist reads an Arborist tree for bundled dependencies; a plugin bundles its code at build time,
+  // so the root package with no dependency edges is the whole tree.
+  const files = await packlist({ path: root, package: pkg, isProjectRoot: true, edgesOut: new Map<string, never>() });
+  const excluded = new Set([RELEASE_ENVELOPE_PATH, ...(opts.exclude ?? []).map((f) => relative(root, resolve(root, f)).split(sep).join("/"))]);
+  return files.filter((f) => !excluded.has(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+// Private keys published inside widely used libraries protect nothing and are bundled with them: ssh2
+// (which plugins reaching Docker over SSH bundle) signs once with this Ed25519 key at load to probe for
+// EdDSA support (ssh2/lib/protocol/constants.js). Blanked before the scan so only real secrets count.
+const PUBLISHED_KEYS = ["MC4CAQAwBQYDK2VwBCIEIHKj+sVa9WcD/q2DJUJaf43Kptc8xYuUQA4bOFj9vC8T"].map((k) => Buffer.from(k, "latin1"));
+
+function withoutPublishedKeys(bytes: Buffer): Buffer {
+  for (const key of PUBLISHED_KEYS) {
+    for (let at = bytes.indexOf(key); at !== -1; at = bytes.indexOf(key, at + key.length)) bytes.fill(0x20, at, at + key.length);
+  }
+  return bytes;
+}
+
+const LEGACY_EXCLUDED = new Set(["node_modules", ".git", ".turbo", ".DS_Store"]);
+const LEGACY_INCLUDED = /^(package\.json|readme(\..*)?|license(\..*)?|licence(\..*)?|changelog(\..*)?)$/i;
+
+function legacyWalk(root: string, dir: string, out: string[]): void {
+  for (const name of readdirSync(dir).sort()) {
+    if (LEGACY_EXCLUDED.has(name) || name.endsWith(".tgz")) continue;
+    const abs = join(dir, name);
+    const st = lstatSync(abs);
+    const rel = relative(root, abs).split(sep).join("/");
+    if (st.isSymbolicLink()) throw new SdkError("SDK_ERR_ENTRY_LINK", `${rel} is a symbolic link; replace it with a regular file before packing.`);
+    if (st.isDirectory()) legacyWalk(root, abs, out);
+    else if (st.isFile()) out.push(rel);
+    else throw new SdkError("SDK_ERR_ENTRY_TYPE", `${rel} is neither a regular file nor a folder.`);
+  }
+}
+
+/**
+ * The files a plugin folder packed before the SDK followed npm's rules: package.json's `files` list as
+ * plain paths (no negations, no .npmignore), otherwise everything but node_modules, VCS folders and tarballs.
+ *
+ * @deprecated Use {@link packFileList} instead: it chooses exactly the files `npm pack` chooses.
  */
 export function listPackFiles(dir: string): string[] {
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")) as { files?: unknown };
   const all: string[] = [];
-  walk(dir, dir, all);
+  legacyWalk(dir, dir, all);
   const withoutSignature = all.filter((f) => f !== RELEASE_ENVELOPE_PATH);
   if (!Array.isArray(pkg.files)) return withoutSignature;
   const roots = pkg.files.map((f) => String(f).replace(/^\.\//, "").replace(/\/$/, ""));
-  return withoutSignature.filter((f) => ALWAYS_INCLUDED.test(f) || roots.some((r) => f === r || f.startsWith(`${r}/`)));
+  return withoutSignature.filter((f) => LEGACY_INCLUDED.test(f) || roots.some((r) => f === r || f.startsWith(`${r}/`)));
+}
+
+/**
+ * Throws when a file to pack holds private key material (PEM, PKCS#8, tweetnacl or JWK, plain or
+ * encoded): a signing key published inside a plugin could sign anything in its scope.
+ *
+ * @throws SdkError SDK_ERR_PACKAGE_PRIVATE_KEY naming the first file that holds one.
+ * @example
+ * ```ts
+ * refusePrivateKeys("plugins/notes", await packFileList("plugins/notes"));
+ * ```
+ */
+export function refusePrivateKeys(dir: string, files: readonly string[]): void {
+  for (const f of files) {
+    const found = findPrivateKeys(withoutPublishedKeys(readFileSync(join(dir, f))));
+    if (found.length > 0) {
+      throw new SdkError(
+        "SDK_ERR_PACKAGE_PRIVATE_KEY",
+        `${f} holds a private key (${found[0]?.kind}); remove it from the folder or leave it out with "files" or .npmignore.`,
+        [f],
+      );
+    }
+  }
 }
 
 /**
@@ -99,7 +192,8 @@ export interface PackOptions {
  */
 export async function packPlugin(dir: string, outFile: string, opts: PackOptions = {}): Promise<{ pkg: PluginPackage; files: string[] }> {
   const pkg = readPluginPackage(dir);
-  const files = listPackFiles(dir);
+  const files = await packFileList(dir, { exclude: [outFile] });
+  refusePrivateKeys(dir, files);
   for (const entry of [pkg.archnest.server, pkg.archnest.web]) {
     if (entry && !files.includes(entry)) {
       throw new SdkError("SDK_ERR_MANIFEST_INVALID", `The entry file ${entry} is not in the package: build the plugin first, or list it in "files".`);

@@ -1,5 +1,5 @@
 import { createEffect, createSignal, For, type JSX, Show } from "solid-js";
-import { api, errorMessage, type InstalledPlugin, type PluginAction, type PluginState } from "../../api/index.js";
+import { api, dependentsOf, errorMessage, type InstalledPlugin, type PluginAction, type PluginState } from "../../api/index.js";
 import { availableUpdates, installed, refreshAll } from "../../data/index.js";
 import { useLocation } from "../../router/index.js";
 import { installProgress, useUiPlugins } from "../../slots/index.js";
@@ -11,12 +11,26 @@ const STATE_TONE: Record<PluginState, BadgeTone> = { active: "success", disabled
 const nameOf = (p: InstalledPlugin) => p.displayName ?? p.name;
 const STATE_LABEL: Record<PluginState, string> = { active: "Active", disabled: "Disabled", failed: "Failed", locked: "Locked", revoked: "Revoked" };
 
+/** "Terminal", "Terminal and Files", "Terminal, Files and Tunnels". */
+function listNames(names: readonly string[]): string {
+  return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
+}
+
+/** A disable the admin must confirm because other plugins use this one. */
+interface PendingDisable {
+  plugin: InstalledPlugin;
+  dependents: string[];
+}
+
 /** Installed plugins: version, signer, permissions, state and errors, with every admin action. */
 export function PluginsTab(): JSX.Element {
   const installer = createInstaller();
   const location = useLocation();
   const [busy, setBusy] = createSignal<string>();
   const [removing, setRemoving] = createSignal<InstalledPlugin>();
+  // The plugins that stop too when the one being removed goes (from the list, or from the host's 409).
+  const [removingDependents, setRemovingDependents] = createSignal<string[]>([]);
+  const [disabling, setDisabling] = createSignal<PendingDisable>();
   const [purge, setPurge] = createSignal(false);
   const [uploading, setUploading] = createSignal(false);
   const [configuring, setConfiguring] = createSignal<InstalledPlugin>();
@@ -36,15 +50,39 @@ export function PluginsTab(): JSX.Element {
     if (id && list().length) queueMicrotask(() => document.getElementById(`plugin-${id}`)?.scrollIntoView({ block: "center" }));
   });
 
-  const act = async (p: InstalledPlugin, action: PluginAction, done: string) => {
+  /** Display names of plugins by id, for the dependents warnings. */
+  const namesOf = (ids: readonly string[]) => listNames(ids.map((id) => list().find((x) => x.id === id)).map((x, i) => (x ? nameOf(x) : (ids[i] ?? ""))));
+  const stopsToo = (p: InstalledPlugin, ids: readonly string[]) => `${namesOf(ids)} ${ids.length === 1 ? "uses" : "use"} ${nameOf(p)}; they will stop too.`;
+
+  const act = async (p: InstalledPlugin, action: PluginAction, done: string, opts: { withDependents?: boolean } = {}) => {
     setBusy(`${p.id}:${action}`);
-    const version = updateFor(p);
     try {
-      // An update that asks for more permissions is retried as an install of that version with them accepted.
-      const result = await installer.run(`Update ${nameOf(p)}?`, (accept) =>
-        accept && action === "update" && version ? api.installRef(`${p.name}@${version}`, accept, `update:${p.id}`) : api.pluginAction(p.id, action),
-      );
-      if (result !== undefined) notify(done, "success");
+      await api.pluginAction(p.id, action, opts);
+      notify(done, "success");
+    } catch (e) {
+      // The list was stale: others started to depend on it since. Ask, as for a known dependent.
+      const dependents = dependentsOf(e);
+      if (dependents && action === "disable") setDisabling({ plugin: p, dependents });
+      else notify(`${nameOf(p)}: ${errorMessage(e)}`, "error");
+    } finally {
+      setBusy(undefined);
+      refreshAll();
+    }
+  };
+
+  const disable = (p: InstalledPlugin) => {
+    if (p.dependents && p.dependents.length > 0) setDisabling({ plugin: p, dependents: p.dependents });
+    else void act(p, "disable", `${nameOf(p)} is disabled.`);
+  };
+
+  /** Updates within the policy and says what really happened: updated, already up to date, or pinned. */
+  const update = async (p: InstalledPlugin) => {
+    setBusy(`${p.id}:update`);
+    try {
+      const res = await installer.run(`Update ${nameOf(p)}?`, (accept) => api.updatePlugin(p.id, accept, `update:${p.id}`));
+      if (res?.result === "updated") notify(`${nameOf(p)} was updated to ${res.version}.`, "success");
+      else if (res?.result === "pinned") notify(`${nameOf(p)} is pinned at ${res.version}; unpin it to update.`, "info");
+      else if (res?.result === "up-to-date") notify(`${nameOf(p)} is up to date: no newer version it may move to runs on this host.`, "info");
     } catch (e) {
       notify(`${nameOf(p)}: ${errorMessage(e)}`, "error");
     } finally {
@@ -58,11 +96,13 @@ export function PluginsTab(): JSX.Element {
     if (!p) return;
     setBusy(`${p.id}:uninstall`);
     try {
-      await api.uninstall(p.id, purge());
+      await api.uninstall(p.id, { purge: purge(), withDependents: removingDependents().length > 0 });
       notify(purge() ? `${nameOf(p)} and its data were removed.` : `${nameOf(p)} was uninstalled. Its data is kept.`, "success");
       setRemoving(undefined);
     } catch (e) {
-      notify(`${nameOf(p)}: ${errorMessage(e)}`, "error");
+      const dependents = dependentsOf(e);
+      if (dependents) setRemovingDependents(dependents);
+      else notify(`${nameOf(p)}: ${errorMessage(e)}`, "error");
     } finally {
       setBusy(undefined);
       refreshAll();
@@ -193,14 +233,22 @@ export function PluginsTab(): JSX.Element {
                     </td>
                     <td class="actions">
                       <Show when={updateFor(p)}>
-                        <button
-                          type="button"
-                          class="btn btn--accent btn--sm"
-                          disabled={!!busy()}
-                          onClick={() => void act(p, "update", `${nameOf(p)} was updated.`)}
-                        >
+                        <button type="button" class="btn btn--accent btn--sm" disabled={!!busy()} onClick={() => void update(p)}>
                           Update
                         </button>
+                      </Show>
+                      <Show when={p.previousVersion}>
+                        {(v) => (
+                          <button
+                            type="button"
+                            class="btn btn--ghost btn--sm"
+                            disabled={!!busy()}
+                            title={`Go back to ${v()} and pin it there`}
+                            onClick={() => void act(p, "rollback", `${nameOf(p)} is back at ${v()} and pinned.`)}
+                          >
+                            <Icon name="undo" size={14} /> Roll back to {v()}
+                          </button>
+                        )}
                       </Show>
                       <Show when={settingsOf(p)}>
                         <button type="button" class="icon-btn" aria-label={`Settings of ${nameOf(p)}`} title="Settings" onClick={() => setConfiguring(p)}>
@@ -224,31 +272,13 @@ export function PluginsTab(): JSX.Element {
                       >
                         <Icon name="pin" size={16} />
                       </button>
-                      <Show when={p.previousVersion}>
-                        <button
-                          type="button"
-                          class="icon-btn"
-                          disabled={!!busy()}
-                          aria-label={`Roll back ${nameOf(p)} to ${p.previousVersion}`}
-                          title={`Roll back to ${p.previousVersion}`}
-                          onClick={() => void act(p, "rollback", `${nameOf(p)} is back at ${p.previousVersion}.`)}
-                        >
-                          <Icon name="undo" size={16} />
-                        </button>
-                      </Show>
                       <button
                         type="button"
                         class="icon-btn"
                         disabled={!!busy()}
                         aria-label={p.state === "disabled" ? `Enable ${nameOf(p)}` : `Disable ${nameOf(p)}`}
                         title={p.state === "disabled" ? "Enable" : "Disable"}
-                        onClick={() =>
-                          void act(
-                            p,
-                            p.state === "disabled" ? "enable" : "disable",
-                            p.state === "disabled" ? `${nameOf(p)} is enabled.` : `${nameOf(p)} is disabled.`,
-                          )
-                        }
+                        onClick={() => (p.state === "disabled" ? void act(p, "enable", `${nameOf(p)} is enabled.`) : disable(p))}
                       >
                         <Icon name="power" size={16} />
                       </button>
@@ -260,6 +290,7 @@ export function PluginsTab(): JSX.Element {
                         title="Uninstall"
                         onClick={() => {
                           setPurge(false);
+                          setRemovingDependents(p.dependents ?? []);
                           setRemoving(p);
                         }}
                       >
@@ -294,10 +325,53 @@ export function PluginsTab(): JSX.Element {
         <p>
           The plugin stops and its pages and widgets disappear. <strong>Its data is kept</strong>, so installing it again brings everything back.
         </p>
+        <Show when={removing() && removingDependents().length > 0}>
+          <p class="warning-note" data-testid="dependents-warning">
+            {stopsToo(removing() as InstalledPlugin, removingDependents())}
+          </p>
+        </Show>
         <label class="check">
           <input type="checkbox" checked={purge()} onChange={(e) => setPurge(e.currentTarget.checked)} />
           <span>Also delete its data (this cannot be undone)</span>
         </label>
+      </Dialog>
+      <Dialog
+        open={disabling() !== undefined}
+        title={`Disable ${disabling() ? nameOf((disabling() as PendingDisable).plugin) : ""}?`}
+        tone="danger"
+        width="sm"
+        onClose={() => setDisabling(undefined)}
+        footer={
+          <>
+            <button type="button" class="btn btn--ghost" onClick={() => setDisabling(undefined)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              class="btn btn--danger"
+              data-testid="confirm-disable"
+              disabled={!!busy()}
+              onClick={() => {
+                const d = disabling();
+                setDisabling(undefined);
+                if (d) void act(d.plugin, "disable", `${nameOf(d.plugin)} and the plugins using it are disabled.`, { withDependents: true });
+              }}
+            >
+              Disable all
+            </button>
+          </>
+        }
+      >
+        <Show when={disabling()}>
+          {(d) => (
+            <>
+              <p class="warning-note" data-testid="dependents-warning">
+                {stopsToo(d().plugin, d().dependents)}
+              </p>
+              <p class="muted">They start again when you enable {nameOf(d().plugin)}.</p>
+            </>
+          )}
+        </Show>
       </Dialog>
       <Show when={configuring()}>
         {(p) => <PluginSettingsDialog plugin={{ id: p().id, name: nameOf(p()) }} schema={settingsOf(p()) ?? {}} onClose={() => setConfiguring(undefined)} />}

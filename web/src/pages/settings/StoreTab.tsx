@@ -55,7 +55,9 @@ export function StoreTab(): JSX.Element {
   const installPlugin = async (p: CatalogPlugin) => {
     setBusyFor(p.name, true);
     try {
-      const result = await installer.run(`Install ${p.displayName}?`, (accept) => api.installRef(`${p.name}@${p.latest}`, accept, progressKey(p)));
+      const result = await installer.run(`Install ${p.displayName}?`, (accept) =>
+        api.installRef(p.latestForHost ? `${p.name}@${p.latestForHost}` : p.name, accept, progressKey(p)),
+      );
       if (result) notify(`${p.displayName} is installed.`, "success");
     } catch (e) {
       notify(`${p.displayName} could not be installed: ${errorMessage(e)}`, "error");

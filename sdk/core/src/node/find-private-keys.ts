@@ -95,6 +95,11 @@ function dedupe(findings: PrivateKeyFinding[]): PrivateKeyFinding[] {
  * Looks for Ed25519 private key material in a file's bytes: PEM blocks labelled PRIVATE KEY (any kind),
  * PKCS#8 Ed25519 DER (raw, base64, base64url or hex, also nested inside encoded text such as a DSSE
  * payload), tweetnacl 64-byte secret keys (seed followed by its public key) and Ed25519 JWKs with "d".
+ *
+ * @example
+ * ```ts
+ * if (findPrivateKeys(readFileSync("dist/server.js")).length > 0) throw new Error("a key would be published");
+ * ```
  */
 export function findPrivateKeys(buf: Buffer): PrivateKeyFinding[] {
   return scan(buf, 0);
