@@ -44,6 +44,8 @@ export interface RuntimeOptions {
   revocations?: { revokedReason(name: string, version: string): string | undefined };
   /** The SSH service lent to plugins as `ctx.ssh`. */
   ssh?: SshService;
+  /** Words a refusal for an unknown signing key: who owns the key and the step that trusts it. */
+  explainUnknownKey?: (keyid: string) => Promise<{ message: string; details: string[] }>;
 }
 
 /** What an install may carry besides the package. */
@@ -204,10 +206,18 @@ export class PluginRuntime {
       now: this.now(),
       onProgress: (read, total) => options.onProgress?.("verify", total ? read / total : 0),
     });
-    if (!outcome.ok) throw new PluginError(outcome.code, outcome.message, outcome.details, 422);
+    if (!outcome.ok) {
+      const keyid = outcome.code === "SDK_ERR_KEY_UNKNOWN" ? outcome.details[0] : undefined;
+      if (keyid && this.opts.explainUnknownKey) {
+        const { message, details } = await this.opts.explainUnknownKey(keyid);
+        throw new PluginError(outcome.code, message, details, 422);
+      }
+      throw new PluginError(outcome.code, outcome.message, outcome.details, 422);
+    }
     try {
       const { pkg, signer } = outcome.release;
       const m = pkg.archnest;
+      await this.checkPublisherModule(signer.keyid, pkg.name, m.module);
       const existing = await this.repo.get(m.id);
       if (existing && existing.packageName !== pkg.name) {
         throw new PluginError("HOST_ERR_PLUGIN_ID_TAKEN", `The plugin id "${m.id}" is used by ${existing.packageName}.`);
@@ -342,9 +352,12 @@ export class PluginRuntime {
     const dir = this.versionDir(id, rec.version);
     try {
       // The files on disk are checked again against the signature before any of them runs.
-      verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
+      const verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
+      await this.checkPublisherModule(verified.signer.keyid, rec.packageName, verified.statement.module);
     } catch (err) {
       const code = (err as { code?: string }).code ?? "HOST_ERR_PLUGIN_VERIFY_FAILED";
+      if (code === "SDK_ERR_KEY_UNKNOWN") return this.markUntrusted(id, rec.signerName);
+      if (code === "HOST_ERR_PUBLISHER_PAID_MODULE") return this.markFailed(id, code, (err as Error).message);
       return this.markFailed(id, code, `The installed files failed verification: ${(err as Error).message}`);
     }
     const instance = new PluginInstance(rec, m, dir);
@@ -393,6 +406,50 @@ export class PluginRuntime {
     await this.repo.patch(id, { state: "active", error: null, errorCode: null });
     this.bus.emit("plugin.state", { id, state: "active" });
     this.touchManifest();
+  }
+
+  /** Paid modules stay under the official root: a key from a trusted publisher signs free plugins only. */
+  private async checkPublisherModule(keyid: string, name: string, module: string): Promise<void> {
+    if (module === "free") return;
+    const owner = await this.opts.trust.ownerOf(keyid);
+    if (owner) {
+      throw new PluginError(
+        "HOST_ERR_PUBLISHER_PAID_MODULE",
+        `${name} is signed by the publisher "${owner.name}" (${owner.fingerprint}) but needs the paid module "${module}"; paid modules are signed under the official root only.`,
+      );
+    }
+  }
+
+  private async markUntrusted(id: string, signerName: string): Promise<void> {
+    await this.unload(id, "its publisher is no longer trusted");
+    await this.repo.patch(id, {
+      state: "failed",
+      error: `Its signing key "${signerName}" is no longer trusted on this host (the publisher was removed from Trusted publishers). The plugin and its data are kept; trust the publisher again to start it.`,
+      errorCode: "HOST_ERR_PUBLISHER_UNTRUSTED",
+    });
+    this.bus.emit("plugin.state", { id, state: "failed" });
+    this.touchManifest();
+  }
+
+  /**
+   * Applies a change of trusted publishers at once: a plugin whose signing key is no longer trusted stops
+   * (kept, with its data, the state saying why); one stopped that way whose key is trusted again starts.
+   */
+  applyTrust(): Promise<void> {
+    return this.exclusive(async () => {
+      const keyring = await this.opts.trust.keyring();
+      const trusted = new Set(keyring.document.keys.map((k) => k.keyid));
+      for (const rec of await this.repo.all()) {
+        const known = trusted.has(rec.signerKeyid);
+        if (!known && rec.errorCode !== "HOST_ERR_PUBLISHER_UNTRUSTED" && rec.state !== "disabled") {
+          await this.markUntrusted(rec.id, rec.signerName);
+          this.opts.log.warn("plugin stopped: publisher no longer trusted", { plugin: rec.id, signer: rec.signerKeyid });
+        } else if (known && rec.errorCode === "HOST_ERR_PUBLISHER_UNTRUSTED") {
+          await this.repo.patch(rec.id, { state: "active", error: null, errorCode: null });
+          await this.activate(rec.id);
+        }
+      }
+    });
   }
 
   private async markFailed(id: string, code: string, message: string): Promise<void> {
