@@ -119,11 +119,11 @@ export function createPublishers(db: RegistryDb, official: Keyring, now: () => D
     }
     const root = rootKeyOf(input.rootPublicKey);
     const keyring = checkedKeyring(input.keyring, root, now());
-    await checkScopesFree(scopes);
     const [existing] = await db.select().from(publishers).where(eq(publishers.fingerprint, root.keyid));
     if (existing) throw new RegistryError("REG_ERR_PUBLISHER_EXISTS", `The root key ${root.keyid} is already registered as "${existing.name}".`);
     const [named] = await db.select().from(publishers).where(eq(publishers.name, input.name));
     if (named) throw new RegistryError("REG_ERR_PUBLISHER_EXISTS", `A publisher named "${input.name}" is already registered.`);
+    await checkScopesFree(scopes);
     await checkKeys(keyring, scopes, root.keyid);
     const row = {
       fingerprint: root.keyid,
