@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import type { Server } from "node:http";
-import { createKeyring, generateKeyPair, type KeyPair, publicKeyToPem } from "@archnest/sdk";
+import { createKeyring, generateKeyPair, type KeyPair, publicKeyToPem, rotateKeyring, verifyKeyring } from "@archnest/sdk";
 import { createTestTrust } from "@archnest/sdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { attachPlugins } from "../src/plugins/attach.js";
@@ -180,6 +180,21 @@ describe("trusted publishers on a host", () => {
     expect(paid.status).toBe(403);
     expect(await paid.json()).toMatchObject({ error: "HOST_ERR_PUBLISHER_PAID_MODULE" });
     expect((await s.json<{ id: string }[]>("/api/plugins")).map((p) => p.id)).not.toContain("pro");
+
+    // A newer keyring replaces the trusted one; an older one is never taken back, even after a removal.
+    const v2 = rotateKeyring([outside.root], verifyKeyring(outside.keyring, { rootKeys: [outside.root], now: new Date() }), {
+      add: [{ key: generateKeyPair(), name: "ci-2", roles: ["release"], scopes: ["@outside/*"] }],
+    });
+    const offline = (keyring: unknown) =>
+      s.api("/api/trust/publishers", { method: "POST", body: JSON.stringify({ rootPublicKey: publicKeyToPem(outside.root), keyring }) });
+    const rotated = await offline(v2);
+    expect(rotated.status).toBe(201);
+    expect(await rotated.json()).toMatchObject({ keyringVersion: 2 });
+    expect((await s.api(`/api/trust/publishers/${outside.root.keyid}`, { method: "DELETE" })).status).toBe(200);
+    const rolledBack = await offline(outside.keyring);
+    expect(rolledBack.status).toBe(422);
+    expect(await rolledBack.json()).toMatchObject({ error: "HOST_ERR_PUBLISHER_INVALID", message: expect.stringMatching(/older than version 2/) });
+    expect(await s.json("/api/trust/publishers")).toEqual({ publishers: [] });
 
     // Without a registry, trusting by fingerprint says what to do instead.
     const byFp = await s.api("/api/trust/publishers", { method: "POST", body: JSON.stringify({ fingerprint: generateKeyPair().keyid }) });

@@ -108,6 +108,11 @@ export class TrustStore {
     return this.merged;
   }
 
+  /** The highest keyring version this host has accepted from a root, if any (rollback protection). */
+  seenVersion(rootKeyid: string): Promise<number | undefined> {
+    return this.versions.get(rootKeyid);
+  }
+
   /** The trusted publisher a release key belongs to, or undefined for official keys and unknown ones. */
   async ownerOf(keyid: string): Promise<KeyOwner | undefined> {
     await this.keyring();

@@ -188,6 +188,14 @@ export class TrustedPublishers {
       entry = { name: req.name?.trim() || `publisher ${root.keyid.slice(0, 16)}`, root, envelope: req.keyring, ...checked };
     }
     const fingerprint = entry.root.keyid;
+    // Remembered even after the publisher was removed: trusting it again never brings back an older keyring.
+    const seen = await this.trust.seenVersion(fingerprint);
+    if (seen !== undefined && entry.ring.document.version < seen) {
+      throw new HostError(
+        "HOST_ERR_PUBLISHER_INVALID",
+        `The keyring's version ${entry.ring.document.version} is older than version ${seen}, which this host already accepted.`,
+      );
+    }
     const [existing] = await this.db.select().from(trustedPublishers).where(eq(trustedPublishers.fingerprint, fingerprint));
     if (existing) {
       // Only the stored keyring's version matters here, even if it has expired since (hence the epoch clock).
