@@ -3,7 +3,8 @@
 // installed without a restart, verified offline, revoked with the data kept.
 
 import { readFileSync } from "node:fs";
-import type { Server } from "node:http";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import { createKeyring, generateKeyPair, type KeyPair, publicKeyToPem, rotateKeyring, verifyKeyring } from "@archnest/sdk";
 import { createTestTrust } from "@archnest/sdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
@@ -32,12 +33,13 @@ function publisher(scopes: string[]): Publisher {
   return { root, release, keyring };
 }
 
-async function stack(withRegistry = true) {
-  const reg = withRegistry ? await runRegistry(trust, () => new Date()) : undefined;
+async function stack(withRegistry = true, registryUrl?: string) {
+  const reg = withRegistry && !registryUrl ? await runRegistry(trust, () => new Date()) : undefined;
   if (reg) cleanups.push(() => reg.cleanup());
   const t = await createTestHost();
   cleanups.push(() => t.cleanup());
-  await attachPlugins(t.host, { trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }], ...(reg && { registryUrl: reg.url }) });
+  const url = registryUrl ?? reg?.url;
+  await attachPlugins(t.host, { trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }], ...(url && { registryUrl: url }) });
   const server: Server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   cleanups.push(
@@ -47,14 +49,14 @@ async function stack(withRegistry = true) {
         server.close(() => resolve());
       }),
   );
-  const url = serverUrl(server);
+  const hostUrl = serverUrl(server);
   const admin = await setupAdmin(t.host);
   const api = (path: string, init: RequestInit = {}) =>
-    fetch(`${url}${path}`, { ...init, headers: { "content-type": "application/json", ...admin.headers, ...(init.headers as Record<string, string>) } });
+    fetch(`${hostUrl}${path}`, { ...init, headers: { "content-type": "application/json", ...admin.headers, ...(init.headers as Record<string, string>) } });
   const json = async <T = Record<string, unknown>>(path: string, init?: RequestInit) => (await (await api(path, init)).json()) as T;
   const upload = (file: string) =>
     api("/api/plugins/install?acceptPermissions=storage", { method: "POST", headers: { "content-type": "application/gzip" }, body: readFileSync(file) });
-  return { reg, url, admin, api, json, upload };
+  return { reg, url: hostUrl, admin, api, json, upload };
 }
 
 async function registerPublisher(regUrl: string, p: Publisher, name: string, scope: string): Promise<string> {
@@ -199,5 +201,34 @@ describe("trusted publishers on a host", () => {
     // Without a registry, trusting by fingerprint says what to do instead.
     const byFp = await s.api("/api/trust/publishers", { method: "POST", body: JSON.stringify({ fingerprint: generateKeyPair().keyid }) });
     expect(await byFp.json()).toMatchObject({ error: "HOST_ERR_NO_REGISTRY" });
+  });
+
+  it("refuses a registry that answers another root key for the fingerprint asked", async () => {
+    // A registry under an attacker's control: it answers every publisher lookup with its own anchor.
+    const attacker = publisher(["@outside/*"]);
+    const fake = createServer((req, res) => {
+      const body = req.url?.startsWith("/v1/publishers/")
+        ? {
+            name: "Outside Labs",
+            scopes: ["@outside/*"],
+            fingerprint: req.url.split("/").pop(),
+            rootPublicKey: publicKeyToPem(attacker.root),
+            keyring: attacker.keyring,
+          }
+        : { error: "REG_ERR_NOT_FOUND" };
+      res.writeHead(body.error ? 404 : 200, { "content-type": "application/json" }).end(JSON.stringify(body));
+    });
+    await new Promise<void>((resolve) => fake.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => fake.close(() => resolve())));
+    const s = await stack(true, `http://127.0.0.1:${(fake.address() as AddressInfo).port}`);
+    const wanted = generateKeyPair().keyid;
+    for (const res of [
+      await s.api(`/api/trust/publishers/lookup/${wanted}`),
+      await s.api("/api/trust/publishers", { method: "POST", body: JSON.stringify({ fingerprint: wanted }) }),
+    ]) {
+      expect(res.status).toBe(422);
+      expect(await res.json()).toMatchObject({ error: "HOST_ERR_PUBLISHER_FINGERPRINT_MISMATCH" });
+    }
+    expect(await s.json("/api/trust/publishers")).toEqual({ publishers: [] });
   });
 });
