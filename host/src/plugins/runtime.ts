@@ -424,7 +424,7 @@ export class PluginRuntime {
     await this.unload(id, "its publisher is no longer trusted");
     await this.repo.patch(id, {
       state: "failed",
-      error: `Its signing key "${signerName}" is no longer trusted on this host (the publisher was removed from Trusted publishers). The plugin and its data are kept; trust the publisher again to start it.`,
+      error: `Its signing key "${signerName}" is no longer trusted on this host (its publisher was removed from Trusted publishers, or its keyring expired). The plugin and its data are kept; trust the publisher again (with a current keyring) to start it.`,
       errorCode: "HOST_ERR_PUBLISHER_UNTRUSTED",
     });
     this.bus.emit("plugin.state", { id, state: "failed" });
