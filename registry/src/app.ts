@@ -12,11 +12,13 @@ import { bodyLimit, rejectMalformedPath } from "./http.js";
 import { createLogger, requestLog, stdoutSink } from "./log/index.js";
 import { createPackages, PublishRefused } from "./packages/index.js";
 import { loadOrCreateNpmKey, npmSigner } from "./packages/npm-signer.js";
+import { createPublishers } from "./publishers/index.js";
 import { createPurchases } from "./purchases/index.js";
 import { adminRoutes } from "./routes/admin.js";
 import { installRoutes } from "./routes/installs.js";
 import { packumentRoutes, publicRoutes } from "./routes/public.js";
 import { publishRoutes } from "./routes/publish.js";
+import { publisherRoutes } from "./routes/publishers.js";
 import { MAX_WEBHOOK_BYTES, purchaseRoutes } from "./routes/purchases.js";
 import type { AppEnv, Services } from "./services.js";
 import { LocalTarballStorage } from "./storage/index.js";
@@ -99,6 +101,8 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
     logger,
     now,
     installAuth: createInstallAuth(db, now),
+    keyring,
+    publishers: createPublishers(db, keyring, now),
     purchases: createPurchases(db, now),
     packages: createPackages({
       db,
@@ -134,6 +138,7 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
 
   app.route("/", publicRoutes(svc));
   app.route("/", publishRoutes(svc));
+  app.route("/", publisherRoutes(svc));
   app.route("/", installRoutes(svc));
   app.route("/", purchaseRoutes(svc));
   app.route("/", adminRoutes(svc));

@@ -1,10 +1,12 @@
 import type { ServerResponse } from "node:http";
+import type { Keyring } from "@archnest/sdk";
 import type Stripe from "stripe";
 import type { InstallAuth } from "./auth/install-auth.js";
 import type { ResolvedRegistryConfig } from "./config.js";
 import type { RegistryDb } from "./db/index.js";
 import type { Logger } from "./log/index.js";
 import type { Packages } from "./packages/index.js";
+import type { Publishers } from "./publishers/index.js";
 import type { Purchases } from "./purchases/index.js";
 import type { TarballStorage } from "./storage/index.js";
 
@@ -17,6 +19,9 @@ export interface Services {
   now: () => Date;
   installAuth: InstallAuth;
   packages: Packages;
+  /** The official keyring, checked against the root at boot. */
+  keyring: Keyring;
+  publishers: Publishers;
   purchases: Purchases;
   /** The Stripe client, when Stripe is configured. */
   stripe: Stripe | undefined;

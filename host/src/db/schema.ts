@@ -138,3 +138,20 @@ export const sshHosts = sqliteTable("ssh_hosts", {
   createdAt: integer("created_at").notNull(),
   updatedAt: integer("updated_at").notNull(),
 });
+
+/**
+ * Publishers this host trusts beside the official root (docs/plugin-format.md, "Trusted publishers"):
+ * their root key and the keyring it signs, kept here so verification never needs the registry.
+ */
+export const trustedPublishers = sqliteTable("trusted_publishers", {
+  /** The root key's id (hex SHA-256 of the raw key). */
+  fingerprint: text("fingerprint").primaryKey(),
+  name: text("name").notNull(),
+  /** JSON array of whole npm scopes such as "@acme/*". */
+  scopes: text("scopes").notNull(),
+  /** SPKI PEM. */
+  rootPublicKey: text("root_public_key").notNull(),
+  /** The keyring envelope (JSON) as trusted; replaced by a newer one only when the root signs it. */
+  keyring: text("keyring").notNull(),
+  addedAt: integer("added_at").notNull(),
+});

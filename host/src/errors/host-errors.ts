@@ -229,6 +229,36 @@ export const HOST_ERRORS = {
     'Send {name, range} or {ref: "name@range"}, e.g. {ref: "@scope/name@^1.2.0"}; details name the field that is wrong.',
   ],
   HOST_ERR_PACKAGE_NOT_FOUND: [404, "The registry has no version of this package matching the range.", "Check the package name and the version range."],
+  HOST_ERR_PUBLISHER_INVALID: [
+    422,
+    "The publisher's root key or keyring cannot be trusted: the keyring does not verify against the root, has expired, or lists keys outside the publisher's scopes or with a role other than release.",
+    "Ask the publisher for a current keyring signed by their root key (`archnest-plugin keyring create`), with release keys inside their own scopes.",
+  ],
+  HOST_ERR_PUBLISHER_NOT_FOUND: [
+    404,
+    "No trusted publisher, or no publisher known to the registry, has this fingerprint.",
+    "Check the fingerprint (64 hex characters, the publisher's root key id); on an offline host, trust it from its root.pub and keyring.json.",
+  ],
+  HOST_ERR_PUBLISHER_FINGERPRINT_MISMATCH: [
+    422,
+    "The root key the registry answered for this fingerprint is a different key.",
+    "Do not trust it: compare the fingerprint with the publisher through another channel, and check which registry the host uses.",
+  ],
+  HOST_ERR_PUBLISHER_SCOPE_RESERVED: [
+    422,
+    "The publisher claims a scope of the official keyring (such as @archnest/*) or one another trusted publisher holds.",
+    "Trust only publishers with npm scopes of their own; remove the other publisher first if the scope moved.",
+  ],
+  HOST_ERR_PUBLISHER_PAID_MODULE: [
+    403,
+    "A plugin signed under a publisher's own key asks for a paid module; paid modules are signed under the official root only.",
+    "Install the official release of the module, or ask the publisher for a free build.",
+  ],
+  HOST_ERR_PUBLISHER_UNTRUSTED: [
+    409,
+    "The plugin's publisher is no longer trusted on this host, so its code is not loaded; its data is kept.",
+    "Trust the publisher again in Settings → Plugins → Trusted publishers, or uninstall the plugin.",
+  ],
 } as const satisfies Record<string, readonly [status: number, what: string, fix: string]>;
 
 export type HostErrorCode = keyof typeof HOST_ERRORS;

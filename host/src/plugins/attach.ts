@@ -6,7 +6,9 @@ import { type Entitlements, FileEntitlements } from "./entitlements.js";
 import { PluginRepo } from "./plugin-repo.js";
 import { pluginApi } from "./routes.js";
 import { type FaultPoint, PluginRuntime } from "./runtime.js";
+import { trustRoutes } from "./trust-routes.js";
 import { type TrustAnchor, TrustStore } from "./trust-store.js";
+import { TrustedPublishers } from "./trusted-publishers.js";
 import { UiEvents } from "./ui-events.js";
 import { createWsGateway } from "./ws-gateway.js";
 
@@ -50,6 +52,8 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
       set: (rootId, version) => repo.setMeta(`keyring.version.${rootId}`, String(version)),
     },
     opts.now,
+    () => publishers.anchors(),
+    (p, reason) => log.warn("trusted publisher skipped: its keyring does not verify", { publisher: p.fingerprint, reason }),
   );
   const registry = opts.registryUrl
     ? new RegistryClient(
@@ -63,6 +67,8 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
         opts.now,
       )
     : undefined;
+  // Declared before the runtime it re-checks; `runtime` is assigned below, before any request can arrive.
+  const publishers: TrustedPublishers = new TrustedPublishers(host.db, trust, () => runtime.applyTrust(), registry, opts.now);
   const license = registry
     ? new LicenseClient({
         registry,
@@ -95,6 +101,7 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
     purchaseBase,
     ssh: ssh.service,
     ...(license && { revocations: license }),
+    explainUnknownKey: (keyid) => publishers.explainUnknownKey(keyid),
     ...(opts.corePluginsDir !== undefined && { corePluginsDir: opts.corePluginsDir }),
     ...(opts.setupTimeoutMs !== undefined && { setupTimeoutMs: opts.setupTimeoutMs }),
     keepVersions: opts.keepVersions ?? host.config.pluginKeepVersions,
@@ -103,6 +110,7 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
   });
   const events = new UiEvents();
   const registryInstall = registry ? registryInstaller(registry, runtime, (name, version) => license?.revokedReason(name, version)) : undefined;
+  host.app.route("/api", trustRoutes(publishers));
   host.app.route(
     "/api",
     pluginApi({
@@ -139,5 +147,5 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
   }
   await runtime.start();
   await runtime.applyRevocations();
-  return { runtime, events, ws, license, registry, ssh, pluginsDir: join(host.config.dataDir, "plugins") };
+  return { runtime, events, ws, license, registry, ssh, publishers, pluginsDir: join(host.config.dataDir, "plugins") };
 }

@@ -48,6 +48,8 @@ export interface RuntimeOptions {
   ssh?: SshService;
   /** How many older versions of each plugin stay on disk for rollback (default 3). */
   keepVersions?: number;
+  /** Words a refusal for an unknown signing key: who owns the key and the step that trusts it. */
+  explainUnknownKey?: (keyid: string) => Promise<{ message: string; details: string[] }>;
 }
 
 /** What a disable or an uninstall may carry. */
@@ -220,10 +222,18 @@ export class PluginRuntime {
       now: this.now(),
       onProgress: (read, total) => options.onProgress?.("verify", total ? read / total : 0),
     });
-    if (!outcome.ok) throw new PluginError(outcome.code, outcome.message, outcome.details, 422);
+    if (!outcome.ok) {
+      const keyid = outcome.code === "SDK_ERR_KEY_UNKNOWN" ? outcome.details[0] : undefined;
+      if (keyid && this.opts.explainUnknownKey) {
+        const { message, details } = await this.opts.explainUnknownKey(keyid);
+        throw new PluginError(outcome.code, message, details, 422);
+      }
+      throw new PluginError(outcome.code, outcome.message, outcome.details, 422);
+    }
     try {
       const { pkg, signer } = outcome.release;
       const m = pkg.archnest;
+      await this.checkPublisherModule(signer.keyid, pkg.name, m.module);
       const existing = await this.repo.get(m.id);
       if (existing && existing.packageName !== pkg.name) {
         throw new PluginError("HOST_ERR_PLUGIN_ID_TAKEN", `The plugin id "${m.id}" is used by ${existing.packageName}.`);
@@ -379,9 +389,12 @@ export class PluginRuntime {
     const dir = this.versionDir(id, rec.version);
     try {
       // The files on disk are checked again against the signature before any of them runs.
-      verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
+      const verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
+      await this.checkPublisherModule(verified.signer.keyid, rec.packageName, verified.statement.module);
     } catch (err) {
       const code = (err as { code?: string }).code ?? "HOST_ERR_PLUGIN_VERIFY_FAILED";
+      if (code === "SDK_ERR_KEY_UNKNOWN") return this.markUntrusted(id, rec.signerName);
+      if (code === "HOST_ERR_PUBLISHER_PAID_MODULE") return this.markFailed(id, code, (err as Error).message);
       return this.markFailed(id, code, `The installed files failed verification: ${(err as Error).message}`);
     }
     const instance = new PluginInstance(rec, m, dir);
@@ -430,6 +443,50 @@ export class PluginRuntime {
     await this.repo.patch(id, { state: "active", error: null, errorCode: null });
     this.bus.emit("plugin.state", { id, state: "active" });
     this.touchManifest();
+  }
+
+  /** Paid modules stay under the official root: a key from a trusted publisher signs free plugins only. */
+  private async checkPublisherModule(keyid: string, name: string, module: string): Promise<void> {
+    if (module === "free") return;
+    const owner = await this.opts.trust.ownerOf(keyid);
+    if (owner) {
+      throw new PluginError(
+        "HOST_ERR_PUBLISHER_PAID_MODULE",
+        `${name} is signed by the publisher "${owner.name}" (${owner.fingerprint}) but needs the paid module "${module}"; paid modules are signed under the official root only.`,
+      );
+    }
+  }
+
+  private async markUntrusted(id: string, signerName: string): Promise<void> {
+    await this.unload(id, "its publisher is no longer trusted");
+    await this.repo.patch(id, {
+      state: "failed",
+      error: `Its signing key "${signerName}" is no longer trusted on this host (its publisher was removed from Trusted publishers, or its keyring expired). The plugin and its data are kept; trust the publisher again (with a current keyring) to start it.`,
+      errorCode: "HOST_ERR_PUBLISHER_UNTRUSTED",
+    });
+    this.bus.emit("plugin.state", { id, state: "failed" });
+    this.touchManifest();
+  }
+
+  /**
+   * Applies a change of trusted publishers at once: a plugin whose signing key is no longer trusted stops
+   * (kept, with its data, the state saying why); one stopped that way whose key is trusted again starts.
+   */
+  applyTrust(): Promise<void> {
+    return this.exclusive(async () => {
+      const keyring = await this.opts.trust.keyring();
+      const trusted = new Set(keyring.document.keys.map((k) => k.keyid));
+      for (const rec of await this.repo.all()) {
+        const known = trusted.has(rec.signerKeyid);
+        if (!known && rec.errorCode !== "HOST_ERR_PUBLISHER_UNTRUSTED" && rec.state !== "disabled") {
+          await this.markUntrusted(rec.id, rec.signerName);
+          this.opts.log.warn("plugin stopped: publisher no longer trusted", { plugin: rec.id, signer: rec.signerKeyid });
+        } else if (known && rec.errorCode === "HOST_ERR_PUBLISHER_UNTRUSTED") {
+          await this.repo.patch(rec.id, { state: "active", error: null, errorCode: null });
+          await this.activate(rec.id);
+        }
+      }
+    });
   }
 
   private async markFailed(id: string, code: string, message: string): Promise<void> {

@@ -14,6 +14,38 @@ export const authors = sqliteTable("authors", {
   createdAt: createdAt(),
 });
 
+/**
+ * Trusted publishers: outside authors who registered themselves with their own root key and keyring
+ * (docs/plugin-format.md, "Trusted publishers"). The fingerprint is the root key's id.
+ */
+export const publishers = sqliteTable("publishers", {
+  fingerprint: text("fingerprint").primaryKey(),
+  name: text("name").notNull().unique(),
+  /** SPKI PEM of the root public key. */
+  rootPublicKey: text("root_public_key").notNull(),
+  /** The current keyring envelope (JSON), signed by the root. */
+  keyring: text("keyring").notNull(),
+  keyringVersion: integer("keyring_version").notNull(),
+  tokenHash: text("token_hash").notNull().unique(),
+  createdAt: createdAt(),
+});
+
+/** One row per publisher scope (`@acme/*`): the primary key makes a scope belong to one publisher only. */
+export const publisherScopes = sqliteTable("publisher_scopes", {
+  scope: text("scope").primaryKey(),
+  fingerprint: text("fingerprint").notNull(),
+});
+
+/** Every key a publisher's keyring lists, so a host can ask who owns a key; a key belongs to one publisher. */
+export const publisherKeys = sqliteTable(
+  "publisher_keys",
+  {
+    keyid: text("keyid").primaryKey(),
+    fingerprint: text("fingerprint").notNull(),
+  },
+  (t) => [index("publisher_keys_fingerprint").on(t.fingerprint)],
+);
+
 export const packages = sqliteTable("packages", {
   name: text("name").primaryKey(),
   authorId: text("author_id").notNull(),

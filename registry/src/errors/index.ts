@@ -82,6 +82,46 @@ export const REG_ERRORS = {
     "Stripe could not be reached or refused the request.",
     "Retry later; check STRIPE_SECRET_KEY and the registry's outbound network.",
   ],
+  REG_ERR_SCOPE_RESERVED: [
+    403,
+    "The scope belongs to ArchNest's own packages (@archnest, or a scope the official keyring covers).",
+    "Register under an npm scope of your own, such as the one you publish to npm with.",
+  ],
+  REG_ERR_SCOPE_TAKEN: [
+    409,
+    "Another publisher or author already owns this scope.",
+    "Choose another scope; if the scope is yours, contact the registry admin.",
+  ],
+  REG_ERR_PUBLISHER_EXISTS: [
+    409,
+    "A publisher with this name or root key is already registered.",
+    "Pick another name; a root key registers once (rotate the keyring with PUT /v1/publishers/<fingerprint>/keyring instead).",
+  ],
+  REG_ERR_PUBLISHER_NOT_FOUND: [
+    404,
+    "No publisher has this fingerprint or lists this key.",
+    "Check the fingerprint: the hex key id that `archnest-plugin keys generate` printed for the root key.",
+  ],
+  REG_ERR_PUBLISHER_KEYRING: [
+    422,
+    "The publisher's root key or keyring is unusable: the keyring is not signed by that root, is malformed or has expired.",
+    "Create the keyring with `archnest-plugin keyring create --root <root.key>` for the same root and send root.pub beside it.",
+  ],
+  REG_ERR_PUBLISHER_KEY_OUTSIDE: [
+    422,
+    "A key in the publisher's keyring reaches outside the publisher: a role other than release, a scope outside the publisher's scopes, or a key another publisher or the official keyring already lists.",
+    "List only release keys of your own, each scoped inside your scopes (for example --scope '@acme/*').",
+  ],
+  REG_ERR_PUBLISHER_KEYRING_VERSION: [
+    409,
+    "The new keyring's version is not higher than the current one.",
+    "Rotate with `archnest-plugin keyring rotate`, which raises the version.",
+  ],
+  REG_ERR_PUBLISHER_PAID_MODULE: [
+    403,
+    'A package under a publisher\'s own key must be free (module "free"); paid modules are signed under the official root only.',
+    'Set archnest.module to "free", sign again and publish.',
+  ],
 } as const satisfies Record<string, readonly [status: number, what: string, fix: string]>;
 
 export type RegErrorCode = keyof typeof REG_ERRORS;

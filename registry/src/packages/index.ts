@@ -4,7 +4,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createStatusIndex, type Envelope, type KeyPair, type Keyring, scopeMatches } from "@archnest/sdk";
+import { createStatusIndex, type Envelope, type KeyPair, type Keyring, mergeKeyrings, scopeMatches } from "@archnest/sdk";
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, verifyPluginTarball } from "@archnest/sdk/node";
 import { and, eq, isNull, ne } from "drizzle-orm";
 import semver from "semver";
@@ -29,6 +29,18 @@ export interface PackagesDeps {
   publicUrl: string;
   statusTtlMs: number;
   now: () => Date;
+}
+
+/** Who is publishing: an author the admin created, or a trusted publisher with its own keyring. */
+export interface Publisher {
+  /** The owner recorded for the package (`auth_...` for authors, `pub:<fingerprint>` for publishers). */
+  id: string;
+  scopes: readonly string[];
+  /**
+   * A trusted publisher's own keyring, already restricted to its scopes: the tarball may be signed by
+   * one of its keys as well as by an official one. Its packages must be free.
+   */
+  keyring?: Keyring;
 }
 
 /** A published version as the publisher sees it in the 201 answer. */
@@ -209,7 +221,7 @@ export function createPackages(deps: PackagesDeps) {
    * hashes are computed, verified with the same SDK code the host runs, then checked against the author's
    * scopes and the versions already published (a version is never replaced).
    */
-  async function publish(body: ReadableStream<Uint8Array> | null, author: { id: string; scopes: readonly string[] }): Promise<Published> {
+  async function publish(body: ReadableStream<Uint8Array> | null, author: Publisher): Promise<Published> {
     if (!body) throw new RegistryError("REG_ERR_BAD_REQUEST", "The request body must be the tarball.");
     await mkdir(deps.uploadDir, { recursive: true, mode: PRIVATE_DIR_MODE });
     const temp = join(deps.uploadDir, `${randomBytes(12).toString("hex")}.tgz`);
@@ -232,13 +244,21 @@ export function createPackages(deps: PackagesDeps) {
         createWriteStream(temp, { mode: PRIVATE_FILE_MODE }),
       );
       if (size === 0) throw new RegistryError("REG_ERR_BAD_REQUEST", "The request body must be the tarball.");
-      const outcome = await verifyPluginTarball(temp, { trust: { rootKeys: deps.rootKeys, keyring: deps.keyring }, now: deps.now() });
+      const keyring = author.keyring ? mergeKeyrings([deps.keyring, author.keyring]) : deps.keyring;
+      const outcome = await verifyPluginTarball(temp, { trust: { rootKeys: deps.rootKeys, keyring }, now: deps.now() });
       if (!outcome.ok) {
         throw new PublishRefused(outcome.code, outcome.message, outcome.details);
       }
       const { pkg, statement, signer } = outcome.release;
       if (!author.scopes.some((p) => scopeMatches(p, pkg.name))) {
         throw new RegistryError("REG_ERR_SCOPE", `Your account may publish ${author.scopes.join(", ") || "nothing"}, not ${pkg.name}.`);
+      }
+      // Paid modules stay under the official root: a publisher's anchor vouches for free plugins only.
+      if (author.keyring && statement.module !== "free") {
+        throw new RegistryError(
+          "REG_ERR_PUBLISHER_PAID_MODULE",
+          `${pkg.name} needs the paid module "${statement.module}"; a publisher's packages must be free.`,
+        );
       }
       const [owner] = await db.select().from(packages).where(eq(packages.name, pkg.name));
       if (owner && owner.authorId !== author.id) throw new RegistryError("REG_ERR_SCOPE", `${pkg.name} belongs to another author.`);

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import semver from "semver";
 import { z } from "zod";
 import { bearer, hashToken, newToken, sameSecret } from "../auth/tokens.js";
-import { authors } from "../db/schema.js";
+import { authors, publisherScopes } from "../db/schema.js";
 import { RegistryError } from "../errors/index.js";
 import { readJson } from "../http.js";
 import type { AppEnv, Services } from "../services.js";
@@ -26,6 +26,10 @@ export function adminRoutes(svc: Services): Hono<AppEnv> {
 
   app.post("/v1/admin/authors", async (c) => {
     const body = await readJson(c, authorBody);
+    // A scope a trusted publisher registered stays theirs: an author created later cannot sign into it.
+    const owned = await svc.db.select().from(publisherScopes);
+    const clash = owned.find((p) => body.scopes.some((s) => s.startsWith(p.scope.slice(0, -1)) || s === "*"));
+    if (clash) throw new RegistryError("REG_ERR_SCOPE_TAKEN", `${clash.scope} belongs to a trusted publisher.`);
     const token = newToken();
     const id = `auth_${randomBytes(9).toString("base64url")}`;
     await svc.db

@@ -15,9 +15,16 @@ export function publishRoutes(svc: Services): Hono<AppEnv> {
       .select()
       .from(authors)
       .where(eq(authors.tokenHash, hashToken(token)));
-    if (!author) throw new RegistryError("REG_ERR_AUTH");
-    const published = await svc.packages.publish(c.req.raw.body, { id: author.id, scopes: JSON.parse(author.scopes) as string[] });
-    svc.logger.log({ level: "info", msg: "published", requestId: c.get("requestId"), author: author.id, name: published.name, version: published.version });
+    // A trusted publisher's token: its tarballs may be signed by its own keys, inside its scopes.
+    const publisher = author ? undefined : await svc.publishers.byTokenHash(hashToken(token));
+    const who = author
+      ? { id: author.id, scopes: JSON.parse(author.scopes) as string[] }
+      : publisher
+        ? { id: `pub:${publisher.fingerprint}`, scopes: publisher.scopes, keyring: publisher.keyring }
+        : undefined;
+    if (!who) throw new RegistryError("REG_ERR_AUTH");
+    const published = await svc.packages.publish(c.req.raw.body, who);
+    svc.logger.log({ level: "info", msg: "published", requestId: c.get("requestId"), author: who.id, name: published.name, version: published.version });
     return c.json(published, 201);
   });
   return app;

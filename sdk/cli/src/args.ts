@@ -21,6 +21,9 @@ const OPTIONS = {
   "min-keyring-version": { type: "string" },
   registry: { type: "string" },
   token: { type: "string" },
+  "token-file": { type: "string" },
+  host: { type: "string" },
+  user: { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;

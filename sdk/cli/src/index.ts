@@ -5,6 +5,8 @@ import { keyringCreate, keyringRevoke, keyringRotate } from "./commands/keyring.
 import { keysGenerate } from "./commands/keys.js";
 import { pack, sign, verify } from "./commands/pack.js";
 import { publish } from "./commands/publish.js";
+import { publisherRegister } from "./commands/publisher.js";
+import { trustAdd, trustList, trustRemove } from "./commands/trust.js";
 import { type CliIo, line } from "./io.js";
 
 export { buildPlugin } from "./commands/build.js";
@@ -25,6 +27,11 @@ Usage:
   archnest-plugin sign FILE.tgz --key RELEASE.key        (or ARCHNEST_SIGNING_KEY in the environment)
   archnest-plugin verify FILE.tgz --root ROOT.pub --keyring KEYRING.json [--min-keyring-version N] [--json]
   archnest-plugin publish FILE.tgz --registry URL [--token TOKEN]   (or ARCHNEST_REGISTRY_URL, ARCHNEST_REGISTRY_TOKEN)
+  archnest-plugin publisher register --registry URL --name NAME --scope @SCOPE... --root ROOT.pub --keyring KEYRING.json [--token-file FILE]
+  archnest-plugin trust add FINGERPRINT --host URL --user NAME          (password in ARCHNEST_PASSWORD)
+  archnest-plugin trust add --root ROOT.pub --keyring KEYRING.json [--name NAME] --host URL --user NAME   (an offline host)
+  archnest-plugin trust list --host URL --user NAME
+  archnest-plugin trust remove FINGERPRINT --host URL --user NAME
   archnest-plugin errors                                  the error code table
 
 Every command accepts --json for machine-readable output. Exit codes: 0 success, 1 refused, 2 usage.
@@ -42,6 +49,10 @@ const COMMANDS: Record<string, Command> = {
   sign,
   verify,
   publish,
+  "publisher register": publisherRegister,
+  "trust add": trustAdd,
+  "trust list": trustList,
+  "trust remove": trustRemove,
   errors: (_args, io) => {
     for (const [code, [what, fix]] of Object.entries(SDK_ERRORS)) line(io.stdout, `${code}\n  ${what}\n  Fix: ${fix}`);
     return 0;

@@ -94,6 +94,7 @@ export {
 } from "./plugin/index.js";
 // Everything in ssh.ts is public API: ctx.ssh, its types, its error guard and its permission map.
 export * from "./plugin/ssh.js";
+export { keyScopeWithin, mergeKeyrings, type PublisherAnchor, publisherKeyringProblems, publisherScope, restrictKeyring } from "./publisher/index.js";
 export {
   createReleaseStatement,
   type ObservedPackage,

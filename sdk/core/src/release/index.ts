@@ -70,6 +70,13 @@ export interface VerifiedRelease {
   signer: { keyid: string; name: string };
 }
 
+/** The key ids named by an envelope's signatures (empty when it has none or is malformed). */
+function signerKeyids(envelope: unknown): string[] {
+  const sigs = (envelope as { signatures?: unknown } | null)?.signatures;
+  if (!Array.isArray(sigs)) return [];
+  return sigs.map((s) => (s as { keyid?: unknown } | null)?.keyid).filter((k): k is string => typeof k === "string" && /^[0-9a-f]{64}$/.test(k));
+}
+
 /** Clock skew tolerated between a signer's clock and ours. */
 const MAX_FUTURE_SKEW_MS = 10 * 60_000;
 
@@ -94,7 +101,9 @@ export function verifyRelease(observed: ObservedPackage, keyring: Keyring, now: 
     observed.envelope,
     PayloadTypes.release,
     (id) => findKey(keyring, id, "release")?.key,
-    () => new SdkError("SDK_ERR_KEY_UNKNOWN", "The package is signed by a key that the keyring does not list as a release key."),
+    // The signers' key ids travel in `details`, so a host can name the key and the publisher that owns it.
+    () =>
+      new SdkError("SDK_ERR_KEY_UNKNOWN", "The package is signed by a key that the keyring does not list as a release key.", signerKeyids(observed.envelope)),
   );
   const parsed = statementSchema.safeParse(opened.payload);
   if (!parsed.success) {

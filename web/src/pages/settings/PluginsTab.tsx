@@ -6,6 +6,7 @@ import { installProgress, useUiPlugins } from "../../slots/index.js";
 import { Badge, type BadgeTone, Dialog, EmptyState, Icon, notify, ProgressBar, Spinner } from "../../ui/index.js";
 import { createInstaller, describePermission } from "./create-installer.js";
 import { PluginSettingsDialog } from "./PluginSettingsDialog.js";
+import { TrustedPublishers } from "./TrustedPublishers.js";
 
 const STATE_TONE: Record<PluginState, BadgeTone> = { active: "success", disabled: "neutral", failed: "danger", locked: "warning", revoked: "danger" };
 const nameOf = (p: InstalledPlugin) => p.displayName ?? p.name;
@@ -377,6 +378,7 @@ export function PluginsTab(): JSX.Element {
         {(p) => <PluginSettingsDialog plugin={{ id: p().id, name: nameOf(p()) }} schema={settingsOf(p()) ?? {}} onClose={() => setConfiguring(undefined)} />}
       </Show>
       <installer.PermissionsDialog />
+      <TrustedPublishers />
     </div>
   );
 }
