@@ -2,10 +2,10 @@ import { definePlugin } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
 import { MetricsError } from "./errors/index.js";
 import type { Point } from "./history/index.js";
-import { type HostState, Sampler } from "./sampler/index.js";
+import { type HostState, SAMPLE_DEADLINE_MS, Sampler } from "./sampler/index.js";
 
 export type { Point } from "./history/index.js";
-export type { HostState, Latest } from "./sampler/index.js";
+export type { HostState, Latest, SampleState } from "./sampler/index.js";
 
 /** A host with its last hour, thinned for sparklines. */
 export interface HostSummary extends HostState {
@@ -66,7 +66,9 @@ export default definePlugin({
         const hostId = c.req.query("host") ?? "";
         if (!hostId) return c.json({ error: "METRICS_ERR_BAD_REQUEST", message: "Send ?host=<id>." }, 400);
         try {
-          const { probe, state } = await sampler.sample(hostId);
+          const { probe, state, late } = await sampler.sampleWithin(hostId, SAMPLE_DEADLINE_MS);
+          // 202: the sample is still under way; the body is the last good reading marked stale, or "late".
+          if (late || !probe) return c.json(state, 202);
           return c.json({ ...state, ticks: probe.ticks });
         } catch (err) {
           return fail(err);
