@@ -81,7 +81,9 @@ export function LineChart(props: { points: readonly Point[]; metric: Metric; fro
     setHover(best);
   };
   return (
-    <div ref={box} style={{ position: "relative" }}>
+    // Sized by its container, never by the SVG inside: otherwise the SVG drawn at the old width holds the
+    // box open and the chart never narrows with the window.
+    <div ref={box} style={{ position: "relative", "min-width": "0", overflow: "hidden" }}>
       <svg
         width={width()}
         height={H()}
