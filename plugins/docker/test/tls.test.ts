@@ -128,13 +128,16 @@ describe("Docker over TCP with TLS client certificates", () => {
   });
 
   it("shows a TLS failure plainly when the client certificate is from another CA", async () => {
-    const id = await add({
-      name: "stranger",
-      kind: "tcp",
-      host: "127.0.0.1",
-      port,
-      tls: { cert: pem("stranger.pem"), key: pem("stranger-key.pem"), ca: pem("ca.pem") },
-    }, true);
+    const id = await add(
+      {
+        name: "stranger",
+        kind: "tcp",
+        host: "127.0.0.1",
+        port,
+        tls: { cert: pem("stranger.pem"), key: pem("stranger-key.pem"), ca: pem("ca.pem") },
+      },
+      true,
+    );
     const res = await t.request(`/sources/${id}/containers`);
     expect(res.status).toBe(502);
     const err = (await res.json()) as { error: string; message: string };
@@ -143,20 +146,29 @@ describe("Docker over TCP with TLS client certificates", () => {
   });
 
   it("refuses to trust the engine when its certificate is not signed by the given CA", async () => {
-    const wrongCa = { name: "wrong-ca", kind: "tcp", host: "127.0.0.1", port, tls: { cert: pem("client.pem"), key: pem("client-key.pem"), ca: pem("other-ca.pem") } };
+    const wrongCa = {
+      name: "wrong-ca",
+      kind: "tcp",
+      host: "127.0.0.1",
+      port,
+      tls: { cert: pem("client.pem"), key: pem("client-key.pem"), ca: pem("other-ca.pem") },
+    };
     // Tested before it is saved: the TLS failure is named, and nothing is saved.
     const before = ((await (await t.request("/sources")).json()) as { sources: unknown[] }).sources.length;
     const refused = await t.request("/sources", { method: "POST", body: JSON.stringify(wrongCa) });
     expect(refused.status).toBe(422);
     expect(await refused.json()).toMatchObject({ error: "DOCKER_ERR_SOURCE_TEST_FAILED", step: "GET /_ping", cause: { error: "DOCKER_ERR_TLS" } });
     expect(((await (await t.request("/sources")).json()) as { sources: unknown[] }).sources).toHaveLength(before);
-    const id = await add({
-      name: "wrong-ca",
-      kind: "tcp",
-      host: "127.0.0.1",
-      port,
-      tls: { cert: pem("client.pem"), key: pem("client-key.pem"), ca: pem("other-ca.pem") },
-    }, true);
+    const id = await add(
+      {
+        name: "wrong-ca",
+        kind: "tcp",
+        host: "127.0.0.1",
+        port,
+        tls: { cert: pem("client.pem"), key: pem("client-key.pem"), ca: pem("other-ca.pem") },
+      },
+      true,
+    );
     const res = await t.request(`/sources/${id}/containers`);
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: "DOCKER_ERR_TLS" });

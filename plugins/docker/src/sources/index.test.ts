@@ -130,7 +130,10 @@ describe("sources after a license lapse and edits", () => {
       body: JSON.stringify({ name: "remote", kind: "tcp", host: "10.0.0.5", port: 2376, tls: { cert: CERT, key: KEY } }),
     });
     const { id } = (await created.json()) as { id: string };
-    const renamed = await t.request(`/sources/${id}?untested=1`, { method: "PUT", body: JSON.stringify({ name: "nas", kind: "tcp", host: "10.0.0.6", port: 2376 }) });
+    const renamed = await t.request(`/sources/${id}?untested=1`, {
+      method: "PUT",
+      body: JSON.stringify({ name: "nas", kind: "tcp", host: "10.0.0.6", port: 2376 }),
+    });
     expect(await renamed.json()).toMatchObject({ name: "nas", host: "10.0.0.6", tls: true, address: "tcp://10.0.0.6:2376 (TLS)" });
     expect(t.secrets.size).toBe(2);
     const plain = await t.request(`/sources/${id}?untested=1`, {

@@ -7,11 +7,7 @@ import { api, CAP_REASON, type SourceView } from "./api.js";
  * `source`, edits it. The server tests the engine before saving; when the test fails the form says which
  * step failed and offers to save anyway. Stored TLS material is never sent back: left empty, it is kept.
  */
-export function SourceForm(props: {
-  suggested: { socketPath: string } | null;
-  source?: SourceView;
-  onSaved: () => void | Promise<void>;
-}): JSX.Element {
+export function SourceForm(props: { suggested: { socketPath: string } | null; source?: SourceView; onSaved: () => void | Promise<void> }): JSX.Element {
   const editing = props.source;
   const [kind, setKind] = createSignal<"unix" | "tcp">(editing?.kind ?? "unix");
   const [name, setName] = createSignal(editing?.name ?? (props.suggested ? "Local engine" : ""));
@@ -26,8 +22,9 @@ export function SourceForm(props: {
   const [testFailed, setTestFailed] = createSignal(false);
   const [locked, setLocked] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
-  // Editing a TLS source: empty certificate and key fields keep what is stored.
-  const keepsTls = () => editing?.tls === true && useTls() && !cert().trim() && !key().trim();
+  // Editing a TLS source keeps the stored certificate and key (never sent here) unless the person replaces them.
+  const [replaceTls, setReplaceTls] = createSignal(editing?.tls !== true);
+  const keepsTls = () => editing?.tls === true && useTls() && !replaceTls();
 
   const body = () => {
     if (kind() === "unix") return { name: name(), kind: "unix", socketPath: socketPath() };
@@ -82,7 +79,7 @@ export function SourceForm(props: {
           </label>
         }
       >
-        <div style={{ display: "grid", "grid-template-columns": "1fr 120px", gap: "10px" }}>
+        <div style={{ display: "grid", "grid-template-columns": "minmax(0, 1fr) minmax(0, 110px)", gap: "10px" }}>
           <label class="field">
             <span class="field__label">Host</span>
             <input value={host()} onInput={(e) => setHost(e.currentTarget.value)} placeholder="10.0.0.5" required />
@@ -96,24 +93,29 @@ export function SourceForm(props: {
           <input type="checkbox" checked={useTls()} onChange={(e) => setUseTls(e.currentTarget.checked)} /> TLS with a client certificate
         </label>
         <Show when={useTls()}>
-          <Show when={editing?.tls}>
-            <p class="field__hint" data-testid="tls-kept">
-              A client certificate and key are stored. Leave these fields empty to keep them, or paste new ones to replace them.
+          <Show when={!replaceTls()}>
+            <p class="field__hint row row--tight" data-testid="tls-kept" style={{ "flex-wrap": "wrap" }}>
+              <span>A client certificate and key are stored and kept.</span>
+              <button type="button" class="btn btn--ghost btn--sm" onClick={() => setReplaceTls(true)}>
+                Replace them
+              </button>
             </p>
           </Show>
-          <label class="field">
-            <span class="field__label">Client certificate (PEM)</span>
-            <textarea class="mono" rows={3} value={cert()} onInput={(e) => setCert(e.currentTarget.value)} />
-          </label>
-          <label class="field">
-            <span class="field__label">Client key (PEM)</span>
-            <textarea class="mono" rows={3} value={key()} onInput={(e) => setKey(e.currentTarget.value)} />
-            <span class="field__hint">Kept encrypted in ArchNest's vault; never shown again.</span>
-          </label>
-          <label class="field">
-            <span class="field__label">CA certificate (PEM, optional)</span>
-            <textarea class="mono" rows={3} value={ca()} onInput={(e) => setCa(e.currentTarget.value)} />
-          </label>
+          <Show when={replaceTls()}>
+            <label class="field">
+              <span class="field__label">Client certificate (PEM)</span>
+              <textarea class="mono" rows={3} value={cert()} onInput={(e) => setCert(e.currentTarget.value)} />
+            </label>
+            <label class="field">
+              <span class="field__label">Client key (PEM)</span>
+              <textarea class="mono" rows={3} value={key()} onInput={(e) => setKey(e.currentTarget.value)} />
+              <span class="field__hint">Kept encrypted in ArchNest's vault; never shown again.</span>
+            </label>
+            <label class="field">
+              <span class="field__label">CA certificate (PEM, optional)</span>
+              <textarea class="mono" rows={3} value={ca()} onInput={(e) => setCa(e.currentTarget.value)} />
+            </label>
+          </Show>
         </Show>
       </Show>
       <Show when={error()}>
