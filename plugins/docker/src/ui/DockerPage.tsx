@@ -174,7 +174,8 @@ function SourcePanel(props: {
     <section class="stack" data-source-id={props.source.id}>
       <div class="card" style={{ padding: "14px 18px", display: "flex", "align-items": "center", gap: "14px", "flex-wrap": "wrap" }}>
         <span class={`dot dot--${props.status?.status === "ok" ? "success" : props.status ? "danger" : "muted"}`} style={DOT} aria-hidden="true" />
-        <div style={{ flex: "1", "min-width": "0" }}>
+        {/* At least 240 px for the name and status: on a phone the buttons wrap below rather than squeeze them. */}
+        <div style={{ flex: "1", "min-width": "min(100%, 240px)" }}>
           <strong>{props.source.name}</strong> <span class="mono small muted">{props.source.address}</span>
           <Show when={props.source.locked}>
             {" "}
