@@ -10,7 +10,7 @@ let page: Page;
 beforeAll(async () => {
   h = await startPluginHost({ web: true });
   for (let i = 0; i < 4; i += 1) {
-    await h.api(`/sample?host=${h.hostId}`, { method: "POST" });
+    await h.api(`/sample?host=${h.hostId}&wait=30`, { method: "POST" });
     await new Promise((r) => setTimeout(r, 300));
   }
   browser = await launchChromium();
