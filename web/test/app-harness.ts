@@ -49,9 +49,11 @@ export interface RunningApp {
 /**
  * Boots registry (optional) and host in a temp folder; `publish` tarballs go to the registry first.
  * `registryDown` stops the registry before the host boots, so the install never reaches it.
+ * `corePlugins` names first-party plugins under plugins/ (as built by `npm run build`), packed, signed and
+ * installed as core plugins at first boot, as a release ships them.
  */
 export async function startApp(
-  opts: { registry?: boolean; registryDown?: boolean; publish?: (trust: TestTrust) => Promise<string[]> } = {},
+  opts: { registry?: boolean; registryDown?: boolean; publish?: (trust: TestTrust) => Promise<string[]>; corePlugins?: readonly string[] } = {},
 ): Promise<RunningApp> {
   const dir = mkdtempSync(join(tmpdir(), "archnest-web-test-"));
   const trust = createTestTrust();
@@ -60,6 +62,9 @@ export async function startApp(
   if (opts.registryDown) await registry?.stop();
   const files = trust.writeFiles(dir);
   mkdirSync(join(dir, "core-plugins"));
+  for (const name of opts.corePlugins ?? []) {
+    await packAndSign(new URL(`../../plugins/${name}/`, import.meta.url).pathname, trust.release, join(dir, "core-plugins", `${name}.tgz`));
+  }
   const config = loadEnv({
     ARCHNEST_DATA_DIR: join(dir, "data"),
     ARCHNEST_MASTER_KEY: randomBytes(32).toString("base64"),
@@ -69,9 +74,10 @@ export async function startApp(
     XDG_CONFIG_HOME: join(dir, "config"),
     ...(registry && { ARCHNEST_REGISTRY_URL: registry.url }),
   });
-  const { host } = await bootHost(config, { log: createLogger({ level: "error", write: () => {} }) });
+  const { host, plugins } = await bootHost(config, { log: createLogger({ level: "error", write: () => {} }) });
   const server: Server = serveHost(host, { port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
+  plugins.ws.attach(server);
   return {
     url: serverUrl(server),
     setupCode: readSetupCode(config.dataDir),

@@ -189,9 +189,18 @@ describe("docker plugin against a real engine", () => {
     await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
     try {
       const two = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
-      const post = (body: unknown) => two.request("/sources", { method: "POST", body: JSON.stringify(body) });
+      const post = (body: unknown, query = "") => two.request(`/sources${query}`, { method: "POST", body: JSON.stringify(body) });
       expect((await post({ name: "real", kind: "unix", socketPath: engine.socketPath })).status).toBe(201);
-      expect((await post({ name: "silent", kind: "tcp", host: "127.0.0.1", port: (silent.address() as AddressInfo).port })).status).toBe(201);
+      const silentSource = { name: "silent", kind: "tcp", host: "127.0.0.1", port: (silent.address() as AddressInfo).port };
+      // Tested before it is saved: the engine that never answers is refused at its first call, within the test's deadline.
+      const refused = await post(silentSource);
+      expect(refused.status).toBe(422);
+      expect(await refused.json()).toMatchObject({
+        error: "DOCKER_ERR_SOURCE_TEST_FAILED",
+        step: "GET /_ping",
+        cause: { error: "DOCKER_ERR_ENGINE_TIMEOUT" },
+      });
+      expect((await post(silentSource, "?untested=1")).status).toBe(201);
       const body = (await (await two.request("/overview")).json()) as { sources: { name: string; status: string; error?: { error: string } }[] };
       expect(body.sources.map((s) => [s.name, s.status, s.error?.error])).toEqual([
         ["real", "ok", undefined],

@@ -90,8 +90,9 @@ afterAll(async () => {
   rmSync(certs, { recursive: true, force: true });
 });
 
-const add = async (body: unknown) => {
-  const res = await t.request("/sources", { method: "POST", body: JSON.stringify(body) });
+// A source the engine would refuse is saved untested ("Save anyway"), so that its failure shows on use.
+const add = async (body: unknown, untested = false) => {
+  const res = await t.request(`/sources${untested ? "?untested=1" : ""}`, { method: "POST", body: JSON.stringify(body) });
   expect(res.status).toBe(201);
   return ((await res.json()) as { id: string }).id;
 };
@@ -117,16 +118,26 @@ describe("Docker over TCP with TLS client certificates", () => {
     const listed = await t.request(`/sources/${id}/containers`);
     expect(listed.status).toBe(200);
     expect(JSON.stringify(await (await t.request("/sources")).json())).not.toContain("PRIVATE KEY");
+
+    // An edit that leaves TLS out keeps the stored certificate and key: the test before saving passes with them.
+    const renamed = await t.request(`/sources/${id}`, { method: "PUT", body: JSON.stringify({ name: "tls-renamed", kind: "tcp", host: "127.0.0.1", port }) });
+    expect(renamed.status).toBe(200);
+    const body = await renamed.text();
+    expect(JSON.parse(body)).toMatchObject({ name: "tls-renamed", tls: true });
+    expect(body).not.toContain("PRIVATE KEY");
   });
 
   it("shows a TLS failure plainly when the client certificate is from another CA", async () => {
-    const id = await add({
-      name: "stranger",
-      kind: "tcp",
-      host: "127.0.0.1",
-      port,
-      tls: { cert: pem("stranger.pem"), key: pem("stranger-key.pem"), ca: pem("ca.pem") },
-    });
+    const id = await add(
+      {
+        name: "stranger",
+        kind: "tcp",
+        host: "127.0.0.1",
+        port,
+        tls: { cert: pem("stranger.pem"), key: pem("stranger-key.pem"), ca: pem("ca.pem") },
+      },
+      true,
+    );
     const res = await t.request(`/sources/${id}/containers`);
     expect(res.status).toBe(502);
     const err = (await res.json()) as { error: string; message: string };
@@ -135,20 +146,36 @@ describe("Docker over TCP with TLS client certificates", () => {
   });
 
   it("refuses to trust the engine when its certificate is not signed by the given CA", async () => {
-    const id = await add({
+    const wrongCa = {
       name: "wrong-ca",
       kind: "tcp",
       host: "127.0.0.1",
       port,
       tls: { cert: pem("client.pem"), key: pem("client-key.pem"), ca: pem("other-ca.pem") },
-    });
+    };
+    // Tested before it is saved: the TLS failure is named, and nothing is saved.
+    const before = ((await (await t.request("/sources")).json()) as { sources: unknown[] }).sources.length;
+    const refused = await t.request("/sources", { method: "POST", body: JSON.stringify(wrongCa) });
+    expect(refused.status).toBe(422);
+    expect(await refused.json()).toMatchObject({ error: "DOCKER_ERR_SOURCE_TEST_FAILED", step: "GET /_ping", cause: { error: "DOCKER_ERR_TLS" } });
+    expect(((await (await t.request("/sources")).json()) as { sources: unknown[] }).sources).toHaveLength(before);
+    const id = await add(
+      {
+        name: "wrong-ca",
+        kind: "tcp",
+        host: "127.0.0.1",
+        port,
+        tls: { cert: pem("client.pem"), key: pem("client-key.pem"), ca: pem("other-ca.pem") },
+      },
+      true,
+    );
     const res = await t.request(`/sources/${id}/containers`);
     expect(res.status).toBe(502);
     expect(await res.json()).toMatchObject({ error: "DOCKER_ERR_TLS" });
   });
 
   it("says plainly when plain HTTP meets a TLS engine", async () => {
-    const id = await add({ name: "plain", kind: "tcp", host: "127.0.0.1", port });
+    const id = await add({ name: "plain", kind: "tcp", host: "127.0.0.1", port }, true);
     const overview = (await (await t.request("/overview")).json()) as { sources: Overview[] };
     const row = overview.sources.find((s) => s.id === id);
     expect(row?.status).toBe("error");

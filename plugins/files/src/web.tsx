@@ -518,7 +518,18 @@ export function FilesPage() {
                       {r.permissions}
                     </td>
                     <td>
-                      <div class="row row--tight" style={{ "justify-content": "flex-end" }}>
+                      <div class="row row--tight" style={{ "justify-content": "flex-end", "flex-wrap": "wrap" }}>
+                        <Show when={!isDir(r)}>
+                          <a
+                            class="btn btn--ghost btn--sm"
+                            href={downloadUrl(host() ?? "", r.path)}
+                            download={r.name}
+                            rel="external"
+                            aria-label={`Download ${r.name}`}
+                          >
+                            Download
+                          </a>
+                        </Show>
                         <Show when={!isDir(r) && r.size <= 1024 * 1024}>
                           <button type="button" class="btn btn--ghost btn--sm" onClick={() => openEditor(r)}>
                             Edit

@@ -45,6 +45,18 @@ describe("Files page", () => {
     await shot(page, "files");
   });
 
+  it("downloads a file from its row's Download button, byte for byte", async () => {
+    const button = page.getByRole("link", { name: "Download archive.tar.gz" });
+    expect(await button.isVisible()).toBe(true);
+    expect(await button.textContent()).toBe("Download");
+    const [download] = await Promise.all([page.waitForEvent("download"), button.click()]);
+    expect(download.suggestedFilename()).toBe("archive.tar.gz");
+    const saved = await download.path();
+    expect(readFileSync(saved).equals(readFileSync(join(dir, "archive.tar.gz")))).toBe(true);
+    // Folders have no download button.
+    expect(await page.getByRole("link", { name: "Download logs" }).count()).toBe(0);
+  });
+
   it("uploads a file through the page with a progress bar, and it lands on the host intact", async () => {
     const data = randomBytes(8 * 1024 * 1024);
     await page.getByTestId("upload-input").setInputFiles({ name: "upload.bin", mimeType: "application/octet-stream", buffer: data });

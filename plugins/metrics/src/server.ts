@@ -2,10 +2,10 @@ import { definePlugin } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
 import { MetricsError } from "./errors/index.js";
 import type { Point } from "./history/index.js";
-import { type HostState, Sampler } from "./sampler/index.js";
+import { type HostState, SAMPLE_DEADLINE_MS, Sampler } from "./sampler/index.js";
 
 export type { Point } from "./history/index.js";
-export type { HostState, Latest } from "./sampler/index.js";
+export type { HostState, Latest, SampleState } from "./sampler/index.js";
 
 /** A host with its last hour, thinned for sparklines. */
 export interface HostSummary extends HostState {
@@ -14,6 +14,8 @@ export interface HostSummary extends HostState {
 
 const RANGES: Record<string, number> = { "1h": 3_600_000, "6h": 6 * 3_600_000, "24h": 24 * 3_600_000 };
 const SPARK_POINTS = 60;
+/** The longest a sample request may choose to wait (`?wait=`): the probe's own SSH timeout is at most 20 s. */
+const MAX_WAIT_MS = 30_000;
 
 /** Keeps at most `max` points, evenly spread, always ending with the newest. */
 function thin(points: Point[], max: number): Point[] {
@@ -65,8 +67,16 @@ export default definePlugin({
       .post("/sample", async (c) => {
         const hostId = c.req.query("host") ?? "";
         if (!hostId) return c.json({ error: "METRICS_ERR_BAD_REQUEST", message: "Send ?host=<id>." }, 400);
+        // A caller that needs the reading itself (a script, a test) may wait longer than a page would.
+        const wait = c.req.query("wait");
+        const seconds = wait === undefined ? SAMPLE_DEADLINE_MS / 1000 : Number(wait);
+        const waitMs = seconds * 1000;
+        if (!Number.isInteger(seconds) || waitMs < 1000 || waitMs > MAX_WAIT_MS)
+          return c.json({ error: "METRICS_ERR_BAD_REQUEST", message: `wait is a whole number of seconds from 1 to ${MAX_WAIT_MS / 1000}.` }, 400);
         try {
-          const { probe, state } = await sampler.sample(hostId);
+          const { probe, state, late } = await sampler.sampleWithin(hostId, waitMs);
+          // 202: the sample is still under way; the body is the last good reading marked stale, or "late".
+          if (late || !probe) return c.json(state, 202);
           return c.json({ ...state, ticks: probe.ticks });
         } catch (err) {
           return fail(err);

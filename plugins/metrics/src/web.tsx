@@ -2,7 +2,7 @@ import { pluginApi, type SlotProps } from "@archnest/sdk/web";
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import type { HostSummary, Point } from "./server.js";
 import { LineChart, METRIC_COLOR, METRIC_LABEL, type Metric, Sparkline } from "./ui/charts.js";
-import { formatBytes, formatPercent } from "./ui/format.js";
+import { formatAge, formatBytes, formatPercent } from "./ui/format.js";
 
 const api = pluginApi("metrics");
 const METRICS: Metric[] = ["cpu", "mem", "disk"];
@@ -24,6 +24,17 @@ function StateDot(props: { up: boolean | null }) {
       aria-label={props.up === null ? "not sampled yet" : props.up ? "up" : "down"}
     />
   );
+}
+
+/** A reading that is not current (stale or late) is greyed out: it is shown, but not as now. */
+const dimmed = (h: HostSummary) => h.state === "stale" || h.state === "late";
+
+/** What the widget says beside a host's name when its reading is not current. */
+function stateNote(h: HostSummary): string | undefined {
+  if (h.state === "down") return "down";
+  if (h.state === "stale") return `stale · ${formatAge(h.ageMs ?? 0)} old`;
+  if (h.state === "late") return "late · no sample yet";
+  return undefined;
 }
 
 /** Glance widget: per host, up or down, and CPU, memory and disk sparklines of the last hour. */
@@ -54,7 +65,8 @@ export function MetricsWidget(_props: SlotProps) {
                     href="/metrics"
                     data-testid="metrics-host"
                     data-host={h.name}
-                    style={{ display: "grid", gap: "6px", color: "inherit", "text-decoration": "none" }}
+                    data-state={h.state}
+                    style={{ display: "grid", gap: "6px", color: "inherit", "text-decoration": "none", opacity: dimmed(h) ? "0.5" : "1" }}
                     title={h.lastError?.message ?? h.address}
                   >
                     <span style={{ display: "flex", "align-items": "center", gap: "8px", "min-width": "0" }}>
@@ -62,8 +74,8 @@ export function MetricsWidget(_props: SlotProps) {
                       <span class="cell-title" style={{ overflow: "hidden", "text-overflow": "ellipsis", "white-space": "nowrap" }}>
                         {h.name}
                       </span>
-                      <span class="small muted" style={{ "margin-left": "auto", "white-space": "nowrap" }}>
-                        {h.up === false ? "down" : h.address}
+                      <span class="small muted" data-testid="metrics-host-note" style={{ "margin-left": "auto", "white-space": "nowrap" }}>
+                        {stateNote(h) ?? h.address}
                       </span>
                     </span>
                     <span style={{ display: "grid", "grid-template-columns": "repeat(3, minmax(0, 1fr))", gap: "12px" }}>
@@ -179,6 +191,8 @@ export function MetricsPage() {
                       type="button"
                       class={`btn btn--sm ${selected()?.id === h.id ? "" : "btn--ghost"}`}
                       aria-pressed={selected()?.id === h.id}
+                      data-state={h.state}
+                      style={{ opacity: dimmed(h) ? "0.6" : "1" }}
                       onClick={() => setHostId(h.id)}
                     >
                       <span style={{ display: "inline-flex", "align-items": "center", gap: "7px" }}>
@@ -214,7 +228,23 @@ export function MetricsPage() {
                       </div>
                     )}
                   </Show>
-                  <div class="grid" style={{ display: "grid", "grid-template-columns": "repeat(auto-fit, minmax(220px, 1fr))", gap: "14px" }}>
+                  <Show when={h().state === "stale" || h().state === "late"}>
+                    <p class="small muted" data-testid="metrics-stale" role="status">
+                      {h().state === "stale"
+                        ? `${h().name} is slow to answer: these are its last readings, ${formatAge(h().ageMs ?? 0)} old.`
+                        : `${h().name} is slow to answer: its first sample is still under way.`}
+                    </p>
+                  </Show>
+                  <div
+                    class="grid"
+                    data-state={h().state}
+                    style={{
+                      display: "grid",
+                      "grid-template-columns": "repeat(auto-fit, minmax(220px, 1fr))",
+                      gap: "14px",
+                      opacity: dimmed(h()) ? "0.5" : "1",
+                    }}
+                  >
                     <div class="card stat">
                       <span class="stat__label">CPU</span>
                       <span class="stat__value">{formatPercent(h().latest?.cpu)}</span>

@@ -10,7 +10,7 @@ let page: Page;
 beforeAll(async () => {
   h = await startPluginHost({ web: true });
   for (let i = 0; i < 4; i += 1) {
-    await h.api(`/sample?host=${h.hostId}`, { method: "POST" });
+    await h.api(`/sample?host=${h.hostId}&wait=30`, { method: "POST" });
     await new Promise((r) => setTimeout(r, 300));
   }
   browser = await launchChromium();
@@ -31,6 +31,23 @@ describe("Metrics page", () => {
     expect(d).toMatch(/^M[\d.]+,[\d.]+L/);
     await expect(page.getByTestId("metrics-page").textContent()).resolves.toMatch(/Memory\s*[\d.]+%/);
     await shot(page, "metrics");
+  });
+
+  it("labels each chart's time axis with distinct times, at any width", async () => {
+    await page.goto(`${h.url}/metrics`);
+    for (const width of [1366, 390]) {
+      await page.setViewportSize({ width, height: 844 });
+      for (const name of ["CPU over time", "Memory over time", "Disk over time"]) {
+        const chart = page.getByRole("img", { name });
+        // The history spans about a minute: equal divisions of it would read "08:14, 08:14, 08:15".
+        await expect.poll(() => chart.locator('[data-axis="x"]').count()).toBeGreaterThan(0);
+        const x = await chart.locator('[data-axis="x"]').allTextContents();
+        expect(new Set(x).size).toBe(x.length);
+        expect(await chart.locator('[data-axis="y"]').allTextContents()).toEqual(["0%", "25%", "50%", "75%", "100%"]);
+      }
+      await shot(page, `metrics-axes-${width}`);
+    }
+    await page.setViewportSize({ width: 1360, height: 900 });
   });
 
   it("shows sparklines and up/down per host in the Glance widget", async () => {

@@ -33,7 +33,8 @@ const meminfo = () => {
   }
   return m;
 };
-const sample = async (hostId = h.hostId) => h.api(`/sample?host=${encodeURIComponent(hostId)}`, { method: "POST" });
+// These tests read the sample itself: they wait for it as long as the probe may take, even on a busy machine.
+const sample = async (hostId = h.hostId) => h.api(`/sample?host=${encodeURIComponent(hostId)}&wait=30`, { method: "POST" });
 
 describe("metrics against a real sshd", () => {
   it("reads CPU, memory and disk that match /proc and statfs on the same machine", async () => {
@@ -89,6 +90,8 @@ describe("metrics against a real sshd", () => {
     expect(me?.up).toBe(true);
     expect(me?.spark.length).toBeGreaterThanOrEqual(2);
     expect((await h.api("/history?host=nope&range=1h")).status).toBe(404);
+    for (const wait of ["0", "31", "2.5", "soon"])
+      expect(await (await h.api(`/sample?host=${h.hostId}&wait=${wait}`, { method: "POST" })).json()).toMatchObject({ error: "METRICS_ERR_BAD_REQUEST" });
     expect((await h.api(`/history?host=${h.hostId}&range=7d`)).status).toBe(400);
   });
 

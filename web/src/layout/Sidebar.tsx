@@ -7,7 +7,7 @@ import { Icon } from "../ui/index.js";
 export function Sidebar(): JSX.Element {
   const pages = usePluginPages();
   return (
-    <nav class="sidebar" aria-label="Main">
+    <nav class="sidebar" id="main-nav" aria-label="Main">
       <a class="brand" href="/" aria-label="ArchNest home">
         <svg class="brand__mark" viewBox="0 0 32 32" aria-hidden="true">
           <rect width="32" height="32" rx="8" />

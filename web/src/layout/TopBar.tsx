@@ -3,11 +3,14 @@ import { availableUpdates, license } from "../data/index.js";
 import { session, signOut } from "../session/index.js";
 import { Icon } from "../ui/index.js";
 
-/** The license state, available updates and the signed-in person. */
-export function TopBar(props: { title: string }): JSX.Element {
+/** The license state, available updates and the signed-in person; on a phone, the menu button. */
+export function TopBar(props: { title: string; menuOpen: boolean; onMenu: () => void }): JSX.Element {
   const updates = () => availableUpdates().length;
   return (
     <header class="topbar">
+      <button type="button" class="icon-btn menu-btn" aria-label="Menu" aria-controls="main-nav" aria-expanded={props.menuOpen} onClick={() => props.onMenu()}>
+        <Icon name="menu" size={20} />
+      </button>
       <p class="topbar__title">{props.title}</p>
       <div class="topbar__right">
         <Show when={updates() > 0}>

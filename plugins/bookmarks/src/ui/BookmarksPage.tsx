@@ -131,8 +131,9 @@ export function BookmarksPage(_props: Partial<SlotProps>): JSX.Element {
         </Show>
       </section>
 
-      <div style={{ display: "grid", "grid-template-columns": "220px 1fr", gap: "16px", "align-items": "start" }}>
-        <nav class="card" style={{ padding: "12px" }} aria-label="Folders and tags">
+      {/* Folders beside the list while the list keeps 460 px; above it on a narrow screen. */}
+      <div style={{ display: "flex", "flex-wrap": "wrap", gap: "16px", "align-items": "flex-start" }}>
+        <nav class="card" style={{ padding: "12px", flex: "1 1 200px" }} aria-label="Folders and tags">
           <div class="nav-heading small muted" style={{ "margin-bottom": "6px" }}>
             Folders
           </div>
@@ -178,7 +179,7 @@ export function BookmarksPage(_props: Partial<SlotProps>): JSX.Element {
           </Show>
         </nav>
 
-        <section>
+        <section style={{ flex: "999 1 0", "min-width": "min(100%, 460px)" }}>
           <input
             type="search"
             class="search"

@@ -15,6 +15,7 @@ import {
   type EngineClients,
   Engines,
   mapLimited,
+  testSource,
   withDeadline,
 } from "../engine/index.js";
 import { classifyEngineError, DockerPluginError } from "../errors/index.js";
@@ -65,9 +66,13 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     return derived;
   };
   const views = async (): Promise<readonly SourceView[]> => (await current()).views;
-  const sourceOf = async (id: string): Promise<{ view: SourceView; clients: EngineClients }> => {
+  const viewOf = async (id: string): Promise<SourceView> => {
     const view = (await current()).byId.get(id);
     if (!view) throw new DockerPluginError("DOCKER_ERR_SOURCE_NOT_FOUND", `No Docker source "${id}".`);
+    return view;
+  };
+  const sourceOf = async (id: string): Promise<{ view: SourceView; clients: EngineClients }> => {
+    const view = await viewOf(id);
     return { view, clients: await engines.clients(view) };
   };
   // A change to a source past the cap answers the host's 402, naming the module that lifts the cap.
@@ -76,6 +81,8 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     const index = (await store.list()).findIndex((s) => s.id === view.id);
     return ctx.limits.check("docker-sources", index);
   };
+  // "Save anyway": an admin may keep a source whose engine is not reachable yet (it is being set up).
+  const untested = (c: Context<Env>) => c.req.query("untested") === "1";
   const requireAdmin = (c: Context<Env>) => {
     if (c.env?.user?.role !== "admin") throw new DockerPluginError("DOCKER_ERR_FORBIDDEN", "Only an admin can manage Docker sources.");
   };
@@ -118,6 +125,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       const input = parseSourceInput(await c.req.json().catch(() => undefined));
       const over = ctx.limits.check("docker-sources", (await store.list()).length);
       if (over) return over;
+      if (!untested(c)) await testSource({ ...input, tls: Boolean(input.tls) }, input.tls ?? undefined);
       const source = await store.create(input);
       ctx.events.emit("sources.changed", { id: source.id });
       const view = (await views()).find((s) => s.id === source.id) as SourceView;
@@ -126,7 +134,17 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     .put("/sources/:sid", async (c) => {
       requireAdmin(c);
       const input = parseSourceInput(await c.req.json().catch(() => undefined));
-      const source = await store.update(c.req.param("sid"), input);
+      const id = c.req.param("sid");
+      const view = await viewOf(id);
+      // A source past the cap is read-only: editing it answers 402 like its container actions.
+      const locked = await guardLocked(view);
+      if (locked) return locked;
+      if (!untested(c)) {
+        // TLS left out of an edit keeps the stored material, so the test uses it too.
+        const tls = input.tls === undefined && input.kind === "tcp" && view.tls ? await store.tls(id) : (input.tls ?? undefined);
+        await testSource({ ...input, tls: tls !== undefined }, tls);
+      }
+      const source = await store.update(id, input);
       engines.forget(source.id);
       ctx.events.emit("sources.changed", { id: source.id });
       return c.json((await views()).find((s) => s.id === source.id) as SourceView);
@@ -141,7 +159,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     })
     // Every source probed in parallel, each with its own short deadline: one dead engine costs the page
     // at most DEADLINES.probe, and only its own row.
-    .get("/overview", async (c) => c.json({ sources: await Promise.all((await views()).map(overviewOf)) }))
+    .get("/overview", async (c) => c.json({ sources: await Promise.all((await views()).map(overviewOf)), limit: ctx.limits.get("docker-sources") }))
     .get("/sources/:sid/containers", async (c) => {
       const t0 = performance.now();
       const { view, clients } = await sourceOf(c.req.param("sid"));

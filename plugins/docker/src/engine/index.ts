@@ -5,7 +5,7 @@
  * error at the same moment. Followed logs use a client without deadline, since they may stay quiet for hours.
  */
 import Docker from "dockerode";
-import { classifyEngineError } from "../errors/index.js";
+import { classifyEngineError, DockerPluginError } from "../errors/index.js";
 import { type DockerSource, describeSource, type SourceStore, type TlsMaterial } from "../sources/index.js";
 import { type ContainerUsage, type EngineStats, usageFromStats } from "./stats.js";
 
@@ -13,7 +13,7 @@ export { DockerStreamDemuxer, LineSplitter, type LogFrame, type LogStream } from
 export { type ContainerUsage, type EngineStats, usageFromStats } from "./stats.js";
 
 /** Deadlines in milliseconds. Listing is what pages wait on; actions may legitimately take longer. */
-export const DEADLINES = { list: 4_000, probe: 2_500, usage: 6_000, action: 40_000 } as const;
+export const DEADLINES = { list: 4_000, probe: 2_500, usage: 6_000, action: 40_000, test: 5_000 } as const;
 
 export interface EngineClients {
   /**
@@ -27,7 +27,7 @@ export interface EngineClients {
   where: string;
 }
 
-function options(source: DockerSource, tls: TlsMaterial | undefined): Docker.DockerOptions {
+function options(source: Pick<DockerSource, "kind" | "socketPath" | "host" | "port" | "tls">, tls: TlsMaterial | undefined): Docker.DockerOptions {
   if (source.kind === "unix") return { socketPath: source.socketPath as string };
   return {
     host: source.host as string,
@@ -100,6 +100,41 @@ export async function withDeadline<T>(clients: EngineClients, sourceId: string, 
     throw classifyEngineError(err, clients.where, sourceId);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** What a source test found: the engine answered `/_ping` and `/version`. */
+export interface EngineInfo {
+  version: string;
+  apiVersion: string;
+  os: string;
+  arch: string;
+}
+
+/**
+ * Tests a source before it is saved, as the Docker CLI's first calls would: `GET /_ping`, then
+ * `GET /version`, each within {@link DEADLINES}.test. A failure is DOCKER_ERR_SOURCE_TEST_FAILED naming the
+ * step that failed and why (the engine's own error as `cause`); nothing is kept of the client.
+ */
+export async function testSource(
+  source: Pick<DockerSource, "name" | "kind" | "socketPath" | "host" | "port" | "tls">,
+  tls: TlsMaterial | undefined,
+): Promise<EngineInfo> {
+  const docker = new Docker({ ...options(source, tls), connectionTimeout: DEADLINES.test, timeout: DEADLINES.test } as Docker.DockerOptions);
+  const clients: EngineClients = { within: () => docker, stream: docker, where: `"${source.name}" (${describeSource(source)})` };
+  let step = "GET /_ping";
+  try {
+    await withDeadline(clients, "", DEADLINES.test, (d) => d.ping());
+    step = "GET /version";
+    const v = await withDeadline(clients, "", DEADLINES.test, (d) => d.version());
+    if (typeof v?.ApiVersion !== "string") throw new DockerPluginError("DOCKER_ERR_ENGINE", `${clients.where} did not answer like a Docker engine.`);
+    return { version: v.Version, apiVersion: v.ApiVersion, os: v.Os, arch: v.Arch };
+  } catch (err) {
+    const cause = err instanceof DockerPluginError ? err : classifyEngineError(err, clients.where);
+    throw new DockerPluginError("DOCKER_ERR_SOURCE_TEST_FAILED", `Testing the source failed at ${step}: ${cause.message}`, undefined, {
+      step,
+      cause: { error: cause.code, message: cause.message },
+    });
   }
 }
 

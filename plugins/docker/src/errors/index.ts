@@ -10,6 +10,7 @@ export const DOCKER_ERRORS = {
   DOCKER_ERR_NOT_FOUND: 404,
   DOCKER_ERR_CONFLICT: 409,
   DOCKER_ERR_ENGINE_REFUSED: 400,
+  DOCKER_ERR_SOURCE_TEST_FAILED: 422,
   DOCKER_ERR_ENGINE: 502,
   DOCKER_ERR_ENGINE_UNREACHABLE: 502,
   DOCKER_ERR_TLS: 502,
@@ -26,13 +27,15 @@ export class DockerPluginError extends Error {
     readonly code: DockerErrorCode,
     message: string,
     readonly sourceId?: string,
+    /** More of what happened, sent with the error (a failed source test: the step and the engine's error). */
+    readonly details?: { step: string; cause: { error: DockerErrorCode; message: string } },
   ) {
     super(message);
     this.status = DOCKER_ERRORS[code];
   }
 
-  toJSON(): { error: DockerErrorCode; message: string; source?: string } {
-    return { error: this.code, message: this.message, ...(this.sourceId !== undefined && { source: this.sourceId }) };
+  toJSON(): { error: DockerErrorCode; message: string; source?: string; step?: string; cause?: { error: DockerErrorCode; message: string } } {
+    return { error: this.code, message: this.message, ...(this.sourceId !== undefined && { source: this.sourceId }), ...this.details };
   }
 }
 

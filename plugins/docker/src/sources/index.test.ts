@@ -49,7 +49,8 @@ describe("parseSourceInput", () => {
 describe("SourceStore", () => {
   it("keeps TLS material in secrets only, and the API never returns it", async () => {
     const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
-    const res = await t.request("/sources", {
+    // Saved untested: no engine answers here.
+    const res = await t.request("/sources?untested=1", {
       method: "POST",
       body: JSON.stringify({ name: "remote", kind: "tcp", host: "10.0.0.5", port: 2376, tls: { cert: CERT, key: KEY, ca: CERT } }),
     });
@@ -104,7 +105,7 @@ describe("sources after a license lapse and edits", () => {
     const caps: Record<string, number> = {};
     const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"], caps });
     const add = (name: string) =>
-      t.request("/sources", { method: "POST", body: JSON.stringify({ name, kind: "unix", socketPath: `/nonexistent/${name}.sock` }) });
+      t.request("/sources?untested=1", { method: "POST", body: JSON.stringify({ name, kind: "unix", socketPath: `/nonexistent/${name}.sock` }) });
     expect((await add("first")).status).toBe(201);
     expect((await add("second")).status).toBe(201);
     caps["docker-sources"] = 1;
@@ -124,15 +125,18 @@ describe("sources after a license lapse and edits", () => {
 
   it("edits a source: TLS kept when left out, dropped with null", async () => {
     const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
-    const created = await t.request("/sources", {
+    const created = await t.request("/sources?untested=1", {
       method: "POST",
       body: JSON.stringify({ name: "remote", kind: "tcp", host: "10.0.0.5", port: 2376, tls: { cert: CERT, key: KEY } }),
     });
     const { id } = (await created.json()) as { id: string };
-    const renamed = await t.request(`/sources/${id}`, { method: "PUT", body: JSON.stringify({ name: "nas", kind: "tcp", host: "10.0.0.6", port: 2376 }) });
+    const renamed = await t.request(`/sources/${id}?untested=1`, {
+      method: "PUT",
+      body: JSON.stringify({ name: "nas", kind: "tcp", host: "10.0.0.6", port: 2376 }),
+    });
     expect(await renamed.json()).toMatchObject({ name: "nas", host: "10.0.0.6", tls: true, address: "tcp://10.0.0.6:2376 (TLS)" });
     expect(t.secrets.size).toBe(2);
-    const plain = await t.request(`/sources/${id}`, {
+    const plain = await t.request(`/sources/${id}?untested=1`, {
       method: "PUT",
       body: JSON.stringify({ name: "nas", kind: "tcp", host: "10.0.0.6", port: 2375, tls: null }),
     });

@@ -2,6 +2,7 @@ import { Dialog, isModuleRequired, Lock, type SlotProps, useShell } from "@archn
 import { createMemo, createResource, createSignal, For, type JSX, Match, onCleanup, Show, Switch } from "solid-js";
 import {
   api,
+  CAP_REASON,
   type ContainerView,
   formatBytes,
   formatPercent,
@@ -70,7 +71,13 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
           <Show when={isAdmin() && (sources()?.sources.length ?? 0) > 0}>
             <Show
               when={!capReached()}
-              fallback={<Lock module={sources()?.limit.module ?? "docker-over-ssh"} variant="inline" reason="The free core manages one Docker source." />}
+              fallback={
+                // The reason is written out beside the lock, not left to its tooltip.
+                <span class="row row--tight small muted" data-testid="cap-reason" style={{ "flex-wrap": "wrap" }}>
+                  <span>{CAP_REASON} Unlock with</span>
+                  <Lock module={sources()?.limit.module ?? "docker-over-ssh"} variant="inline" reason={CAP_REASON} />
+                </span>
+              }
             >
               <button type="button" class="btn btn--ghost" onClick={() => setAdding(true)}>
                 Add source
@@ -124,7 +131,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
               </nav>
             </Show>
             <Show when={current()} keyed>
-              {(src) => <SourcePanel source={src} status={statusOf(src.id)} onChanged={reload} />}
+              {(src) => <SourcePanel source={src} status={statusOf(src.id)} module={s().limit.module} onChanged={reload} />}
             </Show>
           </Show>
         )}
@@ -145,9 +152,15 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
 
 type Tab = "containers" | "images" | "volumes" | "networks";
 
-function SourcePanel(props: { source: SourcesAnswer["sources"][number]; status: SourceOverview | undefined; onChanged: () => Promise<void> }): JSX.Element {
+function SourcePanel(props: {
+  source: SourcesAnswer["sources"][number];
+  status: SourceOverview | undefined;
+  module: string;
+  onChanged: () => Promise<void>;
+}): JSX.Element {
   const [tab, setTab] = createSignal<Tab>("containers");
   const [confirmRemove, setConfirmRemove] = createSignal(false);
+  const [editing, setEditing] = createSignal(false);
   const removeSource = async () => {
     try {
       await api(`/sources/${props.source.id}`, { method: "DELETE" });
@@ -161,7 +174,8 @@ function SourcePanel(props: { source: SourcesAnswer["sources"][number]; status: 
     <section class="stack" data-source-id={props.source.id}>
       <div class="card" style={{ padding: "14px 18px", display: "flex", "align-items": "center", gap: "14px", "flex-wrap": "wrap" }}>
         <span class={`dot dot--${props.status?.status === "ok" ? "success" : props.status ? "danger" : "muted"}`} style={DOT} aria-hidden="true" />
-        <div style={{ flex: "1", "min-width": "0" }}>
+        {/* At least 240 px for the name and status: on a phone the buttons wrap below rather than squeeze them. */}
+        <div style={{ flex: "1", "min-width": "min(100%, 240px)" }}>
           <strong>{props.source.name}</strong> <span class="mono small muted">{props.source.address}</span>
           <Show when={props.source.locked}>
             {" "}
@@ -182,14 +196,34 @@ function SourcePanel(props: { source: SourcesAnswer["sources"][number]; status: 
           </div>
         </div>
         <Show when={isAdmin()}>
-          <button type="button" class="btn btn--ghost btn--sm" onClick={() => setConfirmRemove(true)}>
-            Remove source
-          </button>
+          <div class="row row--tight">
+            <Show when={!props.source.locked}>
+              <button type="button" class="btn btn--ghost btn--sm" onClick={() => setEditing(true)} aria-label={`Edit ${props.source.name}`}>
+                Edit
+              </button>
+            </Show>
+            <button type="button" class="btn btn--ghost btn--sm" onClick={() => setConfirmRemove(true)}>
+              Remove source
+            </button>
+          </div>
+        </Show>
+        <Show when={props.source.locked}>
+          <div style={{ "flex-basis": "100%" }} data-testid="locked-reason">
+            <Lock module={props.module} reason={`${CAP_REASON} This source stays visible, read-only, until you unlock more.`} />
+          </div>
         </Show>
       </div>
-      <Show when={props.source.locked}>
-        <Lock module="docker-over-ssh" reason="This source is past the free core's one Docker source: it stays visible, read-only." />
-      </Show>
+      <Dialog open={editing()} title={`Edit ${props.source.name}`} onClose={() => setEditing(false)}>
+        <SourceForm
+          suggested={null}
+          source={props.source}
+          onSaved={async () => {
+            setEditing(false);
+            await props.onChanged();
+            notify("Docker source saved", "success");
+          }}
+        />
+      </Dialog>
       <nav class="tabs" aria-label="Docker resources">
         <For each={["containers", "images", "volumes", "networks"] as Tab[]}>
           {(t) => (

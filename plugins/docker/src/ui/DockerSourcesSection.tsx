@@ -1,12 +1,12 @@
-import type { SlotProps } from "@archnest/sdk/web";
+import { Lock, type SlotProps } from "@archnest/sdk/web";
 import { createResource, For, type JSX, Show } from "solid-js";
-import { api, type SourceOverview } from "./api.js";
+import { api, CAP_REASON, type SourceOverview, type SourcesAnswer } from "./api.js";
 
 const DOT = { display: "inline-block", "vertical-align": "middle", "margin-right": "4px" } as const;
 
 /** Infrastructure: every Docker source with its status, engine version and containers. */
 export function DockerSourcesSection(_props: SlotProps): JSX.Element {
-  const [data] = createResource(() => api<{ sources: SourceOverview[] }>("/overview"));
+  const [data] = createResource(() => api<{ sources: SourceOverview[]; limit: SourcesAnswer["limit"] }>("/overview"));
   return (
     <div data-testid="docker-section">
       <header style={{ display: "flex", "justify-content": "space-between", "align-items": "center", padding: "14px 18px" }}>
@@ -53,6 +53,10 @@ export function DockerSourcesSection(_props: SlotProps): JSX.Element {
                           <Show when={s.locked}>
                             {" "}
                             <span class="badge badge--warning">read-only</span>
+                            <div class="cell-sub small muted row row--tight" data-testid="locked-reason" style={{ "flex-wrap": "wrap" }}>
+                              <span>{CAP_REASON} Unlock with</span>
+                              <Lock module={d().limit.module} variant="inline" reason={CAP_REASON} />
+                            </div>
                           </Show>
                         </td>
                         <td class="mono small">{s.address}</td>

@@ -1,45 +1,59 @@
-import { isModuleRequired, Lock } from "@archnest/sdk/web";
+import { ApiError, isModuleRequired, Lock } from "@archnest/sdk/web";
 import { createSignal, type JSX, Show } from "solid-js";
-import { api } from "./api.js";
+import { api, CAP_REASON, type SourceView } from "./api.js";
 
-/** Adds a Docker source: a unix socket, or a TCP address with optional TLS client certificates. */
-export function SourceForm(props: { suggested: { socketPath: string } | null; onSaved: () => void | Promise<void> }): JSX.Element {
-  const [kind, setKind] = createSignal<"unix" | "tcp">("unix");
-  const [name, setName] = createSignal(props.suggested ? "Local engine" : "");
-  const [socketPath, setSocketPath] = createSignal(props.suggested?.socketPath ?? "/var/run/docker.sock");
-  const [host, setHost] = createSignal("");
-  const [port, setPort] = createSignal("2376");
-  const [useTls, setUseTls] = createSignal(false);
+/**
+ * Adds a Docker source (a unix socket, or a TCP address with optional TLS client certificates) or, given
+ * `source`, edits it. The server tests the engine before saving; when the test fails the form says which
+ * step failed and offers to save anyway. Stored TLS material is never sent back: left empty, it is kept.
+ */
+export function SourceForm(props: { suggested: { socketPath: string } | null; source?: SourceView; onSaved: () => void | Promise<void> }): JSX.Element {
+  const editing = props.source;
+  const [kind, setKind] = createSignal<"unix" | "tcp">(editing?.kind ?? "unix");
+  const [name, setName] = createSignal(editing?.name ?? (props.suggested ? "Local engine" : ""));
+  const [socketPath, setSocketPath] = createSignal(editing?.socketPath ?? props.suggested?.socketPath ?? "/var/run/docker.sock");
+  const [host, setHost] = createSignal(editing?.host ?? "");
+  const [port, setPort] = createSignal(String(editing?.port ?? 2376));
+  const [useTls, setUseTls] = createSignal(editing?.tls ?? false);
   const [cert, setCert] = createSignal("");
   const [key, setKey] = createSignal("");
   const [ca, setCa] = createSignal("");
   const [error, setError] = createSignal<string>();
+  const [testFailed, setTestFailed] = createSignal(false);
   const [locked, setLocked] = createSignal<string>();
   const [busy, setBusy] = createSignal(false);
+  // Editing a TLS source keeps the stored certificate and key (never sent here) unless the person replaces them.
+  const [replaceTls, setReplaceTls] = createSignal(editing?.tls !== true);
+  const keepsTls = () => editing?.tls === true && useTls() && !replaceTls();
 
-  const submit = async (e: SubmitEvent) => {
-    e.preventDefault();
+  const body = () => {
+    if (kind() === "unix") return { name: name(), kind: "unix", socketPath: socketPath() };
+    const tls = !useTls() ? null : keepsTls() ? undefined : { cert: cert(), key: key(), ...(ca().trim() && { ca: ca() }) };
+    return { name: name(), kind: "tcp", host: host(), port: Number(port()), ...(tls !== undefined && { tls }) };
+  };
+
+  const save = async (untested: boolean) => {
     setBusy(true);
     setError(undefined);
+    setTestFailed(false);
     try {
-      const body =
-        kind() === "unix"
-          ? { name: name(), kind: "unix", socketPath: socketPath() }
-          : {
-              name: name(),
-              kind: "tcp",
-              host: host(),
-              port: Number(port()),
-              ...(useTls() && { tls: { cert: cert(), key: key(), ...(ca().trim() && { ca: ca() }) } }),
-            };
-      await api("/sources", { method: "POST", json: body });
+      const query = untested ? "?untested=1" : "";
+      if (editing) await api(`/sources/${editing.id}${query}`, { method: "PUT", json: body() });
+      else await api(`/sources${query}`, { method: "POST", json: body() });
       await props.onSaved();
     } catch (err) {
       if (isModuleRequired(err)) setLocked(err.module);
-      else setError((err as Error).message);
+      else {
+        setError((err as Error).message);
+        setTestFailed(err instanceof ApiError && err.code === "DOCKER_ERR_SOURCE_TEST_FAILED");
+      }
     } finally {
       setBusy(false);
     }
+  };
+  const submit = (e: SubmitEvent) => {
+    e.preventDefault();
+    void save(false);
   };
 
   return (
@@ -65,7 +79,7 @@ export function SourceForm(props: { suggested: { socketPath: string } | null; on
           </label>
         }
       >
-        <div style={{ display: "grid", "grid-template-columns": "1fr 120px", gap: "10px" }}>
+        <div style={{ display: "grid", "grid-template-columns": "minmax(0, 1fr) minmax(0, 110px)", gap: "10px" }}>
           <label class="field">
             <span class="field__label">Host</span>
             <input value={host()} onInput={(e) => setHost(e.currentTarget.value)} placeholder="10.0.0.5" required />
@@ -79,30 +93,45 @@ export function SourceForm(props: { suggested: { socketPath: string } | null; on
           <input type="checkbox" checked={useTls()} onChange={(e) => setUseTls(e.currentTarget.checked)} /> TLS with a client certificate
         </label>
         <Show when={useTls()}>
-          <label class="field">
-            <span class="field__label">Client certificate (PEM)</span>
-            <textarea class="mono" rows={3} value={cert()} onInput={(e) => setCert(e.currentTarget.value)} />
-          </label>
-          <label class="field">
-            <span class="field__label">Client key (PEM)</span>
-            <textarea class="mono" rows={3} value={key()} onInput={(e) => setKey(e.currentTarget.value)} />
-            <span class="field__hint">Kept encrypted in ArchNest's vault; never shown again.</span>
-          </label>
-          <label class="field">
-            <span class="field__label">CA certificate (PEM, optional)</span>
-            <textarea class="mono" rows={3} value={ca()} onInput={(e) => setCa(e.currentTarget.value)} />
-          </label>
+          <Show when={!replaceTls()}>
+            <p class="field__hint row row--tight" data-testid="tls-kept" style={{ "flex-wrap": "wrap" }}>
+              <span>A client certificate and key are stored and kept.</span>
+              <button type="button" class="btn btn--ghost btn--sm" onClick={() => setReplaceTls(true)}>
+                Replace them
+              </button>
+            </p>
+          </Show>
+          <Show when={replaceTls()}>
+            <label class="field">
+              <span class="field__label">Client certificate (PEM)</span>
+              <textarea class="mono" rows={3} value={cert()} onInput={(e) => setCert(e.currentTarget.value)} />
+            </label>
+            <label class="field">
+              <span class="field__label">Client key (PEM)</span>
+              <textarea class="mono" rows={3} value={key()} onInput={(e) => setKey(e.currentTarget.value)} />
+              <span class="field__hint">Kept encrypted in ArchNest's vault; never shown again.</span>
+            </label>
+            <label class="field">
+              <span class="field__label">CA certificate (PEM, optional)</span>
+              <textarea class="mono" rows={3} value={ca()} onInput={(e) => setCa(e.currentTarget.value)} />
+            </label>
+          </Show>
         </Show>
       </Show>
       <Show when={error()}>
-        <p role="alert" class="form-error">
+        <p role="alert" class="form-error" data-testid="source-error">
           {error()}
         </p>
       </Show>
-      <Show when={locked()}>{(m) => <Lock module={m()} reason="The free core manages one Docker source." />}</Show>
+      <Show when={locked()}>{(m) => <Lock module={m()} reason={`${CAP_REASON} Unlock it to manage more engines.`} />}</Show>
       <div class="actions">
+        <Show when={testFailed()}>
+          <button type="button" class="btn btn--ghost" disabled={busy()} onClick={() => void save(true)}>
+            Save anyway
+          </button>
+        </Show>
         <button type="submit" class="btn btn--accent" disabled={busy()}>
-          {busy() ? "Connecting…" : "Add source"}
+          {busy() ? "Testing…" : editing ? "Test and save" : "Test and add"}
         </button>
       </div>
     </form>

@@ -7,6 +7,9 @@ export type { ContainerView, SourceOverview, SourceView };
 
 export const api = pluginApi("docker");
 
+/** The free core's reason, written out wherever the Docker source cap shows. */
+export const CAP_REASON = "Free core: 1 Docker source.";
+
 export interface SourcesAnswer {
   sources: SourceView[];
   limit: { limit: string; cap: number | null; module: string };

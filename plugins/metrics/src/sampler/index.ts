@@ -1,7 +1,9 @@
 /**
  * Samples every SSH host on a timer while the plugin runs and keeps each host's {@link History}. A tick
- * starts only after the previous one finished, so a slow host never stacks samples; one host failing
- * marks that host down and records a gap, the others carry on.
+ * starts only after the previous one finished and waits for each host at most {@link SAMPLE_DEADLINE_MS}:
+ * a slow host never stacks samples (its sample under way is shared) nor holds the others up, and its last
+ * good reading is shown marked stale with its age until the sample lands. One host failing marks that host
+ * down and records a gap, the others carry on.
  */
 import type { Json, PluginLogger, PluginSsh, PluginStorage, SshHostSummary } from "@archnest/sdk/plugin";
 import { isSshError } from "@archnest/sdk/plugin";
@@ -21,6 +23,13 @@ export interface Latest {
   diskTotal: number;
 }
 
+/**
+ * How current a host's reading is: `ok` (the newest sample is current), `stale` (a sample is overdue: the
+ * reading shown is the last good one, `ageMs` old), `late` (the first sample is overdue: nothing to show
+ * yet), `pending` (the first sample is under way), `down` (the last sample failed; `lastError` says why).
+ */
+export type SampleState = "ok" | "stale" | "late" | "pending" | "down";
+
 /** What the plugin knows about one host right now. */
 export interface HostState {
   id: string;
@@ -30,7 +39,19 @@ export interface HostState {
   up: boolean | null;
   lastError: { code: string; message: string } | null;
   latest: Latest | null;
+  state: SampleState;
+  /** True when `latest` is the last good reading of a host whose newer sample is overdue. */
+  stale: boolean;
+  /** How old `latest` is, in milliseconds (null without a reading). */
+  ageMs: number | null;
 }
+
+/**
+ * How long a request waits for one host's sample. Shorter than a page's patience (and than the probe's own
+ * SSH timeout): past it the answer is the last good reading marked stale, while the sample carries on and
+ * lands in the history when the host answers.
+ */
+export const SAMPLE_DEADLINE_MS = 5_000;
 
 export interface SamplerDeps {
   ssh: Pick<PluginSsh, "hosts" | "exec">;
@@ -39,11 +60,15 @@ export interface SamplerDeps {
   now?: () => number;
 }
 
+type StoredState = Omit<HostState, "state" | "stale" | "ageMs">;
+
 interface Tracked {
-  state: HostState;
+  state: StoredState;
   history: History;
   ticks?: { at: number; ticks: CpuTicks } | undefined;
   inflight?: Promise<{ probe: Probe; state: HostState }> | undefined;
+  /** When the sample under way started. */
+  inflightSince?: number | undefined;
 }
 
 const key = (hostId: string) => `history:${hostId}`;
@@ -98,7 +123,7 @@ export class Sampler {
       this.deps.log.warn("cannot list SSH hosts", { error: String(err) });
       return;
     }
-    await Promise.allSettled(hosts.map((h) => this.sample(h.id)));
+    await Promise.allSettled(hosts.map((h) => this.sampleWithin(h.id, SAMPLE_DEADLINE_MS)));
   }
 
   /** Brings the tracked hosts in line with the host list; a removed host's history is deleted. */
@@ -129,7 +154,24 @@ export class Sampler {
 
   /** Every tracked host's state, by name. */
   states(): HostState[] {
-    return [...this.hosts.values()].map((h) => structuredClone(h.state)).sort((a, b) => a.name.localeCompare(b.name));
+    return [...this.hosts.values()].map((h) => this.view(h)).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /**
+   * A host's state with how current it is. A reading counts as stale when a sample has been under way
+   * longer than the deadline, or when none landed for two intervals plus the deadline (the timer fell behind).
+   */
+  private view(t: Tracked): HostState {
+    const now = this.now();
+    const state = structuredClone(t.state);
+    const overdue = t.inflightSince !== undefined && now - t.inflightSince >= SAMPLE_DEADLINE_MS;
+    const ageMs = state.latest ? Math.max(0, now - state.latest.t) : null;
+    const behind = ageMs !== null && ageMs > 2 * this.intervalMs + SAMPLE_DEADLINE_MS;
+    let sampleState: SampleState;
+    if (state.up === false) sampleState = "down";
+    else if (state.latest === null) sampleState = overdue ? "late" : "pending";
+    else sampleState = overdue || behind ? "stale" : "ok";
+    return { ...state, state: sampleState, stale: sampleState === "stale", ageMs };
   }
 
   /** A host's history, or undefined for an unknown host. */
@@ -146,10 +188,38 @@ export class Sampler {
       if (!tracked) throw new MetricsError("METRICS_ERR_HOST_NOT_FOUND", `No SSH host with id "${hostId}".`);
     }
     const t = tracked;
-    t.inflight ??= this.measure(hostId, t).finally(() => {
-      t.inflight = undefined;
-    });
+    if (!t.inflight) {
+      t.inflightSince = this.now();
+      t.inflight = this.measure(hostId, t).finally(() => {
+        t.inflight = undefined;
+        t.inflightSince = undefined;
+      });
+    }
     return t.inflight;
+  }
+
+  /**
+   * Samples one host, waiting at most `ms`. A sample that lands in time (or fails in time) is answered as
+   * {@link sample} would; past the deadline the answer is the host's state as it stands, marked `stale`
+   * (or `late` without any reading), while the sample carries on in the background.
+   */
+  async sampleWithin(hostId: string, ms: number): Promise<{ probe?: Probe; state: HostState; late: boolean }> {
+    const running = this.sample(hostId);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const deadline = new Promise<"late">((resolve) => {
+      timer = setTimeout(() => resolve("late"), ms);
+    });
+    try {
+      const done = await Promise.race([running, deadline]);
+      if (done !== "late") return { ...done, late: false };
+      // The sample's own failure, if it comes later, is recorded in the host's state; nobody awaits it here.
+      running.catch(() => undefined);
+      const t = this.hosts.get(hostId);
+      if (!t) throw new MetricsError("METRICS_ERR_HOST_NOT_FOUND", `No SSH host with id "${hostId}".`);
+      return { state: this.view(t), late: true };
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async measure(hostId: string, t: Tracked): Promise<{ probe: Probe; state: HostState }> {
@@ -184,7 +254,7 @@ export class Sampler {
       t.state.lastError = null;
       t.state.latest = latest;
       if (t.history.add({ t: at, cpu: latest.cpu, mem: latest.mem, disk: latest.disk })) await this.persist(hostId);
-      return { probe, state: structuredClone(t.state) };
+      return { probe, state: { ...structuredClone(t.state), state: "ok", stale: false, ageMs: 0 } };
     } catch (err) {
       const code = err instanceof MetricsError || isSshError(err) ? err.code : "METRICS_ERR_PROBE_FAILED";
       const message = err instanceof Error ? err.message : String(err);

@@ -1,6 +1,7 @@
 import { createMemo, createSignal, For, onCleanup, onMount, Show } from "solid-js";
 import type { Point } from "../history/index.js";
 import { areaPath, linePath } from "./chart-path.js";
+import { hhmm, timeTicks } from "./time-ticks.js";
 
 export type Metric = "cpu" | "mem" | "disk";
 
@@ -42,8 +43,6 @@ export function Sparkline(props: { points: readonly Point[]; metric: Metric; hei
   );
 }
 
-const hhmm = (t: number) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-
 /**
  * A line chart of one metric over a time range, drawn as SVG at the element's own pixel width (so text
  * never stretches): a 0-100 % axis with grid lines, time labels, gaps where the host was down, and the
@@ -68,10 +67,12 @@ export function LineChart(props: { points: readonly Point[]; metric: Metric; fro
     line: linePath(series(props.points, props.metric), x, y),
     area: areaPath(series(props.points, props.metric), x, y, y(0)),
   }));
-  const ticks = createMemo(() => {
-    const n = Math.max(2, Math.min(6, Math.floor(width() / 120)));
-    return Array.from({ length: n + 1 }, (_, i) => props.from + ((props.to - props.from) * i) / n);
-  });
+  // One label per 90 px at most: a 12-hour clock's "08:15 PM" needs about 55.
+  const ticks = createMemo(() =>
+    timeTicks(props.from, props.to, Math.max(2, Math.floor((width() - pad.l - pad.r) / 90)), -new Date(props.from).getTimezoneOffset() * 60_000),
+  );
+  // A label near an edge is anchored inside the plot, so it is never cut off.
+  const anchor = (t: number) => (x(t) < pad.l + 30 ? "start" : x(t) > width() - pad.r - 30 ? "end" : "middle");
   const onMove = (e: PointerEvent) => {
     const rect = (e.currentTarget as SVGElement).getBoundingClientRect();
     const t = props.from + ((e.clientX - rect.left - pad.l) / Math.max(1, width() - pad.l - pad.r)) * (props.to - props.from);
@@ -80,7 +81,9 @@ export function LineChart(props: { points: readonly Point[]; metric: Metric; fro
     setHover(best);
   };
   return (
-    <div ref={box} style={{ position: "relative" }}>
+    // Sized by its container, never by the SVG inside: otherwise the SVG drawn at the old width holds the
+    // box open and the chart never narrows with the window.
+    <div ref={box} style={{ position: "relative", "min-width": "0", overflow: "hidden" }}>
       <svg
         width={width()}
         height={H()}
@@ -94,21 +97,15 @@ export function LineChart(props: { points: readonly Point[]; metric: Metric; fro
           {(v) => (
             <g>
               <line x1={pad.l} x2={width() - pad.r} y1={y(v)} y2={y(v)} stroke="var(--an-border)" stroke-dasharray={v === 0 ? undefined : "3 4"} />
-              <text x={pad.l - 6} y={y(v) + 4} text-anchor="end" font-size="10.5" fill="var(--an-text-faint)">
+              <text x={pad.l - 6} y={y(v) + 4} text-anchor="end" font-size="10.5" fill="var(--an-text-faint)" data-axis="y">
                 {v}%
               </text>
             </g>
           )}
         </For>
         <For each={ticks()}>
-          {(t, i) => (
-            <text
-              x={x(t)}
-              y={H() - 6}
-              text-anchor={i() === 0 ? "start" : i() === ticks().length - 1 ? "end" : "middle"}
-              font-size="10.5"
-              fill="var(--an-text-faint)"
-            >
+          {(t) => (
+            <text x={x(t)} y={H() - 6} text-anchor={anchor(t)} font-size="10.5" fill="var(--an-text-faint)" data-axis="x">
               {hhmm(t)}
             </text>
           )}
