@@ -150,7 +150,13 @@ async function populate(install) {
       authMethod: "key",
       privateKey: sshd.privateKey,
     });
-    ids.push(added.id ?? added.host?.id);
+    const id = added.id ?? added.host?.id;
+    // The admin's first-connect step: the test names the presented key, which is the sshd's, and it is trusted.
+    const first = await install.call("POST", `/api/hosts/${encodeURIComponent(id)}/test`, undefined, [409]);
+    const presented = first.details?.find((d) => d.startsWith("presented: "))?.slice("presented: ".length);
+    if (presented !== sshd.hostKeyFingerprint) throw new Error(`host-${i}: the server presented ${presented}, not ${sshd.hostKeyFingerprint}`);
+    await install.call("POST", `/api/hosts/${encodeURIComponent(id)}/accept-host-key`, { fingerprint: presented });
+    ids.push(id);
   }
   await install.call("POST", "/api/plugins/docker/sources", { name: "bench", kind: "unix", socketPath: engine.socketPath });
   // Pointing at ArchNest itself: a real site for the favicon fetch, on loopback.
@@ -162,7 +168,7 @@ async function populate(install) {
     await install.call("POST", "/api/plugins/bookmarks/bookmarks", { title, url: `${install.url}${path}` });
   await install.call("POST", "/api/plugins/notes/notes", { text: "Rotate the backup disk on Friday" });
   // Two samples per host (the first reads the CPU twice, the second against the first): a sparkline needs
-  // two points to draw a line. The first trusts each host key (trust on first use, one key for all 20).
+  // two points to draw a line.
   for (let round = 0; round < 2; round++)
     await Promise.all(ids.map((id) => install.call("POST", `/api/plugins/metrics/sample?host=${encodeURIComponent(id)}`)));
   const { hosts } = await install.call("GET", "/api/plugins/metrics/hosts");
