@@ -92,7 +92,7 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
 
   return (
     <div data-testid="hosts-integration" class="stack" style={{ gap: "14px" }}>
-      <div class="toolbar" style={{ "align-items": "flex-start" }}>
+      <div class="toolbar" style={{ "align-items": "flex-start", "flex-wrap": "wrap" }}>
         <div>
           <h2 class="card__title" style={{ "margin-bottom": "4px" }}>
             SSH hosts
@@ -108,7 +108,7 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
           <p class="muted small">Servers for the terminal, files, tunnels and metrics. Passwords and keys stay encrypted and are never shown.</p>
         </div>
         <Show when={admin}>
-          <div class="row row--tight" style={{ "flex-shrink": "0", "justify-content": "flex-end" }}>
+          <div class="row row--tight" style={{ "flex-wrap": "wrap", "justify-content": "flex-end" }}>
             <button
               type="button"
               class="btn btn--ghost btn--sm"
@@ -125,7 +125,7 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
                 <button type="button" class="btn btn--accent btn--sm" onClick={() => setEditing("new")}>
                   Add host
                   <Show when={capText()}>
-                    <span class="muted small" style={{ "margin-left": "6px", "font-weight": "400" }}>
+                    <span class="small" style={{ "margin-left": "6px", "font-weight": "400", opacity: "0.8" }}>
                       {capText()}
                     </span>
                   </Show>
