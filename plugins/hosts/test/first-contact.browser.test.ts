@@ -153,6 +153,10 @@ describe("a newcomer's first SSH host", () => {
     expect(await refused.textContent()).toContain("Settings → Integrations");
     expect(await refused.getByRole("link", { name: "Review the host key" }).getAttribute("href")).toBe("/settings/integrations");
     await shotAt(page, "first-contact-terminal-untrusted");
+    // The status views say why the host is not up, rather than calling it down.
+    await page.goto(`${h.url}/infrastructure`);
+    const status = page.getByTestId("hosts-section").locator('tr[data-host="lab"]').getByTestId("host-status");
+    await status.getByText("Key not trusted").waitFor();
   });
 
   it("trusts the key on 'Trust and connect', then the terminal connects", async () => {
@@ -174,9 +178,10 @@ describe("a newcomer's first SSH host", () => {
     await page.getByTestId("terminal-screen").click();
     await page.keyboard.type("echo trusted-$((6*7))");
     await page.keyboard.press("Enter");
-    await page.waitForFunction(() => (window as TerminalWindow).__archnestTerminal?.lines().includes("trusted-42"));
+    // The login shell's startup files run first; on a loaded machine that takes a while.
+    await page.waitForFunction(() => (window as TerminalWindow).__archnestTerminal?.lines().includes("trusted-42"), null, { timeout: 90_000 });
     await shotAt(page, "first-contact-terminal");
-  });
+  }, 150_000);
 
   it("shows a second terminal the lock before it tries to connect", async () => {
     const second = await context.newPage();

@@ -232,7 +232,7 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
                           </td>
                           <td class="actions">
                             <Show when={admin}>
-                              <div class="row row--tight" style={{ "justify-content": "flex-end", "flex-wrap": "wrap", gap: "6px" }}>
+                              <div class="row row--tight" style={{ "justify-content": "flex-end", gap: "6px" }}>
                                 <button type="button" class="btn btn--sm" disabled={tests().get(h.id)?.kind === "testing"} onClick={() => void test(h)}>
                                   {tests().get(h.id)?.kind === "testing" ? "Testing…" : "Test connection"}
                                 </button>

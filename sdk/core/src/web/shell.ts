@@ -87,7 +87,8 @@ export function Lock(props: LockProps): JSX.Element {
 
 /**
  * The shell's modal dialog, for plugin UI: rendered through a Portal above everything, focus moves in
- * and stays inside, Escape or a click outside closes it, and focus returns where it was.
+ * and stays inside, Escape or a click outside closes it, and focus returns where it was. It never grows
+ * past the window: a long body scrolls while the title and the footer's buttons stay in view.
  *
  * @example
  * ```tsx
