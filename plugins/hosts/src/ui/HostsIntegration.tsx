@@ -93,7 +93,8 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
   return (
     <div data-testid="hosts-integration" class="stack" style={{ gap: "14px" }}>
       <div class="toolbar" style={{ "align-items": "flex-start", "flex-wrap": "wrap" }}>
-        <div>
+        {/* The text gives way to the buttons on a wide screen; on a phone the buttons go below it. */}
+        <div style={{ flex: "1 1 280px", "min-width": "0" }}>
           <h2 class="card__title" style={{ "margin-bottom": "4px" }}>
             SSH hosts
             <Show when={data()}>
@@ -232,7 +233,7 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
                           </td>
                           <td class="actions">
                             <Show when={admin}>
-                              <div class="row row--tight" style={{ "justify-content": "flex-end", gap: "6px" }}>
+                              <div class="row row--tight" style={{ "justify-content": "safe flex-end", gap: "6px" }}>
                                 <button type="button" class="btn btn--sm" disabled={tests().get(h.id)?.kind === "testing"} onClick={() => void test(h)}>
                                   {tests().get(h.id)?.kind === "testing" ? "Testing…" : "Test connection"}
                                 </button>
