@@ -3,7 +3,17 @@ import { createTestTrust } from "@archnest/sdk/testing";
 import { attachPlugins } from "../src/plugins/attach.js";
 import { StaticEntitlements } from "../src/plugins/entitlements.js";
 import { type FixturePlugin, fixtureTarball } from "../src/plugins/test-fixtures.js";
-import { addSshHost, createTestHost, type SignedIn, type StartSshdOptions, setupAdmin, startSshd, type TestHost, type TestSshd } from "../src/testing/index.js";
+import {
+  addSshHost,
+  createTestHost,
+  type SignedIn,
+  type StartSshdOptions,
+  setupAdmin,
+  startSshd,
+  type TestHost,
+  type TestSshd,
+  trustHostKey,
+} from "../src/testing/index.js";
 
 const trust = createTestTrust();
 
@@ -16,8 +26,10 @@ export interface SshWorld {
   attached: Awaited<ReturnType<typeof attachPlugins>>;
   /** Calls the host API as the admin. */
   api(method: string, path: string, body?: unknown): Promise<Response>;
-  /** Adds the test sshd as an SSH host with key sign-in; returns its id. */
+  /** Adds the test sshd as an SSH host with key sign-in and trusts its host key; returns its id. */
   addSshdHost(name?: string): Promise<string>;
+  /** Trusts the test sshd's host key for a host added by hand, through the API as an admin does. */
+  trust(hostId: string): Promise<void>;
   /** Installs a fixture plugin, accepting the permissions it declares. */
   install(p: FixturePlugin): Promise<void>;
   cleanup(): Promise<void>;
@@ -49,6 +61,7 @@ export async function startSshWorld(sshdOptions: StartSshdOptions = {}): Promise
     attached,
     api,
     addSshdHost: (name) => addSshHost(t, admin, sshd, name),
+    trust: (hostId) => trustHostKey(t, admin, hostId, sshd.hostKeyFingerprint),
     async install(p) {
       const file = await fixtureTarball(p, trust.release);
       const accept = encodeURIComponent((p.permissions ?? []).join(","));

@@ -1,5 +1,7 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { type AddressInfo, createServer, type Socket } from "node:net";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { sshHosts } from "../src/db/schema.js";
 import { jsonOf, PASSWORD_USER_UID } from "../src/testing/index.js";
@@ -15,13 +17,20 @@ afterAll(async () => {
 
 const PASSWORD = "pw-that-must-never-leak-7f3a";
 
+/** The sshd's host key fingerprint as `ssh-keygen -lf` prints it on the server (the key its config names). */
+function sshKeygenFingerprint(): string {
+  const config = readFileSync(join(w.sshd.dir, "sshd_config"), "utf8");
+  const hostKey = /^HostKey (.+)$/m.exec(config)?.[1] ?? "";
+  return execFileSync("ssh-keygen", ["-lf", `${hostKey}.pub`], { encoding: "utf8" }).split(" ")[1] ?? "";
+}
+
 async function removeAll() {
   const { hosts } = (await jsonOf(await w.api("GET", "/api/hosts"))) as { hosts: { id: string }[] };
   for (const h of hosts) expect((await w.api("DELETE", `/api/hosts/${h.id}`)).status).toBe(204);
 }
 
 describe("SSH hosts against a real sshd", () => {
-  it("adds a host, tests the connection showing the fingerprint trusted on first use, and never answers or logs a credential", async () => {
+  it("adds a host, answers its first connection with the presented fingerprint until the admin trusts it, and never answers or logs a credential", async () => {
     await removeAll();
     const add = await w.api("POST", "/api/hosts", {
       name: "box",
@@ -55,10 +64,30 @@ describe("SSH hosts against a real sshd", () => {
     expect(pw.status).toBe(201);
     expect(await jsonOf(pw)).toMatchObject({ hasPassword: true, hasKey: false });
 
+    // First contact: the presented key comes back for the admin to compare; nothing is trusted yet.
+    const first = await w.api("POST", `/api/hosts/${host.id}/test`);
+    expect(first.status).toBe(409);
+    const untrusted = await jsonOf(first);
+    expect(untrusted.error).toBe("HOST_ERR_HOST_KEY_UNTRUSTED");
+    expect(untrusted.details).toEqual([`presented: ${sshKeygenFingerprint()}`]);
+    expect(untrusted.message).toContain("Settings → Integrations → SSH hosts");
+    expect(await jsonOf(await w.api("GET", `/api/hosts/${host.id}`))).toMatchObject({ fingerprint: null, pendingFingerprint: sshKeygenFingerprint() });
+    // Everything that connects refuses the same way until then: plugins' commands and SFTP, and the status views.
+    const ssh = w.attached.ssh.service;
+    await expect(ssh.exec(host.id as string, "true")).rejects.toMatchObject({ code: "HOST_ERR_HOST_KEY_UNTRUSTED" });
+    await expect(ssh.sftp(host.id as string)).rejects.toMatchObject({ code: "HOST_ERR_HOST_KEY_UNTRUSTED" });
+    const status = await jsonOf(await w.api("GET", `/api/hosts/status?ids=${host.id as string}`));
+    expect(status.hosts).toEqual([expect.objectContaining({ id: host.id, state: "down", code: "HOST_ERR_HOST_KEY_UNTRUSTED" })]);
+    const notPresented = await w.api("POST", `/api/hosts/${host.id}/accept-host-key`, { fingerprint: `SHA256:${"A".repeat(43)}` });
+    expect((await jsonOf(notPresented)).error).toBe("HOST_ERR_SSH_HOST_KEY_NOT_PENDING");
+    const trusted = await w.api("POST", `/api/hosts/${host.id}/accept-host-key`, { fingerprint: sshKeygenFingerprint() });
+    expect(trusted.status).toBe(200);
+    expect(await jsonOf(trusted)).toMatchObject({ fingerprint: sshKeygenFingerprint(), pendingFingerprint: null });
+
     const test = await w.api("POST", `/api/hosts/${host.id}/test`);
     expect(test.status).toBe(200);
     const result = await jsonOf(test);
-    expect(result).toMatchObject({ ok: true, fingerprint: w.sshd.hostKeyFingerprint, firstUse: true });
+    expect(result).toMatchObject({ ok: true, fingerprint: w.sshd.hostKeyFingerprint });
     expect(typeof result.latencyMs).toBe("number");
 
     const list = await w.api("GET", "/api/hosts");
@@ -72,7 +101,7 @@ describe("SSH hosts against a real sshd", () => {
     // The key's body and the password appear in no answer, no log line and no ssh_hosts row.
     const keyBody = w.sshd.privateKey.split("\n")[2] ?? "";
     expect(keyBody.length).toBeGreaterThan(20);
-    const answers = JSON.stringify([host, listed, result, await jsonOf(await w.api("GET", `/api/hosts/${host.id}`))]);
+    const answers = JSON.stringify([host, untrusted, listed, result, await jsonOf(await w.api("GET", `/api/hosts/${host.id}`))]);
     const logs = JSON.stringify(w.t.lines);
     const rows = JSON.stringify(await w.t.host.db.select().from(sshHosts));
     for (const text of [answers, logs, rows]) {
@@ -125,7 +154,7 @@ describe("SSH hosts against a real sshd", () => {
     const accept = await w.api("POST", `/api/hosts/${id}/accept-host-key`, { fingerprint: rotated });
     expect(accept.status).toBe(200);
     expect(await jsonOf(accept)).toMatchObject({ fingerprint: rotated, pendingFingerprint: null });
-    expect(await jsonOf(await w.api("POST", `/api/hosts/${id}/test`))).toMatchObject({ ok: true, fingerprint: rotated, firstUse: false });
+    expect(await jsonOf(await w.api("POST", `/api/hosts/${id}/test`))).toMatchObject({ ok: true, fingerprint: rotated });
     expect((await ssh.exec(id, "echo after")).stdout).toBe("after\n");
   });
 
@@ -148,6 +177,7 @@ describe("SSH hosts against a real sshd", () => {
     const { hosts } = (await jsonOf(await w.api("GET", "/api/hosts"))) as { hosts: { id: string; name: string }[] };
     expect(hosts.map((h) => h.name)).toEqual(["h1", "h2", "h3", "h4"]);
     const h4 = hosts[3]?.id ?? "";
+    await w.trust(h4);
     expect((await w.attached.ssh.service.exec(h4, "echo still")).stdout).toBe("still\n");
     expect((await w.api("POST", "/api/hosts", { name: "h5", address: "127.0.0.1", user: "root", privateKey: w.sshd.privateKey })).status).toBe(402);
   });
@@ -192,6 +222,7 @@ Host *
     expect(JSON.stringify(body)).not.toContain("PRIVATE KEY");
 
     const lab = body.imported[0]?.id as string;
+    await w.trust(lab);
     expect(await jsonOf(await w.api("POST", `/api/hosts/${lab}/test`))).toMatchObject({ ok: true, fingerprint: w.sshd.hostKeyFingerprint });
     const nokey = await w.api("POST", `/api/hosts/${body.imported[1]?.id as string}/test`);
     expect(nokey.status).toBe(400);
@@ -234,6 +265,7 @@ Host *
     await removeAll();
     // No account here has a password sshd accepts (the harness creates no users), so this proves the refusal path.
     const pw = await jsonOf(await w.api("POST", "/api/hosts", { name: "pw", address: "127.0.0.1", port: w.sshd.port, user: w.sshd.user, password: PASSWORD }));
+    await w.trust(pw.id as string);
     const refused = await w.api("POST", `/api/hosts/${pw.id as string}/test`);
     expect(refused.status).toBe(502);
     expect((await jsonOf(refused)).error).toBe("HOST_ERR_SSH_AUTH_FAILED");
@@ -244,6 +276,7 @@ Host *
     const key = await jsonOf(
       await w.api("POST", "/api/hosts", { name: "k", address: "127.0.0.1", port: w.sshd.port, user: w.sshd.user, privateKey: otherKey }),
     );
+    await w.trust(key.id as string);
     await expect(w.attached.ssh.service.exec(key.id as string, "true")).rejects.toMatchObject({ code: "HOST_ERR_SSH_AUTH_FAILED" });
     expect(JSON.stringify(w.t.lines)).not.toContain(PASSWORD);
   });
@@ -338,10 +371,11 @@ describe("password sign-in against a real sshd, as a non-root user", () => {
     expect(host).toMatchObject({ user, authMethod: "password", hasPassword: true, hasKey: false });
     const id = host.id as string;
 
+    await pw.trust(id);
     const test = await pw.api("POST", `/api/hosts/${id}/test`);
     expect(test.status).toBe(200);
     const result = await jsonOf(test);
-    expect(result).toMatchObject({ ok: true, fingerprint: pw.sshd.hostKeyFingerprint, firstUse: true });
+    expect(result).toMatchObject({ ok: true, fingerprint: pw.sshd.hostKeyFingerprint });
     // sshd took the password itself (not a key, not keyboard-interactive).
     expect(pw.sshd.log()).toContain(`Accepted password for ${user} from 127.0.0.1`);
 
@@ -385,6 +419,7 @@ describe("password sign-in against a real sshd, as a non-root user", () => {
     });
     expect(add.status).toBe(201);
     const id = (await jsonOf(add)).id as string;
+    await pw.trust(id);
     const test = await pw.api("POST", `/api/hosts/${id}/test`);
     expect(test.status).toBe(502);
     const body = await jsonOf(test);

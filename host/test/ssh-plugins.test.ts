@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { jsonOf, startSshd } from "../src/testing/index.js";
+import { jsonOf, startSshd, trustHostKey } from "../src/testing/index.js";
 import { type SshWorld, startSshWorld } from "./ssh-harness.js";
 
 let w: SshWorld;
@@ -259,6 +259,7 @@ describe("the SSH service lent to plugins", () => {
     const res = await w.api("POST", "/api/hosts", { name: "small", address: small.host, port: small.port, user: small.user, privateKey: small.privateKey });
     const id = (await jsonOf(res)).id as string;
     try {
+      await trustHostKey(w.t, w.admin, id, small.hostKeyFingerprint);
       const ssh = w.attached.ssh.service;
       const shells = [];
       for (let i = 0; i < 3; i++) shells.push(await ssh.shell(id, { cols: 80, rows: 24 }));

@@ -153,7 +153,13 @@ async function populate(install) {
       authMethod: "key",
       privateKey: sshd.privateKey,
     });
-    ids.push(added.id ?? added.host?.id);
+    const id = added.id ?? added.host?.id;
+    // The admin's first-connect step: the test names the presented key, which is the sshd's, and it is trusted.
+    const first = await install.call("POST", `/api/hosts/${encodeURIComponent(id)}/test`, undefined, [409]);
+    const presented = first.details?.find((d) => d.startsWith("presented: "))?.slice("presented: ".length);
+    if (presented !== sshd.hostKeyFingerprint) throw new Error(`host-${i}: the server presented ${presented}, not ${sshd.hostKeyFingerprint}`);
+    await install.call("POST", `/api/hosts/${encodeURIComponent(id)}/accept-host-key`, { fingerprint: presented });
+    ids.push(id);
   }
   await install.call("POST", "/api/plugins/docker/sources", { name: "bench", kind: "unix", socketPath: engine.socketPath });
   // Pointing at ArchNest itself: a real site for the favicon fetch, on loopback.

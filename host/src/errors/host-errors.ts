@@ -114,6 +114,11 @@ export const HOST_ERRORS = {
     "The SSH server presented a host key different from the trusted one; the connection was refused in case someone is in the middle.",
     "Compare both fingerprints (in details) with the server's (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`), then accept the new key with POST /api/hosts/<id>/accept-host-key.",
   ],
+  HOST_ERR_HOST_KEY_UNTRUSTED: [
+    409,
+    "This is the first connection to the SSH host and its host key is not trusted yet; nothing was sent to the server.",
+    "Compare the presented fingerprint (in details) with the server's (`ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub`), then trust it in Settings → Integrations → SSH hosts or with POST /api/hosts/<id>/accept-host-key.",
+  ],
   HOST_ERR_SSH_HOST_KEY_NOT_PENDING: [
     409,
     "The fingerprint to accept is not the one the SSH server last presented.",

@@ -48,8 +48,6 @@ export interface SshProbeResult {
   fingerprint: string;
   /** Milliseconds from starting the TCP connection to being signed in. */
   latencyMs: number;
-  /** True when this connection recorded the host key for the first time (trust on first use). */
-  firstUse: boolean;
 }
 
 function authConfig(host: SshHostSummary, c: SshCredentials): Partial<ConnectConfig> {
@@ -70,8 +68,10 @@ function authConfig(host: SshHostSummary, c: SshCredentials): Partial<ConnectCon
 
 /**
  * One ssh2 Client per host, shared by every caller: created on first use, kept alive with SSH keepalives,
- * forgotten when it drops so the next use reconnects. Host keys are checked on every connection: trust on
- * first use, then a different key is refused with HOST_ERR_HOST_KEY_CHANGED until an admin accepts it.
+ * forgotten when it drops so the next use reconnects. Host keys are checked on every connection, before
+ * any credential is sent: a host with no trusted key is refused with HOST_ERR_HOST_KEY_UNTRUSTED (the
+ * presented key waits as pending until an admin trusts it, as OpenSSH's first-connect prompt), and a key
+ * other than the trusted one with HOST_ERR_HOST_KEY_CHANGED until an admin accepts it.
  */
 export class SshPool {
   private readonly live = new Map<string, Live>();
@@ -241,7 +241,7 @@ export class SshPool {
     const opened = await this.open(hostId);
     const latencyMs = Math.round((performance.now() - started) * 10) / 10;
     opened.client.end();
-    return { ok: true, fingerprint: opened.fingerprint, latencyMs, firstUse: opened.firstUse };
+    return { ok: true, fingerprint: opened.fingerprint, latencyMs };
   }
 
   async close(): Promise<void> {
@@ -296,7 +296,7 @@ export class SshPool {
     });
   }
 
-  private async open(hostId: string): Promise<Live & { fingerprint: string; firstUse: boolean }> {
+  private async open(hostId: string): Promise<Live & { fingerprint: string }> {
     const { store } = this.opts;
     const { host, credentials } = await store.connectInfo(hostId);
     const auth = authConfig(host, credentials);
@@ -314,15 +314,14 @@ export class SshPool {
     }
     const client = new ssh2.Client();
     let fingerprint = "";
-    let firstUse = false;
-    let keyChanged: HostError | undefined;
+    let keyRefused: HostError | undefined;
     let keyCheckFailed: unknown;
     return new Promise((resolve, reject) => {
       const fail = (err: unknown) => {
         client.removeAllListeners();
         client.on("error", () => undefined);
         sock.destroy();
-        reject(keyChanged ?? (keyCheckFailed ? connectError(keyCheckFailed, where) : connectError(err, where)));
+        reject(keyRefused ?? (keyCheckFailed ? connectError(keyCheckFailed, where) : connectError(err, where)));
       };
       const closedEarly = () => fail(Object.assign(new Error("connection closed during the handshake"), { code: "ECONNRESET" }));
       client.once("ready", () => {
@@ -330,7 +329,7 @@ export class SshPool {
         client.removeListener("close", closedEarly);
         // Errors after sign-in are handled by the pool; this keeps an early one from being unhandled.
         client.on("error", () => undefined);
-        resolve({ client, sock, connectedAt: Date.now(), closeListeners: new Set(), sessions: 0, full: false, spare: false, fingerprint, firstUse });
+        resolve({ client, sock, connectedAt: Date.now(), closeListeners: new Set(), sessions: 0, full: false, spare: false, fingerprint });
       });
       client.once("error", fail);
       client.once("close", closedEarly);
@@ -347,14 +346,19 @@ export class SshPool {
           void (async () => {
             // Read the trusted key now, not before connecting: an admin may have accepted a new one meanwhile.
             const trusted = (await store.summaryOf(hostId)).fingerprint;
-            if (trusted === null) {
-              await store.trust(hostId, fingerprint);
-              firstUse = true;
-              return true;
-            }
             if (trusted === fingerprint) return true;
             await store.setPending(hostId, fingerprint);
-            keyChanged = new HostError(
+            if (trusted === null) {
+              // First contact: the person compares the fingerprint with the server's before anything is trusted
+              // (a key learnt silently would trust whoever answered first, someone in the middle included).
+              keyRefused = new HostError(
+                "HOST_ERR_HOST_KEY_UNTRUSTED",
+                `the host key of ${host.name} is not trusted yet: the server presented ${fingerprint}; an admin compares it with the server's key and trusts it in Settings → Integrations → SSH hosts`,
+                { details: [`presented: ${fingerprint}`] },
+              );
+              return false;
+            }
+            keyRefused = new HostError(
               "HOST_ERR_HOST_KEY_CHANGED",
               `the host key of ${host.name} changed: trusted ${trusted}, presented ${fingerprint}; refused until an admin accepts the new key`,
               { details: [`trusted: ${trusted}`, `presented: ${fingerprint}`] },

@@ -18,7 +18,7 @@ function board(concurrency = 2) {
       return new Promise((resolve, reject) => pending.set(id, { resolve, reject }));
     },
   });
-  const ok = (latencyMs: number): SshProbeResult => ({ ok: true, fingerprint: "SHA256:x", latencyMs, firstUse: false });
+  const ok = (latencyMs: number): SshProbeResult => ({ ok: true, fingerprint: "SHA256:x", latencyMs });
   const tick = () => new Promise((r) => setTimeout(r, 0));
   return { b, started, pending, connected, ok, tick, advance: (ms: number) => (clock += ms) };
 }

@@ -22,7 +22,10 @@ export interface SshHostView extends SshHostSummary {
   hasPassword: boolean;
   hasKey: boolean;
   hasPassphrase: boolean;
-  /** A different host key the server presented, waiting for the admin's decision, or null. */
+  /**
+   * A host key the server presented that waits for the admin's decision, or null: the first key when
+   * `fingerprint` is null (first contact), otherwise a key different from the trusted one.
+   */
   pendingFingerprint: string | null;
   createdAt: number;
   updatedAt: number;
@@ -229,24 +232,26 @@ export class SshHostStore {
     this.changed();
   }
 
-  /** Trust on first use: records the fingerprint of the first key seen. */
-  async trust(id: string, fingerprint: string): Promise<void> {
+  /** Records the host key the admin trusts; nothing waits any more. */
+  private async trust(id: string, fingerprint: string): Promise<void> {
     await this.db.update(sshHosts).set({ hostKeyFingerprint: fingerprint, hostKeyPending: null, updatedAt: this.now() }).where(eq(sshHosts.id, id));
     this.changed();
   }
 
-  /** Remembers a changed key the server presented, for the admin to compare and accept. */
+  /** Remembers a key the server presented (the first one, or a changed one), for the admin to compare and trust. */
   async setPending(id: string, fingerprint: string): Promise<void> {
     await this.db.update(sshHosts).set({ hostKeyPending: fingerprint, updatedAt: this.now() }).where(eq(sshHosts.id, id));
   }
 
-  /** The admin accepts the changed key: it must be the one the server presented. */
+  /** The admin trusts the presented key (first contact or a changed key): it must be the one the server presented. */
   async acceptPending(id: string, fingerprint: string): Promise<SshHostView> {
     const r = await this.row(id);
     if (r.hostKeyPending !== fingerprint)
       throw new HostError(
         "HOST_ERR_SSH_HOST_KEY_NOT_PENDING",
-        r.hostKeyPending === null ? "the server has presented no new host key to accept" : "this is not the fingerprint the server presented",
+        r.hostKeyPending === null
+          ? "the server has presented no host key to trust: test the connection first"
+          : "this is not the fingerprint the server presented",
         { details: [`presented: ${r.hostKeyPending ?? "none"}`, `given: ${fingerprint}`] },
       );
     await this.trust(id, fingerprint);

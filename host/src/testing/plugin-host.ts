@@ -54,7 +54,9 @@ export interface PluginHost {
 
 /**
  * Registers an sshd as an SSH host through the host's API and returns its id: signed in as `sshd.user` with
- * the key, or with `auth: "password"` as the sshd's password user (started with `passwordUser: true`).
+ * the key, or with `auth: "password"` as the sshd's password user (started with `passwordUser: true`). Its
+ * host key is then trusted as a person does it: the first connection test answers HOST_ERR_HOST_KEY_UNTRUSTED
+ * with the presented fingerprint, which is compared with the sshd's own key before it is accepted.
  */
 export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, name = "test-sshd", auth: "key" | "password" = "key"): Promise<string> {
   if (auth === "password" && sshd.passwordUser === undefined) throw new Error("this sshd has no password user: start it with passwordUser: true");
@@ -71,7 +73,29 @@ export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, n
   // The API answers the host view itself.
   const { id } = (await res.json()) as { id?: string };
   if (!id) throw new Error("the SSH host API answered without an id");
+  await trustHostKey(t, admin, id, sshd.hostKeyFingerprint);
   return id;
+}
+
+/**
+ * Trusts an SSH host's key through the API after checking that the server presented `expected` (what
+ * `ssh-keygen -lf` prints on the server): a test connection reports the presented key, then it is accepted.
+ */
+export async function trustHostKey(t: TestHost, admin: SignedIn, hostId: string, expected: string): Promise<void> {
+  const call = (path: string, body?: unknown) =>
+    t.host.app.request(`/api/hosts/${encodeURIComponent(hostId)}${path}`, {
+      method: "POST",
+      headers: { ...admin.headers, ...(body !== undefined && { "content-type": "application/json" }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+  const first = await call("/test");
+  const answer = (await first.json()) as { error?: string; details?: string[] };
+  if (first.status !== 409 || answer.error !== "HOST_ERR_HOST_KEY_UNTRUSTED")
+    throw new Error(`the first connection test answered ${first.status} ${JSON.stringify(answer)}, not HOST_ERR_HOST_KEY_UNTRUSTED`);
+  const presented = answer.details?.find((d) => d.startsWith("presented: "))?.slice("presented: ".length);
+  if (presented !== expected) throw new Error(`the server presented ${presented ?? "no key"}, not the sshd's ${expected}`);
+  const accepted = await call("/accept-host-key", { fingerprint: presented });
+  if (accepted.status !== 200) throw new Error(`trusting the host key answered ${accepted.status}: ${await accepted.text()}`);
 }
 
 /**

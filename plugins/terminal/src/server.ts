@@ -1,7 +1,7 @@
 import { definePlugin } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
 import { describeSshError } from "./errors/index.js";
-import { TerminalSessions } from "./session/index.js";
+import { PANES_LIMIT, TerminalSessions } from "./session/index.js";
 
 /** What `GET /hosts` answers: the SSH hosts a terminal can open, without credentials. */
 export interface TerminalHost {
@@ -11,6 +11,15 @@ export interface TerminalHost {
   port: number;
   user: string;
   tags: string[];
+}
+
+/** What `GET /sessions` answers besides the sessions: the free limit and how many sessions count against it. */
+export interface TerminalLimit {
+  limit: string;
+  /** null when a licensed module lifts the cap. */
+  cap: number | null;
+  module: string;
+  count: number;
 }
 
 export default definePlugin({
@@ -28,7 +37,10 @@ export default definePlugin({
           return c.json({ error: code, message }, 502);
         }
       })
-      .get("/sessions", (c) => c.json({ sessions: sessions.list(c.env.user.id) }));
+      // The free limit with this user's count, so the page shows the lock before it tries to connect.
+      .get("/sessions", (c) =>
+        c.json({ sessions: sessions.list(c.env.user.id), limit: { ...ctx.limits.get(PANES_LIMIT), count: sessions.usage(c.env.user.id) } }),
+      );
     ctx.routes.mount(app);
     ctx.onDispose(() => sessions.closeAll("The terminal plugin is stopping."));
   },

@@ -9,7 +9,7 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
-import { createTestHost, type SignedIn, setupAdmin, startSshd, type TestHost, type TestSshd } from "@archnest/host/testing";
+import { addSshHost, createTestHost, type SignedIn, setupAdmin, startSshd, type TestHost, type TestSshd } from "@archnest/host/testing";
 import { buildPlugin } from "@archnest/plugin-cli";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { loadWebApp } from "@archnest/web/serve";
@@ -83,20 +83,6 @@ export async function startTerminalHost(opts: { web?: boolean; licensed?: string
       await sshd.cleanup();
     },
   };
-}
-
-/** Registers the test sshd as an SSH host through the host's API (key auth) and returns its id. */
-export async function addSshHost(t: TestHost, admin: SignedIn, sshd: TestSshd, name = "test-sshd"): Promise<string> {
-  const res = await t.host.app.request("/api/hosts", {
-    method: "POST",
-    headers: { ...admin.headers, "content-type": "application/json" },
-    body: JSON.stringify({ name, address: "127.0.0.1", port: sshd.port, user: sshd.user, privateKey: sshd.privateKey }),
-  });
-  if (res.status !== 201) throw new Error(`adding the SSH host answered ${res.status}: ${await res.text()}`);
-  const body = (await res.json()) as { id?: string; host?: { id: string } };
-  const id = body.id ?? body.host?.id;
-  if (!id) throw new Error("the SSH host API answered without an id");
-  return id;
 }
 
 /** The processes below `pid`, parents before their children. */

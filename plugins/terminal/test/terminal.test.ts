@@ -86,6 +86,7 @@ afterAll(async () => {
 
 describe("the terminal in the browser", () => {
   it("runs a command typed on the keyboard and shows its output", async () => {
+    expect(await page.getByRole("heading", { level: 1 }).textContent()).toBe("Terminal");
     await type("echo hi");
     await waitForLine((l) => l === "hi", '"hi"');
     expect(await page.getByTestId("terminal-state").textContent()).toBe("Connected");
@@ -227,12 +228,29 @@ describe("the terminal in the browser", () => {
     } finally {
       await shot(second, "second-session-locked");
     }
-    expect(await phase(second)).toBe("error");
+    expect(await phase(second)).toBe("locked");
     expect(await second.locator(".lock-card").textContent()).toContain("one terminal at a time");
+    expect(await second.getByTestId("terminal-state").textContent()).toBe("Free limit reached");
+    expect(await second.getByText("Could not connect").count()).toBe(0);
     await second.close();
     // The first terminal is untouched.
     await type("echo still-$((1+1))");
     await waitForLine((l) => l === "still-2", '"still-2"');
+  });
+
+  it("shows the lock, not an error, when the host itself refuses a second session", async () => {
+    const p = await openTerminal();
+    await p.locator('.lock-card[data-lock-module="multi-pane-terminal"]').waitFor();
+    // Connect anyway: the page opens a session, which the host refuses with module_required and closes.
+    const opened = p.waitForEvent("websocket");
+    await p.getByRole("button", { name: "Connect" }).click();
+    const socket = await opened;
+    expect(socket.url()).toContain("/ws/session");
+    if (!socket.isClosed()) await socket.waitForEvent("close");
+    await waitForPhase(p, "locked");
+    expect(await p.locator('.lock-card[data-lock-module="multi-pane-terminal"]').count()).toBe(1);
+    expect(await p.getByTestId("terminal-error").count()).toBe(0);
+    await p.close();
   });
 
   it("says the connection is lost when sshd stops, and reconnects once it is back", async () => {

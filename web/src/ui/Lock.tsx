@@ -43,7 +43,7 @@ export function Lock(props: LockProps): JSX.Element {
         title={props.reason ?? `Part of ${info().name}`}
       >
         <Icon name="lock" size={14} />
-        <span>{info().name}</span>
+        <span>{props.label ?? info().name}</span>
         <span class="lock-pill__price">{info().available ? price() : "Coming soon"}</span>
       </button>
     </Show>

@@ -17,9 +17,12 @@ export interface SshHost {
   user: string;
   tags: string[];
   authMethod: AuthMethod;
-  /** The trusted host key (`SHA256:...`), or null until the first connection records it. */
+  /** The trusted host key (`SHA256:...`), or null until an admin trusts the one the server presents. */
   fingerprint: string | null;
-  /** The different key the server last presented, while it waits for an admin to accept it. */
+  /**
+   * A key the server presented that waits for an admin: the first one while `fingerprint` is null, else a
+   * key different from the trusted one.
+   */
   pendingFingerprint: string | null;
   hasPassword: boolean;
   hasKey: boolean;
@@ -38,13 +41,11 @@ export interface HostsAnswer {
   limit: HostsLimit;
 }
 
-/** POST /api/hosts/:id/test: signed in, with the latency and the key the server presented. */
+/** POST /api/hosts/:id/test: signed in, with the latency and the (trusted) key the server presented. */
 export interface ProbeResult {
   ok: true;
   fingerprint: string;
   latencyMs: number;
-  /** True when this connection recorded the host key for the first time (trust on first use). */
-  firstUse: boolean;
 }
 
 /** What the add and edit form sends; secrets only when the person typed one. */
@@ -93,6 +94,15 @@ export function keyChangeOf(err: unknown): { trusted: string; presented: string 
   const trusted = pick("trusted");
   const presented = pick("presented");
   return trusted && presented ? { trusted, presented } : undefined;
+}
+
+/** The fingerprint a first connection presented (HOST_ERR_HOST_KEY_UNTRUSTED, `details` "presented: ..."). */
+export function untrustedKeyOf(err: unknown): string | undefined {
+  if (!(err instanceof ApiError) || err.code !== "HOST_ERR_HOST_KEY_UNTRUSTED") return undefined;
+  const details = (err.body as { details?: unknown } | undefined)?.details;
+  if (!Array.isArray(details)) return undefined;
+  const line = details.find((d): d is string => typeof d === "string" && d.startsWith("presented: "));
+  return line?.slice("presented: ".length);
 }
 
 /** A person-readable message for any error an API call throws. */

@@ -30,7 +30,7 @@ const up = (id: string, latencyMs: number | null): StatusAnswer => ({
   checkedAt: 1,
   via: latencyMs === null ? "connection" : "probe",
 });
-const ok = (latencyMs: number): ProbeResult => ({ ok: true, fingerprint: "SHA256:abc", latencyMs, firstUse: false });
+const ok = (latencyMs: number): ProbeResult => ({ ok: true, fingerprint: "SHA256:abc", latencyMs });
 
 describe("createProbeScheduler", () => {
   it("asks about every due host in one request and shows checking until the answer", async () => {

@@ -75,7 +75,11 @@ export function HostForm(props: { host?: SshHost; onClose: () => void; onSaved: 
       <form id="hosts-form" class="form" onSubmit={submit} style={{ color: "var(--an-text)" }}>
         <Show when={locked()}>
           {(l) => (
-            <Lock module={l().module} price={l().price} reason={`You have ${l().cap ?? 3} SSH hosts, the free limit. Remove one, or unlock any number.`} />
+            <Lock
+              module={l().module}
+              price={l().price}
+              reason={`${l().cap === undefined ? "You have reached the free limit of SSH hosts" : `You have ${l().cap} SSH hosts, the free limit`}. Remove one, or unlock any number.`}
+            />
           )}
         </Show>
         <Show when={error()}>

@@ -1,6 +1,6 @@
 import { Dialog, Lock, type SlotProps } from "@archnest/sdk/web";
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
-import { hostsApi, keyChangeOf, messageOf, type ProbeResult, type SshHost } from "../api/index.js";
+import { hostsApi, keyChangeOf, messageOf, type ProbeResult, type SshHost, untrustedKeyOf } from "../api/index.js";
 import { hostStatus } from "../status/index.js";
 import { HostForm } from "./HostForm.js";
 import { ImportDialog } from "./ImportDialog.js";
@@ -17,6 +17,8 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
   const [editing, setEditing] = createSignal<SshHost | "new">();
   const [importing, setImporting] = createSignal(false);
   const [removing, setRemoving] = createSignal<SshHost>();
+  /** A first connection waiting for the admin to compare and trust the presented key. */
+  const [trusting, setTrusting] = createSignal<{ host: SshHost; fingerprint: string }>();
   const [tests, setTests] = createSignal<ReadonlyMap<string, TestOutcome>>(new Map());
   const setTest = (id: string, t: TestOutcome | undefined) =>
     setTests((prev) => {
@@ -30,6 +32,10 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
     const d = data();
     return d !== undefined && d.limit.cap !== null && d.hosts.length >= d.limit.cap;
   };
+  const capText = () => {
+    const d = data();
+    return d && d.limit.cap !== null ? `${d.hosts.length} of ${d.limit.cap} free` : "";
+  };
 
   const test = async (h: SshHost) => {
     setTest(h.id, { kind: "testing" });
@@ -37,26 +43,37 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
       const result = await hostsApi.test(h.id);
       hostStatus.record(h.id, { ok: result });
       setTest(h.id, { kind: "ok", result });
-      if (result.firstUse) await refetch();
     } catch (err) {
       hostStatus.record(h.id, { error: err });
       const code = (err as { code?: string }).code ?? "";
+      const presented = untrustedKeyOf(err);
+      if (presented) {
+        // First contact: nothing is trusted until the admin compares the key (OpenSSH's first-connect prompt).
+        setTest(h.id, undefined);
+        if (admin) setTrusting({ host: h, fingerprint: presented });
+        await refetch();
+        return;
+      }
       setTest(h.id, { kind: "error", message: messageOf(err), code });
       // The kernel records the presented key as pending; the list shows both fingerprints.
       if (keyChangeOf(err) || code === "HOST_ERR_HOST_KEY_CHANGED") await refetch();
     }
   };
 
-  const accept = async (h: SshHost) => {
-    if (!h.pendingFingerprint) return;
+  const accept = async (h: SshHost, fingerprint = h.pendingFingerprint) => {
+    if (!fingerprint) return;
+    const first = h.fingerprint === null;
     try {
-      await hostsApi.acceptKey(h.id, h.pendingFingerprint);
-      notify(`${h.name}: new host key accepted`, "success");
+      await hostsApi.acceptKey(h.id, fingerprint);
+      setTrusting(undefined);
+      notify(first ? `${h.name}: host key trusted` : `${h.name}: new host key accepted`, "success");
       setTest(h.id, undefined);
       await refetch();
       await test(h);
     } catch (err) {
+      setTrusting(undefined);
       notify(messageOf(err), "error");
+      await refetch();
     }
   };
 
@@ -75,8 +92,9 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
 
   return (
     <div data-testid="hosts-integration" class="stack" style={{ gap: "14px" }}>
-      <div class="toolbar" style={{ "align-items": "flex-start" }}>
-        <div>
+      <div class="toolbar" style={{ "align-items": "flex-start", "flex-wrap": "wrap" }}>
+        {/* The text gives way to the buttons on a wide screen; on a phone the buttons go below it. */}
+        <div style={{ flex: "1 1 280px", "min-width": "0" }}>
           <h2 class="card__title" style={{ "margin-bottom": "4px" }}>
             SSH hosts
             <Show when={data()}>
@@ -91,20 +109,37 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
           <p class="muted small">Servers for the terminal, files, tunnels and metrics. Passwords and keys stay encrypted and are never shown.</p>
         </div>
         <Show when={admin}>
-          <div class="row row--tight" style={{ "flex-shrink": "0", "justify-content": "flex-end" }}>
-            <Show when={atCap()}>
+          <div class="row row--tight" style={{ "flex-wrap": "wrap", "justify-content": "flex-end" }}>
+            <button
+              type="button"
+              class="btn btn--ghost btn--sm"
+              disabled={atCap()}
+              title={atCap() ? `The free core keeps ${data()?.limit.cap} SSH hosts` : undefined}
+              onClick={() => setImporting(true)}
+            >
+              Import from ~/.ssh/config
+            </button>
+            {/* At the cap the lock takes the Add button's place, before anyone fills a form. */}
+            <Show
+              when={atCap()}
+              fallback={
+                <button type="button" class="btn btn--accent btn--sm" onClick={() => setEditing("new")}>
+                  Add host
+                  <Show when={capText()}>
+                    <span class="small" style={{ "margin-left": "6px", "font-weight": "400", opacity: "0.8" }}>
+                      {capText()}
+                    </span>
+                  </Show>
+                </button>
+              }
+            >
               <Lock
                 module={data()?.limit.module ?? "unlimited-hosts"}
                 variant="inline"
-                reason={`You have ${data()?.limit.cap ?? 3} SSH hosts, the free limit.`}
+                label={`Add host · ${capText()}`}
+                reason={`You have ${data()?.limit.cap} SSH hosts, the free limit. Remove one, or unlock any number.`}
               />
             </Show>
-            <button type="button" class="btn btn--ghost btn--sm" onClick={() => setImporting(true)}>
-              Import from ~/.ssh/config
-            </button>
-            <button type="button" class="btn btn--accent btn--sm" onClick={() => setEditing("new")}>
-              Add host
-            </button>
           </div>
         </Show>
       </div>
@@ -166,7 +201,29 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
                             </div>
                           </td>
                           <td>
-                            <Show when={h.fingerprint} fallback={<span class="cell-sub">Recorded on the first connection</span>}>
+                            <Show
+                              when={h.fingerprint}
+                              fallback={
+                                <Show when={h.pendingFingerprint} fallback={<span class="cell-sub">Checked on the first connection</span>}>
+                                  {(presented) => (
+                                    <div class="cell-sub" data-testid="key-untrusted">
+                                      <span style={{ color: "var(--an-warning)" }}>Not trusted yet</span>
+                                      <Show when={admin}>
+                                        {" · "}
+                                        <button
+                                          type="button"
+                                          class="btn btn--ghost btn--sm"
+                                          style={{ height: "auto", padding: "0 4px" }}
+                                          onClick={() => setTrusting({ host: h, fingerprint: presented() })}
+                                        >
+                                          Review key
+                                        </button>
+                                      </Show>
+                                    </div>
+                                  )}
+                                </Show>
+                              }
+                            >
                               {(f) => (
                                 <span class="mono small" style={WRAP} data-testid="fingerprint">
                                   {f()}
@@ -174,9 +231,9 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
                               )}
                             </Show>
                           </td>
-                          <td style={{ "text-align": "right", "white-space": "nowrap" }}>
+                          <td class="actions">
                             <Show when={admin}>
-                              <div class="row row--tight" style={{ "justify-content": "flex-end", gap: "6px" }}>
+                              <div class="row row--tight" style={{ "justify-content": "safe flex-end", gap: "6px" }}>
                                 <button type="button" class="btn btn--sm" disabled={tests().get(h.id)?.kind === "testing"} onClick={() => void test(h)}>
                                   {tests().get(h.id)?.kind === "testing" ? "Testing…" : "Test connection"}
                                 </button>
@@ -190,7 +247,7 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
                             </Show>
                           </td>
                         </tr>
-                        <Show when={h.pendingFingerprint}>
+                        <Show when={h.fingerprint !== null && h.pendingFingerprint}>
                           {(presented) => (
                             <tr data-key-changed={h.name}>
                               <td colSpan={5} style={{ "padding-top": "0" }}>
@@ -228,6 +285,8 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
               setTest(saved.id, undefined);
               notify(`${saved.name} saved`, "success");
               void refetch();
+              // A new host (or one whose address changed) has no trusted key: connect now to show its key.
+              if (saved.fingerprint === null) void test(saved);
             }}
           />
         )}
@@ -241,6 +300,16 @@ export function HostsIntegration(_props: SlotProps): JSX.Element {
             void refetch();
           }}
         />
+      </Show>
+      <Show when={trusting()}>
+        {(t) => (
+          <TrustKeyDialog
+            host={t().host}
+            fingerprint={t().fingerprint}
+            onTrust={() => void accept(t().host, t().fingerprint)}
+            onClose={() => setTrusting(undefined)}
+          />
+        )}
       </Show>
       <Dialog
         open={removing() !== undefined}
@@ -285,7 +354,7 @@ function TestLine(props: { outcome: TestOutcome }): JSX.Element {
           <span>
             <span class="dot dot--success" style={DOT} />
             <span class="text-success">Connected in {Math.round(r().latencyMs)} ms</span>
-            <span class="muted"> · {r().firstUse ? "Trusted on first use: " : "Host key matches: "}</span>
+            <span class="muted"> · Host key matches: </span>
             <span class="mono">{r().fingerprint}</span>
           </span>
         )}
@@ -299,6 +368,45 @@ function TestLine(props: { outcome: TestOutcome }): JSX.Element {
         )}
       </Show>
     </div>
+  );
+}
+
+/**
+ * The first connection to a host: the key the server presented, how to check it on the server, and the
+ * admin's choice (OpenSSH asks the same before it adds a key to known_hosts).
+ */
+function TrustKeyDialog(props: { host: SshHost; fingerprint: string; onTrust: () => void; onClose: () => void }): JSX.Element {
+  return (
+    <Dialog
+      open
+      title={`Trust the host key of ${props.host.name}?`}
+      onClose={props.onClose}
+      footer={
+        <>
+          <button type="button" class="btn btn--ghost" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="button" class="btn btn--accent" onClick={() => props.onTrust()}>
+            Trust and connect
+          </button>
+        </>
+      }
+    >
+      <p>
+        This is the first connection to{" "}
+        <span class="mono">
+          {props.host.user}@{props.host.address}:{props.host.port}
+        </span>
+        . Nothing is sent to it until you trust the key it presented:
+      </p>
+      <p class="mono" data-testid="trust-fingerprint" style={{ color: "var(--an-text)", "word-break": "break-all", margin: "0" }}>
+        {props.fingerprint}
+      </p>
+      <p class="small">
+        On the server, <code class="mono">ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code> prints its fingerprint. Trust it only if the two are the same;
+        a different one means another machine answered.
+      </p>
+    </Dialog>
   );
 }
 

@@ -27,6 +27,15 @@ export function StatusBadge(props: { status: HostStatus | undefined; detail?: bo
             </span>
           )}
         </Match>
+        <Match when={when("down")?.code === "HOST_ERR_HOST_KEY_UNTRUSTED" ? when("down") : undefined}>
+          {(s) => (
+            <span title={s().reason}>
+              <span class="dot dot--warning" style={DOT} />
+              Key not trusted
+              {props.detail ? <div class="cell-sub">An admin trusts its key in Settings → Integrations.</div> : null}
+            </span>
+          )}
+        </Match>
         <Match when={when("down")}>
           {(s) => (
             <span title={s().reason}>

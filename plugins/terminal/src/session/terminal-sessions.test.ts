@@ -189,7 +189,10 @@ describe("terminal sessions", () => {
     now += 10_000;
     // Heard from 10 s ago: alive, so the limit applies.
     expect((await t.open()).closed?.code).toBe(4402);
+    // The page's usage count (what it asks before connecting) counts the live session, not one gone silent.
+    expect(t.sessions.usage(user.id)).toBe(1);
     now += 16_000;
+    expect(t.sessions.usage(user.id)).toBe(0);
     const second = await t.open();
     expect(first.closed?.code).toBe(4408);
     expect(second.statuses().at(-1)?.state).toBe("connected");

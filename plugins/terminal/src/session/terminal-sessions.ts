@@ -104,6 +104,15 @@ export class TerminalSessions {
       }));
   }
 
+  /**
+   * How many sessions count against a user's free limit right now: the live ones, without those gone
+   * silent (the next session replaces them). The page asks before it connects, so the lock shows first.
+   */
+  usage(userId: string): number {
+    const now = this.#now();
+    return [...this.#sessions.values()].filter((s) => s.user.id === userId && now - s.lastSeen <= STALE_AFTER_MS).length;
+  }
+
   /** How many sessions are live, across users. */
   get size(): number {
     return this.#sessions.size;

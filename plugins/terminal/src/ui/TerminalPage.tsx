@@ -1,7 +1,7 @@
 import { Lock, pluginApi, type SlotProps } from "@archnest/sdk/web";
 import { createResource, createSignal, For, type JSX, Match, onCleanup, onMount, Show, Switch } from "solid-js";
 import type { TerminalStatus } from "../protocol/index.js";
-import type { TerminalHost } from "../server.js";
+import type { TerminalHost, TerminalLimit } from "../server.js";
 import { createTerminal, type RendererKind, type TerminalView } from "./create-terminal.js";
 import { PAGE_CSS } from "./page-css.js";
 import { type TerminalHandle, TOOLBAR_SLOT, ToolbarSlot } from "./ToolbarSlot.js";
@@ -18,7 +18,14 @@ type Phase =
   | { kind: "ended"; message: string }
   /** The SSH connection or the host dropped. */
   | { kind: "lost"; message: string }
-  | { kind: "error"; code: string; message: string; module?: string };
+  /** A free limit stops this session (before connecting, or refused by the host): the lock, not an error. */
+  | { kind: "locked"; module: string; message: string }
+  | { kind: "error"; code: string; message: string };
+
+/** Why a second session waits for the lock: the same words whether the page or the host noticed first. */
+const LOCKED_MESSAGE = "The free core runs one terminal at a time. Close the other terminal, or unlock more panes and tabs.";
+/** Host key codes the fix of which is in Settings → Integrations (trust the key, or accept a changed one). */
+const KEY_CODES = new Set(["HOST_ERR_HOST_KEY_UNTRUSTED", "HOST_ERR_HOST_KEY_CHANGED"]);
 
 /** What the browser tests read through `window.__archnestTerminal`. */
 export interface TerminalTestHook {
@@ -92,8 +99,10 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
       onClose({ code, reason }) {
         if (client !== current) return;
         setLatency(undefined);
-        if (final?.state === "error") {
-          setPhase({ kind: "error", code: final.code, message: final.message, ...(final.module !== undefined && { module: final.module }) });
+        if (final?.state === "error" && final.module !== undefined) {
+          setPhase({ kind: "locked", module: final.module, message: final.message });
+        } else if (final?.state === "error") {
+          setPhase({ kind: "error", code: final.code, message: final.message });
         } else if (final?.state === "closed" && final.reason !== "disconnected") {
           setPhase({ kind: "ended", message: final.message });
         } else {
@@ -153,7 +162,16 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
       input: (data) => client?.input(data),
     };
 
-    if (hostId()) connect();
+    // A session elsewhere may already use the free limit: show the lock instead of trying and failing.
+    void (async () => {
+      const limit = await api<{ limit?: TerminalLimit }>("/sessions").then(
+        (r) => r.limit,
+        () => undefined,
+      );
+      if (!view) return;
+      if (limit && limit.cap !== null && limit.count >= limit.cap) setPhase({ kind: "locked", module: limit.module, message: LOCKED_MESSAGE });
+      else if (hostId()) connect();
+    })();
 
     onCleanup(() => {
       observer.disconnect();
@@ -205,18 +223,32 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
         return "Session ended";
       case "lost":
         return "Disconnected";
+      case "locked":
+        return "Free limit reached";
       case "error":
         return "Could not connect";
     }
   };
   const dot = () =>
-    ({ connected: "dot--success", connecting: "dot--warning", idle: "dot--muted", ended: "dot--muted", lost: "dot--danger", error: "dot--danger" })[
-      phase().kind
-    ];
+    ({
+      connected: "dot--success",
+      connecting: "dot--warning",
+      idle: "dot--muted",
+      ended: "dot--muted",
+      lost: "dot--danger",
+      locked: "dot--muted",
+      error: "dot--danger",
+    })[phase().kind];
 
   return (
     <section class="an-terminal" data-testid="terminal-page">
       <style>{PAGE_CSS}</style>
+      <header class="page-header">
+        <div>
+          <h1>Terminal</h1>
+          <p class="page-header__desc">A shell on your SSH hosts, in the browser.</p>
+        </div>
+      </header>
       <div class="an-terminal__toolbar" role="toolbar" aria-label="Terminal">
         <select class="an-terminal__host" aria-label="SSH host" onChange={(e) => pick(e.currentTarget.value)} disabled={!hosts()?.length}>
           <option value="" selected={!hostId()}>
@@ -289,7 +321,7 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
             </button>
           </div>
         </Match>
-        <Match when={phase().kind === "error" && (phase() as { module?: string }).module}>
+        <Match when={phase().kind === "locked" && (phase() as { module: string }).module}>
           {(module) => <Lock module={module()} reason={(phase() as { message: string }).message} />}
         </Match>
         <Match when={phase().kind === "error"}>
@@ -297,6 +329,11 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
             <strong>Could not connect</strong>
             <span class="muted">{(phase() as { message: string }).message}</span>
             <code class="small">{(phase() as { code: string }).code}</code>
+            <Show when={KEY_CODES.has((phase() as { code: string }).code)}>
+              <a class="btn btn--sm" href="/settings/integrations">
+                Review the host key
+              </a>
+            </Show>
             <button type="button" class="btn btn--sm" onClick={connect}>
               Try again
             </button>

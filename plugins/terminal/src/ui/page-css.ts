@@ -10,7 +10,7 @@ export const PAGE_CSS = `
   border-radius: var(--radius-sm, 8px); background: var(--an-bg-raised); }
 .an-terminal__banner--danger { border-color: color-mix(in srgb, var(--an-danger) 55%, transparent);
   background: color-mix(in srgb, var(--an-danger) 10%, var(--an-bg-raised)); }
-.an-terminal__banner strong { color: var(--an-danger); }
+.an-terminal__banner strong { color: var(--an-danger); white-space: nowrap; }
 .an-terminal__screen { flex: 1; min-height: 0; padding: 8px; border: 1px solid var(--an-border); border-radius: var(--radius-sm, 8px);
   background: var(--an-bg-sunken); overflow: hidden; }
 .an-terminal__screen .xterm { height: 100%; }

@@ -77,6 +77,7 @@ describe("isSshError", () => {
     expect(isSshError(coded("HOST_ERR_SSH_UNREACHABLE"))).toBe(true);
     expect(isSshError(coded("HOST_ERR_SFTP_NO_SUCH_FILE"))).toBe(true);
     expect(isSshError(coded("HOST_ERR_HOST_KEY_CHANGED"))).toBe(true);
+    expect(isSshError(coded("HOST_ERR_HOST_KEY_UNTRUSTED"))).toBe(true);
     expect(isSshError(coded("HOST_ERR_PLUGIN_NOT_FOUND"))).toBe(false);
     expect(isSshError(coded("SDK_ERR_CAPABILITY_UNDECLARED"))).toBe(false);
     expect(isSshError({ code: "HOST_ERR_SSH_UNREACHABLE" })).toBe(false);

@@ -28,8 +28,8 @@ export interface SshHostSummary {
   tags: string[];
   authMethod: SshAuthMethod;
   /**
-   * The trusted host key fingerprint as OpenSSH prints it (`SHA256:<base64>`), or null before the first
-   * connection (trust on first use records it).
+   * The trusted host key fingerprint as OpenSSH prints it (`SHA256:<base64>`), or null until an admin
+   * trusts the key the server presented on the first connection.
    */
   fingerprint: string | null;
 }
@@ -41,6 +41,7 @@ export interface SshHostSummary {
  * - `HOST_ERR_SSH_UNREACHABLE`: the TCP connection was refused or the address does not resolve.
  * - `HOST_ERR_SSH_TIMEOUT`: the connection or the SSH handshake took too long.
  * - `HOST_ERR_SSH_AUTH_FAILED`: the server refused the stored credentials.
+ * - `HOST_ERR_HOST_KEY_UNTRUSTED`: no host key is trusted yet (first contact); an admin must trust the presented one.
  * - `HOST_ERR_HOST_KEY_CHANGED`: the server's host key differs from the trusted one; an admin must accept it.
  * - `HOST_ERR_SSH_DISCONNECTED`: the connection dropped during the call (the next call reconnects).
  * - `HOST_ERR_SSH_CHANNEL_FAILED`: the server refused to open a channel (session, sftp, forward).
@@ -54,6 +55,7 @@ export type SshErrorCode =
   | "HOST_ERR_SSH_UNREACHABLE"
   | "HOST_ERR_SSH_TIMEOUT"
   | "HOST_ERR_SSH_AUTH_FAILED"
+  | "HOST_ERR_HOST_KEY_UNTRUSTED"
   | "HOST_ERR_HOST_KEY_CHANGED"
   | "HOST_ERR_SSH_DISCONNECTED"
   | "HOST_ERR_SSH_CHANNEL_FAILED"
@@ -83,7 +85,7 @@ export interface SshErrorFields {
 export function isSshError(error: unknown): error is Error & SshErrorFields {
   if (!(error instanceof Error)) return false;
   const code: unknown = (error as { code?: unknown }).code;
-  return typeof code === "string" && /^HOST_ERR_(SSH_|SFTP_|HOST_KEY_CHANGED$)/.test(code);
+  return typeof code === "string" && /^HOST_ERR_(SSH_|SFTP_|HOST_KEY_(CHANGED|UNTRUSTED)$)/.test(code);
 }
 
 /** Options of {@link PluginSsh.exec}. */

@@ -16,6 +16,11 @@ export interface LockProps {
   reason?: string;
   /** `inline` for a small pill next to a control; `card` (default) for a block. */
   variant?: "inline" | "card";
+  /**
+   * What the inline pill says instead of the module's name: the action a reached cap locks, so the lock
+   * sits where the person would start it ("Add host · 3 of 3 free").
+   */
+  label?: string;
 }
 
 /** Props of the shell's modal dialog. */
@@ -73,6 +78,7 @@ export function useShell(): ShellBridge {
  * @example
  * ```tsx
  * <Show when={capReached()}><Lock module="unlimited-bookmarks" reason="You have 10 bookmarks, the free limit." /></Show>
+ * <Lock module="unlimited-hosts" variant="inline" label="Add host · 3 of 3 free" />
  * ```
  */
 export function Lock(props: LockProps): JSX.Element {
@@ -81,7 +87,8 @@ export function Lock(props: LockProps): JSX.Element {
 
 /**
  * The shell's modal dialog, for plugin UI: rendered through a Portal above everything, focus moves in
- * and stays inside, Escape or a click outside closes it, and focus returns where it was.
+ * and stays inside, Escape or a click outside closes it, and focus returns where it was. It never grows
+ * past the window: a long body scrolls while the title and the footer's buttons stay in view.
  *
  * @example
  * ```tsx
