@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The benchmark runner behind `npm run bench` (DESIGN.md section 6): finds every `<workspace>/bench/*.bench.mjs`
+// The benchmark runner behind `npm run bench` (docs/architecture.md section 6): finds every `<workspace>/bench/*.bench.mjs`
 // (sdk/*, host, registry, web, plugins/*), runs each in its own Node process, prints one table and writes
 // bench-results/results.json. Targets are information: a missed target never changes the exit code; a bench
 // file that crashes, times out or reports nothing does (exit 1), because then nothing was measured.

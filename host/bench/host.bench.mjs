@@ -1,4 +1,4 @@
-// Host kernel speed (issue 3, "Speed"; run by `npm run bench`, reads the built dist):
+// Host kernel speed (run by `npm run bench`, reads the built dist):
 // - cold start to ready (spawn to /readyz 200) with 0 and with 30 installed plugins, against a bare Hono
 //   server's spawn-to-first-answer in the same run. Target: ready in under 1 s with 30 plugins.
 // - install latency of a 1 MB plugin (verify, extract, activate), mean over bounded rounds.

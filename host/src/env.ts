@@ -79,7 +79,7 @@ export function decodeMasterKey(text: string, origin: string): Buffer {
 }
 
 /**
- * The default key file lives outside the data folder (DESIGN.md section 5), so a copied or backed-up data
+ * The default key file lives outside the data folder (docs/architecture.md section 5), so a copied or backed-up data
  * folder does not carry the key that opens its secrets; the name is derived from the data folder so
  * several installs on one machine keep separate keys.
  */
@@ -130,7 +130,7 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
   const devRoot = value(source, "ARCHNEST_DEV_TRUST_ROOT");
   const devKeyring = value(source, "ARCHNEST_DEV_TRUST_KEYRING");
   if ((devRoot === undefined) !== (devKeyring === undefined)) fail("ARCHNEST_DEV_TRUST_ROOT", "and ARCHNEST_DEV_TRUST_KEYRING must be set together");
-  // A development root is trusted only in dev mode (DESIGN.md section 3): refuse the combination loudly.
+  // A development root is trusted only in dev mode (docs/architecture.md section 3): refuse the combination loudly.
   if (devRoot !== undefined && !dev) fail("ARCHNEST_DEV_TRUST_ROOT", "is set but ARCHNEST_DEV is not: a development root is trusted only in dev mode");
   const allowedHosts = new Set<string>();
   for (const entry of (value(source, "ARCHNEST_ALLOWED_HOSTS") ?? "").split(",")) {

@@ -1,4 +1,4 @@
-// Registry speed (issue 4, `npm run bench`): gated delivery of a 1 MB paid tarball through the whole
+// Registry speed (`npm run bench`): gated delivery of a 1 MB paid tarball through the whole
 // registry (signed request, install and nonce checks, purchase lookup, streaming from storage) against a
 // bare node:http server streaming the same file in the same run; and licenses issued per second.
 // The servers run in a child process and the load generator in this one, so neither steals the other's

@@ -1,4 +1,4 @@
-// Glance time to interactive with 20 SSH hosts and 100 containers (issue "Speed", `npm run bench`; reads the
+// Glance time to interactive with 20 SSH hosts and 100 containers (`npm run bench`; reads the
 // built dist of the host, the web app and the plugins: run after `npx turbo run build`).
 //
 // Two installs run side by side in this process, each the host from dist with the web app and every

@@ -1,5 +1,5 @@
 /**
- * The shared runtime of the shell and every plugin (DESIGN.md section 2, web side): `solid-js`,
+ * The shared runtime of the shell and every plugin (docs/architecture.md section 2, web side): `solid-js`,
  * `solid-js/web`, `solid-js/store` and `@archnest/sdk/web` are built once as separate entries under
  * `shared/`, stay bare imports everywhere else, and an inline import map in index.html points each
  * specifier at its one file. Two Solid runtimes on one page would split reactivity (a signal from one is

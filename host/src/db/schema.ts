@@ -29,7 +29,7 @@ export const sessions = sqliteTable(
   (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
 );
 
-/** Vault rows: AES-256-GCM ciphertext with the record and field as associated data (DESIGN.md section 5). */
+/** Vault rows: AES-256-GCM ciphertext with the record and field as associated data (docs/architecture.md section 5). */
 export const secrets = sqliteTable(
   "secrets",
   {
@@ -117,7 +117,7 @@ export const userPrefs = sqliteTable(
 export const SSH_AUTH_METHODS = ["password", "key"] as const;
 
 /**
- * SSH hosts (issue 6). Credentials never live here: the password, private key and passphrase are sealed in
+ * SSH hosts. Credentials never live here: the password, private key and passphrase are sealed in
  * the vault under the record `ssh-host:<id>`.
  */
 export const sshHosts = sqliteTable("ssh_hosts", {

@@ -19,7 +19,7 @@ export interface LicenseStatus {
 }
 
 const DAY = 86_400_000;
-/** The license is re-checked weekly (DESIGN.md section 4); state transitions are re-evaluated hourly. */
+/** The license is re-checked weekly (docs/architecture.md section 4); state transitions are re-evaluated hourly. */
 export const REFRESH_EVERY_MS = 7 * DAY;
 const TICK_MS = 60 * 60_000;
 

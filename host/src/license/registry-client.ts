@@ -17,7 +17,7 @@ export interface RegistryResponse {
 }
 
 /**
- * The host's side of the registry protocol (DESIGN.md section 4): registers the install's Ed25519 key on
+ * The host's side of the registry protocol (docs/architecture.md section 4): registers the install's Ed25519 key on
  * first use and signs every later request with it (method, path, timestamp, nonce, body digest).
  */
 export class RegistryClient {

@@ -1,7 +1,7 @@
 import type { LimitState } from "@archnest/sdk";
 import type { Entitlements } from "./entitlements.js";
 
-/** The free caps of MODULES.md and the module that lifts each. */
+/** The free caps of docs/modules.md and the module that lifts each. */
 export const FREE_LIMITS: Record<string, { cap: number; module: string }> = {
   hosts: { cap: 3, module: "unlimited-hosts" },
   bookmarks: { cap: 10, module: "unlimited-bookmarks" },
@@ -11,10 +11,10 @@ export const FREE_LIMITS: Record<string, { cap: number; module: string }> = {
   users: { cap: 1, module: "multi-user" },
 };
 
-/** The price of every single module (MODULES.md); bundles are priced by the registry's catalog. */
+/** The price of every single module (docs/modules.md); bundles are priced by the registry's catalog. */
 export const MODULE_PRICE = "$5";
 
-/** The body of every 402 the host sends, as the seed design and DESIGN.md section 4 give it. */
+/** The body of every 402 the host sends, as the seed design and docs/architecture.md section 4 give it. */
 export function moduleRequiredBody(module: string, purchaseBase: string): { error: "module_required"; module: string; price: string; purchaseUrl: string } {
   return { error: "module_required", module, price: MODULE_PRICE, purchaseUrl: `${purchaseBase}#${module}` };
 }

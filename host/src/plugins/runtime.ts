@@ -249,7 +249,7 @@ export class PluginRuntime {
       const seenInMajor =
         (await this.repo.getMeta(seenInMajorKey(m.id, pkg.version))) ?? (seen && semver.major(seen) === semver.major(pkg.version) ? seen : undefined);
       if (!options.allowDowngrade) {
-        // Anti-rollback (DESIGN.md section 3): never older than the highest version seen in its major, and
+        // Anti-rollback (docs/architecture.md section 3): never older than the highest version seen in its major, and
         // never in a lower major than the highest seen, except to move forward within the major an admin
         // rolled back into (back on 1.0.0 from 2.0.0, it may update to 1.1.0; never to 0.9.0, nor to a 1.x
         // older than one this host has seen).

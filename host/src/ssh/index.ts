@@ -1,5 +1,5 @@
 /**
- * SSH in the kernel (issue 6 items 1 and 2): SSH hosts with their credentials in the vault and verified
+ * SSH in the kernel: SSH hosts with their credentials in the vault and verified
  * host keys, the /api/hosts routes, and the SSH service lent to plugins as `ctx.ssh`.
  */
 export { type AttachSshOptions, attachSsh } from "./attach-ssh.js";

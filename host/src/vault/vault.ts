@@ -21,7 +21,7 @@ function aad(record: string, field: string): Buffer {
 }
 
 /**
- * The secrets vault of DESIGN.md section 5: AES-256-GCM with a random 96-bit nonce per seal (NIST SP
+ * The secrets vault of docs/architecture.md section 5: AES-256-GCM with a random 96-bit nonce per seal (NIST SP
  * 800-38D) and `record NUL field` as associated data. No method returns key material; `list` returns
  * names only.
  */

@@ -1,4 +1,4 @@
-// Docker plugin speed (issue 7, "Speed"; run by `npm run bench`, reads the built dist of host and plugin):
+// Docker plugin speed (run by `npm run bench`, reads the built dist of host and plugin):
 // listing 100 containers through ArchNest (HTTP into the host, session and license gate, the plugin's
 // route, dockerode, the engine, and JSON back) against a direct dockerode call to the same engine in the
 // same run. Target: at most 20% overhead (median of interleaved rounds). The Glance page with these

@@ -1,4 +1,4 @@
-// SFTP transfer speed through ArchNest (issue 6, "Speed"; run by `npm run bench`, reads the built dist):
+// SFTP transfer speed through ArchNest (run by `npm run bench`, reads the built dist):
 // upload and download of one file through the host's HTTP API and the files plugin to a real OpenSSH
 // sshd on loopback, against OpenSSH's own `sftp` client in batch mode on the same file, same sshd, same
 // run. Target: at least 70% of sftp's MB/s. sftp's connection setup (measured with a batch that only runs

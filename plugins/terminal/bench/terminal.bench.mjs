@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Terminal speed against raw OpenSSH, in the same run (issue 6, "Speed"): a real sshd, the real host
+// Terminal speed against raw OpenSSH, in the same run: a real sshd, the real host
 // with the terminal plugin installed (signed, through the plugin API), and a Node client that speaks
 // PROTOCOL.md and acknowledges output the way the browser does. Rows go to stdout as JSON, one per line
 // (scripts/bench.mjs); progress goes to stderr.

@@ -26,7 +26,7 @@ export interface AuthenticatedInstall {
 }
 
 /**
- * Checks a host's signed request (DESIGN.md section 4): headers well-formed, install registered, timestamp
+ * Checks a host's signed request (docs/architecture.md section 4): headers well-formed, install registered, timestamp
  * within five minutes, signature by the install's key over method, path, timestamp, nonce and body, and
  * a nonce never seen before. Nonces are kept until their timestamp would be stale anyway.
  */

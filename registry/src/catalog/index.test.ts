@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { BUNDLES, bundlesView, expandSlugs, formatPrice, MODULES, purchasable } from "./index.js";
 
 describe("module catalog", () => {
-  it("sells the 30 modules of MODULES.md at $5 each, with unique slugs", () => {
+  it("sells the 30 modules of docs/modules.md at $5 each, with unique slugs", () => {
     expect(MODULES).toHaveLength(30);
     expect(new Set(MODULES.map((m) => m.slug)).size).toBe(30);
     expect(MODULES.every((m) => m.priceCents === 500)).toBe(true);
@@ -10,7 +10,7 @@ describe("module catalog", () => {
     expect(MODULES[29]?.slug).toBe("global-search");
   });
 
-  it("prices the bundles as MODULES.md does and lists their members", () => {
+  it("prices the bundles as docs/modules.md does and lists their members", () => {
     const bundles = Object.fromEntries(bundlesView(new Set()).map((b) => [b.slug, b]));
     expect(bundles["ssh-pro"]).toMatchObject({ price: "$25", separately: "$40", saving: "$15" });
     expect(bundles["ssh-pro"]?.modules).toEqual([

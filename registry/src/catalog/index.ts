@@ -61,7 +61,7 @@ export function bundlesOf(moduleSlug: string): string[] {
 
 /**
  * Every module with its price, the bundles that hold it, how it is delivered and whether it is available
- * now, in MODULES.md order. `published`: see {@link isAvailable}.
+ * now, in docs/modules.md order. `published`: see {@link isAvailable}.
  */
 export function modulesView(published: ReadonlySet<string>) {
   return MODULES.map((x) => ({

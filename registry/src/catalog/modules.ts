@@ -6,7 +6,7 @@
  */
 export type ModuleDelivery = { kind: "package" } | { kind: "entitlement"; lifts: string };
 
-/** The paid modules of MODULES.md: the license slugs the registry sells and the host gates on. Never rename a slug. */
+/** The paid modules of docs/modules.md: the license slugs the registry sells and the host gates on. Never rename a slug. */
 export interface CatalogModule {
   slug: string;
   name: string;

@@ -9,7 +9,7 @@ const YEAR_MS = 365 * 86_400_000;
 /** The outcome of {@link Purchases.fulfil}. */
 export type FulfilOutcome = { fulfilled: true; installId: string; slug: string; revoked: boolean } | { fulfilled: false; reason: "unknown_session" };
 
-/** Purchases: the registry's database is the source of truth for what an install owns (DESIGN.md section 4). */
+/** Purchases: the registry's database is the source of truth for what an install owns (docs/architecture.md section 4). */
 export interface Purchases {
   /** The module slugs an install's live purchases grant, bundles expanded. */
   modulesOf(installId: string): Promise<string[]>;

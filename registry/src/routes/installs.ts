@@ -28,7 +28,7 @@ function rawPublicKey(text: string): string {
   return text;
 }
 
-/** Install registration, licenses and the license-gated tarball delivery (DESIGN.md section 4). */
+/** Install registration, licenses and the license-gated tarball delivery (docs/architecture.md section 4). */
 export function installRoutes(svc: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
 
@@ -62,7 +62,7 @@ export function installRoutes(svc: Services): Hono<AppEnv> {
     if (!row) throw new RegistryError("REG_ERR_NOT_FOUND", `${name}@${version} is not published.`);
     if (row.revokedAt !== null) throw new RegistryError("REG_ERR_VERSION_REVOKED", `${name}@${version} was revoked: ${row.revokeReason ?? ""}`);
     if (row.module !== "free") {
-      // The database decides, not the license the host holds (DESIGN.md section 4).
+      // The database decides, not the license the host holds (docs/architecture.md section 4).
       const install = await svc.installAuth.authenticate(c);
       const owned = await svc.purchases.modulesOf(install.id);
       if (!owned.includes(row.module)) {

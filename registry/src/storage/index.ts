@@ -10,7 +10,7 @@ export interface StoredTarball {
 
 /**
  * Where tarballs live. Keys are relative paths made of safe segments (`@scope/name/name-1.0.0.tgz`), so an
- * S3-compatible store can map them to object keys one to one (DESIGN.md section 4).
+ * S3-compatible store can map them to object keys one to one (docs/architecture.md section 4).
  */
 export interface TarballStorage {
   /** Stores the stream's bytes under `key`, atomically: a reader never sees a partial object. */

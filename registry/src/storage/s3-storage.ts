@@ -14,7 +14,7 @@ export interface S3StorageOptions extends AwsCredentials {
 }
 
 /**
- * Tarballs as objects in an S3-compatible bucket (DESIGN.md section 4: the registry grows beyond one
+ * Tarballs as objects in an S3-compatible bucket (docs/architecture.md section 4: the registry grows beyond one
  * machine without a rewrite). Requests are signed with AWS Signature Version 4; PUT is a single request
  * with the payload's SHA-256, which fits tarballs (64 MiB at most).
  */

@@ -1,4 +1,4 @@
-// Verification speed and memory (issue 2, "Speed"; run by `npm run bench`, see docs/bench.md).
+// Verification speed and memory (run by `npm run bench`, see docs/bench.md).
 //
 // For 1, 10 and 50 MB plugin tarballs of random (incompressible) content, signed with throwaway keys:
 // - time of a full verifyPluginTarball, hash-only and with a stageDir, against a baseline measured in the

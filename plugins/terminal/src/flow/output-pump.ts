@@ -1,6 +1,6 @@
 /**
  * Server-side output path of one terminal session: coalesces the shell's output into frames and keeps
- * the bytes in flight bounded (DESIGN.md section 5).
+ * the bytes in flight bounded (docs/architecture.md section 5).
  *
  * Coalescing: output after a quiet spell leaves at once (a keystroke's echo is never delayed), then a
  * window of `coalesceMs` opens; once more than a few hundred bytes went out in it, what arrives inside

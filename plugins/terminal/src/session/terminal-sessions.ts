@@ -37,7 +37,7 @@ export interface SessionInfo {
 
 /** Keystrokes typed while the shell is still connecting are kept, up to this much. */
 const MAX_EARLY_INPUT = 64 * 1024;
-/** The free core's limit: one terminal pane per user (MODULES.md, lifted by `multi-pane-terminal`). */
+/** The free core's limit: one terminal pane per user (docs/modules.md, lifted by `multi-pane-terminal`). */
 export const PANES_LIMIT = "terminal-panes";
 /**
  * A browser pings every 3 s, so a session silent this long lost its browser without a close (a laptop

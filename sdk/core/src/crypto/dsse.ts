@@ -3,7 +3,7 @@ import { SdkError } from "../errors/index.js";
 import { ed25519Sign, ed25519Verify } from "./ed25519.js";
 import type { KeyPair, PublicKey } from "./keys.js";
 
-/** The payload types ArchNest signs (DESIGN.md section 3); one type can never be replayed as another. */
+/** The payload types ArchNest signs (docs/architecture.md section 3); one type can never be replayed as another. */
 export const PayloadTypes = {
   keyring: "application/vnd.archnest.keyring+json",
   release: "application/vnd.archnest.release+json",

@@ -3,7 +3,7 @@ import { type Envelope, openEnvelope, PayloadTypes, signEnvelope } from "../cryp
 import { type KeyPair, keyIdOf, type PublicKey, publicKeyFromRaw } from "../crypto/keys.js";
 import { KeyringExpiredError, KeyringRollbackError, SdkError } from "../errors/index.js";
 
-/** What a key in the keyring may sign (DESIGN.md section 3). */
+/** What a key in the keyring may sign (docs/architecture.md section 3). */
 export type KeyRole = "release" | "license" | "index";
 
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), "must be an ISO 8601 date");

@@ -18,7 +18,7 @@ export {
   verifyInstallRequest,
 } from "./install-request.js";
 
-/** A license is valid for seven days after it is issued (DESIGN.md section 4). */
+/** A license is valid for seven days after it is issued (docs/architecture.md section 4). */
 export const LICENSE_VALIDITY_MS = 7 * 86_400_000;
 
 /** Clock skew tolerated between the registry that issued a license and the host that checks it. */
@@ -112,7 +112,7 @@ export class LicenseReplayError extends SdkError {
 }
 
 /**
- * Checks a license envelope (DESIGN.md section 4), in order: it is a license (not a release or any other
+ * Checks a license envelope (docs/architecture.md section 4), in order: it is a license (not a release or any other
  * kind), signed by a non-revoked key of role "license" that was valid when it signed, well-formed, issued
  * to this install, not issued in the future, not expired, and not older than a license already accepted.
  *

@@ -3,7 +3,7 @@ import { ed25519Sign, ed25519Verify } from "../crypto/ed25519.js";
 import type { PublicKey } from "../crypto/keys.js";
 import { SdkError } from "../errors/index.js";
 
-/** The headers that carry an install's request signature (DESIGN.md section 4). */
+/** The headers that carry an install's request signature (docs/architecture.md section 4). */
 export const INSTALL_REQUEST_HEADERS = {
   install: "x-archnest-install",
   timestamp: "x-archnest-timestamp",

@@ -63,7 +63,7 @@ const FILE_TYPES = new Set(["File", "OldFile", "ContiguousFile"]);
 const LINK_TYPES = new Set(["SymbolicLink", "Link"]);
 
 /**
- * Checks one entry path (DESIGN.md section 3, hardened extractor): relative, under package/, no `..`,
+ * Checks one entry path (docs/architecture.md section 3, hardened extractor): relative, under package/, no `..`,
  * no empty or odd segments. Returns the path relative to package/, or "" for package/ itself.
  */
 export function checkEntryPath(raw: string): string {

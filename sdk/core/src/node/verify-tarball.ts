@@ -41,7 +41,7 @@ function isVerifiedKeyring(value: unknown): value is Keyring {
 }
 
 /**
- * Verifies a plugin tarball end to end (DESIGN.md section 3): the keyring against the root, the tarball
+ * Verifies a plugin tarball end to end (docs/architecture.md section 3): the keyring against the root, the tarball
  * through the hardened extractor, then every signature, scope, validity, identity and file check. With
  * `stageDir` the files are extracted there; on failure that folder is removed, so nothing is left.
  *

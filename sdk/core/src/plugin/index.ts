@@ -125,7 +125,7 @@ export interface PluginServices {
   consume<T extends object>(name: string): T | undefined;
 }
 
-/** A free-tier cap and the module that lifts it (MODULES.md). */
+/** A free-tier cap and the module that lifts it (docs/modules.md). */
 export interface LimitState {
   limit: string;
   /** null when a licensed module lifts the cap. */

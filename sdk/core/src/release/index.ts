@@ -21,7 +21,7 @@ const statementSchema = z.strictObject({
   files: z.record(z.string().min(1).max(500), sha256Hex),
 });
 
-/** The signed release statement: what the author vouches for (DESIGN.md section 3). */
+/** The signed release statement: what the author vouches for (docs/architecture.md section 3). */
 export type ReleaseStatement = z.infer<typeof statementSchema>;
 
 /**
@@ -81,7 +81,7 @@ function signerKeyids(envelope: unknown): string[] {
 const MAX_FUTURE_SKEW_MS = 10 * 60_000;
 
 /**
- * Every check of DESIGN.md section 3 that needs no IO, in order. Throws an {@link SdkError} naming the
+ * Every check of docs/architecture.md section 3 that needs no IO, in order. Throws an {@link SdkError} naming the
  * first check that failed.
  *
  * @example

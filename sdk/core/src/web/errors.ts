@@ -6,7 +6,7 @@
 /** The JSON body of an HTTP 402 the host sends when a feature needs a paid module or a free cap is reached. */
 export interface ModuleRequiredBody {
   error: "module_required";
-  /** The license slug that unlocks the feature (MODULES.md), such as `unlimited-bookmarks`. */
+  /** The license slug that unlocks the feature (docs/modules.md), such as `unlimited-bookmarks`. */
   module: string;
   /** The module's price as shown to people, such as `$5`. */
   price: string;
