@@ -145,7 +145,7 @@ describe("at 390 px wide", () => {
     const res = await fetch(`${app.url}/api/setup`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ username: "admin", password: PASSWORD }),
+      body: JSON.stringify({ username: "admin", password: PASSWORD, setupCode: app.setupCode }),
     });
     expect(res.status).toBeLessThan(300);
     const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
@@ -180,6 +180,10 @@ describe("at 390 px wide", () => {
     });
     expect(added.status).toBe(201);
     hostId = ((await added.json()) as { id: string }).id;
+    // The first contact presents the sshd's key; it is trusted as a person does after comparing it.
+    const firstContact = (await (await call("POST", `/api/hosts/${hostId}/test`)).json()) as { details?: string[] };
+    expect(firstContact.details).toContain(`presented: ${sshd.hostKeyFingerprint}`);
+    expect((await call("POST", `/api/hosts/${hostId}/accept-host-key`, { fingerprint: sshd.hostKeyFingerprint })).status).toBe(200);
     // Whatever the sample's outcome (fresh, late on a busy machine, or failed), the Metrics page has
     // something to lay out; this walk is about the layout, so it does not depend on it.
     for (let i = 0; i < 2; i++) await call("POST", `/api/plugins/metrics/sample?host=${hostId}`);

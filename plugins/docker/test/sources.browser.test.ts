@@ -6,6 +6,7 @@
  * source past the free cap says why on its card. Screenshots land in plugins/docker/test-artifacts/.
  */
 import { spawnSync } from "node:child_process";
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -17,7 +18,8 @@ import { startEngine, type TestEngine } from "./dockerd.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----";
-const KEY = "-----BEGIN PRIVATE KEY-----\nMIIEsecretkeymaterial\n-----END PRIVATE KEY-----";
+// A real key made for this run (a key-shaped literal would be one more private key in the repository).
+const KEY = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
 
 let engine: TestEngine;
 let app: RunningArchNest;

@@ -80,18 +80,6 @@ export async function packFileList(dir: string, opts: { exclude?: readonly strin
   return files.filter((f) => !excluded.has(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-// Private keys published inside widely used libraries protect nothing and are bundled with them: ssh2
-// (which plugins reaching Docker over SSH bundle) signs once with this Ed25519 key at load to probe for
-// EdDSA support (ssh2/lib/protocol/constants.js). Blanked before the scan so only real secrets count.
-const PUBLISHED_KEYS = ["MC4CAQAwBQYDK2VwBCIEIHKj+sVa9WcD/q2DJUJaf43Kptc8xYuUQA4bOFj9vC8T"].map((k) => Buffer.from(k, "latin1"));
-
-function withoutPublishedKeys(bytes: Buffer): Buffer {
-  for (const key of PUBLISHED_KEYS) {
-    for (let at = bytes.indexOf(key); at !== -1; at = bytes.indexOf(key, at + key.length)) bytes.fill(0x20, at, at + key.length);
-  }
-  return bytes;
-}
-
 const LEGACY_EXCLUDED = new Set(["node_modules", ".git", ".turbo", ".DS_Store"]);
 const LEGACY_INCLUDED = /^(package\.json|readme(\..*)?|license(\..*)?|licence(\..*)?|changelog(\..*)?)$/i;
 
@@ -136,7 +124,7 @@ export function listPackFiles(dir: string): string[] {
  */
 export function refusePrivateKeys(dir: string, files: readonly string[]): void {
   for (const f of files) {
-    const found = findPrivateKeys(withoutPublishedKeys(readFileSync(join(dir, f))));
+    const found = findPrivateKeys(readFileSync(join(dir, f)));
     if (found.length > 0) {
       throw new SdkError(
         "SDK_ERR_PACKAGE_PRIVATE_KEY",
