@@ -33,7 +33,7 @@ async function openLicensePage(opts: { registryDown?: boolean }): Promise<{ app:
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
   cleanups.push(() => page.close());
   page.setDefaultTimeout(15_000);
-  await page.goto(app.url);
+  await page.goto(`${app.url}/?setup=${app.setupCode}`);
   await page.getByLabel("Username").fill("admin");
   await page.getByLabel("Password", { exact: true }).fill(PASSWORD);
   await page.getByLabel("Confirm password").fill(PASSWORD);

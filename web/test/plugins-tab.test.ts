@@ -60,7 +60,7 @@ beforeAll(async () => {
   const setup = await fetch(`${app.url}/api/setup`, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username: "admin", password: "correct horse battery" }),
+    body: JSON.stringify({ username: "admin", password: "correct horse battery", setupCode: app.setupCode }),
   });
   headers = (await signedIn(setup)).headers;
   for (const ref of ["@test/ver@1.0.0", "@test/ssh-hosts", "@test/term", "@test/sftp"]) await api("/api/plugins/install", { ref });

@@ -51,7 +51,7 @@ async function trustedFingerprints(): Promise<string[]> {
 
 describe("Trusted publishers", () => {
   it("adds a publisher by fingerprint after showing what the registry says, lists it, and removes it after confirming", async () => {
-    await page.goto(app.url);
+    await page.goto(`${app.url}/?setup=${app.setupCode}`);
     await page.getByLabel("Username").fill("admin");
     await page.getByLabel("Password", { exact: true }).fill("correct horse battery");
     await page.getByLabel("Confirm password").fill("correct horse battery");
