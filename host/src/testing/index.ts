@@ -3,6 +3,7 @@ export { type HostProcess, startHostProcess } from "./host-process.js";
 export {
   addSshHost,
   type FolderPluginHost,
+  installPlugins,
   type PluginHost,
   type PluginHostOptions,
   type PluginUnderTest,

@@ -1,5 +1,6 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestTrust, packAndSign, type TestTrust } from "@archnest/sdk/testing";
 import { loadWebApp } from "@archnest/web/serve";
@@ -98,6 +99,72 @@ export async function trustHostKey(t: TestHost, admin: SignedIn, hostId: string,
   if (accepted.status !== 200) throw new Error(`trusting the host key answered ${accepted.status}: ${await accepted.text()}`);
 }
 
+interface ManifestOf {
+  archnest: { id: string; permissions?: string[]; dependencies?: Record<string, string> };
+}
+
+function manifestOf(dir: string): ManifestOf | undefined {
+  const file = join(dir, "package.json");
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as ManifestOf) : undefined;
+}
+
+/**
+ * The plugins to install, each preceded by the plugins it declares as dependencies that sit beside it as
+ * first-party folders (plugins/<id>) and are not in the list already, as an admin installs what a plugin
+ * needs first. A dependency found nowhere is left to the host, which refuses the install with its code.
+ */
+function withFirstPartyDependencies(plugins: readonly PluginUnderTest[]): PluginUnderTest[] {
+  const out: PluginUnderTest[] = [];
+  const listed = new Map(plugins.map((p) => [p.id, p]));
+  const done = new Set<string>();
+  const add = (p: PluginUnderTest) => {
+    if (done.has(p.id)) return;
+    done.add(p.id);
+    for (const dep of Object.keys(manifestOf(p.dir)?.archnest.dependencies ?? {})) {
+      const given = listed.get(dep);
+      if (given) {
+        add(given);
+        continue;
+      }
+      const depDir = join(dirname(p.dir.replace(/\/+$/, "")), dep);
+      const manifest = manifestOf(depDir);
+      if (manifest?.archnest.id === dep) add({ dir: depDir, id: dep, permissions: manifest.archnest.permissions ?? [] });
+    }
+    out.push(p);
+  };
+  for (const p of plugins) add(p);
+  return out;
+}
+
+/**
+ * Installs plugin folders through the plugin API as an admin does (packed and signed with `trust`, their
+ * permissions accepted), each after the first-party plugins it depends on.
+ *
+ * @example
+ * ```ts
+ * await installPlugins(t, admin, trust, [{ dir: PLUGIN_DIR, id: "files", permissions: ["hosts:read", "ssh:sftp"] }]);
+ * ```
+ */
+export async function installPlugins(
+  t: TestHost,
+  admin: SignedIn,
+  trust: TestTrust,
+  plugins: readonly PluginUnderTest[],
+  build?: (dir: string) => Promise<unknown>,
+): Promise<void> {
+  for (const p of withFirstPartyDependencies(plugins)) {
+    await build?.(p.dir);
+    const tarball = await packAndSign(p.dir, trust.release);
+    const query = p.permissions && p.permissions.length > 0 ? `?acceptPermissions=${p.permissions.join(",")}` : "";
+    const res = await t.host.app.request(`/api/plugins/install${query}`, {
+      method: "POST",
+      headers: { ...admin.headers, "content-type": "application/gzip" },
+      body: readFileSync(tarball),
+    });
+    if (res.status !== 201) throw new Error(`installing ${p.id} answered ${res.status}: ${await res.text()}`);
+  }
+}
+
 /**
  * Starts the real host (auth, plugin runtime, SSH service; the web app when asked) on 127.0.0.1, signs
  * in the admin, installs each plugin through the plugin API exactly as an admin would (packed and signed
@@ -133,17 +200,7 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
     await sshd?.cleanup();
   };
   try {
-    for (const p of opts.plugins) {
-      await opts.build?.(p.dir);
-      const tarball = await packAndSign(p.dir, trust.release);
-      const query = p.permissions && p.permissions.length > 0 ? `?acceptPermissions=${p.permissions.join(",")}` : "";
-      const res = await t.host.app.request(`/api/plugins/install${query}`, {
-        method: "POST",
-        headers: { ...admin.headers, "content-type": "application/gzip" },
-        body: readFileSync(tarball),
-      });
-      if (res.status !== 201) throw new Error(`installing ${p.id} answered ${res.status}: ${await res.text()}`);
-    }
+    await installPlugins(t, admin, trust, opts.plugins, opts.build);
     const hostId = sshd ? await addSshHost(t, admin, sshd) : undefined;
     const url = serverUrl(server);
     return {

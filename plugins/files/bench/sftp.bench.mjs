@@ -5,15 +5,15 @@
 // `pwd`) is subtracted, since ArchNest reuses its pooled connection. Best of ROUNDS alternating rounds.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
-import { createTestHost, setupAdmin, startSshd } from "@archnest/host/testing";
+import { createTestHost, installPlugins, setupAdmin, startSshd } from "@archnest/host/testing";
 import { buildPlugin } from "@archnest/plugin-cli";
-import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { createTestTrust } from "@archnest/sdk/testing";
 
 const MB = 1024 * 1024;
 const SIZE_MB = Number(process.env.ARCHNEST_BENCH_SFTP_MB ?? 256);
@@ -34,13 +34,7 @@ attached.ws?.attach?.(server);
 try {
   const admin = await setupAdmin(t.host);
   await buildPlugin(PLUGIN_DIR, { quiet: true });
-  const tarball = await packAndSign(PLUGIN_DIR, trust.release, join(dir, "files.tgz"));
-  const inst = await t.host.app.request("/api/plugins/install?acceptPermissions=hosts:read,ssh:sftp", {
-    method: "POST",
-    headers: { ...admin.headers, "content-type": "application/gzip" },
-    body: readFileSync(tarball),
-  });
-  if (inst.status !== 201) throw new Error(`install answered ${inst.status}: ${await inst.text()}`);
+  await installPlugins(t, admin, trust, [{ dir: PLUGIN_DIR, id: "files", permissions: ["hosts:read", "ssh:sftp"] }]);
   const add = await t.host.app.request("/api/hosts", {
     method: "POST",
     headers: { ...admin.headers, "content-type": "application/json" },

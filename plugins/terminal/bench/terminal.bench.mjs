@@ -12,7 +12,7 @@
 //                Target: at most 3 ms added.
 //   memory       heap + external bytes per idle open session (20 sessions).
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,8 +41,8 @@ const median = (xs) => {
 async function startStack() {
   // Loaded here, not at the top: the throughput clients run in worker threads that need none of this.
   const { attachPlugins, StaticEntitlements, serveHost, serverUrl } = await import("@archnest/host");
-  const { createTestHost, setupAdmin, startSshd } = await import("@archnest/host/testing");
-  const { createTestTrust, packAndSign } = await import("@archnest/sdk/testing");
+  const { createTestHost, installPlugins, setupAdmin, startSshd } = await import("@archnest/host/testing");
+  const { createTestTrust } = await import("@archnest/sdk/testing");
   const sshd = await startSshd();
   const trust = createTestTrust();
   const t = await createTestHost();
@@ -55,13 +55,7 @@ async function startStack() {
   await new Promise((r) => server.once("listening", r));
   attached.ws.attach(server);
   const admin = await setupAdmin(t.host);
-  const tarball = await packAndSign(PLUGIN_DIR, trust.release);
-  const install = await t.host.app.request("/api/plugins/install?acceptPermissions=hosts:read,ssh:shell", {
-    method: "POST",
-    headers: { ...admin.headers, "content-type": "application/gzip" },
-    body: readFileSync(tarball),
-  });
-  if (install.status !== 201) throw new Error(`install answered ${install.status}: ${await install.text()}`);
+  await installPlugins(t, admin, trust, [{ dir: PLUGIN_DIR, id: "terminal", permissions: ["hosts:read", "ssh:shell"] }]);
   const added = await t.host.app.request("/api/hosts", {
     method: "POST",
     headers: { ...admin.headers, "content-type": "application/json" },

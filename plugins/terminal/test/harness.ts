@@ -9,9 +9,9 @@ import type { Server } from "node:http";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
-import { addSshHost, createTestHost, type SignedIn, setupAdmin, startSshd, type TestHost, type TestSshd } from "@archnest/host/testing";
+import { addSshHost, createTestHost, installPlugins, type SignedIn, setupAdmin, startSshd, type TestHost, type TestSshd } from "@archnest/host/testing";
 import { buildPlugin } from "@archnest/plugin-cli";
-import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { createTestTrust } from "@archnest/sdk/testing";
 import { loadWebApp } from "@archnest/web/serve";
 
 export const PLUGIN_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -51,17 +51,8 @@ export async function startTerminalHost(opts: { web?: boolean; licensed?: string
   attached.ws.attach(server);
   const admin = await setupAdmin(t.host);
 
-  const installPlugin = async (dir: string, permissions: string[]) => {
-    const tarball = await packAndSign(dir, trust.release);
-    const res = await t.host.app.request(`/api/plugins/install?acceptPermissions=${permissions.join(",")}`, {
-      method: "POST",
-      headers: { ...admin.headers, "content-type": "application/gzip" },
-      body: readFileSync(tarball),
-    });
-    if (res.status !== 201) throw new Error(`installing ${dir} answered ${res.status}: ${await res.text()}`);
-  };
   await buildTerminalPlugin();
-  await installPlugin(PLUGIN_DIR, ["hosts:read", "ssh:shell"]);
+  await installPlugins(t, admin, trust, [{ dir: PLUGIN_DIR, id: "terminal", permissions: ["hosts:read", "ssh:shell"] }]);
 
   const sshd = await startSshd();
   const hostId = await addSshHost(t, admin, sshd);
@@ -73,8 +64,7 @@ export async function startTerminalHost(opts: { web?: boolean; licensed?: string
     hostId,
     async installFixture(name) {
       const dir = fileURLToPath(new URL(`./fixtures/${name}/`, import.meta.url));
-      await buildPlugin(dir, { quiet: true });
-      await installPlugin(dir, []);
+      await installPlugins(t, admin, trust, [{ dir, id: name }], (d) => buildPlugin(d, { quiet: true }));
     },
     async close() {
       server.closeAllConnections();
