@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { discardUnread, limitedBody } from "@archnest/sdk/node";
+import { enforceBodyLimit, hasMalformedPath } from "@archnest/sdk/node";
 import type { Context, MiddlewareHandler } from "hono";
 import type { z } from "zod";
 import { isRegistryError, RegistryError } from "./errors/index.js";
@@ -14,32 +13,11 @@ export const MAX_JSON_BYTES = 64 * 1024;
  * (or less) than {@link MAX_JSON_BYTES}, as `"METHOD /path"`.
  */
 export function bodyLimit(caps: Readonly<Record<string, number>>): MiddlewareHandler {
-  return async (c, next) => {
-    const method = c.req.method;
-    if (method === "GET" || method === "HEAD") return next();
-    const { incoming, outgoing } = (c.env ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
-    const declared = incoming ? incoming.headers["content-length"] : c.req.header("content-length");
-    const chunked = (incoming ? incoming.headers["transfer-encoding"] : c.req.header("transfer-encoding")) !== undefined;
-    // Over HTTP/1.1 a request has a body only with one of those headers; in process, when it has one.
-    if (incoming ? !chunked && (declared === undefined || declared === "0") : c.req.raw.body === null) return next();
-    if (incoming && outgoing) outgoing.once("finish", () => discardUnread(incoming));
-    const maxBytes = caps[`${method} ${c.req.path}`] ?? MAX_JSON_BYTES;
-    const tooLarge = () => new RegistryError("REG_ERR_TOO_LARGE", `The request body is larger than the ${maxBytes} bytes this route accepts.`);
-    // Node's parser never delivers more than a declared length, so that is checked once, up front.
-    if (!chunked && declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
-    const raw = c.req.raw;
-    const source = incoming ?? raw.body;
-    if (!source) return next();
-    let tripped = false;
-    const body = limitedBody(source, maxBytes, () => {
-      tripped = true;
-      return tooLarge();
+  return (c, next) =>
+    enforceBodyLimit(c, next, () => {
+      const maxBytes = caps[`${c.req.method} ${c.req.path}`] ?? MAX_JSON_BYTES;
+      return { maxBytes, tooLarge: () => new RegistryError("REG_ERR_TOO_LARGE", `The request body is larger than the ${maxBytes} bytes this route accepts.`) };
     });
-    c.req.raw = new Request(raw.url, { method, headers: raw.headers, body, signal: raw.signal, duplex: "half" } as RequestInit);
-    await next();
-    // Whatever the route made of its failed read, the answer is the 413.
-    if (tripped) throw tooLarge();
-  };
 }
 
 /**
@@ -48,16 +26,7 @@ export function bodyLimit(caps: Readonly<Record<string, number>>): MiddlewareHan
  */
 export function rejectMalformedPath(): MiddlewareHandler {
   return async (c, next) => {
-    const raw = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.url ?? c.req.url;
-    const query = raw.indexOf("?");
-    const path = query >= 0 ? raw.slice(0, query) : raw;
-    if (path.includes("%")) {
-      try {
-        decodeURIComponent(path);
-      } catch {
-        throw new RegistryError("REG_ERR_BAD_PATH");
-      }
-    }
+    if (hasMalformedPath(c)) throw new RegistryError("REG_ERR_BAD_PATH");
     await next();
   };
 }

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from "node:http";
+import { hasMalformedPath } from "@archnest/sdk/node";
 import type { MiddlewareHandler } from "hono";
 import { HostError } from "../errors/index.js";
 
@@ -9,16 +9,7 @@ import { HostError } from "../errors/index.js";
  */
 export function rejectMalformedPath(): MiddlewareHandler {
   return async (c, next) => {
-    const raw = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming?.url ?? c.req.url;
-    const query = raw.indexOf("?");
-    const path = query >= 0 ? raw.slice(0, query) : raw;
-    if (path.includes("%")) {
-      try {
-        decodeURIComponent(path);
-      } catch {
-        throw new HostError("HOST_ERR_BAD_PATH", "The request path has malformed percent-encoding.");
-      }
-    }
+    if (hasMalformedPath(c)) throw new HostError("HOST_ERR_BAD_PATH", "The request path has malformed percent-encoding.");
     await next();
   };
 }

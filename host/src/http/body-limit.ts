@@ -1,5 +1,4 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import { discardUnread, limitedBody } from "@archnest/sdk/node";
+import { enforceBodyLimit } from "@archnest/sdk/node";
 import type { MiddlewareHandler } from "hono";
 import { HostError } from "../errors/index.js";
 import { headerOf } from "./request-info.js";
@@ -57,32 +56,10 @@ export class BodyLimits {
 
   /** The middleware enforcing the caps; mount it before every route that reads a body. */
   middleware(): MiddlewareHandler {
-    return async (c, next) => {
-      const method = c.req.method;
-      if (method === "GET" || method === "HEAD") return next();
-      const { incoming, outgoing } = (c.env ?? {}) as { incoming?: IncomingMessage; outgoing?: ServerResponse };
-      const declared = headerOf(c, "content-length");
-      const chunked = headerOf(c, "transfer-encoding") !== undefined;
-      // Over HTTP/1.1 a request has a body only with one of those headers; in process, when it has one.
-      if (incoming ? !chunked && (declared === undefined || declared === "0") : c.req.raw.body === null) return next();
-      // Whatever the route leaves unread is dropped once it has answered, for a bounded time.
-      if (incoming && outgoing) outgoing.once("finish", () => discardUnread(incoming));
-      const { maxBytes, code = "HOST_ERR_PAYLOAD_TOO_LARGE" } = this.capOf(method, c.req.path, headerOf(c, "content-type") ?? "");
-      const tooLarge = () => new HostError(code, `The request body is larger than the ${maxBytes} bytes this route accepts.`);
-      // Node's parser never delivers more than a declared length, so that is checked once, up front.
-      if (!chunked && declared !== undefined && Number(declared) > maxBytes) throw tooLarge();
-      const raw = c.req.raw;
-      const source = incoming ?? raw.body;
-      if (!source) return next();
-      let tripped = false;
-      const body = limitedBody(source, maxBytes, () => {
-        tripped = true;
-        return tooLarge();
+    return (c, next) =>
+      enforceBodyLimit(c, next, () => {
+        const { maxBytes, code = "HOST_ERR_PAYLOAD_TOO_LARGE" } = this.capOf(c.req.method, c.req.path, headerOf(c, "content-type") ?? "");
+        return { maxBytes, tooLarge: () => new HostError(code, `The request body is larger than the ${maxBytes} bytes this route accepts.`) };
       });
-      c.req.raw = new Request(raw.url, { method, headers: raw.headers, body, signal: raw.signal, duplex: "half" } as RequestInit);
-      await next();
-      // Whatever the route made of its failed read (a 400, a plugin's own 500), the answer is the 413.
-      if (tripped) throw tooLarge();
-    };
   }
 }

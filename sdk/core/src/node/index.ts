@@ -11,5 +11,6 @@ export { listPackFiles, type PackOptions, packFileList, packPlugin, readPluginPa
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, privateDir, privateFile } from "./private-dir.js";
 export { readPluginDir } from "./read-dir.js";
 export { checkEntryPath, DEFAULT_TARBALL_LIMITS, type ReadTarball, type ReadTarballOptions, readPluginTarball, type TarballLimits } from "./read-tarball.js";
+export { type BodyCapOf, enforceBodyLimit, type GuardedContext, hasMalformedPath } from "./request-limits.js";
 export { type SignTarballOptions, signTarball } from "./sign-tarball.js";
 export { type TrustInput, type VerifyOutcome, type VerifyTarballOptions, verifyPluginTarball } from "./verify-tarball.js";
