@@ -423,6 +423,29 @@ describe("plugin runtime through the API", () => {
     rmSync(core, { recursive: true, force: true });
   });
 
+  it("installs and starts core plugins that depend on each other at first boot, whatever order their files sort in", async () => {
+    const core = mkdtempSync(join(tmpdir(), "archnest-core-"));
+    const t = await createTestHost();
+    open.push(t);
+    // "a-terminal" sorts before "b-hosts", which it needs: the dependency is installed, then both start.
+    copyFileSync(await fixtureTarball({ id: "term", name: "@test/term", dependencies: { hosts: "^1.0.0" } }, trust.release), join(core, "a-terminal.tgz"));
+    copyFileSync(await fixtureTarball({ id: "hosts", name: "@test/hosts" }, trust.release), join(core, "b-hosts.tgz"));
+    const rt = new PluginRuntime({
+      db: t.host.db,
+      vault: t.host.vault,
+      log: t.host.log,
+      dataDir: t.host.config.dataDir,
+      trust: new TrustStore(anchors, { get: async () => undefined, set: async () => undefined }),
+      entitlements: new StaticEntitlements(),
+      purchaseBase: "/settings/store",
+      corePluginsDir: core,
+    });
+    await rt.start();
+    expect((await rt.list()).map((p) => `${p.id}:${p.state}`).sort()).toEqual(["hosts:active", "term:active"]);
+    await rt.stop();
+    rmSync(core, { recursive: true, force: true });
+  });
+
   it("needs a session for every plugin and UI route", async () => {
     const h = await harness();
     await h.install(notes100, "?acceptPermissions=storage");

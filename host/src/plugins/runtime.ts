@@ -243,6 +243,9 @@ export class PluginRuntime {
       const revoked = this.opts.revocations?.revokedReason(pkg.name, pkg.version);
       if (revoked) throw new PluginError("HOST_ERR_VERSION_REVOKED", `${pkg.name}@${pkg.version} was revoked: ${revoked}`);
       const installed = await this.dependencyView();
+      // At boot, core plugins are installed first and activated afterwards in dependency order, so an
+      // installed dependency counts; an install that activates at once needs its dependencies running.
+      if (!activate) for (const [depId, node] of installed) installed.set(depId, { ...node, active: true });
       const unmet = unmetDependencies({ id: m.id, version: pkg.version, active: true, dependencies: m.dependencies }, installed);
       if (unmet.length > 0) throw new PluginError("HOST_ERR_DEPENDENCIES_UNMET", `${pkg.name} cannot be installed: ${unmet.join("; ")}.`, unmet);
       const seen = (await this.repo.getMeta(SEEN_PREFIX + m.id)) ?? existing?.highestSeenVersion;
