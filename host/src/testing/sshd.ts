@@ -198,6 +198,11 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
   keygen(join(dir, "client_ed25519"), "archnest-test-client");
   writeFileSync(join(dir, "authorized_keys"), readFileSync(join(dir, "client_ed25519.pub")), { mode: 0o600 });
   const privateKey = readFileSync(join(dir, "client_ed25519"), "utf8");
+  // The key user's sessions get a home folder of their own: sshd runs its shell, which reads the machine
+  // user's dotfiles (~/.bashrc) before every command, and those are no part of the test. A development
+  // machine's shell init (version managers rehashing under a lock) made 20 parallel sessions wait 15 s.
+  const keyUserHome = join(dir, "key-user-home");
+  mkdirSync(keyUserHome, { mode: 0o700 });
   const password = opts.passwordUser ? writePasswordUser(dir) : undefined;
   const port = await freePort();
   let hostKeyN = 0;
@@ -241,6 +246,9 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
         "MaxStartups 100",
         "Subsystem sftp internal-sftp",
         "LogLevel VERBOSE",
+        // Last: Match applies to every line after it.
+        `Match User ${user}`,
+        `SetEnv HOME=${keyUserHome}`,
         "",
       ].join("\n"),
     );
