@@ -1,6 +1,5 @@
 // Shared fixtures for the registry's tests: keys and a keyring, signed plugin tarballs, a registry on a
 // temporary folder, and signed install requests.
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -9,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { generateKeyPair, type KeyPair, privateKeyToPem, publicKeyToPem, signInstallRequest } from "@archnest/sdk";
 import { packPlugin } from "@archnest/sdk/node";
-import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { createTestTrust, packAndSign, type ServiceProcess, startServiceProcess } from "@archnest/sdk/testing";
 import { getRequestListener } from "@hono/node-server";
 import { createRegistry, type Registry, type RegistryConfig } from "../src/index.js";
 
@@ -204,13 +203,7 @@ export async function serveRegistry(reg: Registry): Promise<ServedRegistry> {
 }
 
 /** The registry's own entry point running as a child process, as an operator starts it. */
-export interface RegistryProcess {
-  url: string;
-  pid: number;
-  output(): string;
-  /** SIGKILL, and resolves once it is gone. */
-  kill(): Promise<void>;
-}
+export type RegistryProcess = ServiceProcess;
 
 /**
  * Writes the keys `registry/src/main.ts` reads from `<dataDir>/keys` and starts it from source on a free
@@ -229,37 +222,11 @@ export function startRegistryProcess(dataDir: string, keys: Keys, env: Record<st
   writeFileSync(join(keyDir, "root.pub"), publicKeyToPem(keys.root));
   writeFileSync(join(keyDir, "keyring.json"), JSON.stringify(keys.keyring));
   const repo = new URL("../../", import.meta.url).pathname;
-  const child = spawn(process.execPath, ["--conditions=archnest-source", "--import", "tsx", join(repo, "registry/src/main.ts")], {
+  return startServiceProcess({
+    entry: join(repo, "registry/src/main.ts"),
     cwd: repo,
-    env: { PATH: process.env.PATH ?? "", HOME: dataDir, ARCHNEST_REGISTRY_PORT: "0", ARCHNEST_REGISTRY_DATA_DIR: dataDir, ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const kill = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    await exited;
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void kill();
-      reject(new Error(`the registry did not listen within 60 s:\n${output}`));
-    }, 60_000);
-    child.stderr?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.stdout?.on("data", (chunk: Buffer) => {
-      output += chunk.toString();
-      const line = output.split("\n").find((l) => l.includes('"msg":"listening"'));
-      const url = line === undefined ? undefined : /"url":"(http:\/\/[^"]+)"/.exec(line)?.[1];
-      if (url && child.pid !== undefined) {
-        clearTimeout(timer);
-        resolve({ url, pid: child.pid, output: () => output, kill });
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`the registry exited with ${code} before listening:\n${output}`));
-    });
+    env: { HOME: dataDir, ARCHNEST_REGISTRY_PORT: "0", ARCHNEST_REGISTRY_DATA_DIR: dataDir, ...env },
+    listening: '"msg":"listening"',
+    name: "the registry",
   });
 }

@@ -279,3 +279,4 @@ function testSsh(
 }
 
 export { type OversizedBodyOptions, type OversizedBodyResult, peakMemoryGrowth, sendOversizedBody } from "./oversized-body.js";
+export { type ServiceProcess, type StartServiceOptions, startServiceProcess } from "./service-process.js";
