@@ -5,7 +5,7 @@ import { createTestTrust } from "@archnest/sdk/testing";
 import { afterEach, describe, expect, it } from "vitest";
 import { attachPlugins } from "../src/plugins/attach.js";
 import { serveHost, serverUrl } from "../src/server/index.js";
-import { createTestHost, type SignedIn, setupAdmin } from "../src/testing/index.js";
+import { addMember, createTestHost, type SignedIn, setupAdmin } from "../src/testing/index.js";
 import { type RunningRegistry, runRegistry } from "./registry-harness.js";
 
 const trust = createTestTrust();
@@ -18,6 +18,7 @@ interface Stack {
   reg: RunningRegistry;
   url: string;
   admin: SignedIn;
+  member: () => Promise<SignedIn>;
 }
 
 /** Registry and host; `registryDown` stops the registry before the host first boots. */
@@ -37,12 +38,30 @@ async function stack(opts: { registryDown?: boolean } = {}): Promise<Stack> {
         server.close(() => r());
       }),
   );
-  return { reg, url: serverUrl(server), admin: await setupAdmin(t.host) };
+  return { reg, url: serverUrl(server), admin: await setupAdmin(t.host), member: () => addMember(t.host, "member", "member password 123") };
 }
 
 function api(s: Stack, path: string, init: RequestInit = {}): Promise<Response> {
   return fetch(`${s.url}${path}`, { ...init, headers: { "content-type": "application/json", origin: s.url, ...s.admin.headers } });
 }
+
+describe("who may check and buy", () => {
+  it("keeps Check now and checkout to admins: a member sees the license and the catalog, and is refused both", async () => {
+    const s = await stack();
+    const member = await s.member();
+    const as = (path: string, init: RequestInit = {}) =>
+      fetch(`${s.url}${path}`, { ...init, headers: { "content-type": "application/json", origin: s.url, ...member.headers } });
+    expect((await as("/api/license")).status).toBe(200);
+    expect((await as("/api/catalog")).status).toBe(200);
+    for (const [path, body] of [
+      ["/api/license/refresh", undefined],
+      ["/api/catalog/checkout", JSON.stringify({ slug: "unlimited-hosts" })],
+    ] as const) {
+      const res = await as(path, { method: "POST", ...(body !== undefined && { body }) });
+      expect([path, res.status, ((await res.json()) as { error: string }).error]).toEqual([path, 403, "HOST_ERR_FORBIDDEN"]);
+    }
+  });
+});
 
 describe("POST /api/license/refresh", () => {
   it("answers 200 with the state while the registry answers, and 502 HOST_ERR_REGISTRY_UNREACHABLE once it is stopped", async () => {

@@ -1,6 +1,7 @@
 import { SDK_API_VERSION } from "@archnest/sdk";
 import { Hono } from "hono";
 import semver from "semver";
+import { requireRole } from "../auth/session-guard.js";
 import { HOST_ERRORS } from "../errors/index.js";
 import { PluginError } from "../plugins/plugin-errors.js";
 import type { PluginApiEnv } from "../plugins/routes.js";
@@ -26,11 +27,13 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
 
   license.onChange(() => void license.state().then((s) => events.publish({ event: "license", data: { ...s } })));
 
+  // Checking the license now and buying are the admin's; everyone signed in sees the state and the catalog.
+  const admin = requireRole("admin");
   app.get("/license", async (c) => c.json(await license.state()));
 
   // A failed check is an error with its code, not a 200: the person pressed "Check now" to learn whether
   // the registry agrees. The license held before stays in force, so its state travels along.
-  app.post("/license/refresh", async (c) => {
+  app.post("/license/refresh", admin, async (c) => {
     const state = await license.refresh();
     if (state.lastErrorCode === null) return c.json(state);
     const code = state.lastErrorCode;
@@ -69,7 +72,7 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
     }
   });
 
-  app.post("/catalog/checkout", async (c) => {
+  app.post("/catalog/checkout", admin, async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { slug?: unknown; returnUrl?: unknown };
     if (typeof body.slug !== "string" || !/^[a-z0-9-]{2,60}$/.test(body.slug)) {
       return c.json({ error: "HOST_ERR_VALIDATION", message: "Send {slug} naming a module or bundle." }, 400);

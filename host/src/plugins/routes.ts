@@ -6,7 +6,7 @@ import { Readable } from "node:stream";
 import type { RequestUser } from "@archnest/sdk";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
-import { CSRF_HEADER } from "../auth/session-guard.js";
+import { CSRF_HEADER, requireRole } from "../auth/session-guard.js";
 import type { BodyLimits } from "../http/body-limit.js";
 import { forwardedRequest } from "./forwarded-request.js";
 import { moduleRequiredBody } from "./limits.js";
@@ -176,12 +176,14 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
 
   runtime.onManifestChange((version) => events.publish({ event: "manifest", data: { version } }));
 
+  // Installing, changing and removing plugins, and their settings, are the admin's; members use them.
+  const admin = requireRole("admin");
   app.get("/plugins", async (c) => {
     const dependents = await runtime.dependentsById();
     return c.json((await runtime.list()).map((p) => presentPlugin(p, dependents.get(p.id) ?? [])));
   });
 
-  app.post("/plugins/install", async (c) => {
+  app.post("/plugins/install", admin, async (c) => {
     const type = c.req.header("content-type") ?? "";
     let upload: Upload | undefined;
     const progressId = c.req.query("progressId") ?? crypto.randomUUID();
@@ -224,7 +226,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
   });
 
   const action = (name: string, run: (id: string) => Promise<PluginRecord>) =>
-    app.post(`/plugins/:id/${name}`, async (c) => {
+    app.post(`/plugins/:id/${name}`, admin, async (c) => {
       try {
         return c.json(presentPlugin(await run(c.req.param("id"))));
       } catch (err) {
@@ -232,7 +234,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
       }
     });
   action("enable", (id) => runtime.enable(id));
-  app.post("/plugins/:id/disable", async (c) => {
+  app.post("/plugins/:id/disable", admin, async (c) => {
     try {
       return c.json(presentPlugin(await runtime.disable(c.req.param("id"), { withDependents: c.req.query("withDependents") === "true" })));
     } catch (err) {
@@ -244,7 +246,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
   action("rollback", (id) => runtime.rollback(id));
   // Update within the plugin's policy; a body {acceptPermissions} accepts what a newer version asks for.
   // The answer is the plugin's view plus `result`, so a client never reports an update that did not happen.
-  app.post("/plugins/:id/update", async (c) => {
+  app.post("/plugins/:id/update", admin, async (c) => {
     try {
       const rec = await runtime.repo.get(c.req.param("id"));
       if (!rec) throw new PluginError("HOST_ERR_PLUGIN_NOT_FOUND", `No plugin "${c.req.param("id")}" is installed.`);
@@ -270,7 +272,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
     }
   });
 
-  app.put("/plugins/:id/policy", async (c) => {
+  app.put("/plugins/:id/policy", admin, async (c) => {
     const body = (await c.req.json().catch(() => ({}))) as { policy?: unknown };
     const policy = body.policy;
     if (policy !== "pinned" && policy !== "patch" && policy !== "minor" && policy !== "latest") {
@@ -283,7 +285,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
     }
   });
 
-  app.delete("/plugins/:id", async (c) => {
+  app.delete("/plugins/:id", admin, async (c) => {
     try {
       await runtime.uninstall(c.req.param("id"), c.req.query("purge") === "true", { withDependents: c.req.query("withDependents") === "true" });
       return c.json({ ok: true, dataKept: c.req.query("purge") !== "true" });
@@ -300,7 +302,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
     }
   });
 
-  app.put("/plugins/:id/settings", async (c) => {
+  app.put("/plugins/:id/settings", admin, async (c) => {
     const body = (await c.req.json().catch(() => undefined)) as { values?: unknown } | undefined;
     if (!body || typeof body.values !== "object" || body.values === null || Array.isArray(body.values)) {
       return c.json({ error: "HOST_ERR_VALIDATION", message: "Send {values: {...}}." }, 400);

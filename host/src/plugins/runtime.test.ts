@@ -5,7 +5,7 @@ import { generateKeyPair } from "@archnest/sdk";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { serveHost, serverUrl } from "../server/index.js";
-import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "../testing/index.js";
+import { addMember, createTestHost, type SignedIn, setupAdmin, type TestHost } from "../testing/index.js";
 import { attachPlugins } from "./attach.js";
 import { StaticEntitlements } from "./entitlements.js";
 import { PluginRuntime } from "./runtime.js";
@@ -444,6 +444,33 @@ describe("plugin runtime through the API", () => {
     expect((await rt.list()).map((p) => `${p.id}:${p.state}`).sort()).toEqual(["hosts:active", "term:active"]);
     await rt.stop();
     rmSync(core, { recursive: true, force: true });
+  });
+
+  it("keeps plugin administration to admins: a member uses plugins but cannot install, change or remove them", async () => {
+    const h = await harness();
+    expect((await h.install(notes100, "?acceptPermissions=storage")).status).toBe(201);
+    const member = await addMember(h.t.host, "member", "member password 123");
+    const as = (path: string, init: RequestInit = {}) =>
+      h.t.host.app.request(path, { ...init, headers: { ...member.headers, "content-type": "application/json", ...(init.headers as Record<string, string>) } });
+    expect((await as("/api/plugins")).status).toBe(200);
+    expect((await as("/api/plugins/notes/notes")).status).toBe(200);
+    const adminOnly: [string, string, string?][] = [
+      ["POST", "/api/plugins/install", JSON.stringify({ ref: "@archnest/notes@^1.0.0" })],
+      ["POST", "/api/plugins/notes/disable"],
+      ["POST", "/api/plugins/notes/enable"],
+      ["POST", "/api/plugins/notes/pin"],
+      ["POST", "/api/plugins/notes/unpin"],
+      ["POST", "/api/plugins/notes/rollback"],
+      ["POST", "/api/plugins/notes/update"],
+      ["PUT", "/api/plugins/notes/policy", JSON.stringify({ policy: "latest" })],
+      ["PUT", "/api/plugins/notes/settings", JSON.stringify({ values: {} })],
+      ["DELETE", "/api/plugins/notes"],
+    ];
+    for (const [method, path, body] of adminOnly) {
+      const res = await as(path, { method, ...(body !== undefined && { body }) });
+      expect([path, res.status, ((await res.json()) as { error: string }).error]).toEqual([path, 403, "HOST_ERR_FORBIDDEN"]);
+    }
+    expect((await h.runtime.list()).find((p) => p.id === "notes")?.state).toBe("active");
   });
 
   it("needs a session for every plugin and UI route", async () => {

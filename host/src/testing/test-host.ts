@@ -1,9 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CreateHostOptions, createHost, type Host } from "../app.js";
 import { setupCodeFile } from "../auth/index.js";
+import { hashPassword } from "../auth/password.js";
+import { users } from "../db/schema.js";
 import { loadEnv } from "../env.js";
 import { createLogger, type Logger } from "../log/index.js";
 
@@ -71,6 +73,26 @@ export async function setupAdmin(host: Host, username = "admin", password = "cor
 }
 
 /** The session cookie and CSRF token of a login or setup response. */
+/**
+ * Adds a member (the role multi-user gives non-admins) straight into the database, there being no API for
+ * it in the free core, and signs them in.
+ *
+ * @example
+ * ```ts
+ * const member = await addMember(t.host, "member", "member password 123");
+ * ```
+ */
+export async function addMember(host: Host, username: string, password: string): Promise<SignedIn> {
+  await host.db.insert(users).values({ id: randomUUID(), username, passwordHash: await hashPassword(password), role: "member", createdAt: Date.now() });
+  const res = await host.app.request("/api/auth/login", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`the member's sign-in answered ${res.status}: ${await res.text()}`);
+  return signedIn(res);
+}
+
 export async function signedIn(res: Response): Promise<SignedIn> {
   const setCookie = res.headers.get("set-cookie") ?? "";
   const cookie = setCookie.split(";")[0] ?? "";
