@@ -31,3 +31,8 @@ export function checkLimit(limit: string, currentCount: number, entitlements: En
   if (state.cap === null || currentCount < state.cap) return undefined;
   return Response.json({ ...moduleRequiredBody(state.module, purchaseBase), limit, cap: state.cap }, { status: 402 });
 }
+
+/** A ready 402 response when the license does not cover `module`; undefined when it does. */
+export function requireModule(module: string, entitlements: Entitlements, purchaseBase: string): Response | undefined {
+  return entitlements.licensed(module) ? undefined : Response.json(moduleRequiredBody(module, purchaseBase), { status: 402 });
+}

@@ -10,7 +10,7 @@ import type { SshService } from "../ssh/ssh-service.js";
 import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
 import type { Entitlements } from "./entitlements.js";
 import { EventBus } from "./event-bus.js";
-import { checkLimit, limitState } from "./limits.js";
+import { checkLimit, limitState, requireModule } from "./limits.js";
 import { createPluginContext, PluginInstance, type SecretVault } from "./plugin-context.js";
 import { PluginError } from "./plugin-errors.js";
 import { type HostDb, type PluginRecord, PluginRepo, type PluginSource, type UpdatePolicy } from "./plugin-repo.js";
@@ -423,6 +423,7 @@ export class PluginRuntime {
           limits: {
             get: (limit) => limitState(limit, this.opts.entitlements),
             check: (limit, count) => checkLimit(limit, count, this.opts.entitlements, this.opts.purchaseBase),
+            require: (module) => requireModule(module, this.opts.entitlements, this.opts.purchaseBase),
             licensed: (module) => this.opts.entitlements.licensed(module),
           },
         });

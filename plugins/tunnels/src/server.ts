@@ -57,7 +57,9 @@ export default definePlugin({
         if (typeof b?.enabled !== "boolean") return c.json({ error: "TUNNELS_ERR_VALIDATION", message: "enabled: true or false." }, 400);
         // Turning it off is always allowed, so a lapsed license never traps a tunnel in auto-start.
         if (b.enabled && !licensed()) {
-          return c.json({ error: "module_required", module: AUTOSTART, price: "$5", purchaseUrl: `/settings/store#${AUTOSTART}` }, 402);
+          // The host's own 402 (the manifest asks for SDK ^1.1.0, whose hosts all offer it).
+          const locked = ctx.limits.require?.(AUTOSTART);
+          if (locked) return locked;
         }
         return manager.setAutoStart(c.req.param("id"), b.enabled).then((v) => c.json(v), answer);
       });

@@ -10,7 +10,7 @@ import type { PluginSsh } from "./ssh.js";
 export * from "./ssh.js";
 
 /** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */
-export const SDK_API_VERSION = "1.0.0";
+export const SDK_API_VERSION = "1.1.0";
 
 /** Something the host undoes on unload or upgrade (routes, timers, sockets, subscriptions). */
 export interface Disposable {
@@ -143,6 +143,18 @@ export interface PluginLimits {
   check(limit: string, currentCount: number): Response | undefined;
   /** True when the install's license covers a module. */
   licensed(module: string): boolean;
+  /**
+   * Returns the host's ready HTTP 402 response (module, price and where to buy it, as every lock in the
+   * shell reads it) when the install's license does not cover `module`, or undefined when it does. Hosts
+   * before SDK 1.1 do not offer it, so a plugin that supports them checks it exists.
+   *
+   * @example
+   * ```ts
+   * const locked = ctx.limits.require?.("tunnel-autostart");
+   * if (locked) return locked;
+   * ```
+   */
+  require?(module: string): Response | undefined;
 }
 
 /** A logger whose lines carry the plugin's id. */

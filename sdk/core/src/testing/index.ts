@@ -223,6 +223,8 @@ export async function createTestContext(
           : undefined;
       },
       licensed: (m) => m === "free" || licensed.has(m),
+      require: (m) =>
+        m === "free" || licensed.has(m) ? undefined : Response.json({ error: "module_required", module: m, price: "$5", purchaseUrl: "#" }, { status: 402 }),
     },
     log: { debug() {}, info() {}, warn() {}, error() {} },
     ssh: testSsh(opts.ssh ?? {}, need, track),
