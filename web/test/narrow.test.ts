@@ -39,7 +39,7 @@ function measure(): Layout {
   const de = document.documentElement;
   const vw = de.clientWidth;
   const name = (el: Element) =>
-    `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.classList.length ? `.${[...el.classList].join(".")}` : ""} "${(el.textContent ?? "").trim().slice(0, 40)}"`;
+    `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ""}${el.classList.length ? `.${Array.from(el.classList).join(".")}` : ""} "${(el.textContent ?? "").trim().slice(0, 40)}"`;
   const contained = (el: Element) => {
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
       const cs = getComputedStyle(p);
@@ -53,7 +53,7 @@ function measure(): Layout {
   };
   const outside: string[] = [];
   const flagged = new Set<Element>();
-  for (const el of document.body.querySelectorAll("*")) {
+  for (const el of Array.from(document.body.querySelectorAll("*"))) {
     const r = el.getBoundingClientRect();
     if (r.width === 0 || r.height === 0 || !visible(el)) continue;
     if (r.right <= vw + 1 && r.left >= -1) continue;
@@ -82,7 +82,7 @@ function measure(): Layout {
     }
     const range = document.createRange();
     range.selectNodeContents(text);
-    for (const r of range.getClientRects()) {
+    for (const r of Array.from(range.getClientRects())) {
       const left = Math.max(r.left, clip.left);
       const top = Math.max(r.top, clip.top);
       const rect = new DOMRect(left, top, Math.min(r.right, clip.right) - left, Math.min(r.bottom, clip.bottom) - top);
