@@ -161,10 +161,12 @@ export class Sampler {
    * A host's state with how current it is. A reading counts as stale when a sample has been under way
    * longer than the deadline, or when none landed for two intervals plus the deadline (the timer fell behind).
    */
-  private view(t: Tracked): HostState {
+  private view(t: Tracked, waitedPastDeadline = false): HostState {
     const now = this.now();
     const state = structuredClone(t.state);
-    const overdue = t.inflightSince !== undefined && now - t.inflightSince >= SAMPLE_DEADLINE_MS;
+    // A caller that waited out its deadline with the sample still under way knows it is overdue; the
+    // clock here may read a millisecond short of the deadline its timer already reached.
+    const overdue = t.inflightSince !== undefined && (waitedPastDeadline || now - t.inflightSince >= SAMPLE_DEADLINE_MS);
     const ageMs = state.latest ? Math.max(0, now - state.latest.t) : null;
     const behind = ageMs !== null && ageMs > 2 * this.intervalMs + SAMPLE_DEADLINE_MS;
     let sampleState: SampleState;
@@ -216,7 +218,7 @@ export class Sampler {
       running.catch(() => undefined);
       const t = this.hosts.get(hostId);
       if (!t) throw new MetricsError("METRICS_ERR_HOST_NOT_FOUND", `No SSH host with id "${hostId}".`);
-      return { state: this.view(t), late: true };
+      return { state: this.view(t, true), late: true };
     } finally {
       clearTimeout(timer);
     }
