@@ -47,10 +47,23 @@ export function requestedHost(host: string | undefined, forwardedHost: string | 
  * elsewhere.
  */
 export function allowedHostGuard(allowed: ReadonlySet<string>, trustProxy: boolean): MiddlewareHandler {
+  // Every request asks, and a host is reached by a handful of names: the verdict per Host value is kept
+  // (bounded, so a client sending endless names cannot grow it) instead of parsing the value each time.
+  const verdicts = new Map<string, boolean>();
+  const allowedValue = (value: string | undefined): boolean => {
+    if (value === undefined) return false;
+    let ok = verdicts.get(value);
+    if (ok === undefined) {
+      ok = hostAllowed(value, allowed);
+      if (verdicts.size >= 256) verdicts.clear();
+      verdicts.set(value, ok);
+    }
+    return ok;
+  };
   return async (c, next) => {
     // Over node:http the URL is built from the Host header; under app.request() (tests) it is the only source.
     const host = requestedHost(headerOf(c, "host") ?? new URL(c.req.url).host, headerOf(c, "x-forwarded-host"), trustProxy);
-    if (hostAllowed(host, allowed)) return next();
+    if (allowedValue(host)) return next();
     const message = HOST_ERRORS.HOST_ERR_HOST_NOT_ALLOWED[1];
     if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return c.json(errorBody("HOST_ERR_HOST_NOT_ALLOWED", message), 421);
     return c.text(`HOST_ERR_HOST_NOT_ALLOWED: ${message}\n`, 421);
