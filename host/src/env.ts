@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { HostError } from "./errors/index.js";
 import { LOG_LEVELS, type LogLevel } from "./log/index.js";
+import { HOST_PACKAGE_ROOT } from "./package-root.js";
 
 /** Where the vault's master key comes from: the environment, or a key file (created on first boot). */
 export type MasterKeySource = { source: "env"; key: Buffer } | { source: "file"; path: string };
@@ -45,8 +45,8 @@ export interface HostConfig {
   faultAt: "after-stage" | "after-rename" | "before-commit" | undefined;
 }
 
-/** Folders shipped beside the host package, found from this file in both src/ and dist/. */
-const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+/** Folders shipped beside the host package (signing keys, core plugins, the web app). */
+const REPO_ROOT = join(HOST_PACKAGE_ROOT, "..");
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 

@@ -1,17 +1,17 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { type Client, createClient } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
 import { migrate } from "drizzle-orm/libsql/migrator";
 import { HostError } from "../errors/index.js";
+import { HOST_PACKAGE_ROOT } from "../package-root.js";
 import * as schema from "./schema.js";
 
 export type Db = LibSQLDatabase<typeof schema>;
 
-/** The committed migrations: `host/drizzle`, two levels above both `src/db` and `dist/db`. */
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+/** The committed migrations: `host/drizzle`. */
+export const MIGRATIONS_FOLDER = join(HOST_PACKAGE_ROOT, "drizzle");
 
 export interface OpenedDb {
   db: Db;
