@@ -140,6 +140,19 @@ describe("gated delivery", () => {
     const future = await call(reg.app, signed(install, "GET", PAID, undefined, new Date(Date.now() + 6 * 60_000)));
     expect(future.status).toBe(401);
   });
+
+  it("accepts a nonce once when copies of one signed request race, and every request of a concurrent burst once", async () => {
+    const install = await registerInstall(reg.app);
+    await devBuy(reg.app, install, "vnc");
+    // Nonces are recorded in groups: copies of one request sent together land in the same group.
+    const req = signed(install, "GET", PAID);
+    const copies = await Promise.all(Array.from({ length: 8 }, () => call(reg.app, req)));
+    expect(copies.map((r) => r.status).sort()).toEqual([200, 401, 401, 401, 401, 401, 401, 401]);
+    const burst = await Promise.all(Array.from({ length: 24 }, () => call(reg.app, signed(install, "GET", PAID))));
+    expect(burst.every((r) => r.status === 200)).toBe(true);
+    const replays = await Promise.all(Array.from({ length: 3 }, () => call(reg.app, req)));
+    expect(replays.map((r) => r.status)).toEqual([401, 401, 401]);
+  });
 });
 
 describe("hostile requests", () => {

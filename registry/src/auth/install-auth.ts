@@ -8,7 +8,7 @@ import {
   type SdkErrorCode,
   verifyInstallRequest,
 } from "@archnest/sdk";
-import { eq, lt, sql } from "drizzle-orm";
+import { eq, lt } from "drizzle-orm";
 import type { Context } from "hono";
 import type { RegistryDb } from "../db/index.js";
 import { installs, nonces } from "../db/schema.js";
@@ -32,12 +32,7 @@ export interface AuthenticatedInstall {
  */
 export function createInstallAuth(db: RegistryDb, now: () => Date) {
   let checks = 0;
-  // Prepared once: every signed request runs it.
-  const insertNonce = db
-    .insert(nonces)
-    .values({ installId: sql.placeholder("installId"), nonce: sql.placeholder("nonce"), expiresAt: sql.placeholder("expiresAt") })
-    .onConflictDoNothing()
-    .prepare();
+  const claimNonce = nonceClaims(db);
   async function prune(at: number): Promise<void> {
     await db.delete(nonces).where(lt(nonces.expiresAt, at));
   }
@@ -82,12 +77,8 @@ export function createInstallAuth(db: RegistryDb, now: () => Date) {
         if (isSdkError(err)) throw new RegistryError(SDK_TO_REG[err.code] ?? "REG_ERR_REQUEST_SIGNATURE", err.message);
         throw err;
       }
-      const inserted = await insertNonce.run({
-        installId: install.id,
-        nonce: parsed.nonce,
-        expiresAt: parsed.timestamp + INSTALL_REQUEST_MAX_SKEW_MS + 60_000,
-      });
-      if (inserted.rowsAffected === 0) throw new RegistryError("REG_ERR_NONCE_REPLAYED");
+      const fresh = await claimNonce({ installId: install.id, nonce: parsed.nonce, expiresAt: parsed.timestamp + INSTALL_REQUEST_MAX_SKEW_MS + 60_000 });
+      if (!fresh) throw new RegistryError("REG_ERR_NONCE_REPLAYED");
       checks += 1;
       if (checks % 1000 === 0) await prune(at.getTime());
       return { id: install.id };
@@ -96,3 +87,62 @@ export function createInstallAuth(db: RegistryDb, now: () => Date) {
 }
 
 export type InstallAuth = ReturnType<typeof createInstallAuth>;
+
+interface NonceRow {
+  installId: string;
+  nonce: string;
+  expiresAt: number;
+}
+
+/** Rows per INSERT: three bound values each, far under SQLite's limit on bound parameters. */
+const NONCE_BATCH = 500;
+
+/**
+ * Records nonces as a group commit: the claims made in one turn of the event loop (and any made while a
+ * write runs) go into one write together, so concurrent signed requests cost one write transaction between them instead of one
+ * each (the write, not the signature check, was the most expensive step of a gated download). A claim
+ * resolves only once its row is committed, so a nonce is accepted at most once, across restarts too: true
+ * when the row is new, false when the nonce was seen before (or twice in one group).
+ */
+export function nonceClaims(db: RegistryDb): (row: NonceRow) => Promise<boolean> {
+  type Claim = NonceRow & { resolve: (fresh: boolean) => void; reject: (err: unknown) => void };
+  let queue: Claim[] = [];
+  let writing = false;
+
+  async function write(group: Claim[]): Promise<void> {
+    const first = new Map<string, Claim>();
+    for (const claim of group) {
+      const key = `${claim.installId}\n${claim.nonce}`;
+      if (first.has(key)) claim.resolve(false);
+      else first.set(key, claim);
+    }
+    const rows = [...first.values()].map(({ installId, nonce, expiresAt }) => ({ installId, nonce, expiresAt }));
+    const inserted = await db.insert(nonces).values(rows).onConflictDoNothing().returning({ installId: nonces.installId, nonce: nonces.nonce });
+    const fresh = new Set(inserted.map((r) => `${r.installId}\n${r.nonce}`));
+    for (const [key, claim] of first) claim.resolve(fresh.has(key));
+  }
+
+  async function drain(): Promise<void> {
+    while (queue.length > 0) {
+      const group = queue.slice(0, NONCE_BATCH);
+      queue = queue.slice(group.length);
+      try {
+        await write(group);
+      } catch (err) {
+        for (const claim of group) claim.reject(err);
+      }
+    }
+    writing = false;
+  }
+
+  return (row) =>
+    new Promise<boolean>((resolve, reject) => {
+      queue.push({ ...row, resolve, reject });
+      // libsql runs a statement synchronously: the write starts after this turn of the event loop, so the
+      // requests that arrived in the same turn join it.
+      if (!writing) {
+        writing = true;
+        setImmediate(() => void drain());
+      }
+    });
+}
