@@ -21,6 +21,7 @@ const WARMUP = 150;
 const ROUNDS = 5;
 const PATH = "/v1/tarballs/%40archnest%2Fvnc/1.0.0";
 const log = (m) => process.stderr.write(`${m}\n`);
+const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 /** The child: builds the registry and the bare server, buys the module, and pre-signs every request. */
 async function serveBoth() {
@@ -105,6 +106,10 @@ async function serveBoth() {
   });
   await new Promise((r) => bare.listen(0, "127.0.0.1", r));
 
+  // The bench asks for this process's CPU time around each round: the servers' own cost per request.
+  process.on("message", (m) => {
+    if (m === "cpu") process.send({ cpu: process.cpuUsage() });
+  });
   process.send({
     size,
     tarball,
@@ -177,10 +182,21 @@ async function measure() {
     let regRun;
     let verdaccioRun;
     const per = DELIVERIES / ROUNDS;
+    const cpuTime = () =>
+      new Promise((resolve) => {
+        child.once("message", (m) => resolve(m.cpu.user + m.cpu.system));
+        child.send("cpu");
+      });
+    const cpu = { bare: [], registry: [] };
     try {
       for (let round = 0; round < ROUNDS; round++) {
+        const c0 = await cpuTime();
         const b = await drive(ready.barePort, per, bareReq);
+        const c1 = await cpuTime();
         const r = await drive(ready.port, per, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[WARMUP + round * per + i] }));
+        const c2 = await cpuTime();
+        cpu.bare.push((c1 - c0) / per);
+        cpu.registry.push((c2 - c1) / per);
         if (!bareRun || b.seconds < bareRun.seconds) bareRun = b;
         if (!regRun || r.seconds < regRun.seconds) regRun = r;
         if (verdaccio) {
@@ -220,6 +236,15 @@ async function measure() {
         unit: "MB/s",
         baseline: round(bareMBs),
         target: { min: round(bareMBs * 0.8) },
+      },
+      {
+        suite: "registry",
+        name: "gated delivery 1 MB: server CPU per request",
+        metric: "cpu",
+        value: Math.round(median(cpu.registry)),
+        unit: "us",
+        baseline: Math.round(median(cpu.bare)),
+        note: "information: the server process's CPU time per download (median of the rounds); what the signature, nonce and purchase checks add on top of streaming the file",
       },
       verdaccioRun
         ? {

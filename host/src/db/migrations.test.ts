@@ -69,3 +69,25 @@ describe("committed migrations", () => {
     upgraded.close();
   });
 });
+
+describe("database connections", () => {
+  it("all carry foreign keys, the busy wait and NORMAL sync, however many overlapping calls open", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "archnest-db-conn-"));
+    dirs.push(dir);
+    const { client } = await openDb(dir);
+    try {
+      // Overlapping calls spread over the client's pool: each must answer from a configured connection.
+      const ask = (pragma: string) => Promise.all(Array.from({ length: 12 }, () => client.execute(`PRAGMA ${pragma}`)));
+      for (const [pragma, value] of [
+        ["foreign_keys", 1],
+        ["busy_timeout", 5000],
+        ["synchronous", 1],
+      ] as const) {
+        const answers = (await ask(pragma)).map((r) => Number(Object.values(r.rows[0] ?? {})[0]));
+        expect(answers, pragma).toEqual(Array.from({ length: 12 }, () => value));
+      }
+    } finally {
+      client.close();
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { configureEveryConnection } from "@archnest/sdk/node";
 import { type Client, createClient } from "@libsql/client";
 import { sql } from "drizzle-orm";
 import { drizzle, type LibSQLDatabase } from "drizzle-orm/libsql";
@@ -9,6 +10,9 @@ import { HOST_PACKAGE_ROOT } from "../package-root.js";
 import * as schema from "./schema.js";
 
 export type Db = LibSQLDatabase<typeof schema>;
+
+/** The connections the database client keeps: calls are synchronous, only transactions hold one across awaits. */
+const DB_CONNECTIONS = 4;
 
 /** The committed migrations: `host/drizzle`. */
 export const MIGRATIONS_FOLDER = join(HOST_PACKAGE_ROOT, "drizzle");
@@ -27,13 +31,14 @@ export function databaseFile(dataDir: string): string {
 /** Opens (creating if needed) the host database in the data folder and applies every pending migration. */
 export async function openDb(dataDir: string): Promise<OpenedDb> {
   const file = databaseFile(dataDir);
-  const client = createClient({ url: `file:${file}` });
+  const client = createClient({ url: `file:${file}`, concurrency: DB_CONNECTIONS });
   try {
-    // WAL lets readers run beside the single writer; busy_timeout waits out short write locks instead of
-    // failing; foreign keys are off by default in SQLite.
+    // WAL lets readers run beside the single writer (and is a property of the file). On every connection:
+    // busy_timeout waits out short write locks instead of failing, foreign keys are off by default in
+    // SQLite, and NORMAL sync is durable across process crashes (in WAL mode it syncs at checkpoints, not
+    // at every commit).
     await client.execute("PRAGMA journal_mode = WAL");
-    await client.execute("PRAGMA busy_timeout = 5000");
-    await client.execute("PRAGMA foreign_keys = ON");
+    await configureEveryConnection(client, ["PRAGMA busy_timeout = 5000", "PRAGMA foreign_keys = ON", "PRAGMA synchronous = NORMAL"], DB_CONNECTIONS);
   } catch (cause) {
     client.close();
     throw new HostError("HOST_ERR_DATA_DIR", `cannot open the database at ${file}`, { cause });

@@ -13,4 +13,5 @@ export { readPluginDir } from "./read-dir.js";
 export { checkEntryPath, DEFAULT_TARBALL_LIMITS, type ReadTarball, type ReadTarballOptions, readPluginTarball, type TarballLimits } from "./read-tarball.js";
 export { type BodyCapOf, enforceBodyLimit, type GuardedContext, hasMalformedPath } from "./request-limits.js";
 export { type SignTarballOptions, signTarball } from "./sign-tarball.js";
+export { configureEveryConnection, type PooledSqlClient } from "./sqlite-connections.js";
 export { type TrustInput, type VerifyOutcome, type VerifyTarballOptions, verifyPluginTarball } from "./verify-tarball.js";
