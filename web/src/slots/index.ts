@@ -11,7 +11,9 @@ export {
   startManifest,
   stopManifest,
   usePluginPages,
+  useOtherVersions,
   useSlot,
   useUiPlugins,
 } from "./manifest.js";
 export { Slot, SlotErrorCard, SlotItem } from "./Slot.js";
+export { SlotOutlet, slotContributions, versionNotice } from "./SlotOutlet.js";

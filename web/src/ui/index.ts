@@ -1,4 +1,5 @@
 export { Dialog } from "./Dialog.js";
+export { ErrorState, KitEmptyState, KitField, KitTable } from "./kit.js";
 export { Icon, type IconName } from "./Icon.js";
 export { ApiErrorView, Lock, openStore } from "./Lock.js";
 export { Badge, type BadgeTone, EmptyState, PageHeader, ProgressBar, Spinner } from "./misc.js";

@@ -5,6 +5,23 @@
  */
 export { type ApiFetchInit, apiFetch, CSRF_HEADER, getCsrfToken, onUnauthorized, pluginApi, setCsrfToken } from "./api-fetch.js";
 export { ApiError, isModuleRequired, isModuleRequiredBody, type ModuleRequiredBody, ModuleRequiredError } from "./errors.js";
+export {
+  describeError,
+  EmptyState,
+  type EmptyStateProps,
+  type ErrorDescription,
+  ErrorState,
+  type ErrorStateProps,
+  Field,
+  type FieldProps,
+  formatBytes,
+  formatDateTime,
+  formatDuration,
+  formatRelativeTime,
+  Table,
+  type TableColumn,
+  type TableProps,
+} from "./kit/index.js";
 export { Dialog, type DialogProps, Lock, type LockProps, registerShell, type ShellBridge, useShell } from "./shell.js";
 export {
   DASHBOARD_WIDGET_SLOT,
@@ -14,4 +31,15 @@ export {
   type SlotProps,
   THEME_SLOT,
 } from "./slots.js";
+export {
+  type ContributionProps,
+  defineSlot,
+  isSlotDefinition,
+  parseSlotName,
+  Slot,
+  type SlotContribution,
+  type SlotDefinition,
+  type SlotOutletProps,
+  useSlot,
+} from "./slot/index.js";
 export { defineTheme, sanitizeTheme, THEME_VARIABLES, type ThemeDefinition, type ThemeVariable } from "./theme.js";
