@@ -1,4 +1,4 @@
-import { ApiError, isModuleRequired, Lock, pluginApi, type SlotProps } from "@archnest/sdk/web";
+import { ApiError, formatBytes, isModuleRequired, Lock, pluginApi, type SlotProps } from "@archnest/sdk/web";
 import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import { Portal } from "solid-js/web";
 import type { TunnelKind, TunnelState, TunnelView } from "./server.js";
@@ -7,17 +7,6 @@ const api = pluginApi("tunnels");
 type Body = { tunnels: TunnelView[]; hosts: { id: string; name: string; address: string }[]; autostart: { licensed: boolean; module: string } };
 
 const POLL_MS = 2000;
-
-function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i += 1;
-  }
-  return `${i === 0 || v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
 
 const STATE_LABEL: Record<TunnelState, string> = { stopped: "Stopped", starting: "Starting", running: "Running", failed: "Failed", retrying: "Retrying" };
 const STATE_DOT: Record<TunnelState, string> = {

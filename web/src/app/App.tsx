@@ -5,16 +5,7 @@ import { installed, refreshAll, setDataActive } from "../data/index.js";
 import { Shell } from "../layout/index.js";
 import { installRouter, navigate, useLocation } from "../router/index.js";
 import { loadSession, session, sessionExpired } from "../session/index.js";
-import {
-  manifestVersion,
-  onLicenseChange,
-  SlotErrorCard,
-  SlotOutlet,
-  slotContributions,
-  startManifest,
-  stopManifest,
-  usePluginPages,
-} from "../slots/index.js";
+import { manifestVersion, onLicenseChange, SlotErrorCard, SlotOutlet, slotContributions, startManifest, stopManifest, usePluginPages } from "../slots/index.js";
 import { loadThemePreference, resetTheme } from "../theme/index.js";
 import { Dialog, EmptyState, ErrorState, KitEmptyState, KitField, KitTable, Lock, notify, openStore } from "../ui/index.js";
 import { AuthPage, CORE_ROUTES } from "./routes.js";

@@ -39,7 +39,9 @@ export function SlotOutlet(props: SlotOutletProps<object>): JSX.Element {
     <Show when={entries().length > 0 || mismatched().length > 0} fallback={props.fallback}>
       <Dynamic component={props.inline ? "span" : "div"} class={props.class ?? (props.inline ? "slot--inline" : "slot")} data-slot-name={props.def.name}>
         <For each={entries()}>
-          {(entry) => <SlotItem entry={entry} props={slotProps() ?? {}} inline={props.inline ?? false} {...(props.itemClass ? { class: props.itemClass } : {})} />}
+          {(entry) => (
+            <SlotItem entry={entry} props={slotProps() ?? {}} inline={props.inline ?? false} {...(props.itemClass ? { class: props.itemClass } : {})} />
+          )}
         </For>
         <For each={mismatched()}>
           {(entry) => (

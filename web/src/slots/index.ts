@@ -10,8 +10,8 @@ export {
   type SlotEntry,
   startManifest,
   stopManifest,
-  usePluginPages,
   useOtherVersions,
+  usePluginPages,
   useSlot,
   useUiPlugins,
 } from "./manifest.js";

@@ -56,13 +56,16 @@ export function KitTable<T>(props: TableProps<T>): JSX.Element {
 }
 
 export function KitField(props: FieldProps): JSX.Element {
+  const controlId = createUniqueId();
   const errorId = createUniqueId();
   const hintId = createUniqueId();
   const control = children(() => props.children);
-  // The label names the control by wrapping it; the hint and the error are tied to it for screen readers.
+  const element = () => control.toArray().find((n): n is HTMLElement => n instanceof HTMLElement);
+  // The plugin writes the control; the field ties its label, hint and error to it for screen readers.
   createEffect(() => {
-    const el = control.toArray().find((n): n is HTMLElement => n instanceof HTMLElement);
+    const el = element();
     if (!el) return;
+    if (!el.id) el.id = controlId;
     const described = [props.hint ? hintId : undefined, props.error ? errorId : undefined].filter(Boolean).join(" ");
     if (described) el.setAttribute("aria-describedby", described);
     else el.removeAttribute("aria-describedby");
@@ -70,8 +73,10 @@ export function KitField(props: FieldProps): JSX.Element {
     else el.removeAttribute("aria-invalid");
   });
   return (
-    <label class="field" classList={{ "field--invalid": Boolean(props.error) }}>
-      <span class="field__label">{props.label}</span>
+    <div class="field" classList={{ "field--invalid": Boolean(props.error) }}>
+      <label class="field__label" for={element()?.id || controlId}>
+        {props.label}
+      </label>
       {control()}
       <Show when={props.hint}>
         <span class="field__hint" id={hintId}>
@@ -83,7 +88,7 @@ export function KitField(props: FieldProps): JSX.Element {
           {props.error}
         </span>
       </Show>
-    </label>
+    </div>
   );
 }
 

@@ -24,14 +24,6 @@ export {
 } from "./kit/index.js";
 export { Dialog, type DialogProps, Lock, type LockProps, registerShell, type ShellBridge, useShell } from "./shell.js";
 export {
-  DASHBOARD_WIDGET_SLOT,
-  INFRASTRUCTURE_SECTION_SLOT,
-  SETTINGS_INTEGRATIONS_SLOT,
-  type SlotComponent,
-  type SlotProps,
-  THEME_SLOT,
-} from "./slots.js";
-export {
   type ContributionProps,
   defineSlot,
   isSlotDefinition,
@@ -42,4 +34,12 @@ export {
   type SlotOutletProps,
   useSlot,
 } from "./slot/index.js";
+export {
+  DASHBOARD_WIDGET_SLOT,
+  INFRASTRUCTURE_SECTION_SLOT,
+  SETTINGS_INTEGRATIONS_SLOT,
+  type SlotComponent,
+  type SlotProps,
+  THEME_SLOT,
+} from "./slots.js";
 export { defineTheme, sanitizeTheme, THEME_VARIABLES, type ThemeDefinition, type ThemeVariable } from "./theme.js";

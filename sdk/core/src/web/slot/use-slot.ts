@@ -34,7 +34,10 @@ export type SlotOutletProps<P extends object> = SlotOutletBase<P> & (Record<neve
 
 function checked<P extends object>(def: SlotDefinition<P>): SlotDefinition<P> {
   if (!isSlotDefinition(def)) {
-    throw new SdkError("SDK_ERR_SLOT_NAME_INVALID", `A slot was rendered with ${JSON.stringify(def)}, not a definition: make one with defineSlot("area.name@1").`);
+    throw new SdkError(
+      "SDK_ERR_SLOT_NAME_INVALID",
+      `A slot was rendered with ${JSON.stringify(def)}, not a definition: make one with defineSlot("area.name@1").`,
+    );
   }
   return def;
 }
