@@ -7,7 +7,7 @@
  * Screenshots land in web/test-artifacts/slots-*.png.
  */
 import { mkdirSync, readFileSync } from "node:fs";
-import { launchChromium } from "@archnest/host/testing";
+import { launchChromium, signedIn } from "@archnest/host/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildFixturePlugin, type RunningApp, startApp } from "./app-harness.js";
@@ -33,10 +33,9 @@ beforeAll(async () => {
     headers: { "content-type": "application/json" },
     body: JSON.stringify({ username: "admin", password: PASSWORD, setupCode: app.setupCode }),
   });
-  expect(res.status).toBeLessThan(300);
-  const cookie = (res.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  call = (path, init = {}) => fetch(`${app.url}${path}`, { ...init, headers: { cookie, "x-archnest-csrf": csrfToken, ...init.headers } });
+  expect(res.status).toBe(201);
+  const { headers } = await signedIn(res);
+  call = (path, init = {}) => fetch(`${app.url}${path}`, { ...init, headers: { ...headers, ...init.headers } });
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
   context.setDefaultTimeout(15_000);
@@ -51,7 +50,7 @@ afterAll(async () => {
 
 async function install(file: string): Promise<void> {
   const res = await call("/api/plugins/install", { method: "POST", headers: { "content-type": "application/gzip" }, body: readFileSync(file) });
-  expect(res.status, await res.clone().text()).toBe(200);
+  expect(res.status, await res.clone().text()).toBe(201);
 }
 
 describe("typed slots", () => {
