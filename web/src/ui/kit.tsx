@@ -23,7 +23,13 @@ export function KitTable<T>(props: TableProps<T>): JSX.Element {
       <table class="table" aria-label={props.label} aria-busy={props.rows === undefined} data-testid={props["data-testid"]}>
         <thead>
           <tr>
-            <For each={props.columns}>{(c) => <th style={align(c)}>{c.header}</th>}</For>
+            <For each={props.columns}>
+              {(c) => (
+                <th scope="col" style={align(c)}>
+                  {c.headerHidden ? <span class="sr-only">{c.header}</span> : c.header}
+                </th>
+              )}
+            </For>
           </tr>
         </thead>
         <tbody>

@@ -8,6 +8,8 @@ import { useShell } from "../shell.js";
 /** One column of a {@link Table}. */
 export interface TableColumn<T> {
   header: string;
+  /** Keeps the header for screen readers only (a column of row actions). */
+  headerHidden?: boolean;
   /** The cell of a row in this column. */
   cell: (row: T) => JSX.Element;
   /** `end` right-aligns numbers. */
