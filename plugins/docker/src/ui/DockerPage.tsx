@@ -86,11 +86,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
         </div>
       </header>
 
-      <Show when={sources.error}>
-        <p role="alert" class="form-error">
-          {message(sources.error)}
-        </p>
-      </Show>
+      <Show when={sources.error}>{(e) => <ErrorState title="Could not load Docker sources" error={e()} />}</Show>
 
       <Show when={sources()}>
         {(s) => (
@@ -357,9 +353,9 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
       <Show
         when={!list.error}
         fallback={
-          <p role="alert" class="form-error" data-testid="containers-error">
-            {message(list.error)}
-          </p>
+          <div data-testid="containers-error">
+            <ErrorState title="Could not list containers" error={list.error} />
+          </div>
         }
       >
         <div class="table-wrap">
