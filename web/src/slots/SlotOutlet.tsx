@@ -9,12 +9,22 @@ import { Dynamic } from "solid-js/web";
 import { type SlotEntry, useOtherVersions, useSlot } from "./manifest.js";
 import { SlotItem } from "./Slot.js";
 
-const toContribution = (e: SlotEntry): SlotContribution => ({
-  key: e.key,
-  plugin: { id: e.plugin.id, name: e.plugin.name, version: e.plugin.version },
-  contribution: { id: e.contribution.id, slot: e.contribution.slot, ...(e.contribution.title !== undefined && { title: e.contribution.title }) },
-  Component: e.Component as SlotContribution["Component"],
-});
+// One view per entry, so a page's <For> over useSlot keeps its contributions mounted across manifest changes.
+const views = new WeakMap<SlotEntry, SlotContribution>();
+
+function toContribution(e: SlotEntry): SlotContribution {
+  let view = views.get(e);
+  if (!view) {
+    view = {
+      key: e.key,
+      plugin: { id: e.plugin.id, name: e.plugin.name, version: e.plugin.version },
+      contribution: { id: e.contribution.id, slot: e.contribution.slot, ...(e.contribution.title !== undefined && { title: e.contribution.title }) },
+      Component: e.Component as SlotContribution["Component"],
+    };
+    views.set(e, view);
+  }
+  return view;
+}
 
 /** The contributions to one versioned slot name, for `useSlot` (reactive: read it inside a computation). */
 export function slotContributions(name: string): readonly SlotContribution[] {
