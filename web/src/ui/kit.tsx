@@ -79,7 +79,7 @@ export function KitField(props: FieldProps): JSX.Element {
     else el.removeAttribute("aria-invalid");
   });
   return (
-    <div class="field" classList={{ "field--invalid": Boolean(props.error) }}>
+    <div class="field">
       <label class="field__label" for={element()?.id || controlId}>
         {props.label}
       </label>
