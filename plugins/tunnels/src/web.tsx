@@ -1,4 +1,4 @@
-import { ApiError, formatBytes, isModuleRequired, Lock, pluginApi, type SlotProps, Table } from "@archnest/sdk/web";
+import { ApiError, Field, formatBytes, isModuleRequired, Lock, pluginApi, type SlotProps, Table } from "@archnest/sdk/web";
 import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import { Portal } from "solid-js/web";
 import type { TunnelKind, TunnelState, TunnelView } from "./server.js";
@@ -333,16 +333,14 @@ export function TunnelsPage() {
                     <h2>{f().id ? "Edit tunnel" : "New tunnel"}</h2>
                   </div>
                   <div class="dialog__body form">
-                    <label class="field">
-                      <span class="field__label">Name</span>
+                    <Field label="Name">
                       <input class="input" name="name" required maxLength={60} value={f().values.name} onInput={field("name")} />
-                    </label>
-                    <label class="field">
-                      <span class="field__label">SSH host</span>
+                    </Field>
+                    <Field label="SSH host">
                       <select class="input" name="hostId" value={f().values.hostId} onChange={field("hostId")}>
                         <For each={data()?.hosts ?? []}>{(h) => <option value={h.id}>{`${h.name} (${h.address})`}</option>}</For>
                       </select>
-                    </label>
+                    </Field>
                     <fieldset class="field" style={{ border: "0", padding: "0", margin: "0" }}>
                       <legend class="field__label">Direction</legend>
                       <label class="check">
@@ -355,12 +353,10 @@ export function TunnelsPage() {
                       </label>
                     </fieldset>
                     <div style={{ display: "grid", "grid-template-columns": "2fr 1fr", gap: "10px" }}>
-                      <label class="field">
-                        <span class="field__label">{f().values.kind === "local" ? "Listen on (this machine)" : "Listen on (SSH host)"}</span>
+                      <Field label={f().values.kind === "local" ? "Listen on (this machine)" : "Listen on (SSH host)"}>
                         <input class="input mono" name="bindHost" value={f().values.bindHost} onInput={field("bindHost")} />
-                      </label>
-                      <label class="field">
-                        <span class="field__label">Port</span>
+                      </Field>
+                      <Field label="Port">
                         <input
                           class="input mono"
                           name="bindPort"
@@ -369,17 +365,13 @@ export function TunnelsPage() {
                           value={f().values.bindPort}
                           onInput={field("bindPort")}
                         />
-                      </label>
-                      <label class="field">
-                        <span class="field__label">
-                          {f().values.kind === "local" ? "Target (as the SSH host sees it)" : "Target (as this machine sees it)"}
-                        </span>
+                      </Field>
+                      <Field label={f().values.kind === "local" ? "Target (as the SSH host sees it)" : "Target (as this machine sees it)"}>
                         <input class="input mono" name="targetHost" required value={f().values.targetHost} onInput={field("targetHost")} />
-                      </label>
-                      <label class="field">
-                        <span class="field__label">Port</span>
+                      </Field>
+                      <Field label="Port">
                         <input class="input mono" name="targetPort" required inputMode="numeric" value={f().values.targetPort} onInput={field("targetPort")} />
-                      </label>
+                      </Field>
                     </div>
                   </div>
                   <div class="dialog__foot">
