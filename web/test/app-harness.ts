@@ -100,7 +100,7 @@ export async function packFirstPartyPlugin(name: string, trust: TestTrust): Prom
   return packAndSign(dir, trust.release, join(mkdtempSync(join(tmpdir(), `archnest-${name}-`)), `${name}.tgz`));
 }
 
-export async function buildFixturePlugin(name: "widget-plugin", trust: TestTrust): Promise<string> {
+export async function buildFixturePlugin(name: "widget-plugin" | "slot-owner" | "slot-contributor", trust: TestTrust): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), `archnest-${name}-`));
   cpSync(new URL(`./fixtures/${name}/`, import.meta.url).pathname, dir, { recursive: true });
   const config = await pluginWebConfig({ root: dir, entry: "src/web/index.tsx", outDir: "dist/web" });

@@ -2,3 +2,4 @@
 export { ContainersWidget } from "./ui/ContainersWidget.js";
 export { DockerPage } from "./ui/DockerPage.js";
 export { DockerSourcesSection } from "./ui/DockerSourcesSection.js";
+export { ContainerActionsSlot, ContainerDetailSlot, type ContainerSlotProps } from "./ui/slots.js";

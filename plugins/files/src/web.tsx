@@ -1,4 +1,4 @@
-import { ApiError, Dialog, pluginApi } from "@archnest/sdk/web";
+import { ApiError, Dialog, formatBytes, formatDateTime, pluginApi } from "@archnest/sdk/web";
 import { createEffect, createMemo, createResource, createSignal, For, on, Show } from "solid-js";
 import type { FileRow, Listing } from "./server.js";
 import { type UploadState, uploadFile, uploadStatus } from "./ui/upload.js";
@@ -7,18 +7,6 @@ const api = pluginApi("files");
 type Host = { id: string; name: string; address: string; user: string };
 type SortKey = "name" | "size" | "mtime" | "permissions";
 
-function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i += 1;
-  }
-  return `${i === 0 || v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
-
-const formatTime = (ms: number) => new Date(ms).toLocaleString([], { year: "numeric", month: "short", day: "2-digit", hour: "2-digit", minute: "2-digit" });
 const join = (dir: string, name: string) => (dir.endsWith("/") ? `${dir}${name}` : `${dir}/${name}`);
 const isDir = (r: FileRow) => r.type === "directory" || r.linkType === "directory";
 const PLAIN_BUTTON = { padding: "0", height: "auto", border: "0", background: "none", font: "inherit", color: "inherit" } as const;
@@ -512,7 +500,7 @@ export function FilesPage() {
                       {isDir(r) ? "–" : formatBytes(r.size)}
                     </td>
                     <td class="small" style={{ "white-space": "nowrap" }}>
-                      {formatTime(r.mtime)}
+                      {formatDateTime(r.mtime)}
                     </td>
                     <td class="mono small" title={`0${r.mode.toString(8)}`}>
                       {r.permissions}

@@ -1,8 +1,8 @@
-import { pluginApi, type SlotProps } from "@archnest/sdk/web";
+import { formatBytes, pluginApi, type SlotProps } from "@archnest/sdk/web";
 import { createEffect, createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import type { HostSummary, Point } from "./server.js";
 import { LineChart, METRIC_COLOR, METRIC_LABEL, type Metric, Sparkline } from "./ui/charts.js";
-import { formatAge, formatBytes, formatPercent } from "./ui/format.js";
+import { formatAge, formatPercent } from "./ui/format.js";
 
 const api = pluginApi("metrics");
 const METRICS: Metric[] = ["cpu", "mem", "disk"];

@@ -1,4 +1,4 @@
-import { ApiError, isModuleRequired, Lock, pluginApi, type SlotProps } from "@archnest/sdk/web";
+import { ApiError, Field, formatBytes, isModuleRequired, Lock, pluginApi, type SlotProps, Table } from "@archnest/sdk/web";
 import { createResource, createSignal, For, onCleanup, Show } from "solid-js";
 import { Portal } from "solid-js/web";
 import type { TunnelKind, TunnelState, TunnelView } from "./server.js";
@@ -7,17 +7,6 @@ const api = pluginApi("tunnels");
 type Body = { tunnels: TunnelView[]; hosts: { id: string; name: string; address: string }[]; autostart: { licensed: boolean; module: string } };
 
 const POLL_MS = 2000;
-
-function formatBytes(n: number): string {
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i += 1;
-  }
-  return `${i === 0 || v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[i]}`;
-}
 
 const STATE_LABEL: Record<TunnelState, string> = { stopped: "Stopped", starting: "Starting", running: "Running", failed: "Failed", retrying: "Retrying" };
 const STATE_DOT: Record<TunnelState, string> = {
@@ -202,119 +191,134 @@ export function TunnelsPage() {
               </div>
             }
           >
-            <div class="table-wrap">
-              <table class="table">
-                <thead>
-                  <tr>
-                    <th scope="col">Name</th>
-                    <th scope="col">Route</th>
-                    <th scope="col">State</th>
-                    <th scope="col">Traffic</th>
-                    <th scope="col">Connections</th>
-                    <th scope="col">Auto-start</th>
-                    <th scope="col">
-                      <span class="sr-only">Actions</span>
-                    </th>
-                  </tr>
-                </thead>
-                <tbody>
-                  <For each={d().tunnels}>
-                    {(t) => (
-                      <tr data-tunnel={t.name}>
-                        <td>
-                          <div class="cell-title">{t.name}</div>
-                          <div class="cell-sub small muted">{t.kind === "local" ? "Local forward" : "Remote forward"}</div>
-                        </td>
-                        <td class="mono small">{route(t, hostName(t.hostId))}</td>
-                        <td>
-                          <StateBadge state={t.state} />
-                          <Show when={t.lastError}>
-                            {(e) => (
-                              <div class="cell-error small" style={{ color: "var(--an-danger)", "max-width": "260px" }} title={e().code}>
-                                {e().message}
-                              </div>
-                            )}
-                          </Show>
-                        </td>
-                        <td class="small">
-                          <div>↑ {formatBytes(t.bytesOut)}</div>
-                          <div>↓ {formatBytes(t.bytesIn)}</div>
-                        </td>
-                        <td class="small">
-                          {t.connections} open
-                          <div class="muted">{t.totalConnections} total</div>
-                        </td>
-                        <td>
-                          <Show when={d().autostart.licensed} fallback={<Lock module="tunnel-autostart" variant="inline" />}>
-                            <label class="check">
-                              <input
-                                type="checkbox"
-                                checked={t.autoStart}
-                                onChange={(e) =>
-                                  act(`auto:${t.id}`, () => api(`/tunnels/${t.id}/autostart`, { method: "PUT", json: { enabled: e.currentTarget.checked } }))
-                                }
-                              />
-                              <span class="small">On boot</span>
-                            </label>
-                          </Show>
-                        </td>
-                        <td>
-                          <div class="row row--tight" style={{ "justify-content": "flex-end" }}>
-                            <Show
-                              when={t.state === "running" || t.state === "starting" || t.state === "retrying"}
-                              fallback={
-                                <button
-                                  type="button"
-                                  class="btn btn--sm btn--accent"
-                                  disabled={busy() === `start:${t.id}`}
-                                  onClick={() => act(`start:${t.id}`, () => api(`/tunnels/${t.id}/start`, { method: "POST" }))}
-                                >
-                                  Start
-                                </button>
-                              }
-                            >
-                              <button
-                                type="button"
-                                class="btn btn--sm"
-                                disabled={busy() === `stop:${t.id}`}
-                                onClick={() => act(`stop:${t.id}`, () => api(`/tunnels/${t.id}/stop`, { method: "POST" }))}
-                              >
-                                Stop
-                              </button>
-                            </Show>
+            <Table
+              label="Tunnels"
+              rows={d().tunnels}
+              rowAttributes={(t) => ({ "data-tunnel": t.name })}
+              columns={[
+                {
+                  header: "Name",
+                  cell: (t) => (
+                    <>
+                      <div class="cell-title">{t.name}</div>
+                      <div class="cell-sub small muted">{t.kind === "local" ? "Local forward" : "Remote forward"}</div>
+                    </>
+                  ),
+                },
+                { header: "Route", class: "mono small", cell: (t) => route(t, hostName(t.hostId)) },
+                {
+                  header: "State",
+                  cell: (t) => (
+                    <>
+                      <StateBadge state={t.state} />
+                      <Show when={t.lastError}>
+                        {(e) => (
+                          <div class="cell-error small" style={{ color: "var(--an-danger)", "max-width": "260px" }} title={e().code}>
+                            {e().message}
+                          </div>
+                        )}
+                      </Show>
+                    </>
+                  ),
+                },
+                {
+                  header: "Traffic",
+                  class: "small",
+                  cell: (t) => (
+                    <>
+                      <div>↑ {formatBytes(t.bytesOut)}</div>
+                      <div>↓ {formatBytes(t.bytesIn)}</div>
+                    </>
+                  ),
+                },
+                {
+                  header: "Connections",
+                  class: "small",
+                  cell: (t) => (
+                    <>
+                      {t.connections} open
+                      <div class="muted">{t.totalConnections} total</div>
+                    </>
+                  ),
+                },
+                {
+                  header: "Auto-start",
+                  cell: (t) => (
+                    <>
+                      <Show when={d().autostart.licensed} fallback={<Lock module="tunnel-autostart" variant="inline" />}>
+                        <label class="check">
+                          <input
+                            type="checkbox"
+                            checked={t.autoStart}
+                            onChange={(e) =>
+                              act(`auto:${t.id}`, () => api(`/tunnels/${t.id}/autostart`, { method: "PUT", json: { enabled: e.currentTarget.checked } }))
+                            }
+                          />
+                          <span class="small">On boot</span>
+                        </label>
+                      </Show>
+                    </>
+                  ),
+                },
+                {
+                  header: "Actions",
+                  headerHidden: true,
+                  cell: (t) => (
+                    <>
+                      <div class="row row--tight" style={{ "justify-content": "flex-end" }}>
+                        <Show
+                          when={t.state === "running" || t.state === "starting" || t.state === "retrying"}
+                          fallback={
                             <button
                               type="button"
-                              class="btn btn--sm btn--ghost"
-                              disabled={t.state === "running"}
-                              title={t.state === "running" ? "Stop the tunnel to edit it" : undefined}
-                              onClick={() =>
-                                setForm({
-                                  id: t.id,
-                                  values: {
-                                    name: t.name,
-                                    hostId: t.hostId,
-                                    kind: t.kind,
-                                    bindHost: t.bindHost,
-                                    bindPort: String(t.bindPort),
-                                    targetHost: t.targetHost,
-                                    targetPort: String(t.targetPort),
-                                  },
-                                })
-                              }
+                              class="btn btn--sm btn--accent"
+                              disabled={busy() === `start:${t.id}`}
+                              onClick={() => act(`start:${t.id}`, () => api(`/tunnels/${t.id}/start`, { method: "POST" }))}
                             >
-                              Edit
+                              Start
                             </button>
-                            <button type="button" class="icon-btn icon-btn--danger" aria-label={`Delete ${t.name}`} onClick={() => setConfirmDelete(t)}>
-                              ✕
-                            </button>
-                          </div>
-                        </td>
-                      </tr>
-                    )}
-                  </For>
-                </tbody>
-              </table>
-            </div>
+                          }
+                        >
+                          <button
+                            type="button"
+                            class="btn btn--sm"
+                            disabled={busy() === `stop:${t.id}`}
+                            onClick={() => act(`stop:${t.id}`, () => api(`/tunnels/${t.id}/stop`, { method: "POST" }))}
+                          >
+                            Stop
+                          </button>
+                        </Show>
+                        <button
+                          type="button"
+                          class="btn btn--sm btn--ghost"
+                          disabled={t.state === "running"}
+                          title={t.state === "running" ? "Stop the tunnel to edit it" : undefined}
+                          onClick={() =>
+                            setForm({
+                              id: t.id,
+                              values: {
+                                name: t.name,
+                                hostId: t.hostId,
+                                kind: t.kind,
+                                bindHost: t.bindHost,
+                                bindPort: String(t.bindPort),
+                                targetHost: t.targetHost,
+                                targetPort: String(t.targetPort),
+                              },
+                            })
+                          }
+                        >
+                          Edit
+                        </button>
+                        <button type="button" class="icon-btn icon-btn--danger" aria-label={`Delete ${t.name}`} onClick={() => setConfirmDelete(t)}>
+                          ✕
+                        </button>
+                      </div>
+                    </>
+                  ),
+                },
+              ]}
+            />
           </Show>
         )}
       </Show>
@@ -329,16 +333,14 @@ export function TunnelsPage() {
                     <h2>{f().id ? "Edit tunnel" : "New tunnel"}</h2>
                   </div>
                   <div class="dialog__body form">
-                    <label class="field">
-                      <span class="field__label">Name</span>
+                    <Field label="Name">
                       <input class="input" name="name" required maxLength={60} value={f().values.name} onInput={field("name")} />
-                    </label>
-                    <label class="field">
-                      <span class="field__label">SSH host</span>
+                    </Field>
+                    <Field label="SSH host">
                       <select class="input" name="hostId" value={f().values.hostId} onChange={field("hostId")}>
                         <For each={data()?.hosts ?? []}>{(h) => <option value={h.id}>{`${h.name} (${h.address})`}</option>}</For>
                       </select>
-                    </label>
+                    </Field>
                     <fieldset class="field" style={{ border: "0", padding: "0", margin: "0" }}>
                       <legend class="field__label">Direction</legend>
                       <label class="check">
@@ -351,12 +353,10 @@ export function TunnelsPage() {
                       </label>
                     </fieldset>
                     <div style={{ display: "grid", "grid-template-columns": "2fr 1fr", gap: "10px" }}>
-                      <label class="field">
-                        <span class="field__label">{f().values.kind === "local" ? "Listen on (this machine)" : "Listen on (SSH host)"}</span>
+                      <Field label={f().values.kind === "local" ? "Listen on (this machine)" : "Listen on (SSH host)"}>
                         <input class="input mono" name="bindHost" value={f().values.bindHost} onInput={field("bindHost")} />
-                      </label>
-                      <label class="field">
-                        <span class="field__label">Port</span>
+                      </Field>
+                      <Field label="Port">
                         <input
                           class="input mono"
                           name="bindPort"
@@ -365,17 +365,13 @@ export function TunnelsPage() {
                           value={f().values.bindPort}
                           onInput={field("bindPort")}
                         />
-                      </label>
-                      <label class="field">
-                        <span class="field__label">
-                          {f().values.kind === "local" ? "Target (as the SSH host sees it)" : "Target (as this machine sees it)"}
-                        </span>
+                      </Field>
+                      <Field label={f().values.kind === "local" ? "Target (as the SSH host sees it)" : "Target (as this machine sees it)"}>
                         <input class="input mono" name="targetHost" required value={f().values.targetHost} onInput={field("targetHost")} />
-                      </label>
-                      <label class="field">
-                        <span class="field__label">Port</span>
+                      </Field>
+                      <Field label="Port">
                         <input class="input mono" name="targetPort" required inputMode="numeric" value={f().values.targetPort} onInput={field("targetPort")} />
-                      </label>
+                      </Field>
                     </div>
                   </div>
                   <div class="dialog__foot">

@@ -5,16 +5,29 @@ import { installed, refreshAll, setDataActive } from "../data/index.js";
 import { Shell } from "../layout/index.js";
 import { installRouter, navigate, useLocation } from "../router/index.js";
 import { loadSession, session, sessionExpired } from "../session/index.js";
-import { manifestVersion, onLicenseChange, SlotErrorCard, startManifest, stopManifest, usePluginPages } from "../slots/index.js";
+import { manifestVersion, onLicenseChange, SlotErrorCard, SlotOutlet, slotContributions, startManifest, stopManifest, usePluginPages } from "../slots/index.js";
 import { loadThemePreference, resetTheme } from "../theme/index.js";
-import { Dialog, EmptyState, Lock, notify, openStore } from "../ui/index.js";
+import { Dialog, EmptyState, ErrorState, KitEmptyState, KitField, KitTable, Lock, notify, openStore } from "../ui/index.js";
 import { AuthPage, CORE_ROUTES } from "./routes.js";
 
 /** The whole app: session gate, then the shell with core and plugin routes. */
 export function App(): JSX.Element {
   onMount(() => {
     installRouter();
-    registerShell({ navigate, openStore, user: () => session.user(), notify, Lock, Dialog });
+    registerShell({
+      navigate,
+      openStore,
+      user: () => session.user(),
+      notify,
+      Lock,
+      Dialog,
+      slotContributions,
+      Slot: SlotOutlet,
+      Table: KitTable,
+      Field: KitField,
+      EmptyState: KitEmptyState,
+      ErrorState,
+    });
     onUnauthorized(() => {
       sessionExpired();
       notify("Your session ended. Sign in again.", "info");

@@ -3,22 +3,40 @@ import { Dynamic } from "solid-js/web";
 import { Icon } from "../ui/Icon.js";
 import { type SlotEntry, useSlot } from "./manifest.js";
 
-/** One contribution: lazily loaded, isolated by an error boundary that names the plugin. */
-export function SlotItem(props: { entry: SlotEntry; class?: string }): JSX.Element {
+/**
+ * One contribution: lazily loaded, isolated by an error boundary that names the plugin. `props` are what
+ * the slot's owner hands every contribution; `inline` suits a line of controls (a toolbar, a table row).
+ */
+export function SlotItem(props: { entry: SlotEntry; class?: string; props?: Record<string, unknown>; inline?: boolean }): JSX.Element {
+  const label = () => `Loading ${props.entry.plugin.name}`;
   return (
-    <div class={props.class ?? "slot-item"} data-slot={props.entry.contribution.slot} data-contribution={props.entry.key}>
+    <Dynamic
+      component={props.inline ? "span" : "div"}
+      class={props.class ?? (props.inline ? "slot-item--inline" : "slot-item")}
+      data-slot={props.entry.contribution.slot}
+      data-contribution={props.entry.key}
+    >
       <ErrorBoundary
-        fallback={(error, reset) => <SlotErrorCard pluginName={props.entry.plugin.name} pluginId={props.entry.plugin.id} error={error} reset={reset} />}
+        fallback={(error, reset) =>
+          props.inline ? (
+            <span class="slot-error--inline" role="alert" title={error instanceof Error ? error.message : String(error)}>
+              {props.entry.plugin.name} stopped working
+            </span>
+          ) : (
+            <SlotErrorCard pluginName={props.entry.plugin.name} pluginId={props.entry.plugin.id} error={error} reset={reset} />
+          )
+        }
       >
-        <Suspense fallback={<div class="slot-loading" role="status" aria-busy="true" aria-label={`Loading ${props.entry.plugin.name}`} />}>
+        <Suspense fallback={props.inline ? undefined : <div class="slot-loading" role="status" aria-busy="true" aria-label={label()} />}>
           <Dynamic
             component={props.entry.Component}
+            {...props.props}
             plugin={{ id: props.entry.plugin.id, name: props.entry.plugin.name, version: props.entry.plugin.version }}
             contribution={props.entry.contribution}
           />
         </Suspense>
       </ErrorBoundary>
-    </div>
+    </Dynamic>
   );
 }
 

@@ -10,8 +10,10 @@ export {
   type SlotEntry,
   startManifest,
   stopManifest,
+  useOtherVersions,
   usePluginPages,
   useSlot,
   useUiPlugins,
 } from "./manifest.js";
 export { Slot, SlotErrorCard, SlotItem } from "./Slot.js";
+export { SlotOutlet, slotContributions, versionNotice } from "./SlotOutlet.js";

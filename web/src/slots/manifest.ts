@@ -4,6 +4,7 @@
  * pages without a reload. Entries keep their identity across refetches (keyed by plugin version and
  * contribution), so a widget that did not change is not remounted when another plugin installs.
  */
+import { parseSlotName } from "@archnest/sdk/web";
 import { type Component, createMemo, createRoot, createSignal, lazy } from "solid-js";
 import { createStore, reconcile } from "solid-js/store";
 import { api, type InstallEvent, type ManifestEvent, type PageContribution, type SlotContribution, type UiManifest, type UiPlugin } from "../api/index.js";
@@ -106,6 +107,20 @@ const index = createRoot(() =>
 export function useSlot(name: string | readonly string[]): () => SlotEntry[] {
   const names = typeof name === "string" ? [name] : name;
   return () => names.flatMap((n) => index().slots.get(n) ?? []);
+}
+
+/** The contributions to every version of a slot but `name`'s own (reactive): written for another major. */
+export function useOtherVersions(name: string): () => SlotEntry[] {
+  const own = parseSlotName(name);
+  return () => {
+    if (!own) return [];
+    const out: SlotEntry[] = [];
+    for (const [other, entries] of index().slots) {
+      const parsed = parseSlotName(other);
+      if (parsed && parsed.id === own.id && parsed.major !== own.major) out.push(...entries);
+    }
+    return out;
+  };
 }
 
 /** The pages plugins contribute (reactive). */

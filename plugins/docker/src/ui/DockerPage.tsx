@@ -1,10 +1,9 @@
-import { Dialog, isModuleRequired, Lock, type SlotProps, useShell } from "@archnest/sdk/web";
+import { Dialog, ErrorState, formatBytes, formatDateTime, isModuleRequired, Lock, Slot, type SlotProps, Table, useShell } from "@archnest/sdk/web";
 import { createMemo, createResource, createSignal, For, type JSX, Match, onCleanup, Show, Switch } from "solid-js";
 import {
   api,
   CAP_REASON,
   type ContainerView,
-  formatBytes,
   formatPercent,
   formatUptime,
   portsText,
@@ -14,8 +13,8 @@ import {
   type Usage,
 } from "./api.js";
 import { LogsModal } from "./LogsModal.js";
-import { PluginSlot } from "./PluginSlot.js";
 import { SourceForm } from "./SourceForm.js";
+import { ContainerActionsSlot, ContainerDetailSlot } from "./slots.js";
 
 const DOT = { display: "inline-block", "vertical-align": "middle", "margin-right": "4px" } as const;
 
@@ -87,11 +86,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
         </div>
       </header>
 
-      <Show when={sources.error}>
-        <p role="alert" class="form-error">
-          {message(sources.error)}
-        </p>
-      </Show>
+      <Show when={sources.error}>{(e) => <ErrorState title="Could not load Docker sources" error={e()} />}</Show>
 
       <Show when={sources()}>
         {(s) => (
@@ -252,7 +247,7 @@ function SourcePanel(props: {
               i.tags.join(", ") || "<none>",
               i.id.replace("sha256:", "").slice(0, 12),
               formatBytes(i.size),
-              new Date(i.createdAt).toLocaleString(),
+              formatDateTime(i.createdAt),
             ]}
           />
         </Match>
@@ -296,42 +291,10 @@ function SourcePanel(props: {
 
 function ListTab<T>(props: { sourceId: string; path: string; columns: string[]; row: (item: T) => string[] }): JSX.Element {
   const [data] = createResource(() => api<Record<string, T[]>>(`/sources/${props.sourceId}/${props.path}`));
+  const columns = () => props.columns.map((header, i) => ({ header, cell: (item: T) => props.row(item)[i], ...(i > 0 && { class: "mono small" }) }));
   return (
-    <Show
-      when={!data.error}
-      fallback={
-        <p role="alert" class="form-error">
-          {message(data.error)}
-        </p>
-      }
-    >
-      <div class="table-wrap">
-        <table class="table" data-testid={`${props.path}-table`}>
-          <thead>
-            <tr>
-              <For each={props.columns}>{(c) => <th>{c}</th>}</For>
-            </tr>
-          </thead>
-          <tbody>
-            <For
-              each={data()?.[props.path] ?? []}
-              fallback={
-                <tr>
-                  <td colSpan={props.columns.length} class="muted">
-                    {data.loading ? "Loading…" : "None."}
-                  </td>
-                </tr>
-              }
-            >
-              {(item) => (
-                <tr>
-                  <For each={props.row(item)}>{(cell, i) => <td class={i() === 0 ? "" : "mono small"}>{cell}</td>}</For>
-                </tr>
-              )}
-            </For>
-          </tbody>
-        </table>
-      </div>
+    <Show when={!data.error} fallback={<ErrorState title={`Could not list ${props.path}`} error={data.error} />}>
+      <Table label={props.path} data-testid={`${props.path}-table`} columns={columns()} rows={data.loading ? undefined : (data()?.[props.path] ?? [])} />
     </Show>
   );
 }
@@ -390,9 +353,9 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
       <Show
         when={!list.error}
         fallback={
-          <p role="alert" class="form-error" data-testid="containers-error">
-            {message(list.error)}
-          </p>
+          <div data-testid="containers-error">
+            <ErrorState title="Could not list containers" error={list.error} />
+          </div>
         }
       >
         <div class="table-wrap">
@@ -495,7 +458,7 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
                           <button type="button" class="btn btn--ghost btn--sm" onClick={() => setLogsOf(c)} aria-label={`Logs of ${c.name}`}>
                             Logs
                           </button>
-                          <PluginSlot slot="docker.container.actions@1" props={{ source: { id: props.source.id, name: props.source.name }, container: c }} />
+                          <Slot def={ContainerActionsSlot} props={{ source: { id: props.source.id, name: props.source.name }, container: c }} inline />
                           <button
                             type="button"
                             class="btn btn--ghost btn--sm"
@@ -565,7 +528,7 @@ function ContainerDetail(props: { source: SourcesAnswer["sources"][number]; cont
         <dt>Image</dt>
         <dd class="mono">{props.container.image}</dd>
         <dt>Created</dt>
-        <dd>{new Date(props.container.createdAt).toLocaleString()}</dd>
+        <dd>{formatDateTime(props.container.createdAt)}</dd>
         <dt>Status</dt>
         <dd>{props.container.status}</dd>
         <Show when={props.usage?.memoryLimit}>
@@ -573,8 +536,8 @@ function ContainerDetail(props: { source: SourcesAnswer["sources"][number]; cont
           <dd>{formatBytes(props.usage?.memoryLimit)}</dd>
         </Show>
       </dl>
-      <PluginSlot
-        slot="docker.container.detail@1"
+      <Slot
+        def={ContainerDetailSlot}
         props={{ source: { id: props.source.id, name: props.source.name }, container: props.container }}
         fallback={<Lock module="container-detail" variant="inline" reason="Full inspect: networks, mounts, environment, labels." />}
       />

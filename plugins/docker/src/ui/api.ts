@@ -1,5 +1,5 @@
 /** The Docker plugin's API as the UI calls it, and small formatting helpers. */
-import { pluginApi } from "@archnest/sdk/web";
+import { formatDuration, pluginApi } from "@archnest/sdk/web";
 import type { SourceOverview, SourceView } from "../api/index.js";
 import type { ContainerView } from "../engine/index.js";
 
@@ -25,29 +25,13 @@ export interface Usage {
   error?: { error: string; message: string };
 }
 
-export function formatBytes(n: number | null | undefined): string {
-  if (n === null || n === undefined) return "–";
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${v < 10 && i > 0 ? v.toFixed(1) : Math.round(v)} ${units[i]}`;
-}
-
 export function formatPercent(n: number | null | undefined): string {
   return n === null || n === undefined ? "–" : `${n < 10 ? n.toFixed(1) : Math.round(n)}%`;
 }
 
+/** How long a container has been up ("3 h 12 min"), or `undefined` when it has not started. */
 export function formatUptime(startedAt: number | null | undefined, now = Date.now()): string | undefined {
-  if (!startedAt) return undefined;
-  const s = Math.max(0, Math.floor((now - startedAt) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
+  return startedAt ? formatDuration(now - startedAt) : undefined;
 }
 
 export function portsText(c: ContainerView): string {

@@ -1,10 +1,10 @@
-import { Lock, pluginApi, type SlotProps } from "@archnest/sdk/web";
+import { Lock, pluginApi, Slot, type SlotProps } from "@archnest/sdk/web";
 import { createResource, createSignal, For, type JSX, Match, onCleanup, onMount, Show, Switch } from "solid-js";
 import type { TerminalStatus } from "../protocol/index.js";
 import type { TerminalHost, TerminalLimit } from "../server.js";
 import { createTerminal, type RendererKind, type TerminalView } from "./create-terminal.js";
 import { PAGE_CSS } from "./page-css.js";
-import { type TerminalHandle, TOOLBAR_SLOT, ToolbarSlot } from "./ToolbarSlot.js";
+import { type TerminalHandle, TerminalToolbar } from "./slots.js";
 import { sessionUrl, TerminalClient } from "./terminal-client.js";
 
 const api = pluginApi("terminal");
@@ -287,9 +287,7 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
             onKeyDown={find}
           />
         </Show>
-        <div class="an-terminal__slot" data-slot-name={TOOLBAR_SLOT}>
-          <ToolbarSlot slot={TOOLBAR_SLOT} terminal={handle} />
-        </div>
+        <Slot def={TerminalToolbar} props={{ terminal: handle }} inline class="an-terminal__slot" />
       </div>
 
       <Show when={hosts() && hosts()?.length === 0}>

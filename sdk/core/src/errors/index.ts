@@ -132,6 +132,10 @@ export const SDK_ERRORS = {
     "A signed request's signature does not match its method, path, timestamp, nonce or body.",
     "Sign the exact bytes sent, with the install's own key.",
   ],
+  SDK_ERR_SLOT_NAME_INVALID: [
+    "A slot was defined with a name that is not a versioned slot name (`terminal.toolbar@1`).",
+    "Name the slot `<area>.<name>@<major>`, lowercase, with the major version of the props it passes.",
+  ],
 } as const satisfies Record<string, readonly [what: string, fix: string]>;
 
 export type SdkErrorCode = keyof typeof SDK_ERRORS;

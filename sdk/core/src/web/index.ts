@@ -5,7 +5,35 @@
  */
 export { type ApiFetchInit, apiFetch, CSRF_HEADER, getCsrfToken, onUnauthorized, pluginApi, setCsrfToken } from "./api-fetch.js";
 export { ApiError, isModuleRequired, isModuleRequiredBody, type ModuleRequiredBody, ModuleRequiredError } from "./errors.js";
+export {
+  describeError,
+  EmptyState,
+  type EmptyStateProps,
+  type ErrorDescription,
+  ErrorState,
+  type ErrorStateProps,
+  Field,
+  type FieldProps,
+  formatBytes,
+  formatDateTime,
+  formatDuration,
+  formatRelativeTime,
+  Table,
+  type TableColumn,
+  type TableProps,
+} from "./kit/index.js";
 export { Dialog, type DialogProps, Lock, type LockProps, registerShell, type ShellBridge, useShell } from "./shell.js";
+export {
+  type ContributionProps,
+  defineSlot,
+  isSlotDefinition,
+  parseSlotName,
+  Slot,
+  type SlotContribution,
+  type SlotDefinition,
+  type SlotOutletProps,
+  useSlot,
+} from "./slot/index.js";
 export {
   DASHBOARD_WIDGET_SLOT,
   INFRASTRUCTURE_SECTION_SLOT,

@@ -5,6 +5,8 @@
  */
 import type { JSX } from "solid-js";
 import { SdkError } from "../errors/index.js";
+import type { EmptyStateProps, ErrorStateProps, FieldProps, TableProps } from "./kit/components.js";
+import type { SlotContribution, SlotOutletProps } from "./slot/use-slot.js";
 
 /** Props of the shell's lock: a gated feature or a reached free cap. */
 export interface LockProps {
@@ -48,6 +50,15 @@ export interface ShellBridge {
   Lock(props: LockProps): JSX.Element;
   /** The shell's modal dialog (Portal, focus trap, Escape and a click outside close it). */
   Dialog(props: DialogProps): JSX.Element;
+  /** The contributions to a versioned slot name, read reactively from the live UI manifest. */
+  slotContributions(name: string): readonly SlotContribution[];
+  /** Renders a slot's contributions (see `Slot`). */
+  Slot(props: SlotOutletProps<object>): JSX.Element;
+  /** The UI kit's components (see `Table`, `Field`, `EmptyState`, `ErrorState`). */
+  Table<T>(props: TableProps<T>): JSX.Element;
+  Field(props: FieldProps): JSX.Element;
+  EmptyState(props: EmptyStateProps): JSX.Element;
+  ErrorState(props: ErrorStateProps): JSX.Element;
 }
 
 let bridge: ShellBridge | undefined;
