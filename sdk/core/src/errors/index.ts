@@ -132,6 +132,10 @@ export const SDK_ERRORS = {
     "A signed request's signature does not match its method, path, timestamp, nonce or body.",
     "Sign the exact bytes sent, with the install's own key.",
   ],
+  SDK_ERR_CREATE_TARGET_EXISTS: [
+    "`archnest-plugin create` was pointed at a folder that already has files in it.",
+    "Pick a new folder name, or empty the folder first; create never overwrites files.",
+  ],
 } as const satisfies Record<string, readonly [what: string, fix: string]>;
 
 export type SdkErrorCode = keyof typeof SDK_ERRORS;
