@@ -29,7 +29,10 @@ export function parseTarget(target: string, scopeOption: string | undefined): { 
   const scope = scoped?.[1] ?? scopeOption ?? "@me";
   const name = scoped?.[2] ?? basename(target);
   if (!NAME.test(name)) {
-    throw new SdkError("SDK_ERR_USAGE", `"${name}" cannot be a plugin name: use lowercase letters, digits and dashes (at most 39), starting with a letter or digit.`);
+    throw new SdkError(
+      "SDK_ERR_USAGE",
+      `"${name}" cannot be a plugin name: use lowercase letters, digits and dashes (at most 39), starting with a letter or digit.`,
+    );
   }
   if (!SCOPE.test(scope)) throw new SdkError("SDK_ERR_USAGE", `"${scope}" is not an npm scope: write it as @yourname.`);
   return { scope, name };
@@ -103,4 +106,3 @@ export function create(args: Args, io: CliIo): number {
   line(io.stdout, "  npx archnest-plugin install --host URL --user NAME   trust yourself and install it on a host");
   return 0;
 }
-

@@ -99,7 +99,23 @@ async function releaseProject(dir: string, registry: string, args: Args, io: Cli
     const name = (typeof args.values.name === "string" ? args.values.name : undefined) ?? scope.slice(1);
     step(`register publisher "${name}" for ${scope}`);
     const registered = await publisherRegister(
-      parseCli(["publisher", "register", "--registry", registry, "--name", name, "--scope", scope, "--root", "keys/root.pub", "--keyring", "keyring.json", "--token-file", tokenFile, ...(json ? ["--json"] : [])]),
+      parseCli([
+        "publisher",
+        "register",
+        "--registry",
+        registry,
+        "--name",
+        name,
+        "--scope",
+        scope,
+        "--root",
+        "keys/root.pub",
+        "--keyring",
+        "keyring.json",
+        "--token-file",
+        tokenFile,
+        ...(json ? ["--json"] : []),
+      ]),
       { ...io, cwd: dir },
     );
     if (registered !== 0) return registered;
