@@ -2,6 +2,7 @@ import { isSdkError, SDK_ERRORS } from "@archnest/sdk";
 import { parseCli } from "./args.js";
 import { build } from "./commands/build.js";
 import { create } from "./commands/create.js";
+import { dev } from "./commands/dev.js";
 import { install } from "./commands/install.js";
 import { keyringCreate, keyringRevoke, keyringRotate } from "./commands/keyring.js";
 import { keysGenerate } from "./commands/keys.js";
@@ -20,6 +21,8 @@ Start here:
   archnest-plugin create [@scope/]NAME [--scope @scope]   a TypeScript plugin (route, page, widget, settings, test, CI) with its own keys
   archnest-plugin publish [DIR] --registry URL           build, pack, sign and publish the plugin in DIR (default .);
                                                           registers you as a publisher on first use (token kept in publish-token)
+  archnest-plugin dev [DIR] --host URL --user NAME      watch src/, rebuild, sign with a development key (made on first run,
+                                                          in .archnest/) and install into the host on every save [--once]
   archnest-plugin install [NAME] --host URL --user NAME  install from the host's registry (password in ARCHNEST_PASSWORD);
                                                           in a plugin folder: trusts its publisher key and installs it
 
@@ -50,6 +53,7 @@ type Command = (args: ReturnType<typeof parseCli>, io: CliIo) => number | Promis
 
 const COMMANDS: Record<string, Command> = {
   create,
+  dev,
   install,
   "keys generate": keysGenerate,
   "keyring create": keyringCreate,
