@@ -3,24 +3,21 @@
 // version, and the host's UI event stream announces it to open pages.
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { Writable } from "node:stream";
-import { attachPlugins, serveHost, serverUrl } from "@archnest/host";
-import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "@archnest/host/testing";
-import { createTestTrust } from "@archnest/sdk/testing";
+import { launchChromium, type PluginHost, type SignedIn, screenshot, signIn, startPluginHost } from "@archnest/host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { main } from "../src/index.js";
 
 const REPO = resolve(import.meta.dirname, "../../..");
+const ARTIFACTS = resolve(import.meta.dirname, "../test-artifacts");
+// The admin password startPluginHost sets up.
 const PASSWORD = "correct horse battery";
-const trust = createTestTrust();
 let work: string;
 let project: string;
-let t: TestHost;
+let host: PluginHost;
 let admin: SignedIn;
-let hostServer: Server;
 let hostUrl: string;
 let child: ChildProcess | undefined;
 let output = "";
@@ -57,12 +54,10 @@ beforeAll(async () => {
   // The packages the scaffold's npm install would bring, from this checkout.
   symlinkSync(join(REPO, "node_modules"), join(project, "node_modules"));
 
-  t = await createTestHost();
-  await attachPlugins(t.host, { trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }] });
-  hostServer = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
-  await new Promise<void>((r) => hostServer.once("listening", () => r()));
-  hostUrl = serverUrl(hostServer);
-  admin = await setupAdmin(t.host, "admin", PASSWORD);
+  // A host with the web shell and no plugins of its own: `dev` brings the only one.
+  host = await startPluginHost({ plugins: [], web: true });
+  hostUrl = host.url;
+  admin = host.admin;
 });
 
 afterAll(async () => {
@@ -70,9 +65,7 @@ afterAll(async () => {
     child.kill("SIGTERM");
     await new Promise((r) => child?.once("exit", r));
   }
-  hostServer.closeAllConnections();
-  await new Promise<void>((r) => hostServer.close(() => r()));
-  await t.cleanup();
+  await host?.close();
   rmSync(work, { recursive: true, force: true });
 });
 
@@ -99,6 +92,15 @@ describe("archnest-plugin dev", () => {
     const publishers = (await (await fetch(`${hostUrl}/api/trust/publishers`, { headers: admin.headers })).json()) as { publishers: { name: string }[] };
     expect(publishers.publishers.map((p) => p.name)).toContain("me (development)");
 
+    // The plugin's page, open in the shell; a marker on window survives only if the page never reloads.
+    const browser = await launchChromium();
+    const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+    await signIn(page, hostUrl, PASSWORD);
+    await page.getByRole("link", { name: "My plugin" }).first().click();
+    await page.getByRole("heading", { name: "My plugin", level: 1 }).waitFor();
+    await page.getByTestId("my-plugin-greeting").getByText("Hello from my-plugin").waitFor();
+    await page.evaluate(() => Object.assign(window, { notReloaded: true }));
+
     // An open page follows the host's event stream; the edit must reach it as a manifest change.
     const events = await fetch(`${hostUrl}/api/ui/events`, { headers: admin.headers });
     const reader = (events.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
@@ -107,6 +109,8 @@ describe("archnest-plugin dev", () => {
 
     const server = join(project, "src/server.ts");
     writeFileSync(server, readFileSync(server, "utf8").replace("from my-plugin", "from the edited plugin"));
+    const web = join(project, "src/web.tsx");
+    writeFileSync(web, readFileSync(web, "utf8").replace("<h1>My plugin</h1>", "<h1>My edited plugin</h1>"));
     const second = await installed(2);
     expect(second).toMatch(/active/);
     expect(second.split(" ")[1]).not.toBe(first.split(" ")[1]);
@@ -122,6 +126,14 @@ describe("archnest-plugin dev", () => {
       for (const m of seen.matchAll(/event: manifest\ndata: \{"version":(\d+)/g)) after = Math.max(after, Number(m[1]));
     }
     expect(after).toBeGreaterThan(before);
+
+    await page.getByRole("heading", { name: "My edited plugin", level: 1 }).waitFor({ timeout: 60_000 });
+    await page.getByTestId("my-plugin-greeting").getByText("Hello from the edited plugin").waitFor();
+    expect(await page.evaluate(() => (window as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    await screenshot(page, ARTIFACTS, "dev-page-updated-1366");
+    await page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(page, ARTIFACTS, "dev-page-updated-390");
+    await browser.close();
     await reader.cancel();
 
     const plugins = (await (await fetch(`${hostUrl}/api/plugins`, { headers: admin.headers })).json()) as { name: string; version: string; source: string }[];
