@@ -103,8 +103,9 @@ describe("archnest-plugin dev", () => {
 
     // An open page follows the host's event stream; the edit must reach it as a manifest change.
     const events = await fetch(`${hostUrl}/api/ui/events`, { headers: admin.headers });
-    const reader = (events.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader();
-    const firstEvent = (await reader.read()).value ?? "";
+    const reader = (events.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    const firstEvent = decoder.decode((await reader.read()).value, { stream: true });
     const before = Number(/"version":(\d+)/.exec(firstEvent)?.[1]);
 
     const server = join(project, "src/server.ts");
@@ -122,7 +123,7 @@ describe("archnest-plugin dev", () => {
     while (after <= before) {
       const { value, done } = await reader.read();
       if (done) break;
-      seen += value;
+      seen += decoder.decode(value, { stream: true });
       for (const m of seen.matchAll(/event: manifest\ndata: \{"version":(\d+)/g)) after = Math.max(after, Number(m[1]));
     }
     expect(after).toBeGreaterThan(before);
