@@ -161,6 +161,7 @@ describe("an outside author with the published packages and the guide", () => {
     expect(pkg.archnest.id).toBe("status-board");
     expect(pkg.archnest.contributes.pages[0]?.component).toBe("StatusBoardPage");
     expect(readFileSync(join(work, "status-board", "src", "web.tsx"), "utf8")).toContain("export function StatusBoardPage");
+    expect(readFileSync(join(work, "status-board", "src", "server.ts"), "utf8")).toContain('"STATUS_BOARD_ERR_NOT_FOUND"');
     const keyring = JSON.parse(readFileSync(join(work, "status-board", "keyring.json"), "utf8")) as { payload: string };
     expect(Buffer.from(keyring.payload, "base64").toString()).toContain("@acme/*");
 

@@ -77,8 +77,14 @@ export function create(args: Args, io: CliIo): number {
     .map((w) => w[0]?.toUpperCase() + w.slice(1))
     .join("");
   // Longest tokens first: "@me/my-plugin" holds "my-plugin".
+  const upper = name.toUpperCase().replaceAll("-", "_");
   const replace = (text: string) =>
-    text.replaceAll("@me/my-plugin", `${scope}/${name}`).replaceAll("MyPlugin", pascal).replaceAll("My plugin", title).replaceAll("my-plugin", name);
+    text
+      .replaceAll("@me/my-plugin", `${scope}/${name}`)
+      .replaceAll("MyPlugin", pascal)
+      .replaceAll("MY_PLUGIN", upper)
+      .replaceAll("My plugin", title)
+      .replaceAll("my-plugin", name);
 
   mkdirSync(dir, { recursive: true });
   const files = copyTemplate(TEMPLATE_DIR, dir, replace);
