@@ -3,6 +3,7 @@
 // @archnest packages come from a real registry on 127.0.0.1 (packed into its library channel as `npm
 // start` does); every other package from a mirror of this checkout's node_modules standing in for
 // registry.npmjs.org; npm's cache starts empty and any other network access goes to a dead proxy.
+// The packages are packed from the workspaces' dist: run the build first.
 import { execFile } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";

@@ -2,6 +2,7 @@ import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from 
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { dirname, join, resolve } from "node:path";
+import { Writable } from "node:stream";
 import { SdkError } from "@archnest/sdk";
 import { packPlugin, privateKeyFromEnv, readPluginPackage, readPrivateKeyFile, signTarball } from "@archnest/sdk/node";
 import { type Args, optionalList, parseCli } from "../args.js";
@@ -98,6 +99,8 @@ async function releaseProject(dir: string, registry: string, args: Args, io: Cli
     if (!scope) throw new SdkError("SDK_ERR_USAGE", `${pkg.name} has no npm scope; a publisher publishes under its own @scope.`);
     const name = (typeof args.values.name === "string" ? args.values.name : undefined) ?? scope.slice(1);
     step(`register publisher "${name}" for ${scope}`);
+    // With --json the release answers one JSON line (the upload's); the registration's own line is dropped.
+    const quiet = new Writable({ write: (_chunk, _enc, done) => done() });
     const registered = await publisherRegister(
       parseCli([
         "publisher",
@@ -114,9 +117,8 @@ async function releaseProject(dir: string, registry: string, args: Args, io: Cli
         "keyring.json",
         "--token-file",
         tokenFile,
-        ...(json ? ["--json"] : []),
       ]),
-      { ...io, cwd: dir },
+      { ...io, cwd: dir, ...(json && { stdout: quiet }) },
     );
     if (registered !== 0) return registered;
     token = readFileSync(tokenFile, "utf8").trim();
