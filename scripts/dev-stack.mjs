@@ -1,6 +1,6 @@
 // The local ArchNest stack that `npm start` runs: dev signing keys in the data folder, every first-party
 // plugin packed and signed with them, a registry seeded with those plugins, and the host trusting the dev
-// root (dev mode only). Used by scripts/start.mjs and by the end-to-end test of `npm start`.
+// root (dev mode only), and the SDK's npm packages in the registry's library channel. Used by scripts/start.mjs and by the end-to-end test of `npm start`.
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -220,6 +220,11 @@ export async function runStack(env = process.env, log = console.log) {
     log("Signing first-party plugins with the development release key…");
     const releases = await releaseDevPlugins(cfg, log);
     if (cfg.startRegistry) {
+      // The SDK's npm packages, for `npm install @archnest/sdk` with `@archnest:registry=` pointing here
+      // (docs/publish-your-first-plugin.md). Imported here: the packer needs the SDK built first.
+      const { packLibraries } = await import("./pack-libraries.mjs");
+      const libraries = await packLibraries(join(cfg.dataDir, "registry", "libraries"));
+      log(`Packed ${libraries.map((l) => `${l.name}@${l.version}`).join(", ")} into the registry's library channel`);
       log(`Starting the registry on ${cfg.registryUrl}…`);
       const reg = await startRegistry(cfg, keys, log);
       children.push(reg.proc);

@@ -9,6 +9,7 @@ import { type CheckoutMode, type RegistryConfig, resolveRegistryConfig } from ".
 import { openDatabase } from "./db/index.js";
 import { isRegistryError, REG_ERRORS, RegistryError } from "./errors/index.js";
 import { bodyLimit, rejectMalformedPath } from "./http.js";
+import { createLibraries } from "./libraries/index.js";
 import { createLogger, requestLog, stdoutSink } from "./log/index.js";
 import { createPackages, PublishRefused } from "./packages/index.js";
 import { loadOrCreateNpmKey, npmSigner } from "./packages/npm-signer.js";
@@ -85,6 +86,7 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
   // Uploads cut short by a crash are worthless after it; then the whole data folder (database, tarballs,
   // keys) is made readable by this user only, as the host's is.
   const uploadDir = join(config.dataDir, "uploads");
+  const signer = npmSigner(config.npmKey ?? loadOrCreateNpmKey(join(config.dataDir, "keys", "npm-signing.pem")));
   rmSync(uploadDir, { recursive: true, force: true });
   privateDir(config.dataDir);
   const dbFile = join(config.dataDir, "registry.db");
@@ -110,12 +112,13 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
       keyring,
       rootKeys: config.trust.rootKeys,
       indexKey: config.indexKey,
-      npmSigner: npmSigner(config.npmKey ?? loadOrCreateNpmKey(join(config.dataDir, "keys", "npm-signing.pem"))),
+      npmSigner: signer,
       uploadDir,
       publicUrl: config.publicUrl,
       statusTtlMs: config.statusTtlMs,
       now,
     }),
+    libraries: createLibraries({ dir: config.libraryDir ?? join(config.dataDir, "libraries"), publicUrl: config.publicUrl, npmSigner: signer }),
     stripe: stripeClient(config),
   };
 

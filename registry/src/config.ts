@@ -23,6 +23,11 @@ export interface RegistryConfig {
   publicUrl: string;
   /** Tarball storage; a folder under dataDir unless given. */
   storage?: TarballStorage;
+  /**
+   * The library channel's folder: npm tarballs of plain packages (the SDK, the plugin CLI) served as npm
+   * packages, without catalog entry or gating; `<dataDir>/libraries` unless given.
+   */
+  libraryDir?: string;
   /** Signs licenses; must be listed in the keyring with role "license". */
   licenseKey: KeyPair;
   /** Signs the status index; must be listed in the keyring with role "index". */

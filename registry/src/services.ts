@@ -4,6 +4,7 @@ import type Stripe from "stripe";
 import type { InstallAuth } from "./auth/install-auth.js";
 import type { ResolvedRegistryConfig } from "./config.js";
 import type { RegistryDb } from "./db/index.js";
+import type { Libraries } from "./libraries/index.js";
 import type { Logger } from "./log/index.js";
 import type { Packages } from "./packages/index.js";
 import type { Publishers } from "./publishers/index.js";
@@ -19,6 +20,8 @@ export interface Services {
   now: () => Date;
   installAuth: InstallAuth;
   packages: Packages;
+  /** The library channel: plain npm packages (the SDK and its CLI) served beside the plugins. */
+  libraries: Libraries;
   /** The official keyring, checked against the root at boot. */
   keyring: Keyring;
   publishers: Publishers;

@@ -4,10 +4,11 @@
 
 import { execFileSync } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
-import { readFileSync, statSync } from "node:fs";
+import { mkdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { packFileList, writeTarball } from "@archnest/sdk/node";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Registry } from "../src/index.js";
@@ -115,5 +116,41 @@ describe("npm's client", () => {
     }
     expect(statSync(join(reg.dir, "keys", "npm-signing.pem")).mode & 0o777).toBe(0o600);
     expect(statSync(join(reg.dir, "keys")).mode & 0o777).toBe(0o700);
+  });
+});
+
+describe("the library channel", () => {
+  let library: Buffer;
+
+  beforeAll(async () => {
+    // An operator drops an `npm pack` tarball of a plain package (no manifest, no release signature) in.
+    const src = join(reg.dir, "lib-src");
+    mkdirSync(src, { recursive: true });
+    writeFileSync(join(src, "package.json"), JSON.stringify({ name: "@archnest/lib-probe", version: "1.0.0", type: "module", main: "index.js" }));
+    writeFileSync(join(src, "index.js"), "export const probe = 1;\n");
+    mkdirSync(join(reg.dir, "libraries"), { recursive: true });
+    const file = join(reg.dir, "libraries", "archnest-lib-probe-1.0.0.tgz");
+    await writeTarball(src, await packFileList(src), file);
+    library = readFileSync(file);
+  });
+
+  it("serves a plain npm package that npm's client reads, signature-checks and downloads against its integrity", async () => {
+    const opts = { ...npmOptions(await registryKeys()), cache: join(reg.dir, "npm-cache-lib") };
+    const manifest = await pacote.manifest("@archnest/lib-probe@^1.0.0", opts);
+    expect(manifest._id).toBe("@archnest/lib-probe@1.0.0");
+    expect(manifest._signatures).toHaveLength(1);
+    const data = await pacote.tarball("@archnest/lib-probe@1.0.0", opts);
+    expect(Buffer.compare(data, library)).toBe(0);
+  });
+
+  it("keeps libraries out of the catalog and serves only tarballs of the library folder", async () => {
+    const catalog = (await (await fetch(`${url}/v1/catalog`)).json()) as { plugins: { name: string }[] };
+    expect(catalog.plugins.map((p) => p.name)).toEqual(["@acme/hello"]);
+    expect((await fetch(`${url}/v1/libraries/archnest-lib-probe-1.0.0.tgz`)).status).toBe(200);
+    for (const path of ["/v1/libraries/nope-1.0.0.tgz", "/v1/libraries/..%2fregistry.db", "/v1/libraries/%2e%2e%2fkeys%2fnpm-signing.pem"]) {
+      const res = await fetch(`${url}${path}`);
+      expect([400, 404]).toContain(res.status);
+      expect(await res.text()).not.toContain("PRIVATE KEY");
+    }
   });
 });

@@ -1,3 +1,5 @@
+import { createReadStream } from "node:fs";
+import { Readable } from "node:stream";
 import { sql } from "drizzle-orm";
 import { Hono } from "hono";
 import { bundlesView, modulesView, purchasable } from "../catalog/index.js";
@@ -42,13 +44,26 @@ export function publicRoutes(svc: Services): Hono<AppEnv> {
     return c.json(await svc.packages.statusIndex());
   });
   app.get("/v1/keyring", (c) => c.json(svc.config.trust.keyring as object));
+  app.get("/v1/libraries/:file", (c) => {
+    const found = svc.libraries.tarball(c.req.param("file"));
+    if (!found) throw new RegistryError("REG_ERR_NOT_FOUND", `No library tarball ${c.req.param("file")}.`);
+    return c.body(Readable.toWeb(createReadStream(found.path)) as ReadableStream, 200, {
+      "content-type": "application/octet-stream",
+      "content-length": String(found.size),
+      "cache-control": "public, max-age=31536000, immutable",
+    });
+  });
   return app;
 }
 
-/** npm packuments: `/name`, `/@scope/name` and `/@scope%2fname`. Mounted last so it shadows nothing. */
+/**
+ * npm packuments: `/name`, `/@scope/name` and `/@scope%2fname`, from the library channel first (the
+ * operator's own packages), then the published plugins. Mounted last so it shadows nothing.
+ */
 export function packumentRoutes(svc: Services): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
-  app.get("/:scope{@[^/]+}/:name", async (c) => c.json(await svc.packages.packument(`${c.req.param("scope")}/${c.req.param("name")}`)));
-  app.get("/:name", async (c) => c.json(await svc.packages.packument(c.req.param("name"))));
+  const packument = async (name: string) => svc.libraries.packument(name) ?? (await svc.packages.packument(name));
+  app.get("/:scope{@[^/]+}/:name", async (c) => c.json(await packument(`${c.req.param("scope")}/${c.req.param("name")}`)));
+  app.get("/:name", async (c) => c.json(await packument(c.req.param("name"))));
   return app;
 }

@@ -25,6 +25,7 @@ const OPTIONS = {
   host: { type: "string" },
   user: { type: "string" },
   json: { type: "boolean" },
+  once: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 

@@ -1,6 +1,9 @@
 import { isSdkError, SDK_ERRORS } from "@archnest/sdk";
 import { parseCli } from "./args.js";
 import { build } from "./commands/build.js";
+import { create } from "./commands/create.js";
+import { dev } from "./commands/dev.js";
+import { install } from "./commands/install.js";
 import { keyringCreate, keyringRevoke, keyringRotate } from "./commands/keyring.js";
 import { keysGenerate } from "./commands/keys.js";
 import { pack, sign, verify } from "./commands/pack.js";
@@ -12,7 +15,16 @@ import { type CliIo, line } from "./io.js";
 export { buildPlugin } from "./commands/build.js";
 export type { CliIo } from "./io.js";
 
-const HELP = `archnest-plugin: build, sign and verify ArchNest plugins
+const HELP = `archnest-plugin: create, build, sign, verify and publish ArchNest plugins
+
+Start here:
+  archnest-plugin create [@scope/]NAME [--scope @scope]   a TypeScript plugin (route, page, widget, settings, test, CI) with its own keys
+  archnest-plugin publish [DIR] --registry URL           build, pack, sign and publish the plugin in DIR (default .);
+                                                          registers you as a publisher on first use (token kept in publish-token)
+  archnest-plugin dev [DIR] --host URL --user NAME      watch src/, rebuild, sign with a development key (made on first run,
+                                                          in .archnest/) and install into the host on every save [--once]
+  archnest-plugin install [NAME] --host URL --user NAME  install from the host's registry (password in ARCHNEST_PASSWORD);
+                                                          in a plugin folder: trusts its publisher key and installs it
 
 Usage:
   archnest-plugin keys generate --out DIR --name NAME
@@ -40,6 +52,9 @@ Every command accepts --json for machine-readable output. Exit codes: 0 success,
 type Command = (args: ReturnType<typeof parseCli>, io: CliIo) => number | Promise<number>;
 
 const COMMANDS: Record<string, Command> = {
+  create,
+  dev,
+  install,
   "keys generate": keysGenerate,
   "keyring create": keyringCreate,
   "keyring rotate": keyringRotate,

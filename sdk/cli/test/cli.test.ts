@@ -412,3 +412,34 @@ describe("archnest-plugin usage", () => {
     for (const code of Object.keys(SDK_ERRORS)) expect(r.stdout).toContain(code);
   });
 });
+
+describe("archnest-plugin create", () => {
+  it("refuses a name npm or the manifest would refuse, and a scope that is not one, writing nothing", () => {
+    for (const target of ["My Plugin", "-dash", "@me/UPPER", "a".repeat(40)]) {
+      const r = cli(["create", target, "--json"]);
+      expect(r.status, target).toBe(2);
+      expect(JSON.parse(r.stdout)).toMatchObject({ ok: false, code: "SDK_ERR_USAGE" });
+    }
+    const badScope = cli(["create", "fine-name", "--scope", "me", "--json"]);
+    expect(badScope.status).toBe(2);
+    expect(existsSync(join(work, "fine-name"))).toBe(false);
+  });
+
+  it("makes the plugin with its keys in keys/ (private ones 0600, ignored by git) and a keyring for the scope", () => {
+    const r = ok(["create", "tiny", "--scope", "@tinyco", "--json"]);
+    const out = JSON.parse(r.stdout) as { name: string; fingerprint: string; files: string[] };
+    expect(out.name).toBe("@tinyco/tiny");
+    expect(out.files).toEqual(expect.arrayContaining([".gitignore", ".github/workflows/release.yml", "src/server.ts", "src/web.tsx", "src/server.test.ts"]));
+    expect(statSync(join(work, "tiny/keys/release.key")).mode & 0o777).toBe(0o600);
+    expect(readFileSync(join(work, "tiny/.gitignore"), "utf8")).toMatch(/^keys\/\*\.key$/m);
+    const root = parsePublicKeyPem(readFileSync(join(work, "tiny/keys/root.pub"), "utf8"));
+    expect(root.keyid).toBe(out.fingerprint);
+    const keyring = verifyKeyring(JSON.parse(readFileSync(join(work, "tiny/keyring.json"), "utf8")), { rootKeys: [root], now: new Date() });
+    expect(keyring.document.keys.map((k) => k.scopes)).toEqual([["@tinyco/*"]]);
+    expect(JSON.parse(readFileSync(join(work, "tiny/package.json"), "utf8"))).toMatchObject({
+      name: "@tinyco/tiny",
+      files: ["dist"],
+      archnest: { id: "tiny" },
+    });
+  });
+});

@@ -7,7 +7,7 @@ import { type CliIo, line } from "../io.js";
 import { answerOf, failed } from "./http.js";
 
 /** A signed-in session on a host: the cookie and the CSRF token its admin routes ask for. */
-interface HostSession {
+export interface HostSession {
   base: URL;
   headers: Record<string, string>;
 }
@@ -16,7 +16,7 @@ interface HostSession {
  * Signs in to the host as a person would (POST /api/auth/login). The password comes only from
  * ARCHNEST_PASSWORD: a password on the command line would sit in shell history and in `ps`.
  */
-async function signIn(args: Args, io: CliIo): Promise<HostSession> {
+export async function signIn(args: Args, io: CliIo): Promise<HostSession> {
   const host = (typeof args.values.host === "string" ? args.values.host : undefined) ?? io.env.ARCHNEST_HOST_URL;
   if (!host || !URL.canParse(host)) throw new SdkError("SDK_ERR_USAGE", "Pass --host URL (or set ARCHNEST_HOST_URL).");
   const user = (typeof args.values.user === "string" ? args.values.user : undefined) ?? io.env.ARCHNEST_USER;
@@ -45,7 +45,7 @@ async function signIn(args: Args, io: CliIo): Promise<HostSession> {
   return { base, headers: { cookie, "x-archnest-csrf": String(body.csrfToken ?? "") } };
 }
 
-async function call(session: HostSession, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+export async function call(session: HostSession, method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
   let res: Response;
   try {
     res = await fetch(new URL(path, session.base), {

@@ -136,6 +136,10 @@ export const SDK_ERRORS = {
     "A slot was defined with a name that is not a versioned slot name (`terminal.toolbar@1`).",
     "Name the slot `<area>.<name>@<major>`, lowercase, with the major version of the props it passes.",
   ],
+  SDK_ERR_CREATE_TARGET_EXISTS: [
+    "`archnest-plugin create` was pointed at a folder that already has files in it.",
+    "Pick a new folder name, or empty the folder first; create never overwrites files.",
+  ],
 } as const satisfies Record<string, readonly [what: string, fix: string]>;
 
 export type SdkErrorCode = keyof typeof SDK_ERRORS;
