@@ -38,8 +38,8 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
     if (state.lastErrorCode === null) return c.json(state);
     const code = state.lastErrorCode;
     // An internal failure's text stays in the log; the others name what the person can act on.
-    const message = code === "HOST_ERR_INTERNAL" ? HOST_ERRORS[code][1] : (state.lastError ?? HOST_ERRORS[code][1]);
-    return c.json({ error: code, message, license: state }, HOST_ERRORS[code][0] as 502);
+    const message = code === "HOST_ERR_INTERNAL" ? HOST_ERRORS[code].message : (state.lastError ?? HOST_ERRORS[code].message);
+    return c.json({ error: code, message, license: state }, HOST_ERRORS[code].status as 502);
   });
 
   app.get("/catalog", async (c) => {
