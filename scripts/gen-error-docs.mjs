@@ -35,6 +35,9 @@ export function renderErrorDocs(catalogue) {
 
 Every failure the SDK, the \`archnest-plugin\` CLI and the plugin verification in the host and the registry
 report carries one of these stable codes. Codes are never reused or renamed, so scripts can branch on them.
+The catalogue is declared with \`defineErrors("SDK_ERR", ...)\`, as every catalogue is (the host's, the
+registry's, each plugin's); over HTTP a host answers these codes with 422 in the one wire shape
+\`{"error": "SDK_ERR_...", "message": "...", "requestId": "..."}\`.
 \`archnest-plugin verify --json\` prints \`{"ok": false, "code": "...", "message": "..."}\`, and
 \`archnest-plugin errors\` prints this table in the terminal. The CLI exits with 2 for \`SDK_ERR_USAGE\` and
 with 1 for every other code.

@@ -1,4 +1,4 @@
-import { Dialog, isModuleRequired, Lock, type SlotProps, useShell } from "@archnest/sdk/web";
+import { ApiError, Dialog, describeError, isModuleRequired, Lock, type SlotProps, useShell } from "@archnest/sdk/web";
 import { createMemo, createResource, createSignal, For, type JSX, Match, onCleanup, Show, Switch } from "solid-js";
 import {
   api,
@@ -20,8 +20,8 @@ import { SourceForm } from "./SourceForm.js";
 const DOT = { display: "inline-block", "vertical-align": "middle", "margin-right": "4px" } as const;
 
 function message(err: unknown): string {
-  const e = err as { message?: string; code?: string };
-  return e.code && !e.code.startsWith("HTTP_") ? `${e.message} (${e.code})` : String(e.message ?? err);
+  if (err instanceof ApiError && !err.code.startsWith("HTTP_")) return `${err.message} (${err.code}${err.requestId ? `, request ${err.requestId}` : ""})`;
+  return describeError(err);
 }
 
 function notify(text: string, tone: "info" | "success" | "error" = "info") {

@@ -78,6 +78,6 @@ describe("the wire shape", () => {
     expect(text).not.toContain("SQLITE");
 
     const fallback = errorResponse(new Error("boom"), "req-12345678", DockerErrors.create("DOCKER_ERR_ENGINE"));
-    expect([fallback.status, (await fallback.json()).error]).toEqual([500, "DOCKER_ERR_ENGINE"]);
+    expect([fallback.status, ((await fallback.json()) as { error: string }).error]).toEqual([500, "DOCKER_ERR_ENGINE"]);
   });
 });
