@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { RequestUser } from "@archnest/sdk";
-import { PRIVATE_DIR_MODE, privateDir, privateFile } from "@archnest/sdk/node";
+import { type OpenApiDocument, PRIVATE_DIR_MODE, privateDir, privateFile } from "@archnest/sdk/node";
 import { Hono } from "hono";
 import {
   DEFAULT_LOGIN_RATE_LIMITS,
@@ -19,6 +19,7 @@ import type { HostConfig } from "./env.js";
 import { errorShape, HostError, hostErrorBody, onHostError } from "./errors/index.js";
 import { type AppEnv, allowedHostGuard, BodyLimits, hostAllowed, originMatches, rejectMalformedPath, requestedHost, securityHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
+import { HOST_OPENAPI_PATH, hostOpenApi } from "./openapi/index.js";
 import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
 
@@ -126,6 +127,9 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => ((await databaseReady(db)) ? c.json({ status: "ready" }) : c.json(hostErrorBody(c, "HOST_ERR_NOT_READY"), 503)));
+
+  let openApi: OpenApiDocument | undefined;
+  app.get(HOST_OPENAPI_PATH, (c) => c.json((openApi ??= hostOpenApi())));
 
   registerPrefsRoutes(app, db, bodyLimits);
   registerAuthRoutes(app, {
