@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { RequestUser } from "@archnest/sdk";
-import { type OpenApiDocument, PRIVATE_DIR_MODE, privateDir, privateFile } from "@archnest/sdk/node";
+import { PRIVATE_DIR_MODE, privateDir, privateFile } from "@archnest/sdk/node";
 import { Hono } from "hono";
 import {
   DEFAULT_LOGIN_RATE_LIMITS,
@@ -128,8 +128,8 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => ((await databaseReady(db)) ? c.json({ status: "ready" }) : c.json(hostErrorBody(c, "HOST_ERR_NOT_READY"), 503)));
 
-  let openApi: OpenApiDocument | undefined;
-  app.get(HOST_OPENAPI_PATH, (c) => c.json((openApi ??= hostOpenApi())));
+  const openApi = hostOpenApi();
+  app.get(HOST_OPENAPI_PATH, (c) => c.json(openApi));
 
   registerPrefsRoutes(app, db, bodyLimits);
   registerAuthRoutes(app, {
