@@ -10,6 +10,7 @@ import { openDatabase } from "./db/index.js";
 import { isRegistryError, RegistryError } from "./errors/index.js";
 import { bodyLimit, rejectMalformedPath } from "./http.js";
 import { createLogger, requestLog, stdoutSink } from "./log/index.js";
+import { REGISTRY_OPENAPI_PATH, registryOpenApi } from "./openapi/index.js";
 import { createPackages, PublishRefused } from "./packages/index.js";
 import { loadOrCreateNpmKey, npmSigner } from "./packages/npm-signer.js";
 import { createPublishers } from "./publishers/index.js";
@@ -140,6 +141,8 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
   });
   app.notFound((c) => c.json({ ...errorBody(new RegistryError("REG_ERR_NOT_FOUND", "No such route."), c.get("requestId")), code: "REG_ERR_NOT_FOUND" }, 404));
 
+  const openApi = registryOpenApi();
+  app.get(REGISTRY_OPENAPI_PATH, (c) => c.json(openApi));
   app.route("/", publicRoutes(svc));
   app.route("/", publishRoutes(svc));
   app.route("/", publisherRoutes(svc));

@@ -71,13 +71,11 @@ export const ERROR_BODY_SCHEMA: JsonSchema = {
  * ```
  */
 export function openApiPath(honoPath: string): string {
+  // A parameter's regex may hold slashes and one level of braces (`{@[^/]+}`, `{[0-9]{2}}`): replaced before splitting.
   return honoPath
+    .replace(/:([A-Za-z0-9_]+)(\{(?:[^{}]|\{[^{}]*\})*\})?\??/g, "{$1}")
     .split("/")
-    .map((segment) => {
-      if (segment === "*") return "{path}";
-      const param = /^:([A-Za-z0-9_]+)(\{.*\})?\??$/.exec(segment);
-      return param ? `{${param[1]}}` : segment;
-    })
+    .map((segment) => (segment === "*" ? "{path}" : segment))
     .join("/");
 }
 
