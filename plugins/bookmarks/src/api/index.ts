@@ -70,8 +70,10 @@ export function createBookmarksApi(ctx: Pick<PluginContext, "storage" | "setting
 
   const app = new Hono<Env>()
     .onError((err, c) => {
-      if (!isCodedError(err)) ctx.log.error("bookmarks request failed", { error: String(err), requestId: c.env.requestId });
-      return errorResponse(err, c.env.requestId, BookmarkErrors.create("BOOKMARKS_ERR_INTERNAL"));
+      // A test may call the app without the host's env; the host always passes it.
+      const requestId = c.env?.requestId ?? "";
+      if (!isCodedError(err)) ctx.log.error("bookmarks request failed", { error: String(err), requestId });
+      return errorResponse(err, requestId, BookmarkErrors.create("BOOKMARKS_ERR_INTERNAL"));
     })
     .get("/bookmarks", async (c) => {
       const [bookmarks, icons] = await Promise.all([views(), store.icons()]);

@@ -108,13 +108,11 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
 
   const app = new Hono<Env>()
     .onError((err, c) => {
-      if (isCodedError(err)) return errorResponse(err, c.env.requestId);
-      ctx.log.error("docker request failed", { error: String(err), requestId: c.env.requestId });
-      return errorResponse(
-        err,
-        c.env.requestId,
-        DockerErrors.create("DOCKER_ERR_ENGINE", `The Docker plugin failed: ${(err as Error).message}`, { status: 500 }),
-      );
+      // A test may call the app without the host's env; the host always passes it.
+      const requestId = c.env?.requestId ?? "";
+      if (isCodedError(err)) return errorResponse(err, requestId);
+      ctx.log.error("docker request failed", { error: String(err), requestId });
+      return errorResponse(err, requestId, DockerErrors.create("DOCKER_ERR_ENGINE", `The Docker plugin failed: ${(err as Error).message}`, { status: 500 }));
     })
     .get("/sources", async (c) =>
       c.json({
