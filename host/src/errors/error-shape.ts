@@ -19,9 +19,11 @@ export function errorShape() {
     if (res.status < 400 || !res.headers.get("content-type")?.includes("application/json")) return;
     const length = Number(res.headers.get("content-length") ?? "0");
     if (length > MAX_ERROR_BODY_BYTES) return;
+    const text = await readCapped(res.clone(), MAX_ERROR_BODY_BYTES);
+    if (text === undefined) return;
     let body: unknown;
     try {
-      body = await res.clone().json();
+      body = JSON.parse(text);
     } catch {
       return;
     }
@@ -41,6 +43,26 @@ export function errorShape() {
     c.res = undefined;
     c.res = new Response(completed, { status: res.status, statusText: res.statusText, headers });
   });
+}
+
+/** The body as text, or undefined once it passes `max` bytes (a plugin may stream an error without a length). */
+async function readCapped(res: Response, max: number): Promise<string | undefined> {
+  const reader = res.body?.getReader();
+  if (!reader) return "";
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      // Not awaited: a tee branch's cancel settles only once the other branch (the answer itself) is done too.
+      reader.cancel().catch(() => undefined);
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
 }
 
 function withoutShape(fields: Record<string, unknown>): Record<string, unknown> {
