@@ -26,7 +26,7 @@ describe("errorShape", () => {
     expect(res.headers.get("retry-after")).toBe("5");
     expect(await res.json()).toEqual({ error: "NOTES_ERR_TEXT", message: "NOTES_ERR_TEXT", requestId: res.headers.get("x-request-id") });
     const known = await app().request("/known");
-    expect((await known.json()).message).toBe("No route answers this method and path.");
+    expect(((await known.json()) as { message: string }).message).toBe("No route answers this method and path.");
   });
 
   it("keeps the 402 body's own fields and replaces a request id that is not this request's", async () => {
