@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Writes docs/errors.md from the SDK's error catalogue (SDK_ERRORS), so the table people read is the one
+// Writes docs/errors.md from the SDK's error catalogue (SdkErrors.table), so the table people read is the one
 // the code throws from. Run `node scripts/gen-error-docs.mjs` after `npm run build` whenever a code is added
 // or its text changes (`npx tsx --conditions archnest-source scripts/gen-error-docs.mjs` reads the source
 // instead); scripts/gen-error-docs.test.ts fails while the table is stale.
@@ -15,12 +15,15 @@ function cell(text) {
 }
 
 /**
- * The whole of docs/errors.md for a catalogue of code -> [what happened, how to fix].
- * @param {Record<string, readonly [string, string]>} catalogue
+ * The whole of docs/errors.md for a catalogue table (defineErrors' `table`): code -> {message, hint}.
+ * @param {Record<string, {readonly message: string; readonly hint?: string | undefined}>} catalogue
  * @returns {string}
  */
 export function renderErrorDocs(catalogue) {
-  const table = [["Code", "What happened", "How to fix"], ...Object.entries(catalogue).map(([code, [what, fix]]) => [`\`${code}\``, cell(what), cell(fix)])];
+  const table = [
+    ["Code", "What happened", "How to fix"],
+    ...Object.entries(catalogue).map(([code, e]) => [`\`${code}\``, cell(e.message), cell(e.hint ?? "")]),
+  ];
   // Columns padded to their widest cell, as markdown formatters leave tables, so formatting the file changes nothing.
   const widths = [0, 1, 2].map((i) => Math.max(3, ...table.map((row) => (row[i] ?? "").length)));
   const line = (/** @type {string[]} */ row) => `| ${row.map((c, i) => c.padEnd(widths[i] ?? 0)).join(" | ")} |`;
@@ -32,6 +35,9 @@ export function renderErrorDocs(catalogue) {
 
 Every failure the SDK, the \`archnest-plugin\` CLI and the plugin verification in the host and the registry
 report carries one of these stable codes. Codes are never reused or renamed, so scripts can branch on them.
+The catalogue is declared with \`defineErrors("SDK_ERR", ...)\`, as every catalogue is (the host's, the
+registry's, each plugin's); over HTTP a host answers these codes with 422 in the one wire shape
+\`{"error": "SDK_ERR_...", "message": "...", "requestId": "..."}\`.
 \`archnest-plugin verify --json\` prints \`{"ok": false, "code": "...", "message": "..."}\`, and
 \`archnest-plugin errors\` prints this table in the terminal. The CLI exits with 2 for \`SDK_ERR_USAGE\` and
 with 1 for every other code.
@@ -65,7 +71,7 @@ export function parseErrorTable(markdown) {
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   // The built SDK: this runs with plain node, which cannot read the TypeScript source.
-  const { SDK_ERRORS } = await import("@archnest/sdk");
-  writeFileSync(ERRORS_DOC, renderErrorDocs(SDK_ERRORS));
-  console.log(`Wrote ${ERRORS_DOC} (${Object.keys(SDK_ERRORS).length} codes)`);
+  const { SdkErrors } = await import("@archnest/sdk");
+  writeFileSync(ERRORS_DOC, renderErrorDocs(SdkErrors.table));
+  console.log(`Wrote ${ERRORS_DOC} (${Object.keys(SdkErrors.table).length} codes)`);
 }

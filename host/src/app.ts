@@ -16,9 +16,10 @@ import {
 import { type Db, databaseFile, databaseReady, openDb } from "./db/index.js";
 import { meta, users } from "./db/schema.js";
 import type { HostConfig } from "./env.js";
-import { errorBody, HOST_ERRORS, HostError, onHostError } from "./errors/index.js";
+import { errorShape, HostError, hostErrorBody, onHostError } from "./errors/index.js";
 import { type AppEnv, allowedHostGuard, BodyLimits, hostAllowed, originMatches, rejectMalformedPath, requestedHost, securityHeaders } from "./http/index.js";
 import { createLogger, type Logger, requestLogger } from "./log/index.js";
+import { HOST_OPENAPI_PATH, hostOpenApi } from "./openapi/index.js";
 import { registerPrefsRoutes } from "./prefs/index.js";
 import { checkMasterKey, loadMasterKey, Vault } from "./vault/index.js";
 
@@ -114,6 +115,8 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   const bodyLimits = new BodyLimits();
 
   app.use("*", requestLogger(log));
+  // Every error answer, whoever wrote it (a route, the 402 gate, a plugin), leaves as {error, message, requestId}.
+  app.use("*", errorShape());
   app.use("*", securityHeaders(options.cspScriptHashes, API_HEADERS));
   app.use("*", allowedHostGuard(config.allowedHosts, config.trustProxy));
   app.use("*", rejectMalformedPath());
@@ -123,9 +126,10 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   app.use("/api/*", sessionGuard(sessions, config.trustProxy));
 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get("/readyz", async (c) =>
-    (await databaseReady(db)) ? c.json({ status: "ready" }) : c.json(errorBody("HOST_ERR_NOT_READY", HOST_ERRORS.HOST_ERR_NOT_READY[1]), 503),
-  );
+  app.get("/readyz", async (c) => ((await databaseReady(db)) ? c.json({ status: "ready" }) : c.json(hostErrorBody(c, "HOST_ERR_NOT_READY"), 503)));
+
+  const openApi = hostOpenApi();
+  app.get(HOST_OPENAPI_PATH, (c) => c.json(openApi));
 
   registerPrefsRoutes(app, db, bodyLimits);
   registerAuthRoutes(app, {
@@ -138,7 +142,7 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
     now,
   });
 
-  app.notFound((c) => c.json(errorBody("HOST_ERR_NOT_FOUND", HOST_ERRORS.HOST_ERR_NOT_FOUND[1]), 404));
+  app.notFound((c) => c.json(hostErrorBody(c, "HOST_ERR_NOT_FOUND"), 404));
   app.onError(onHostError(log));
 
   const pruneTimer = setInterval(

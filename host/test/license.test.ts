@@ -39,7 +39,14 @@ describe("license client against a real registry", () => {
     // A paid module is refused before purchase, with the 402 body the web app shows as a lock.
     const refused = await s.req("/api/plugins/install", { method: "POST", body: JSON.stringify({ ref: "@test/paid@^1.0.0", acceptPermissions: ["storage"] }) });
     expect(refused.status).toBe(402);
-    expect(await refused.json()).toEqual({ error: "module_required", module: "tmux", price: "$5", purchaseUrl: "/settings/store#tmux" });
+    expect(await refused.json()).toEqual({
+      error: "module_required",
+      message: expect.stringMatching(/module/),
+      requestId: refused.headers.get("x-request-id"),
+      module: "tmux",
+      price: "$5",
+      purchaseUrl: "/settings/store#tmux",
+    });
 
     // Free plugins come from the catalog without a license.
     const free = await s.req("/api/plugins/install", { method: "POST", body: JSON.stringify({ ref: "@test/free-one" }) });

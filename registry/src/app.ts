@@ -1,16 +1,17 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { findKey, isSdkError, type Keyring, verifyKeyring } from "@archnest/sdk";
+import { errorBody, findKey, isSdkError, type Keyring, verifyKeyring } from "@archnest/sdk";
 import { privateDir, privateFile } from "@archnest/sdk/node";
 import { Hono } from "hono";
 import Stripe from "stripe";
 import { createInstallAuth } from "./auth/install-auth.js";
 import { type CheckoutMode, type RegistryConfig, resolveRegistryConfig } from "./config.js";
 import { openDatabase } from "./db/index.js";
-import { isRegistryError, REG_ERRORS, RegistryError } from "./errors/index.js";
+import { isRegistryError, RegistryError } from "./errors/index.js";
 import { bodyLimit, rejectMalformedPath } from "./http.js";
 import { createLibraries } from "./libraries/index.js";
 import { createLogger, requestLog, stdoutSink } from "./log/index.js";
+import { REGISTRY_OPENAPI_PATH, registryOpenApi } from "./openapi/index.js";
 import { createPackages, PublishRefused } from "./packages/index.js";
 import { loadOrCreateNpmKey, npmSigner } from "./packages/npm-signer.js";
 import { createPublishers } from "./publishers/index.js";
@@ -126,19 +127,25 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
   app.use(requestLog(logger));
   app.use(rejectMalformedPath());
   app.use(bodyLimit({ "PUT /v1/packages": config.maxTarballBytes, "POST /v1/stripe/webhook": MAX_WEBHOOK_BYTES }));
+  // Every error answers {error, message, requestId}; `code` repeats `error` for hosts before SDK 1.1, which read it.
   app.onError((err, c) => {
     const requestId = c.get("requestId");
     if (isRegistryError(err)) {
-      return c.json({ error: err.code, message: err.message, ...err.extra, code: err.code, requestId }, err.status as 400);
+      const body = { ...errorBody(err, requestId), code: err.code };
+      // The 402 of a paid tarball keeps the `module_required` code hosts and the web app share for it.
+      if (typeof err.extra.error === "string") body.error = err.extra.error;
+      return c.json(body, err.status as 400);
     }
     if (err instanceof PublishRefused) {
-      return c.json({ error: err.code, code: err.code, message: err.message, ...(err.details.length > 0 && { details: err.details }), requestId }, 422);
+      return c.json({ ...errorBody({ code: err.code, message: err.message, details: err.details }, requestId), code: err.code }, 422);
     }
     logger.log({ level: "error", msg: "unhandled error", requestId, error: err instanceof Error ? (err.stack ?? err.message) : String(err) });
-    return c.json({ error: "REG_ERR_INTERNAL", code: "REG_ERR_INTERNAL", message: REG_ERRORS.REG_ERR_INTERNAL[1], requestId }, 500);
+    return c.json({ ...errorBody(new RegistryError("REG_ERR_INTERNAL"), requestId), code: "REG_ERR_INTERNAL" }, 500);
   });
-  app.notFound((c) => c.json({ error: "REG_ERR_NOT_FOUND", code: "REG_ERR_NOT_FOUND", message: "No such route.", requestId: c.get("requestId") }, 404));
+  app.notFound((c) => c.json({ ...errorBody(new RegistryError("REG_ERR_NOT_FOUND", "No such route."), c.get("requestId")), code: "REG_ERR_NOT_FOUND" }, 404));
 
+  const openApi = registryOpenApi();
+  app.get(REGISTRY_OPENAPI_PATH, (c) => c.json(openApi));
   app.route("/", publicRoutes(svc));
   app.route("/", publishRoutes(svc));
   app.route("/", publisherRoutes(svc));

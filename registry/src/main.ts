@@ -1,4 +1,5 @@
 // The registry's entry point: read the environment, listen, build the app (which migrates), serve.
+import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { getRequestListener } from "@hono/node-server";
@@ -21,8 +22,9 @@ try {
   let listener: ((req: IncomingMessage, res: ServerResponse) => unknown) | undefined;
   const server = createServer((req, res) => {
     if (listener) return void listener(req, res);
-    res.writeHead(503, { "content-type": "application/json", "retry-after": "1" });
-    res.end(JSON.stringify({ error: "REG_ERR_NOT_READY", code: "REG_ERR_NOT_READY", message: "The registry is starting." }));
+    const requestId = randomUUID();
+    res.writeHead(503, { "content-type": "application/json", "retry-after": "1", "x-request-id": requestId });
+    res.end(JSON.stringify({ error: "REG_ERR_NOT_READY", message: "The registry is starting.", requestId, code: "REG_ERR_NOT_READY" }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

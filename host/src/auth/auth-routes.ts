@@ -67,10 +67,10 @@ const password = z
   .string()
   .min(1, "required")
   .max(PASSWORD_MAX_LENGTH * 4, "too long");
-const credentials = z.strictObject({ username, password });
+export const credentials = z.strictObject({ username, password });
 // The code is checked by the route itself so that a missing one answers 403 like a wrong one.
-const setupRequest = credentials.extend({ setupCode: z.string().max(200).optional() });
-const passwordChange = z.strictObject({ currentPassword: password, newPassword: password });
+export const setupRequest = credentials.extend({ setupCode: z.string().max(200).optional() });
+export const passwordChange = z.strictObject({ currentPassword: password, newPassword: password });
 
 // Small bodies only: nothing here needs more, and scrypt should never see megabytes.
 const SMALL_BODY = { maxBytes: 16 * 1024 };

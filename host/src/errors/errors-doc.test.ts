@@ -6,7 +6,7 @@ import { HOST_ERRORS } from "./index.js";
 
 const doc = readFileSync(new URL("../../../docs/errors-host.md", import.meta.url), "utf8");
 const srcDir = fileURLToPath(new URL("..", import.meta.url));
-const CATALOGUE: Record<string, readonly [number, string, string]> = HOST_ERRORS;
+const CATALOGUE: Readonly<Record<string, { status: number; message: string; hint: string | undefined }>> = HOST_ERRORS;
 
 function documentedRows(): Map<string, string[]> {
   const rows = new Map<string, string[]>();
@@ -35,8 +35,8 @@ describe("docs/errors-host.md", () => {
   it("has a row with status, what happened and how to fix for every catalogued code, and no unknown codes", () => {
     const rows = documentedRows();
     expect([...rows.keys()].sort()).toEqual(Object.keys(CATALOGUE).sort());
-    for (const [code, [status, what, fix]] of Object.entries(CATALOGUE)) {
-      expect(rows.get(code), code).toEqual([String(status), what, fix]);
+    for (const [code, { status, message, hint }] of Object.entries(CATALOGUE)) {
+      expect(rows.get(code), code).toEqual([String(status), message, hint]);
     }
   });
 

@@ -1,2 +1,3 @@
-export { HOST_ERRORS, HostError, type HostErrorCode, type HostErrorOptions, isHostError } from "./host-errors.js";
-export { errorBody, onHostError } from "./on-error.js";
+export { errorShape } from "./error-shape.js";
+export { HOST_ERRORS, HostError, type HostErrorCode, type HostErrorOptions, HostErrors, isHostError } from "./host-errors.js";
+export { type ErrorBody, hostErrorBody, onHostError, requestIdOf } from "./on-error.js";

@@ -1,6 +1,6 @@
 import { isIP } from "node:net";
 import type { MiddlewareHandler } from "hono";
-import { errorBody, HOST_ERRORS } from "../errors/index.js";
+import { HOST_ERRORS, hostErrorBody } from "../errors/index.js";
 import { headerOf } from "./request-info.js";
 
 const LOOPBACK_NAMES = new Set(["localhost", "127.0.0.1", "[::1]"]);
@@ -64,8 +64,8 @@ export function allowedHostGuard(allowed: ReadonlySet<string>, trustProxy: boole
     // Over node:http the URL is built from the Host header; under app.request() (tests) it is the only source.
     const host = requestedHost(headerOf(c, "host") ?? new URL(c.req.url).host, headerOf(c, "x-forwarded-host"), trustProxy);
     if (allowedValue(host)) return next();
-    const message = HOST_ERRORS.HOST_ERR_HOST_NOT_ALLOWED[1];
-    if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return c.json(errorBody("HOST_ERR_HOST_NOT_ALLOWED", message), 421);
+    const message = HOST_ERRORS.HOST_ERR_HOST_NOT_ALLOWED.message;
+    if (c.req.path === "/api" || c.req.path.startsWith("/api/")) return c.json(hostErrorBody(c, "HOST_ERR_HOST_NOT_ALLOWED", message), 421);
     return c.text(`HOST_ERR_HOST_NOT_ALLOWED: ${message}\n`, 421);
   };
 }

@@ -93,7 +93,7 @@ export class LicenseClient implements Entitlements {
     try {
       const res = await this.opts.registry.signed("POST", "/v1/license", {});
       if (res.status !== 200) {
-        const code = (res.body as { code?: unknown } | undefined)?.code;
+        const code = (res.body as { error?: unknown } | undefined)?.error;
         throw new PluginError(
           "HOST_ERR_REGISTRY_UNREACHABLE",
           `The registry refused the license request (${res.status}${typeof code === "string" ? ` ${code}` : ""}).`,

@@ -38,8 +38,8 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
     if (state.lastErrorCode === null) return c.json(state);
     const code = state.lastErrorCode;
     // An internal failure's text stays in the log; the others name what the person can act on.
-    const message = code === "HOST_ERR_INTERNAL" ? HOST_ERRORS[code][1] : (state.lastError ?? HOST_ERRORS[code][1]);
-    return c.json({ error: code, message, license: state }, HOST_ERRORS[code][0] as 502);
+    const message = code === "HOST_ERR_INTERNAL" ? HOST_ERRORS[code].message : (state.lastError ?? HOST_ERRORS[code].message);
+    return c.json({ error: code, message, license: state }, HOST_ERRORS[code].status as 502);
   });
 
   app.get("/catalog", async (c) => {
@@ -82,9 +82,9 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
       const returnUrl = `${origin}/settings/store?purchased=${encodeURIComponent(body.slug)}`;
       const res = await registry.signed("POST", "/v1/checkout", { slug: body.slug, returnUrl });
       // A refusal the person can act on (unknown, unavailable, already owned) keeps the registry's code and words.
-      const refusal = res.body as { code?: unknown; message?: unknown } | undefined;
-      if ((res.status === 400 || res.status === 409) && typeof refusal?.code === "string" && refusal.code.startsWith("REG_ERR_")) {
-        return c.json({ error: refusal.code, message: typeof refusal.message === "string" ? refusal.message : refusal.code }, res.status);
+      const refusal = res.body as { error?: unknown; message?: unknown } | undefined;
+      if ((res.status === 400 || res.status === 409) && typeof refusal?.error === "string" && refusal.error.startsWith("REG_ERR_")) {
+        return c.json({ error: refusal.error, message: typeof refusal.message === "string" ? refusal.message : refusal.error }, res.status);
       }
       if (res.status !== 200 && res.status !== 201) {
         // The registry's own message says why (no payment provider configured, already owned, ...).

@@ -17,6 +17,6 @@ export class PluginError extends Error {
     readonly body?: Record<string, unknown>,
   ) {
     super(message);
-    this.status = status ?? (code in HOST_ERRORS ? HOST_ERRORS[code as HostErrorCode][0] : 422);
+    this.status = status ?? (code in HOST_ERRORS ? HOST_ERRORS[code as HostErrorCode].status : 422);
   }
 }

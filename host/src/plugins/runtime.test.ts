@@ -278,7 +278,14 @@ describe("plugin runtime through the API", () => {
     expect(await res.json()).toMatchObject({ state: "locked", errorCode: "HOST_ERR_MODULE_REQUIRED" });
     const locked = await h.req("/api/plugins/paid/hello");
     expect(locked.status).toBe(402);
-    expect(await locked.json()).toEqual({ error: "module_required", module: "tmux", price: "$5", purchaseUrl: "/settings/store#tmux" });
+    expect(await locked.json()).toEqual({
+      error: "module_required",
+      message: expect.stringMatching(/module/),
+      requestId: locked.headers.get("x-request-id"),
+      module: "tmux",
+      price: "$5",
+      purchaseUrl: "/settings/store#tmux",
+    });
 
     h.entitlements.set(["tmux"]);
     await h.runtime.settled();

@@ -9,7 +9,7 @@ const fingerprint = z
   .trim()
   .regex(/^[0-9a-fA-F]{64}$/, "must be 64 hex characters (the publisher's root key id)")
   .transform((s) => s.toLowerCase());
-const trustBody = z.union([
+export const trustBody = z.union([
   z.strictObject({ fingerprint }),
   z.strictObject({
     rootPublicKey: z.string().min(1).max(4096),

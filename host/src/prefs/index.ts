@@ -11,7 +11,7 @@ import { readJson } from "../http/read-json.js";
 const KEY = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)*$/;
 const MAX_BYTES = 64 * 1024;
 
-const putBody = z.object({ value: z.json() });
+export const putBody = z.object({ value: z.json() });
 
 function key(raw: string): string {
   if (raw.length > 64 || !KEY.test(raw)) throw new HostError("HOST_ERR_VALIDATION", "a preference key is a short dotted name such as glance.layout");

@@ -48,7 +48,7 @@ const privateKey = z
 const passphrase = z.string().max(1024);
 const authMethod = z.enum(["password", "key"]);
 
-const addSchema = z.object({
+export const addSchema = z.object({
   name,
   address,
   port: port.default(22),
@@ -60,7 +60,7 @@ const addSchema = z.object({
   passphrase: passphrase.optional(),
 });
 
-const editSchema = z.object({
+export const editSchema = z.object({
   name: name.optional(),
   address: address.optional(),
   port: port.optional(),
@@ -72,12 +72,12 @@ const editSchema = z.object({
   passphrase: passphrase.optional(),
 });
 
-const acceptSchema = z.object({ fingerprint: z.string().regex(FINGERPRINT_PATTERN, "must be a SHA256:... fingerprint as OpenSSH prints it") });
+export const acceptSchema = z.object({ fingerprint: z.string().regex(FINGERPRINT_PATTERN, "must be a SHA256:... fingerprint as OpenSSH prints it") });
 
 /** One host entry of an imported ssh_config. */
 const importHostSchema = z.object({ name, address, port, user });
 
-const importSchema = z.object({
+export const importSchema = z.object({
   config: z
     .string()
     .min(1)

@@ -9,10 +9,15 @@ import { readJson } from "../http.js";
 import type { AppEnv, Services } from "../services.js";
 
 const scopePattern = z.string().regex(/^(@[a-z0-9][a-z0-9._-]*\/)?([a-z0-9*][a-z0-9._*-]*)$/, "must be a package name or a pattern such as @acme/*");
-const authorBody = z.object({ name: z.string().min(1).max(100), scopes: z.array(scopePattern).min(1).max(50) });
+export const authorBody = z.object({ name: z.string().min(1).max(100), scopes: z.array(scopePattern).min(1).max(50) });
 const semverText = z.string().refine((v) => semver.valid(v) !== null, "must be a semver version");
-const revokeBody = z.object({ name: z.string().min(1).max(214), version: semverText, reason: z.string().min(1).max(1000), minimumSafe: semverText.optional() });
-const transferBody = z.object({ to: z.string().min(1).max(100) });
+export const revokeBody = z.object({
+  name: z.string().min(1).max(214),
+  version: semverText,
+  reason: z.string().min(1).max(1000),
+  minimumSafe: semverText.optional(),
+});
+export const transferBody = z.object({ to: z.string().min(1).max(100) });
 
 /** Admin endpoints, behind ARCHNEST_REGISTRY_ADMIN_TOKEN. */
 export function adminRoutes(svc: Services): Hono<AppEnv> {

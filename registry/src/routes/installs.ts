@@ -12,7 +12,7 @@ import { RegistryError } from "../errors/index.js";
 import { readJson } from "../http.js";
 import type { AppEnv, Services } from "../services.js";
 
-const registerBody = z.object({ publicKey: z.string().min(1).max(2000) });
+export const registerBody = z.object({ publicKey: z.string().min(1).max(2000) });
 
 function rawPublicKey(text: string): string {
   if (text.includes("-----BEGIN")) {

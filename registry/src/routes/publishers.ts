@@ -6,13 +6,13 @@ import { readJson } from "../http.js";
 import type { AppEnv, Services } from "../services.js";
 
 const hex64 = /^[0-9a-fA-F]{64}$/;
-const registerBody = z.object({
+export const registerBody = z.object({
   name: z.string().min(1).max(100),
   scopes: z.array(z.string().max(214)).min(1).max(20),
   rootPublicKey: z.string().min(1).max(4096),
   keyring: z.unknown().refine((v) => typeof v === "object" && v !== null, "must be the keyring envelope (JSON)"),
 });
-const rotateBody = z.object({ keyring: z.unknown().refine((v) => typeof v === "object" && v !== null, "must be the keyring envelope (JSON)") });
+export const rotateBody = z.object({ keyring: z.unknown().refine((v) => typeof v === "object" && v !== null, "must be the keyring envelope (JSON)") });
 
 function fingerprintParam(value: string): string {
   if (!hex64.test(value)) throw new RegistryError("REG_ERR_BAD_REQUEST", "A fingerprint or key id is 64 hex characters.");

@@ -10,7 +10,7 @@ import { html, readJson } from "../http.js";
 import { page } from "../pages/index.js";
 import type { AppEnv, Services } from "../services.js";
 
-const checkoutBody = z.object({
+export const checkoutBody = z.object({
   slug: z.string().min(1).max(100),
   /** Where the success page links back to (the host's Module Store). */
   returnUrl: z

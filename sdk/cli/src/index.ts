@@ -1,4 +1,4 @@
-import { isSdkError, SDK_ERRORS } from "@archnest/sdk";
+import { isSdkError, SdkErrors } from "@archnest/sdk";
 import { parseCli } from "./args.js";
 import { build } from "./commands/build.js";
 import { create } from "./commands/create.js";
@@ -69,7 +69,7 @@ const COMMANDS: Record<string, Command> = {
   "trust list": trustList,
   "trust remove": trustRemove,
   errors: (_args, io) => {
-    for (const [code, [what, fix]] of Object.entries(SDK_ERRORS)) line(io.stdout, `${code}\n  ${what}\n  Fix: ${fix}`);
+    for (const [code, e] of Object.entries(SdkErrors.table)) line(io.stdout, `${code}\n  ${e.message}\n  Fix: ${e.hint ?? ""}`);
     return 0;
   },
 };

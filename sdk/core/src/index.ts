@@ -24,7 +24,27 @@ export {
   publicKeyFromRaw,
   publicKeyToPem,
 } from "./crypto/keys.js";
-export { isSdkError, KeyringExpiredError, KeyringRollbackError, SDK_ERRORS, SdkError, type SdkErrorCode } from "./errors/index.js";
+export {
+  type CatalogueCode,
+  type CatalogueErrorClass,
+  CodedError,
+  type CodedErrorOptions,
+  defineErrors,
+  type ErrorBody,
+  type ErrorCatalogue,
+  type ErrorEntry,
+  type ErrorSpec,
+  errorBody,
+  errorResponse,
+  isCodedError,
+  isSdkError,
+  KeyringExpiredError,
+  KeyringRollbackError,
+  SDK_ERRORS,
+  SdkError,
+  type SdkErrorCode,
+  SdkErrors,
+} from "./errors/index.js";
 export {
   type CreateKeyringOptions,
   createKeyring,

@@ -1,4 +1,4 @@
-import { ApiError, apiFetch } from "@archnest/sdk/web";
+import { ApiError, apiFetch, describeError } from "@archnest/sdk/web";
 import type {
   Catalog,
   CheckoutResponse,
@@ -89,8 +89,7 @@ export function dependentsOf(error: unknown): string[] | undefined {
   return Array.isArray(body?.dependents) ? body.dependents.filter((d): d is string => typeof d === "string") : [];
 }
 
-/** A sentence for people from any thrown value. */
+/** A sentence for people from any thrown value, with the request id of an API error to quote in a report. */
 export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
+  return describeError(error);
 }

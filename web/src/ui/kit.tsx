@@ -3,9 +3,9 @@
  * shell's own pages use, so plugin pages follow the active theme.
  */
 import {
-  describeError,
   type EmptyStateProps,
   type ErrorStateProps,
+  errorDetails,
   type FieldProps,
   isModuleRequired,
   type TableColumn,
@@ -107,7 +107,7 @@ export function KitEmptyState(props: EmptyStateProps): JSX.Element {
 }
 
 export function ErrorState(props: ErrorStateProps): JSX.Element {
-  const d = () => describeError(props.error);
+  const d = () => errorDetails(props.error);
   return (
     <Show when={!isModuleRequired(props.error)} fallback={<ApiErrorView error={props.error} />}>
       <div class="error-state" role="alert">

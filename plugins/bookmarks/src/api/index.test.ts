@@ -44,7 +44,8 @@ describe("bookmarks API", () => {
     expect((await list(t)).bookmarks).toEqual([]);
     const gone = await t.request(`/bookmarks/${b.id}`, { method: "DELETE" });
     expect(gone.status).toBe(404);
-    expect(await gone.json()).toMatchObject({ error: "BOOKMARKS_ERR_NOT_FOUND" });
+    expect(await gone.json()).toEqual({ error: "BOOKMARKS_ERR_NOT_FOUND", message: `No bookmark "${b.id}".`, requestId: "test" });
+    expect(gone.headers.get("x-request-id")).toBe("test");
   });
 
   it.each([

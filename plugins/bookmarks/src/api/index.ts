@@ -3,9 +3,9 @@
  * answered by the host's 402 naming `unlimited-bookmarks`. When a license lapses nothing is deleted:
  * bookmarks past the cap stay listed and openable, read-only (editing answers 402, removing works).
  */
-import type { Json, PluginContext, PluginRequestEnv } from "@archnest/sdk/plugin";
+import { errorResponse, isCodedError, type Json, type PluginContext, type PluginRequestEnv } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
-import { BookmarkError } from "../errors/index.js";
+import { BookmarkError, BookmarkErrors } from "../errors/index.js";
 import { fetchFavicon } from "../favicon/index.js";
 import { parseNetscape, toNetscape } from "../netscape/index.js";
 import { type Bookmark, BookmarkStore, iconKey, parseBookmarkInput } from "../store/index.js";
@@ -70,9 +70,10 @@ export function createBookmarksApi(ctx: Pick<PluginContext, "storage" | "setting
 
   const app = new Hono<Env>()
     .onError((err, c) => {
-      if (err instanceof BookmarkError) return c.json(err.toJSON(), err.status as 400);
-      ctx.log.error("bookmarks request failed", { error: String(err) });
-      return c.json({ error: "BOOKMARKS_ERR_INTERNAL", message: "The bookmarks plugin failed to answer." }, 500);
+      // A test may call the app without the host's env; the host always passes it.
+      const requestId = c.env?.requestId ?? "";
+      if (!isCodedError(err)) ctx.log.error("bookmarks request failed", { error: String(err), requestId });
+      return errorResponse(err, requestId, BookmarkErrors.create("BOOKMARKS_ERR_INTERNAL"));
     })
     .get("/bookmarks", async (c) => {
       const [bookmarks, icons] = await Promise.all([views(), store.icons()]);

@@ -1,24 +1,20 @@
-/** The Bookmarks plugin's error catalogue: `{error: CODE, message}` with stable codes (README, "Errors"). */
-export const BOOKMARK_ERRORS = {
-  BOOKMARKS_ERR_VALIDATION: 400,
-  BOOKMARKS_ERR_NOT_FOUND: 404,
-  BOOKMARKS_ERR_IMPORT_INVALID: 400,
-  BOOKMARKS_ERR_IMPORT_TOO_LARGE: 413,
-} as const;
+import { defineErrors } from "@archnest/sdk/plugin";
 
-export type BookmarkErrorCode = keyof typeof BOOKMARK_ERRORS;
+/** The Bookmarks plugin's error catalogue (README, "Errors"); codes are stable and never reused. */
+export const BookmarkErrors = defineErrors("BOOKMARKS_ERR", {
+  VALIDATION: {
+    status: 400,
+    message: "A field is invalid (the message names it): not an http(s) URL, too long, too many tags.",
+    hint: "Correct the field.",
+  },
+  NOT_FOUND: { status: 404, message: "No bookmark has this id.", hint: "Reload the page." },
+  IMPORT_INVALID: { status: 400, message: "The upload is not a browser bookmark file.", hint: "Export again from the browser as HTML." },
+  IMPORT_TOO_LARGE: { status: 413, message: "The file is over 5 MiB.", hint: "Split it." },
+  INTERNAL: { status: 500, message: "The bookmarks plugin failed to answer.", hint: "See the host log under the request id." },
+});
 
-export class BookmarkError extends Error {
-  override readonly name = "BookmarkError";
-  readonly status: number;
-  constructor(
-    readonly code: BookmarkErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.status = BOOKMARK_ERRORS[code];
-  }
-  toJSON(): { error: BookmarkErrorCode; message: string } {
-    return { error: this.code, message: this.message };
-  }
+export type BookmarkErrorCode = keyof typeof BookmarkErrors.table;
+
+export class BookmarkError extends BookmarkErrors.Error {
+  override readonly name: string = "BookmarkError";
 }

@@ -1,4 +1,4 @@
-import { isModuleRequired, Lock } from "@archnest/sdk/web";
+import { describeError, isModuleRequired, Lock } from "@archnest/sdk/web";
 import { createSignal, type JSX, Show } from "solid-js";
 import { api, type BookmarkView } from "./api.js";
 
@@ -38,7 +38,7 @@ export function BookmarkForm(props: { bookmark?: BookmarkView; compact?: boolean
       await props.onSaved();
     } catch (err) {
       if (isModuleRequired(err)) setLocked(err.module);
-      else setError((err as Error).message);
+      else setError(describeError(err));
     } finally {
       setBusy(false);
     }

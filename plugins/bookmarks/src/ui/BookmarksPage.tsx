@@ -1,4 +1,4 @@
-import { Dialog, Lock, type SlotProps, useShell } from "@archnest/sdk/web";
+import { Dialog, describeError, Lock, type SlotProps, useShell } from "@archnest/sdk/web";
 import { createMemo, createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { api, type BookmarksAnswer, type BookmarkView, capReached } from "./api.js";
 import { BookmarkForm } from "./BookmarkForm.js";
@@ -57,7 +57,7 @@ export function BookmarksPage(_props: Partial<SlotProps>): JSX.Element {
       notify(`Removed ${b.title}`, "success");
       await refetch();
     } catch (err) {
-      notify((err as Error).message, "error");
+      notify(describeError(err), "error");
     }
   };
 
@@ -76,7 +76,7 @@ export function BookmarksPage(_props: Partial<SlotProps>): JSX.Element {
       await refetch();
       void api("/icons/refresh", { method: "POST" }).then(() => refetch());
     } catch (err) {
-      notify((err as Error).message, "error");
+      notify(describeError(err), "error");
     } finally {
       setImporting(false);
     }

@@ -1,4 +1,4 @@
-import { Lock, type SlotProps } from "@archnest/sdk/web";
+import { describeError, Lock, type SlotProps } from "@archnest/sdk/web";
 import { createResource, createSignal, For, type JSX, Show } from "solid-js";
 import { api, type BookmarksAnswer, capReached } from "./api.js";
 import { BookmarkForm } from "./BookmarkForm.js";
@@ -14,7 +14,7 @@ export function BookmarksWidget(_props: SlotProps): JSX.Element {
     <div data-testid="bookmarks-widget">
       <Show when={data.error}>
         <p role="alert" class="form-error">
-          {(data.error as Error).message}
+          {describeError(data.error)}
         </p>
       </Show>
       <Show when={data()}>

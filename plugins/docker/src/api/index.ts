@@ -4,7 +4,7 @@
  * license lapse) stays visible but read-only, answering changes with the host's 402.
  */
 import { existsSync } from "node:fs";
-import type { Json, PluginContext, PluginRequestEnv } from "@archnest/sdk/plugin";
+import { errorResponse, isCodedError, type Json, type PluginContext, type PluginRequestEnv } from "@archnest/sdk/plugin";
 import { type Context, Hono } from "hono";
 import {
   type ContainerView,
@@ -18,7 +18,7 @@ import {
   testSource,
   withDeadline,
 } from "../engine/index.js";
-import { classifyEngineError, DockerPluginError } from "../errors/index.js";
+import { classifyEngineError, DockerErrors, DockerPluginError } from "../errors/index.js";
 import { type DockerSource, describeSource, parseSourceInput, SourceStore } from "../sources/index.js";
 import { openLogStream, parseLogOptions } from "./logs.js";
 
@@ -108,10 +108,11 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
 
   const app = new Hono<Env>()
     .onError((err, c) => {
-      const e = err instanceof DockerPluginError ? err : undefined;
-      if (e) return c.json(e.toJSON(), e.status as 400);
-      ctx.log.error("docker request failed", { error: String(err) });
-      return c.json({ error: "DOCKER_ERR_ENGINE", message: `The Docker plugin failed: ${(err as Error).message}` }, 500);
+      // A test may call the app without the host's env; the host always passes it.
+      const requestId = c.env?.requestId ?? "";
+      if (isCodedError(err)) return errorResponse(err, requestId);
+      ctx.log.error("docker request failed", { error: String(err), requestId });
+      return errorResponse(err, requestId, DockerErrors.create("DOCKER_ERR_ENGINE", `The Docker plugin failed: ${(err as Error).message}`, { status: 500 }));
     })
     .get("/sources", async (c) =>
       c.json({

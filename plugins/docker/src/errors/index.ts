@@ -1,41 +1,64 @@
+import { defineErrors } from "@archnest/sdk/plugin";
+
 /**
- * The Docker plugin's error catalogue. Every error body is `{error: CODE, message, source?}`; codes are
- * stable and never reused (docs: plugins/docker/README.md, "Errors").
+ * The Docker plugin's error catalogue (README, "Errors"). Every error body is the host's wire shape
+ * `{error, message, requestId}`, plus `source` and, for a failed source test, `step` and `cause`; codes
+ * are stable and never reused.
  */
+export const DockerErrors = defineErrors("DOCKER_ERR", {
+  VALIDATION: { status: 400, message: "A source or a query parameter is invalid; the message names the field.", hint: "Correct the field." },
+  FORBIDDEN: { status: 403, message: "A member tried to manage sources.", hint: "Ask an admin." },
+  SOURCE_NOT_FOUND: { status: 404, message: "No source has this id.", hint: "Reload the page." },
+  NOT_FOUND: { status: 404, message: "The engine has no such container (or image, volume).", hint: "It was removed; reload." },
+  CONFLICT: {
+    status: 409,
+    message: "The engine refused because of the object's state (removing a running container).",
+    hint: "Stop it first, or remove with force.",
+  },
+  ENGINE_REFUSED: { status: 400, message: "The engine refused the request for another reason (its message is shown).", hint: "Follow the engine's message." },
+  SOURCE_TEST_FAILED: {
+    status: 422,
+    message: "The source was not saved: testing it failed; `step` names the request and `cause` is the engine's error.",
+    hint: "Fix the address, socket or certificates, or save it anyway (`?untested=1`).",
+  },
+  ENGINE: { status: 502, message: "The engine failed (HTTP 5xx).", hint: "Check the engine's logs." },
+  ENGINE_UNREACHABLE: {
+    status: 502,
+    message: "No connection: the socket is missing, refused, or permission was denied.",
+    hint: "Start the engine, fix the path or the socket's permissions.",
+  },
+  TLS: {
+    status: 502,
+    message: "The TLS handshake failed (unknown CA, rejected client certificate).",
+    hint: "Check the CA and client certificate of the source.",
+  },
+  ENGINE_TIMEOUT: { status: 504, message: "The engine did not answer in time.", hint: "Check the engine and the network." },
+});
 
-export const DOCKER_ERRORS = {
-  DOCKER_ERR_VALIDATION: 400,
-  DOCKER_ERR_FORBIDDEN: 403,
-  DOCKER_ERR_SOURCE_NOT_FOUND: 404,
-  DOCKER_ERR_NOT_FOUND: 404,
-  DOCKER_ERR_CONFLICT: 409,
-  DOCKER_ERR_ENGINE_REFUSED: 400,
-  DOCKER_ERR_SOURCE_TEST_FAILED: 422,
-  DOCKER_ERR_ENGINE: 502,
-  DOCKER_ERR_ENGINE_UNREACHABLE: 502,
-  DOCKER_ERR_TLS: 502,
-  DOCKER_ERR_ENGINE_TIMEOUT: 504,
-} as const;
+export type DockerErrorCode = keyof typeof DockerErrors.table;
 
-export type DockerErrorCode = keyof typeof DOCKER_ERRORS;
+/** What a failed source test adds to its error: the request that failed and the engine's error. */
+export interface SourceTestFailure {
+  step: string;
+  cause: { error: DockerErrorCode; message: string };
+}
 
 /** An error the plugin answers with: a stable code, the HTTP status that goes with it and a plain message. */
-export class DockerPluginError extends Error {
-  override readonly name = "DockerPluginError";
-  readonly status: number;
+export class DockerPluginError extends DockerErrors.Error {
+  override readonly name: string = "DockerPluginError";
   constructor(
-    readonly code: DockerErrorCode,
+    code: DockerErrorCode,
     message: string,
     readonly sourceId?: string,
     /** More of what happened, sent with the error (a failed source test: the step and the engine's error). */
-    readonly details?: { step: string; cause: { error: DockerErrorCode; message: string } },
+    readonly testFailure?: SourceTestFailure,
   ) {
-    super(message);
-    this.status = DOCKER_ERRORS[code];
+    super(code, message, { extra: { ...(sourceId !== undefined && { source: sourceId }), ...testFailure } });
   }
 
+  /** The error as a source's or a log stream's `error` field: `{error, message, source?, step?, cause?}`. */
   toJSON(): { error: DockerErrorCode; message: string; source?: string; step?: string; cause?: { error: DockerErrorCode; message: string } } {
-    return { error: this.code, message: this.message, ...(this.sourceId !== undefined && { source: this.sourceId }), ...this.details };
+    return { error: this.code, message: this.message, ...(this.sourceId !== undefined && { source: this.sourceId }), ...this.testFailure };
   }
 }
 

@@ -1,4 +1,4 @@
-import type { SlotProps } from "@archnest/sdk/web";
+import { describeError, type SlotProps } from "@archnest/sdk/web";
 import { createResource, For, type JSX, onCleanup, Show } from "solid-js";
 import { api, type SourceOverview } from "./api.js";
 
@@ -13,7 +13,7 @@ export function ContainersWidget(_props: SlotProps): JSX.Element {
     <div data-testid="docker-widget">
       <Show when={data.error}>
         <p role="alert" style={{ color: "var(--an-danger)" }}>
-          {(data.error as Error).message}
+          {describeError(data.error)}
         </p>
       </Show>
       <Show when={data()}>

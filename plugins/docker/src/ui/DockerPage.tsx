@@ -1,4 +1,17 @@
-import { Dialog, ErrorState, formatBytes, formatDateTime, isModuleRequired, Lock, Slot, type SlotProps, Table, useShell } from "@archnest/sdk/web";
+import {
+  ApiError,
+  Dialog,
+  describeError,
+  ErrorState,
+  formatBytes,
+  formatDateTime,
+  isModuleRequired,
+  Lock,
+  Slot,
+  type SlotProps,
+  Table,
+  useShell,
+} from "@archnest/sdk/web";
 import { createMemo, createResource, createSignal, For, type JSX, Match, onCleanup, Show, Switch } from "solid-js";
 import {
   api,
@@ -19,8 +32,8 @@ import { ContainerActionsSlot, ContainerDetailSlot } from "./slots.js";
 const DOT = { display: "inline-block", "vertical-align": "middle", "margin-right": "4px" } as const;
 
 function message(err: unknown): string {
-  const e = err as { message?: string; code?: string };
-  return e.code && !e.code.startsWith("HTTP_") ? `${e.message} (${e.code})` : String(e.message ?? err);
+  if (err instanceof ApiError && !err.code.startsWith("HTTP_")) return `${err.message} (${err.code}${err.requestId ? `, request ${err.requestId}` : ""})`;
+  return describeError(err);
 }
 
 function notify(text: string, tone: "info" | "success" | "error" = "info") {

@@ -1,4 +1,4 @@
-import { ApiError, isModuleRequired, Lock } from "@archnest/sdk/web";
+import { ApiError, describeError, isModuleRequired, Lock } from "@archnest/sdk/web";
 import { createSignal, type JSX, Show } from "solid-js";
 import { api, CAP_REASON, type SourceView } from "./api.js";
 
@@ -44,7 +44,7 @@ export function SourceForm(props: { suggested: { socketPath: string } | null; so
     } catch (err) {
       if (isModuleRequired(err)) setLocked(err.module);
       else {
-        setError((err as Error).message);
+        setError(describeError(err));
         setTestFailed(err instanceof ApiError && err.code === "DOCKER_ERR_SOURCE_TEST_FAILED");
       }
     } finally {

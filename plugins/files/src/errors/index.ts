@@ -1,40 +1,51 @@
 /**
- * The files plugin's error catalogue. Routes answer `{ error: code, message }` and, when the SSH service
- * refused, `reason` (its `HOST_ERR_*` code) and `sftpStatus`. Codes are stable and never reused.
+ * The files plugin's error catalogue. Routes answer the host's wire shape `{error, message, requestId}`
+ * and, when the SSH service refused, `reason` (its `HOST_ERR_*` code) and `sftpStatus`. Codes are stable
+ * and never reused.
  */
-import { isSshError } from "@archnest/sdk/plugin";
+import { defineErrors, isSshError } from "@archnest/sdk/plugin";
 
-export const FILES_ERRORS = {
-  FILES_ERR_BAD_REQUEST: { status: 400, fix: "Send the parameters the route documents (host, path, ...)." },
-  FILES_ERR_HOST_NOT_FOUND: { status: 404, fix: "Pick an SSH host listed in Settings → Integrations." },
-  FILES_ERR_HOST_UNAVAILABLE: { status: 502, fix: "The SSH host did not answer or refused the login; `reason` says which." },
-  FILES_ERR_NOT_FOUND: { status: 404, fix: "The file or folder is gone; refresh the listing." },
-  FILES_ERR_PERMISSION_DENIED: { status: 403, fix: "The SSH user may not do this here; change the owner or permissions on the host, or use another user." },
-  FILES_ERR_FAILED: { status: 409, fix: "The server refused: a full disk or quota, a folder that is not empty, or a read-only file system." },
-  FILES_ERR_EXISTS: { status: 409, fix: "Pick another name, or confirm overwriting." },
-  FILES_ERR_NOT_A_FILE: { status: 400, fix: "Folders are opened, not downloaded or edited." },
-  FILES_ERR_TOO_LARGE: { status: 413, fix: "Files above the editor's size cap are downloaded instead." },
-  FILES_ERR_BINARY: { status: 415, fix: "Binary files are downloaded instead of edited." },
-  FILES_ERR_CHANGED: { status: 409, fix: "The file changed on the host since it was opened; reload it before saving." },
-  FILES_ERR_OFFSET_MISMATCH: { status: 409, fix: "Resume from the `offset` in the answer." },
-  FILES_ERR_RANGE: { status: 416, fix: "Ask for bytes inside the file." },
-  FILES_ERR_SFTP: { status: 502, fix: "The SFTP server answered an unexpected status; `sftpStatus` names it." },
-} as const;
+export const FilesErrors = defineErrors("FILES_ERR", {
+  BAD_REQUEST: {
+    status: 400,
+    message: "A parameter of the request is missing or invalid.",
+    hint: "Send the parameters the route documents (host, path, ...).",
+  },
+  HOST_NOT_FOUND: { status: 404, message: "No SSH host has this id.", hint: "Pick an SSH host listed in Settings → Integrations." },
+  HOST_UNAVAILABLE: {
+    status: 502,
+    message: "The SSH host could not be reached or refused the login.",
+    hint: "The SSH host did not answer or refused the login; `reason` says which.",
+  },
+  NOT_FOUND: { status: 404, message: "The remote file or folder does not exist.", hint: "The file or folder is gone; refresh the listing." },
+  PERMISSION_DENIED: {
+    status: 403,
+    message: "The SSH user may not read or change this file or folder.",
+    hint: "The SSH user may not do this here; change the owner or permissions on the host, or use another user.",
+  },
+  FAILED: {
+    status: 409,
+    message: "The SSH server refused the file operation.",
+    hint: "The server refused: a full disk or quota, a folder that is not empty, or a read-only file system.",
+  },
+  EXISTS: { status: 409, message: "A file or folder with this name already exists.", hint: "Pick another name, or confirm overwriting." },
+  NOT_A_FILE: { status: 400, message: "The path is a folder, not a file.", hint: "Folders are opened, not downloaded or edited." },
+  TOO_LARGE: { status: 413, message: "The file is larger than the editor opens.", hint: "Files above the editor's size cap are downloaded instead." },
+  BINARY: { status: 415, message: "The file is not UTF-8 text.", hint: "Binary files are downloaded instead of edited." },
+  CHANGED: { status: 409, message: "The file changed on the host since it was opened.", hint: "Reload it before saving." },
+  OFFSET_MISMATCH: { status: 409, message: "The upload's offset differs from the bytes the host holds.", hint: "Resume from the `offset` in the answer." },
+  RANGE: { status: 416, message: "The requested byte range lies outside the file.", hint: "Ask for bytes inside the file." },
+  SFTP: { status: 502, message: "The SFTP server answered an unexpected status.", hint: "`sftpStatus` names the status; try again." },
+});
 
-export type FilesErrorCode = keyof typeof FILES_ERRORS;
+export type FilesErrorCode = keyof typeof FilesErrors.table;
 
-export class FilesError extends Error {
-  readonly code: FilesErrorCode;
-  readonly extra: Record<string, string | number>;
-  constructor(code: FilesErrorCode, message: string, extra: Record<string, string | number> = {}) {
-    super(message);
-    this.name = "FilesError";
-    this.code = code;
-    this.extra = extra;
+export class FilesError extends FilesErrors.Error {
+  override readonly name: string = "FilesError";
+  constructor(code: FilesErrorCode, message: string, extra: Readonly<Record<string, string | number>> = {}) {
+    super(code, message, { extra });
   }
-  get status() {
-    return FILES_ERRORS[this.code].status;
-  }
+  /** The wire body without a request id: the host adds the id of the request it forwarded. */
   toResponse(): Response {
     return Response.json({ error: this.code, message: this.message, ...this.extra }, { status: this.status });
   }

@@ -1,19 +1,17 @@
+import { defineErrors } from "@archnest/sdk/plugin";
+
 /**
  * The terminal plugin's error codes (PROTOCOL.md lists them with the close codes). Status frames carry
  * these, the SSH service's `HOST_ERR_SSH_*` codes, or the host's `module_required`.
  */
-export const TERMINAL_ERRORS = {
-  /** The session URL lacks a host id or carries a size out of range. */
-  TERMINAL_ERR_BAD_REQUEST: "The terminal request is missing a host or has an invalid size.",
-  /** The browser sent a frame that is not in the protocol. */
-  TERMINAL_ERR_PROTOCOL: "The browser sent a malformed frame.",
-  /** The SSH service failed without a code of its own. */
-  TERMINAL_ERR_SSH: "The SSH connection failed.",
-  /** Something unexpected broke inside the plugin. */
-  TERMINAL_ERR_INTERNAL: "The terminal session failed unexpectedly.",
-} as const;
+export const TerminalErrors = defineErrors("TERMINAL_ERR", {
+  BAD_REQUEST: { status: 400, message: "The terminal request is missing a host or has an invalid size.", hint: "Fix the URL." },
+  PROTOCOL: { status: 400, message: "The browser sent a malformed frame.", hint: "Fix the client." },
+  SSH: { status: 502, message: "The SSH connection failed.", hint: "Check the host in Settings → Integrations." },
+  INTERNAL: { status: 500, message: "The terminal session failed unexpectedly.", hint: "Reconnect; report it if it repeats." },
+});
 
-export type TerminalErrorCode = keyof typeof TERMINAL_ERRORS;
+export type TerminalErrorCode = keyof typeof TerminalErrors.table;
 
 /** WebSocket close codes of a terminal session (RFC 6455 section 7.4 and the 4000-4999 private range). */
 export const CLOSE = {
@@ -38,7 +36,7 @@ export const CLOSE = {
 /** The code and message of anything thrown by the SSH service, without leaking stack traces. */
 export function describeSshError(error: unknown): { code: string; message: string } {
   const code = (error as { code?: unknown })?.code;
-  const message = error instanceof Error && error.message ? error.message : TERMINAL_ERRORS.TERMINAL_ERR_SSH;
+  const message = error instanceof Error && error.message ? error.message : TerminalErrors.table.TERMINAL_ERR_SSH.message;
   if (typeof code === "string" && /^[A-Z][A-Z0-9_]{2,80}$/.test(code)) return { code, message };
   return { code: "TERMINAL_ERR_SSH", message };
 }

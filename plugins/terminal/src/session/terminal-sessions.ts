@@ -5,7 +5,7 @@
  * would take the whole host down).
  */
 import type { PluginLimits, PluginLogger, PluginSocket, PluginSsh, RequestUser, SshShell } from "@archnest/sdk/plugin";
-import { CLOSE, describeSshError, TERMINAL_ERRORS } from "../errors/index.js";
+import { CLOSE, describeSshError, TerminalErrors } from "../errors/index.js";
 import { FLOW_DEFAULTS, OutputPump, type OutputStats } from "../flow/index.js";
 import { decodeClientFrame, encodePong, encodeStatus, isValidSize, ProtocolError, type TerminalStatus } from "../protocol/index.js";
 
@@ -80,7 +80,7 @@ export class TerminalSessions {
       this.#open(socket, request);
     } catch (err) {
       this.#deps.log.error("terminal session failed to start", { error: (err as Error).message });
-      safe(() => socket.close(CLOSE.internal, TERMINAL_ERRORS.TERMINAL_ERR_INTERNAL));
+      safe(() => socket.close(CLOSE.internal, TerminalErrors.table.TERMINAL_ERR_INTERNAL.message));
     }
   }
 
@@ -132,7 +132,7 @@ export class TerminalSessions {
     const cols = Number(url.searchParams.get("cols") ?? "80");
     const rows = Number(url.searchParams.get("rows") ?? "24");
     if (!hostId || hostId.length > 200 || !isValidSize(cols, rows)) {
-      sendStatus(socket, { state: "error", code: "TERMINAL_ERR_BAD_REQUEST", message: TERMINAL_ERRORS.TERMINAL_ERR_BAD_REQUEST });
+      sendStatus(socket, { state: "error", code: "TERMINAL_ERR_BAD_REQUEST", message: TerminalErrors.table.TERMINAL_ERR_BAD_REQUEST.message });
       safe(() => socket.close(CLOSE.policy, "TERMINAL_ERR_BAD_REQUEST"));
       return;
     }
@@ -264,7 +264,7 @@ export class TerminalSessions {
       return;
     }
     this.#deps.log.error("terminal session failed", { session: s.id, error: (err as Error)?.message });
-    this.#end(s, CLOSE.internal, TERMINAL_ERRORS.TERMINAL_ERR_INTERNAL);
+    this.#end(s, CLOSE.internal, TerminalErrors.table.TERMINAL_ERR_INTERNAL.message);
   }
 
   #shellClosed(s: Session, info: { code: number | null; reason: "exit" | "closed" | "disconnected" }): void {

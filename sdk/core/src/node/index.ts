@@ -7,6 +7,17 @@
 export { findPrivateKeys, type PrivateKeyFinding } from "./find-private-keys.js";
 export { privateKeyFromEnv, readPrivateKeyFile, readPublicKeyFile, writeKeyPairFiles } from "./keys-io.js";
 export { discardUnread, LINGER_MS, limitedBody } from "./limited-body.js";
+export {
+  type ApiAccess,
+  type ApiMethod,
+  type ApiRoute,
+  ERROR_BODY_SCHEMA,
+  type JsonSchema,
+  type OpenApiDocument,
+  type OpenApiOperation,
+  openApiDocument,
+  openApiPath,
+} from "./openapi-document.js";
 export { listPackFiles, type PackOptions, packFileList, packPlugin, readPluginPackage, refusePrivateKeys, writeTarball } from "./pack.js";
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, privateDir, privateFile } from "./private-dir.js";
 export { readPluginDir } from "./read-dir.js";

@@ -6,7 +6,7 @@ import { gzipSync } from "node:zlib";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeyPair } from "../crypto/keys.js";
-import { SDK_ERRORS, SdkError } from "../errors/index.js";
+import { SdkError, SdkErrors } from "../errors/index.js";
 import { pluginPackageJson, rawTar, rawTarball, signedPluginEntries } from "../test-support/test-tarballs.js";
 import { checkEntryPath, readPluginTarball } from "./read-tarball.js";
 
@@ -68,7 +68,7 @@ describe("checkEntryPath", () => {
             const rel = checkEntryPath(raw);
             expect(rel.split("/").every((s) => s !== ".." && s !== ".")).toBe(true);
             expect(rel.startsWith("/")).toBe(false);
-          } else expect(Object.hasOwn(SDK_ERRORS, code)).toBe(true);
+          } else expect(Object.hasOwn(SdkErrors.table, code)).toBe(true);
         },
       ),
       { numRuns: 500 },
@@ -85,7 +85,7 @@ describe("readPluginTarball on damaged input", () => {
       return { ok: true as const, result };
     } catch (err) {
       if (!(err instanceof SdkError)) throw err;
-      if (!Object.hasOwn(SDK_ERRORS, err.code)) throw new Error(`uncatalogued code ${err.code}`);
+      if (!Object.hasOwn(SdkErrors.table, err.code)) throw new Error(`uncatalogued code ${err.code}`);
       return { ok: false as const, code: err.code };
     } finally {
       rmSync(stage, { recursive: true, force: true });

@@ -6,6 +6,20 @@
 import { SdkError } from "../errors/index.js";
 import type { PluginSsh } from "./ssh.js";
 
+// A plugin declares its error catalogue and answers errors in the host's wire shape with these.
+export {
+  type CatalogueCode,
+  CodedError,
+  type CodedErrorOptions,
+  defineErrors,
+  type ErrorBody,
+  type ErrorCatalogue,
+  type ErrorEntry,
+  type ErrorSpec,
+  errorBody,
+  errorResponse,
+  isCodedError,
+} from "../errors/define-errors.js";
 // Everything in ssh.ts is public API: ctx.ssh, its types, its error guard and its permission map.
 export * from "./ssh.js";
 

@@ -3,7 +3,7 @@
  * coded {@link SdkError}, and generators for hostile JSON-like values.
  */
 import fc from "fast-check";
-import { SDK_ERRORS, SdkError, type SdkErrorCode } from "../errors/index.js";
+import { SdkError, type SdkErrorCode, SdkErrors } from "../errors/index.js";
 
 /** Bounded so the whole suite stays fast; each property still sees a few hundred shapes. */
 export const RUNS = { numRuns: 300 } as const;
@@ -18,7 +18,7 @@ export function onlyCodedErrors(fn: () => unknown, allowed?: readonly SdkErrorCo
     return undefined;
   } catch (err) {
     if (!(err instanceof SdkError)) throw new Error(`expected an SdkError, got ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}`);
-    if (!Object.hasOwn(SDK_ERRORS, err.code)) throw new Error(`uncatalogued code ${err.code}`);
+    if (!Object.hasOwn(SdkErrors.table, err.code)) throw new Error(`uncatalogued code ${err.code}`);
     if (allowed && !allowed.includes(err.code)) throw new Error(`unexpected code ${err.code}: ${err.message}`);
     if (err.message.length === 0) throw new Error(`${err.code} without a message`);
     return err.code;

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { apiFetch, onUnauthorized, pluginApi, setCsrfToken } from "./api-fetch.js";
-import { ApiError, isModuleRequired, ModuleRequiredError } from "./errors.js";
+import { ApiError, describeError, isModuleRequired, ModuleRequiredError } from "./errors.js";
 
-function answer(status: number, body?: unknown) {
+function answer(status: number, body?: unknown, headers?: Record<string, string>) {
   const calls: { url: string; init: RequestInit }[] = [];
   vi.stubGlobal("fetch", async (url: string, init: RequestInit) => {
     calls.push({ url, init });
-    return new Response(body === undefined ? null : JSON.stringify(body), { status });
+    return new Response(body === undefined ? null : JSON.stringify(body), { status, ...(headers && { headers }) });
   });
   return calls;
 }
@@ -44,6 +44,22 @@ describe("apiFetch", () => {
     expect(error).toBeInstanceOf(ApiError);
     expect([error.status, error.code, error.message]).toEqual([409, "HOST_ERR_PERMISSIONS_NOT_ACCEPTED", "accept them"]);
     expect(isModuleRequired(error)).toBe(false);
+  });
+
+  it("reads the one wire shape: the request id of the body, else of the X-Request-Id header, and shows it with the message", async () => {
+    answer(404, { error: "TUNNELS_ERR_NOT_FOUND", message: "No such tunnel.", requestId: "req-from-body" }, { "x-request-id": "req-from-header" });
+    const error = (await apiFetch("/api/plugins/tunnels/tunnels/x").catch((e: unknown) => e)) as ApiError;
+    expect([error.code, error.message, error.requestId]).toEqual(["TUNNELS_ERR_NOT_FOUND", "No such tunnel.", "req-from-body"]);
+    expect(describeError(error)).toBe("No such tunnel. (request req-from-body)");
+
+    answer(502, "Bad Gateway", { "x-request-id": "req-from-header" });
+    const bare = (await apiFetch("/api/x").catch((e: unknown) => e)) as ApiError;
+    expect([bare.code, bare.requestId]).toEqual(["HTTP_502", "req-from-header"]);
+
+    answer(402, { error: "module_required", message: "needs it", requestId: "req-402", module: "tmux", price: "$5", purchaseUrl: "/settings/store#tmux" });
+    const locked = (await apiFetch("/api/plugins/tmux/x").catch((e: unknown) => e)) as ModuleRequiredError;
+    expect([locked.module, locked.requestId]).toEqual(["tmux", "req-402"]);
+    expect(describeError(new Error("plain"))).toBe("plain");
   });
 
   it("reports an expired session once signed in, but not a wrong password", async () => {

@@ -77,8 +77,9 @@ export async function apiFetch<T = unknown>(path: string, init: ApiFetchInit = {
   if (!response.ok) {
     // A wrong password on /api/auth/* may also answer 401; that is not an expired session.
     if (response.status === 401 && csrfToken && unauthorized && !path.startsWith("/api/auth/")) unauthorized();
-    if (response.status === 402 && isModuleRequiredBody(parsed)) throw new ModuleRequiredError(parsed);
     const obj = typeof parsed === "object" && parsed !== null ? (parsed as Record<string, unknown>) : {};
+    const requestId = typeof obj.requestId === "string" ? obj.requestId : (response.headers.get("x-request-id") ?? undefined);
+    if (response.status === 402 && isModuleRequiredBody(parsed)) throw new ModuleRequiredError(parsed, requestId);
     const code = typeof obj.error === "string" ? obj.error : `HTTP_${response.status}`;
     const message =
       typeof obj.message === "string"
@@ -86,7 +87,7 @@ export async function apiFetch<T = unknown>(path: string, init: ApiFetchInit = {
         : typeof parsed === "string" && parsed.length < 300
           ? parsed
           : `${method} ${path} failed (${response.status})`;
-    throw new ApiError(response.status, code, message, parsed);
+    throw new ApiError(response.status, code, message, parsed, requestId);
   }
   return parsed as T;
 }

@@ -1,7 +1,10 @@
 /**
- * Errors the browser API raises. Codes mirror the host's JSON error bodies (`{error: CODE, message}`), so
- * a plugin branches on `error.code` exactly as it would on the HTTP body.
+ * Errors the browser API raises. Codes mirror the host's JSON error bodies (`{error: CODE, message,
+ * requestId}`), so a plugin branches on `error.code` exactly as it would on the HTTP body.
  */
+import type { ErrorBody } from "../errors/define-errors.js";
+
+export type { ErrorBody };
 
 /** The JSON body of an HTTP 402 the host sends when a feature needs a paid module or a free cap is reached. */
 export interface ModuleRequiredBody {
@@ -15,11 +18,15 @@ export interface ModuleRequiredBody {
   /** The free cap that was reached, when the 402 comes from a cap. */
   limit?: string;
   cap?: number;
+  /** Text for people and the request's id, as in every error body ({@link ErrorBody}). */
+  message?: string;
+  requestId?: string;
 }
 
 /**
- * An API call answered with an error status. `code` is the host's stable error code (`HOST_ERR_*`), or
- * `HTTP_<status>` when the body carried none.
+ * An API call answered with an error status. `code` is the stable error code of the body (`HOST_ERR_*`, a
+ * plugin's own), or `HTTP_<status>` when the body carried none; `requestId` is the id the host logged the
+ * request under, for people to quote when they report the error.
  *
  * @example
  * ```ts
@@ -35,9 +42,25 @@ export class ApiError extends Error {
     message: string,
     /** The parsed JSON body, when the response had one. */
     readonly body: unknown,
+    /** The request's id: the body's `requestId`, else the `X-Request-Id` response header. */
+    readonly requestId?: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * The message of an error for people, with the request id when the host gave one, so a person can quote
+ * it and an admin find the request in the host log.
+ *
+ * @example
+ * ```ts
+ * catch (e) { setError(describeError(e)) } // "No such tunnel. (request 1f0c…)"
+ * ```
+ */
+export function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return error instanceof ApiError && error.requestId ? `${message} (request ${error.requestId})` : message;
 }
 
 /**
@@ -56,8 +79,8 @@ export class ModuleRequiredError extends ApiError {
   readonly module: string;
   readonly price: string;
   readonly purchaseUrl: string;
-  constructor(body: ModuleRequiredBody) {
-    super(402, "module_required", `This needs the ${body.module} module (${body.price}).`, body);
+  constructor(body: ModuleRequiredBody, requestId?: string) {
+    super(402, "module_required", `This needs the ${body.module} module (${body.price}).`, body, requestId ?? body.requestId);
     this.module = body.module;
     this.price = body.price;
     this.purchaseUrl = body.purchaseUrl;

@@ -4,14 +4,14 @@
  * it with the shell. Build web entries with `@archnest/sdk/vite`. This entry never imports Node modules.
  */
 export { type ApiFetchInit, apiFetch, CSRF_HEADER, getCsrfToken, onUnauthorized, pluginApi, setCsrfToken } from "./api-fetch.js";
-export { ApiError, isModuleRequired, isModuleRequiredBody, type ModuleRequiredBody, ModuleRequiredError } from "./errors.js";
+export { ApiError, describeError, type ErrorBody, isModuleRequired, isModuleRequiredBody, type ModuleRequiredBody, ModuleRequiredError } from "./errors.js";
 export {
-  describeError,
   EmptyState,
   type EmptyStateProps,
   type ErrorDescription,
   ErrorState,
   type ErrorStateProps,
+  errorDetails,
   Field,
   type FieldProps,
   formatBytes,

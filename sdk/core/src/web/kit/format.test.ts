@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeError } from "./describe-error.js";
+import { errorDetails } from "./error-details.js";
 import { formatBytes, formatDateTime, formatDuration, formatRelativeTime } from "./format.js";
 
 describe("formatBytes", () => {
@@ -39,19 +39,19 @@ describe("formatRelativeTime and formatDateTime", () => {
   });
 });
 
-describe("describeError", () => {
+describe("errorDetails", () => {
   it("reads the code and request id of an API error or its body", () => {
     const apiError = Object.assign(new Error("No such container"), { code: "DOCKER_ERR_NOT_FOUND", status: 404, body: { requestId: "req-7" } });
-    expect(describeError(apiError)).toEqual({ message: "No such container", code: "DOCKER_ERR_NOT_FOUND", requestId: "req-7" });
-    expect(describeError({ error: "HOST_ERR_FORBIDDEN", message: "Admins only", requestId: "r1" })).toEqual({
+    expect(errorDetails(apiError)).toEqual({ message: "No such container", code: "DOCKER_ERR_NOT_FOUND", requestId: "req-7" });
+    expect(errorDetails({ error: "HOST_ERR_FORBIDDEN", message: "Admins only", requestId: "r1" })).toEqual({
       message: "Admins only",
       code: "HOST_ERR_FORBIDDEN",
       requestId: "r1",
     });
   });
   it("falls back to a sentence for anything else", () => {
-    expect(describeError(new Error("boom"))).toEqual({ message: "boom" });
-    expect(describeError("plain")).toEqual({ message: "plain" });
-    expect(describeError(undefined)).toEqual({ message: "Something went wrong." });
+    expect(errorDetails(new Error("boom"))).toEqual({ message: "boom" });
+    expect(errorDetails("plain")).toEqual({ message: "plain" });
+    expect(errorDetails(undefined)).toEqual({ message: "Something went wrong." });
   });
 });

@@ -9,5 +9,5 @@ export {
   type TableColumn,
   type TableProps,
 } from "./components.js";
-export { describeError, type ErrorDescription } from "./describe-error.js";
+export { type ErrorDescription, errorDetails } from "./error-details.js";
 export { formatBytes, formatDateTime, formatDuration, formatRelativeTime } from "./format.js";

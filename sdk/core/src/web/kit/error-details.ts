@@ -16,10 +16,10 @@ const text = (v: unknown): string | undefined => (typeof v === "string" && v.len
  *
  * @example
  * ```ts
- * const { message, code, requestId } = describeError(err);
+ * const { message, code, requestId } = errorDetails(err);
  * ```
  */
-export function describeError(error: unknown): ErrorDescription {
+export function errorDetails(error: unknown): ErrorDescription {
   const e = typeof error === "object" && error !== null ? (error as Record<string, unknown>) : {};
   const body = typeof e.body === "object" && e.body !== null ? (e.body as Record<string, unknown>) : {};
   const message = text(e.message) ?? text(body.message) ?? (typeof error === "string" ? error : undefined) ?? "Something went wrong.";
