@@ -130,6 +130,52 @@ export const HOST_ERRORS = {
     "The SSH server refused to open a channel (shell, command, SFTP or forward), or too many are open.",
     "Check the server's limits (MaxSessions) and that the subsystem or forwarding is allowed in its sshd_config.",
   ],
+  HOST_ERR_DOCKER_ENDPOINT_INVALID: [
+    400,
+    "A plugin asked ctx.docker for an endpoint that is not a unix socket with an absolute path or a TCP host and port.",
+    "Pass { kind: \"unix\", socketPath } or { kind: \"tcp\", host, port, tls? } to ctx.docker.",
+  ],
+  HOST_ERR_DOCKER_UNREACHABLE: [
+    502,
+    "The Docker engine could not be reached: the socket does not exist or refused the host, or the address refused the connection.",
+    "Check that dockerd runs and listens where the source points, and that the host's user may open its socket.",
+  ],
+  HOST_ERR_DOCKER_CONNECT_TIMEOUT: [
+    504,
+    "The connection to the Docker engine (or its TLS handshake) did not finish in time.",
+    "Check the address, the port and any firewall between the host and the engine.",
+  ],
+  HOST_ERR_DOCKER_TLS_FAILED: [
+    502,
+    "The TLS handshake with the Docker engine failed: the engine refused the client certificate, or its own certificate is not signed by the given CA.",
+    "Give the client certificate and key the engine trusts, and the CA that signed the engine's certificate.",
+  ],
+  HOST_ERR_FETCH_URL_INVALID: [
+    400,
+    "A plugin called ctx.fetch with something other than an absolute http or https URL, or with credentials in the URL.",
+    "Pass an absolute http(s) URL; send credentials in a header.",
+  ],
+  HOST_ERR_FETCH_HOST_UNDECLARED: [
+    403,
+    "A plugin called ctx.fetch for a host, or a port, that none of its net:outbound permissions names.",
+    "Add net:outbound:<host>[:port] to the plugin's archnest.permissions, publish the new version and have the admin accept it.",
+  ],
+  HOST_ERR_FETCH_ADDRESS_PRIVATE: [
+    403,
+    "A plugin's outbound request resolved to a loopback, private, link-local or other non-public address; the request was not sent.",
+    "To reach a service on the local network, name its IP address in a permission (net:outbound:192.168.1.20:8006); host names must resolve to public addresses.",
+  ],
+  HOST_ERR_FETCH_REDIRECT_REFUSED: [
+    502,
+    "A server answered a plugin's request with a redirect to a host the plugin did not declare, to an unusable URL, or with more than 5 redirects.",
+    "Declare the redirect's host too, request the final URL directly, or pass redirect: \"manual\" and handle the 3xx.",
+  ],
+  HOST_ERR_FETCH_TIMEOUT: [504, "A plugin's outbound request got no response within its time limit.", "Retry later, or pass a longer timeoutMs."],
+  HOST_ERR_FETCH_FAILED: [
+    502,
+    "A plugin's outbound request failed: the name does not resolve, the connection was refused or reset, or TLS failed.",
+    "Check that the host is up and reachable from the ArchNest host.",
+  ],
   HOST_ERR_SSH_EXEC_TIMEOUT: [
     504,
     "A remote command ran longer than its time limit and was stopped.",
