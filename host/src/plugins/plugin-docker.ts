@@ -1,94 +1,22 @@
-import { Agent, type AgentOptions } from "node:http";
-import { connect as netConnect, type Socket } from "node:net";
-import type { Duplex } from "node:stream";
-import { connect as tlsConnect } from "node:tls";
-import { type DockerConnectOptions, type DockerEndpoint, type PluginDocker, DOCKER_PERMISSIONS } from "@archnest/sdk";
-import { HostError } from "../errors/index.js";
+import { createDockerLender } from "@archnest/sdk/node";
+import { DOCKER_PERMISSIONS, type PluginDocker } from "@archnest/sdk";
 import type { PluginSshScope } from "../ssh/plugin-ssh.js";
 
-const DEFAULT_CONNECT_MS = 10_000;
-
-function checkEndpoint(endpoint: DockerEndpoint): void {
-  const e = endpoint as Partial<DockerEndpoint> & { kind?: unknown };
-  if (e?.kind === "unix") {
-    const p = (e as { socketPath?: unknown }).socketPath;
-    if (typeof p === "string" && p.startsWith("/") && !p.includes("\0")) return;
-    throw new HostError("HOST_ERR_DOCKER_ENDPOINT_INVALID", "A unix Docker endpoint needs an absolute socketPath.");
-  }
-  if (e?.kind === "tcp") {
-    const { host, port } = e as { host?: unknown; port?: unknown };
-    if (typeof host === "string" && host.length > 0 && typeof port === "number" && Number.isInteger(port) && port >= 1 && port <= 65535) return;
-    throw new HostError("HOST_ERR_DOCKER_ENDPOINT_INVALID", "A tcp Docker endpoint needs a host and a port from 1 to 65535.");
-  }
-  throw new HostError("HOST_ERR_DOCKER_ENDPOINT_INVALID", `Unknown Docker endpoint kind ${JSON.stringify(e?.kind)}; use "unix" or "tcp".`);
-}
-
-function where(endpoint: DockerEndpoint): string {
-  return endpoint.kind === "unix" ? `unix://${endpoint.socketPath}` : `tcp://${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
-}
-
-/** Opens one socket to the engine and settles once it is usable (after the TLS handshake for TLS endpoints). */
-function open(endpoint: DockerEndpoint, timeoutMs: number): Promise<Socket> {
-  checkEndpoint(endpoint);
-  return new Promise((resolve, reject) => {
-    const tls = endpoint.kind === "tcp" ? endpoint.tls : undefined;
-    const socket: Socket =
-      endpoint.kind === "unix"
-        ? netConnect({ path: endpoint.socketPath })
-        : tls
-          ? tlsConnect({ host: endpoint.host, port: endpoint.port, cert: tls.cert, key: tls.key, ...(tls.ca && { ca: tls.ca }), servername: endpoint.host })
-          : netConnect({ host: endpoint.host, port: endpoint.port });
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new HostError("HOST_ERR_DOCKER_CONNECT_TIMEOUT", `${where(endpoint)} did not accept a connection within ${timeoutMs} ms.`));
-    }, timeoutMs);
-    socket.once(tls ? "secureConnect" : "connect", () => {
-      clearTimeout(timer);
-      socket.removeAllListeners("error");
-      resolve(socket);
-    });
-    socket.once("error", (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      socket.destroy();
-      const tlsFailure = tls && (err.code?.startsWith("ERR_SSL") || err.code?.includes("CERT") || /certificate|ssl|tls/i.test(err.message));
-      reject(
-        tlsFailure
-          ? new HostError("HOST_ERR_DOCKER_TLS_FAILED", `TLS with ${where(endpoint)} failed: ${err.message}`, { cause: err })
-          : new HostError("HOST_ERR_DOCKER_UNREACHABLE", `${where(endpoint)} could not be reached: ${err.message}`, { cause: err }),
-      );
-    });
-  });
-}
-
 /**
- * `ctx.docker` for one plugin: checks the `docker` permission, opens the connection itself (the plugin
- * never dials the engine), and tracks every socket so disposing the plugin closes them, including those
- * an agent keeps alive between requests.
+ * `ctx.docker` for one plugin: checks the `docker` permission, then the host opens the connection itself
+ * (the plugin never dials the engine) and tracks every socket and agent, so disposing the plugin closes
+ * them, including connections an agent keeps alive between requests.
  */
 export function createPluginDocker(scope: PluginSshScope): PluginDocker {
-  const lend = async (endpoint: DockerEndpoint, options: DockerConnectOptions | undefined): Promise<Socket> => {
-    scope.need(DOCKER_PERMISSIONS.connect);
-    const socket = await open(endpoint, options?.timeoutMs ?? DEFAULT_CONNECT_MS);
-    const tracked = scope.track({ dispose: () => void socket.destroy() });
-    socket.once("close", () => void tracked.dispose());
-    return socket;
-  };
+  const lender = createDockerLender((d) => scope.track(d));
   return {
-    connect: (endpoint, options) => lend(endpoint, options),
-    agent(endpoint, options) {
+    connect: async (endpoint, options) => {
+      scope.need(DOCKER_PERMISSIONS.connect);
+      return lender.connect(endpoint, options);
+    },
+    agent: (endpoint, options) => {
       scope.need(DOCKER_PERMISSIONS.agent);
-      checkEndpoint(endpoint);
-      const agent = new Agent({ keepAlive: true } satisfies AgentOptions);
-      // node:http takes a connection asynchronously through the callback form of createConnection.
-      agent.createConnection = ((_opts: unknown, done: (err: Error | null, socket?: Duplex) => void) => {
-        lend(endpoint, options).then(
-          (socket) => done(null, socket),
-          (err: Error) => done(err),
-        );
-        return undefined;
-      }) as unknown as Agent["createConnection"];
-      scope.track({ dispose: () => agent.destroy() });
-      return agent;
+      return lender.agent(endpoint, options);
     },
   };
 }

@@ -51,12 +51,15 @@ function requestOnce(url: URL, rule: OutboundRule, init: PluginFetchInit, body: 
     if (isIP(host) && host !== rule.host && isPrivateAddress(host)) {
       return reject(new HostError("HOST_ERR_FETCH_ADDRESS_PRIVATE", `${host} is not a public address and no permission names it.`));
     }
-    const headers = new Headers(init.headers);
-    if (body) headers.set("content-length", String(body.length));
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => {
+      headers[name] = value;
+    });
+    if (body) headers["content-length"] = String(body.length);
     const lib = url.protocol === "https:" ? https : http;
     const req = lib.request(url, {
       method: init.method ?? "GET",
-      headers: Object.fromEntries(headers),
+      headers,
       lookup: publicOnlyLookup(),
       ...(init.signal && { signal: init.signal }),
     });

@@ -4,6 +4,7 @@
  * checks these call live in the package's root entry.
  */
 
+export { createDockerLender, DockerConnectError } from "./docker-lender.js";
 export { findPrivateKeys, type PrivateKeyFinding } from "./find-private-keys.js";
 export { privateKeyFromEnv, readPrivateKeyFile, readPublicKeyFile, writeKeyPairFiles } from "./keys-io.js";
 export { discardUnread, LINGER_MS, limitedBody } from "./limited-body.js";

@@ -10,6 +10,7 @@ import type { Envelope } from "../crypto/dsse.js";
 import { generateKeyPair, type KeyPair, publicKeyToPem } from "../crypto/keys.js";
 import { SdkError } from "../errors/index.js";
 import { createKeyring, type Keyring, type KeyringKeyInput, verifyKeyring } from "../keyring/index.js";
+import { createDockerLender } from "../node/docker-lender.js";
 import { packPlugin } from "../node/pack.js";
 import { signTarball } from "../node/sign-tarball.js";
 import { DOCKER_PERMISSIONS } from "../plugin/docker.js";
@@ -134,8 +135,9 @@ export async function createTestContext(
      */
     ssh?: Partial<PluginSsh>;
     /**
-     * What `ctx.docker` delegates to once the `docker` permission check passes: a fake, or a real
-     * connection to a test dockerd. Members left out throw SDK_ERR_SERVICE_UNAVAILABLE.
+     * What `ctx.docker` delegates to once the `docker` permission check passes. By default the context
+     * connects for real, as the host does (so a test can start a dockerd and point a source at it), and
+     * closes what it lent on dispose; pass a fake to test without an engine.
      */
     docker?: Partial<PluginDocker>;
     /**
@@ -260,7 +262,7 @@ export async function createTestContext(
     },
     log: { debug() {}, info() {}, warn() {}, error() {} },
     ssh: testSsh(opts.ssh ?? {}, need, track),
-    docker: testDocker(opts.docker ?? {}, need),
+    docker: testDocker(opts.docker ?? createDockerLender((d) => track(() => d.dispose())), need),
     fetch: testFetch(opts.fetch, id, [...perms]),
     onDispose(fn) {
       return track(fn);
