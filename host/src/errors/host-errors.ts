@@ -133,7 +133,7 @@ export const HOST_ERRORS = {
   HOST_ERR_DOCKER_ENDPOINT_INVALID: [
     400,
     "A plugin asked ctx.docker for an endpoint that is not a unix socket with an absolute path or a TCP host and port.",
-    "Pass { kind: \"unix\", socketPath } or { kind: \"tcp\", host, port, tls? } to ctx.docker.",
+    'Pass { kind: "unix", socketPath } or { kind: "tcp", host, port, tls? } to ctx.docker.',
   ],
   HOST_ERR_DOCKER_UNREACHABLE: [
     502,
@@ -168,7 +168,7 @@ export const HOST_ERRORS = {
   HOST_ERR_FETCH_REDIRECT_REFUSED: [
     502,
     "A server answered a plugin's request with a redirect to a host the plugin did not declare, to an unusable URL, or with more than 5 redirects.",
-    "Declare the redirect's host too, request the final URL directly, or pass redirect: \"manual\" and handle the 3xx.",
+    'Declare the redirect\'s host too, request the final URL directly, or pass redirect: "manual" and handle the 3xx.',
   ],
   HOST_ERR_FETCH_TIMEOUT: [504, "A plugin's outbound request got no response within its time limit.", "Retry later, or pass a longer timeoutMs."],
   HOST_ERR_FETCH_FAILED: [

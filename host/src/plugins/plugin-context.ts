@@ -11,10 +11,10 @@ import {
   SdkError,
 } from "@archnest/sdk";
 import { createPluginSsh } from "../ssh/plugin-ssh.js";
-import { createPluginDocker } from "./plugin-docker.js";
-import { createPluginFetch } from "./plugin-fetch.js";
 import type { SshService } from "../ssh/ssh-service.js";
 import type { EventBus } from "./event-bus.js";
+import { createPluginDocker } from "./plugin-docker.js";
+import { createPluginFetch } from "./plugin-fetch.js";
 import type { PluginRecord, PluginRepo } from "./plugin-repo.js";
 import type { ServiceRegistry } from "./service-registry.js";
 import { validateSettings } from "./settings.js";

@@ -1,4 +1,4 @@
-import { type LookupAddress, lookup as dnsLookup } from "node:dns";
+import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
@@ -9,7 +9,6 @@ import { HostError } from "../errors/index.js";
 
 const MAX_REDIRECTS = 5;
 const DEFAULT_TIMEOUT_MS = 30_000;
-
 
 function bare(hostname: string): string {
   return hostname.replace(/^\[(.*)\]$/, "$1").toLowerCase();
@@ -89,7 +88,8 @@ function parseUrl(input: string | URL): URL {
   } catch {
     throw new HostError("HOST_ERR_FETCH_URL_INVALID", "ctx.fetch needs an absolute http or https URL.");
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new HostError("HOST_ERR_FETCH_URL_INVALID", `ctx.fetch does not fetch ${url.protocol} URLs.`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new HostError("HOST_ERR_FETCH_URL_INVALID", `ctx.fetch does not fetch ${url.protocol} URLs.`);
   if (url.username || url.password) throw new HostError("HOST_ERR_FETCH_URL_INVALID", "Put credentials in a header, not in the URL.");
   return url;
 }
@@ -104,7 +104,8 @@ export function createPluginFetch(pluginId: string, granted: readonly string[]):
     if (rules.length === 0) {
       throw new SdkError("SDK_ERR_CAPABILITY_UNDECLARED", `Plugin ${pluginId} used ctx.fetch without declaring a net:outbound:<host> permission.`);
     }
-    const body = init.body === undefined ? undefined : Buffer.from(typeof init.body === "string" || init.body instanceof URLSearchParams ? String(init.body) : init.body);
+    const body =
+      init.body === undefined ? undefined : Buffer.from(typeof init.body === "string" || init.body instanceof URLSearchParams ? String(init.body) : init.body);
     const deadline = Date.now() + (init.timeoutMs ?? DEFAULT_TIMEOUT_MS);
     let url = parseUrl(input);
     let method = init.method ?? "GET";

@@ -66,6 +66,10 @@ export {
   verifyLicense,
 } from "./license/index.js";
 export { PERMISSIONS, type Permission, type PluginManifest, type PluginPackage, parsePluginPackage } from "./manifest/index.js";
+// Everything in ssh.ts, docker.ts and fetch.ts is public API: the lent capabilities, their types, error
+// guards, permission maps and the outbound host rules the host and the test context share.
+export * from "./plugin/docker.js";
+export * from "./plugin/fetch.js";
 export {
   type DefinedPlugin,
   type Disposable,
@@ -92,10 +96,6 @@ export {
   type RequestUser,
   SDK_API_VERSION,
 } from "./plugin/index.js";
-// Everything in ssh.ts, docker.ts and fetch.ts is public API: the lent capabilities, their types, error
-// guards, permission maps and the outbound host rules the host and the test context share.
-export * from "./plugin/docker.js";
-export * from "./plugin/fetch.js";
 export * from "./plugin/ssh.js";
 export { keyScopeWithin, mergeKeyrings, type PublisherAnchor, publisherKeyringProblems, publisherScope, restrictKeyring } from "./publisher/index.js";
 export {

@@ -4,8 +4,9 @@
  * cuts the request off when the engine has not answered in time, while the caller gets a coded timeout
  * error at the same moment. Followed logs use a client without deadline, since they may stay quiet for hours.
  */
-import type { DockerEndpoint, PluginDocker } from "@archnest/sdk/plugin";
+
 import type { Agent } from "node:http";
+import type { DockerEndpoint, PluginDocker } from "@archnest/sdk/plugin";
 import Docker from "dockerode";
 import { classifyEngineError, DockerPluginError } from "../errors/index.js";
 import { type DockerSource, describeSource, type SourceStore, type TlsMaterial } from "../sources/index.js";

@@ -2,8 +2,8 @@ import { Agent, type AgentOptions } from "node:http";
 import { isIP, connect as netConnect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
-import type { Disposable } from "../plugin/index.js";
 import type { DockerConnectOptions, DockerEndpoint, DockerErrorCode, PluginDocker } from "../plugin/docker.js";
+import type { Disposable } from "../plugin/index.js";
 
 /** A failure of a lent Docker connection, with the code the host's catalogue documents. */
 export class DockerConnectError extends Error {
@@ -18,6 +18,8 @@ export class DockerConnectError extends Error {
 }
 
 const DEFAULT_CONNECT_MS = 10_000;
+// OpenSSL and Node TLS error codes: a handshake that failed, as opposed to an engine that is not there.
+const TLS_ERROR = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$|ERR_OSSL)/;
 
 function checkEndpoint(endpoint: DockerEndpoint): void {
   const e = endpoint as Partial<DockerEndpoint> & { kind?: unknown };
@@ -35,7 +37,9 @@ function checkEndpoint(endpoint: DockerEndpoint): void {
 }
 
 function where(endpoint: DockerEndpoint): string {
-  return endpoint.kind === "unix" ? `unix://${endpoint.socketPath}` : `tcp://${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
+  return endpoint.kind === "unix"
+    ? `unix://${endpoint.socketPath}`
+    : `tcp://${endpoint.host.includes(":") ? `[${endpoint.host}]` : endpoint.host}:${endpoint.port}`;
 }
 
 /** Opens one socket to the engine and settles once it is usable (after the TLS handshake for TLS endpoints). */
@@ -47,26 +51,37 @@ function open(endpoint: DockerEndpoint, timeoutMs: number): Promise<Socket> {
       endpoint.kind === "unix"
         ? netConnect({ path: endpoint.socketPath })
         : tls
-          ? tlsConnect({ host: endpoint.host, port: endpoint.port, cert: tls.cert, key: tls.key, ...(tls.ca && { ca: tls.ca }), ...(!isIP(endpoint.host) && { servername: endpoint.host }) })
+          ? tlsConnect({
+              host: endpoint.host,
+              port: endpoint.port,
+              cert: tls.cert,
+              key: tls.key,
+              ...(tls.ca && { ca: tls.ca }),
+              ...(!isIP(endpoint.host) && { servername: endpoint.host }),
+            })
           : netConnect({ host: endpoint.host, port: endpoint.port });
     const timer = setTimeout(() => {
       socket.destroy();
       reject(new DockerConnectError("HOST_ERR_DOCKER_CONNECT_TIMEOUT", `${where(endpoint)} did not accept a connection within ${timeoutMs} ms.`));
     }, timeoutMs);
-    socket.once(tls ? "secureConnect" : "connect", () => {
-      clearTimeout(timer);
-      socket.removeAllListeners("error");
-      resolve(socket);
-    });
-    socket.once("error", (err: NodeJS.ErrnoException) => {
+    const failed = (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
       socket.destroy();
-      const tlsFailure = tls && (err.code?.startsWith("ERR_SSL") || err.code?.includes("CERT") || /certificate|ssl|tls/i.test(err.message));
+      const tlsFailure = tls !== undefined && TLS_ERROR.test(err.code ?? "");
       reject(
         tlsFailure
           ? new DockerConnectError("HOST_ERR_DOCKER_TLS_FAILED", `TLS with ${where(endpoint)} failed: ${err.message}`, { cause: err })
           : new DockerConnectError("HOST_ERR_DOCKER_UNREACHABLE", `${where(endpoint)} could not be reached: ${err.message}`, { cause: err }),
       );
+    };
+    socket.once("error", failed);
+    socket.once(tls ? "secureConnect" : "connect", () => {
+      clearTimeout(timer);
+      socket.off("error", failed);
+      // A later error (the engine resets the connection) closes the socket rather than crashing the host
+      // when the borrower attached no listener; listeners it attached still hear it.
+      socket.on("error", () => socket.destroy());
+      resolve(socket);
     });
   });
 }

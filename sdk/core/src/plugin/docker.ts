@@ -45,7 +45,11 @@ export interface DockerConnectOptions {
  * - `HOST_ERR_DOCKER_CONNECT_TIMEOUT`: the connection (or TLS handshake) did not finish in time.
  * - `HOST_ERR_DOCKER_TLS_FAILED`: the TLS handshake failed (certificate refused, unknown CA, bad key).
  */
-export type DockerErrorCode = "HOST_ERR_DOCKER_ENDPOINT_INVALID" | "HOST_ERR_DOCKER_UNREACHABLE" | "HOST_ERR_DOCKER_CONNECT_TIMEOUT" | "HOST_ERR_DOCKER_TLS_FAILED";
+export type DockerErrorCode =
+  | "HOST_ERR_DOCKER_ENDPOINT_INVALID"
+  | "HOST_ERR_DOCKER_UNREACHABLE"
+  | "HOST_ERR_DOCKER_CONNECT_TIMEOUT"
+  | "HOST_ERR_DOCKER_TLS_FAILED";
 
 /**
  * Docker engines as the host lends them.
@@ -73,5 +77,9 @@ export const DOCKER_PERMISSIONS = { connect: "docker", agent: "docker" } as cons
 
 /** True when an error thrown by `ctx.docker` carries one of the {@link DockerErrorCode}s. */
 export function isDockerError(error: unknown): error is Error & { code: DockerErrorCode } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === "string" && String((error as { code?: unknown }).code).startsWith("HOST_ERR_DOCKER_");
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === "string" &&
+    String((error as { code?: unknown }).code).startsWith("HOST_ERR_DOCKER_")
+  );
 }

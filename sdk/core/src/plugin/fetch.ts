@@ -63,7 +63,9 @@ export type PluginFetch = (input: string | URL, init?: PluginFetchInit) => Promi
 
 /** True when an error thrown by `ctx.fetch` carries one of the {@link FetchErrorCode}s. */
 export function isFetchError(error: unknown): error is Error & { code: FetchErrorCode } {
-  return error instanceof Error && typeof (error as { code?: unknown }).code === "string" && String((error as { code?: unknown }).code).startsWith("HOST_ERR_FETCH_");
+  return (
+    error instanceof Error && typeof (error as { code?: unknown }).code === "string" && String((error as { code?: unknown }).code).startsWith("HOST_ERR_FETCH_")
+  );
 }
 
 /** One `net:outbound:` permission, parsed: the host in lower case (`*.` kept for wildcards) and the port if named. */

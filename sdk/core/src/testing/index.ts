@@ -305,15 +305,22 @@ function testDocker(impl: Partial<PluginDocker>, need: (permission: string) => v
 }
 
 /**
- * `ctx.fetch` for the in-memory context: refuses a plugin without `net:outbound:` permissions and hosts
- * (or ports) they do not name, with the host's codes, then hands the request to the given fetch.
+ * `ctx.fetch` for the in-memory context: refuses a plugin without `net:outbound:` permissions, URLs the host
+ * refuses and hosts (or ports) the permissions do not name, with the host's codes, then hands the request
+ * to the given fetch. Redirects and DNS answers are the given fetch's (and, on a host, the host's) to judge.
  */
 function testFetch(impl: PluginFetch | undefined, id: string, permissions: string[]): PluginFetch {
   const rules = outboundRules(permissions);
   return async (input, init) => {
-    if (rules.length === 0) throw new SdkError("SDK_ERR_CAPABILITY_UNDECLARED", `Plugin ${id} used ctx.fetch without declaring a net:outbound:<host> permission.`);
-    const allowed = matchOutbound(rules, new URL(String(input))) !== undefined;
-    if (!allowed) throw Object.assign(new Error(`${new URL(String(input)).host} is not among the hosts plugin ${id} declared.`), { code: "HOST_ERR_FETCH_HOST_UNDECLARED" });
+    if (rules.length === 0)
+      throw new SdkError("SDK_ERR_CAPABILITY_UNDECLARED", `Plugin ${id} used ctx.fetch without declaring a net:outbound:<host> permission.`);
+    const url = URL.canParse(String(input)) ? new URL(String(input)) : undefined;
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password) {
+      throw Object.assign(new Error("ctx.fetch needs an absolute http or https URL without credentials."), { code: "HOST_ERR_FETCH_URL_INVALID" });
+    }
+    if (!matchOutbound(rules, url)) {
+      throw Object.assign(new Error(`${url.host} is not among the hosts plugin ${id} declared.`), { code: "HOST_ERR_FETCH_HOST_UNDECLARED" });
+    }
     if (!impl) throw new SdkError("SDK_ERR_SERVICE_UNAVAILABLE", "This test context has no fetch: pass one in createTestContext's fetch option.");
     return impl(input, init);
   };
