@@ -300,6 +300,57 @@ export const HostErrors = defineErrors("HOST_ERR", {
     message: "The plugin's publisher is no longer trusted on this host, so its code is not loaded; its data is kept.",
     hint: "Trust the publisher again in Settings → Plugins → Trusted publishers, or uninstall the plugin.",
   },
+  DOCKER_ENDPOINT_INVALID: {
+    status: 400,
+    message: "A plugin asked ctx.docker for an endpoint that is not a unix socket with an absolute path or a TCP host and port.",
+    hint: 'Pass { kind: "unix", socketPath } or { kind: "tcp", host, port, tls? } to ctx.docker.',
+  },
+  DOCKER_UNREACHABLE: {
+    status: 502,
+    message: "The Docker engine could not be reached: the socket does not exist or refused the host, or the address refused the connection.",
+    hint: "Check that dockerd runs and listens where the source points, and that the host's user may open its socket.",
+  },
+  DOCKER_CONNECT_TIMEOUT: {
+    status: 504,
+    message: "The connection to the Docker engine (or its TLS handshake) did not finish in time.",
+    hint: "Check the address, the port and any firewall between the host and the engine.",
+  },
+  DOCKER_TLS_FAILED: {
+    status: 502,
+    message:
+      "The TLS handshake with the Docker engine failed: the engine refused the client certificate, or its own certificate is not signed by the given CA.",
+    hint: "Give the client certificate and key the engine trusts, and the CA that signed the engine's certificate.",
+  },
+  FETCH_URL_INVALID: {
+    status: 400,
+    message: "A plugin called ctx.fetch with something other than an absolute http or https URL, or with credentials in the URL.",
+    hint: "Pass an absolute http(s) URL; send credentials in a header.",
+  },
+  FETCH_HOST_UNDECLARED: {
+    status: 403,
+    message: "A plugin called ctx.fetch for a host, or a port, that none of its net:outbound permissions names.",
+    hint: "Add net:outbound:<host>[:port] to the plugin's archnest.permissions, publish the new version and have the admin accept it.",
+  },
+  FETCH_ADDRESS_PRIVATE: {
+    status: 403,
+    message: "A plugin's outbound request resolved to a loopback, private, link-local or other non-public address; the request was not sent.",
+    hint: "To reach a service on the local network, name its IP address in a permission (net:outbound:192.168.1.20:8006); host names must resolve to public addresses.",
+  },
+  FETCH_REDIRECT_REFUSED: {
+    status: 502,
+    message: "A server answered a plugin's request with a redirect to a host the plugin did not declare, to an unusable URL, or with more than 5 redirects.",
+    hint: 'Declare the redirect\'s host too, request the final URL directly, or pass redirect: "manual" and handle the 3xx.',
+  },
+  FETCH_TIMEOUT: {
+    status: 504,
+    message: "A plugin's outbound request got no response within its time limit.",
+    hint: "Retry later, or pass a longer timeoutMs.",
+  },
+  FETCH_FAILED: {
+    status: 502,
+    message: "A plugin's outbound request failed: the name does not resolve, the connection was refused or reset, or TLS failed.",
+    hint: "Check that the host is up and reachable from the ArchNest host.",
+  },
 });
 
 export type HostErrorCode = keyof typeof HostErrors.table;

@@ -13,6 +13,8 @@ import {
 import { createPluginSsh } from "../ssh/plugin-ssh.js";
 import type { SshService } from "../ssh/ssh-service.js";
 import type { EventBus } from "./event-bus.js";
+import { createPluginDocker } from "./plugin-docker.js";
+import { createPluginFetch } from "./plugin-fetch.js";
 import type { PluginRecord, PluginRepo } from "./plugin-repo.js";
 import type { ServiceRegistry } from "./service-registry.js";
 import { validateSettings } from "./settings.js";
@@ -222,6 +224,8 @@ export function createPluginContext(instance: PluginInstance, deps: ContextDeps)
     limits: deps.limits,
     log: deps.log,
     ssh: createPluginSsh(deps.ssh, { need, track: (d) => instance.track(d) }),
+    docker: createPluginDocker({ need, track: (d) => instance.track(d) }),
+    fetch: createPluginFetch(id, [...granted]),
     onDispose(dispose) {
       return instance.track({ dispose });
     },

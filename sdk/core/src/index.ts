@@ -86,6 +86,10 @@ export {
   verifyLicense,
 } from "./license/index.js";
 export { PERMISSIONS, type Permission, type PluginManifest, type PluginPackage, parsePluginPackage } from "./manifest/index.js";
+// Everything in ssh.ts, docker.ts and fetch.ts is public API: the lent capabilities, their types, error
+// guards, permission maps and the outbound host rules the host and the test context share.
+export * from "./plugin/docker.js";
+export * from "./plugin/fetch.js";
 export {
   type DefinedPlugin,
   type Disposable,
@@ -112,7 +116,6 @@ export {
   type RequestUser,
   SDK_API_VERSION,
 } from "./plugin/index.js";
-// Everything in ssh.ts is public API: ctx.ssh, its types, its error guard and its permission map.
 export * from "./plugin/ssh.js";
 export { keyScopeWithin, mergeKeyrings, type PublisherAnchor, publisherKeyringProblems, publisherScope, restrictKeyring } from "./publisher/index.js";
 export {

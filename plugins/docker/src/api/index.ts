@@ -48,9 +48,9 @@ export interface DockerApi {
   engines: Engines;
 }
 
-export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" | "limits" | "log" | "events">): DockerApi {
+export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" | "limits" | "log" | "events" | "docker">): DockerApi {
   const store = new SourceStore(ctx);
-  const engines = new Engines(store);
+  const engines = new Engines(store, ctx.docker);
 
   // The views are derived from the store's list and the cap, and rebuilt only when either changes: every
   // container call looks its source up here, and the same view object keeps its engine clients found by
@@ -126,7 +126,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       const input = parseSourceInput(await c.req.json().catch(() => undefined));
       const over = ctx.limits.check("docker-sources", (await store.list()).length);
       if (over) return over;
-      if (!untested(c)) await testSource({ ...input, tls: Boolean(input.tls) }, input.tls ?? undefined);
+      if (!untested(c)) await testSource(ctx.docker, { ...input, tls: Boolean(input.tls) }, input.tls ?? undefined);
       const source = await store.create(input);
       ctx.events.emit("sources.changed", { id: source.id });
       const view = (await views()).find((s) => s.id === source.id) as SourceView;
@@ -143,7 +143,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       if (!untested(c)) {
         // TLS left out of an edit keeps the stored material, so the test uses it too.
         const tls = input.tls === undefined && input.kind === "tcp" && view.tls ? await store.tls(id) : (input.tls ?? undefined);
-        await testSource({ ...input, tls: tls !== undefined }, tls);
+        await testSource(ctx.docker, { ...input, tls: tls !== undefined }, tls);
       }
       const source = await store.update(id, input);
       engines.forget(source.id);

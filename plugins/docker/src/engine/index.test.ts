@@ -64,7 +64,7 @@ describe("Engines", () => {
   it("keeps a source's clients while the source is unchanged and builds new ones when it changes", async () => {
     const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
     const store = new SourceStore(t.ctx);
-    const engines = new Engines(store);
+    const engines = new Engines(store, t.ctx.docker);
     const source = await store.create({ name: "one", kind: "unix", socketPath: "/run/one.sock" });
     const clients = await engines.clients(source);
     expect(await engines.clients(source)).toBe(clients);
@@ -73,5 +73,6 @@ describe("Engines", () => {
     expect(moved).not.toBe(clients);
     expect(moved.where).toContain("/run/two.sock");
     expect(await engines.clients(source)).not.toBe(moved);
+    await t.dispose();
   });
 });

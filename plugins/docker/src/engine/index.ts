@@ -4,6 +4,9 @@
  * cuts the request off when the engine has not answered in time, while the caller gets a coded timeout
  * error at the same moment. Followed logs use a client without deadline, since they may stay quiet for hours.
  */
+
+import type { Agent } from "node:http";
+import type { DockerEndpoint, PluginDocker } from "@archnest/sdk/plugin";
 import Docker from "dockerode";
 import { classifyEngineError, DockerPluginError } from "../errors/index.js";
 import { type DockerSource, describeSource, type SourceStore, type TlsMaterial } from "../sources/index.js";
@@ -27,14 +30,19 @@ export interface EngineClients {
   where: string;
 }
 
-function options(source: Pick<DockerSource, "kind" | "socketPath" | "host" | "port" | "tls">, tls: TlsMaterial | undefined): Docker.DockerOptions {
-  if (source.kind === "unix") return { socketPath: source.socketPath as string };
-  return {
-    host: source.host as string,
-    port: source.port as number,
-    protocol: source.tls ? "https" : "http",
-    ...(tls && { cert: tls.cert, key: tls.key, ...(tls.ca && { ca: tls.ca }) }),
-  };
+/** Where the host connects for a source; the TLS material travels with it and stays on the server. */
+function endpoint(source: Pick<DockerSource, "kind" | "socketPath" | "host" | "port" | "tls">, tls: TlsMaterial | undefined): DockerEndpoint {
+  if (source.kind === "unix") return { kind: "unix", socketPath: source.socketPath as string };
+  return { kind: "tcp", host: source.host as string, port: source.port as number, ...(source.tls && tls && { tls }) };
+}
+
+/**
+ * dockerode options that reach the engine through the host: the host opens every connection (and does
+ * TLS), so dockerode speaks plain HTTP over the agent; the host name in its URLs is never resolved.
+ */
+function options(agent: Agent): Docker.DockerOptions {
+  // docker-modem reads `agent` (dockerode's types leave it out).
+  return { host: "docker.engine", port: 2375, protocol: "http", agent } as Docker.DockerOptions;
 }
 
 /**
@@ -42,9 +50,12 @@ function options(source: Pick<DockerSource, "kind" | "socketPath" | "host" | "po
  * finds its clients at once; another object for the source is compared by content.
  */
 export class Engines {
-  private readonly cache = new Map<string, { source: Readonly<DockerSource>; fingerprint: string; clients: EngineClients }>();
+  private readonly cache = new Map<string, { source: Readonly<DockerSource>; fingerprint: string; clients: EngineClients; agent: Agent }>();
 
-  constructor(private readonly store: SourceStore) {}
+  constructor(
+    private readonly store: SourceStore,
+    private readonly docker: PluginDocker,
+  ) {}
 
   async clients(source: Readonly<DockerSource>): Promise<EngineClients> {
     const hit = this.cache.get(source.id);
@@ -55,7 +66,10 @@ export class Engines {
       return hit.clients;
     }
     const tls = source.tls ? await this.store.tls(source.id) : undefined;
-    const base = options(source, tls);
+    hit?.agent.destroy();
+    // One agent per source: its connections are shared by every deadline's client and by followed logs.
+    const agent = this.docker.agent(endpoint(source, tls), { timeoutMs: DEADLINES.test });
+    const base = options(agent);
     const timed = new Map<number, Docker>();
     const clients: EngineClients = {
       within(ms) {
@@ -70,15 +84,17 @@ export class Engines {
       stream: new Docker(base),
       where: `"${source.name}" (${describeSource(source)})`,
     };
-    this.cache.set(source.id, { source, fingerprint, clients });
+    this.cache.set(source.id, { source, fingerprint, clients, agent });
     return clients;
   }
 
   forget(id: string): void {
+    this.cache.get(id)?.agent.destroy();
     this.cache.delete(id);
   }
 
   clear(): void {
+    for (const { agent } of this.cache.values()) agent.destroy();
     this.cache.clear();
   }
 }
@@ -117,10 +133,12 @@ export interface EngineInfo {
  * step that failed and why (the engine's own error as `cause`); nothing is kept of the client.
  */
 export async function testSource(
+  lender: PluginDocker,
   source: Pick<DockerSource, "name" | "kind" | "socketPath" | "host" | "port" | "tls">,
   tls: TlsMaterial | undefined,
 ): Promise<EngineInfo> {
-  const docker = new Docker({ ...options(source, tls), connectionTimeout: DEADLINES.test, timeout: DEADLINES.test } as Docker.DockerOptions);
+  const agent = lender.agent(endpoint(source, tls), { timeoutMs: DEADLINES.test });
+  const docker = new Docker({ ...options(agent), connectionTimeout: DEADLINES.test, timeout: DEADLINES.test } as Docker.DockerOptions);
   const clients: EngineClients = { within: () => docker, stream: docker, where: `"${source.name}" (${describeSource(source)})` };
   let step = "GET /_ping";
   try {
@@ -135,6 +153,8 @@ export async function testSource(
       step,
       cause: { error: cause.code, message: cause.message },
     });
+  } finally {
+    agent.destroy();
   }
 }
 

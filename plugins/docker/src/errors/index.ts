@@ -93,6 +93,16 @@ export function classifyEngineError(err: unknown, where: string, sourceId?: stri
   if (err instanceof DockerPluginError) return err;
   const e = (typeof err === "object" && err !== null ? err : { message: String(err) }) as EngineErrorLike;
   const code = typeof e.code === "string" ? e.code : undefined;
+  // The host opens engine connections (ctx.docker) and reports their failures with its own codes; the
+  // socket's errno rides along as the cause and words the message as before.
+  if (code === "HOST_ERR_DOCKER_CONNECT_TIMEOUT") return classifyEngineError({ name: "TimeoutError" }, where, sourceId);
+  if (code === "HOST_ERR_DOCKER_UNREACHABLE" || code === "HOST_ERR_DOCKER_TLS_FAILED") {
+    const cause = (err as { cause?: unknown }).cause;
+    if (cause !== undefined) return classifyEngineError(cause, where, sourceId);
+    if (code === "HOST_ERR_DOCKER_TLS_FAILED") return new DockerPluginError("DOCKER_ERR_TLS", `TLS with the Docker engine ${where} failed.`, sourceId);
+    return new DockerPluginError("DOCKER_ERR_ENGINE_UNREACHABLE", `Cannot reach the Docker engine ${where}.`, sourceId);
+  }
+  if (code === "HOST_ERR_DOCKER_ENDPOINT_INVALID") return new DockerPluginError("DOCKER_ERR_VALIDATION", String(e.message), sourceId);
   if (e.name === "AbortError" || e.name === "TimeoutError" || code === "ETIMEDOUT" || code === "ABORT_ERR") {
     return new DockerPluginError("DOCKER_ERR_ENGINE_TIMEOUT", `The Docker engine ${where} did not answer in time.`, sourceId);
   }

@@ -4,6 +4,7 @@
  * checks these call live in the package's root entry.
  */
 
+export { createDockerLender, DockerConnectError } from "./docker-lender.js";
 export { findPrivateKeys, type PrivateKeyFinding } from "./find-private-keys.js";
 export { privateKeyFromEnv, readPrivateKeyFile, readPublicKeyFile, writeKeyPairFiles } from "./keys-io.js";
 export { discardUnread, LINGER_MS, limitedBody } from "./limited-body.js";
@@ -19,6 +20,7 @@ export {
   openApiPath,
 } from "./openapi-document.js";
 export { listPackFiles, type PackOptions, packFileList, packPlugin, readPluginPackage, refusePrivateKeys, writeTarball } from "./pack.js";
+export { isPrivateAddress } from "./private-address.js";
 export { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE, privateDir, privateFile } from "./private-dir.js";
 export { readPluginDir } from "./read-dir.js";
 export { checkEntryPath, DEFAULT_TARBALL_LIMITS, type ReadTarball, type ReadTarballOptions, readPluginTarball, type TarballLimits } from "./read-tarball.js";

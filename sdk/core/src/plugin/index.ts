@@ -4,6 +4,8 @@
  * the admin granted. Every registration returns a {@link Disposable} the host disposes on unload.
  */
 import { SdkError } from "../errors/index.js";
+import type { PluginDocker } from "./docker.js";
+import type { PluginFetch } from "./fetch.js";
 import type { PluginSsh } from "./ssh.js";
 
 // A plugin declares its error catalogue and answers errors in the host's wire shape with these.
@@ -20,7 +22,10 @@ export {
   errorResponse,
   isCodedError,
 } from "../errors/define-errors.js";
-// Everything in ssh.ts is public API: ctx.ssh, its types, its error guard and its permission map.
+// Everything in ssh.ts, docker.ts and fetch.ts is public API: the lent capabilities, their types, error
+// guards and permission maps.
+export * from "./docker.js";
+export * from "./fetch.js";
 export * from "./ssh.js";
 
 /** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */
@@ -204,6 +209,10 @@ export interface PluginContext {
   readonly log: PluginLogger;
   /** The host's SSH hosts and pooled connections; each member needs its `hosts:read` / `ssh:*` permission. */
   readonly ssh: PluginSsh;
+  /** Connections to Docker engines, opened and closed by the host; needs the `docker` permission. */
+  readonly docker: PluginDocker;
+  /** `fetch` restricted to the hosts of the manifest's `net:outbound:` permissions (see {@link PluginFetch}). */
+  readonly fetch: PluginFetch;
   /** Registers cleanup to run on unload, like VS Code's `context.subscriptions`. */
   onDispose(dispose: () => void | Promise<void>): Disposable;
 }

@@ -10,9 +10,23 @@ import type { Envelope } from "../crypto/dsse.js";
 import { generateKeyPair, type KeyPair, publicKeyToPem } from "../crypto/keys.js";
 import { SdkError } from "../errors/index.js";
 import { createKeyring, type Keyring, type KeyringKeyInput, verifyKeyring } from "../keyring/index.js";
+import { createDockerLender } from "../node/docker-lender.js";
 import { packPlugin } from "../node/pack.js";
 import { signTarball } from "../node/sign-tarball.js";
-import type { DefinedPlugin, FetchHandler, Json, PluginContext, PluginRequestEnv, PluginSocket, PluginSsh, RequestUser } from "../plugin/index.js";
+import { DOCKER_PERMISSIONS } from "../plugin/docker.js";
+import { matchOutbound, outboundRules } from "../plugin/fetch.js";
+import type {
+  DefinedPlugin,
+  FetchHandler,
+  Json,
+  PluginContext,
+  PluginDocker,
+  PluginFetch,
+  PluginRequestEnv,
+  PluginSocket,
+  PluginSsh,
+  RequestUser,
+} from "../plugin/index.js";
 import { SSH_PERMISSIONS } from "../plugin/ssh.js";
 
 /** A throwaway trust chain: root, release key scoped to `scopes`, license and index keys, signed keyring. */
@@ -120,6 +134,26 @@ export async function createTestContext(
      * against a test sshd, or a fake). Members left out throw SDK_ERR_SERVICE_UNAVAILABLE.
      */
     ssh?: Partial<PluginSsh>;
+    /**
+     * What `ctx.docker` delegates to once the `docker` permission check passes. By default the context
+     * connects for real, as the host does (so a test can start a dockerd and point a source at it), and
+     * closes what it lent on dispose; pass a fake to test without an engine.
+     */
+    docker?: Partial<PluginDocker>;
+    /**
+     * What `ctx.fetch` sends a request to once it passes the host-name check against the context's
+     * `net:outbound:` permissions (the address rules need DNS and are the host's to prove). Defaults to a
+     * fetch that throws SDK_ERR_SERVICE_UNAVAILABLE, so a unit test never reaches the network by accident.
+     *
+     * @example
+     * ```ts
+     * const t = await createTestContext(plugin, {
+     *   permissions: ["net:outbound:api.example.com"],
+     *   fetch: async (url) => Response.json({ url: String(url) }),
+     * });
+     * ```
+     */
+    fetch?: PluginFetch;
   } = {},
 ): Promise<TestContext> {
   const id = opts.id ?? "test-plugin";
@@ -228,6 +262,8 @@ export async function createTestContext(
     },
     log: { debug() {}, info() {}, warn() {}, error() {} },
     ssh: testSsh(opts.ssh ?? {}, need, track),
+    docker: testDocker(opts.docker ?? createDockerLender((d) => track(() => d.dispose())), need),
+    fetch: testFetch(opts.fetch, id, [...perms]),
     onDispose(fn) {
       return track(fn);
     },
@@ -251,6 +287,42 @@ export async function createTestContext(
       disposers.clear();
       return live;
     },
+  };
+}
+
+/** `ctx.docker` for the in-memory context: the `docker` permission first, then the given implementation. */
+function testDocker(impl: Partial<PluginDocker>, need: (permission: string) => void): PluginDocker {
+  const member = <K extends keyof PluginDocker>(name: K): NonNullable<PluginDocker[K]> => {
+    need(DOCKER_PERMISSIONS[name]);
+    const fn = impl[name];
+    if (!fn) throw new SdkError("SDK_ERR_SERVICE_UNAVAILABLE", `This test context has no docker.${name}: pass it in createTestContext's docker option.`);
+    return fn.bind(impl) as NonNullable<PluginDocker[K]>;
+  };
+  return {
+    connect: async (endpoint, o) => member("connect")(endpoint, o),
+    agent: (endpoint, o) => member("agent")(endpoint, o),
+  };
+}
+
+/**
+ * `ctx.fetch` for the in-memory context: refuses a plugin without `net:outbound:` permissions, URLs the host
+ * refuses and hosts (or ports) the permissions do not name, with the host's codes, then hands the request
+ * to the given fetch. Redirects and DNS answers are the given fetch's (and, on a host, the host's) to judge.
+ */
+function testFetch(impl: PluginFetch | undefined, id: string, permissions: string[]): PluginFetch {
+  const rules = outboundRules(permissions);
+  return async (input, init) => {
+    if (rules.length === 0)
+      throw new SdkError("SDK_ERR_CAPABILITY_UNDECLARED", `Plugin ${id} used ctx.fetch without declaring a net:outbound:<host> permission.`);
+    const url = URL.canParse(String(input)) ? new URL(String(input)) : undefined;
+    if (!url || (url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password) {
+      throw Object.assign(new Error("ctx.fetch needs an absolute http or https URL without credentials."), { code: "HOST_ERR_FETCH_URL_INVALID" });
+    }
+    if (!matchOutbound(rules, url)) {
+      throw Object.assign(new Error(`${url.host} is not among the hosts plugin ${id} declared.`), { code: "HOST_ERR_FETCH_HOST_UNDECLARED" });
+    }
+    if (!impl) throw new SdkError("SDK_ERR_SERVICE_UNAVAILABLE", "This test context has no fetch: pass one in createTestContext's fetch option.");
+    return impl(input, init);
   };
 }
 
