@@ -41,6 +41,14 @@ export const REGISTRY_API_ROUTES: readonly ApiRoute[] = [
   },
   { method: "GET", path: "/:name", summary: "The npm packument of an unscoped package.", access: "public", tags: packages, errors: ["REG_ERR_NOT_FOUND"] },
   {
+    method: "GET",
+    path: "/v1/libraries/:file",
+    summary: "A tarball of the library channel (the SDK's npm packages), as npm downloads it.",
+    access: "public",
+    tags: packages,
+    errors: ["REG_ERR_NOT_FOUND"],
+  },
+  {
     method: "PUT",
     path: "/v1/packages",
     summary: "Publishes a signed plugin tarball.",
