@@ -6,11 +6,11 @@ import { pathToFileURL } from "node:url";
 import { isDefinedPlugin, type Json, type PluginLogger, type PluginManifest, parsePluginPackage, SDK_API_VERSION, verifyRelease } from "@archnest/sdk";
 import { readPluginDir, verifyPluginTarball } from "@archnest/sdk/node";
 import semver from "semver";
+import type { HostGate } from "../gate/index.js";
 import type { SshService } from "../ssh/ssh-service.js";
 import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
 import type { Entitlements } from "./entitlements.js";
 import { EventBus } from "./event-bus.js";
-import { checkLimit, limitState, requireModule } from "./limits.js";
 import { createPluginContext, PluginInstance, type SecretVault } from "./plugin-context.js";
 import { PluginError } from "./plugin-errors.js";
 import { type HostDb, type PluginRecord, PluginRepo, type PluginSource, type UpdatePolicy } from "./plugin-repo.js";
@@ -35,8 +35,8 @@ export interface RuntimeOptions {
   tmpDir?: string;
   trust: TrustStore;
   entitlements: Entitlements;
-  /** Where the Module Store lives, for 402 bodies (`<base>#<slug>`). */
-  purchaseBase: string;
+  /** The license gate every route, WebSocket and plugin context answers through. */
+  gate: HostGate;
   /** Signed core plugins installed at first boot without a registry. */
   corePluginsDir?: string;
   setupTimeoutMs?: number;
@@ -420,12 +420,8 @@ export class PluginRuntime {
           log,
           dataDir: join(this.opts.dataDir, "plugin-data", id),
           ssh: this.opts.ssh,
-          limits: {
-            get: (limit) => limitState(limit, this.opts.entitlements),
-            check: (limit, count) => checkLimit(limit, count, this.opts.entitlements, this.opts.purchaseBase),
-            require: (module) => requireModule(module, this.opts.entitlements, this.opts.purchaseBase),
-            licensed: (module) => this.opts.entitlements.licensed(module),
-          },
+          // The caps this plugin's manifest declares, then the host's own.
+          ...this.opts.gate.scoped(m.limits),
         });
         await mkdir(ctx.plugin.dataDir, { recursive: true });
         await Promise.race([
@@ -769,11 +765,12 @@ export class PluginRuntime {
   }
 
   licensed(module: string): boolean {
-    return this.opts.entitlements.licensed(module);
+    return this.opts.gate.licensed(module);
   }
 
-  get purchaseBase(): string {
-    return this.opts.purchaseBase;
+  /** The license gate (the 402 body of a module, the caps of a manifest). */
+  get gate(): HostGate {
+    return this.opts.gate;
   }
 
   onManifestChange(listener: (version: number) => void): () => void {

@@ -4,8 +4,11 @@
  * the admin granted. Every registration returns a {@link Disposable} the host disposes on unload.
  */
 import { SdkError } from "../errors/index.js";
+import type { PluginLicense, PluginLimits } from "./gate.js";
 import type { PluginSsh } from "./ssh.js";
 
+// Everything in gate.ts is public API: ctx.license, ctx.limits, the 402 body and the gate both sides build.
+export * from "./gate.js";
 // Everything in ssh.ts is public API: ctx.ssh, its types, its error guard and its permission map.
 export * from "./ssh.js";
 
@@ -125,38 +128,6 @@ export interface PluginServices {
   consume<T extends object>(name: string): T | undefined;
 }
 
-/** A free-tier cap and the module that lifts it (docs/modules.md). */
-export interface LimitState {
-  limit: string;
-  /** null when a licensed module lifts the cap. */
-  cap: number | null;
-  module: string;
-}
-
-/** The free caps of the core (`hosts`, `bookmarks`, `docker-sources`, `terminal-panes`, `users`). */
-export interface PluginLimits {
-  get(limit: string): LimitState;
-  /**
-   * Returns a ready HTTP 402 response when adding one more item to `currentCount` would pass the cap,
-   * or undefined when it is allowed.
-   */
-  check(limit: string, currentCount: number): Response | undefined;
-  /** True when the install's license covers a module. */
-  licensed(module: string): boolean;
-  /**
-   * Returns the host's ready HTTP 402 response (module, price and where to buy it, as every lock in the
-   * shell reads it) when the install's license does not cover `module`, or undefined when it does. Hosts
-   * before SDK 1.1 do not offer it, so a plugin that supports them checks it exists.
-   *
-   * @example
-   * ```ts
-   * const locked = ctx.limits.require?.("tunnel-autostart");
-   * if (locked) return locked;
-   * ```
-   */
-  require?(module: string): Response | undefined;
-}
-
 /** A logger whose lines carry the plugin's id. */
 export interface PluginLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -186,7 +157,10 @@ export interface PluginContext {
   readonly settings: PluginSettings;
   readonly events: PluginEvents;
   readonly services: PluginServices;
+  /** The free caps the manifests declare and the host's own, each with the module that lifts it. */
   readonly limits: PluginLimits;
+  /** The install's license: one gate for routes and WebSockets, answering the host's 402 body. */
+  readonly license: PluginLicense;
   readonly log: PluginLogger;
   /** The host's SSH hosts and pooled connections; each member needs its `hosts:read` / `ssh:*` permission. */
   readonly ssh: PluginSsh;

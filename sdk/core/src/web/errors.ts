@@ -1,21 +1,15 @@
+import type { ModuleRequiredBody as GateBody } from "../plugin/gate.js";
+
 /**
  * Errors the browser API raises. Codes mirror the host's JSON error bodies (`{error: CODE, message}`), so
  * a plugin branches on `error.code` exactly as it would on the HTTP body.
  */
 
-/** The JSON body of an HTTP 402 the host sends when a feature needs a paid module or a free cap is reached. */
-export interface ModuleRequiredBody {
-  error: "module_required";
-  /** The license slug that unlocks the feature (docs/modules.md), such as `unlimited-bookmarks`. */
-  module: string;
-  /** The module's price as shown to people, such as `$5`. */
-  price: string;
-  /** Where the shell's store shows the module. */
-  purchaseUrl: string;
-  /** The free cap that was reached, when the 402 comes from a cap. */
-  limit?: string;
-  cap?: number;
-}
+/**
+ * The JSON body of an HTTP 402 the host sends when a feature needs a paid module or a free cap is reached
+ * (the server side's {@link GateBody}). `message` is optional here because hosts before SDK 1.1 sent none.
+ */
+export type ModuleRequiredBody = Omit<GateBody, "message"> & { message?: string };
 
 /**
  * An API call answered with an error status. `code` is the host's stable error code (`HOST_ERR_*`), or
@@ -54,10 +48,11 @@ export class ApiError extends Error {
 export class ModuleRequiredError extends ApiError {
   override readonly name = "ModuleRequiredError";
   readonly module: string;
-  readonly price: string;
+  /** The catalog's price, when the host's catalog gives one. */
+  readonly price: string | undefined;
   readonly purchaseUrl: string;
   constructor(body: ModuleRequiredBody) {
-    super(402, "module_required", `This needs the ${body.module} module (${body.price}).`, body);
+    super(402, "module_required", body.message ?? `This needs the ${body.module} module${body.price ? ` (${body.price})` : ""}.`, body);
     this.module = body.module;
     this.price = body.price;
     this.purchaseUrl = body.purchaseUrl;
