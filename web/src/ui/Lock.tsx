@@ -68,7 +68,8 @@ export function ApiErrorView(props: { error: unknown; variant?: "inline" | "card
         const raw = e().body;
         const body = isModuleRequiredBody(raw) ? raw : undefined;
         const reason = body?.cap !== undefined ? `You have reached the free limit of ${body.cap}${body.limit ? ` ${body.limit}` : ""}.` : undefined;
-        return <Lock module={e().module} price={e().price} {...(reason ? { reason } : {})} {...(props.variant ? { variant: props.variant } : {})} />;
+        const price = e().price;
+        return <Lock module={e().module} {...(price !== undefined ? { price } : {})} {...(reason ? { reason } : {})} {...(props.variant ? { variant: props.variant } : {})} />;
       }}
     </Show>
   );

@@ -5,25 +5,9 @@
  * so a plugin meets the same answers in its tests as in production.
  */
 import type { PluginSocket, RequestUser } from "./index.js";
+import type { ModuleRequiredBody } from "./module-required.js";
 
-/**
- * The body of every 402 `module_required` (HTTP) and of the error frame a gated WebSocket gets before it
- * closes with {@link MODULE_REQUIRED_CLOSE}.
- */
-export interface ModuleRequiredBody {
-  error: "module_required";
-  /** The license slug that unlocks the feature, such as `unlimited-bookmarks`. */
-  module: string;
-  /** The module's price as the registry's catalog gives it (`$5`); absent when no catalog names one. */
-  price?: string;
-  /** Where the shell's Module Store shows the module. */
-  purchaseUrl: string;
-  /** What people read: the module needed and, with a cap, the cap reached. */
-  message: string;
-  /** The free cap that was reached, when the 402 comes from a cap. */
-  limit?: string;
-  cap?: number;
-}
+export type { ModuleRequiredBody } from "./module-required.js";
 
 /** A free cap and the module that lifts it, as a manifest's `archnest.limits` declares it. */
 export interface LimitDeclaration {

@@ -1,4 +1,4 @@
-import type { ModuleRequiredBody as GateBody } from "../plugin/gate.js";
+import type { ModuleRequiredBody as GateBody } from "../plugin/module-required.js";
 
 /**
  * Errors the browser API raises. Codes mirror the host's JSON error bodies (`{error: CODE, message}`), so
