@@ -13,8 +13,8 @@ export { bootHost, trustAnchors } from "./boot.js";
 export { type Db, schema } from "./db/index.js";
 export { type EnvSource, type HostConfig, loadEnv, type MasterKeySource } from "./env.js";
 export { HOST_ERRORS, HostError, type HostErrorCode, isHostError } from "./errors/index.js";
-export type { AppEnv, AppVariables } from "./http/index.js";
 export { CatalogOffers, HOST_LIMITS, HostGate, type ModuleCatalog } from "./gate/index.js";
+export type { AppEnv, AppVariables } from "./http/index.js";
 export { LicenseClient, type LicenseStatus, RegistryClient } from "./license/index.js";
 export { createLogger, type Logger, type LogLevel } from "./log/index.js";
 export {

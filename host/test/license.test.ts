@@ -43,7 +43,13 @@ describe("license client against a real registry", () => {
     const listed = (await (await fetch(`${s.reg.url}/v1/catalog`)).json()) as { modules: { slug: string; price: string }[] };
     const price = listed.modules.find((m) => m.slug === "tmux")?.price;
     expect(price).toBe("$5");
-    expect(await refused.json()).toEqual({ error: "module_required", module: "tmux", price, purchaseUrl: "/settings/store#tmux", message: `This needs the tmux module (${price}).` });
+    expect(await refused.json()).toEqual({
+      error: "module_required",
+      module: "tmux",
+      price,
+      purchaseUrl: "/settings/store#tmux",
+      message: `This needs the tmux module (${price}).`,
+    });
 
     // Free plugins come from the catalog without a license.
     const free = await s.req("/api/plugins/install", { method: "POST", body: JSON.stringify({ ref: "@test/free-one" }) });

@@ -79,7 +79,13 @@ describe("the license gate as plugins use it", () => {
     const { h, prices, buy } = await stack();
     const price = prices.get("tmux");
     expect(price).toMatch(/^\$\d/);
-    const expected = { error: "module_required", module: "tmux", price, purchaseUrl: "/settings/store#tmux", message: `This needs the tmux module (${price}).` };
+    const expected = {
+      error: "module_required",
+      module: "tmux",
+      price,
+      purchaseUrl: "/settings/store#tmux",
+      message: `This needs the tmux module (${price}).`,
+    };
 
     for (const path of ["/pro", "/pro-middleware"]) {
       const res = await h.api("gated", path);

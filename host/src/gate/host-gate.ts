@@ -31,7 +31,8 @@ export class HostGate {
   scoped(declared: Readonly<Record<string, LimitDeclaration>> = {}): { license: PluginLicense; limits: PluginLimits } {
     return createModuleGate({
       licensed: (module) => this.entitlements.licensed(module),
-      limit: (name) => (Object.hasOwn(declared, name) ? declared[name] : Object.hasOwn(HOST_LIMITS, name) ? HOST_LIMITS[name as keyof typeof HOST_LIMITS] : undefined),
+      limit: (name) =>
+        Object.hasOwn(declared, name) ? declared[name] : Object.hasOwn(HOST_LIMITS, name) ? HOST_LIMITS[name as keyof typeof HOST_LIMITS] : undefined,
       offer: (module) => this.catalog.offer(module),
       purchaseBase: this.purchaseBase,
     });

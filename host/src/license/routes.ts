@@ -3,11 +3,11 @@ import { Hono } from "hono";
 import semver from "semver";
 import { requireRole } from "../auth/session-guard.js";
 import { HOST_ERRORS } from "../errors/index.js";
+import type { CatalogOffers } from "../gate/index.js";
 import { PluginError } from "../plugins/plugin-errors.js";
 import type { PluginApiEnv } from "../plugins/routes.js";
 import type { PluginRuntime } from "../plugins/runtime.js";
 import type { UiEvents } from "../plugins/ui-events.js";
-import type { CatalogOffers } from "../gate/index.js";
 import type { LicenseClient } from "./license-client.js";
 import type { RegistryClient } from "./registry-client.js";
 

@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { pathToFileURL } from "node:url";
-import { isDefinedPlugin, type Json, type PluginLogger, type PluginManifest, parsePluginPackage, SDK_API_VERSION, verifyRelease } from "@archnest/sdk";
+import { type Json, type PluginLogger, type PluginManifest, parsePluginPackage, verifyRelease } from "@archnest/sdk";
 import { readPluginDir, verifyPluginTarball } from "@archnest/sdk/node";
 import semver from "semver";
 import type { HostGate } from "../gate/index.js";
@@ -11,12 +10,18 @@ import type { SshService } from "../ssh/ssh-service.js";
 import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
 import type { Entitlements } from "./entitlements.js";
 import { EventBus } from "./event-bus.js";
-import { createPluginContext, PluginInstance, type SecretVault } from "./plugin-context.js";
+import { checkCompatible, loadPlugin } from "./load-plugin.js";
+import { PluginInstance, type SecretVault } from "./plugin-context.js";
+import { PluginDisk } from "./plugin-disk.js";
 import { PluginError } from "./plugin-errors.js";
 import { type HostDb, type PluginRecord, PluginRepo, type PluginSource, type UpdatePolicy } from "./plugin-repo.js";
 import { ServiceRegistry } from "./service-registry.js";
 import { validateSettings } from "./settings.js";
 import type { TrustStore } from "./trust-store.js";
+import { type UiManifest, UiManifestState } from "./ui-manifest.js";
+import { keptVersions, policyChange, rollbackFloor, unpinChange } from "./update-policy.js";
+
+export type { UiManifest } from "./ui-manifest.js";
 
 /** The logger the runtime writes to (the host's structured logger fits it). */
 export interface RuntimeLog extends PluginLogger {
@@ -70,27 +75,25 @@ export interface InstallOptions {
   onlyIfNewer?: boolean;
 }
 
-/** The host implements SDK API majors listed here; a plugin tagged with another major is refused. */
-const SUPPORTED_TAG_MAJORS = new Set([1]);
 const SEEN_PREFIX = "plugin.highestSeen.";
 /** The highest version seen within one major (`plugin.highestSeen.<id>@<major>`). */
 const seenInMajorKey = (id: string, version: string) => `${SEEN_PREFIX}${id}@${semver.major(version)}`;
 const DEFAULT_KEEP_VERSIONS = 3;
 
 /**
- * The plugin runtime: verifies, installs (atomically), loads, gates and disposes plugins, and keeps the
- * UI manifest. One instance per host.
+ * The plugin runtime: coordinates installs (verified, atomic), activation and disposal, serialised one at a
+ * time. The jobs live apart: the plugins folder (plugin-disk.ts), loading an entry (load-plugin.ts),
+ * update and anti-rollback policy (update-policy.ts), the UI manifest (ui-manifest.ts), the license gate
+ * (../gate). One instance per host.
  */
 export class PluginRuntime {
   readonly repo: PluginRepo;
   readonly bus: EventBus;
   private readonly services = new ServiceRegistry();
   private readonly instances = new Map<string, PluginInstance>();
-  private readonly manifestListeners = new Set<(version: number) => void>();
-  private manifestVersion = 1;
+  private readonly ui = new UiManifestState();
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly pluginsDir: string;
-  private readonly stagingDir: string;
+  private readonly disk: PluginDisk;
   /** Where downloads in progress are written; emptied at boot, so a crash leaves nothing behind. */
   readonly tmpDir: string;
   private unsubscribeEntitlements: (() => void) | undefined;
@@ -98,8 +101,7 @@ export class PluginRuntime {
   constructor(private readonly opts: RuntimeOptions) {
     this.repo = new PluginRepo(opts.db);
     this.bus = new EventBus((type, err) => opts.log.warn("event listener failed", { type, error: String(err) }));
-    this.pluginsDir = join(opts.dataDir, "plugins");
-    this.stagingDir = join(this.pluginsDir, ".staging");
+    this.disk = new PluginDisk(join(opts.dataDir, "plugins"));
     this.tmpDir = opts.tmpDir ?? join(opts.dataDir, "tmp");
   }
 
@@ -136,28 +138,9 @@ export class PluginRuntime {
     });
   }
 
-  // --- disk layout and crash recovery -------------------------------------------------------------------
-
-  private versionDir(id: string, version: string): string {
-    return join(this.pluginsDir, id, version);
-  }
-
   /** The database is the commit point: whatever the disk holds beyond what it references is removed. */
   private async recoverDisk(): Promise<void> {
-    await rm(this.stagingDir, { recursive: true, force: true });
-    await mkdir(this.stagingDir, { recursive: true });
-    const records = new Map((await this.repo.all()).map((r) => [r.id, r]));
-    for (const id of await readdir(this.pluginsDir)) {
-      if (id === ".staging") continue;
-      const rec = records.get(id);
-      if (!rec) {
-        await rm(join(this.pluginsDir, id), { recursive: true, force: true });
-        continue;
-      }
-      for (const version of await readdir(join(this.pluginsDir, id))) {
-        if (version !== rec.version && !rec.previousVersions.includes(version)) await rm(join(this.pluginsDir, id, version), { recursive: true, force: true });
-      }
-    }
+    await this.disk.recover(new Map((await this.repo.all()).map((r) => [r.id, r])));
   }
 
   /**
@@ -215,7 +198,7 @@ export class PluginRuntime {
 
   private async installLocked(tarball: string | Readable, options: InstallOptions, activate: boolean): Promise<PluginRecord> {
     const keyring = await this.opts.trust.keyring();
-    const stage = await mkdtemp(join(this.stagingDir, "install-"));
+    const stage = await mkdtemp(join(this.disk.stagingDir, "install-"));
     const outcome = await verifyPluginTarball(tarball, {
       trust: { rootKeys: [], keyring },
       stageDir: stage,
@@ -239,7 +222,7 @@ export class PluginRuntime {
         throw new PluginError("HOST_ERR_PLUGIN_ID_TAKEN", `The plugin id "${m.id}" is used by ${existing.packageName}.`);
       }
       if (existing && existing.version === pkg.version) throw new PluginError("HOST_ERR_ALREADY_INSTALLED", `${pkg.name}@${pkg.version} is already installed.`);
-      this.checkCompatible(m, pkg.name, (JSON.parse(await readFile(join(stage, "package.json"), "utf8")) as { type?: unknown }).type);
+      checkCompatible(m, pkg.name, (JSON.parse(await readFile(join(stage, "package.json"), "utf8")) as { type?: unknown }).type);
       const revoked = this.opts.revocations?.revokedReason(pkg.name, pkg.version);
       if (revoked) throw new PluginError("HOST_ERR_VERSION_REVOKED", `${pkg.name}@${pkg.version} was revoked: ${revoked}`);
       const installed = await this.dependencyView();
@@ -252,14 +235,7 @@ export class PluginRuntime {
       const seenInMajor =
         (await this.repo.getMeta(seenInMajorKey(m.id, pkg.version))) ?? (seen && semver.major(seen) === semver.major(pkg.version) ? seen : undefined);
       if (!options.allowDowngrade) {
-        // Anti-rollback (docs/architecture.md section 3): never older than the highest version seen in its major, and
-        // never in a lower major than the highest seen, except to move forward within the major an admin
-        // rolled back into (back on 1.0.0 from 2.0.0, it may update to 1.1.0; never to 0.9.0, nor to a 1.x
-        // older than one this host has seen).
-        const movesForward = existing !== undefined && semver.gt(pkg.version, existing.version) && semver.major(pkg.version) === semver.major(existing.version);
-        let floor: string | undefined;
-        if (seenInMajor && semver.lt(pkg.version, seenInMajor)) floor = seenInMajor;
-        else if (seen && semver.lt(pkg.version, seen) && !movesForward) floor = seen;
+        const floor = rollbackFloor({ version: pkg.version, installed: existing?.version, seen, seenInMajor });
         if (floor)
           throw new PluginError("HOST_ERR_ROLLBACK_REFUSED", `${pkg.name}@${pkg.version} is older than ${floor}, which this host has already installed.`);
       }
@@ -270,10 +246,7 @@ export class PluginRuntime {
       }
       this.fault("after-stage");
 
-      const target = this.versionDir(m.id, pkg.version);
-      await mkdir(join(this.pluginsDir, m.id), { recursive: true });
-      await rm(target, { recursive: true, force: true });
-      await rename(stage, target);
+      await this.disk.place(stage, m.id, pkg.version);
       this.fault("after-rename");
 
       const now = Date.now();
@@ -282,7 +255,9 @@ export class PluginRuntime {
         id: m.id,
         packageName: pkg.name,
         version: pkg.version,
-        previousVersions: existing ? this.keptVersions([existing.version, ...existing.previousVersions], pkg.version) : [],
+        previousVersions: existing
+          ? keptVersions([existing.version, ...existing.previousVersions], pkg.version, this.opts.keepVersions ?? DEFAULT_KEEP_VERSIONS)
+          : [],
         highestSeenVersion: highest,
         state: "disabled",
         error: null,
@@ -323,31 +298,9 @@ export class PluginRuntime {
     }
   }
 
-  private checkCompatible(m: PluginManifest, name: string, pkgType: unknown): void {
-    // Node decides a .js file's module system from package.json: a server entry must load as ESM.
-    if (m.server?.endsWith(".js") && pkgType !== "module") {
-      throw new PluginError(
-        "HOST_ERR_PLUGIN_ENTRY_INVALID",
-        `${name}'s server entry ${m.server} is not an ES module: set "type": "module" in package.json or name it .mjs.`,
-      );
-    }
-    if (!semver.satisfies(SDK_API_VERSION, m.sdk)) {
-      throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `${name} was built for SDK ${m.sdk}; this host implements SDK ${SDK_API_VERSION}.`, [`sdk ${m.sdk}`]);
-    }
-  }
-
-  /** The versions to keep for rollback after installing `current`: newest first, at most `keepVersions`. */
-  private keptVersions(candidates: readonly string[], current: string): string[] {
-    const keep = this.opts.keepVersions ?? DEFAULT_KEEP_VERSIONS;
-    return [...new Set(candidates)].filter((v) => v !== current).slice(0, keep);
-  }
-
   private async pruneVersions(id: string): Promise<void> {
     const rec = await this.repo.get(id);
-    if (!rec) return;
-    for (const v of await readdir(join(this.pluginsDir, id)).catch(() => [] as string[])) {
-      if (v !== rec.version && !rec.previousVersions.includes(v)) await rm(join(this.pluginsDir, id, v), { recursive: true, force: true });
-    }
+    if (rec) await this.disk.prune(rec);
   }
 
   private async dependencyView(): Promise<Map<string, DependencyNode>> {
@@ -389,7 +342,7 @@ export class PluginRuntime {
     const m = manifestPkg.archnest;
     const unmet = unmetDependencies({ id, version: rec.version, active: true, dependencies: m.dependencies }, await this.dependencyView());
     if (unmet.length > 0) return this.markFailed(id, "HOST_ERR_DEPENDENCIES_UNMET", `Unmet dependencies: ${unmet.join("; ")}.`);
-    const dir = this.versionDir(id, rec.version);
+    const dir = this.disk.versionDir(id, rec.version);
     try {
       // The files on disk are checked again against the signature before any of them runs.
       const verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
@@ -402,17 +355,10 @@ export class PluginRuntime {
     }
     const instance = new PluginInstance(rec, m, dir);
     this.instances.set(id, instance);
-    if (m.server) {
-      const timeoutMs = this.opts.setupTimeoutMs ?? 10_000;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const mod = (await import(pathToFileURL(join(dir, m.server)).href)) as { default?: unknown };
-        const def = mod.default;
-        if (!isDefinedPlugin(def)) throw new PluginError("HOST_ERR_PLUGIN_ENTRY_INVALID", `${m.server} does not default-export definePlugin(...).`);
-        const tagMajor = semver.major(semver.coerce(def.sdk) ?? "0.0.0");
-        if (!SUPPORTED_TAG_MAJORS.has(tagMajor))
-          throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `The plugin was built with SDK ${def.sdk}; this host supports SDK 1.x.`);
-        const ctx = createPluginContext(instance, {
+    try {
+      await loadPlugin(
+        instance,
+        {
           repo: this.repo,
           vault: this.opts.vault,
           bus: this.bus,
@@ -422,23 +368,15 @@ export class PluginRuntime {
           ssh: this.opts.ssh,
           // The caps this plugin's manifest declares, then the host's own.
           ...this.opts.gate.scoped(m.limits),
-        });
-        await mkdir(ctx.plugin.dataDir, { recursive: true });
-        await Promise.race([
-          Promise.resolve(def.setup(ctx)),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new PluginError("HOST_ERR_PLUGIN_SETUP_TIMEOUT", `setup did not finish within ${timeoutMs} ms.`)), timeoutMs);
-          }),
-        ]);
-      } catch (err) {
-        this.instances.delete(id);
-        await instance.dispose("plugin failed to start");
-        const code = err instanceof PluginError ? err.code : "HOST_ERR_PLUGIN_SETUP_FAILED";
-        log.error("plugin failed to start", { code, error: (err as Error).message });
-        return this.markFailed(id, code, err instanceof PluginError ? err.message : `setup threw: ${(err as Error).message}`);
-      } finally {
-        clearTimeout(timer);
-      }
+        },
+        this.opts.setupTimeoutMs ?? 10_000,
+      );
+    } catch (err) {
+      this.instances.delete(id);
+      await instance.dispose("plugin failed to start");
+      const code = err instanceof PluginError ? err.code : "HOST_ERR_PLUGIN_SETUP_FAILED";
+      log.error("plugin failed to start", { code, error: (err as Error).message });
+      return this.markFailed(id, code, err instanceof PluginError ? err.message : `setup threw: ${(err as Error).message}`);
     }
     await this.repo.patch(id, { state: "active", error: null, errorCode: null });
     this.bus.emit("plugin.state", { id, state: "active" });
@@ -617,10 +555,8 @@ export class PluginRuntime {
   /** Sets the update policy; pinning remembers the policy it replaced, so {@link unpin} can restore it. */
   setPolicy(id: string, policy: UpdatePolicy): Promise<PluginRecord> {
     return this.exclusive(async () => {
-      const rec = await this.require(id);
-      if (policy === "pinned") {
-        if (rec.policy !== "pinned") await this.repo.patch(id, { policy, pinnedFrom: rec.policy });
-      } else await this.repo.patch(id, { policy, pinnedFrom: null });
+      const change = policyChange(await this.require(id), policy);
+      if (change) await this.repo.patch(id, change);
       return this.require(id);
     });
   }
@@ -628,8 +564,8 @@ export class PluginRuntime {
   /** Lifts a pin: the policy set before the pin comes back (`minor` when none was recorded). */
   unpin(id: string): Promise<PluginRecord> {
     return this.exclusive(async () => {
-      const rec = await this.require(id);
-      if (rec.policy === "pinned") await this.repo.patch(id, { policy: rec.pinnedFrom ?? "minor", pinnedFrom: null });
+      const change = unpinChange(await this.require(id));
+      if (change) await this.repo.patch(id, change);
       return this.require(id);
     });
   }
@@ -643,7 +579,7 @@ export class PluginRuntime {
       const rec = await this.require(id);
       const [target, ...older] = rec.previousVersions;
       if (!target) throw new PluginError("HOST_ERR_NO_PREVIOUS_VERSION", `${rec.packageName} has no kept previous version.`);
-      const dir = this.versionDir(id, target);
+      const dir = this.disk.versionDir(id, target);
       let verified: ReturnType<typeof verifyRelease>;
       try {
         verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
@@ -691,7 +627,7 @@ export class PluginRuntime {
         await this.opts.vault.delete(`plugin:${id}`);
         await rm(join(this.opts.dataDir, "plugin-data", id), { recursive: true, force: true });
       }
-      await rm(join(this.pluginsDir, id), { recursive: true, force: true });
+      await this.disk.remove(id);
       this.bus.emit("plugin.removed", { id, version: rec.version, purged: purge });
       this.touchManifest();
     });
@@ -774,51 +710,17 @@ export class PluginRuntime {
   }
 
   onManifestChange(listener: (version: number) => void): () => void {
-    this.manifestListeners.add(listener);
-    return () => this.manifestListeners.delete(listener);
+    return this.ui.onChange(listener);
   }
 
   private touchManifest(): void {
-    this.manifestVersion += 1;
-    for (const l of this.manifestListeners) l(this.manifestVersion);
+    this.ui.touch();
   }
 
   /** The active plugins' web entries, slot contributions, pages and settings schemas. */
   uiManifest(): UiManifest {
-    const plugins: UiManifest["plugins"] = [];
-    for (const inst of [...this.instances.values()].sort((a, b) => a.record.id.localeCompare(b.record.id))) {
-      const m = inst.manifest;
-      if (!m.web) continue;
-      plugins.push({
-        id: inst.record.id,
-        name: inst.record.packageName,
-        displayName: m.displayName,
-        version: inst.record.version,
-        module: inst.record.module,
-        web: `/api/ui/assets/${inst.record.id}/${inst.record.version}/${m.web}`,
-        slots: m.contributes.slots,
-        pages: m.contributes.pages,
-        settings: m.contributes.settings,
-      });
-    }
-    return { version: this.manifestVersion, plugins };
+    return this.ui.build(this.instances.values());
   }
-}
-
-/** What `GET /api/ui/manifest` answers. */
-export interface UiManifest {
-  version: number;
-  plugins: {
-    id: string;
-    name: string;
-    displayName: string;
-    version: string;
-    module: string;
-    web: string;
-    slots: PluginManifest["contributes"]["slots"];
-    pages: PluginManifest["contributes"]["pages"];
-    settings: PluginManifest["contributes"]["settings"];
-  }[];
 }
 
 /** The name people know a plugin by: its manifest's displayName, else its id. */

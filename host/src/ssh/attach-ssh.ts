@@ -1,5 +1,5 @@
-import type { Host } from "../app.js";
 import type { PluginLimits } from "@archnest/sdk";
+import type { Host } from "../app.js";
 import { SshHostStore } from "./host-store.js";
 import { hostsApi } from "./hosts-routes.js";
 import { SshService } from "./ssh-service.js";

@@ -69,7 +69,14 @@ export function ApiErrorView(props: { error: unknown; variant?: "inline" | "card
         const body = isModuleRequiredBody(raw) ? raw : undefined;
         const reason = body?.cap !== undefined ? `You have reached the free limit of ${body.cap}${body.limit ? ` ${body.limit}` : ""}.` : undefined;
         const price = e().price;
-        return <Lock module={e().module} {...(price !== undefined ? { price } : {})} {...(reason ? { reason } : {})} {...(props.variant ? { variant: props.variant } : {})} />;
+        return (
+          <Lock
+            module={e().module}
+            {...(price !== undefined ? { price } : {})}
+            {...(reason ? { reason } : {})}
+            {...(props.variant ? { variant: props.variant } : {})}
+          />
+        );
       }}
     </Show>
   );

@@ -132,7 +132,8 @@ const archnestSchema = z
     if (Object.hasOwn(m.dependencies, m.id)) ctx.addIssue({ code: "custom", message: "a plugin cannot depend on itself", path: ["dependencies", m.id] });
     // Checked here rather than in the record's key schema, whose refusal would not say what a name must be.
     for (const name of Object.keys(m.limits)) {
-      if (!LIMIT_NAME.test(name)) ctx.addIssue({ code: "custom", message: "must be a cap name of lowercase letters, digits and dashes", path: ["limits", name] });
+      if (!LIMIT_NAME.test(name))
+        ctx.addIssue({ code: "custom", message: "must be a cap name of lowercase letters, digits and dashes", path: ["limits", name] });
     }
     const ids = new Set<string>();
     for (const [i, s] of m.contributes.slots.entries()) {

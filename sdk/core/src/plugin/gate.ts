@@ -119,12 +119,7 @@ export interface PluginLimits {
  * // {error: "module_required", module: "tmux", price: "$5", purchaseUrl: "/settings/store#tmux", message: ...}
  * ```
  */
-export function moduleRequiredBody(
-  module: string,
-  offer: ModuleOffer,
-  purchaseBase: string,
-  reached?: { limit: string; cap: number },
-): ModuleRequiredBody {
+export function moduleRequiredBody(module: string, offer: ModuleOffer, purchaseBase: string, reached?: { limit: string; cap: number }): ModuleRequiredBody {
   const needs = `This needs the ${module} module${offer.price ? ` (${offer.price})` : ""}.`;
   return {
     error: "module_required",

@@ -14,7 +14,10 @@ const plugin = definePlugin({
         return ctx.limits.check("widgets", 2) ?? Response.json(ctx.limits.get("widgets"));
       },
     });
-    ctx.ws.handle("pro", ctx.license.gateSocket("tmux", (socket) => socket.send("welcome")));
+    ctx.ws.handle(
+      "pro",
+      ctx.license.gateSocket("tmux", (socket) => socket.send("welcome")),
+    );
   },
 });
 
