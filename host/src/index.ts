@@ -9,7 +9,7 @@ export {
   SessionStore,
   setupCodeFile,
 } from "./auth/index.js";
-export { bootHost, trustAnchors } from "./boot.js";
+export { type BootOptions, bootHost, trustAnchors } from "./boot.js";
 export { type Db, schema } from "./db/index.js";
 export { type EnvSource, type HostConfig, loadEnv, type MasterKeySource } from "./env.js";
 export { HOST_ERRORS, HostError, type HostErrorCode, isHostError } from "./errors/index.js";
