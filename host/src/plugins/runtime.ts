@@ -1,26 +1,28 @@
 import { createHash } from "node:crypto";
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { type Json, type PluginLogger, type PluginManifest, parsePluginPackage, verifyRelease } from "@archnest/sdk";
-import { readPluginDir, verifyPluginTarball } from "@archnest/sdk/node";
+import { readPluginDir } from "@archnest/sdk/node";
 import semver from "semver";
 import type { HostGate } from "../gate/index.js";
 import type { SshService } from "../ssh/ssh-service.js";
 import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
 import type { Entitlements } from "./entitlements.js";
 import { EventBus } from "./event-bus.js";
-import { checkCompatible, loadPlugin } from "./load-plugin.js";
+import { admitPackage, type InstallOptions, installRecord, stagePackage } from "./install-plugin.js";
+import { loadPlugin } from "./load-plugin.js";
 import { PluginInstance, type SecretVault } from "./plugin-context.js";
 import { PluginDisk } from "./plugin-disk.js";
 import { PluginError } from "./plugin-errors.js";
-import { type HostDb, type PluginRecord, PluginRepo, type PluginSource, type UpdatePolicy } from "./plugin-repo.js";
+import { type HostDb, type PluginRecord, PluginRepo, type UpdatePolicy } from "./plugin-repo.js";
 import { ServiceRegistry } from "./service-registry.js";
 import { validateSettings } from "./settings.js";
 import type { TrustStore } from "./trust-store.js";
 import { type UiManifest, UiManifestState } from "./ui-manifest.js";
-import { keptVersions, policyChange, rollbackFloor, unpinChange } from "./update-policy.js";
+import { policyChange, unpinChange } from "./update-policy.js";
 
+export type { InstallOptions } from "./install-plugin.js";
 export type { UiManifest } from "./ui-manifest.js";
 
 /** The logger the runtime writes to (the host's structured logger fits it). */
@@ -61,18 +63,6 @@ export interface RuntimeOptions {
 export interface RemoveOptions {
   /** The admin confirmed that the plugins depending on this one stop too. */
   withDependents?: boolean;
-}
-
-/** What an install may carry besides the package. */
-export interface InstallOptions {
-  source: PluginSource;
-  /** Permissions the admin accepted for this install (core plugins are granted what they declare). */
-  acceptPermissions?: readonly string[];
-  /** An explicit admin downgrade to a signed, unrevoked older version. */
-  allowDowngrade?: boolean;
-  onProgress?: (phase: "download" | "verify" | "activate", progress: number) => void;
-  /** For updates: when the newest allowed version is the installed one, leave it and answer it. */
-  onlyIfNewer?: boolean;
 }
 
 const SEEN_PREFIX = "plugin.highestSeen.";
@@ -197,88 +187,45 @@ export class PluginRuntime {
   }
 
   private async installLocked(tarball: string | Readable, options: InstallOptions, activate: boolean): Promise<PluginRecord> {
-    const keyring = await this.opts.trust.keyring();
-    const stage = await mkdtemp(join(this.disk.stagingDir, "install-"));
-    const outcome = await verifyPluginTarball(tarball, {
-      trust: { rootKeys: [], keyring },
-      stageDir: stage,
+    const { stage, release } = await stagePackage(tarball, {
+      keyring: await this.opts.trust.keyring(),
+      stagingDir: this.disk.stagingDir,
       now: this.now(),
-      onProgress: (read, total) => options.onProgress?.("verify", total ? read / total : 0),
+      onProgress: options.onProgress,
+      explainUnknownKey: this.opts.explainUnknownKey,
     });
-    if (!outcome.ok) {
-      const keyid = outcome.code === "SDK_ERR_KEY_UNKNOWN" ? outcome.details[0] : undefined;
-      if (keyid && this.opts.explainUnknownKey) {
-        const { message, details } = await this.opts.explainUnknownKey(keyid);
-        throw new PluginError(outcome.code, message, details, 422);
-      }
-      throw new PluginError(outcome.code, outcome.message, outcome.details, 422);
-    }
     try {
-      const { pkg, signer } = outcome.release;
+      const { pkg, signer } = release;
       const m = pkg.archnest;
       await this.checkPublisherModule(signer.keyid, pkg.name, m.module);
       const existing = await this.repo.get(m.id);
-      if (existing && existing.packageName !== pkg.name) {
-        throw new PluginError("HOST_ERR_PLUGIN_ID_TAKEN", `The plugin id "${m.id}" is used by ${existing.packageName}.`);
-      }
-      if (existing && existing.version === pkg.version) throw new PluginError("HOST_ERR_ALREADY_INSTALLED", `${pkg.name}@${pkg.version} is already installed.`);
-      checkCompatible(m, pkg.name, (JSON.parse(await readFile(join(stage, "package.json"), "utf8")) as { type?: unknown }).type);
-      const revoked = this.opts.revocations?.revokedReason(pkg.name, pkg.version);
-      if (revoked) throw new PluginError("HOST_ERR_VERSION_REVOKED", `${pkg.name}@${pkg.version} was revoked: ${revoked}`);
       const installed = await this.dependencyView();
       // At boot, core plugins are installed first and activated afterwards in dependency order, so an
       // installed dependency counts; an install that activates at once needs its dependencies running.
       if (!activate) for (const [depId, node] of installed) installed.set(depId, { ...node, active: true });
-      const unmet = unmetDependencies({ id: m.id, version: pkg.version, active: true, dependencies: m.dependencies }, installed);
-      if (unmet.length > 0) throw new PluginError("HOST_ERR_DEPENDENCIES_UNMET", `${pkg.name} cannot be installed: ${unmet.join("; ")}.`, unmet);
       const seen = (await this.repo.getMeta(SEEN_PREFIX + m.id)) ?? existing?.highestSeenVersion;
       const seenInMajor =
         (await this.repo.getMeta(seenInMajorKey(m.id, pkg.version))) ?? (seen && semver.major(seen) === semver.major(pkg.version) ? seen : undefined);
-      if (!options.allowDowngrade) {
-        const floor = rollbackFloor({ version: pkg.version, installed: existing?.version, seen, seenInMajor });
-        if (floor)
-          throw new PluginError("HOST_ERR_ROLLBACK_REFUSED", `${pkg.name}@${pkg.version} is older than ${floor}, which this host has already installed.`);
-      }
-      const accepted = new Set(options.source === "core" ? m.permissions : [...(options.acceptPermissions ?? []), ...(existing?.grantedPermissions ?? [])]);
-      const missing = m.permissions.filter((p) => !accepted.has(p));
-      if (missing.length > 0) {
-        throw new PluginError("HOST_ERR_PERMISSIONS_NOT_ACCEPTED", `${pkg.name} asks for permissions that were not accepted: ${missing.join(", ")}.`, missing);
-      }
+      const admission = {
+        release,
+        packageType: (JSON.parse(await readFile(join(stage, "package.json"), "utf8")) as { type?: unknown }).type,
+        existing,
+        installed,
+        seen,
+        seenInMajor,
+        revokedReason: this.opts.revocations?.revokedReason(pkg.name, pkg.version),
+        options,
+      };
+      const accepted = admitPackage(admission);
       this.fault("after-stage");
 
       await this.disk.place(stage, m.id, pkg.version);
       this.fault("after-rename");
 
-      const now = Date.now();
-      const highest = seen && semver.gt(seen, pkg.version) ? seen : pkg.version;
-      const record: PluginRecord = {
-        id: m.id,
-        packageName: pkg.name,
-        version: pkg.version,
-        previousVersions: existing
-          ? keptVersions([existing.version, ...existing.previousVersions], pkg.version, this.opts.keepVersions ?? DEFAULT_KEEP_VERSIONS)
-          : [],
-        highestSeenVersion: highest,
-        state: "disabled",
-        error: null,
-        errorCode: null,
-        policy: existing?.policy ?? "minor",
-        pinnedFrom: existing?.pinnedFrom ?? null,
-        source: options.source,
-        module: m.module,
-        signerKeyid: signer.keyid,
-        signerName: signer.name,
-        permissions: [...m.permissions],
-        grantedPermissions: m.permissions.filter((p) => accepted.has(p)),
-        manifest: outcome.release.statement ? { name: pkg.name, version: pkg.version, archnest: m } : {},
-        installedAt: existing?.installedAt ?? now,
-        updatedAt: now,
-      };
+      const record = installRecord(admission, accepted, this.opts.keepVersions ?? DEFAULT_KEEP_VERSIONS, Date.now());
       this.fault("before-commit");
-      // Keep the state the admin chose: a disabled plugin stays disabled across an update.
-      record.state = existing?.state === "disabled" ? "disabled" : "active";
       await this.repo.put(record);
-      await this.repo.setMeta(SEEN_PREFIX + m.id, highest);
+      await this.repo.setMeta(SEEN_PREFIX + m.id, record.highestSeenVersion);
       if (!seenInMajor || semver.gt(pkg.version, seenInMajor)) await this.repo.setMeta(seenInMajorKey(m.id, pkg.version), pkg.version);
 
       if (activate) {
