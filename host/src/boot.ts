@@ -4,7 +4,7 @@ import { loadWebApp, WebAppMissingError } from "@archnest/web/serve";
 import { type CreateHostOptions, createHost, type Host } from "./app.js";
 import type { HostConfig } from "./env.js";
 import { HostError } from "./errors/index.js";
-import { attachPlugins, type TrustAnchor } from "./plugins/index.js";
+import { type AttachPluginsOptions, attachPlugins, type TrustAnchor } from "./plugins/index.js";
 
 function anchor(files: { rootPub: string; keyring: string }): TrustAnchor {
   try {
@@ -24,25 +24,41 @@ export function trustAnchors(config: HostConfig): TrustAnchor[] {
   return anchors;
 }
 
+/** What a test or benchmark may set in place of the configuration's own choices. */
+export interface BootOptions extends CreateHostOptions {
+  /** Plugin runtime options over those the configuration gives (trust, registry, core plugins, ...). */
+  plugins?: Partial<AttachPluginsOptions>;
+  /** Serve the web app: "if-built" (the default) serves it when it is built, "required" refuses to start without it. */
+  web?: "if-built" | "required" | "off";
+}
+
 /**
- * The whole host, not yet listening: kernel, plugin runtime (and the license client when a registry is
- * configured) and the web app. main.ts serves it; tests and benchmarks drive it directly.
+ * The host's composition root: the kernel, the plugin runtime (and the license client when a registry is
+ * configured) and the web app, assembled in this one place and not yet listening. main.ts serves it; the
+ * test harness (startPluginHost) and benchmarks boot through it too, changing only what BootOptions names.
  */
-export async function bootHost(config: HostConfig, options: CreateHostOptions = {}) {
+export async function bootHost(config: HostConfig, options: BootOptions = {}) {
+  const { plugins: pluginOptions, web: webMode = "if-built", ...createOptions } = options;
   let web: ReturnType<typeof loadWebApp> | undefined;
-  try {
-    web = loadWebApp(config.webDir);
-  } catch (err) {
-    if (!(err instanceof WebAppMissingError)) throw err;
+  if (webMode !== "off") {
+    try {
+      web = loadWebApp(config.webDir);
+    } catch (err) {
+      if (!(err instanceof WebAppMissingError) || webMode === "required") throw err;
+    }
   }
-  const host: Host = await createHost(config, { ...options, cspScriptHashes: [...(options.cspScriptHashes ?? []), ...(web?.cspScriptHashes ?? [])] });
-  if (!web) host.log.warn("the web app is not built; the API runs without it", { webDir: config.webDir });
+  const host: Host = await createHost(config, {
+    ...createOptions,
+    cspScriptHashes: [...(createOptions.cspScriptHashes ?? []), ...(web?.cspScriptHashes ?? [])],
+  });
+  if (!web && webMode !== "off") host.log.warn("the web app is not built; the API runs without it", { webDir: config.webDir });
   try {
     const plugins = await attachPlugins(host, {
-      trust: trustAnchors(config),
+      trust: pluginOptions?.trust ?? trustAnchors(config),
       ...(config.registryUrl !== undefined && { registryUrl: config.registryUrl }),
       corePluginsDir: config.corePluginsDir,
       ...(config.faultAt !== undefined && { faultAt: config.faultAt }),
+      ...pluginOptions,
     });
     if (web) {
       const app = web;

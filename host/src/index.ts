@@ -9,10 +9,11 @@ export {
   SessionStore,
   setupCodeFile,
 } from "./auth/index.js";
-export { bootHost, trustAnchors } from "./boot.js";
+export { type BootOptions, bootHost, trustAnchors } from "./boot.js";
 export { type Db, schema } from "./db/index.js";
 export { type EnvSource, type HostConfig, loadEnv, type MasterKeySource } from "./env.js";
 export { HOST_ERRORS, HostError, type HostErrorCode, isHostError } from "./errors/index.js";
+export { CatalogOffers, HOST_LIMITS, HostGate, type ModuleCatalog } from "./gate/index.js";
 export type { AppEnv, AppVariables } from "./http/index.js";
 export { LicenseClient, type LicenseStatus, RegistryClient } from "./license/index.js";
 export { createLogger, type Logger, type LogLevel } from "./log/index.js";
@@ -21,7 +22,6 @@ export {
   attachPlugins,
   type Entitlements,
   FileEntitlements,
-  FREE_LIMITS,
   PluginError,
   type PluginRecord,
   PluginRuntime,

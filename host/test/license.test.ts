@@ -39,12 +39,16 @@ describe("license client against a real registry", () => {
     // A paid module is refused before purchase, with the 402 body the web app shows as a lock.
     const refused = await s.req("/api/plugins/install", { method: "POST", body: JSON.stringify({ ref: "@test/paid@^1.0.0", acceptPermissions: ["storage"] }) });
     expect(refused.status).toBe(402);
+    // Its price is the registry catalog's, which the host fetched; the host knows no price of its own.
+    const listed = (await (await fetch(`${s.reg.url}/v1/catalog`)).json()) as { modules: { slug: string; price: string }[] };
+    const price = listed.modules.find((m) => m.slug === "tmux")?.price;
+    expect(price).toBe("$5");
     expect(await refused.json()).toEqual({
       error: "module_required",
-      message: expect.stringMatching(/module/),
+      message: `This needs the tmux module (${price}).`,
       requestId: refused.headers.get("x-request-id"),
       module: "tmux",
-      price: "$5",
+      price,
       purchaseUrl: "/settings/store#tmux",
     });
 

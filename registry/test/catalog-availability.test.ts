@@ -1,8 +1,8 @@
 // The store sells only what it can deliver, seen over HTTP as hosts and browsers see the registry: which
 // modules are available now, what a bundle holds now and later, the checkout refusal, and the favicon.
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { FREE_LIMITS } from "@archnest/host";
+import { HOST_LIMITS } from "@archnest/host";
 import { createClient } from "@libsql/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -109,7 +109,14 @@ describe("catalog availability", () => {
   it("lifts, for every entitlement module, a cap the host enforces for that module", async () => {
     const entitlements = [...(await catalog()).modules.values()].filter((m) => m.delivery === "entitlement");
     expect(entitlements.length).toBeGreaterThan(0);
-    for (const m of entitlements) expect(FREE_LIMITS[m.lifts ?? ""]?.module, m.slug).toBe(m.slug);
+    // The caps enforced: the host's own, and those the first-party plugins declare in their manifests.
+    const plugins = new URL("../../plugins/", import.meta.url).pathname;
+    const declared: Record<string, { module: string }> = { ...HOST_LIMITS };
+    for (const dir of readdirSync(plugins)) {
+      const pkg = JSON.parse(readFileSync(join(plugins, dir, "package.json"), "utf8")) as { archnest?: { limits?: Record<string, { module: string }> } };
+      Object.assign(declared, pkg.archnest?.limits);
+    }
+    for (const m of entitlements) expect(declared[m.lifts ?? ""]?.module, m.slug).toBe(m.slug);
   });
 
   it("lists for each bundle the modules available now and those that come later", async () => {

@@ -5,7 +5,6 @@ import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { SDK_API_VERSION } from "@archnest/sdk";
 import semver from "semver";
-import { moduleRequiredBody } from "../plugins/limits.js";
 import { type PackageRef, packumentPath, tarballPath } from "../plugins/package-ref.js";
 import { PluginError } from "../plugins/plugin-errors.js";
 import type { RegistryInstallOutcome } from "../plugins/routes.js";
@@ -73,7 +72,7 @@ export function registryInstaller(registry: RegistryClient, runtime: PluginRunti
     if (res.status === 402) {
       const body = (await res.json().catch(() => ({}))) as { module?: string };
       const module = body.module ?? "unknown";
-      throw new PluginError("HOST_ERR_MODULE_REQUIRED", `${name} needs the ${module} module.`, [module], 402, moduleRequiredBody(module, runtime.purchaseBase));
+      throw new PluginError("HOST_ERR_MODULE_REQUIRED", `${name} needs the ${module} module.`, [module], 402, { ...runtime.gate.body(module) });
     }
     if (res.status !== 200 || !res.body) throw new PluginError("HOST_ERR_REGISTRY_UNREACHABLE", `The registry answered ${res.status} for ${name}@${version}.`);
     const total = Number(res.headers.get("content-length") ?? "0");

@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import semver from "semver";
 import { requireRole } from "../auth/session-guard.js";
 import { HOST_ERRORS } from "../errors/index.js";
+import type { CatalogOffers } from "../gate/index.js";
 import { PluginError } from "../plugins/plugin-errors.js";
 import type { PluginApiEnv } from "../plugins/routes.js";
 import type { PluginRuntime } from "../plugins/runtime.js";
@@ -21,7 +22,14 @@ function failure(err: unknown) {
  * The license and catalog API for the web app: `GET /license`, `POST /license/refresh`, `GET /catalog`
  * (the registry's catalog with what this install owns and has installed), `POST /catalog/checkout`.
  */
-export function licenseApi(opts: { license: LicenseClient; registry: RegistryClient; runtime: PluginRuntime; events: UiEvents }): Hono<PluginApiEnv> {
+export function licenseApi(opts: {
+  license: LicenseClient;
+  registry: RegistryClient;
+  runtime: PluginRuntime;
+  events: UiEvents;
+  /** Takes the prices of every catalog fetched here, so 402 bodies show what the store shows. */
+  offers?: CatalogOffers;
+}): Hono<PluginApiEnv> {
   const { license, registry, runtime, events } = opts;
   const app = new Hono<PluginApiEnv>();
 
@@ -47,6 +55,7 @@ export function licenseApi(opts: { license: LicenseClient; registry: RegistryCli
       const res = await registry.get("/v1/catalog");
       if (res.status !== 200) throw new PluginError("HOST_ERR_REGISTRY_UNREACHABLE", `The registry's catalog answered ${res.status}.`);
       const body = res.body as { plugins?: Item[]; modules?: Item[]; bundles?: Item[] };
+      opts.offers?.update(body);
       const installed = new Map((await runtime.list()).map((p) => [p.packageName, p]));
       const owned = (slug: unknown) => typeof slug === "string" && license.licensed(slug);
       return c.json({

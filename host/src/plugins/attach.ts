@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Host } from "../app.js";
+import { CatalogOffers, HostGate, NO_CATALOG } from "../gate/index.js";
 import { LicenseClient, licenseApi, RegistryClient, registryInstaller } from "../license/index.js";
 import { attachSsh } from "../ssh/index.js";
 import { type Entitlements, FileEntitlements } from "./entitlements.js";
@@ -86,9 +87,11 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
     stopWatching = fromFile.watch();
     entitlements = fromFile;
   }
-  const purchaseBase = opts.purchaseBase ?? "/settings/store";
+  // Prices come from the registry's catalog alone; without a registry a 402 names no price.
+  const offers = registry ? new CatalogOffers(() => registry.get("/v1/catalog")) : undefined;
+  const gate = new HostGate(entitlements, offers ?? NO_CATALOG, opts.purchaseBase ?? "/settings/store");
   // Registered before the runtime's close hook, so it runs after plugins are unloaded (hooks run last first).
-  const ssh = attachSsh(host, { entitlements, purchaseBase, ...opts.ssh });
+  const ssh = attachSsh(host, { limits: gate.scoped().limits, ...opts.ssh });
 
   const runtime: PluginRuntime = new PluginRuntime({
     db: host.db,
@@ -98,7 +101,7 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
     tmpDir: host.tmpDir,
     trust,
     entitlements,
-    purchaseBase,
+    gate,
     ssh: ssh.service,
     ...(license && { revocations: license }),
     explainUnknownKey: (keyid) => publishers.explainUnknownKey(keyid),
@@ -123,7 +126,7 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
     }),
   );
   if (license && registry) {
-    host.app.route("/api", licenseApi({ license, registry, runtime, events }));
+    host.app.route("/api", licenseApi({ license, registry, runtime, events, ...(offers && { offers }) }));
     license.onRevocations(() => void runtime.applyRevocations());
   }
   const ws = createWsGateway({
@@ -141,11 +144,11 @@ export async function attachPlugins(host: Host, opts: AttachPluginsOptions) {
     await license.load();
     // The first refresh registers the install; an unreachable or slow registry must not hold the boot:
     // after a few seconds the host starts on its stored license and the refresh finishes in the background.
-    const refreshed = license.refresh();
+    const refreshed = Promise.all([license.refresh(), offers?.refresh()]);
     await Promise.race([refreshed, new Promise((resolve) => setTimeout(resolve, BOOT_REFRESH_WAIT_MS).unref())]);
     license.start();
   }
   await runtime.start();
   await runtime.applyRevocations();
-  return { runtime, events, ws, license, registry, ssh, publishers, pluginsDir: join(host.config.dataDir, "plugins") };
+  return { runtime, events, ws, license, registry, ssh, publishers, gate, pluginsDir: join(host.config.dataDir, "plugins") };
 }

@@ -5,7 +5,6 @@
 
 export { type AttachPluginsOptions, attachPlugins } from "./attach.js";
 export { type Entitlements, FileEntitlements, StaticEntitlements } from "./entitlements.js";
-export { FREE_LIMITS, moduleRequiredBody } from "./limits.js";
 export { type PackageRef, packumentPath, parsePackageRef, tarballPath } from "./package-ref.js";
 export { PluginError } from "./plugin-errors.js";
 export type { PluginRecord, PluginState, UpdatePolicy } from "./plugin-repo.js";

@@ -103,6 +103,7 @@ export interface ContextDeps {
   log: PluginLogger;
   dataDir: string;
   limits: PluginContext["limits"];
+  license: PluginContext["license"];
   /** The host's SSH service; `ctx.ssh` scopes it to the plugin's permissions and lifetime. */
   ssh?: SshService | undefined;
 }
@@ -222,6 +223,7 @@ export function createPluginContext(instance: PluginInstance, deps: ContextDeps)
       },
     },
     limits: deps.limits,
+    license: deps.license,
     log: deps.log,
     ssh: createPluginSsh(deps.ssh, { need, track: (d) => instance.track(d) }),
     docker: createPluginDocker({ need, track: (d) => instance.track(d) }),

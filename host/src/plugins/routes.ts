@@ -9,7 +9,6 @@ import { streamSSE } from "hono/streaming";
 import { CSRF_HEADER, requireRole } from "../auth/session-guard.js";
 import type { BodyLimits } from "../http/body-limit.js";
 import { forwardedRequest } from "./forwarded-request.js";
-import { moduleRequiredBody } from "./limits.js";
 import { type PackageRef, parsePackageRef } from "./package-ref.js";
 import { PluginError } from "./plugin-errors.js";
 import type { PluginRecord, UpdatePolicy } from "./plugin-repo.js";
@@ -319,7 +318,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
     const id = c.req.param("id");
     const rec = await runtime.repo.peek(id);
     if (!rec) return c.json({ error: "HOST_ERR_PLUGIN_NOT_FOUND", message: `No plugin "${id}" is installed.` }, 404);
-    if (!runtime.licensed(rec.module)) return c.json(moduleRequiredBody(rec.module, runtime.purchaseBase), 402);
+    if (!runtime.licensed(rec.module)) return c.json(runtime.gate.body(rec.module), 402);
     const handler = runtime.instance(id)?.handler;
     if (!handler || rec.state !== "active") {
       return c.json({ error: "HOST_ERR_PLUGIN_INACTIVE", message: `${rec.packageName} is ${rec.state}.`, state: rec.state }, 503);

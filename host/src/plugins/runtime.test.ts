@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { generateKeyPair } from "@archnest/sdk";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
+import { HostGate, NO_CATALOG } from "../gate/index.js";
 import { serveHost, serverUrl } from "../server/index.js";
 import { addMember, createTestHost, type SignedIn, setupAdmin, type TestHost } from "../testing/index.js";
 import { attachPlugins } from "./attach.js";
@@ -13,6 +14,7 @@ import { fixtureTarball, HELLO_ROUTES, writeFixturePlugin } from "./test-fixture
 import { TrustStore } from "./trust-store.js";
 
 const trust = createTestTrust();
+const gated = (entitlements: StaticEntitlements) => ({ entitlements, gate: new HostGate(entitlements, NO_CATALOG, "/settings/store") });
 const anchors = [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }];
 const NOTES_DIR = new URL("../../../plugins/notes", import.meta.url).pathname;
 
@@ -278,12 +280,12 @@ describe("plugin runtime through the API", () => {
     expect(await res.json()).toMatchObject({ state: "locked", errorCode: "HOST_ERR_MODULE_REQUIRED" });
     const locked = await h.req("/api/plugins/paid/hello");
     expect(locked.status).toBe(402);
+    // No registry, no catalog: the body names the module and its store link, and no price.
     expect(await locked.json()).toEqual({
       error: "module_required",
-      message: expect.stringMatching(/module/),
+      message: "This needs the tmux module.",
       requestId: locked.headers.get("x-request-id"),
       module: "tmux",
-      price: "$5",
       purchaseUrl: "/settings/store#tmux",
     });
 
@@ -404,8 +406,7 @@ describe("plugin runtime through the API", () => {
         log: t.host.log,
         dataDir: t.host.config.dataDir,
         trust: new TrustStore(anchors, { get: async (k) => seen.get(k), set: async (k, v) => void seen.set(k, v) }),
-        entitlements: new StaticEntitlements(),
-        purchaseBase: "/settings/store",
+        ...gated(new StaticEntitlements()),
         corePluginsDir: core,
       });
       await rt.start();
@@ -443,8 +444,7 @@ describe("plugin runtime through the API", () => {
       log: t.host.log,
       dataDir: t.host.config.dataDir,
       trust: new TrustStore(anchors, { get: async () => undefined, set: async () => undefined }),
-      entitlements: new StaticEntitlements(),
-      purchaseBase: "/settings/store",
+      ...gated(new StaticEntitlements()),
       corePluginsDir: core,
     });
     await rt.start();

@@ -1,22 +1,29 @@
 import { createHash } from "node:crypto";
-import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises";
+import { readdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
-import { pathToFileURL } from "node:url";
-import { isDefinedPlugin, type Json, type PluginLogger, type PluginManifest, parsePluginPackage, SDK_API_VERSION, verifyRelease } from "@archnest/sdk";
-import { readPluginDir, verifyPluginTarball } from "@archnest/sdk/node";
+import { type Json, type PluginLogger, type PluginManifest, parsePluginPackage, verifyRelease } from "@archnest/sdk";
+import { readPluginDir } from "@archnest/sdk/node";
 import semver from "semver";
+import type { HostGate } from "../gate/index.js";
 import type { SshService } from "../ssh/ssh-service.js";
 import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
 import type { Entitlements } from "./entitlements.js";
 import { EventBus } from "./event-bus.js";
-import { checkLimit, limitState, requireModule } from "./limits.js";
-import { createPluginContext, PluginInstance, type SecretVault } from "./plugin-context.js";
+import { admitPackage, type InstallOptions, installRecord, stagePackage } from "./install-plugin.js";
+import { loadPlugin } from "./load-plugin.js";
+import { PluginInstance, type SecretVault } from "./plugin-context.js";
+import { PluginDisk } from "./plugin-disk.js";
 import { PluginError } from "./plugin-errors.js";
-import { type HostDb, type PluginRecord, PluginRepo, type PluginSource, type UpdatePolicy } from "./plugin-repo.js";
+import { type HostDb, type PluginRecord, PluginRepo, type UpdatePolicy } from "./plugin-repo.js";
 import { ServiceRegistry } from "./service-registry.js";
 import { validateSettings } from "./settings.js";
 import type { TrustStore } from "./trust-store.js";
+import { type UiManifest, UiManifestState } from "./ui-manifest.js";
+import { policyChange, unpinChange } from "./update-policy.js";
+
+export type { InstallOptions } from "./install-plugin.js";
+export type { UiManifest } from "./ui-manifest.js";
 
 /** The logger the runtime writes to (the host's structured logger fits it). */
 export interface RuntimeLog extends PluginLogger {
@@ -35,8 +42,8 @@ export interface RuntimeOptions {
   tmpDir?: string;
   trust: TrustStore;
   entitlements: Entitlements;
-  /** Where the Module Store lives, for 402 bodies (`<base>#<slug>`). */
-  purchaseBase: string;
+  /** The license gate every route, WebSocket and plugin context answers through. */
+  gate: HostGate;
   /** Signed core plugins installed at first boot without a registry. */
   corePluginsDir?: string;
   setupTimeoutMs?: number;
@@ -58,39 +65,25 @@ export interface RemoveOptions {
   withDependents?: boolean;
 }
 
-/** What an install may carry besides the package. */
-export interface InstallOptions {
-  source: PluginSource;
-  /** Permissions the admin accepted for this install (core plugins are granted what they declare). */
-  acceptPermissions?: readonly string[];
-  /** An explicit admin downgrade to a signed, unrevoked older version. */
-  allowDowngrade?: boolean;
-  onProgress?: (phase: "download" | "verify" | "activate", progress: number) => void;
-  /** For updates: when the newest allowed version is the installed one, leave it and answer it. */
-  onlyIfNewer?: boolean;
-}
-
-/** The host implements SDK API majors listed here; a plugin tagged with another major is refused. */
-const SUPPORTED_TAG_MAJORS = new Set([1]);
 const SEEN_PREFIX = "plugin.highestSeen.";
 /** The highest version seen within one major (`plugin.highestSeen.<id>@<major>`). */
 const seenInMajorKey = (id: string, version: string) => `${SEEN_PREFIX}${id}@${semver.major(version)}`;
 const DEFAULT_KEEP_VERSIONS = 3;
 
 /**
- * The plugin runtime: verifies, installs (atomically), loads, gates and disposes plugins, and keeps the
- * UI manifest. One instance per host.
+ * The plugin runtime: coordinates installs (verified, atomic), activation and disposal, serialised one at a
+ * time. The jobs live apart: the plugins folder (plugin-disk.ts), loading an entry (load-plugin.ts),
+ * update and anti-rollback policy (update-policy.ts), the UI manifest (ui-manifest.ts), the license gate
+ * (../gate). One instance per host.
  */
 export class PluginRuntime {
   readonly repo: PluginRepo;
   readonly bus: EventBus;
   private readonly services = new ServiceRegistry();
   private readonly instances = new Map<string, PluginInstance>();
-  private readonly manifestListeners = new Set<(version: number) => void>();
-  private manifestVersion = 1;
+  private readonly ui = new UiManifestState();
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly pluginsDir: string;
-  private readonly stagingDir: string;
+  private readonly disk: PluginDisk;
   /** Where downloads in progress are written; emptied at boot, so a crash leaves nothing behind. */
   readonly tmpDir: string;
   private unsubscribeEntitlements: (() => void) | undefined;
@@ -98,8 +91,7 @@ export class PluginRuntime {
   constructor(private readonly opts: RuntimeOptions) {
     this.repo = new PluginRepo(opts.db);
     this.bus = new EventBus((type, err) => opts.log.warn("event listener failed", { type, error: String(err) }));
-    this.pluginsDir = join(opts.dataDir, "plugins");
-    this.stagingDir = join(this.pluginsDir, ".staging");
+    this.disk = new PluginDisk(join(opts.dataDir, "plugins"));
     this.tmpDir = opts.tmpDir ?? join(opts.dataDir, "tmp");
   }
 
@@ -136,28 +128,9 @@ export class PluginRuntime {
     });
   }
 
-  // --- disk layout and crash recovery -------------------------------------------------------------------
-
-  private versionDir(id: string, version: string): string {
-    return join(this.pluginsDir, id, version);
-  }
-
   /** The database is the commit point: whatever the disk holds beyond what it references is removed. */
   private async recoverDisk(): Promise<void> {
-    await rm(this.stagingDir, { recursive: true, force: true });
-    await mkdir(this.stagingDir, { recursive: true });
-    const records = new Map((await this.repo.all()).map((r) => [r.id, r]));
-    for (const id of await readdir(this.pluginsDir)) {
-      if (id === ".staging") continue;
-      const rec = records.get(id);
-      if (!rec) {
-        await rm(join(this.pluginsDir, id), { recursive: true, force: true });
-        continue;
-      }
-      for (const version of await readdir(join(this.pluginsDir, id))) {
-        if (version !== rec.version && !rec.previousVersions.includes(version)) await rm(join(this.pluginsDir, id, version), { recursive: true, force: true });
-      }
-    }
+    await this.disk.recover(new Map((await this.repo.all()).map((r) => [r.id, r])));
   }
 
   /**
@@ -214,96 +187,45 @@ export class PluginRuntime {
   }
 
   private async installLocked(tarball: string | Readable, options: InstallOptions, activate: boolean): Promise<PluginRecord> {
-    const keyring = await this.opts.trust.keyring();
-    const stage = await mkdtemp(join(this.stagingDir, "install-"));
-    const outcome = await verifyPluginTarball(tarball, {
-      trust: { rootKeys: [], keyring },
-      stageDir: stage,
+    const { stage, release } = await stagePackage(tarball, {
+      keyring: await this.opts.trust.keyring(),
+      stagingDir: this.disk.stagingDir,
       now: this.now(),
-      onProgress: (read, total) => options.onProgress?.("verify", total ? read / total : 0),
+      onProgress: options.onProgress,
+      explainUnknownKey: this.opts.explainUnknownKey,
     });
-    if (!outcome.ok) {
-      const keyid = outcome.code === "SDK_ERR_KEY_UNKNOWN" ? outcome.details[0] : undefined;
-      if (keyid && this.opts.explainUnknownKey) {
-        const { message, details } = await this.opts.explainUnknownKey(keyid);
-        throw new PluginError(outcome.code, message, details, 422);
-      }
-      throw new PluginError(outcome.code, outcome.message, outcome.details, 422);
-    }
     try {
-      const { pkg, signer } = outcome.release;
+      const { pkg, signer } = release;
       const m = pkg.archnest;
       await this.checkPublisherModule(signer.keyid, pkg.name, m.module);
       const existing = await this.repo.get(m.id);
-      if (existing && existing.packageName !== pkg.name) {
-        throw new PluginError("HOST_ERR_PLUGIN_ID_TAKEN", `The plugin id "${m.id}" is used by ${existing.packageName}.`);
-      }
-      if (existing && existing.version === pkg.version) throw new PluginError("HOST_ERR_ALREADY_INSTALLED", `${pkg.name}@${pkg.version} is already installed.`);
-      this.checkCompatible(m, pkg.name, (JSON.parse(await readFile(join(stage, "package.json"), "utf8")) as { type?: unknown }).type);
-      const revoked = this.opts.revocations?.revokedReason(pkg.name, pkg.version);
-      if (revoked) throw new PluginError("HOST_ERR_VERSION_REVOKED", `${pkg.name}@${pkg.version} was revoked: ${revoked}`);
       const installed = await this.dependencyView();
       // At boot, core plugins are installed first and activated afterwards in dependency order, so an
       // installed dependency counts; an install that activates at once needs its dependencies running.
       if (!activate) for (const [depId, node] of installed) installed.set(depId, { ...node, active: true });
-      const unmet = unmetDependencies({ id: m.id, version: pkg.version, active: true, dependencies: m.dependencies }, installed);
-      if (unmet.length > 0) throw new PluginError("HOST_ERR_DEPENDENCIES_UNMET", `${pkg.name} cannot be installed: ${unmet.join("; ")}.`, unmet);
       const seen = (await this.repo.getMeta(SEEN_PREFIX + m.id)) ?? existing?.highestSeenVersion;
       const seenInMajor =
         (await this.repo.getMeta(seenInMajorKey(m.id, pkg.version))) ?? (seen && semver.major(seen) === semver.major(pkg.version) ? seen : undefined);
-      if (!options.allowDowngrade) {
-        // Anti-rollback (docs/architecture.md section 3): never older than the highest version seen in its major, and
-        // never in a lower major than the highest seen, except to move forward within the major an admin
-        // rolled back into (back on 1.0.0 from 2.0.0, it may update to 1.1.0; never to 0.9.0, nor to a 1.x
-        // older than one this host has seen).
-        const movesForward = existing !== undefined && semver.gt(pkg.version, existing.version) && semver.major(pkg.version) === semver.major(existing.version);
-        let floor: string | undefined;
-        if (seenInMajor && semver.lt(pkg.version, seenInMajor)) floor = seenInMajor;
-        else if (seen && semver.lt(pkg.version, seen) && !movesForward) floor = seen;
-        if (floor)
-          throw new PluginError("HOST_ERR_ROLLBACK_REFUSED", `${pkg.name}@${pkg.version} is older than ${floor}, which this host has already installed.`);
-      }
-      const accepted = new Set(options.source === "core" ? m.permissions : [...(options.acceptPermissions ?? []), ...(existing?.grantedPermissions ?? [])]);
-      const missing = m.permissions.filter((p) => !accepted.has(p));
-      if (missing.length > 0) {
-        throw new PluginError("HOST_ERR_PERMISSIONS_NOT_ACCEPTED", `${pkg.name} asks for permissions that were not accepted: ${missing.join(", ")}.`, missing);
-      }
+      const admission = {
+        release,
+        packageType: (JSON.parse(await readFile(join(stage, "package.json"), "utf8")) as { type?: unknown }).type,
+        existing,
+        installed,
+        seen,
+        seenInMajor,
+        revokedReason: this.opts.revocations?.revokedReason(pkg.name, pkg.version),
+        options,
+      };
+      const accepted = admitPackage(admission);
       this.fault("after-stage");
 
-      const target = this.versionDir(m.id, pkg.version);
-      await mkdir(join(this.pluginsDir, m.id), { recursive: true });
-      await rm(target, { recursive: true, force: true });
-      await rename(stage, target);
+      await this.disk.place(stage, m.id, pkg.version);
       this.fault("after-rename");
 
-      const now = Date.now();
-      const highest = seen && semver.gt(seen, pkg.version) ? seen : pkg.version;
-      const record: PluginRecord = {
-        id: m.id,
-        packageName: pkg.name,
-        version: pkg.version,
-        previousVersions: existing ? this.keptVersions([existing.version, ...existing.previousVersions], pkg.version) : [],
-        highestSeenVersion: highest,
-        state: "disabled",
-        error: null,
-        errorCode: null,
-        policy: existing?.policy ?? "minor",
-        pinnedFrom: existing?.pinnedFrom ?? null,
-        source: options.source,
-        module: m.module,
-        signerKeyid: signer.keyid,
-        signerName: signer.name,
-        permissions: [...m.permissions],
-        grantedPermissions: m.permissions.filter((p) => accepted.has(p)),
-        manifest: outcome.release.statement ? { name: pkg.name, version: pkg.version, archnest: m } : {},
-        installedAt: existing?.installedAt ?? now,
-        updatedAt: now,
-      };
+      const record = installRecord(admission, accepted, this.opts.keepVersions ?? DEFAULT_KEEP_VERSIONS, Date.now());
       this.fault("before-commit");
-      // Keep the state the admin chose: a disabled plugin stays disabled across an update.
-      record.state = existing?.state === "disabled" ? "disabled" : "active";
       await this.repo.put(record);
-      await this.repo.setMeta(SEEN_PREFIX + m.id, highest);
+      await this.repo.setMeta(SEEN_PREFIX + m.id, record.highestSeenVersion);
       if (!seenInMajor || semver.gt(pkg.version, seenInMajor)) await this.repo.setMeta(seenInMajorKey(m.id, pkg.version), pkg.version);
 
       if (activate) {
@@ -323,31 +245,9 @@ export class PluginRuntime {
     }
   }
 
-  private checkCompatible(m: PluginManifest, name: string, pkgType: unknown): void {
-    // Node decides a .js file's module system from package.json: a server entry must load as ESM.
-    if (m.server?.endsWith(".js") && pkgType !== "module") {
-      throw new PluginError(
-        "HOST_ERR_PLUGIN_ENTRY_INVALID",
-        `${name}'s server entry ${m.server} is not an ES module: set "type": "module" in package.json or name it .mjs.`,
-      );
-    }
-    if (!semver.satisfies(SDK_API_VERSION, m.sdk)) {
-      throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `${name} was built for SDK ${m.sdk}; this host implements SDK ${SDK_API_VERSION}.`, [`sdk ${m.sdk}`]);
-    }
-  }
-
-  /** The versions to keep for rollback after installing `current`: newest first, at most `keepVersions`. */
-  private keptVersions(candidates: readonly string[], current: string): string[] {
-    const keep = this.opts.keepVersions ?? DEFAULT_KEEP_VERSIONS;
-    return [...new Set(candidates)].filter((v) => v !== current).slice(0, keep);
-  }
-
   private async pruneVersions(id: string): Promise<void> {
     const rec = await this.repo.get(id);
-    if (!rec) return;
-    for (const v of await readdir(join(this.pluginsDir, id)).catch(() => [] as string[])) {
-      if (v !== rec.version && !rec.previousVersions.includes(v)) await rm(join(this.pluginsDir, id, v), { recursive: true, force: true });
-    }
+    if (rec) await this.disk.prune(rec);
   }
 
   private async dependencyView(): Promise<Map<string, DependencyNode>> {
@@ -389,7 +289,7 @@ export class PluginRuntime {
     const m = manifestPkg.archnest;
     const unmet = unmetDependencies({ id, version: rec.version, active: true, dependencies: m.dependencies }, await this.dependencyView());
     if (unmet.length > 0) return this.markFailed(id, "HOST_ERR_DEPENDENCIES_UNMET", `Unmet dependencies: ${unmet.join("; ")}.`);
-    const dir = this.versionDir(id, rec.version);
+    const dir = this.disk.versionDir(id, rec.version);
     try {
       // The files on disk are checked again against the signature before any of them runs.
       const verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
@@ -402,17 +302,10 @@ export class PluginRuntime {
     }
     const instance = new PluginInstance(rec, m, dir);
     this.instances.set(id, instance);
-    if (m.server) {
-      const timeoutMs = this.opts.setupTimeoutMs ?? 10_000;
-      let timer: NodeJS.Timeout | undefined;
-      try {
-        const mod = (await import(pathToFileURL(join(dir, m.server)).href)) as { default?: unknown };
-        const def = mod.default;
-        if (!isDefinedPlugin(def)) throw new PluginError("HOST_ERR_PLUGIN_ENTRY_INVALID", `${m.server} does not default-export definePlugin(...).`);
-        const tagMajor = semver.major(semver.coerce(def.sdk) ?? "0.0.0");
-        if (!SUPPORTED_TAG_MAJORS.has(tagMajor))
-          throw new PluginError("HOST_ERR_SDK_INCOMPATIBLE", `The plugin was built with SDK ${def.sdk}; this host supports SDK 1.x.`);
-        const ctx = createPluginContext(instance, {
+    try {
+      await loadPlugin(
+        instance,
+        {
           repo: this.repo,
           vault: this.opts.vault,
           bus: this.bus,
@@ -420,29 +313,17 @@ export class PluginRuntime {
           log,
           dataDir: join(this.opts.dataDir, "plugin-data", id),
           ssh: this.opts.ssh,
-          limits: {
-            get: (limit) => limitState(limit, this.opts.entitlements),
-            check: (limit, count) => checkLimit(limit, count, this.opts.entitlements, this.opts.purchaseBase),
-            require: (module) => requireModule(module, this.opts.entitlements, this.opts.purchaseBase),
-            licensed: (module) => this.opts.entitlements.licensed(module),
-          },
-        });
-        await mkdir(ctx.plugin.dataDir, { recursive: true });
-        await Promise.race([
-          Promise.resolve(def.setup(ctx)),
-          new Promise((_, reject) => {
-            timer = setTimeout(() => reject(new PluginError("HOST_ERR_PLUGIN_SETUP_TIMEOUT", `setup did not finish within ${timeoutMs} ms.`)), timeoutMs);
-          }),
-        ]);
-      } catch (err) {
-        this.instances.delete(id);
-        await instance.dispose("plugin failed to start");
-        const code = err instanceof PluginError ? err.code : "HOST_ERR_PLUGIN_SETUP_FAILED";
-        log.error("plugin failed to start", { code, error: (err as Error).message });
-        return this.markFailed(id, code, err instanceof PluginError ? err.message : `setup threw: ${(err as Error).message}`);
-      } finally {
-        clearTimeout(timer);
-      }
+          // The caps this plugin's manifest declares, then the host's own.
+          ...this.opts.gate.scoped(m.limits),
+        },
+        this.opts.setupTimeoutMs ?? 10_000,
+      );
+    } catch (err) {
+      this.instances.delete(id);
+      await instance.dispose("plugin failed to start");
+      const code = err instanceof PluginError ? err.code : "HOST_ERR_PLUGIN_SETUP_FAILED";
+      log.error("plugin failed to start", { code, error: (err as Error).message });
+      return this.markFailed(id, code, err instanceof PluginError ? err.message : `setup threw: ${(err as Error).message}`);
     }
     await this.repo.patch(id, { state: "active", error: null, errorCode: null });
     this.bus.emit("plugin.state", { id, state: "active" });
@@ -621,10 +502,8 @@ export class PluginRuntime {
   /** Sets the update policy; pinning remembers the policy it replaced, so {@link unpin} can restore it. */
   setPolicy(id: string, policy: UpdatePolicy): Promise<PluginRecord> {
     return this.exclusive(async () => {
-      const rec = await this.require(id);
-      if (policy === "pinned") {
-        if (rec.policy !== "pinned") await this.repo.patch(id, { policy, pinnedFrom: rec.policy });
-      } else await this.repo.patch(id, { policy, pinnedFrom: null });
+      const change = policyChange(await this.require(id), policy);
+      if (change) await this.repo.patch(id, change);
       return this.require(id);
     });
   }
@@ -632,8 +511,8 @@ export class PluginRuntime {
   /** Lifts a pin: the policy set before the pin comes back (`minor` when none was recorded). */
   unpin(id: string): Promise<PluginRecord> {
     return this.exclusive(async () => {
-      const rec = await this.require(id);
-      if (rec.policy === "pinned") await this.repo.patch(id, { policy: rec.pinnedFrom ?? "minor", pinnedFrom: null });
+      const change = unpinChange(await this.require(id));
+      if (change) await this.repo.patch(id, change);
       return this.require(id);
     });
   }
@@ -647,7 +526,7 @@ export class PluginRuntime {
       const rec = await this.require(id);
       const [target, ...older] = rec.previousVersions;
       if (!target) throw new PluginError("HOST_ERR_NO_PREVIOUS_VERSION", `${rec.packageName} has no kept previous version.`);
-      const dir = this.versionDir(id, target);
+      const dir = this.disk.versionDir(id, target);
       let verified: ReturnType<typeof verifyRelease>;
       try {
         verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
@@ -695,7 +574,7 @@ export class PluginRuntime {
         await this.opts.vault.delete(`plugin:${id}`);
         await rm(join(this.opts.dataDir, "plugin-data", id), { recursive: true, force: true });
       }
-      await rm(join(this.pluginsDir, id), { recursive: true, force: true });
+      await this.disk.remove(id);
       this.bus.emit("plugin.removed", { id, version: rec.version, purged: purge });
       this.touchManifest();
     });
@@ -769,59 +648,26 @@ export class PluginRuntime {
   }
 
   licensed(module: string): boolean {
-    return this.opts.entitlements.licensed(module);
+    return this.opts.gate.licensed(module);
   }
 
-  get purchaseBase(): string {
-    return this.opts.purchaseBase;
+  /** The license gate (the 402 body of a module, the caps of a manifest). */
+  get gate(): HostGate {
+    return this.opts.gate;
   }
 
   onManifestChange(listener: (version: number) => void): () => void {
-    this.manifestListeners.add(listener);
-    return () => this.manifestListeners.delete(listener);
+    return this.ui.onChange(listener);
   }
 
   private touchManifest(): void {
-    this.manifestVersion += 1;
-    for (const l of this.manifestListeners) l(this.manifestVersion);
+    this.ui.touch();
   }
 
   /** The active plugins' web entries, slot contributions, pages and settings schemas. */
   uiManifest(): UiManifest {
-    const plugins: UiManifest["plugins"] = [];
-    for (const inst of [...this.instances.values()].sort((a, b) => a.record.id.localeCompare(b.record.id))) {
-      const m = inst.manifest;
-      if (!m.web) continue;
-      plugins.push({
-        id: inst.record.id,
-        name: inst.record.packageName,
-        displayName: m.displayName,
-        version: inst.record.version,
-        module: inst.record.module,
-        web: `/api/ui/assets/${inst.record.id}/${inst.record.version}/${m.web}`,
-        slots: m.contributes.slots,
-        pages: m.contributes.pages,
-        settings: m.contributes.settings,
-      });
-    }
-    return { version: this.manifestVersion, plugins };
+    return this.ui.build(this.instances.values());
   }
-}
-
-/** What `GET /api/ui/manifest` answers. */
-export interface UiManifest {
-  version: number;
-  plugins: {
-    id: string;
-    name: string;
-    displayName: string;
-    version: string;
-    module: string;
-    web: string;
-    slots: PluginManifest["contributes"]["slots"];
-    pages: PluginManifest["contributes"]["pages"];
-    settings: PluginManifest["contributes"]["settings"];
-  }[];
 }
 
 /** The name people know a plugin by: its manifest's displayName, else its id. */

@@ -15,6 +15,8 @@ export interface FixturePlugin {
   sdk?: string;
   permissions?: string[];
   dependencies?: Record<string, string>;
+  /** Free caps the plugin declares (`archnest.limits`). */
+  limits?: Record<string, { cap: number; module: string }>;
   /** The body of `setup(ctx)`, as JavaScript. */
   setup?: string;
   /** Module-level JavaScript before the export (helpers, state). */
@@ -36,6 +38,7 @@ export function writeFixturePlugin(p: FixturePlugin, root = mkdtempSync(join(tmp
     server: "server.js",
     permissions: p.permissions ?? [],
     dependencies: p.dependencies ?? {},
+    ...(p.limits && { limits: p.limits }),
   };
   if (p.web) {
     archnest.web = "web.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import type { PluginSocket, RequestUser } from "@archnest/sdk";
+import { type PluginSocket, type RequestUser, refuseSocket } from "@archnest/sdk";
 import { WebSocket, WebSocketServer } from "ws";
 import type { PluginRuntime } from "./runtime.js";
 
@@ -87,13 +87,16 @@ export function createWsGateway(opts: WsGatewayOptions) {
         reject(socket, 401, "Unauthorized");
         return true;
       }
-      const instance = opts.runtime.instance(id);
-      if (!instance || !opts.runtime.licensed(instance.record.module)) {
-        reject(socket, instance ? 402 : 404, instance ? "Payment Required" : "Not Found");
+      // A locked plugin has no running instance: its record says which module the caller needs.
+      const rec = await opts.runtime.repo.peek(id);
+      if (rec && !opts.runtime.licensed(rec.module)) {
+        // The page learns why, as over HTTP: the same 402 body, in the error frame gated sockets send.
+        wss.handleUpgrade(req, socket, head, (ws) => refuseSocket(wrap(ws), opts.runtime.gate.body(rec.module)));
         return true;
       }
-      const handler = instance.sockets.get(path);
-      if (!handler) {
+      const instance = opts.runtime.instance(id);
+      const handler = instance?.sockets.get(path);
+      if (!instance || !handler) {
         reject(socket, 404, "Not Found");
         return true;
       }

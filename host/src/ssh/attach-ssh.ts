@@ -1,14 +1,12 @@
+import type { PluginLimits } from "@archnest/sdk";
 import type { Host } from "../app.js";
-import type { Entitlements } from "../plugins/entitlements.js";
 import { SshHostStore } from "./host-store.js";
 import { hostsApi } from "./hosts-routes.js";
 import { SshService } from "./ssh-service.js";
 
 export interface AttachSshOptions {
-  /** What the install is licensed for (the `hosts` cap of 3 is lifted by `unlimited-hosts`). */
-  entitlements: Entitlements;
-  /** Where the Module Store is, for 402 bodies. */
-  purchaseBase: string;
+  /** The host's caps under its license (`hosts`, lifted by `unlimited-hosts`), answering its 402s. */
+  limits: PluginLimits;
   readyTimeoutMs?: number;
   keepaliveIntervalMs?: number;
 }
@@ -25,7 +23,7 @@ export function attachSsh(host: Host, opts: AttachSshOptions) {
     ...(opts.readyTimeoutMs !== undefined && { readyTimeoutMs: opts.readyTimeoutMs }),
     ...(opts.keepaliveIntervalMs !== undefined && { keepaliveIntervalMs: opts.keepaliveIntervalMs }),
   });
-  host.app.route("/api", hostsApi({ store, service, entitlements: opts.entitlements, purchaseBase: opts.purchaseBase }));
+  host.app.route("/api", hostsApi({ store, service, limits: opts.limits }));
   host.onClose(() => service.close());
   return { store, service };
 }

@@ -1,11 +1,10 @@
+import type { PluginLimits } from "@archnest/sdk";
 import { Hono } from "hono";
 import ssh2 from "ssh2";
 import { z } from "zod";
 import { requireRole } from "../auth/index.js";
 import { HostError } from "../errors/index.js";
 import { type AppEnv, readJson } from "../http/index.js";
-import type { Entitlements } from "../plugins/entitlements.js";
-import { checkLimit, limitState } from "../plugins/limits.js";
 import { FINGERPRINT_PATTERN } from "./fingerprint.js";
 import { HostStatusBoard } from "./host-status.js";
 import type { SshCredentials, SshHostPatch, SshHostStore, SshHostView } from "./host-store.js";
@@ -15,9 +14,8 @@ import type { SshService } from "./ssh-service.js";
 export interface HostsApiOptions {
   store: SshHostStore;
   service: SshService;
-  entitlements: Entitlements;
-  /** Where the Module Store is, for 402 bodies. */
-  purchaseBase: string;
+  /** The host's caps under its license; `hosts` is the one read here. */
+  limits: PluginLimits;
 }
 
 const PRINTABLE = /^\P{Cc}+$/u;
@@ -128,7 +126,7 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
     status.forget(id);
   };
   const admin = requireRole("admin");
-  const limit = () => limitState("hosts", opts.entitlements);
+  const limit = () => opts.limits.get("hosts");
 
   app.get("/hosts", async (c) => {
     const live = new Map(service.connections().map((s) => [s.hostId, s]));
@@ -151,7 +149,7 @@ export function hostsApi(opts: HostsApiOptions): Hono<AppEnv> {
 
   app.post("/hosts", admin, async (c) => {
     const body = await readJson(c, addSchema);
-    const over = checkLimit("hosts", await store.count(), opts.entitlements, opts.purchaseBase);
+    const over = opts.limits.check("hosts", await store.count());
     if (over) return over;
     const method = body.authMethod ?? (body.privateKey !== undefined ? "key" : "password");
     if (method === "password" && body.password === undefined) throw new HostError("HOST_ERR_SSH_CREDENTIALS_MISSING", "password sign-in needs a password");

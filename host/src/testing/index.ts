@@ -12,4 +12,4 @@ export {
   trustHostKey,
 } from "./plugin-host.js";
 export { PASSWORD_USER, PASSWORD_USER_UID, type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
-export { addMember, createTestHost, jsonOf, readSetupCode, type SignedIn, setupAdmin, signedIn, type TestHost } from "./test-host.js";
+export { addMember, bootTestHost, createTestHost, jsonOf, readSetupCode, type SignedIn, setupAdmin, signedIn, type TestHost } from "./test-host.js";

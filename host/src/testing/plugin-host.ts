@@ -3,14 +3,12 @@ import type { Server } from "node:http";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestTrust, packAndSign, type TestTrust } from "@archnest/sdk/testing";
-import { loadWebApp } from "@archnest/web/serve";
 import type { Page } from "playwright-core";
-import { attachPlugins } from "../plugins/attach.js";
 import { StaticEntitlements } from "../plugins/entitlements.js";
 import { serveHost, serverUrl } from "../server/index.js";
 import { screenshot } from "./browser.js";
 import { type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
-import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "./test-host.js";
+import { bootTestHost, type SignedIn, setupAdmin, type TestHost } from "./test-host.js";
 
 /** One plugin folder to install: built already (`npm run build`), packed and signed here. */
 export interface PluginUnderTest {
@@ -178,16 +176,19 @@ export async function installPlugins(
  */
 export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHost> {
   const trust = opts.trust ?? createTestTrust();
-  const web = opts.web ? loadWebApp() : undefined;
   const entitlements = new StaticEntitlements([...(opts.licensed ?? [])]);
-  const t = await createTestHost({ cspScriptHashes: web?.cspScriptHashes ?? [], ...(opts.env && { env: opts.env }) });
-  const attached = await attachPlugins(t.host, {
-    trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }],
-    // With a registry the license client decides what is licensed, as in production.
-    ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : { entitlements }),
-    setupTimeoutMs: 5000,
+  // Assembled by the same composition root as production; only the trust, the license source and the
+  // setup time box differ.
+  const { t, plugins: attached } = await bootTestHost({
+    web: opts.web ? "required" : "off",
+    plugins: {
+      trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }],
+      // With a registry the license client decides what is licensed, as in production.
+      ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : { entitlements }),
+      setupTimeoutMs: 5000,
+    },
+    ...(opts.env && { env: opts.env }),
   });
-  if (web) t.host.app.get("*", async (c, next) => web.handle(c.req.raw) ?? next());
   const server: Server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
   await new Promise<void>((resolve) => server.once("listening", () => resolve()));
   attached.ws.attach(server);

@@ -1,10 +1,11 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type CreateHostOptions, createHost, type Host } from "../app.js";
 import { setupCodeFile } from "../auth/index.js";
 import { hashPassword } from "../auth/password.js";
+import { type BootOptions, bootHost } from "../boot.js";
 import { users } from "../db/schema.js";
 import { loadEnv } from "../env.js";
 import { createLogger, type Logger } from "../log/index.js";
@@ -19,20 +20,50 @@ export interface TestHost {
   cleanup(): Promise<void>;
 }
 
+/** A fresh temp folder, a configuration on it with a random master key, and a logger kept in memory. */
+function testSetting(env: Record<string, string> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "archnest-host-"));
+  const lines: Record<string, unknown>[] = [];
+  const log: Logger = createLogger({ level: "debug", write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
+  // No core plugins unless a test asks: each test installs what it exercises.
+  const noCorePlugins = join(dir, "core-plugins");
+  mkdirSync(noCorePlugins);
+  const config = loadEnv({
+    ARCHNEST_DATA_DIR: join(dir, "data"),
+    ARCHNEST_MASTER_KEY: randomBytes(32).toString("base64"),
+    XDG_CONFIG_HOME: join(dir, "config"),
+    ARCHNEST_CORE_PLUGINS_DIR: noCorePlugins,
+    ...env,
+  });
+  return { dir, lines, log, config };
+}
+
+/**
+ * The whole host as production assembles it (bootHost: kernel, plugin runtime, SSH, web app when asked)
+ * on a fresh temp data folder, with logs captured in memory.
+ */
+export async function bootTestHost(options: BootOptions & { env?: Record<string, string> } = {}) {
+  const { dir, lines, log, config } = testSetting(options.env);
+  const { env: _env, ...bootOptions } = options;
+  const { host, plugins } = await bootHost(config, { log, web: "off", ...bootOptions });
+  const t: TestHost = {
+    host,
+    dir,
+    lines,
+    async cleanup() {
+      await host.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  return { t, plugins };
+}
+
 /**
  * A host on a fresh temp data folder with a random master key in the environment and logs captured in
  * memory: what host tests (and plugin runtime tests) build on.
  */
 export async function createTestHost(options: CreateHostOptions & { env?: Record<string, string> } = {}): Promise<TestHost> {
-  const dir = mkdtempSync(join(tmpdir(), "archnest-host-"));
-  const lines: Record<string, unknown>[] = [];
-  const log: Logger = createLogger({ level: "debug", write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>) });
-  const config = loadEnv({
-    ARCHNEST_DATA_DIR: join(dir, "data"),
-    ARCHNEST_MASTER_KEY: randomBytes(32).toString("base64"),
-    XDG_CONFIG_HOME: join(dir, "config"),
-    ...options.env,
-  });
+  const { dir, lines, log, config } = testSetting(options.env);
   const { env: _env, ...hostOptions } = options;
   const host = await createHost(config, { log, ...hostOptions });
   return {

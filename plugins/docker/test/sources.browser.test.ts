@@ -160,7 +160,8 @@ describe("a Docker source is tested before it is saved", () => {
     await reason.waitFor();
     expect(await reason.isVisible()).toBe(true);
     expect(await reason.textContent()).toContain("Free core: 1 Docker source.");
-    expect(await reason.textContent()).toContain("Unlock for $5");
+    // The price would come from the registry's catalog; this host has none, so the card names none.
+    expect(await reason.textContent()).toMatch(/Unlock(?! for \$)/);
     expect(await page.getByRole("button", { name: "Edit nas-2" }).count()).toBe(0);
     const cap = page.getByTestId("cap-reason");
     expect(await cap.isVisible()).toBe(true);

@@ -11,7 +11,7 @@ const AUTOSTART = "tunnel-autostart";
 
 export default definePlugin({
   async setup(ctx) {
-    const licensed = () => ctx.limits.licensed(AUTOSTART);
+    const licensed = () => ctx.license.licensed(AUTOSTART);
     const manager = new TunnelManager({
       ssh: ctx.ssh,
       storage: ctx.storage,
@@ -57,8 +57,8 @@ export default definePlugin({
         if (typeof b?.enabled !== "boolean") return c.json({ error: "TUNNELS_ERR_VALIDATION", message: "enabled: true or false." }, 400);
         // Turning it off is always allowed, so a lapsed license never traps a tunnel in auto-start.
         if (b.enabled && !licensed()) {
-          // The host's own 402 (the manifest asks for SDK ^1.1.0, whose hosts all offer it).
-          const locked = ctx.limits.require?.(AUTOSTART);
+          // The host's own 402, with the catalog's price and the store link.
+          const locked = ctx.license.require(AUTOSTART);
           if (locked) return locked;
         }
         return manager.setAutoStart(c.req.param("id"), b.enabled).then((v) => c.json(v), answer);

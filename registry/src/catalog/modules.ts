@@ -16,7 +16,7 @@ export interface CatalogModule {
 }
 
 const m = (slug: string, name: string, description: string): CatalogModule => ({ slug, name, description, priceCents: 500, delivery: { kind: "package" } });
-/** A module that only lifts a cap; `lifts` is the host's name for that cap (host/src/plugins/limits.ts). */
+/** A module that only lifts a cap; `lifts` is the host's name for that cap (host/src/gate/host-limits.ts, or a plugin manifest's `archnest.limits`). */
 const cap = (slug: string, name: string, description: string, lifts: string): CatalogModule => ({
   ...m(slug, name, description),
   delivery: { kind: "entitlement", lifts },

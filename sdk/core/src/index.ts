@@ -91,18 +91,28 @@ export { PERMISSIONS, type Permission, type PluginManifest, type PluginPackage, 
 export * from "./plugin/docker.js";
 export * from "./plugin/fetch.js";
 export {
+  createModuleGate,
   type DefinedPlugin,
   type Disposable,
   definePlugin,
   type FetchHandler,
+  type GateMiddleware,
+  type GateSource,
   isDefinedPlugin,
   type Json,
+  type LimitDeclaration,
   type LimitState,
+  MODULE_REQUIRED_CLOSE,
+  type ModuleOffer,
+  type ModuleRequiredBody,
   type MountOptions,
+  moduleRequiredBody,
+  moduleRequiredResponse,
   type PluginContext,
   type PluginDefinition,
   type PluginEvents,
   type PluginInfo,
+  type PluginLicense,
   type PluginLimits,
   type PluginLogger,
   type PluginRequestEnv,
@@ -114,7 +124,9 @@ export {
   type PluginStorage,
   type PluginWebSockets,
   type RequestUser,
+  refuseSocket,
   SDK_API_VERSION,
+  type SocketHandler,
 } from "./plugin/index.js";
 export * from "./plugin/ssh.js";
 export { keyScopeWithin, mergeKeyrings, type PublisherAnchor, publisherKeyringProblems, publisherScope, restrictKeyring } from "./publisher/index.js";

@@ -16,7 +16,8 @@ export function openStore(slug?: string): void {
  */
 export function Lock(props: LockProps): JSX.Element {
   const info = () => moduleInfo(props.module);
-  const price = () => props.price ?? info().price ?? "$5";
+  // Prices come from the registry's catalog only; without one the lock names the module and no price.
+  const price = () => info().price ?? props.price;
   return (
     <Show
       when={props.variant === "inline"}
@@ -30,7 +31,7 @@ export function Lock(props: LockProps): JSX.Element {
             <span>{props.reason ?? `This feature is part of the ${info().name} module.`}</span>
           </div>
           <button type="button" class="btn btn--accent" onClick={() => openStore(props.module)}>
-            {info().available ? `Unlock for ${price()}` : "Coming soon"}
+            {!info().available ? "Coming soon" : price() ? `Unlock for ${price()}` : "Unlock"}
           </button>
         </div>
       }
@@ -44,7 +45,9 @@ export function Lock(props: LockProps): JSX.Element {
       >
         <Icon name="lock" size={14} />
         <span>{props.label ?? info().name}</span>
-        <span class="lock-pill__price">{info().available ? price() : "Coming soon"}</span>
+        <Show when={!info().available || price()}>
+          <span class="lock-pill__price">{info().available ? price() : "Coming soon"}</span>
+        </Show>
       </button>
     </Show>
   );
@@ -65,7 +68,15 @@ export function ApiErrorView(props: { error: unknown; variant?: "inline" | "card
         const raw = e().body;
         const body = isModuleRequiredBody(raw) ? raw : undefined;
         const reason = body?.cap !== undefined ? `You have reached the free limit of ${body.cap}${body.limit ? ` ${body.limit}` : ""}.` : undefined;
-        return <Lock module={e().module} price={e().price} {...(reason ? { reason } : {})} {...(props.variant ? { variant: props.variant } : {})} />;
+        const price = e().price;
+        return (
+          <Lock
+            module={e().module}
+            {...(price !== undefined ? { price } : {})}
+            {...(reason ? { reason } : {})}
+            {...(props.variant ? { variant: props.variant } : {})}
+          />
+        );
       }}
     </Show>
   );

@@ -22,7 +22,7 @@ export function HostForm(props: { host?: SshHost; onClose: () => void; onSaved: 
   const [passphrase, setPassphrase] = createSignal("");
   const [tags, setTags] = createSignal(h?.tags.join(", ") ?? "");
   const [error, setError] = createSignal<string>();
-  const [locked, setLocked] = createSignal<{ module: string; price: string; cap: number | undefined }>();
+  const [locked, setLocked] = createSignal<{ module: string; price: string | undefined; cap: number | undefined }>();
   const [busy, setBusy] = createSignal(false);
 
   const submit = async (e: Event) => {

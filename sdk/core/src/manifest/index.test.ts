@@ -40,6 +40,32 @@ describe("parsePluginPackage", () => {
     expect(pkg.archnest.permissions).toEqual(["storage", "net:outbound:api.example.com"]);
   });
 
+  it("keeps the free caps a plugin declares, and defaults to none", () => {
+    expect(parsePluginPackage(valid).archnest.limits).toEqual({});
+    const declared = withFieldReplaced(valid, ["archnest", "limits"], { bookmarks: { cap: 10, module: "unlimited-bookmarks" } });
+    expect(parsePluginPackage(declared).archnest.limits).toEqual({ bookmarks: { cap: 10, module: "unlimited-bookmarks" } });
+  });
+
+  it("refuses a cap that is not a whole count, lifted by nothing or named oddly, naming each field", () => {
+    const details = problems(
+      withFieldReplaced(valid, ["archnest", "limits"], {
+        bookmarks: { cap: 2.5, module: "unlimited-bookmarks" },
+        panes: { cap: 1, module: "free" },
+        tabs: { cap: 1 },
+      }),
+    );
+    expect(details).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^archnest\.limits\.bookmarks\.cap: must be a whole number/),
+        expect.stringMatching(/^archnest\.limits\.panes\.module: must name the paid module that lifts the cap/),
+        expect.stringMatching(/^archnest\.limits\.tabs\.module: must name the module that lifts the cap/),
+      ]),
+    );
+    expect(problems(withFieldReplaced(valid, ["archnest", "limits"], { "Bad Name": { cap: 1, module: "x" } }))).toEqual([
+      'archnest.limits["Bad Name"]: must be a cap name of lowercase letters, digits and dashes',
+    ]);
+  });
+
   it("names the field of each problem, and reports them all at once", () => {
     const details = problems(
       withFieldReplaced(

@@ -82,6 +82,17 @@ const pageContribution = z.strictObject({
   icon: z.string().max(40).optional(),
 });
 
+const LIMIT_NAME = /^[a-z][a-z0-9-]{1,48}$/;
+
+/** A free cap a plugin enforces, and the paid module that lifts it. */
+const limitDeclaration = z.strictObject({
+  cap: z.number({ error: "must be the number of items the free core keeps" }).int("must be a whole number").min(0).max(1_000_000),
+  module: z
+    .string({ error: "must name the module that lifts the cap" })
+    .regex(/^[a-z0-9][a-z0-9-]*$/, "must be a module slug")
+    .refine((m) => m !== "free", 'must name the paid module that lifts the cap, not "free"'),
+});
+
 const archnestSchema = z
   .strictObject({
     id: z.string().regex(ID, "must be 2-49 lowercase letters, digits or dashes, starting with a letter"),
@@ -101,6 +112,8 @@ const archnestSchema = z
       .default({}),
     consumes: z.record(z.string().regex(ID), semverRange).default({}),
     experimental: z.array(z.string().max(80)).default([]),
+    /** Free caps the plugin enforces through `ctx.limits` (`{"bookmarks": {"cap": 10, "module": "unlimited-bookmarks"}}`). */
+    limits: z.record(z.string(), limitDeclaration).default({}),
     contributes: z
       .strictObject({
         slots: z.array(slotContribution).max(100).default([]),
@@ -117,6 +130,11 @@ const archnestSchema = z
     }
     // hasOwn, not a lookup: an id such as "constructor" would find Object.prototype.constructor.
     if (Object.hasOwn(m.dependencies, m.id)) ctx.addIssue({ code: "custom", message: "a plugin cannot depend on itself", path: ["dependencies", m.id] });
+    // Checked here rather than in the record's key schema, whose refusal would not say what a name must be.
+    for (const name of Object.keys(m.limits)) {
+      if (!LIMIT_NAME.test(name))
+        ctx.addIssue({ code: "custom", message: "must be a cap name of lowercase letters, digits and dashes", path: ["limits", name] });
+    }
     const ids = new Set<string>();
     for (const [i, s] of m.contributes.slots.entries()) {
       if (ids.has(s.id)) ctx.addIssue({ code: "custom", message: `duplicate contribution id "${s.id}"`, path: ["contributes", "slots", i, "id"] });

@@ -6,6 +6,7 @@
 import { SdkError } from "../errors/index.js";
 import type { PluginDocker } from "./docker.js";
 import type { PluginFetch } from "./fetch.js";
+import type { PluginLicense, PluginLimits } from "./gate.js";
 import type { PluginSsh } from "./ssh.js";
 
 // A plugin declares its error catalogue and answers errors in the host's wire shape with these.
@@ -22,10 +23,11 @@ export {
   errorResponse,
   isCodedError,
 } from "../errors/define-errors.js";
-// Everything in ssh.ts, docker.ts and fetch.ts is public API: the lent capabilities, their types, error
-// guards and permission maps.
+// Everything in docker.ts, fetch.ts, gate.ts and ssh.ts is public API: the lent capabilities (ctx.docker,
+// ctx.fetch, ctx.license and ctx.limits, ctx.ssh), their types, error guards and permission maps.
 export * from "./docker.js";
 export * from "./fetch.js";
+export * from "./gate.js";
 export * from "./ssh.js";
 
 /** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */
@@ -144,38 +146,6 @@ export interface PluginServices {
   consume<T extends object>(name: string): T | undefined;
 }
 
-/** A free-tier cap and the module that lifts it (docs/modules.md). */
-export interface LimitState {
-  limit: string;
-  /** null when a licensed module lifts the cap. */
-  cap: number | null;
-  module: string;
-}
-
-/** The free caps of the core (`hosts`, `bookmarks`, `docker-sources`, `terminal-panes`, `users`). */
-export interface PluginLimits {
-  get(limit: string): LimitState;
-  /**
-   * Returns a ready HTTP 402 response when adding one more item to `currentCount` would pass the cap,
-   * or undefined when it is allowed.
-   */
-  check(limit: string, currentCount: number): Response | undefined;
-  /** True when the install's license covers a module. */
-  licensed(module: string): boolean;
-  /**
-   * Returns the host's ready HTTP 402 response (module, price and where to buy it, as every lock in the
-   * shell reads it) when the install's license does not cover `module`, or undefined when it does. Hosts
-   * before SDK 1.1 do not offer it, so a plugin that supports them checks it exists.
-   *
-   * @example
-   * ```ts
-   * const locked = ctx.limits.require?.("tunnel-autostart");
-   * if (locked) return locked;
-   * ```
-   */
-  require?(module: string): Response | undefined;
-}
-
 /** A logger whose lines carry the plugin's id. */
 export interface PluginLogger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -205,7 +175,10 @@ export interface PluginContext {
   readonly settings: PluginSettings;
   readonly events: PluginEvents;
   readonly services: PluginServices;
+  /** The free caps the manifests declare and the host's own, each with the module that lifts it. */
   readonly limits: PluginLimits;
+  /** The install's license: one gate for routes and WebSockets, answering the host's 402 body. */
+  readonly license: PluginLicense;
   readonly log: PluginLogger;
   /** The host's SSH hosts and pooled connections; each member needs its `hosts:read` / `ssh:*` permission. */
   readonly ssh: PluginSsh;

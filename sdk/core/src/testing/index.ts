@@ -15,6 +15,7 @@ import { packPlugin } from "../node/pack.js";
 import { signTarball } from "../node/sign-tarball.js";
 import { DOCKER_PERMISSIONS } from "../plugin/docker.js";
 import { matchOutbound, outboundRules } from "../plugin/fetch.js";
+import { createModuleGate, type LimitDeclaration } from "../plugin/gate.js";
 import type {
   DefinedPlugin,
   FetchHandler,
@@ -128,7 +129,16 @@ export async function createTestContext(
     permissions?: string[];
     settings?: Record<string, Json>;
     licensed?: string[];
+    /** Free caps as a manifest's `archnest.limits` declares them. */
+    limits?: Record<string, LimitDeclaration>;
+    /**
+     * Free caps by count alone, each lifted by a module named like the cap.
+     *
+     * @deprecated Use `limits`, which names the module that lifts each cap.
+     */
     caps?: Record<string, number>;
+    /** Module prices as the registry's catalog gives them (`{"tmux": "$5"}`); none by default. */
+    prices?: Record<string, string>;
     /**
      * What `ctx.ssh` delegates to once the permission check passes (for example a host's SSH service
      * against a test sshd, or a fake). Members left out throw SDK_ERR_SERVICE_UNAVAILABLE.
@@ -172,7 +182,22 @@ export async function createTestContext(
     return { dispose: async () => void (disposers.delete(fn) && (await fn())) };
   };
   const licensed = new Set(opts.licensed ?? []);
-  const caps = opts.caps ?? {};
+  // Read at each call, not copied: a test changes its caps object to move the license under a plugin.
+  const declaredLimit = (name: string): LimitDeclaration | undefined => {
+    if (opts.limits && Object.hasOwn(opts.limits, name)) return opts.limits[name];
+    const cap = opts.caps && Object.hasOwn(opts.caps, name) ? opts.caps[name] : undefined;
+    return cap === undefined ? undefined : { cap, module: name };
+  };
+  // The host's own gate, fed from the options instead of a license, the manifests and a catalog.
+  const gate = createModuleGate({
+    licensed: (m) => licensed.has(m),
+    limit: declaredLimit,
+    offer: (m) => {
+      const price = opts.prices && Object.hasOwn(opts.prices, m) ? opts.prices[m] : undefined;
+      return price === undefined ? {} : { price };
+    },
+    purchaseBase: "/settings/store",
+  });
   const ctx: PluginContext = {
     plugin: { id, name: `@test/${id}`, version: "0.0.0", module: "free", permissions: [...perms], dataDir: mkdtempSync(join(tmpdir(), `archnest-${id}-`)) },
     routes: {
@@ -248,18 +273,8 @@ export async function createTestContext(
         return undefined;
       },
     },
-    limits: {
-      get: (limit) => ({ limit, cap: caps[limit] ?? null, module: "free" }),
-      check: (limit, count) => {
-        const cap = caps[limit];
-        return cap !== undefined && count >= cap
-          ? Response.json({ error: "module_required", module: limit, price: "$5", purchaseUrl: "#" }, { status: 402 })
-          : undefined;
-      },
-      licensed: (m) => m === "free" || licensed.has(m),
-      require: (m) =>
-        m === "free" || licensed.has(m) ? undefined : Response.json({ error: "module_required", module: m, price: "$5", purchaseUrl: "#" }, { status: 402 }),
-    },
+    limits: gate.limits,
+    license: gate.license,
     log: { debug() {}, info() {}, warn() {}, error() {} },
     ssh: testSsh(opts.ssh ?? {}, need, track),
     docker: testDocker(opts.docker ?? createDockerLender((d) => track(() => d.dispose())), need),

@@ -3,25 +3,15 @@
  * requestId}`), so a plugin branches on `error.code` exactly as it would on the HTTP body.
  */
 import type { ErrorBody } from "../errors/define-errors.js";
+import type { ModuleRequiredBody as GateBody } from "../plugin/module-required.js";
 
 export type { ErrorBody };
 
-/** The JSON body of an HTTP 402 the host sends when a feature needs a paid module or a free cap is reached. */
-export interface ModuleRequiredBody {
-  error: "module_required";
-  /** The license slug that unlocks the feature (docs/modules.md), such as `unlimited-bookmarks`. */
-  module: string;
-  /** The module's price as shown to people, such as `$5`. */
-  price: string;
-  /** Where the shell's store shows the module. */
-  purchaseUrl: string;
-  /** The free cap that was reached, when the 402 comes from a cap. */
-  limit?: string;
-  cap?: number;
-  /** Text for people and the request's id, as in every error body ({@link ErrorBody}). */
-  message?: string;
-  requestId?: string;
-}
+/**
+ * The JSON body of an HTTP 402 the host sends when a feature needs a paid module or a free cap is reached
+ * (the server side's {@link GateBody}). `message` is optional here because hosts before SDK 1.1 sent none.
+ */
+export type ModuleRequiredBody = Omit<GateBody, "message"> & { message?: string };
 
 /**
  * An API call answered with an error status. `code` is the stable error code of the body (`HOST_ERR_*`, a
@@ -77,10 +67,17 @@ export function describeError(error: unknown): string {
 export class ModuleRequiredError extends ApiError {
   override readonly name = "ModuleRequiredError";
   readonly module: string;
-  readonly price: string;
+  /** The catalog's price, when the host's catalog gives one. */
+  readonly price: string | undefined;
   readonly purchaseUrl: string;
   constructor(body: ModuleRequiredBody, requestId?: string) {
-    super(402, "module_required", `This needs the ${body.module} module (${body.price}).`, body, requestId ?? body.requestId);
+    super(
+      402,
+      "module_required",
+      body.message ?? `This needs the ${body.module} module${body.price ? ` (${body.price})` : ""}.`,
+      body,
+      requestId ?? body.requestId,
+    );
     this.module = body.module;
     this.price = body.price;
     this.purchaseUrl = body.purchaseUrl;

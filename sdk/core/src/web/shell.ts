@@ -12,8 +12,8 @@ import type { SlotContribution, SlotOutletProps } from "./slot/use-slot.js";
 export interface LockProps {
   /** License slug of the module that unlocks the feature. */
   module: string;
-  /** Price shown on the lock; the shell looks it up when left out. */
-  price?: string;
+  /** Price shown on the lock (a 402's `price`); the shell looks it up in the catalog when left out. */
+  price?: string | undefined;
   /** A short sentence on what is locked ("You have reached 10 bookmarks"). */
   reason?: string;
   /** `inline` for a small pill next to a control; `card` (default) for a block. */
