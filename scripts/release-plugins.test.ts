@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createKeyring, generateKeyPair, type KeyPair, privateKeyToPem, publicKeyToPem } from "@archnest/sdk";
+import { createKeyring, generateKeyPair, type KeyPair, privateKeyToPem, publicKeyToPem } from "@archnest/sdk/trust";
 import { verifyPluginTarball } from "@archnest/sdk/node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 

@@ -24,7 +24,8 @@ const log = (m) => process.stderr.write(`${m}\n`);
 
 /** The child: builds the registry and the bare server, buys the module, and pre-signs every request. */
 async function serveBoth() {
-  const { createKeyring, generateKeyPair, signInstallRequest } = await import("@archnest/sdk");
+  const { createKeyring, generateKeyPair } = await import("@archnest/sdk/trust");
+  const { signInstallRequest } = await import("@archnest/sdk/license");
   const { packPlugin, signTarball } = await import("@archnest/sdk/node");
   const { createRegistry } = await import("@archnest/registry");
   const { serve } = await import("@hono/node-server");

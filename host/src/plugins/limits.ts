@@ -1,4 +1,4 @@
-import type { LimitState } from "@archnest/sdk";
+import type { LimitState } from "@archnest/sdk/plugin";
 import type { Entitlements } from "./entitlements.js";
 
 /** The free caps of docs/modules.md and the module that lifts each. */

@@ -3,8 +3,10 @@ import { mkdir, mkdtemp, readdir, readFile, rename, rm } from "node:fs/promises"
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { pathToFileURL } from "node:url";
-import { isDefinedPlugin, type Json, type PluginLogger, type PluginManifest, parsePluginPackage, SDK_API_VERSION, verifyRelease } from "@archnest/sdk";
+import { type PluginManifest, parsePluginPackage } from "@archnest/sdk/manifest";
 import { readPluginDir, verifyPluginTarball } from "@archnest/sdk/node";
+import { isDefinedPlugin, type Json, type PluginLogger, SDK_API_VERSION } from "@archnest/sdk/plugin";
+import { verifyRelease } from "@archnest/sdk/trust";
 import semver from "semver";
 import type { SshService } from "../ssh/ssh-service.js";
 import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
