@@ -9,10 +9,10 @@ import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
+import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "@archnest/host/testing";
 import { buildPlugin } from "@archnest/plugin-cli";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
 import { loadWebApp } from "@archnest/web/serve";
-import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "../../../host/src/testing/index.js";
 
 export const PLUGINS_DIR = new URL("../../", import.meta.url).pathname;
 export const ADMIN_PASSWORD = "correct horse battery";

@@ -10,9 +10,9 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { launchChromium, screenshot, signIn } from "@archnest/host/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, screenshot, signIn } from "../../../host/src/testing/browser.js";
 import { ADMIN_PASSWORD, type RunningArchNest, startArchNest } from "./archnest-host.js";
 import { startEngine, type TestEngine } from "./dockerd.js";
 
