@@ -14,10 +14,11 @@ import { screenshot } from "./browser.js";
 import { type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
 import { createTestHost, type SignedIn, setupAdmin, type TestHost } from "./test-host.js";
 
-/** One plugin folder to install: built already (`npm run build`), packed and signed here. */
+/** One plugin folder to install: built already (`npm run build`) or by the harness's `build`, packed and signed here. */
 export interface PluginUnderTest {
   dir: string;
-  id: string;
+  /** The manifest's id; read from the folder's package.json when left out. */
+  id?: string;
   /** Permissions the admin accepts at install. */
   permissions?: readonly string[];
 }
@@ -122,11 +123,12 @@ function manifestOf(dir: string): ManifestOf | undefined {
  * first-party folders (plugins/<id>) and are not in the list already, as an admin installs what a plugin
  * needs first. A dependency found nowhere is left to the host, which refuses the install with its code.
  */
-function withFirstPartyDependencies(plugins: readonly PluginUnderTest[]): PluginUnderTest[] {
-  const out: PluginUnderTest[] = [];
+function withFirstPartyDependencies(given: readonly PluginUnderTest[]): (PluginUnderTest & { id: string })[] {
+  const plugins = given.map((p) => ({ ...p, id: p.id ?? manifestOf(p.dir)?.archnest.id ?? p.dir }));
+  const out: (PluginUnderTest & { id: string })[] = [];
   const listed = new Map(plugins.map((p) => [p.id, p]));
   const done = new Set<string>();
-  const add = (p: PluginUnderTest) => {
+  const add = (p: PluginUnderTest & { id: string }) => {
     if (done.has(p.id)) return;
     done.add(p.id);
     for (const dep of Object.keys(manifestOf(p.dir)?.archnest.dependencies ?? {})) {
