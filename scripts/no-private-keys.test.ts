@@ -4,8 +4,8 @@ import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { SdkError } from "@archnest/sdk";
-import { type Envelope, generateKeyPair, PayloadTypes, parsePublicKeyPem, signEnvelope, verifyKeyring } from "@archnest/sdk/trust";
 import { findPrivateKeys } from "@archnest/sdk/node";
+import { type Envelope, generateKeyPair, PayloadTypes, parsePublicKeyPem, signEnvelope, verifyKeyring } from "@archnest/sdk/trust";
 import { describe, expect, it } from "vitest";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");

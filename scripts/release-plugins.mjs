@@ -15,8 +15,8 @@ import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { isSdkError } from "@archnest/sdk";
-import { parsePublicKeyPem } from "@archnest/sdk/trust";
 import { packPlugin, privateKeyFromEnv, readPrivateKeyFile, signTarball, verifyPluginTarball } from "@archnest/sdk/node";
+import { parsePublicKeyPem } from "@archnest/sdk/trust";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
