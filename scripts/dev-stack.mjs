@@ -35,7 +35,7 @@ export function stackConfig(env = process.env) {
 
 /** Creates the dev root, release, license and index keys and a root-signed keyring, once. */
 export async function prepareDevKeys(cfg) {
-  const { createKeyring, verifyKeyring } = await import("@archnest/sdk");
+  const { createKeyring, verifyKeyring } = await import("@archnest/sdk/trust");
   const { readPrivateKeyFile, readPublicKeyFile, writeKeyPairFiles } = await import("@archnest/sdk/node");
   mkdirSync(cfg.keysDir, { recursive: true, mode: 0o700 });
   for (const name of ["root", "release", "license", "index"]) {

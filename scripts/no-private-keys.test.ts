@@ -3,8 +3,9 @@ import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Envelope, generateKeyPair, PayloadTypes, parsePublicKeyPem, SdkError, signEnvelope, verifyKeyring } from "@archnest/sdk";
+import { SdkError } from "@archnest/sdk";
 import { findPrivateKeys } from "@archnest/sdk/node";
+import { type Envelope, generateKeyPair, PayloadTypes, parsePublicKeyPem, signEnvelope, verifyKeyring } from "@archnest/sdk/trust";
 import { describe, expect, it } from "vitest";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "..");

@@ -14,8 +14,9 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { isSdkError, parsePublicKeyPem } from "@archnest/sdk";
+import { isSdkError } from "@archnest/sdk";
 import { packPlugin, privateKeyFromEnv, readPrivateKeyFile, signTarball, verifyPluginTarball } from "@archnest/sdk/node";
+import { parsePublicKeyPem } from "@archnest/sdk/trust";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 

@@ -4,8 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createKeyring, generateKeyPair, type KeyPair, privateKeyToPem, publicKeyToPem } from "@archnest/sdk";
 import { verifyPluginTarball } from "@archnest/sdk/node";
+import { createKeyring, generateKeyPair, type KeyPair, privateKeyToPem, publicKeyToPem } from "@archnest/sdk/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 // Runs the real script as CI does, in a child process reading the SDK from its built dist.

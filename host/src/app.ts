@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import type { RequestUser } from "@archnest/sdk";
 import { PRIVATE_DIR_MODE, privateDir, privateFile } from "@archnest/sdk/node";
+import type { RequestUser } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
 import {
   DEFAULT_LOGIN_RATE_LIMITS,

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
-import { parsePublicKeyPem } from "@archnest/sdk";
+import { parsePublicKeyPem } from "@archnest/sdk/trust";
 import { loadWebApp, WebAppMissingError } from "@archnest/web/serve";
 import { type CreateHostOptions, createHost, type Host } from "./app.js";
 import type { HostConfig } from "./env.js";

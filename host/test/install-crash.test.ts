@@ -3,8 +3,8 @@ import { randomBytes } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { publicKeyToPem } from "@archnest/sdk";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { publicKeyToPem } from "@archnest/sdk/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const NOTES = new URL("../../plugins/notes", import.meta.url).pathname;

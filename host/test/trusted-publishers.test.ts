@@ -5,8 +5,8 @@
 import { readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { createKeyring, generateKeyPair, type KeyPair, publicKeyToPem, rotateKeyring, verifyKeyring } from "@archnest/sdk";
 import { createTestTrust } from "@archnest/sdk/testing";
+import { createKeyring, generateKeyPair, type KeyPair, publicKeyToPem, rotateKeyring, verifyKeyring } from "@archnest/sdk/trust";
 import { afterEach, describe, expect, it } from "vitest";
 import { attachPlugins } from "../src/plugins/attach.js";
 import { fixtureTarball, HELLO_ROUTES } from "../src/plugins/test-fixtures.js";

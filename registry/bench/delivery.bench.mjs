@@ -25,7 +25,8 @@ const median = (a) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
 
 /** The child: builds the registry and the bare server, buys the module, and pre-signs every request. */
 async function serveBoth() {
-  const { createKeyring, generateKeyPair, signInstallRequest } = await import("@archnest/sdk");
+  const { createKeyring, generateKeyPair } = await import("@archnest/sdk/trust");
+  const { signInstallRequest } = await import("@archnest/sdk/license");
   const { packPlugin, signTarball } = await import("@archnest/sdk/node");
   const { createRegistry } = await import("@archnest/registry");
   const { serve } = await import("@hono/node-server");

@@ -1,7 +1,8 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { errorBody, findKey, isSdkError, type Keyring, verifyKeyring } from "@archnest/sdk";
+import { errorBody, isSdkError } from "@archnest/sdk";
 import { privateDir, privateFile } from "@archnest/sdk/node";
+import { findKey, type Keyring, verifyKeyring } from "@archnest/sdk/trust";
 import { Hono } from "hono";
 import Stripe from "stripe";
 import { createInstallAuth } from "./auth/install-auth.js";

@@ -1,5 +1,5 @@
 import type { KeyObject } from "node:crypto";
-import type { KeyPair, PublicKey } from "@archnest/sdk";
+import type { KeyPair, PublicKey } from "@archnest/sdk/trust";
 import { RegistryError } from "./errors/index.js";
 import type { LogSink } from "./log/index.js";
 import type { TarballStorage } from "./storage/index.js";

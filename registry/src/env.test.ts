@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createKeyring, generateKeyPair, privateKeyToPem, publicKeyToPem } from "@archnest/sdk";
+import { createKeyring, generateKeyPair, privateKeyToPem, publicKeyToPem } from "@archnest/sdk/trust";
 import { afterAll, describe, expect, it } from "vitest";
 import { readEnv } from "./env.js";
 import { S3TarballStorage } from "./storage/index.js";

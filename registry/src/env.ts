@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type KeyPair, type PublicKey, parsePrivateKeyPem, parsePublicKeyPem } from "@archnest/sdk";
 import { privateKeyFromEnv } from "@archnest/sdk/node";
+import { type KeyPair, type PublicKey, parsePrivateKeyPem, parsePublicKeyPem } from "@archnest/sdk/trust";
 import type { RegistryConfig } from "./config.js";
 import { RegistryError } from "./errors/index.js";
 import { parseNpmKey } from "./packages/npm-signer.js";

@@ -1,5 +1,5 @@
 import type { ServerResponse } from "node:http";
-import type { Keyring } from "@archnest/sdk";
+import type { Keyring } from "@archnest/sdk/trust";
 import type Stripe from "stripe";
 import type { InstallAuth } from "./auth/install-auth.js";
 import type { ResolvedRegistryConfig } from "./config.js";

@@ -6,9 +6,10 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateKeyPair, type KeyPair, privateKeyToPem, publicKeyToPem, signInstallRequest } from "@archnest/sdk";
+import { signInstallRequest } from "@archnest/sdk/license";
 import { packPlugin } from "@archnest/sdk/node";
 import { createTestTrust, packAndSign, type ServiceProcess, startServiceProcess } from "@archnest/sdk/testing";
+import { generateKeyPair, type KeyPair, privateKeyToPem, publicKeyToPem } from "@archnest/sdk/trust";
 import { getRequestListener } from "@hono/node-server";
 import { createRegistry, type Registry, type RegistryConfig } from "../src/index.js";
 

@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { verifyKeyring, verifyLicense } from "@archnest/sdk";
+import { verifyLicense } from "@archnest/sdk/license";
+import { verifyKeyring } from "@archnest/sdk/trust";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

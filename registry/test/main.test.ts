@@ -3,7 +3,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { privateKeyToPem, publicKeyToPem } from "@archnest/sdk";
+import { privateKeyToPem, publicKeyToPem } from "@archnest/sdk/trust";
 import { afterAll, describe, expect, it } from "vitest";
 import { call, devBuy, makeKeys, overHttp, registerInstall, signed } from "./helpers.js";
 

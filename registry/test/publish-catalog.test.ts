@@ -1,6 +1,6 @@
 import { createPublicKey, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { verifyKeyring, verifyStatusIndex } from "@archnest/sdk";
+import { verifyKeyring, verifyStatusIndex } from "@archnest/sdk/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAuthor, makePlugin, publish, startRegistry, type TestRegistry } from "./helpers.js";
 

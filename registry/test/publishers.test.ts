@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
-import { createKeyring, generateKeyPair, type KeyPair, publicKeyToPem, rotateKeyring, verifyKeyring } from "@archnest/sdk";
+import { createKeyring, generateKeyPair, type KeyPair, publicKeyToPem, rotateKeyring, verifyKeyring } from "@archnest/sdk/trust";
 import { serve } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN_TOKEN, createAuthor, makePlugin, startRegistry, type TestRegistry } from "./helpers.js";

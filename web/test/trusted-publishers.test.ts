@@ -5,7 +5,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { launchChromium } from "@archnest/host/testing";
-import { createKeyring, generateKeyPair, publicKeyToPem } from "@archnest/sdk";
+import { createKeyring, generateKeyPair, publicKeyToPem } from "@archnest/sdk/trust";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningApp, startApp } from "./app-harness.js";

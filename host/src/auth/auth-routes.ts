@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { RequestUser } from "@archnest/sdk";
+import type { RequestUser } from "@archnest/sdk/plugin";
 import { count, eq } from "drizzle-orm";
 import type { Context, Hono } from "hono";
 import { z } from "zod";

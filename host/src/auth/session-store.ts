@@ -1,5 +1,5 @@
 import { hash, randomBytes } from "node:crypto";
-import type { RequestUser } from "@archnest/sdk";
+import type { RequestUser } from "@archnest/sdk/plugin";
 import { and, eq, lt, ne } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import { sessions, users } from "../db/schema.js";

@@ -1,4 +1,4 @@
-import type { ModuleOffer } from "@archnest/sdk";
+import type { ModuleOffer } from "@archnest/sdk/plugin";
 
 /** What the host reads a module's price from: the registry's catalog as it last fetched it. */
 export interface ModuleCatalog {

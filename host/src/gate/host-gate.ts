@@ -1,4 +1,11 @@
-import { createModuleGate, type LimitDeclaration, type ModuleRequiredBody, moduleRequiredBody, type PluginLicense, type PluginLimits } from "@archnest/sdk";
+import {
+  createModuleGate,
+  type LimitDeclaration,
+  type ModuleRequiredBody,
+  moduleRequiredBody,
+  type PluginLicense,
+  type PluginLimits,
+} from "@archnest/sdk/plugin";
 import type { Entitlements } from "../plugins/entitlements.js";
 import type { ModuleCatalog } from "./catalog-offers.js";
 import { HOST_LIMITS } from "./host-limits.js";

@@ -1,4 +1,4 @@
-import type { LimitDeclaration } from "@archnest/sdk";
+import type { LimitDeclaration } from "@archnest/sdk/plugin";
 
 /**
  * The free caps the host itself enforces, declared here and nowhere else; every other cap is declared by

@@ -1,4 +1,4 @@
-import type { RequestUser } from "@archnest/sdk";
+import type { RequestUser } from "@archnest/sdk/plugin";
 import type { HttpBindings } from "@hono/node-server";
 import type { Session } from "../auth/session-store.js";
 import type { Logger } from "../log/index.js";

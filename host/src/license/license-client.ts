@@ -1,4 +1,6 @@
-import { isSdkError, type Keyring, LicenseReplayError, type StatusIndexDocument, statusOfVersion, verifyLicense, verifyStatusIndex } from "@archnest/sdk";
+import { isSdkError } from "@archnest/sdk";
+import { LicenseReplayError, verifyLicense } from "@archnest/sdk/license";
+import { type Keyring, type StatusIndexDocument, statusOfVersion, verifyStatusIndex } from "@archnest/sdk/trust";
 import type { HostErrorCode } from "../errors/index.js";
 import type { Entitlements } from "../plugins/entitlements.js";
 import { PluginError } from "../plugins/plugin-errors.js";

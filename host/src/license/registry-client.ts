@@ -1,4 +1,5 @@
-import { generateKeyPair, type KeyPair, keyPairFromSeed, signInstallRequest } from "@archnest/sdk";
+import { signInstallRequest } from "@archnest/sdk/license";
+import { generateKeyPair, type KeyPair, keyPairFromSeed } from "@archnest/sdk/trust";
 import { PluginError } from "../plugins/plugin-errors.js";
 
 /** Where the install keeps its identity: the id in `meta`, the private key in the vault. */

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { SDK_API_VERSION } from "@archnest/sdk";
+import { SDK_API_VERSION } from "@archnest/sdk/plugin";
 import semver from "semver";
 import { type PackageRef, packumentPath, tarballPath } from "../plugins/package-ref.js";
 import { PluginError } from "../plugins/plugin-errors.js";

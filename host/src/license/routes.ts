@@ -1,4 +1,4 @@
-import { SDK_API_VERSION } from "@archnest/sdk";
+import { SDK_API_VERSION } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
 import semver from "semver";
 import { requireRole } from "../auth/session-guard.js";

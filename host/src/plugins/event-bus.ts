@@ -1,4 +1,4 @@
-import type { Json } from "@archnest/sdk";
+import type { Json } from "@archnest/sdk/plugin";
 
 type Listener = (payload: Json) => void;
 

@@ -1,15 +1,6 @@
-import {
-  type Disposable,
-  type FetchHandler,
-  type Json,
-  type MountOptions,
-  type PluginContext,
-  type PluginLogger,
-  type PluginManifest,
-  type PluginSocket,
-  type RequestUser,
-  SdkError,
-} from "@archnest/sdk";
+import { SdkError } from "@archnest/sdk";
+import type { PluginManifest } from "@archnest/sdk/manifest";
+import type { Disposable, FetchHandler, Json, MountOptions, PluginContext, PluginLogger, PluginSocket, RequestUser } from "@archnest/sdk/plugin";
 import { createPluginSsh } from "../ssh/plugin-ssh.js";
 import type { SshService } from "../ssh/ssh-service.js";
 import type { EventBus } from "./event-bus.js";

@@ -1,5 +1,5 @@
-import { DOCKER_PERMISSIONS, type PluginDocker } from "@archnest/sdk";
 import { createDockerLender } from "@archnest/sdk/node";
+import { DOCKER_PERMISSIONS, type PluginDocker } from "@archnest/sdk/plugin";
 import type { PluginSshScope } from "../ssh/plugin-ssh.js";
 
 /**

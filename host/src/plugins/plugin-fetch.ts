@@ -3,8 +3,9 @@ import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
 import { Readable } from "node:stream";
-import { matchOutbound, type OutboundRule, outboundRules, type PluginFetch, type PluginFetchInit, SdkError } from "@archnest/sdk";
+import { SdkError } from "@archnest/sdk";
 import { isPrivateAddress } from "@archnest/sdk/node";
+import { matchOutbound, type OutboundRule, outboundRules, type PluginFetch, type PluginFetchInit } from "@archnest/sdk/plugin";
 import { HostError } from "../errors/index.js";
 
 const MAX_REDIRECTS = 5;

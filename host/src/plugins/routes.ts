@@ -3,7 +3,7 @@ import { rm, stat } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { extname, join, normalize, sep } from "node:path";
 import { Readable } from "node:stream";
-import type { RequestUser } from "@archnest/sdk";
+import type { RequestUser } from "@archnest/sdk/plugin";
 import { type Context, Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { CSRF_HEADER, requireRole } from "../auth/session-guard.js";

@@ -1,8 +1,8 @@
 import { copyFileSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateKeyPair } from "@archnest/sdk";
 import { createTestTrust, packAndSign } from "@archnest/sdk/testing";
+import { generateKeyPair } from "@archnest/sdk/trust";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { HostGate, NO_CATALOG } from "../gate/index.js";
 import { serveHost, serverUrl } from "../server/index.js";

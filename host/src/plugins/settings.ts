@@ -1,4 +1,5 @@
-import type { Json, PluginManifest } from "@archnest/sdk";
+import type { PluginManifest } from "@archnest/sdk/manifest";
+import type { Json } from "@archnest/sdk/plugin";
 import { PluginError } from "./plugin-errors.js";
 
 type SettingsSchema = PluginManifest["contributes"]["settings"];

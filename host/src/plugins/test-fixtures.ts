@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { KeyPair } from "@archnest/sdk";
 import { packAndSign } from "@archnest/sdk/testing";
+import type { KeyPair } from "@archnest/sdk/trust";
 
 /** A hand-written plugin for runtime tests: plain ESM whose default export has definePlugin's tag. */
 export interface FixturePlugin {

@@ -1,5 +1,5 @@
-import { createKeyring, generateKeyPair } from "@archnest/sdk";
 import { createTestTrust } from "@archnest/sdk/testing";
+import { createKeyring, generateKeyPair } from "@archnest/sdk/trust";
 import { describe, expect, it } from "vitest";
 import { type PublisherTrust, TrustStore } from "./trust-store.js";
 

@@ -1,4 +1,4 @@
-import { type Keyring, keyScopeWithin, mergeKeyrings, type PublicKey, restrictKeyring, verifyKeyring } from "@archnest/sdk";
+import { type Keyring, keyScopeWithin, mergeKeyrings, type PublicKey, restrictKeyring, verifyKeyring } from "@archnest/sdk/trust";
 
 /** One trust anchor: root public keys and the keyring they sign. */
 export interface TrustAnchor {

@@ -1,5 +1,5 @@
+import { isSdkError } from "@archnest/sdk";
 import {
-  isSdkError,
   type Keyring,
   keyScopeWithin,
   type PublicKey,
@@ -8,7 +8,7 @@ import {
   publisherKeyringProblems,
   publisherScope,
   verifyKeyring,
-} from "@archnest/sdk";
+} from "@archnest/sdk/trust";
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import { trustedPublishers } from "../db/schema.js";

@@ -1,6 +1,6 @@
 import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
-import { type PluginSocket, type RequestUser, refuseSocket } from "@archnest/sdk";
+import { type PluginSocket, type RequestUser, refuseSocket } from "@archnest/sdk/plugin";
 import { WebSocket, WebSocketServer } from "ws";
 import type { PluginRuntime } from "./runtime.js";
 

@@ -1,6 +1,6 @@
 import { connect as netConnect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { SshHostSummary, SshRouter } from "@archnest/sdk";
+import type { SshHostSummary, SshRouter } from "@archnest/sdk/plugin";
 import ssh2, { type Client, type ConnectConfig } from "ssh2";
 import { HostError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";

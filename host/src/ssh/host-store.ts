@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { SshAuthMethod, SshHostSummary } from "@archnest/sdk";
+import type { SshAuthMethod, SshHostSummary } from "@archnest/sdk/plugin";
 import { asc, count, eq } from "drizzle-orm";
 import type { Db } from "../db/index.js";
 import { sshHosts } from "../db/schema.js";

@@ -1,4 +1,5 @@
-import { type Disposable, type PluginSsh, SdkError, SSH_PERMISSIONS } from "@archnest/sdk";
+import { SdkError } from "@archnest/sdk";
+import { type Disposable, type PluginSsh, SSH_PERMISSIONS } from "@archnest/sdk/plugin";
 
 export { SSH_PERMISSIONS };
 

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from "node:stream";
-import type { SshFileEntry, SshFileHandle, SshFileStat, SshFileType, SshOpenFlags, SshSftp } from "@archnest/sdk";
+import type { SshFileEntry, SshFileHandle, SshFileStat, SshFileType, SshOpenFlags, SshSftp } from "@archnest/sdk/plugin";
 import type { Attributes, SFTPWrapper } from "ssh2";
 import { HostError } from "../errors/index.js";
 import { SftpError, sftpError } from "./ssh-errors.js";

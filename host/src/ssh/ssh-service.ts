@@ -10,7 +10,7 @@ import type {
   SshShell,
   SshShellOptions,
   SshTunnel,
-} from "@archnest/sdk";
+} from "@archnest/sdk/plugin";
 import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
 import { HostError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";

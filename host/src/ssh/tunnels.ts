@@ -1,6 +1,6 @@
 import { createServer, connect as netConnect, type Server, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { Disposable, SshLocalForwardOptions, SshRemoteForwardOptions, SshTunnel, SshTunnelStats } from "@archnest/sdk";
+import type { Disposable, SshLocalForwardOptions, SshRemoteForwardOptions, SshTunnel, SshTunnelStats } from "@archnest/sdk/plugin";
 import type { Client, ClientChannel } from "ssh2";
 import { HostError } from "../errors/index.js";
 import type { SshPool } from "./connection-pool.js";

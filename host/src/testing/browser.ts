@@ -1,7 +1,8 @@
 /** Debian chromium driven by playwright-core (never a downloaded browser build), for browser tests. */
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, type BrowserContextOptions, chromium, type Page } from "playwright-core";
+import { ADMIN_PASSWORD } from "./test-host.js";
 
 export const CHROMIUM = "/usr/bin/chromium";
 // Without the background-networking flags chromium keeps dialling out, which this closed network refuses.
@@ -20,8 +21,31 @@ export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
 }
 
+/**
+ * A browser context already signed in with `session` (what `setupAdmin`, `signedIn` or `addMember` answer):
+ * its session cookie is set for `url`, so pages open signed in without going through the form.
+ *
+ * @example
+ * ```ts
+ * const context = await signedInContext(browser, h.url, h.admin, { viewport: { width: 1366, height: 768 } });
+ * const page = await context.newPage();
+ * await page.goto(`${h.url}/terminal`);
+ * ```
+ */
+export async function signedInContext(
+  browser: Browser,
+  url: string,
+  session: { cookie: string },
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext(options);
+  const eq = session.cookie.indexOf("=");
+  await context.addCookies([{ name: session.cookie.slice(0, eq), value: session.cookie.slice(eq + 1), url }]);
+  return context;
+}
+
 /** Signs in through the shell's own form, as the admin `setupAdmin` created. */
-export async function signIn(page: Page, url: string, password = "correct horse battery"): Promise<void> {
+export async function signIn(page: Page, url: string, password = ADMIN_PASSWORD): Promise<void> {
   await page.goto(url);
   await page.getByLabel("Username").fill("admin");
   await page.getByLabel("Password").fill(password);

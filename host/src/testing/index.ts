@@ -1,4 +1,4 @@
-export { CHROMIUM, CHROMIUM_ARGS, launchChromium, screenshot, signIn } from "./browser.js";
+export { CHROMIUM, CHROMIUM_ARGS, launchChromium, screenshot, signedInContext, signIn } from "./browser.js";
 export { type HostProcess, startHostProcess } from "./host-process.js";
 export {
   addSshHost,
@@ -12,4 +12,15 @@ export {
   trustHostKey,
 } from "./plugin-host.js";
 export { PASSWORD_USER, PASSWORD_USER_UID, type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
-export { addMember, bootTestHost, createTestHost, jsonOf, readSetupCode, type SignedIn, setupAdmin, signedIn, type TestHost } from "./test-host.js";
+export {
+  ADMIN_PASSWORD,
+  addMember,
+  bootTestHost,
+  createTestHost,
+  jsonOf,
+  readSetupCode,
+  type SignedIn,
+  setupAdmin,
+  signedIn,
+  type TestHost,
+} from "./test-host.js";

@@ -1,5 +1,7 @@
-import { existsSync, readFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createTestTrust, packAndSign, type TestTrust } from "@archnest/sdk/testing";
@@ -10,10 +12,11 @@ import { screenshot } from "./browser.js";
 import { type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
 import { bootTestHost, type SignedIn, setupAdmin, type TestHost } from "./test-host.js";
 
-/** One plugin folder to install: built already (`npm run build`), packed and signed here. */
+/** One plugin folder to install: built already (`npm run build`) or by the harness's `build`, packed and signed here. */
 export interface PluginUnderTest {
   dir: string;
-  id: string;
+  /** The manifest's id; read from the folder's package.json when left out. */
+  id?: string;
   /** Permissions the admin accepts at install. */
   permissions?: readonly string[];
 }
@@ -34,6 +37,11 @@ export interface PluginHostOptions {
   registryUrl?: string;
   /** Host environment variables (ARCHNEST_*) beside the test defaults. */
   env?: Record<string, string>;
+  /**
+   * Install the plugins as core plugins at the host's first boot (signed tarballs in its core plugins
+   * folder), as a release ships them, instead of through the plugin API after it.
+   */
+  core?: boolean;
 }
 
 /** A running host with plugins installed, as a person meets it: real HTTP on a loopback port. */
@@ -48,6 +56,8 @@ export interface PluginHost {
   hostId: string | undefined;
   /** Calls `/api/plugins/<pluginId><path>` over real HTTP with the admin's session and CSRF token. */
   api(pluginId: string, path: string, init?: RequestInit): Promise<Response>;
+  /** Calls any host path (`/api/hosts`) over real HTTP as the admin; `json` is sent as a JSON body. */
+  request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
   close(): Promise<void>;
 }
 
@@ -111,11 +121,12 @@ function manifestOf(dir: string): ManifestOf | undefined {
  * first-party folders (plugins/<id>) and are not in the list already, as an admin installs what a plugin
  * needs first. A dependency found nowhere is left to the host, which refuses the install with its code.
  */
-function withFirstPartyDependencies(plugins: readonly PluginUnderTest[]): PluginUnderTest[] {
-  const out: PluginUnderTest[] = [];
+function withFirstPartyDependencies(given: readonly PluginUnderTest[]): (PluginUnderTest & { id: string })[] {
+  const plugins = given.map((p) => ({ ...p, id: p.id ?? manifestOf(p.dir)?.archnest.id ?? p.dir }));
+  const out: (PluginUnderTest & { id: string })[] = [];
   const listed = new Map(plugins.map((p) => [p.id, p]));
   const done = new Set<string>();
-  const add = (p: PluginUnderTest) => {
+  const add = (p: PluginUnderTest & { id: string }) => {
     if (done.has(p.id)) return;
     done.add(p.id);
     for (const dep of Object.keys(manifestOf(p.dir)?.archnest.dependencies ?? {})) {
@@ -135,6 +146,30 @@ function withFirstPartyDependencies(plugins: readonly PluginUnderTest[]): Plugin
 }
 
 /**
+ * Runs `build` on a plugin folder while no other test process builds the same folder: test files run in
+ * parallel processes, and two builds writing one dist/ at once leave it half written.
+ */
+async function buildLocked(dir: string, build: (dir: string) => Promise<unknown>): Promise<void> {
+  const lock = join(tmpdir(), `archnest-build-${createHash("sha256").update(dir).digest("hex").slice(0, 16)}.lock`);
+  const until = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      // A lock older than any build is left by a killed process.
+      if (Date.now() > until) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    await build(dir);
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+/**
  * Installs plugin folders through the plugin API as an admin does (packed and signed with `trust`, their
  * permissions accepted), each after the first-party plugins it depends on.
  *
@@ -151,7 +186,7 @@ export async function installPlugins(
   build?: (dir: string) => Promise<unknown>,
 ): Promise<void> {
   for (const p of withFirstPartyDependencies(plugins)) {
-    await build?.(p.dir);
+    if (build) await buildLocked(p.dir, build);
     const tarball = await packAndSign(p.dir, trust.release);
     const query = p.permissions && p.permissions.length > 0 ? `?acceptPermissions=${p.permissions.join(",")}` : "";
     const res = await t.host.app.request(`/api/plugins/install${query}`, {
@@ -160,6 +195,21 @@ export async function installPlugins(
       body: readFileSync(tarball),
     });
     if (res.status !== 201) throw new Error(`installing ${p.id} answered ${res.status}: ${await res.text()}`);
+  }
+}
+
+/** Builds, packs and signs each plugin (and its first-party dependencies) into a fresh core plugins folder. */
+async function packCorePlugins(plugins: readonly PluginUnderTest[], trust: TestTrust, build?: (dir: string) => Promise<unknown>): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "archnest-core-"));
+  try {
+    for (const p of withFirstPartyDependencies(plugins)) {
+      if (build) await buildLocked(p.dir, build);
+      await packAndSign(p.dir, trust.release, join(dir, `${p.id}.tgz`));
+    }
+    return dir;
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
 }
 
@@ -177,12 +227,14 @@ export async function installPlugins(
 export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHost> {
   const trust = opts.trust ?? createTestTrust();
   const entitlements = new StaticEntitlements([...(opts.licensed ?? [])]);
-  // Assembled by the same composition root as production; only the trust, the license source and the
-  // setup time box differ.
+  const coreDir = opts.core ? await packCorePlugins(opts.plugins, trust, opts.build) : undefined;
+  // Assembled by the same composition root as production; only the trust, the license source, the core
+  // plugins and the setup time box differ.
   const { t, plugins: attached } = await bootTestHost({
     web: opts.web ? "required" : "off",
     plugins: {
       trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }],
+      ...(coreDir && { corePluginsDir: coreDir }),
       // With a registry the license client decides what is licensed, as in production.
       ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : { entitlements }),
       setupTimeoutMs: 5000,
@@ -199,11 +251,18 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await t.cleanup();
     await sshd?.cleanup();
+    if (coreDir) rmSync(coreDir, { recursive: true, force: true });
   };
   try {
-    await installPlugins(t, admin, trust, opts.plugins, opts.build);
+    if (!coreDir) await installPlugins(t, admin, trust, opts.plugins, opts.build);
     const hostId = sshd ? await addSshHost(t, admin, sshd) : undefined;
     const url = serverUrl(server);
+    const request: PluginHost["request"] = (path, { json, headers, ...init } = {}) =>
+      fetch(`${url}${path}`, {
+        ...init,
+        headers: { ...admin.headers, ...(json !== undefined && { "content-type": "application/json" }), ...(headers as Record<string, string>) },
+        ...(json !== undefined && { body: JSON.stringify(json) }),
+      });
     return {
       url,
       t,
@@ -212,14 +271,20 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
       entitlements,
       sshd,
       hostId,
-      api: (pluginId, path, init = {}) =>
-        fetch(`${url}/api/plugins/${pluginId}${path}`, { ...init, headers: { ...admin.headers, ...(init.headers as Record<string, string>) } }),
+      api: (pluginId, path, init) => request(`/api/plugins/${pluginId}${path}`, init),
+      request,
       close,
     };
   } catch (err) {
     await close();
     throw err;
   }
+}
+
+/** A plugin folder's id and the permissions its package.json declares, as an admin accepts them at install. */
+function pluginOf(folder: URL): { id: string; permissions: string[] } {
+  const manifest = JSON.parse(readFileSync(new URL("package.json", folder), "utf8")) as { archnest: { id: string; permissions?: string[] } };
+  return { id: manifest.archnest.id, permissions: manifest.archnest.permissions ?? [] };
 }
 
 /** One plugin folder's host, as {@link pluginHarness} starts it: a real sshd is always registered. */
@@ -234,6 +299,11 @@ export interface FolderPluginHost extends Omit<PluginHost, "api" | "sshd" | "hos
   userHostId: string | undefined;
   /** Calls this plugin's routes over real HTTP with the admin's session. */
   api(path: string, init?: RequestInit): Promise<Response>;
+  /**
+   * Builds, packs, signs and installs another plugin folder (a test fixture that contributes to this
+   * plugin's slots, say), with the permissions its package.json declares.
+   */
+  install(folder: URL): Promise<void>;
 }
 
 /**
@@ -248,8 +318,7 @@ export interface FolderPluginHost extends Omit<PluginHost, "api" | "sshd" | "hos
  */
 export function pluginHarness(folder: URL, build: (dir: string) => Promise<unknown>) {
   const dir = fileURLToPath(folder);
-  const manifest = JSON.parse(readFileSync(new URL("package.json", folder), "utf8")) as { archnest: { id: string; permissions?: string[] } };
-  const id = manifest.archnest.id;
+  const { id, permissions } = pluginOf(folder);
   const artifacts = fileURLToPath(new URL("test-artifacts/", folder));
   let built: Promise<unknown> | undefined;
   return {
@@ -258,7 +327,7 @@ export function pluginHarness(folder: URL, build: (dir: string) => Promise<unkno
     shot: (page: Page, name: string) => screenshot(page, artifacts, name),
     async startPluginHost(opts: { web?: boolean; licensed?: string[]; passwordUser?: boolean } = {}): Promise<FolderPluginHost> {
       const h = await startPluginHost({
-        plugins: [{ dir, id, permissions: manifest.archnest.permissions ?? [] }],
+        plugins: [{ dir, id, permissions }],
         sshd: opts.passwordUser ? { passwordUser: true } : true,
         build: (d) => (built ??= build(d)),
         ...(opts.web !== undefined && { web: opts.web }),
@@ -267,7 +336,14 @@ export function pluginHarness(folder: URL, build: (dir: string) => Promise<unkno
       const sshd = h.sshd as TestSshd;
       try {
         const userHostId = opts.passwordUser ? await addSshHost(h.t, h.admin, sshd, "test-sshd-user", "password") : undefined;
-        return { ...h, sshd, hostId: h.hostId as string, userHostId, api: (path, init) => h.api(id, path, init) };
+        return {
+          ...h,
+          sshd,
+          hostId: h.hostId as string,
+          userHostId,
+          api: (path, init) => h.api(id, path, init),
+          install: (other) => installPlugins(h.t, h.admin, h.trust, [{ dir: fileURLToPath(other), ...pluginOf(other) }], build),
+        };
       } catch (err) {
         await h.close();
         throw err;

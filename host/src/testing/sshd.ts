@@ -32,6 +32,13 @@ export interface TestSshd {
   log(): string;
   /** Stops sshd and every connection it serves (their session processes too), as a crashed or stopped server. */
   stop(): Promise<void>;
+  /**
+   * Stops sshd the way a crashed server or a cut network looks to a client: the sshd process of each
+   * connection dies before the shells it serves, so no exit status reaches the client, only a dropped
+   * connection. ({@link stop} ends the shells first, which lets sshd report their exit: a client rightly
+   * shows that as an ended session.)
+   */
+  crash(): Promise<void>;
   /** Starts sshd again on the same port with the same keys. */
   restart(): Promise<void>;
   /** Replaces the host key with a new one and restarts; returns the new fingerprint. */
@@ -332,6 +339,17 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
     dir,
     log: () => stderr,
     stop,
+    async crash() {
+      // Parents before children: descendants() lists them in that order.
+      for (const pid of proc?.pid && proc.exitCode === null ? descendants(proc.pid) : []) {
+        try {
+          process.kill(pid, "SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }
+      await stop();
+    },
     async restart() {
       await stop();
       await start();

@@ -92,8 +92,11 @@ export function readSetupCode(dataDir: string): string {
   return readFileSync(setupCodeFile(dataDir), "utf8").trim();
 }
 
+/** The password {@link setupAdmin} gives the admin unless told otherwise (and `signIn` types by default). */
+export const ADMIN_PASSWORD = "correct horse battery";
+
 /** Runs setup (first call) and returns the session cookie and CSRF token. */
-export async function setupAdmin(host: Host, username = "admin", password = "correct horse battery"): Promise<SignedIn> {
+export async function setupAdmin(host: Host, username = "admin", password = ADMIN_PASSWORD): Promise<SignedIn> {
   const res = await host.app.request("/api/setup", {
     method: "POST",
     headers: { "content-type": "application/json" },

@@ -7,16 +7,16 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ADMIN_PASSWORD, launchChromium, type PluginHost } from "@archnest/host/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../../web/test/browser.js";
-import { ADMIN_PASSWORD, type RunningArchNest, startArchNest } from "./archnest-host.js";
+import { startArchNest } from "./archnest-host.js";
 import { createContainer, importBusyboxImage, startEngine, type TestEngine } from "./dockerd.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
 
 let engine: TestEngine;
-let app: RunningArchNest;
+let app: PluginHost;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -33,7 +33,7 @@ beforeAll(async () => {
   await createContainer(engine, { name: "api", script: 'trap "exit 0" TERM; i=0; while true; do i=$((i+1)); echo "request $i served"; sleep 0.3; done' });
   await createContainer(engine, { name: "worker", script: 'trap "exit 0" TERM; while true; do sleep 1; done' });
   await createContainer(engine, { name: "migrate", script: "echo done", start: false });
-  app = await startArchNest({ plugins: ["docker", "bookmarks", new URL("./fixtures/container-extras", import.meta.url).pathname] });
+  app = await startArchNest({ plugins: ["docker", "bookmarks", new URL("./fixtures/container-extras/", import.meta.url)] });
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   context.setDefaultTimeout(15_000);
@@ -54,7 +54,7 @@ afterAll(async () => {
 
 describe("Docker and Bookmarks through the host", () => {
   it("installs both as active core plugins", async () => {
-    const plugins = (await (await app.api("/api/plugins")).json()) as { id: string; source: string; state: string }[];
+    const plugins = (await (await app.request("/api/plugins")).json()) as { id: string; source: string; state: string }[];
     expect(plugins.filter((p) => p.id === "docker" || p.id === "bookmarks").map((p) => [p.id, p.source, p.state])).toEqual(
       expect.arrayContaining([
         ["docker", "core", "active"],
@@ -64,10 +64,10 @@ describe("Docker and Bookmarks through the host", () => {
   });
 
   it("adds the engine as the one free Docker source; the second answers 402 naming docker-over-ssh", async () => {
-    const added = await app.api("/api/plugins/docker/sources", { method: "POST", json: { name: "lab", kind: "unix", socketPath: engine.socketPath } });
+    const added = await app.request("/api/plugins/docker/sources", { method: "POST", json: { name: "lab", kind: "unix", socketPath: engine.socketPath } });
     expect(added.status).toBe(201);
     expect(((await added.json()) as { id: string }).id).toBeTruthy();
-    const second = await app.api("/api/plugins/docker/sources", { method: "POST", json: { name: "nas", kind: "tcp", host: "10.0.0.9", port: 2376 } });
+    const second = await app.request("/api/plugins/docker/sources", { method: "POST", json: { name: "nas", kind: "tcp", host: "10.0.0.9", port: 2376 } });
     expect(second.status).toBe(402);
     const secondBody = await second.json();
     expect(secondBody).toMatchObject({ error: "module_required", module: "docker-over-ssh", limit: "docker-sources", cap: 1 });
@@ -77,13 +77,13 @@ describe("Docker and Bookmarks through the host", () => {
 
   it("keeps 10 bookmarks free, 402 on the 11th naming unlimited-bookmarks; a lapse keeps every bookmark", async () => {
     for (let i = 1; i <= 10; i++) {
-      const res = await app.api("/api/plugins/bookmarks/bookmarks", {
+      const res = await app.request("/api/plugins/bookmarks/bookmarks", {
         method: "POST",
         json: { title: `Service ${i}`, url: `http://127.0.0.1:9/s${i}`, folder: ["Lab"] },
       });
       expect(res.status).toBe(201);
     }
-    const eleventh = await app.api("/api/plugins/bookmarks/bookmarks", { method: "POST", json: { url: "https://eleven.example/" } });
+    const eleventh = await app.request("/api/plugins/bookmarks/bookmarks", { method: "POST", json: { url: "https://eleven.example/" } });
     expect(eleventh.status).toBe(402);
     const eleventhBody = await eleventh.json();
     expect(eleventhBody).toMatchObject({ error: "module_required", module: "unlimited-bookmarks", limit: "bookmarks", cap: 10 });
@@ -91,17 +91,19 @@ describe("Docker and Bookmarks through the host", () => {
 
     app.entitlements.set(["unlimited-bookmarks"]);
     for (const n of [11, 12])
-      expect((await app.api("/api/plugins/bookmarks/bookmarks", { method: "POST", json: { title: `Extra ${n}`, url: `https://x${n}.example/` } })).status).toBe(
-        201,
-      );
+      expect(
+        (await app.request("/api/plugins/bookmarks/bookmarks", { method: "POST", json: { title: `Extra ${n}`, url: `https://x${n}.example/` } })).status,
+      ).toBe(201);
     app.entitlements.set([]);
-    const list = (await (await app.api("/api/plugins/bookmarks/bookmarks")).json()) as { bookmarks: { id: string; title: string; locked: boolean }[] };
+    const list = (await (await app.request("/api/plugins/bookmarks/bookmarks")).json()) as { bookmarks: { id: string; title: string; locked: boolean }[] };
     expect(list.bookmarks).toHaveLength(12);
     const locked = list.bookmarks.filter((b) => b.locked);
     expect(locked.map((b) => b.title)).toEqual(["Extra 11", "Extra 12"]);
-    expect((await app.api(`/api/plugins/bookmarks/bookmarks/${locked[0]?.id}`, { method: "PUT", json: { url: "https://changed.example/" } })).status).toBe(402);
+    expect((await app.request(`/api/plugins/bookmarks/bookmarks/${locked[0]?.id}`, { method: "PUT", json: { url: "https://changed.example/" } })).status).toBe(
+      402,
+    );
     // Back to ten: removing is always allowed.
-    for (const b of locked) expect((await app.api(`/api/plugins/bookmarks/bookmarks/${b.id}`, { method: "DELETE" })).status).toBe(200);
+    for (const b of locked) expect((await app.request(`/api/plugins/bookmarks/bookmarks/${b.id}`, { method: "DELETE" })).status).toBe(200);
   });
 });
 
@@ -229,7 +231,7 @@ describe("in the browser", () => {
     await shot("bookmarks-imported");
 
     const href = (await page.getByRole("link", { name: "Export" }).getAttribute("href")) as string;
-    const exported = await (await app.api(href)).text();
+    const exported = await (await app.request(href)).text();
     expect(exported).toContain("&lt;script&gt;alert(1)&lt;/script&gt; Grafana");
     expect(exported).toContain("<DT><H3>Ops &amp; &lt;Infra&gt;</H3>");
     expect(exported.match(/<DT><A /g)).toHaveLength(11);

@@ -10,10 +10,10 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ADMIN_PASSWORD, launchChromium, type PluginHost, screenshot, signIn } from "@archnest/host/testing";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium, screenshot, signIn } from "../../../host/src/testing/browser.js";
-import { ADMIN_PASSWORD, type RunningArchNest, startArchNest } from "./archnest-host.js";
+import { startArchNest } from "./archnest-host.js";
 import { startEngine, type TestEngine } from "./dockerd.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
@@ -22,7 +22,7 @@ const CERT = "-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----";
 const KEY = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).privateKey.export({ format: "pem", type: "pkcs8" }).toString();
 
 let engine: TestEngine;
-let app: RunningArchNest;
+let app: PluginHost;
 let browser: Browser;
 let page: Page;
 let dir: string;
@@ -38,7 +38,7 @@ interface Source {
   address: string;
   locked: boolean;
 }
-const sources = async () => ((await (await app.api("/api/plugins/docker/sources")).json()) as { sources: Source[] }).sources;
+const sources = async () => ((await (await app.request("/api/plugins/docker/sources")).json()) as { sources: Source[] }).sources;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "archnest-docker-sources-"));
@@ -71,7 +71,7 @@ afterAll(async () => {
 
 describe("a Docker source is tested before it is saved", () => {
   it("over HTTP: a closed socket is refused naming the step and the reason, and nothing is saved", async () => {
-    const res = await app.api("/api/plugins/docker/sources", { method: "POST", json: { name: "closed", kind: "unix", socketPath: closedSocket } });
+    const res = await app.request("/api/plugins/docker/sources", { method: "POST", json: { name: "closed", kind: "unix", socketPath: closedSocket } });
     expect(res.status).toBe(422);
     const body = (await res.json()) as { error: string; message: string; step: string; cause: { error: string; message: string } };
     expect(body).toMatchObject({ error: "DOCKER_ERR_SOURCE_TEST_FAILED", step: "GET /_ping", cause: { error: "DOCKER_ERR_ENGINE_UNREACHABLE" } });
@@ -125,7 +125,7 @@ describe("a Docker source is tested before it is saved", () => {
 
   it("keeps a TLS source's stored key on edit unless replaced, and never sends it to the browser", async () => {
     app.entitlements.set(["docker-over-ssh"]);
-    const added = await app.api("/api/plugins/docker/sources?untested=1", {
+    const added = await app.request("/api/plugins/docker/sources?untested=1", {
       method: "POST",
       json: { name: "nas", kind: "tcp", host: "127.0.0.1", port: 9, tls: { cert: CERT, key: KEY } },
     });
@@ -167,7 +167,7 @@ describe("a Docker source is tested before it is saved", () => {
     expect(await cap.isVisible()).toBe(true);
     expect(await cap.textContent()).toMatch(/^Free core: 1 Docker source\. Unlock with/);
     await screenshot(page, ARTIFACTS, "source-locked");
-    const edit = await app.api(`/api/plugins/docker/sources/${(await sources()).find((s) => s.name === "nas-2")?.id}`, {
+    const edit = await app.request(`/api/plugins/docker/sources/${(await sources()).find((s) => s.name === "nas-2")?.id}`, {
       method: "PUT",
       json: { name: "nas-3", kind: "tcp", host: "127.0.0.1", port: 9 },
     });

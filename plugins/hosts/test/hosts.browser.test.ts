@@ -6,16 +6,15 @@
  * remove with a confirmation, and meet the lock at the fourth host. Screenshots land in test-artifacts/.
  */
 import { mkdirSync } from "node:fs";
-import { startSshd, type TestSshd } from "@archnest/host/testing";
+import { ADMIN_PASSWORD, launchChromium, type PluginHost, startPluginHost, startSshd, type TestSshd } from "@archnest/host/testing";
+import { buildPlugin } from "@archnest/plugin-cli";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../../../web/test/browser.js";
-import { ADMIN_PASSWORD, type RunningArchNest, startArchNest } from "../../docker/test/archnest-host.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
 
 let sshd: TestSshd;
-let app: RunningArchNest;
+let app: PluginHost;
 let browser: Browser;
 let page: Page;
 const pageErrors: string[] = [];
@@ -25,13 +24,18 @@ async function shot(name: string): Promise<void> {
 }
 
 async function hostCount(): Promise<number> {
-  return ((await (await app.api("/api/hosts")).json()) as { hosts: unknown[] }).hosts.length;
+  return ((await (await app.request("/api/hosts")).json()) as { hosts: unknown[] }).hosts.length;
 }
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   sshd = await startSshd();
-  app = await startArchNest({ plugins: ["hosts"] });
+  app = await startPluginHost({
+    core: true,
+    web: true,
+    plugins: [{ dir: new URL("..", import.meta.url).pathname }],
+    build: (dir) => buildPlugin(dir, { quiet: true }),
+  });
   browser = await launchChromium();
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   context.setDefaultTimeout(15_000);
@@ -47,7 +51,7 @@ afterAll(async () => {
 
 describe("SSH hosts in the browser", () => {
   it("installs as an active web-only core plugin", async () => {
-    const plugins = (await (await app.api("/api/plugins")).json()) as { id: string; source: string; state: string }[];
+    const plugins = (await (await app.request("/api/plugins")).json()) as { id: string; source: string; state: string }[];
     expect(plugins.find((p) => p.id === "hosts")).toMatchObject({ source: "core", state: "active" });
   });
 
@@ -111,7 +115,7 @@ describe("SSH hosts in the browser", () => {
     await row.locator('[data-state="up"]').waitFor();
     expect(await row.getByTestId("host-status").textContent()).toMatch(/^Up · \d+ ms$/);
     expect(await row.locator(".badge").allTextContents()).toEqual(["lab", "ci"]);
-    const id = ((await (await app.api("/api/hosts")).json()) as { hosts: { id: string }[] }).hosts[0]?.id ?? "";
+    const id = ((await (await app.request("/api/hosts")).json()) as { hosts: { id: string }[] }).hosts[0]?.id ?? "";
     expect(await row.getByRole("link", { name: "Terminal on lab" }).getAttribute("href")).toBe(`/terminal?host=${id}`);
     expect(await row.getByRole("link", { name: "Files on lab" }).getAttribute("href")).toBe(`/files?host=${id}`);
     expect(await row.getByRole("link", { name: "Metrics of lab" }).getAttribute("href")).toBe(`/metrics?host=${id}`);

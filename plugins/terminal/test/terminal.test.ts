@@ -5,25 +5,23 @@
  * flood's measurements land in plugins/terminal/test-artifacts/.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { launchChromium, signedInContext } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SessionInfo } from "../src/session/index.js";
-import { launchChromium } from "./browser.js";
-import { crashSshd, startTerminalHost, type TerminalHost } from "./harness.js";
+import { type PluginHost, shot as saveShot, startPluginHost } from "./harness.js";
 
 const ARTIFACTS = new URL("../test-artifacts/", import.meta.url).pathname;
 /** A terminal control sequence (CSI): ESC [ parameters final-byte. */
 const CSI = new RegExp(`${String.fromCharCode(27)}\\[[0-9;?]*[A-Za-z]`, "g");
 
-let h: TerminalHost;
+let h: PluginHost;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const pageErrors: string[] = [];
 
-async function shot(p: Page, name: string): Promise<void> {
-  await p.screenshot({ path: `${ARTIFACTS}terminal-${name}.png` });
-}
+const shot = (p: Page, name: string) => saveShot(p, `terminal-${name}`);
 
 /** The terminal's buffer as lines, through the page's test hook. */
 function lines(p: Page = page): Promise<string[]> {
@@ -69,12 +67,10 @@ async function openTerminal(): Promise<Page> {
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  h = await startTerminalHost();
+  h = await startPluginHost({ web: true });
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  context = await signedInContext(browser, h.url, h.admin, { viewport: { width: 1280, height: 800 } });
   context.setDefaultTimeout(20_000);
-  const [name, ...value] = h.admin.cookie.split("=");
-  await context.addCookies([{ name: name ?? "", value: value.join("="), url: h.url }]);
   page = await openTerminal();
   await waitForPhase(page, "connected");
 }, 180_000);
@@ -94,7 +90,7 @@ describe("the terminal in the browser", () => {
   });
 
   it("renders what other plugins contribute to terminal.toolbar@1, live, and lets them type into the session", async () => {
-    await h.installFixture("toolbar-plugin");
+    await h.install(new URL("./fixtures/toolbar-plugin/", import.meta.url));
     const button = page.locator('[data-slot-name="terminal.toolbar@1"]').getByRole("button", { name: "Say hello" });
     await button.waitFor();
     await shot(page, "toolbar-contribution");
@@ -254,7 +250,7 @@ describe("the terminal in the browser", () => {
   });
 
   it("says the connection is lost when sshd stops, and reconnects once it is back", async () => {
-    await crashSshd(h.sshd);
+    await h.sshd.crash();
     const banner = page.getByTestId("terminal-lost");
     await banner.waitFor();
     expect(await banner.textContent()).toContain("Connection lost");

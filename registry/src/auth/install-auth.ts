@@ -1,13 +1,6 @@
-import {
-  INSTALL_REQUEST_MAX_SKEW_MS,
-  isSdkError,
-  type ParsedInstallRequest,
-  type PublicKey,
-  parseInstallRequestHeaders,
-  publicKeyFromRaw,
-  type SdkErrorCode,
-  verifyInstallRequest,
-} from "@archnest/sdk";
+import { isSdkError, type SdkErrorCode } from "@archnest/sdk";
+import { INSTALL_REQUEST_MAX_SKEW_MS, type ParsedInstallRequest, parseInstallRequestHeaders, verifyInstallRequest } from "@archnest/sdk/license";
+import { type PublicKey, publicKeyFromRaw } from "@archnest/sdk/trust";
 import { eq, lt } from "drizzle-orm";
 import type { Context } from "hono";
 import type { RegistryDb } from "../db/index.js";

@@ -1,5 +1,5 @@
+import { isSdkError } from "@archnest/sdk";
 import {
-  isSdkError,
   type Keyring,
   type PublicKey,
   type PublisherAnchor,
@@ -10,7 +10,7 @@ import {
   restrictKeyring,
   scopeMatches,
   verifyKeyring,
-} from "@archnest/sdk";
+} from "@archnest/sdk/trust";
 import { eq, inArray } from "drizzle-orm";
 import type { RegistryDb } from "../db/index.js";
 import { authors, publisherKeys, publisherScopes, publishers } from "../db/schema.js";

@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { createLicense, parsePublicKeyPem } from "@archnest/sdk";
+import { createLicense } from "@archnest/sdk/license";
+import { parsePublicKeyPem } from "@archnest/sdk/trust";
 import { RESPONSE_ALREADY_SENT } from "@hono/node-server/utils/response";
 import { eq, sql } from "drizzle-orm";
 import { type Context, Hono } from "hono";

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { parsePublicKeyPem, verifyKeyring } from "@archnest/sdk";
+import { parsePublicKeyPem, verifyKeyring } from "@archnest/sdk/trust";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const cliDir = resolve(dirname(fileURLToPath(import.meta.url)), "..");

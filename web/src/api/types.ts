@@ -2,6 +2,8 @@
  * The host's HTTP contract as the web app uses it: types only. The 402 body comes from `@archnest/sdk/web`,
  * the one plugins receive too.
  */
+import type { PageContribution, SettingSchema, SlotContribution } from "@archnest/sdk/manifest";
+
 export type { ModuleRequiredBody } from "@archnest/sdk/web";
 
 export type Role = "admin" | "member";
@@ -51,29 +53,8 @@ export interface PasswordChange {
 
 // --- UI manifest --------------------------------------------------------------------------------------
 
-export interface SlotContribution {
-  /** Versioned slot name, such as `dashboard.widget@1`. */
-  slot: string;
-  /** Unique within the plugin. */
-  id: string;
-  /** The export of the plugin's web entry to render. */
-  component: string;
-  title?: string;
-}
-
-export interface PageContribution {
-  /** Shell path, such as `/notes`. */
-  path: string;
-  title: string;
-  component: string;
-  icon?: string;
-}
-
-export type SettingSchema =
-  | { type: "string"; title: string; description?: string; default?: string; maxLength?: number }
-  | { type: "number"; title: string; description?: string; default?: number; min?: number; max?: number }
-  | { type: "boolean"; title: string; description?: string; default?: boolean }
-  | { type: "enum"; title: string; description?: string; options: string[]; default?: string };
+// The contribution shapes are the manifest's own: the host serves them as the plugin declared them.
+export type { PageContribution, SettingSchema, SlotContribution } from "@archnest/sdk/manifest";
 
 export interface UiPlugin {
   id: string;
@@ -143,8 +124,10 @@ export interface InstalledPlugin {
   signer: { keyid: string; name: string } | null;
   permissions: string[];
   grantedPermissions: string[];
-  installedAt: string;
-  updatedAt: string;
+  /** Unix time in milliseconds. */
+  installedAt: number;
+  /** Unix time in milliseconds. */
+  updatedAt: number;
   /** Ids of the active plugins that stop if this one is disabled or uninstalled. */
   dependents?: string[];
 }

@@ -1,7 +1,8 @@
 import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { createKeyring, type Envelope, type KeyPair, type KeyRole, type KeyringKeyInput, rotateKeyring, SdkError, verifyKeyring } from "@archnest/sdk";
+import { SdkError } from "@archnest/sdk";
 import { readPrivateKeyFile, readPublicKeyFile } from "@archnest/sdk/node";
+import { createKeyring, type Envelope, type KeyPair, type KeyRole, type KeyringKeyInput, rotateKeyring, verifyKeyring } from "@archnest/sdk/trust";
 import { type Args, optionalDate, optionalInt, optionalList, requireString } from "../args.js";
 import { type CliIo, line } from "../io.js";
 

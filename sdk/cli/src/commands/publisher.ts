@@ -1,7 +1,8 @@
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { publicKeyToPem, SdkError } from "@archnest/sdk";
+import { SdkError } from "@archnest/sdk";
 import { readPublicKeyFile } from "@archnest/sdk/node";
+import { publicKeyToPem } from "@archnest/sdk/trust";
 import { type Args, optionalList, requireString } from "../args.js";
 import { type CliIo, line } from "../io.js";
 import { answerOf, failed } from "./http.js";

@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { publicKeyToPem, SdkError } from "@archnest/sdk";
+import { SdkError } from "@archnest/sdk";
 import { readPublicKeyFile } from "@archnest/sdk/node";
+import { publicKeyToPem } from "@archnest/sdk/trust";
 import { type Args, requireString } from "../args.js";
 import { type CliIo, line } from "../io.js";
 import { answerOf, failed } from "./http.js";

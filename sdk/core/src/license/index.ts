@@ -1,3 +1,8 @@
+/**
+ * @archnest/sdk/license: the registry's signed licenses and the install-signed requests a host sends the
+ * registry. Used by the host and the registry; a plugin asks the host about licenses through
+ * `ctx.limits`, never through this module.
+ */
 import { z } from "zod";
 import { type Envelope, openEnvelope, PayloadTypes, signEnvelope } from "../crypto/dsse.js";
 import type { KeyPair } from "../crypto/keys.js";

@@ -1,3 +1,7 @@
+/**
+ * @archnest/sdk/manifest: the schema of a plugin's package.json (`archnest` field) and its types. It imports
+ * no Node module, so the web shell and a plugin's web entry can use it as the host and the CLI do.
+ */
 import semver from "semver";
 import { z } from "zod";
 import { SdkError } from "../errors/index.js";
@@ -153,6 +157,12 @@ const packageSchema = z.looseObject({
 
 /** The `archnest` field of a plugin's package.json, with defaults filled in. */
 export type PluginManifest = z.infer<typeof archnestSchema>;
+/** One slot contribution (`contributes.slots[]`): which export of the web entry renders in which slot. */
+export type SlotContribution = PluginManifest["contributes"]["slots"][number];
+/** One page contribution (`contributes.pages[]`): a shell route rendered by an export of the web entry. */
+export type PageContribution = PluginManifest["contributes"]["pages"][number];
+/** One declared setting (`contributes.settings[name]`), which the shell renders as a form field. */
+export type SettingSchema = PluginManifest["contributes"]["settings"][string];
 /** A plugin's package.json: npm's fields plus the ArchNest manifest. */
 export interface PluginPackage {
   name: string;

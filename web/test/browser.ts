@@ -1,1 +1,0 @@
-export { CHROMIUM, CHROMIUM_ARGS, launchChromium } from "@archnest/host/testing";
