@@ -90,7 +90,7 @@ describe("the license gate as plugins use it", () => {
     for (const path of ["/pro", "/pro-middleware"]) {
       const res = await h.api("gated", path);
       expect(res.status, path).toBe(402);
-      expect(await res.json(), path).toEqual(expected);
+      expect(await res.json(), path).toEqual({ ...expected, requestId: res.headers.get("x-request-id") });
     }
     const wsUrl = `${h.url.replace("http", "ws")}/api/plugins/gated/ws/pro`;
     const refused = await talk(wsUrl, h.admin.cookie);

@@ -191,7 +191,8 @@ describe("a newcomer's first SSH host", () => {
     const lock = second.locator('.lock-card[data-lock-module="multi-pane-terminal"]');
     await lock.waitFor();
     expect(await lock.textContent()).toContain("one terminal at a time");
-    expect(await lock.getByRole("button").textContent()).toMatch(/^Unlock for \$\d+/);
+    // No registry here, so no catalog and no price: the lock offers the unlock without inventing one.
+    expect(await lock.getByRole("button").textContent()).toBe("Unlock");
     expect(await second.getByTestId("terminal-state").textContent()).toBe("Free limit reached");
     expect(await second.getByText("Could not connect").count()).toBe(0);
     // The page learnt the cap from the host and never opened a session socket to be refused.
@@ -241,7 +242,7 @@ describe("a newcomer's first SSH host", () => {
     await panel.locator('tr[data-host="db"]').waitFor();
     const lock = panel.locator('[data-lock-module="unlimited-hosts"]');
     await lock.waitFor();
-    expect(await lock.textContent()).toMatch(/^Add host · 3 of 3 free\$\d+$/);
+    expect(await lock.textContent()).toBe("Add host · 3 of 3 free");
     expect(await panel.locator("button.btn--accent", { hasText: "Add host" }).count()).toBe(0);
     expect(await page.getByRole("dialog").count()).toBe(0);
     await shotAt(page, "first-contact-at-cap");
