@@ -128,8 +128,12 @@ export async function createHost(config: HostConfig, options: CreateHostOptions 
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => ((await databaseReady(db)) ? c.json({ status: "ready" }) : c.json(hostErrorBody(c, "HOST_ERR_NOT_READY"), 503)));
 
-  const openApi = hostOpenApi();
-  app.get(HOST_OPENAPI_PATH, (c) => c.json(openApi));
+  // Built on first request, not at boot: turning every schema into JSON Schema is work a start need not wait for.
+  let openApi: ReturnType<typeof hostOpenApi> | undefined;
+  app.get(HOST_OPENAPI_PATH, (c) => {
+    openApi ??= hostOpenApi();
+    return c.json(openApi);
+  });
 
   registerPrefsRoutes(app, db, bodyLimits);
   registerAuthRoutes(app, {

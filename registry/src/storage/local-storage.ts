@@ -1,11 +1,14 @@
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { type FileHandle, mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { createReadStream, createWriteStream, open as openCallback } from "node:fs";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
 import { PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "@archnest/sdk/node";
 import { checkStorageKey, type StoredTarball, type TarballStorage } from "./index.js";
+
+const openFile = promisify(openCallback);
 
 /** Tarballs as files under one folder; the default storage. */
 export class LocalTarballStorage implements TarballStorage {
@@ -35,13 +38,15 @@ export class LocalTarballStorage implements TarballStorage {
 
   async get(key: string): Promise<Readable | undefined> {
     // Opening (rather than stat-then-open) is one system call on the delivery hot path, and cannot race.
-    let handle: FileHandle;
+    // A numeric descriptor, not a FileHandle: its stream reads with fs.read callbacks, which cost the
+    // event loop less per chunk than FileHandle's promise-based reads (registry/bench/delivery.bench.mjs).
+    let fd: number;
     try {
-      handle = await open(this.pathOf(key), "r");
+      fd = await openFile(this.pathOf(key), "r");
     } catch {
       return undefined;
     }
-    return handle.createReadStream({ highWaterMark: 256 * 1024 });
+    return createReadStream("", { fd, highWaterMark: 256 * 1024 });
   }
 
   async stat(key: string): Promise<StoredTarball | undefined> {
