@@ -14,48 +14,13 @@
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http from "node:http";
 import https from "node:https";
-import { BlockList, isIP } from "node:net";
+import { isIP } from "node:net";
+import { isPrivateAddress } from "@archnest/sdk/plugin";
 
 export const FAVICON_LIMITS = { pageBytes: 256 * 1024, iconBytes: 48 * 1024, requestMs: 3_000, totalMs: 6_000, redirects: 3 } as const;
 
-const blocked = new BlockList();
-for (const [net, bits] of [
-  ["0.0.0.0", 8],
-  ["10.0.0.0", 8],
-  ["100.64.0.0", 10],
-  ["127.0.0.0", 8],
-  ["169.254.0.0", 16],
-  ["172.16.0.0", 12],
-  ["192.0.0.0", 24],
-  ["192.168.0.0", 16],
-  ["198.18.0.0", 15],
-  ["224.0.0.0", 4],
-  ["240.0.0.0", 4],
-] as const)
-  blocked.addSubnet(net, bits, "ipv4");
-for (const [net, bits] of [
-  ["::", 128],
-  ["::1", 128],
-  ["64:ff9b::", 96],
-  ["fc00::", 7],
-  ["fe80::", 10],
-  ["ff00::", 8],
-] as const)
-  blocked.addSubnet(net, bits, "ipv6");
-
-/** True for loopback, private, link-local, CGNAT, multicast and other non-public addresses. */
-export function isPrivateAddress(address: string): boolean {
-  const family = isIP(address);
-  if (family === 4) return blocked.check(address, "ipv4");
-  if (family === 6) {
-    // IPv4-mapped addresses are judged as the IPv4 address they carry (a ::ffff:0:0/96 rule would also
-    // catch every plain IPv4 address, because BlockList compares IPv4 against IPv6 rules mapped).
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
-    if (mapped) return blocked.check(mapped[1] as string, "ipv4");
-    return blocked.check(address, "ipv6");
-  }
-  return true;
-}
+// The one address rule of the SDK, the one ctx.fetch applies; re-exported for this module's tests.
+export { isPrivateAddress };
 
 export class FaviconRefused extends Error {}
 

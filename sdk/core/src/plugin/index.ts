@@ -23,6 +23,9 @@ export {
   errorResponse,
   isCodedError,
 } from "../errors/define-errors.js";
+// The address rule ctx.fetch applies (loopback, private, link-local, ... are not public), for plugins that
+// reach out on their own terms, such as a favicon fetcher that follows a bookmark wherever it points.
+export { isPrivateAddress } from "../node/private-address.js";
 // Everything in docker.ts, fetch.ts, gate.ts and ssh.ts is public API: the lent capabilities (ctx.docker,
 // ctx.fetch, ctx.license and ctx.limits, ctx.ssh), their types, error guards and permission maps.
 export * from "./docker.js";
