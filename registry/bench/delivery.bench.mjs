@@ -106,6 +106,19 @@ async function serveBoth() {
     createReadStream(tarball, { highWaterMark: 256 * 1024 }).pipe(res);
   });
   await new Promise((r) => bare.listen(0, "127.0.0.1", r));
+  // The floor: Hono on @hono/node-server streaming the same file the way the registry's route does, with
+  // no signature, nonce or purchase check. What the registry costs beyond it is the registry's own.
+  const { Hono } = await import("hono");
+  const { RESPONSE_ALREADY_SENT } = await import("@hono/node-server/utils/response");
+  const { pipeline } = await import("node:stream/promises");
+  const floorApp = new Hono().get("/v1/tarballs/:name/:version", (c) => {
+    const stream = createReadStream(tarball, { highWaterMark: 256 * 1024 });
+    c.env.outgoing.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(size) });
+    pipeline(stream, c.env.outgoing).catch(() => stream.destroy());
+    return RESPONSE_ALREADY_SENT;
+  });
+  const floor = serve({ fetch: floorApp.fetch, port: 0, hostname: "127.0.0.1" });
+  await new Promise((r) => floor.once("listening", r));
 
   // The bench asks for this process's CPU time around each round: the servers' own cost per request.
   process.on("message", (m) => {
@@ -116,6 +129,7 @@ async function serveBoth() {
     tarball,
     port: server.address().port,
     barePort: bare.address().port,
+    floorPort: floor.address().port,
     // Signed before the clock starts: the host's signing cost is not the registry's.
     deliveries: Array.from({ length: WARMUP + DELIVERIES }, () => sign("GET", PATH)),
     licenses: Array.from({ length: WARMUP + LICENSES }, () => sign("POST", "/v1/license")),
@@ -188,7 +202,9 @@ async function measure() {
         child.once("message", (m) => resolve(m.cpu.user + m.cpu.system));
         child.send("cpu");
       });
-    const cpu = { bare: [], registry: [] };
+    const cpu = { bare: [], registry: [], floor: [] };
+    let floorRun;
+    await drive(ready.floorPort, WARMUP, () => ({ method: "GET", path: PATH, headers: {} }));
     try {
       for (let round = 0; round < ROUNDS; round++) {
         const c0 = await cpuTime();
@@ -196,8 +212,12 @@ async function measure() {
         const c1 = await cpuTime();
         const r = await drive(ready.port, per, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[WARMUP + round * per + i] }));
         const c2 = await cpuTime();
+        const f = await drive(ready.floorPort, per, () => ({ method: "GET", path: PATH, headers: {} }));
+        const c3 = await cpuTime();
         cpu.bare.push((c1 - c0) / per);
         cpu.registry.push((c2 - c1) / per);
+        cpu.floor.push((c3 - c2) / per);
+        if (!floorRun || f.seconds < floorRun.seconds) floorRun = f;
         if (!bareRun || b.seconds < bareRun.seconds) bareRun = b;
         if (!regRun || r.seconds < regRun.seconds) regRun = r;
         if (verdaccio) {
@@ -246,6 +266,24 @@ async function measure() {
         unit: "us",
         baseline: Math.round(median(cpu.bare)),
         note: "information: the server process's CPU time per download (median of the rounds); what the signature, nonce and purchase checks add on top of streaming the file",
+      },
+      {
+        suite: "registry",
+        name: "gated delivery 1 MB vs the floor (req/s)",
+        metric: "throughput",
+        value: round(regRps),
+        unit: "req/s",
+        baseline: round(per / floorRun.seconds),
+        note: "information: the floor is Hono on @hono/node-server streaming the same file the same way with no checks; the gap to it is the registry's own cost",
+      },
+      {
+        suite: "registry",
+        name: "the floor: server CPU per request",
+        metric: "cpu",
+        value: Math.round(median(cpu.floor)),
+        unit: "us",
+        baseline: Math.round(median(cpu.bare)),
+        note: "information: the floor against bare node:http, what Hono and its Node adapter cost per download",
       },
       verdaccioRun
         ? {
