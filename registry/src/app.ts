@@ -104,7 +104,7 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
     storage,
     logger,
     now,
-    installAuth: createInstallAuth(db, now),
+    installAuth: createInstallAuth(db, client, now),
     keyring,
     publishers: createPublishers(db, keyring, now),
     purchases: createPurchases(db, now),
