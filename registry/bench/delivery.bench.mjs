@@ -188,9 +188,6 @@ async function measure() {
       log(`Verdaccio is not compared: ${verdaccioError}`);
     }
     const verdaccioReq = () => ({ method: "GET", path: verdaccio.path, headers: verdaccio.headers });
-    await drive(ready.barePort, WARMUP, bareReq);
-    await drive(ready.port, WARMUP, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[i] }));
-    if (verdaccio) await drive(verdaccio.port, WARMUP, verdaccioReq);
     // Rounds alternate between the servers and the best round of each counts, so a burst of load from
     // elsewhere on the machine does not decide the comparison.
     let bareRun;
@@ -204,8 +201,12 @@ async function measure() {
       });
     const cpu = { bare: [], registry: [], floor: [] };
     let floorRun;
-    await drive(ready.floorPort, WARMUP, () => ({ method: "GET", path: PATH, headers: {} }));
+    // Verdaccio is stopped whatever fails from here on, warm-up included.
     try {
+      await drive(ready.barePort, WARMUP, bareReq);
+      await drive(ready.port, WARMUP, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[i] }));
+      await drive(ready.floorPort, WARMUP, () => ({ method: "GET", path: PATH, headers: {} }));
+      if (verdaccio) await drive(verdaccio.port, WARMUP, verdaccioReq);
       for (let round = 0; round < ROUNDS; round++) {
         const c0 = await cpuTime();
         const b = await drive(ready.barePort, per, bareReq);
