@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type OpenApiDocument, openApiPath } from "@archnest/sdk/node";
+import { apiCoverage, type OpenApiDocument } from "@archnest/sdk/node";
 import { createTestTrust } from "@archnest/sdk/testing";
 import { inspectRoutes } from "hono/dev";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,17 +65,6 @@ afterAll(async () => {
 
 const ALL = ["get", "post", "put", "patch", "delete"];
 
-/** Every route the booted host answers, as `method path` in OpenAPI form (middleware left out). */
-function mountedRoutes(): Set<string> {
-  const found = new Set<string>();
-  for (const r of inspectRoutes(host.app)) {
-    if (r.isMiddleware) continue;
-    const path = openApiPath(r.path);
-    for (const method of r.method === "ALL" ? ALL : [r.method.toLowerCase()]) found.add(`${method} ${path}`);
-  }
-  return found;
-}
-
 describe("the host's OpenAPI document", () => {
   it("is an OpenAPI 3.1 document behind the session guard", async () => {
     expect(doc.openapi).toBe("3.1.0");
@@ -83,17 +72,10 @@ describe("the host's OpenAPI document", () => {
   });
 
   it("lists every route the booted host mounts, and no route it does not", () => {
-    const mounted = mountedRoutes();
+    const { mounted, undocumented, unmounted } = apiCoverage(inspectRoutes(host.app), doc);
     expect(mounted.size).toBeGreaterThan(40);
-    const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)));
-    expect(
-      [...mounted].filter((r) => !documented.has(r)),
-      "mounted but not in host/src/openapi",
-    ).toEqual([]);
-    expect(
-      [...documented].filter((r) => !mounted.has(r)),
-      "documented but not mounted",
-    ).toEqual([]);
+    expect(undocumented, "mounted but not in host/src/openapi").toEqual([]);
+    expect(unmounted, "documented but not mounted").toEqual([]);
     // Every plugin's API is the one parameterised entry below its mount.
     expect(Object.keys(doc.paths["/api/plugins/{id}/{path}"] ?? {}).sort()).toEqual([...ALL].sort());
   });

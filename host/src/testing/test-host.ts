@@ -46,16 +46,7 @@ export async function bootTestHost(options: BootOptions & { env?: Record<string,
   const { dir, lines, log, config } = testSetting(options.env);
   const { env: _env, ...bootOptions } = options;
   const { host, plugins } = await bootHost(config, { log, web: "off", ...bootOptions });
-  const t: TestHost = {
-    host,
-    dir,
-    lines,
-    async cleanup() {
-      await host.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-  return { t, plugins };
+  return { t: testHost(host, dir, lines), plugins };
 }
 
 /**
@@ -65,7 +56,11 @@ export async function bootTestHost(options: BootOptions & { env?: Record<string,
 export async function createTestHost(options: CreateHostOptions & { env?: Record<string, string> } = {}): Promise<TestHost> {
   const { dir, lines, log, config } = testSetting(options.env);
   const { env: _env, ...hostOptions } = options;
-  const host = await createHost(config, { log, ...hostOptions });
+  return testHost(await createHost(config, { log, ...hostOptions }), dir, lines);
+}
+
+/** A test host whose cleanup closes it and removes its data folder. */
+function testHost(host: Host, dir: string, lines: TestHost["lines"]): TestHost {
   return {
     host,
     dir,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { openApiDocument, openApiPath } from "./openapi-document.js";
+import { apiCoverage, openApiDocument, openApiPath } from "./openapi-document.js";
 
 describe("openApiPath", () => {
   it("turns Hono parameters, regex parameters and wildcards into OpenAPI templates", () => {
@@ -31,5 +31,26 @@ describe("openApiDocument", () => {
       const name = ref.slice('"$ref":"#/components/schemas/'.length, -1);
       expect(doc.components.schemas[name], ref).toBeDefined();
     }
+  });
+});
+
+describe("apiCoverage", () => {
+  const doc = openApiDocument({ title: "t", version: "1.0.0" }, [
+    { method: "GET", path: "/a/:id", summary: "A.", access: "public" },
+    { method: "POST", path: "/gone", summary: "Nothing answers this.", access: "public" },
+  ]);
+
+  it("names the mounted routes the document misses and the documented ones nothing answers, leaving middleware out", () => {
+    const { mounted, undocumented, unmounted } = apiCoverage(
+      [
+        { method: "ALL", path: "*", isMiddleware: true },
+        { method: "GET", path: "/a/:id", isMiddleware: false },
+        { method: "DELETE", path: "/b/:scope{@[^/]+}", isMiddleware: false },
+      ],
+      doc,
+    );
+    expect([...mounted].sort()).toEqual(["delete /b/{scope}", "get /a/{id}"]);
+    expect(undocumented).toEqual(["delete /b/{scope}"]);
+    expect(unmounted).toEqual(["post /gone"]);
   });
 });

@@ -81,6 +81,34 @@ export function openApiPath(honoPath: string): string {
 
 const METHODS: Record<Exclude<ApiMethod, "ALL">, string> = { GET: "get", POST: "post", PUT: "put", PATCH: "patch", DELETE: "delete" };
 
+/** A route as Hono's `inspectRoutes` lists it (`hono/dev`), without depending on Hono here. */
+export interface InspectedRoute {
+  method: string;
+  path: string;
+  isMiddleware: boolean;
+}
+
+/**
+ * Compares what a service mounts with what its document lists, as `method path` operations in OpenAPI
+ * form: the routes missing from the document and the documented ones nothing answers. A service's test
+ * expects both empty, so a route cannot be added without its entry.
+ *
+ * @example
+ * ```ts
+ * const { undocumented, unmounted } = apiCoverage(inspectRoutes(app), doc);
+ * ```
+ */
+export function apiCoverage(routes: readonly InspectedRoute[], doc: OpenApiDocument): { mounted: Set<string>; undocumented: string[]; unmounted: string[] } {
+  const mounted = new Set<string>();
+  for (const r of routes) {
+    if (r.isMiddleware) continue;
+    const path = openApiPath(r.path);
+    for (const method of r.method === "ALL" ? Object.values(METHODS) : [r.method.toLowerCase()]) mounted.add(`${method} ${path}`);
+  }
+  const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)));
+  return { mounted, undocumented: [...mounted].filter((r) => !documented.has(r)), unmounted: [...documented].filter((r) => !mounted.has(r)) };
+}
+
 function operationId(method: string, path: string): string {
   const words = path
     .replace(/[{}]/g, "")
