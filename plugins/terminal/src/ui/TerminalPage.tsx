@@ -116,9 +116,14 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
 
   const handle: TerminalHandle = {
     hostId,
+    sessionId: () => undefined,
     connected: () => phase().kind === "connected",
     input: (data) => client?.input(data),
     focus: () => view?.term.focus(),
+    open: (request) => {
+      pick(request.hostId);
+      connect();
+    },
   };
 
   onMount(() => {
