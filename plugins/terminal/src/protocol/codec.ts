@@ -4,7 +4,7 @@
  */
 
 /** Opcodes the browser sends. */
-export const ClientOp = { input: 0x00, resize: 0x01, ack: 0x02, ping: 0x03 } as const;
+export const ClientOp = { input: 0x00, resize: 0x01, ack: 0x02, ping: 0x03, takeover: 0x04 } as const;
 /** Opcodes the server sends. */
 export const ServerOp = { output: 0x00, status: 0x10, pong: 0x11 } as const;
 
@@ -17,6 +17,24 @@ export const MAX_COLS = 1000;
 export const MAX_ROWS = 500;
 /** Status frames are small JSON documents; anything bigger is not ours. */
 export const MAX_STATUS_BYTES = 16 * 1024;
+
+/** Longest `command` a session URL may carry. */
+export const MAX_COMMAND_BYTES = 1024;
+
+/** Who holds a session and what is kept of it: sent after `connected`, and again whenever it changes. */
+export interface SessionStatus {
+  state: "session";
+  /** The session's id: a reload or another tab reattaches with `attach=<id>`. */
+  id: string;
+  /** True when this viewer's input and size reach the pty; a view-only viewer can take over (`0x04`). */
+  writer: boolean;
+  /** Browser sockets watching the session, this one included. */
+  viewers: number;
+  /** True while the session outlives its viewers (persistent sessions): leaving the page detaches it. */
+  persistent: boolean;
+  /** True while the session is being recorded. */
+  recording: boolean;
+}
 
 /** What the server says about the session, carried by a status frame. */
 export type TerminalStatus =
@@ -32,14 +50,16 @@ export type TerminalStatus =
       module?: string;
       price?: string;
       purchaseUrl?: string;
-    };
+    }
+  | SessionStatus;
 
 /** A decoded browser frame. */
 export type ClientFrame =
   | { type: "input"; data: Uint8Array }
   | { type: "resize"; cols: number; rows: number }
   | { type: "ack"; bytes: number }
-  | { type: "ping"; payload: Uint8Array };
+  | { type: "ping"; payload: Uint8Array }
+  | { type: "takeover" };
 
 /** A decoded server frame. */
 export type ServerFrame = { type: "output"; data: Uint8Array } | { type: "status"; status: TerminalStatus } | { type: "pong"; payload: Uint8Array };
@@ -90,6 +110,11 @@ export function encodeAck(bytes: number): Uint8Array {
 export function encodePing(payload: Uint8Array = new Uint8Array(0)): Uint8Array {
   if (payload.byteLength > MAX_PING_BYTES) throw new ProtocolError(`ping payload is at most ${MAX_PING_BYTES} bytes`);
   return withPayload(ClientOp.ping, payload);
+}
+
+/** Browser → server: this viewer becomes the session's writer; the previous writer becomes view-only. */
+export function encodeTakeover(): Uint8Array {
+  return frame(ClientOp.takeover, 0);
 }
 
 /** Server → browser: one coalesced output frame from the given chunks. */
@@ -158,12 +183,15 @@ export function decodeClientFrame(buf: Uint8Array): ClientFrame {
     case ClientOp.ping:
       if (payload.byteLength > MAX_PING_BYTES) throw new ProtocolError(`ping payload is at most ${MAX_PING_BYTES} bytes`);
       return { type: "ping", payload };
+    case ClientOp.takeover:
+      if (payload.byteLength !== 0) throw new ProtocolError("takeover carries no payload");
+      return { type: "takeover" };
     default:
       throw new ProtocolError(`unknown opcode 0x${(op ?? 0).toString(16).padStart(2, "0")}`);
   }
 }
 
-const STATES = new Set(["connecting", "connected", "closed", "error"]);
+const STATES = new Set(["connecting", "connected", "closed", "error", "session"]);
 
 /** Decodes a server frame (the browser's side). Throws {@link ProtocolError} on anything malformed. */
 export function decodeServerFrame(buf: Uint8Array): ServerFrame {

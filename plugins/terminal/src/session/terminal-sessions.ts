@@ -254,6 +254,9 @@ export class TerminalSessions {
       case "ping":
         s.socket.send(encodePong(frame.payload));
         return;
+      case "takeover":
+        // One viewer per session so far: it is the writer already.
+        return;
     }
   }
 

@@ -94,7 +94,7 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
           // The size may have changed while the connection was set up.
           current.resize(term.cols, term.rows);
           term.focus();
-        } else final = status;
+        } else if (status.state !== "session") final = status;
       },
       onClose({ code, reason }) {
         if (client !== current) return;

@@ -8,6 +8,7 @@ import {
   encodeInput,
   encodePing,
   encodeResize,
+  encodeTakeover,
   isValidSize,
   MAX_INPUT_BYTES,
   ProtocolError,
@@ -73,6 +74,11 @@ export class TerminalClient {
   input(data: string | Uint8Array): void {
     const bytes = typeof data === "string" ? this.#encoder.encode(data) : data;
     for (let at = 0; at < bytes.byteLength; at += MAX_INPUT_BYTES) this.#send(encodeInput(bytes.subarray(at, at + MAX_INPUT_BYTES)));
+  }
+
+  /** Makes this viewer the session's writer (the other viewers become view-only). */
+  takeover(): void {
+    this.#send(encodeTakeover());
   }
 
   resize(cols: number, rows: number): void {
@@ -165,9 +171,19 @@ export class TerminalClient {
   }
 }
 
+/** What a session URL can ask for besides the host and the size. */
+export interface SessionUrlOptions {
+  /** Run this on the pty instead of the login shell. */
+  command?: string;
+  /** Reattach to this session instead of opening a new one. */
+  attach?: string;
+}
+
 /** The session URL for a host, on the page's own origin. */
-export function sessionUrl(location: { protocol: string; host: string }, hostId: string, cols: number, rows: number): string {
+export function sessionUrl(location: { protocol: string; host: string }, hostId: string, cols: number, rows: number, options: SessionUrlOptions = {}): string {
   const scheme = location.protocol === "https:" ? "wss:" : "ws:";
   const q = new URLSearchParams({ hostId, cols: String(cols), rows: String(rows) });
+  if (options.command) q.set("command", options.command);
+  if (options.attach) q.set("attach", options.attach);
   return `${scheme}//${location.host}/api/plugins/terminal/ws/session?${q}`;
 }
