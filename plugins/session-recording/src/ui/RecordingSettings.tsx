@@ -47,8 +47,9 @@ export function RecordingSettings(): JSX.Element {
       <Show when={values()} fallback={<p class="muted small">Loading…</p>}>
         {(v) => (
           <form class="form" onSubmit={save}>
-            <Field label="Record every session on these hosts" hint="Sessions that open on a chosen host are recorded from their first byte.">
-              <div class="an-rec__hosts" role="group" aria-label="Hosts recorded automatically">
+            <fieldset class="field" style={{ border: "0", padding: "0", margin: "0" }}>
+              <legend class="field__label">Record every session on these hosts</legend>
+              <div class="an-rec__hosts">
                 <For each={hosts() ?? []} fallback={<span class="small muted">No SSH hosts yet.</span>}>
                   {(h) => (
                     <label class="check">
@@ -60,7 +61,8 @@ export function RecordingSettings(): JSX.Element {
                   )}
                 </For>
               </div>
-            </Field>
+              <span class="field__hint">Sessions that open on a chosen host are recorded from their first byte.</span>
+            </fieldset>
             <div class="field">
               <label class="check">
                 <input
