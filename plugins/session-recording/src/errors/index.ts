@@ -15,11 +15,6 @@ export const RecordingErrors = defineErrors("RECORDING_ERR", {
     message: "The terminal's session service is not running, so nothing can be recorded.",
     hint: "Enable the Terminal plugin (version 1.0 or later).",
   },
-  WRITE_FAILED: {
-    status: 507,
-    message: "The recording could not be started: its file could not be created (a full disk or a permission problem).",
-    hint: "Free disk space under the host's data directory, or lower the retention limits.",
-  },
   INTERNAL: { status: 500, message: "The session recording plugin failed to answer.", hint: "See the host log under the request id." },
 });
 

@@ -175,6 +175,8 @@ export class Recordings {
   applyRetention(): Promise<void> {
     this.retention = this.retention
       .then(async () => {
+        // Without the license nothing stored is lost, retention included.
+        if (!this.licensed()) return;
         const expired = selectExpired(await this.list({ id: "", username: "", role: "admin" }), this.settings, Date.now());
         for (const r of expired) await this.remove(r);
         if (expired.length > 0) this.ctx.log.info("recordings deleted by retention", { count: expired.length, ids: expired.map((r) => r.id) });
