@@ -5,7 +5,7 @@ import { defineErrors } from "@archnest/sdk/plugin";
  * these, the SSH service's `HOST_ERR_SSH_*` codes, or the host's `module_required`.
  */
 export const TerminalErrors = defineErrors("TERMINAL_ERR", {
-  BAD_REQUEST: { status: 400, message: "The terminal request is missing a host or has an invalid size.", hint: "Fix the URL." },
+  BAD_REQUEST: { status: 400, message: "The terminal request is missing a host, or has an invalid size or command.", hint: "Fix the URL." },
   PROTOCOL: { status: 400, message: "The browser sent a malformed frame.", hint: "Fix the client." },
   SSH: { status: 502, message: "The SSH connection failed.", hint: "Check the host in Settings → Integrations." },
   INTERNAL: { status: 500, message: "The terminal session failed unexpectedly.", hint: "Reconnect; report it if it repeats." },

@@ -7,7 +7,7 @@
 import type { PluginLimits, PluginLogger, PluginSocket, PluginSsh, RequestUser, SshShell } from "@archnest/sdk/plugin";
 import { CLOSE, describeSshError, TerminalErrors } from "../errors/index.js";
 import { FLOW_DEFAULTS, OutputPump, type OutputStats } from "../flow/index.js";
-import { decodeClientFrame, encodePong, encodeStatus, isValidSize, ProtocolError, type TerminalStatus } from "../protocol/index.js";
+import { decodeClientFrame, encodePong, encodeStatus, isValidSize, MAX_COMMAND_BYTES, ProtocolError, type TerminalStatus } from "../protocol/index.js";
 
 /** What a session needs from the plugin context. */
 export interface SessionDeps {
@@ -50,6 +50,7 @@ interface Session {
   id: string;
   user: RequestUser;
   hostId: string;
+  command?: string;
   state: "connecting" | "open" | "closed";
   cols: number;
   rows: number;
@@ -131,7 +132,8 @@ export class TerminalSessions {
     const hostId = url.searchParams.get("hostId") ?? "";
     const cols = Number(url.searchParams.get("cols") ?? "80");
     const rows = Number(url.searchParams.get("rows") ?? "24");
-    if (!hostId || hostId.length > 200 || !isValidSize(cols, rows)) {
+    const command = url.searchParams.get("command") ?? undefined;
+    if (!hostId || hostId.length > 200 || !isValidSize(cols, rows) || (command !== undefined && !isValidCommand(command))) {
       sendStatus(socket, { state: "error", code: "TERMINAL_ERR_BAD_REQUEST", message: TerminalErrors.table.TERMINAL_ERR_BAD_REQUEST.message });
       safe(() => socket.close(CLOSE.policy, "TERMINAL_ERR_BAD_REQUEST"));
       return;
@@ -151,6 +153,7 @@ export class TerminalSessions {
       id: crypto.randomUUID(),
       user,
       hostId,
+      ...(command !== undefined && { command }),
       state: "connecting",
       cols,
       rows,
@@ -201,7 +204,12 @@ export class TerminalSessions {
       name = host.name;
       if (ended(s)) return;
       sendStatus(s.socket, { state: "connecting", host: { id: host.id, name } });
-      const shell = await this.#deps.ssh.shell(s.hostId, { cols: s.cols, rows: s.rows, term: "xterm-256color" });
+      const shell = await this.#deps.ssh.shell(s.hostId, {
+        cols: s.cols,
+        rows: s.rows,
+        term: "xterm-256color",
+        ...(s.command !== undefined && { command: s.command }),
+      });
       if (ended(s)) {
         shell.close();
         return;
@@ -296,6 +304,9 @@ export class TerminalSessions {
     this.#deps.log.info("terminal session closed", { session: s.id, hostId: s.hostId, bytesOut: s.pump.stats().bytesOut, bytesIn: s.bytesIn });
   }
 }
+
+/** A command the pty may run: not empty, at most {@link MAX_COMMAND_BYTES} of UTF-8, no NUL (the SSH string would end there). */
+const isValidCommand = (c: string) => c.length > 0 && !c.includes("\0") && new TextEncoder().encode(c).byteLength <= MAX_COMMAND_BYTES;
 
 /** Re-reads the state after an await: the browser may have left meanwhile (TypeScript's narrowing cannot know). */
 const ended = (s: Session) => s.state === "closed";
