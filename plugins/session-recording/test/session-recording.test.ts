@@ -83,11 +83,14 @@ describe("recording a terminal session", () => {
     await expect.poll(() => toggle.getAttribute("aria-pressed")).toBe("true");
     const live = (await (await h.api(`/sessions/${await sessionId()}/recording`)).json()) as { recording: Recording | null };
     expect(live.recording).toMatchObject({ state: "recording", host: { name: "test-sshd" } });
+    // The terminal's own recording dot, from the session status the service sends every viewer.
+    await terminal.getByTestId("terminal-recording").waitFor();
     await shot(terminal, "terminal-recording-1366");
 
     await run("echo REC_$((6*7))_OUT; printf 'caf\\303\\251 \\342\\202\\254\\n'", "REC_42_OUT");
     await toggle.click();
     await expect.poll(() => toggle.getAttribute("aria-pressed")).toBe("false");
+    await terminal.getByTestId("terminal-recording").waitFor({ state: "detached" });
 
     const list = await recordings();
     expect(list).toHaveLength(1);
