@@ -12,6 +12,13 @@ import { parseAsciicast } from "../src/asciicast/index.js";
 import type { Recording } from "../src/store/index.js";
 import { type PluginHost, shot, startPluginHost } from "./harness.js";
 
+declare global {
+  interface Window {
+    /** The terminal page's test hook (plugins/terminal/src/ui/TerminalPage.tsx), the part used here. */
+    __archnestTerminal?: { lines(): string[]; phase(): string };
+  }
+}
+
 const MODULE = "session-recording";
 const MIB = 1024 * 1024;
 
@@ -150,7 +157,9 @@ describe("recording a terminal session", () => {
     expect((await page.evaluate(() => window.__archnestPlayer?.lines() ?? [])).some((l) => l.includes("REC_42_OUT"))).toBe(false);
     const duration = (await page.evaluate(() => window.__archnestPlayer?.duration())) as number;
     await seek(duration);
-    expect((await page.evaluate(() => window.__archnestPlayer?.lines() ?? [])).some((l) => l.includes("REC_42_OUT"))).toBe(true);
+    // xterm.js parses what it is given asynchronously: the screen catches up a moment later.
+    await page.waitForFunction(() => (window.__archnestPlayer?.lines() ?? []).some((l) => l.includes("REC_42_OUT")));
+    expect(await page.evaluate(() => window.__archnestPlayer?.time())).toBe(duration);
 
     await page.getByTestId("player-speed").selectOption("0.5");
     await page.getByTestId("player-toggle").click();
@@ -175,11 +184,16 @@ describe("recording a terminal session", () => {
       await shot(page, "recordings-player-390");
       await page.getByTestId("recording-settings").scrollIntoViewIfNeeded();
       await shot(page, "recordings-settings-390");
-      const term = await openTerminal(phone);
-      await term.locator('[data-slot-name="terminal.toolbar@1"]').getByTestId("record-toggle").waitFor();
-      await shot(term, "terminal-toolbar-390");
     } finally {
       await phone.close();
+    }
+    // The terminal's toolbar at phone width: the same page, narrowed (the free core runs one session at a time).
+    await terminal.setViewportSize({ width: 390, height: 844 });
+    try {
+      await terminal.locator('[data-slot-name="terminal.toolbar@1"]').getByTestId("record-toggle").waitFor();
+      await shot(terminal, "terminal-toolbar-390");
+    } finally {
+      await terminal.setViewportSize({ width: 1366, height: 768 });
     }
   });
 
@@ -274,7 +288,10 @@ describe("when the license lapses", () => {
     await shot(terminal, "terminal-lapsed-lock-1366");
     const page = await context.newPage();
     await page.goto(`${h.url}/recordings`);
-    await page.locator(`[data-recording="${kept[0]?.id}"]`).waitFor();
+    const row = page.locator(`[data-recording="${kept[0]?.id}"]`);
+    await row.waitFor();
+    expect(await row.getByRole("button", { name: /^Delete/ }).count()).toBe(0);
+    expect(await row.getByRole("link", { name: /^Download/ }).count()).toBe(1);
     await page.locator(`.lock-card[data-lock-module="${MODULE}"]`).waitFor();
     await shot(page, "recordings-lapsed-1366");
     await page.close();

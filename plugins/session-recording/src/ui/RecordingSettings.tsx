@@ -48,7 +48,9 @@ export function RecordingSettings(): JSX.Element {
         {(v) => (
           <form class="form" onSubmit={save}>
             <fieldset class="field" style={{ border: "0", padding: "0", margin: "0" }}>
-              <legend class="field__label">Record every session on these hosts</legend>
+              <legend class="field__label" style={{ padding: "0" }}>
+                Record every session on these hosts
+              </legend>
               <div class="an-rec__hosts">
                 <For each={hosts() ?? []} fallback={<span class="small muted">No SSH hosts yet.</span>}>
                   {(h) => (

@@ -80,9 +80,12 @@ export function RecordingsPage(_props: SlotProps): JSX.Element {
           <a class="btn btn--ghost btn--sm" href={downloadUrl(r)} download="" aria-label={`Download the recording of ${r.host.name}`}>
             Download
           </a>
-          <button type="button" class="btn btn--ghost btn--sm" onClick={() => setDeleting(r)} aria-label={`Delete the recording of ${r.host.name}`}>
-            Delete
-          </button>
+          {/* Without the license recordings are read-only: deleting answers 402, so it is not offered. */}
+          <Show when={status()?.licensed !== false}>
+            <button type="button" class="btn btn--ghost btn--sm" onClick={() => setDeleting(r)} aria-label={`Delete the recording of ${r.host.name}`}>
+              Delete
+            </button>
+          </Show>
         </div>
       ),
     },

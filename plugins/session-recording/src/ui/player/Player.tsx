@@ -135,7 +135,7 @@ function PlayerView(props: { cast: ParsedAsciicast }): JSX.Element {
           data-testid="player-scrubber"
           min="0"
           max={duration()}
-          step="0.01"
+          step="any"
           value={time()}
           onInput={(e) => player?.seek(Number(e.currentTarget.value))}
         />
