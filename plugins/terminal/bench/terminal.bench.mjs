@@ -46,7 +46,7 @@ const median = (xs) => {
 export async function startStack({ plugins = [], licensed = [] } = {}) {
   // Loaded here, not at the top: the throughput clients run in worker threads that need none of this.
   const { attachPlugins, StaticEntitlements, serveHost, serverUrl } = await import("@archnest/host");
-  const { createTestHost, installPlugins, setupAdmin, startSshd } = await import("@archnest/host/testing");
+  const { addSshHost, createTestHost, installPlugins, setupAdmin, startSshd } = await import("@archnest/host/testing");
   const { createTestTrust } = await import("@archnest/sdk/testing");
   const sshd = await startSshd();
   const trust = createTestTrust();
@@ -61,14 +61,8 @@ export async function startStack({ plugins = [], licensed = [] } = {}) {
   attached.ws.attach(server);
   const admin = await setupAdmin(t.host);
   await installPlugins(t, admin, trust, [{ dir: PLUGIN_DIR, id: "terminal", permissions: ["hosts:read", "ssh:shell"] }, ...plugins]);
-  const added = await t.host.app.request("/api/hosts", {
-    method: "POST",
-    headers: { ...admin.headers, "content-type": "application/json" },
-    body: JSON.stringify({ name: "bench", address: "127.0.0.1", port: sshd.port, user: sshd.user, privateKey: sshd.privateKey }),
-  });
-  if (added.status !== 201) throw new Error(`adding the SSH host answered ${added.status}: ${await added.text()}`);
-  const body = await added.json();
-  const hostId = body.id ?? body.host?.id;
+  // Registered and its host key trusted as an admin does it (the host refuses an untrusted key).
+  const hostId = await addSshHost(t, admin, sshd, "bench");
   const keyDir = mkdtempSync(join(tmpdir(), "archnest-bench-key-"));
   const keyFile = join(keyDir, "id");
   writeFileSync(keyFile, sshd.privateKey);
