@@ -4,7 +4,7 @@ import xtermCss from "@xterm/xterm/css/xterm.css?inline";
 import { createResource, createSignal, For, type JSX, onCleanup, Show } from "solid-js";
 import { type ParsedAsciicast, parseAsciicast } from "../../asciicast/index.js";
 import { castUrl, type Recording } from "../api.js";
-import { CastPlayer, SPEEDS } from "./cast-player.js";
+import { CastPlayer, IDLE_LIMIT_S, playbackTimes, SPEEDS } from "./cast-player.js";
 
 const STYLE_ID = "archnest-xterm-css";
 
@@ -113,7 +113,7 @@ function PlayerView(props: { cast: ParsedAsciicast }): JSX.Element {
     window.__archnestPlayer = undefined;
   });
 
-  const duration = () => props.cast.events.at(-1)?.[0] ?? 0;
+  const duration = () => playbackTimes(props.cast.events).at(-1) ?? 0;
 
   return (
     <div class="an-rec-player" data-testid="player">
@@ -139,7 +139,7 @@ function PlayerView(props: { cast: ParsedAsciicast }): JSX.Element {
           value={time()}
           onInput={(e) => player?.seek(Number(e.currentTarget.value))}
         />
-        <span class="mono small muted an-rec-player__time" data-testid="player-time">
+        <span class="mono small muted an-rec-player__time" data-testid="player-time" title={`Pauses longer than ${IDLE_LIMIT_S} s are shortened`}>
           {clock(time())} / {clock(duration())}
         </span>
         <label class="row row--tight small muted">

@@ -1,17 +1,34 @@
 /**
  * Replays an asciicast v2 recording into an xterm.js terminal: play and pause, seek anywhere (the screen
  * is rebuilt from the start, as asciinema's own player does, since a terminal's state cannot be unwound),
- * and a speed from 0.5x to 4x.
+ * and a speed from 0.5x to 4x. Pauses longer than {@link IDLE_LIMIT_S} play as that long (asciinema's
+ * `idle_time_limit`), so a session left open over lunch replays in seconds.
  */
 import type { Terminal } from "@xterm/xterm";
 import type { ParsedAsciicast } from "../../asciicast/index.js";
 
 export const SPEEDS = [0.5, 1, 1.5, 2, 4] as const;
+/** The longest pause the player keeps, in seconds. */
+export const IDLE_LIMIT_S = 2;
+
+/** Each event's time on the player's clock: gaps over `limit` seconds shortened to it. */
+export function playbackTimes(events: ParsedAsciicast["events"], limit = IDLE_LIMIT_S): number[] {
+  const out: number[] = [];
+  let last = 0;
+  let at = 0;
+  for (const [time] of events) {
+    at += Math.min(time - last, limit);
+    last = time;
+    out.push(at);
+  }
+  return out;
+}
 
 export class CastPlayer {
   /** Seconds: the time of the last event. */
   readonly duration: number;
   private readonly events: ParsedAsciicast["events"];
+  private readonly times: number[];
   private next = 0;
   private position = 0;
   private rate = 1;
@@ -25,7 +42,8 @@ export class CastPlayer {
     private readonly cast: ParsedAsciicast,
   ) {
     this.events = cast.events;
-    this.duration = this.events.at(-1)?.[0] ?? 0;
+    this.times = playbackTimes(cast.events);
+    this.duration = this.times.at(-1) ?? 0;
     this.term.resize(cast.header.width, cast.header.height);
   }
 
@@ -104,8 +122,8 @@ export class CastPlayer {
   private advance(seconds: number): void {
     let out = "";
     while (this.next < this.events.length) {
-      const [time, code, data] = this.events[this.next] as ParsedAsciicast["events"][number];
-      if (time > seconds) break;
+      const [, code, data] = this.events[this.next] as ParsedAsciicast["events"][number];
+      if ((this.times[this.next] as number) > seconds) break;
       if (code === "o") out += data;
       else if (code === "r") {
         const [cols, rows] = data.split("x").map(Number);
