@@ -109,7 +109,7 @@ async function setup(opts: { settings?: Record<string, Json>; licensed?: boolean
   const fake = new FakeSessions();
   const recordings = new Recordings(ctx, () => fake);
   await recordings.start();
-  return { recordings, fake, logs, dataDir, lapse: () => (licensed = false) };
+  return { recordings, fake, logs, dataDir, ctx, lapse: () => (licensed = false) };
 }
 
 describe("recording a session", () => {
@@ -198,6 +198,19 @@ describe("recording a session", () => {
     await recordings.delete(r.id, ana);
     expect(existsSync(recordings.file(r))).toBe(false);
     expect(await recordings.list(admin)).toEqual([]);
+  });
+
+  it("closes the books on a recording a stopped host left open: done, with the size that reached the disk", async () => {
+    const first = await setup();
+    first.fake.open("s1", ana);
+    const r = await first.recordings.record("s1", ana);
+    first.fake.output("s1", "written before the crash\r\n");
+    await expect.poll(() => statSync(first.recordings.file(r)).size).toBeGreaterThan(100);
+    // A second plugin instance on the same data, as after a host restart (the first one never stopped).
+    const restarted = new Recordings(first.ctx, () => new FakeSessions());
+    await restarted.start();
+    const [after] = await restarted.list(ana);
+    expect(after).toMatchObject({ id: r.id, state: "done", bytes: statSync(first.recordings.file(r)).size });
   });
 
   it("refuses a second recording of one session and a stop of a session not being recorded", async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, statSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { Disposable, Json, PluginContext, RequestUser } from "@archnest/sdk/plugin";
@@ -71,8 +71,11 @@ export class Recordings {
   async start(): Promise<void> {
     mkdirSync(this.dir, { recursive: true });
     this.settings = readSettings(await this.ctx.settings.get());
+    // The host stopped while these were written: what reached the disk is the recording.
     for (const r of await this.store.all()) {
-      if (r.state === "recording") await this.store.put({ ...r, state: "done" });
+      if (r.state !== "recording") continue;
+      const file = statSync(this.file(r), { throwIfNoEntry: false });
+      await this.store.put({ ...r, state: "done", bytes: file?.size ?? 0, durationMs: file ? Math.max(0, file.mtimeMs - r.startedAt) : 0 });
     }
     this.watch();
   }
