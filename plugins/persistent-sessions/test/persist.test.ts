@@ -110,3 +110,36 @@ describe("persistent sessions", () => {
     back.close();
   });
 });
+
+describe("when the license lapses", () => {
+  it("locks the module: its API answers 402, new sessions are not kept, a detached one runs on and is listed again once the license returns", async () => {
+    const kept = await openSession(h.url, h.admin.cookie, { hostId: h.hostId });
+    const keptId = await sessionOf(kept);
+    kept.input("echo lapse-$((10+1))\r");
+    await kept.waitForText("lapse-11");
+    kept.close();
+    await kept.closed;
+
+    h.entitlements.set(["multi-pane-terminal"]);
+    await expect.poll(async () => (await h.api("/sessions")).status, { timeout: 15_000 }).toBe(402);
+    expect(await (await h.api("/sessions")).json()).toMatchObject({ error: "module_required", module: "persistent-sessions" });
+
+    const plain = await openSession(h.url, h.admin.cookie, { hostId: h.hostId });
+    const plainId = await sessionOf(plain);
+    expect(lastSession(plain)).toMatchObject({ persistent: false });
+    plain.close();
+    await plain.closed;
+    const terminal = await fetch(`${h.url}/api/plugins/terminal/sessions`, { headers: { cookie: h.admin.cookie } });
+    const ids = ((await terminal.json()) as { sessions: { id: string }[] }).sessions.map((s) => s.id);
+    expect(ids).not.toContain(plainId);
+    // Decided when it opened: the detached session waits out its idle time as before.
+    expect(ids).toContain(keptId);
+
+    h.entitlements.set(["persistent-sessions", "multi-pane-terminal"]);
+    await expect.poll(async () => (await h.api("/sessions")).status, { timeout: 15_000 }).toBe(200);
+    expect((await listed()).sessions.find((s) => s.id === keptId)).toMatchObject({ state: "detached" });
+    const back = await openSession(h.url, h.admin.cookie, { attach: keptId });
+    await back.waitForText("lapse-11");
+    back.close();
+  });
+});
