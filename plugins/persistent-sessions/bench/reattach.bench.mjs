@@ -79,7 +79,11 @@ function connect(stack, query) {
     ws.send(f);
   };
   const check = () => {
-    for (const w of [...c.waiters]) if (w.ready()) c.waiters.delete(w), w.resolve();
+    for (const w of [...c.waiters]) {
+      if (!w.ready()) continue;
+      c.waiters.delete(w);
+      w.resolve();
+    }
   };
   ws.on("message", (data) => {
     if (data[0] === 0x10) {
@@ -106,8 +110,14 @@ function connect(stack, query) {
   c.waitFor = (ready, what, ms = 30_000) =>
     new Promise((resolve, reject) => {
       const w = { ready, resolve };
-      const t = setTimeout(() => (c.waiters.delete(w), reject(new Error(`timed out waiting for ${what}`))), ms);
-      w.resolve = () => (clearTimeout(t), resolve());
+      const t = setTimeout(() => {
+        c.waiters.delete(w);
+        reject(new Error(`timed out waiting for ${what}`));
+      }, ms);
+      w.resolve = () => {
+        clearTimeout(t);
+        resolve();
+      };
       c.waiters.add(w);
       check();
     });
