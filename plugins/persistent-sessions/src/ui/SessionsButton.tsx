@@ -58,8 +58,17 @@ export function SessionsButton(props: TerminalToolbarProps) {
       // Ended meanwhile (idle time, another tab): the list is simply out of date.
       if (!(err instanceof ApiError && err.code === "PERSIST_ERR_SESSION_NOT_FOUND")) setFailure(err instanceof Error ? err.message : String(err));
     }
-    setEnding(undefined);
+    closeConfirm();
     void refetch();
+  };
+  // One dialog at a time: the confirmation replaces the list, and the list comes back after it.
+  const askEnd = (s: KeptSession) => {
+    setOpen(false);
+    setEnding(s);
+  };
+  const closeConfirm = () => {
+    setEnding(undefined);
+    setOpen(true);
   };
 
   const columns: TableColumn<KeptSession>[] = [
@@ -80,7 +89,7 @@ export function SessionsButton(props: TerminalToolbarProps) {
         </Show>
       ),
     },
-    { header: "Kept", cell: (s) => <span class="cell-sub">{formatBytes(s.scrollbackBytes)}</span>, align: "end" },
+    { header: "Output", cell: (s) => <span class="cell-sub">{formatBytes(s.scrollbackBytes)} kept</span>, align: "end" },
     {
       header: "Actions",
       headerHidden: true,
@@ -90,7 +99,7 @@ export function SessionsButton(props: TerminalToolbarProps) {
           <button type="button" class="btn btn--sm" onClick={() => reattach(s)}>
             Reattach
           </button>
-          <button type="button" class="btn btn--sm btn--danger" onClick={() => setEnding(s)}>
+          <button type="button" class="btn btn--sm btn--danger" onClick={() => askEnd(s)}>
             End
           </button>
         </div>
@@ -109,7 +118,17 @@ export function SessionsButton(props: TerminalToolbarProps) {
           </span>
         </Show>
       </button>
-      <Dialog open={open()} title="Your terminal sessions" onClose={() => setOpen(false)} width="lg">
+      <Dialog
+        open={open()}
+        title="Your terminal sessions"
+        onClose={() => setOpen(false)}
+        width="lg"
+        footer={
+          <button type="button" class="btn btn--ghost" onClick={() => setOpen(false)}>
+            Close
+          </button>
+        }
+      >
         <Show when={failure()}>
           <p class="cell-error" role="alert">
             {failure()}
@@ -138,10 +157,10 @@ export function SessionsButton(props: TerminalToolbarProps) {
         title="End this session?"
         tone="danger"
         width="sm"
-        onClose={() => setEnding(undefined)}
+        onClose={closeConfirm}
         footer={
           <>
-            <button type="button" class="btn btn--ghost" onClick={() => setEnding(undefined)}>
+            <button type="button" class="btn btn--ghost" onClick={closeConfirm}>
               Cancel
             </button>
             <button type="button" class="btn btn--danger" onClick={() => void end(ending() as KeptSession)}>
