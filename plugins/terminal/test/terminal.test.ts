@@ -220,7 +220,7 @@ describe("the terminal in the browser", () => {
   it("refuses a second terminal in the free core and names the module that lifts the limit", async () => {
     const second = await openTerminal();
     try {
-      await second.locator('[data-lock-module="multi-pane-terminal"]').waitFor();
+      await second.locator('.lock-card[data-lock-module="multi-pane-terminal"]').waitFor();
     } finally {
       await shot(second, "second-session-locked");
     }
