@@ -69,7 +69,11 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
 
   const connect = () => {
     const id = hostId();
-    if (id) setRequest({ hostId: id });
+    if (!id) return;
+    // The same host again is a fresh session in the same pane; another host replaces the pane's request.
+    const pane = focused();
+    if (pane && pane.hostId() === id) pane.open({ hostId: id });
+    else setRequest({ hostId: id });
   };
 
   const find = (e: KeyboardEvent & { currentTarget: HTMLInputElement }) => {

@@ -305,7 +305,10 @@ export function TerminalPane(props: TerminalPaneProps): JSX.Element {
     on(
       () => props.request,
       (request) => {
-        if (request && view) connect(request);
+        // The same request again (a layout re-rendering, or saving the host it learnt) keeps the session.
+        const now = current();
+        if (!request || !view || (now && now.hostId === request.hostId && now.command === request.command && now.attach === request.attach)) return;
+        connect(request);
       },
       { defer: true },
     ),
