@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, statSync, type WriteStream } from "node:fs";
 import type { PluginLogger } from "@archnest/sdk/plugin";
 import type { SessionMeta, SessionTap } from "@archnest/terminal/service";
 import { AsciicastWriter } from "../asciicast/index.js";
@@ -161,7 +161,8 @@ export class SessionRecorder implements Recorder {
   private finish(): void {
     if (this.endedCb) return;
     this.endedCb = true;
-    const bytes = this.failure ? Math.min(this.written, this.stream.bytesWritten) : this.stream.bytesWritten;
+    // After a failure the stream's count may lag what reached the file; the file itself says.
+    const bytes = this.failure ? (statSync(this.opts.file, { throwIfNoEntry: false })?.size ?? 0) : this.stream.bytesWritten;
     this.opts.onEnd({ durationMs: Math.max(0, this.now() - this.startedAt), bytes, ...(this.failure && { error: this.failure }) });
   }
 }
