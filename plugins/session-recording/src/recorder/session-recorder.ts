@@ -162,7 +162,16 @@ export class SessionRecorder implements Recorder {
     if (this.endedCb) return;
     this.endedCb = true;
     // After a failure the stream's count may lag what reached the file; the file itself says.
-    const bytes = this.failure ? (statSync(this.opts.file, { throwIfNoEntry: false })?.size ?? 0) : this.stream.bytesWritten;
+    const bytes = this.failure ? sizeOf(this.opts.file) : this.stream.bytesWritten;
     this.opts.onEnd({ durationMs: Math.max(0, this.now() - this.startedAt), bytes, ...(this.failure && { error: this.failure }) });
+  }
+}
+
+/** The size of a file, 0 when it cannot be read (the folder is gone, or it never was created). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
