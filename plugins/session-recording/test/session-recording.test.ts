@@ -1,10 +1,10 @@
 /**
  * Session Recording against the real host, a real OpenSSH sshd and chromium: record a session from the
  * terminal's toolbar, find it listed with its host, person and size, replay it (play, seek, speed),
- * download a file that passes the asciicast v2 rules, delete it; retention deleting the oldest; typed input
- * recorded only when the admin turns it on; a member
- * kept from another's recordings; and a lapsed license leaving recordings readable while recording and
- * deleting answer 402. Screenshots at 1366x768 and 390 px land in plugins/session-recording/test-artifacts/.
+ * download a file that passes the asciicast v2 rules, delete it; retention deleting the oldest; typed
+ * input recorded only when the admin turns it on; a member kept from another's recordings; and a lapsed
+ * license leaving recordings readable while recording and deleting answer 402. Screenshots at 1366x768
+ * and 390 px land in plugins/session-recording/test-artifacts/.
  */
 import { addMember, launchChromium, type SignedIn, signedInContext } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
