@@ -56,7 +56,7 @@ describe("the persistent-sessions module", () => {
     await page.goto(`${h.url}/terminal?host=${encodeURIComponent(h.hostId)}`);
     const lock = page.locator('[data-slot-name="terminal.toolbar@1"] [data-lock-module="persistent-sessions"]');
     await lock.waitFor({ timeout: 20_000 });
-    expect(await lock.textContent()).toContain("Sessions");
+    expect(await lock.textContent()).toContain("Keep sessions");
     expect(await page.getByTestId("persist-sessions").count()).toBe(0);
     await shot(page, "locked-toolbar-1366");
     await page.setViewportSize({ width: 390, height: 844 });

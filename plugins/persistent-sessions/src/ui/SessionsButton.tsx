@@ -127,7 +127,7 @@ export function SessionsButton(props: TerminalToolbarProps) {
           module={status()?.refusal?.module ?? "persistent-sessions"}
           price={status()?.refusal?.price}
           variant="inline"
-          label="Sessions"
+          label="Keep sessions"
           reason="Keeping sessions after you leave the page needs the Persistent Sessions module."
         />
       }
