@@ -274,7 +274,10 @@ export class TerminalSessions implements TerminalSessionsService {
       const refused = check();
       if (!refused) return proceed();
       if (waited >= graceMs) return void this.#refuse(socket, refused);
-      if (waited === 0) socket.onClose(() => void (gone = true));
+      if (waited === 0)
+        socket.onClose(() => {
+          gone = true;
+        });
       waited += LIMIT_RETRY_MS;
       this.#setTimer(
         () => safe(attempt, (err) => this.#deps.log.error("terminal session failed to start", { error: (err as Error)?.message })),
