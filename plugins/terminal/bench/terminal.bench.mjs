@@ -339,6 +339,33 @@ async function idleMemory(stack) {
   return (after - before) / IDLE_SESSIONS;
 }
 
+/**
+ * Polls the sessions route while a client runs and keeps the flood session's last output counters
+ * (frames, pauses): they say why a round was slow, beside how slow it was.
+ */
+function watchOutput(stack) {
+  let last;
+  let stopped = false;
+  const poll = async () => {
+    while (!stopped) {
+      const res = await stack.request("/api/plugins/terminal/sessions");
+      if (res.ok) {
+        const top = (await res.json()).sessions.map((s) => s.output).sort((a, b) => b.bytesOut - a.bytesOut)[0];
+        if (top && top.bytesOut > (last?.bytesOut ?? 0)) last = top;
+      }
+      await sleep(250);
+    }
+  };
+  const done = poll();
+  return {
+    last: () => last,
+    stop: async () => {
+      stopped = true;
+      await done;
+    },
+  };
+}
+
 // --- run ----------------------------------------------------------------------------------------------
 
 /**
@@ -397,8 +424,14 @@ async function main() {
       let best = { archnest: 0, raw: 0, bytes: 0, cpu: Number.POSITIVE_INFINITY };
       for (let round = 0; round < ROUNDS; round++) {
         const raw = await inClient("raw", stack.info(), parse);
-        const via = await inClient("archnest", stack.info(), parse);
+        const watch = watchOutput(stack);
+        const via = await inClient("archnest", stack.info(), parse).finally(watch.stop);
         const cpu = via.hostCpuMs / (via.bytes / 1e6);
+        const o = watch.last();
+        if (o)
+          log(
+            `  host output path: ${o.frames} frames of ${(o.bytesOut / o.frames / 1024).toFixed(1)} KiB on average, ${o.pauses} pauses, peak held ${(o.peakHeld / 1024).toFixed(0)} KiB`,
+          );
         log(
           `throughput${parse ? " (headless xterm)" : ""} round ${round + 1}: raw ${raw.mbps.toFixed(1)} MB/s, ArchNest ${via.mbps.toFixed(1)} MB/s (${(via.bytes / 1e6).toFixed(1)} MB), host ${cpu.toFixed(2)} ms CPU/MB`,
         );
