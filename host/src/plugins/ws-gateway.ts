@@ -51,7 +51,9 @@ function wrap(ws: WebSocket): PluginSocket {
     },
     onMessage(listener) {
       ws.on("message", (data, isBinary) => {
-        const buf = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
+        const buf = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? Buffer.from(data) : data;
+        // One copy: `ws` may hand over a slice of the socket's read buffer, and a plugin that keeps the
+        // frame (a recording's input events) must not pin all of it.
         listener(isBinary ? new Uint8Array(buf) : buf.toString("utf8"), isBinary);
       });
     },

@@ -8,7 +8,7 @@
 //                asciicast file or not. Target: recording costs at most 5% (with >= 0.95 x without).
 //   file         bytes written per byte of output, and whether the file is valid asciicast v2.
 import { fileURLToPath } from "node:url";
-import { inWorker, startStack } from "../../terminal/bench/terminal.bench.mjs";
+import { inClient, startStack } from "../../terminal/bench/terminal.bench.mjs";
 
 const PLUGIN_DIR = fileURLToPath(new URL("..", import.meta.url));
 const ROUNDS = 3;
@@ -57,9 +57,9 @@ async function main() {
     let best = { without: 0, with: 0, bytes: 0, file: 0, valid: true };
     for (let round = 0; round < ROUNDS; round++) {
       await setRecording(stack, false);
-      const plain = await inWorker("archnest", stack.info(), false);
+      const plain = await inClient("archnest", stack.info(), false);
       await setRecording(stack, true);
-      const recorded = await inWorker("archnest", stack.info(), false);
+      const recorded = await inClient("archnest", stack.info(), false);
       const file = await takeRecording(stack);
       if (file.state !== "done") throw new Error(`the recording ended ${file.state}`);
       log(

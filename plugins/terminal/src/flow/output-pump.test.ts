@@ -121,6 +121,19 @@ describe("OutputPump", () => {
     expect(h.events).toEqual(["pause", "resume"]);
   });
 
+  it("leaves bulk output in its window when an ack arrives, so a flood goes out in full frames", () => {
+    const h = harness({ maxFrameBytes: 4096, highWaterBytes: 100_000, lowWaterBytes: 1000 });
+    h.pump.push(chunk(600, "a"));
+    h.pump.push(chunk(1000, "b"));
+    // The browser acknowledges the first frame while the window is still open.
+    expect(h.pump.ack(600)).toBe("ok");
+    h.pump.push(chunk(1000, "c"));
+    expect(h.frames).toHaveLength(1);
+    h.tick();
+    expect(h.frames.map((f) => f.byteLength - 1)).toEqual([600, 2000]);
+    expect(h.output()).toBe(`${"a".repeat(600)}${"b".repeat(1000)}${"c".repeat(1000)}`);
+  });
+
   it("reports acks of more than is in flight", () => {
     const h = harness();
     h.pump.push(chunk(10));

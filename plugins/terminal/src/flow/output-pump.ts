@@ -84,6 +84,8 @@ export class OutputPump {
   #timer: unknown;
   /** Bytes sent since the current coalescing window opened. */
   #windowBytes = 0;
+  /** Output is pending because the browser or the socket had no room (not because a window is open). */
+  #blocked = false;
   #disposed = false;
 
   constructor(options: OutputPumpOptions) {
@@ -116,14 +118,16 @@ export class OutputPump {
   ack(bytes: number): AckResult {
     if (bytes > this.#unacked) return "over-ack";
     this.#unacked -= bytes;
-    if (this.#pending > 0) this.#send(false);
+    // Only output held back for room leaves now: output waiting for its window to close would leave as a
+    // short frame, and under a flood the browser acks every 32 KiB (one more frame per ack).
+    if (this.#blocked) this.#send(false);
     this.#maybeResume();
     return "ok";
   }
 
   /** The socket's send queue drained. */
   drain(): void {
-    if (this.#pending > 0) this.#send(false);
+    if (this.#blocked) this.#send(false);
     this.#maybeResume();
   }
 
@@ -149,6 +153,7 @@ export class OutputPump {
       this.#track();
     }
     // Left-over output (the browser is behind) goes out when an ack or a drain makes room.
+    this.#blocked = this.#pending > 0;
   }
 
   stats(): OutputStats {
@@ -170,6 +175,7 @@ export class OutputPump {
     this.#disposed = true;
     this.#chunks = [];
     this.#pending = 0;
+    this.#blocked = false;
   }
 
   #roomToSend(): boolean {
