@@ -5,8 +5,15 @@
  * shared blocks, so a megabyte of keystroke echo costs a few dozen objects rather than a million.
  */
 
-/** Chunks below this size are copied into a block instead of kept by reference. */
-const SMALL_CHUNK = 4096;
+/**
+ * Chunks below this size are copied into a block instead of kept by reference. A pty hands over at most
+ * 4095 bytes per read, so a flood arrives in chunks just under 4 KiB, and copying those showed as about a
+ * tenth of the host's CPU on the output path in a profile. Each chunk is its own SSH packet's payload, so
+ * holding it pins little more than itself.
+ */
+const SMALL_CHUNK = 1024;
+/** How far into the kept output a replay looks for the first line break after older output was dropped. */
+const LINE_SEARCH = 4096;
 const BLOCK_BYTES = 16 * 1024;
 
 export class ScrollbackRing {
@@ -66,7 +73,7 @@ export class ScrollbackRing {
     }
     const first = out[0];
     if (this.#dropped && first) {
-      const lf = first.subarray(0, SMALL_CHUNK).indexOf(0x0a);
+      const lf = first.subarray(0, LINE_SEARCH).indexOf(0x0a);
       if (lf >= 0) out[0] = first.subarray(lf + 1);
     }
     return out.filter((c) => c.byteLength > 0);
