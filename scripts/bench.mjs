@@ -158,7 +158,7 @@ async function main() {
   });
   const root = resolve(values.root ?? REPO);
   const outDir = resolve(values.out ?? join(root, "bench-results"));
-  const timeoutMs = Number(values.timeout ?? 150) * 1000;
+  const timeoutMs = Number(values.timeout ?? 300) * 1000;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new Error(`--timeout must be a number of seconds, not ${values.timeout}`);
   const files = benchFiles(root).filter((f) => positionals.length === 0 || positionals.some((p) => relative(root, f).includes(p)));
   if (files.length === 0) {
