@@ -16,6 +16,7 @@ export const PAGE_CSS = `
 .an-terminal__banner--info { border-color: color-mix(in srgb, var(--an-warning) 55%, transparent);
   background: color-mix(in srgb, var(--an-warning) 10%, var(--an-bg-raised)); }
 .an-terminal__banner strong { white-space: nowrap; }
+.an-terminal__banner .muted { flex: 1 1 14rem; min-width: 0; }
 .an-terminal__layout { flex: 1; min-height: 0; display: flex; flex-direction: column; }
 .an-pane { flex: 1; min-height: 0; min-width: 0; display: flex; flex-direction: column; gap: 6px; }
 .an-pane__body { position: relative; flex: 1; min-height: 0; display: flex; }
