@@ -35,8 +35,8 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function openTerminal(): Promise<Page> {
-  const p = await context.newPage();
+async function openTerminal(from: BrowserContext = context): Promise<Page> {
+  const p = await from.newPage();
   p.on("pageerror", (e) => pageErrors.push(e.message));
   await p.goto(`${h.url}/terminal?host=${encodeURIComponent(h.hostId)}`);
   await p.waitForFunction(() => (window as unknown as HookWindow).__archnestTerminal?.phase() === "connected", undefined, { timeout: 20_000 });
@@ -59,10 +59,12 @@ async function listed(): Promise<SessionsBody> {
 
 describe("the Sessions list in the terminal toolbar", () => {
   it("counts and lists the session a closed tab left running, with its age, and ends it after a confirmation", async () => {
-    const first = await openTerminal();
+    // Left in another browser: in this one, the terminal page would reattach the pane's kept session itself.
+    const elsewhere = await signedInContext(browser, h.url, h.admin, { viewport: { width: 1366, height: 768 } });
+    const first = await openTerminal(elsewhere);
     await type(first, "echo left-$((20+1))");
     await waitForLine(first, "left-21");
-    await first.close();
+    await elsewhere.close();
     await expect.poll(async () => (await listed()).sessions.filter((s) => s.state === "detached").length).toBe(1);
     const [detached] = (await listed()).sessions;
 
