@@ -1,4 +1,4 @@
-import { definePlugin } from "@archnest/sdk/plugin";
+import { definePlugin, type ModuleRequiredBody } from "@archnest/sdk/plugin";
 import { TERMINAL_SESSIONS_SERVICE, type TerminalSessionsService } from "@archnest/terminal/service";
 import { Hono } from "hono";
 import { PersistErrors } from "./errors/index.js";
@@ -33,6 +33,14 @@ export interface SessionsBody {
   settings: PersistSettings;
 }
 
+/** What `GET /status` answers, licensed or not: whether sessions are kept, and the lock's 402 body when not. */
+export interface PersistStatus {
+  licensed: boolean;
+  refusal: ModuleRequiredBody | null;
+}
+
+const MODULE = "persistent-sessions";
+
 export default definePlugin({
   async setup(ctx) {
     let settings = readSettings(await ctx.settings.get());
@@ -40,11 +48,22 @@ export default definePlugin({
       settings = readSettings(values);
     });
     const terminal = ctx.services.consume<TerminalSessionsService>(TERMINAL_SESSIONS_SERVICE);
-    if (terminal) {
-      // Disposed on unload, and so when the license lapses: sessions opened from then on are not kept.
-      const policy = terminal.setPersistence(persistencePolicy(() => settings));
-      ctx.onDispose(() => policy.dispose());
-    } else ctx.log.warn("the terminal's session service is not running; no session is kept");
+    if (!terminal) ctx.log.warn("the terminal's session service is not running; no session is kept");
+    // The policy is set only while the license covers the module: without it (the plugin stays loaded to
+    // show its lock) sessions opened from then on end with their last viewer, and detached ones run out
+    // their idle time. The terminal decides per session when it opens, so nothing already kept is cut.
+    let policy: { dispose(): void } | undefined;
+    const applyLicense = () => {
+      const licensed = ctx.license.licensed(MODULE);
+      if (licensed && !policy && terminal) policy = terminal.setPersistence(persistencePolicy(() => settings));
+      if (!licensed && policy) {
+        policy.dispose();
+        policy = undefined;
+      }
+    };
+    applyLicense();
+    ctx.events.on("license.changed", applyLicense);
+    ctx.onDispose(() => policy?.dispose());
 
     const unavailable = () =>
       Response.json({ error: "PERSIST_ERR_TERMINAL_UNAVAILABLE", message: PersistErrors.table.PERSIST_ERR_TERMINAL_UNAVAILABLE.message }, { status: 503 });
@@ -52,8 +71,13 @@ export default definePlugin({
       Response.json({ error: "PERSIST_ERR_SESSION_NOT_FOUND", message: PersistErrors.table.PERSIST_ERR_SESSION_NOT_FOUND.message }, { status: 404 });
 
     const app = new Hono<{ Bindings: { user: { id: string } } }>()
+      .get("/status", (c) => c.json<PersistStatus>({ licensed: ctx.license.licensed(MODULE), refusal: ctx.license.refusal(MODULE) ?? null }))
       // The caller's sessions on every host (or one, with ?hostId=), detached ones first, newest first.
+      // Without the license the list answers the 402 too: the module's data is its sessions, and it has
+      // none of its own to show read-only.
       .get("/sessions", (c) => {
+        const locked = ctx.license.require(MODULE);
+        if (locked) return locked;
         if (!terminal) return unavailable();
         const now = Date.now();
         const hostId = c.req.query("hostId");

@@ -112,7 +112,7 @@ describe("persistent sessions", () => {
 });
 
 describe("when the license lapses", () => {
-  it("locks the module: its API answers 402, new sessions are not kept, a detached one runs on and is listed again once the license returns", async () => {
+  it("its API answers 402, new sessions are not kept, and a detached one runs on and is listed again once the license returns", async () => {
     const kept = await openSession(h.url, h.admin.cookie, { hostId: h.hostId });
     const keptId = await sessionOf(kept);
     kept.input("echo lapse-$((10+1))\r");

@@ -1,16 +1,22 @@
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { definePlugin } from "@archnest/sdk/plugin";
 import { TERMINAL_SESSIONS_SERVICE, type TerminalSessionsService } from "@archnest/terminal/service";
 import { createRecordingsApi } from "./api/index.js";
+import { RECORDER_THREAD_FLAG, RecorderThread, serveRecorders } from "./recorder/index.js";
 import { Recordings } from "./recordings/index.js";
 
 /** Retention runs after each recording and on this timer, so age limits apply on an idle host too. */
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
+// The same file, loaded as the recorder thread, formats and writes recordings off the terminal's thread.
+if (!isMainThread && parentPort && (workerData as Record<string, unknown> | null)?.[RECORDER_THREAD_FLAG] === true) serveRecorders(parentPort);
+
 /** Session Recording: terminal sessions to asciicast v2 files, listed, replayed, downloaded, kept by age and size. */
 export default definePlugin({
   async setup(ctx) {
     const sessions = () => ctx.services.consume<TerminalSessionsService>(TERMINAL_SESSIONS_SERVICE);
-    const recordings = new Recordings(ctx, sessions);
+    const thread = new RecorderThread(new URL(import.meta.url), ctx.log);
+    const recordings = new Recordings(ctx, sessions, thread.factory);
     await recordings.start();
     ctx.routes.mount(createRecordingsApi(ctx, recordings, () => sessions() !== undefined));
 
@@ -28,7 +34,7 @@ export default definePlugin({
     timer.unref();
     ctx.onDispose(() => {
       clearInterval(timer);
-      return recordings.dispose();
+      return recordings.dispose().then(() => thread.dispose());
     });
     void recordings.applyRetention();
   },

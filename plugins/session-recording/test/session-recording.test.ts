@@ -1,9 +1,10 @@
 /**
  * Session Recording against the real host, a real OpenSSH sshd and chromium: record a session from the
  * terminal's toolbar, find it listed with its host, person and size, replay it (play, seek, speed),
- * download a file that passes the asciicast v2 rules, delete it; retention deleting the oldest; a member
- * kept from another's recordings; and a lapsed license leaving recordings readable while recording and
- * deleting answer 402. Screenshots at 1366x768 and 390 px land in plugins/session-recording/test-artifacts/.
+ * download a file that passes the asciicast v2 rules, delete it; retention deleting the oldest; typed
+ * input recorded only when the admin turns it on; a member kept from another's recordings; and a lapsed
+ * license leaving recordings readable while recording and deleting answer 402. Screenshots at 1366x768
+ * and 390 px land in plugins/session-recording/test-artifacts/.
  */
 import { addMember, launchChromium, type SignedIn, signedInContext } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -254,6 +255,24 @@ describe("retention", () => {
     await expect.poll(async () => (await recordings()).map((r) => r.id)).toEqual([second.id]);
     expect((await h.api(`/recordings/${first.id}/download`)).status).toBe(404);
     await putSettings({ maxTotalMiB: 2048 });
+  });
+});
+
+describe("typed input", () => {
+  it("is recorded as 'i' events only while the admin's setting is on", async () => {
+    await putSettings({ recordInput: true });
+    const sid = await sessionId();
+    expect((await h.api(`/sessions/${sid}/recording`, { method: "POST" })).status).toBe(201);
+    await run("echo TYPED_$((4*4))", "TYPED_16");
+    const stopped = (await (await h.api(`/sessions/${sid}/recording`, { method: "DELETE" })).json()) as { recording: Recording };
+    await putSettings({ recordInput: false });
+    expect(stopped.recording.input).toBe(true);
+    const cast = parseAsciicast(await (await h.api(`/recordings/${stopped.recording.id}/download`)).text());
+    const typed = cast.events
+      .filter((e) => e[1] === "i")
+      .map((e) => e[2])
+      .join("");
+    expect(typed).toBe("echo TYPED_$((4*4))\r");
   });
 });
 

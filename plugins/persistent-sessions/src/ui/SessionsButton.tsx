@@ -1,7 +1,7 @@
-import { ApiError, Dialog, EmptyState, formatBytes, formatDuration, pluginApi, Table, type TableColumn } from "@archnest/sdk/web";
+import { ApiError, Dialog, EmptyState, formatBytes, formatDuration, isModuleRequired, Lock, pluginApi, Table, type TableColumn } from "@archnest/sdk/web";
 import type { TerminalToolbarProps } from "@archnest/terminal/slots";
 import { createMemo, createResource, createSignal, For, onCleanup, Show } from "solid-js";
-import type { KeptSession, SessionsBody } from "../server.js";
+import type { KeptSession, PersistStatus, SessionsBody } from "../server.js";
 
 const api = pluginApi("persistent-sessions");
 /** The badge follows sessions detaching elsewhere (another tab, a closed laptop) without a push channel. */
@@ -32,8 +32,20 @@ export function SessionsButton(props: TerminalToolbarProps) {
   const [open, setOpen] = createSignal(false);
   const [ending, setEnding] = createSignal<KeptSession>();
   const [failure, setFailure] = createSignal<string>();
-  const [list, { refetch }] = createResource(() => api<SessionsBody>("/sessions"));
-  const timer = setInterval(() => void refetch(), POLL_MS);
+  // Without the license the button is the lock; a purchase in the store turns it back within a poll.
+  const [status, { refetch: recheck }] = createResource(() => api<PersistStatus>("/status"));
+  const [list, { refetch }] = createResource(
+    () => status()?.licensed,
+    () =>
+      api<SessionsBody>("/sessions").catch((err: unknown) => {
+        if (isModuleRequired(err)) void recheck();
+        throw err;
+      }),
+  );
+  const timer = setInterval(() => {
+    void recheck();
+    if (status()?.licensed) void refetch();
+  }, POLL_MS);
   onCleanup(() => clearInterval(timer));
 
   const sessions = () => list.latest?.sessions ?? [];
@@ -108,7 +120,18 @@ export function SessionsButton(props: TerminalToolbarProps) {
   ];
 
   return (
-    <>
+    <Show
+      when={!status()?.refusal}
+      fallback={
+        <Lock
+          module={status()?.refusal?.module ?? "persistent-sessions"}
+          price={status()?.refusal?.price}
+          variant="inline"
+          label="Keep sessions"
+          reason="Keeping sessions after you leave the page needs the Persistent Sessions module."
+        />
+      }
+    >
       <style>{CSS}</style>
       <button type="button" class="btn btn--sm" data-testid="persist-sessions" onClick={show} aria-label={`Sessions, ${detached().length} detached`}>
         Sessions
@@ -171,7 +194,7 @@ export function SessionsButton(props: TerminalToolbarProps) {
       >
         The shell on {ending()?.hostName} stops, with whatever runs in it, and its kept output is dropped.
       </Dialog>
-    </>
+    </Show>
   );
 }
 

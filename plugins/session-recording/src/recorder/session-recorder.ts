@@ -1,4 +1,4 @@
-import { createWriteStream, type WriteStream } from "node:fs";
+import { createWriteStream, statSync, type WriteStream } from "node:fs";
 import type { PluginLogger } from "@archnest/sdk/plugin";
 import type { SessionMeta, SessionTap } from "@archnest/terminal/service";
 import { AsciicastWriter } from "../asciicast/index.js";
@@ -22,7 +22,22 @@ export interface SessionRecorderOptions {
   onEnd(result: RecordingResult): void;
   /** Wall clock in ms (the header's timestamp, the duration). */
   now?: () => number;
+  /** When each event happened, in ms on a monotonic clock; `performance.now` by default. */
+  eventClock?: () => number;
 }
+
+/** What the recordings service drives, in this thread ({@link SessionRecorder}) or in the recorder thread. */
+export interface Recorder {
+  readonly startedAt: number;
+  /** Bytes written so far (or handed to the recorder thread). */
+  readonly bytes: number;
+  readonly stopped: boolean;
+  tap(onClosed: () => void): SessionTap;
+  stop(): void;
+}
+
+/** Makes the recorder of one recording. */
+export type RecorderFactory = (opts: SessionRecorderOptions) => Recorder;
 
 /** Lines are handed to the file in batches of about this size, or at the end of the event loop turn. */
 const BATCH_BYTES = 64 * 1024;
@@ -38,7 +53,7 @@ const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
  * for the disk. A write error (a full disk, a removed folder) stops this recording with a log line; the
  * session goes on.
  */
-export class SessionRecorder {
+export class SessionRecorder implements Recorder {
   readonly startedAt: number;
   private readonly stream: WriteStream;
   private readonly writer: AsciicastWriter;
@@ -64,7 +79,7 @@ export class SessionRecorder {
         title: `${opts.meta.hostName} — ${opts.meta.user.username}`,
         env: { TERM: "xterm-256color" },
       },
-      { write: (lines) => this.queue(lines) },
+      { write: (lines) => this.queue(lines), ...(opts.eventClock && { now: opts.eventClock }) },
     );
   }
 
@@ -146,7 +161,17 @@ export class SessionRecorder {
   private finish(): void {
     if (this.endedCb) return;
     this.endedCb = true;
-    const bytes = this.failure ? Math.min(this.written, this.stream.bytesWritten) : this.stream.bytesWritten;
+    // After a failure the stream's count may lag what reached the file; the file itself says.
+    const bytes = this.failure ? sizeOf(this.opts.file) : this.stream.bytesWritten;
     this.opts.onEnd({ durationMs: Math.max(0, this.now() - this.startedAt), bytes, ...(this.failure && { error: this.failure }) });
+  }
+}
+
+/** The size of a file, 0 when it cannot be read (the folder is gone, or it never was created). */
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Disposable, Json, PluginContext, RequestUser } from "@archnest/sdk/plugin";
 import type { SessionMeta, TerminalSessionsService } from "@archnest/terminal/service";
 import { RecordingErrors } from "../errors/index.js";
-import { type RecordingResult, SessionRecorder } from "../recorder/index.js";
+import { type Recorder, type RecorderFactory, type RecordingResult, SessionRecorder } from "../recorder/index.js";
 import { type RetentionPolicy, selectExpired } from "../retention/index.js";
 import { type Recording, RecordingStore } from "../store/index.js";
 
@@ -36,7 +36,7 @@ export function readSettings(values: Record<string, Json>): RecordingSettings {
 
 interface Active {
   recording: Recording;
-  recorder: SessionRecorder;
+  recorder: Recorder;
   /** Detaches the tap, so the terminal's recording marker goes off. */
   detach: Disposable;
   /** The index entry is written. */
@@ -62,6 +62,8 @@ export class Recordings {
   constructor(
     private readonly ctx: Ctx,
     private readonly sessions: () => TerminalSessionsService | undefined,
+    /** In this thread by default; the plugin passes its recorder thread's. */
+    private readonly makeRecorder: RecorderFactory = (opts) => new SessionRecorder(opts),
   ) {
     this.store = new RecordingStore(ctx.storage);
     this.dir = join(ctx.plugin.dataDir, "recordings");
@@ -217,7 +219,7 @@ export class Recordings {
     const ended = new Promise<void>((resolve) => (settle = resolve));
     // The entry is written before the recording can finish, so `finished` always finds it.
     const stored = this.store.put(recording);
-    const recorder = new SessionRecorder({
+    const recorder = this.makeRecorder({
       file: this.file(recording),
       meta,
       input: recordInput,

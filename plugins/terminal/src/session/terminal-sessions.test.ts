@@ -92,6 +92,7 @@ function setup(
     flow?: SessionDeps["flow"];
     timers?: FakeTimers;
     warnings?: string[];
+    limitGraceMs?: number;
   } = {},
 ) {
   const shells: ReturnType<typeof fakeShell>[] = [];
@@ -117,6 +118,7 @@ function setup(
     },
     log: { debug() {}, info() {}, warn: (m) => void opts.warnings?.push(m), error() {} },
     flow: { coalesceMs: 1, ...opts.flow },
+    limitGraceMs: opts.limitGraceMs ?? 0,
     ...(opts.now && { now: opts.now }),
     ...(opts.timers && { setTimer: opts.timers.set, clearTimer: opts.timers.clear }),
   });
@@ -422,6 +424,24 @@ describe("persistence", () => {
     expect(t.sessions.get(laterId)).toBeUndefined();
     timers.fireAll();
     expect(t.sessions.get(id)).toBeUndefined();
+  });
+
+  it("lets a session through the free limit when the same person's other socket closes within the grace", async () => {
+    const t = setup({ cap: 1, limitGraceMs: 1000 });
+    const first = await t.open();
+    // A pane switching sessions: the new socket arrives before the old one's close.
+    const next = new FakeSocket();
+    t.sessions.handle(next, { url: new URL("http://x/ws/session?hostId=h1&cols=80&rows=24"), user });
+    await tick(150);
+    expect(next.statuses()).toEqual([]);
+    first.close(1000, "switching");
+    await tick(250);
+    expect(next.statuses().map((s) => s.state)).toContain("connected");
+    expect(next.closed).toBeUndefined();
+    // Past the grace, a second session is refused as before.
+    const third = await t.open();
+    await tick(1200);
+    expect(third.closed?.code).toBe(4402);
   });
 
   it("does not count detached sessions against the free limit, and ends one on request", async () => {

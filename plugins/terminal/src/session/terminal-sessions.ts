@@ -24,6 +24,12 @@ export interface SessionDeps {
   flow?: Partial<Record<keyof typeof FLOW_DEFAULTS, number>>;
   /** The clock (tests move it). */
   now?: () => number;
+  /**
+   * How long an open or attach refused by the free limit waits for the same person's other sockets to
+   * close before it is refused (default 1000 ms; tests use 0). A pane switching sessions closes one
+   * socket and opens the next at once, and the close may reach the host second.
+   */
+  limitGraceMs?: number;
   /** Timers of the idle timeout (tests drive them). */
   setTimer?: (fn: () => void, ms: number) => unknown;
   clearTimer?: (handle: unknown) => void;
@@ -56,6 +62,8 @@ export const STALE_AFTER_MS = 15_000;
 export const DEFAULT_SCROLLBACK_BYTES = 64 * 1024;
 /** Detached sessions one person may have; detaching one more ends the one detached longest. */
 export const MAX_DETACHED_PER_USER = 16;
+/** While a refused socket waits out the limit grace, the limit is checked again this often. */
+const LIMIT_RETRY_MS = 100;
 /** Session ids are UUIDs; anything longer is not one of ours. */
 const MAX_ID_LENGTH = 64;
 
@@ -246,11 +254,40 @@ export class TerminalSessions implements TerminalSessionsService {
       this.#attach(socket, user, attach, cols, rows);
       return;
     }
-    const refused = this.#deps.limits.check(PANES_LIMIT, this.usage(user.id));
-    if (refused) {
-      void this.#refuse(socket, refused);
-      return;
-    }
+    this.#whenAllowed(
+      socket,
+      () => this.#deps.limits.check(PANES_LIMIT, this.usage(user.id)),
+      () => this.#open(socket, user, hostId, command, cols, rows),
+    );
+  }
+
+  /**
+   * Runs `proceed` once `check` lets the socket through: at once, or after the same person's closing
+   * sockets are gone (within the limit grace); otherwise refuses it with the module that lifts the limit.
+   */
+  #whenAllowed(socket: PluginSocket, check: () => Response | undefined, proceed: () => void): void {
+    const graceMs = this.#deps.limitGraceMs ?? 1000;
+    let waited = 0;
+    let gone = false;
+    const attempt = () => {
+      if (gone) return;
+      const refused = check();
+      if (!refused) return proceed();
+      if (waited >= graceMs) return void this.#refuse(socket, refused);
+      if (waited === 0)
+        socket.onClose(() => {
+          gone = true;
+        });
+      waited += LIMIT_RETRY_MS;
+      this.#setTimer(
+        () => safe(attempt, (err) => this.#deps.log.error("terminal session failed to start", { error: (err as Error)?.message })),
+        LIMIT_RETRY_MS,
+      );
+    };
+    attempt();
+  }
+
+  #open(socket: PluginSocket, user: RequestUser, hostId: string, command: string | undefined, cols: number, rows: number): void {
     const now = this.#now();
     const meta: SessionMeta = { id: crypto.randomUUID(), hostId, hostName: hostId, user, cols, rows, openedAt: now, ...(command !== undefined && { command }) };
     const keep = this.#keep(meta);
@@ -304,12 +341,19 @@ export class TerminalSessions implements TerminalSessionsService {
       return;
     }
     // A session already on a screen takes no new pane; bringing a detached one back does.
-    if (s.viewers.length === 0) {
-      const refused = this.#deps.limits.check(PANES_LIMIT, this.usage(user.id, s));
-      if (refused) {
-        void this.#refuse(socket, refused);
-        return;
-      }
+    this.#whenAllowed(
+      socket,
+      () => (s.viewers.length === 0 && s.state !== "closed" ? this.#deps.limits.check(PANES_LIMIT, this.usage(user.id, s)) : undefined),
+      () => this.#join(s, socket, cols, rows),
+    );
+  }
+
+  #join(s: Session, socket: PluginSocket, cols: number, rows: number): void {
+    if (s.state === "closed") {
+      // It ended while the limit grace ran.
+      sendStatus(socket, { state: "error", code: "TERMINAL_ERR_SESSION_NOT_FOUND", message: TerminalErrors.table.TERMINAL_ERR_SESSION_NOT_FOUND.message });
+      safe(() => socket.close(CLOSE.sessionNotFound, "TERMINAL_ERR_SESSION_NOT_FOUND"));
+      return;
     }
     if (s.idleTimer !== undefined) this.#clearTimer(s.idleTimer);
     s.idleTimer = undefined;
