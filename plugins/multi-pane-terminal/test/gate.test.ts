@@ -86,7 +86,16 @@ describe("the multi-pane-terminal module's license gate", () => {
     await page.getByTestId("multi-pane").waitFor();
     expect(await split.count()).toBe(0);
     expect(await terminalLimit()).toMatchObject({ cap: null });
-    expect((await h.api("/layout")).status).toBe(200);
+    // The server side comes up a moment after the store says so.
+    await expect.poll(async () => (await h.api("/layout")).status).toBe(200);
+    // Licensed, a malformed layout is refused whole with the module's code, and nothing is kept of it.
+    const bad = await h.api("/layout", {
+      method: "PUT",
+      body: JSON.stringify({ layout: { version: 1, tabs: [], active: "x" } }),
+      headers: { ...h.admin.headers, "content-type": "application/json" },
+    });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: "MULTIPANE_ERR_LAYOUT_INVALID" });
     await page.getByRole("button", { name: "Split ⇆" }).click();
     await expect.poll(() => page.locator(".mp-tabpanel:not([hidden]) [data-testid=layout-pane]").count()).toBe(2);
     await shot(page, "unlocked-1366");

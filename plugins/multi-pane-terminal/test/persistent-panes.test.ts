@@ -121,6 +121,9 @@ describe("panes with persistent sessions", () => {
     page = await context.newPage();
     const ended = await h.request(`/api/plugins/terminal/sessions/${ids[1]}`, { method: "DELETE", headers: h.admin.headers });
     expect(ended.status).toBe(204);
+    const again = await h.request(`/api/plugins/terminal/sessions/${ids[1]}`, { method: "DELETE", headers: h.admin.headers });
+    expect(again.status).toBe(404);
+    expect(await again.json()).toMatchObject({ error: "TERMINAL_ERR_SESSION_NOT_FOUND" });
     await page.goto(`${h.url}/terminal`);
     await page.getByTestId("multi-pane").waitFor();
     await waitFor(page, keys[1] as string, "persistent");
