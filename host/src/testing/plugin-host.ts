@@ -200,7 +200,12 @@ export async function installPlugins(
   plugins: readonly PluginUnderTest[],
   build?: (dir: string) => Promise<unknown>,
 ): Promise<void> {
+  // A dependency the host has already (the terminal under a second terminal module) is not installed again.
+  const listed = await t.host.app.request("/api/plugins", { headers: admin.headers });
+  const installed = new Set(listed.ok ? ((await listed.json()) as { id: string }[]).map((p) => p.id) : []);
+  const given = new Set(plugins.map((p) => p.dir));
   for (const p of withFirstPartyDependencies(plugins)) {
+    if (!given.has(p.dir) && installed.has(p.id)) continue;
     if (build) await buildLocked(p.dir, build);
     const tarball = await packAndSign(p.dir, trust.release);
     const query = p.permissions && p.permissions.length > 0 ? `?acceptPermissions=${p.permissions.join(",")}` : "";

@@ -1,4 +1,4 @@
-import { definePlugin, type Json } from "@archnest/sdk/plugin";
+import { definePlugin, errorResponse, isCodedError, type Json } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
 import { MultiPaneErrors } from "./errors/index.js";
 import { type Layout, parseLayout } from "./layout/index.js";
@@ -15,7 +15,11 @@ export default definePlugin({
   setup(ctx) {
     // One key per person: a layout is personal, and a member never sees another's hosts or tabs.
     const keyOf = (userId: string) => `layout:${userId}`;
-    const app = new Hono<{ Bindings: { user: { id: string } } }>()
+    const app = new Hono<{ Bindings: { user: { id: string }; requestId?: string } }>()
+      .onError((err, c) => {
+        if (!isCodedError(err)) ctx.log.error("layout request failed", { error: String(err) });
+        return errorResponse(err, c.env?.requestId ?? "");
+      })
       .get("/layout", async (c) => {
         const stored = await ctx.storage.get(keyOf(c.env.user.id));
         // A layout written by an older build that no longer parses starts over rather than failing the page.

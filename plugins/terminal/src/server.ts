@@ -1,4 +1,4 @@
-import { definePlugin } from "@archnest/sdk/plugin";
+import { definePlugin, errorResponse, isCodedError } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
 import { describeSshError, TerminalErrors } from "./errors/index.js";
 import { TERMINAL_SESSIONS_SERVICE, type TerminalSessionsService } from "./service/api.js";
@@ -38,7 +38,11 @@ export default definePlugin({
     };
     ctx.services.provide(TERMINAL_SESSIONS_SERVICE, service);
 
-    const app = new Hono<{ Bindings: { user: { id: string } } }>()
+    const app = new Hono<{ Bindings: { user: { id: string }; requestId?: string } }>()
+      .onError((err, c) => {
+        if (!isCodedError(err)) ctx.log.error("terminal request failed", { error: String(err) });
+        return errorResponse(err, c.env?.requestId ?? "", TerminalErrors.create("TERMINAL_ERR_INTERNAL"));
+      })
       .get("/hosts", async (c) => {
         try {
           const hosts: TerminalHost[] = (await ctx.ssh.hosts()).map(({ id, name, address, port, user, tags }) => ({ id, name, address, port, user, tags }));

@@ -30,7 +30,6 @@ export function MultiPaneLayout(props: TerminalLayoutProps): JSX.Element {
   const [help, setHelp] = createSignal(false);
   const [narrow, setNarrow] = createSignal(false);
   const [saveError, setSaveError] = createSignal<string>();
-  let root!: HTMLDivElement;
 
   const tab = () => layout.tabs.find((t) => t.id === layout.active);
   const focusedHandle = () => {
@@ -267,15 +266,15 @@ export function MultiPaneLayout(props: TerminalLayoutProps): JSX.Element {
           return setHelp(!help());
       }
     };
-    // Capture: the shortcut is the layout's before xterm.js turns it into bytes for the shell.
-    root.addEventListener("keydown", onKey, true);
-    onCleanup(() => root.removeEventListener("keydown", onKey, true));
+    // On the document, capturing: the chord is the layout's wherever the focus is on the page (a pane's
+    // host picker, a splitter), and it is taken before xterm.js turns it into bytes for the shell.
+    document.addEventListener("keydown", onKey, true);
+    onCleanup(() => document.removeEventListener("keydown", onKey, true));
   });
 
   // ---- splitters ----
   const drag = (axis: "x" | "y", grid: HTMLElement) => (e: PointerEvent) => {
-    const el = e.currentTarget as HTMLElement;
-    el.setPointerCapture(e.pointerId);
+    e.preventDefault();
     const rect = grid.getBoundingClientRect();
     const move = (ev: PointerEvent) => {
       const share = axis === "x" ? (ev.clientX - rect.left) / rect.width : (ev.clientY - rect.top) / rect.height;
@@ -286,15 +285,16 @@ export function MultiPaneLayout(props: TerminalLayoutProps): JSX.Element {
         }),
       );
     };
+    // On the window, not the splitter: the pointer leaves the 6 px bar as soon as it moves fast.
     const up = () => {
-      el.removeEventListener("pointermove", move);
-      el.removeEventListener("pointerup", up);
-      el.removeEventListener("pointercancel", up);
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      window.removeEventListener("pointercancel", up);
       save();
     };
-    el.addEventListener("pointermove", move);
-    el.addEventListener("pointerup", up);
-    el.addEventListener("pointercancel", up);
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+    window.addEventListener("pointercancel", up);
   };
   const nudge = (axis: "x" | "y") => (e: KeyboardEvent) => {
     const back = axis === "x" ? "ArrowLeft" : "ArrowUp";
@@ -348,7 +348,7 @@ export function MultiPaneLayout(props: TerminalLayoutProps): JSX.Element {
   );
 
   return (
-    <div class="mp" ref={root} data-testid="multi-pane" classList={{ "mp--narrow": narrow() }}>
+    <div class="mp" data-testid="multi-pane" classList={{ "mp--narrow": narrow() }}>
       <style>{LAYOUT_CSS}</style>
       <div class="mp-bar">
         <div class="mp-tabs" role="tablist" aria-label="Terminal tabs">

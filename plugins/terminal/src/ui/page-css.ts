@@ -16,14 +16,15 @@ export const PAGE_CSS = `
 .an-terminal__banner--info { border-color: color-mix(in srgb, var(--an-warning) 55%, transparent);
   background: color-mix(in srgb, var(--an-warning) 10%, var(--an-bg-raised)); }
 .an-terminal__banner strong { white-space: nowrap; }
+.an-terminal__banner .muted { flex: 1 1 14rem; min-width: 0; }
 .an-terminal__layout { flex: 1; min-height: 0; display: flex; flex-direction: column; }
 .an-pane { flex: 1; min-height: 0; min-width: 0; display: flex; flex-direction: column; gap: 6px; }
 .an-pane__body { position: relative; flex: 1; min-height: 0; display: flex; }
 .an-pane--focused .an-terminal__screen { border-color: var(--an-border-strong); }
-.an-pane__rec { position: absolute; top: 8px; right: 12px; display: inline-flex; align-items: center; gap: 6px; padding: 2px 8px;
+.an-pane__rec { position: absolute; z-index: 5; top: 8px; right: 12px; display: inline-flex; align-items: center; gap: 6px; padding: 2px 8px;
   border-radius: 999px; font-size: 11.5px; font-weight: 600; letter-spacing: .04em; color: var(--an-danger);
   background: color-mix(in srgb, var(--an-danger) 14%, var(--an-bg-raised)); pointer-events: none; }
-.an-pane__picker { position: absolute; inset: 50% auto auto 50%; transform: translate(-50%, -50%); display: flex; flex-direction: column;
+.an-pane__picker { position: absolute; z-index: 5; inset: 50% auto auto 50%; transform: translate(-50%, -50%); display: flex; flex-direction: column;
   gap: 8px; padding: 14px 16px; width: min(320px, calc(100% - 24px)); }
 .an-pane__picker select { height: 32px; }
 .an-terminal__screen { flex: 1; min-height: 0; min-width: 0; padding: 8px; border: 1px solid var(--an-border); border-radius: var(--radius-sm, 8px);
