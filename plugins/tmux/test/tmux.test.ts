@@ -65,7 +65,7 @@ describe("tmux sessions on a host", () => {
 
       // Detach that one client: the person's ssh session ends as tmux lets go of it; the session stays.
       const tty = work?.clients[0]?.tty;
-      const detached = await post("/sessions/work/detach?host=" + h.hostId, { tty });
+      const detached = await post(`/sessions/work/detach?host=${h.hostId}`, { tty });
       expect(detached.status).toBe(200);
       await exited;
       const after = ((await detached.json()) as TmuxListing).sessions.find((s) => s.name === "work");
