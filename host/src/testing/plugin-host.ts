@@ -374,7 +374,8 @@ export function pluginHarness(folder: URL, build: (dir: string) => Promise<unkno
   const dir = fileURLToPath(folder);
   const { id, permissions } = pluginOf(folder);
   const artifacts = fileURLToPath(new URL("test-artifacts/", folder));
-  let built: Promise<unknown> | undefined;
+  // Once per folder: the plugin's first-party dependencies are built through the same function, first.
+  const built = new Map<string, Promise<unknown>>();
   return {
     PLUGIN_DIR: dir,
     /** Saves a screenshot of the page into this plugin's test-artifacts folder. */
@@ -385,7 +386,11 @@ export function pluginHarness(folder: URL, build: (dir: string) => Promise<unkno
       const h = await startPluginHost({
         plugins: [{ dir, id, permissions }],
         sshd: { ...opts.sshd, ...(opts.passwordUser && { passwordUser: true }) },
-        build: (d) => (built ??= build(d)),
+        build: (d) => {
+          const done = built.get(d) ?? build(d);
+          built.set(d, done);
+          return done;
+        },
         ...(opts.web !== undefined && { web: opts.web }),
         ...(opts.licensed !== undefined && { licensed: opts.licensed }),
         ...(opts.registry !== undefined && { registry: opts.registry }),

@@ -1,6 +1,6 @@
 import { Lock, pluginApi, Slot, type SlotProps } from "@archnest/sdk/web";
 import { createResource, createSignal, For, type JSX, Match, onCleanup, onMount, Show, Switch } from "solid-js";
-import type { TerminalStatus } from "../protocol/index.js";
+import type { SessionStatus, TerminalStatus } from "../protocol/index.js";
 import type { TerminalHost, TerminalLimit } from "../server.js";
 import { createTerminal, type RendererKind, type TerminalView } from "./create-terminal.js";
 import { PAGE_CSS } from "./page-css.js";
@@ -61,6 +61,8 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
   const [size, setSize] = createSignal({ cols: 80, rows: 24 });
   const [searching, setSearching] = createSignal(false);
   const [connectedHost, setConnectedHost] = createSignal<{ name: string; user: string; address: string }>();
+  /** The server's `session` document: the id toolbar contributions act on, and the recording dot. */
+  const [session, setSession] = createSignal<SessionStatus>();
 
   let container!: HTMLDivElement;
   let searchInput: HTMLInputElement | undefined;
@@ -77,6 +79,7 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
     const term = view.term;
     term.reset();
     setLatency(undefined);
+    setSession(undefined);
     setPhase({ kind: "connecting" });
     let final: TerminalStatus | undefined;
     const current: TerminalClient = new TerminalClient({
@@ -94,7 +97,8 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
           // The size may have changed while the connection was set up.
           current.resize(term.cols, term.rows);
           term.focus();
-        } else if (status.state !== "session") final = status;
+        } else if (status.state === "session") setSession(status);
+        else final = status;
       },
       onClose({ code, reason }) {
         if (client !== current) return;
@@ -116,7 +120,7 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
 
   const handle: TerminalHandle = {
     hostId,
-    sessionId: () => undefined,
+    sessionId: () => (phase().kind === "connected" ? session()?.id : undefined),
     connected: () => phase().kind === "connected",
     input: (data) => client?.input(data),
     focus: () => view?.term.focus(),
@@ -354,6 +358,12 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
           <span title="Round trip from this page to the ArchNest host">{`${latency()?.toFixed(0)} ms`}</span>
         </Show>
         <span class="an-terminal__spacer" />
+        <Show when={phase().kind === "connected" && session()?.recording}>
+          <span class="row row--tight" data-testid="terminal-recording" title="This session is being recorded">
+            <span class="dot dot--danger" aria-hidden="true" />
+            Recording
+          </span>
+        </Show>
         <span>{`${size().cols}×${size().rows}`}</span>
         <span title="xterm.js renderer">{renderer() === "webgl" ? "WebGL" : "DOM"}</span>
       </footer>
