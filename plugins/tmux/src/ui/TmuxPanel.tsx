@@ -1,6 +1,6 @@
-import { ApiError, Dialog, EmptyState, ErrorState, Field, formatRelativeTime, pluginApi, Table, useShell } from "@archnest/sdk/web";
+import { ApiError, Dialog, EmptyState, ErrorState, Field, formatRelativeTime, isModuleRequired, Lock, pluginApi, Table, useShell } from "@archnest/sdk/web";
 import type { TerminalToolbarProps } from "@archnest/terminal/slots";
-import { createSignal, For, type JSX, Show } from "solid-js";
+import { createResource, createSignal, For, type JSX, Show } from "solid-js";
 import type { TmuxListing, TmuxSession } from "../tmux/index.js";
 import { attachCommand, isSessionName, isSessionTarget } from "../tmux/tmux-commands.js";
 
@@ -11,15 +11,26 @@ const targetOf = (s: TmuxSession) => (isSessionTarget(s.name) ? s.name : s.id);
 
 const windowsText = (s: TmuxSession) => s.windows.map((w) => `${w.index}: ${w.name}`).join(", ");
 
-/** The "tmux" button of the terminal's toolbar and the panel it opens for the focused pane's host. */
+/** The page's CSS beside the shell's: the new-session form keeps its buttons next to the field. */
+const PANEL_CSS = ".an-tmux__new{align-items:flex-end;flex-wrap:wrap}.an-tmux__new .field{flex:1 1 12rem;max-width:20rem}.an-tmux__refresh{margin-left:auto}";
+
+/**
+ * The "tmux" button of the terminal's toolbar and the panel it opens for the focused pane's host. Without
+ * the tmux module the button's place shows the lock; the check runs each time the toolbar mounts, so a
+ * purchase shows on the next visit to the terminal without a reload of the host.
+ */
 export function TmuxToolbar(props: TerminalToolbarProps): JSX.Element {
   const [open, setOpen] = createSignal(false);
+  const [license] = createResource(() => api<{ module: string; licensed: boolean }>("/license").catch(() => undefined));
   return (
-    <>
+    <Show
+      when={license()?.licensed !== false}
+      fallback={<Lock module="tmux" variant="inline" label="tmux" reason="List, attach, create, detach and kill tmux sessions on this host." />}
+    >
       <button
         type="button"
         class="btn btn--ghost btn--sm"
-        disabled={!props.terminal.hostId()}
+        disabled={!props.terminal.hostId() || license.loading}
         title={props.terminal.hostId() ? "tmux sessions on this host" : "Choose a host first"}
         aria-haspopup="dialog"
         onClick={() => setOpen(true)}
@@ -29,7 +40,7 @@ export function TmuxToolbar(props: TerminalToolbarProps): JSX.Element {
       <Show when={open() && props.terminal.hostId()}>
         {(hostId) => <TmuxPanel hostId={hostId()} terminal={props.terminal} onClose={() => setOpen(false)} />}
       </Show>
-    </>
+    </Show>
   );
 }
 
@@ -116,11 +127,22 @@ export function TmuxPanel(props: PanelProps): JSX.Element {
 
   return (
     <Dialog open title={title()} onClose={props.onClose} width="lg">
+      <style>{PANEL_CSS}</style>
       <div class="stack an-tmux" data-testid="tmux-panel">
         <Show
           when={error() === undefined}
           fallback={
-            <Show when={notInstalled()} fallback={<ErrorState error={error()} title="Could not list tmux sessions" retry={() => void refetch()} />}>
+            <Show
+              when={notInstalled()}
+              fallback={
+                <Show
+                  when={isModuleRequired(error())}
+                  fallback={<ErrorState error={error()} title="Could not list tmux sessions" retry={() => void refetch()} />}
+                >
+                  <Lock module="tmux" reason="Listing and managing tmux sessions needs the tmux module." />
+                </Show>
+              }
+            >
               {(message) => (
                 <EmptyState
                   title="tmux is not installed"
@@ -137,11 +159,11 @@ export function TmuxPanel(props: PanelProps): JSX.Element {
             </Show>
           }
         >
-          <form class="row an-tmux__new" onSubmit={create}>
-            <Field label="New session" hint="Letters, digits, _ and -." {...(nameError() !== undefined && { error: nameError() as string })}>
+          <form class="row row--tight an-tmux__new" onSubmit={create}>
+            <Field label="New session" {...(nameError() !== undefined && { error: nameError() as string })}>
               <input
                 name="session-name"
-                placeholder="work"
+                placeholder="work (letters, digits, _ and -)"
                 autocomplete="off"
                 spellcheck={false}
                 maxLength={64}
@@ -155,7 +177,7 @@ export function TmuxPanel(props: PanelProps): JSX.Element {
             <button type="submit" class="btn btn--accent btn--sm" disabled={busy() || !name().trim()}>
               Create
             </button>
-            <button type="button" class="btn btn--ghost btn--sm" disabled={loading()} onClick={() => void refetch()}>
+            <button type="button" class="btn btn--ghost btn--sm an-tmux__refresh" disabled={loading()} onClick={() => void refetch()}>
               Refresh
             </button>
           </form>
