@@ -15,9 +15,6 @@ async function body(req: Request): Promise<Record<string, unknown>> {
 export default definePlugin({
   setup(ctx) {
     const tmux = new TmuxOnHost(ctx.ssh);
-    // The plugin stays loaded without its license ("unlicensed": "read-only") only so the terminal's toolbar
-    // can show the lock where the tmux button would be; every tmux route, reads included, needs the module.
-    const gate = ctx.license.gate("tmux");
     const host = (url: string) => new URL(url).searchParams.get("host") ?? "";
 
     const app = new Hono<{ Bindings: PluginRequestEnv }>()
@@ -26,9 +23,6 @@ export default definePlugin({
         if (!isCodedError(err)) ctx.log.error("tmux request failed", { error: String(err), requestId });
         return errorResponse(err, requestId, TmuxErrors.create("TMUX_ERR_INTERNAL"));
       })
-      .get("/license", (c) => c.json({ module: "tmux", licensed: ctx.license.licensed("tmux") }))
-      .use("/sessions", gate)
-      .use("/sessions/*", gate)
       .get("/sessions", async (c) => c.json(await tmux.list(host(c.req.url))))
       .post("/sessions", async (c) => {
         const { name } = await body(c.req.raw);

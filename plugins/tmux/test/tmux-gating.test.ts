@@ -1,8 +1,8 @@
 /**
  * The tmux module as it is sold: on a host whose licenses come from a real registry, the plugin without
- * its license answers the 402 body on every tmux route and the terminal's toolbar shows the lock where the
- * tmux button would be; buying it through the Module Store and the registry's development checkout unlocks
- * it live, without restarting or reinstalling anything.
+ * its license is locked (the host answers the 402 body on every tmux route, and the terminal's toolbar
+ * shows the lock where the tmux button would be); buying it through the Module Store and the registry's
+ * development checkout unlocks it live, without restarting or reinstalling anything.
  */
 import { buyInStore, launchChromium, signedInContext } from "@archnest/host/testing";
 import type { Browser, Page } from "playwright-core";
@@ -47,10 +47,11 @@ describe("the tmux module's license", () => {
 
   it("shows the lock in the terminal's toolbar, then unlocks live once bought in the store", async () => {
     await page.goto(`${h.url}/terminal?host=${encodeURIComponent(h.hostId)}`);
-    // The lock names the module and the registry catalog's price where the tmux button would be.
-    await toolbar(page).getByText("$5").waitFor();
-    expect(await toolbar(page).textContent()).toMatch(/tmux\s*\$5/);
-    expect(await toolbar(page).getByRole("button", { name: "tmux", exact: true }).count()).toBe(0);
+    // The terminal shows the lock, with the registry catalog's price, where the tmux button would be.
+    const locks = page.getByTestId("terminal-locks");
+    await locks.getByText("tmux").waitFor();
+    await expect.poll(() => locks.textContent()).toMatch(/tmux\s*\$5/);
+    expect(await page.getByRole("button", { name: "tmux", exact: true }).count()).toBe(0);
     await shot(page, "tmux-locked-toolbar-1366");
 
     await buyInStore(page, h.url, "tmux");
@@ -61,6 +62,7 @@ describe("the tmux module's license", () => {
 
     await page.goto(`${h.url}/terminal?host=${encodeURIComponent(h.hostId)}`);
     await toolbar(page).getByRole("button", { name: "tmux", exact: true }).click();
+    expect(await page.getByTestId("terminal-locks").textContent()).not.toContain("tmux");
     await page.locator('[data-testid="tmux-sessions"] [data-session="work"]').waitFor();
     await shot(page, "tmux-unlocked-1366");
   });

@@ -10,6 +10,11 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PluginHost, shot, ssh, sshArgs, startPluginHost } from "./harness.js";
 
+/** The terminal page's test hook on the focused pane (plugins/terminal's TerminalTestHook). */
+interface TerminalWindow {
+  __archnestTerminal?: { lines(): string[] };
+}
+
 let h: PluginHost;
 let bare: TestSshd;
 let bareId: string;
@@ -113,6 +118,24 @@ describe("the tmux panel", () => {
     expect(await tmuxLs()).toEqual(["work"]);
     await page.keyboard.press("Escape");
     await page.getByTestId("tmux-panel").waitFor({ state: "detached" });
+  });
+
+  it("attaches to a session in the terminal pane: its screen shows, and typing reaches it", async () => {
+    await openPanel(page);
+    await row(page, "work").getByRole("button", { name: "Attach" }).click();
+    await page.getByTestId("tmux-panel").waitFor({ state: "detached" });
+    // The marker the session printed before anyone attached is on its screen.
+    await page.waitForFunction(() => (window as unknown as TerminalWindow).__archnestTerminal?.lines().some((l) => l.includes("tmux-marker-42")), undefined, {
+      timeout: 20_000,
+    });
+    await page.getByTestId("terminal-screen").click();
+    await page.keyboard.type("echo typed-$((2+3))");
+    await page.keyboard.press("Enter");
+    // tmux itself has the line: what was typed in the browser reached the session.
+    await expect.poll(async () => (await ssh(h.sshd, "tmux capture-pane -p -t '=work:logs'")).stdout, { timeout: 20_000 }).toMatch(/^typed-5$/m);
+    const attached = await ssh(h.sshd, "tmux list-clients -t '=work' -F '#{client_tty}'");
+    expect(attached.stdout.trim()).toMatch(/^\/dev\/pts\/\d+$/);
+    await shot(page, "tmux-attached-1366");
   });
 
   it("says tmux is not installed on a host without it, naming the host, not an error state", async () => {

@@ -1,6 +1,6 @@
 import { ApiError, Dialog, EmptyState, ErrorState, Field, formatRelativeTime, isModuleRequired, Lock, pluginApi, Table, useShell } from "@archnest/sdk/web";
 import type { TerminalToolbarProps } from "@archnest/terminal/slots";
-import { createResource, createSignal, For, type JSX, Show } from "solid-js";
+import { createSignal, For, type JSX, Show } from "solid-js";
 import type { TmuxListing, TmuxSession } from "../tmux/index.js";
 import { attachCommand, isSessionName, isSessionTarget } from "../tmux/tmux-commands.js";
 
@@ -16,21 +16,16 @@ const PANEL_CSS = ".an-tmux__new{align-items:flex-end;flex-wrap:wrap}.an-tmux__n
 
 /**
  * The "tmux" button of the terminal's toolbar and the panel it opens for the focused pane's host. Without
- * the tmux module the button's place shows the lock; the check runs each time the toolbar mounts, so a
- * purchase shows on the next visit to the terminal without a reload of the host.
+ * the tmux module this plugin is not loaded, and the terminal shows the lock in this button's place.
  */
 export function TmuxToolbar(props: TerminalToolbarProps): JSX.Element {
   const [open, setOpen] = createSignal(false);
-  const [license] = createResource(() => api<{ module: string; licensed: boolean }>("/license").catch(() => undefined));
   return (
-    <Show
-      when={license()?.licensed !== false}
-      fallback={<Lock module="tmux" variant="inline" label="tmux" reason="List, attach, create, detach and kill tmux sessions on this host." />}
-    >
+    <>
       <button
         type="button"
         class="btn btn--ghost btn--sm"
-        disabled={!props.terminal.hostId() || license.loading}
+        disabled={!props.terminal.hostId()}
         title={props.terminal.hostId() ? "tmux sessions on this host" : "Choose a host first"}
         aria-haspopup="dialog"
         onClick={() => setOpen(true)}
@@ -40,7 +35,7 @@ export function TmuxToolbar(props: TerminalToolbarProps): JSX.Element {
       <Show when={open() && props.terminal.hostId()}>
         {(hostId) => <TmuxPanel hostId={hostId()} terminal={props.terminal} onClose={() => setOpen(false)} />}
       </Show>
-    </Show>
+    </>
   );
 }
 
@@ -139,7 +134,7 @@ export function TmuxPanel(props: PanelProps): JSX.Element {
                   when={isModuleRequired(error())}
                   fallback={<ErrorState error={error()} title="Could not list tmux sessions" retry={() => void refetch()} />}
                 >
-                  <Lock module="tmux" reason="Listing and managing tmux sessions needs the tmux module." />
+                  <Lock module="tmux" reason="The tmux module's license no longer covers this install." />
                 </Show>
               }
             >
