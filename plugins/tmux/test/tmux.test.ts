@@ -115,6 +115,12 @@ describe("tmux sessions on a host", () => {
     },
   );
 
+  it("detaches a client only from the session it is attached to", async () => {
+    const res = await post(`/sessions/work/detach?host=${h.hostId}`, { tty: "/dev/pts/999" });
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ error: "TMUX_ERR_CLIENT_NOT_FOUND" });
+  });
+
   it("refuses a client that is not a terminal device", async () => {
     const res = await post(`/sessions/work/detach?host=${h.hostId}`, { tty: "/dev/pts/1; id" });
     expect(res.status).toBe(400);

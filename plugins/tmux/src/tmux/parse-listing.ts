@@ -26,7 +26,7 @@ export interface TmuxSession {
   name: string;
   /** In ms since the epoch. */
   created: number;
-  /** How many clients are attached. */
+  /** How many clients are attached: always `clients.length`. */
   attached: number;
   /** The last input or output, in ms since the epoch. */
   activity: number;
@@ -63,7 +63,12 @@ export function parseListing(stdout: string): TmuxSession[] {
     if (f[0] === "W") session.windows.push({ index: int(f[2]), name: f[3] ?? "", active: f[4] === "1", panes: int(f[5]) });
     else session.clients.push({ tty: f[2] ?? "", cols: int(f[3]), rows: int(f[4]), since: ms(f[5]), term: f[6] ?? "" });
   }
-  for (const s of sessions.values()) s.windows.sort((a, b) => a.index - b.index);
+  for (const s of sessions.values()) {
+    s.windows.sort((a, b) => a.index - b.index);
+    // The three lists are three tmux commands: a client attaching between them shows in the clients but
+    // not in list-sessions' count. The count follows the clients shown, so the two never disagree.
+    s.attached = s.clients.length;
+  }
   return [...sessions.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 

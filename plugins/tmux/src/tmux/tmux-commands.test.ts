@@ -24,7 +24,7 @@ describe("tmux commands", () => {
     const line = (...f: string[]) => f.join(FIELD);
     const out = [
       line("S", "$1", "b|c", "10", "1", "20", "1"),
-      line("S", "$0", "a", "5", "0", "6", "2"),
+      line("S", "$0", "a", "5", "1", "6", "2"),
       line("W", "$0", "1", "logs", "1", "2"),
       line("W", "$0", "0", "x\\037y", "0", "1"),
       line("W", "$1", "0", "sh", "1", "1"),

@@ -48,6 +48,13 @@ export class TmuxOnHost {
   async detach(hostId: string, target: string, tty?: string): Promise<TmuxListing> {
     if (tty !== undefined && !CLIENT_TTY.test(tty)) throw new TmuxError("TMUX_ERR_BAD_CLIENT");
     const host = await this.checked(hostId, target);
+    if (tty !== undefined) {
+      // detach-client -t takes any client: make sure this one is the named session's.
+      const { sessions } = await this.list(host.id);
+      const session = sessions.find((s) => s.name === target || s.id === target);
+      if (!session) throw new TmuxError("TMUX_ERR_SESSION_NOT_FOUND", `No tmux session "${target}" on ${host.name}.`);
+      if (!session.clients.some((c) => c.tty === tty)) throw new TmuxError("TMUX_ERR_CLIENT_NOT_FOUND", `No client on ${tty} is attached to "${target}".`);
+    }
     const r = await this.run(host, detachCommand(target, tty));
     if (r.code !== 0) throw this.failure(host, r, target);
     return this.list(host.id);
