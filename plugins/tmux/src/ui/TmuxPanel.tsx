@@ -158,7 +158,7 @@ export function TmuxPanel(props: PanelProps): JSX.Element {
             <Field label="New session" {...(nameError() !== undefined && { error: nameError() as string })}>
               <input
                 name="session-name"
-                placeholder="work (letters, digits, _ and -)"
+                placeholder="work"
                 autocomplete="off"
                 spellcheck={false}
                 maxLength={64}
