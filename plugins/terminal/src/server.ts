@@ -1,6 +1,6 @@
 import { definePlugin } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
-import { describeSshError } from "./errors/index.js";
+import { describeSshError, TerminalErrors } from "./errors/index.js";
 import { TERMINAL_SESSIONS_SERVICE, type TerminalSessionsService } from "./service/api.js";
 import { PANES_LIMIT, TerminalSessions } from "./session/index.js";
 
@@ -51,7 +51,14 @@ export default definePlugin({
       // The free limit with this user's count, so the page shows the lock before it tries to connect.
       .get("/sessions", (c) =>
         c.json({ sessions: sessions.sessionsOf(c.env.user.id), limit: { ...ctx.limits.get(PANES_LIMIT), count: sessions.usage(c.env.user.id) } }),
-      );
+      )
+      // A pane closed by its person ends its session, a persistent one too (closing its socket only detaches it).
+      .delete("/sessions/:id", (c) => {
+        const id = c.req.param("id");
+        if (sessions.get(id)?.user.id !== c.env.user.id) throw TerminalErrors.create("TERMINAL_ERR_SESSION_NOT_FOUND");
+        sessions.end(id, "The session was closed.");
+        return c.body(null, 204);
+      });
     ctx.routes.mount(app);
     ctx.onDispose(() => sessions.closeAll("The terminal plugin is stopping."));
   },

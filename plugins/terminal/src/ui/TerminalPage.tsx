@@ -1,49 +1,47 @@
 import { Lock, pluginApi, Slot, type SlotProps, useSlot } from "@archnest/sdk/web";
-import { createEffect, createResource, createSignal, For, type JSX, Show } from "solid-js";
+import { createResource, createSignal, For, type JSX, onCleanup, Show } from "solid-js";
+import { Dynamic } from "solid-js/web";
 import type { TerminalHost } from "../server.js";
 import { PAGE_CSS } from "./page-css.js";
 import { type OpenSessionRequest, type PaneHandle, type TerminalHandle, TerminalLayout, TerminalToolbar } from "./slots.js";
-import { type PaneControls, TerminalPane } from "./TerminalPane.js";
+import { paneTools, TerminalPane } from "./TerminalPane.js";
 
 export type { TerminalTestHook } from "./TerminalPane.js";
 
 const api = pluginApi("terminal");
 
-/** The paid features that plug into the terminal, each shown as a lock where it would be until its plugin is there. */
-const MODULE_FEATURES = [
-  { module: "multi-pane-terminal", label: "Split" },
-  { module: "tmux", label: "tmux" },
-  { module: "persistent-sessions", label: "Keep sessions" },
-  { module: "session-recording", label: "Record" },
+/** The single pane's key when no layout is installed: a reload reattaches its persistent session. */
+const SINGLE_PANE_KEY = "main";
+
+/** The paid features the page offers, where they would be, and the plugin that brings each. */
+const PAID_FEATURES = [
+  { plugin: "multi-pane-terminal", slot: "layout", label: "Split", reason: "Tabs and split panes need the Multi-pane Terminal module." },
+  { plugin: "tmux", slot: "toolbar", label: "tmux", reason: "tmux sessions from the toolbar need the tmux module." },
+  { plugin: "persistent-sessions", slot: "toolbar", label: "Keep sessions", reason: "Keeping sessions across reloads needs the Persistent Sessions module." },
+  { plugin: "session-recording", slot: "toolbar", label: "Record", reason: "Recording sessions needs the Session Recording module." },
 ] as const;
 
 function hostFromUrl(): string | undefined {
   return new URLSearchParams(window.location.search).get("host") ?? undefined;
 }
 
-const isControls = (h: PaneHandle | undefined): h is PaneControls => typeof (h as PaneControls | undefined)?.testHook === "function";
-
 /**
- * The Terminal page: pick a host, get a shell. One pane in the free core; a `terminal.layout@1`
- * contribution (multi-pane) replaces it with tabs and splits built from the same pane.
+ * The Terminal page: the first `terminal.layout@1` contribution (tabs and split panes) when one is
+ * installed, otherwise one pane with a host picker. Toolbar contributions act on the focused pane.
  */
 export function TerminalPage(_props: SlotProps): JSX.Element {
-  const [hosts] = createResource(async () => (await api<{ hosts: TerminalHost[] }>("/hosts")).hosts);
-  const [hostId, setHostId] = createSignal<string | undefined>(hostFromUrl());
-  const [searching, setSearching] = createSignal(false);
-  const [focused, setFocused] = createSignal<PaneHandle>();
   const layouts = useSlot(TerminalLayout);
   const toolbar = useSlot(TerminalToolbar);
   const layout = () => layouts()[0];
-  const present = () => new Set([...layouts(), ...toolbar()].map((c) => c.plugin.id));
-  let openInLayout: ((request: OpenSessionRequest) => void) | undefined;
-  let searchInput: HTMLInputElement | undefined;
-
-  // The tests (and the toolbar) follow the focused pane.
-  createEffect(() => {
-    const pane = focused();
-    if (isControls(pane)) window.__archnestTerminal = pane.testHook();
-  });
+  const [hosts] = createResource(async () => (await api<{ hosts: TerminalHost[] }>("/hosts")).hosts);
+  const [hostId, setHostId] = createSignal<string | undefined>(hostFromUrl());
+  const initial = hostId();
+  const [request, setRequest] = createSignal<OpenSessionRequest | undefined>(initial ? { hostId: initial } : undefined);
+  const [focused, setFocused] = createSignal<PaneHandle>();
+  const [searching, setSearching] = createSignal(false);
+  const [locksOpen, setLocksOpen] = createSignal(false);
+  const openListeners = new Set<(request: OpenSessionRequest) => void>();
+  onCleanup(() => openListeners.clear());
 
   const pick = (id: string) => {
     setHostId(id || undefined);
@@ -53,50 +51,47 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
     window.history.replaceState(window.history.state, "", url);
   };
 
-  const open = (request: OpenSessionRequest) => {
-    if (layout() && openInLayout) {
-      openInLayout(request);
-      return;
-    }
-    pick(request.hostId);
-    focused()?.open(request);
-  };
-
   const handle: TerminalHandle = {
     hostId: () => focused()?.hostId() ?? hostId(),
     sessionId: () => focused()?.sessionId(),
     connected: () => focused()?.connected() ?? false,
     input: (data) => focused()?.input(data),
     focus: () => focused()?.focus(),
-    open,
+    open(req) {
+      if (layout()) {
+        for (const listener of openListeners) listener(req);
+        return;
+      }
+      pick(req.hostId);
+      setRequest({ ...req });
+    },
   };
 
-  const controls = () => {
+  const connect = () => {
+    const id = hostId();
+    if (!id) return;
+    // The same host again is a fresh session in the same pane; another host replaces the pane's request.
     const pane = focused();
-    return isControls(pane) ? pane : undefined;
+    if (pane && pane.hostId() === id) pane.open({ hostId: id });
+    else setRequest({ hostId: id });
   };
 
-  const paste = async () => {
-    const text = await navigator.clipboard?.readText().catch(() => "");
-    if (text) controls()?.paste(text);
-    focused()?.focus();
-  };
-
-  const find = (e: KeyboardEvent) => {
+  const find = (e: KeyboardEvent & { currentTarget: HTMLInputElement }) => {
+    const tools = paneTools(focused());
     if (e.key === "Escape") {
       setSearching(false);
-      controls()?.clearFind();
+      tools?.clearFind();
       focused()?.focus();
       return;
     }
-    if (e.key !== "Enter" || !searchInput?.value) return;
-    controls()?.find(searchInput.value, e.shiftKey);
+    if (e.key === "Enter" && e.currentTarget.value) tools?.find(e.currentTarget.value, e.shiftKey);
   };
 
-  const connectOne = () => {
-    const id = hostId();
-    if (id) focused()?.open({ hostId: id });
-  };
+  const missing = () =>
+    PAID_FEATURES.filter((f) => !(f.slot === "layout" ? layouts() : toolbar()).some((c) => c.plugin.id === f.plugin)).map((f) => ({
+      ...f,
+      module: f.plugin,
+    }));
 
   return (
     <section class="an-terminal" data-testid="terminal-page">
@@ -121,14 +116,14 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
               )}
             </For>
           </select>
-          <button type="button" class="btn btn--accent btn--sm" disabled={!hostId() || focused()?.phase() === "connecting"} onClick={connectOne}>
-            {focused()?.connected() ? "Reconnect" : "Connect"}
+          <button type="button" class="btn btn--accent btn--sm" disabled={!hostId() || focused()?.phase() === "connecting"} onClick={connect}>
+            {focused()?.phase() === "connected" ? "Reconnect" : "Connect"}
           </button>
         </Show>
-        <button type="button" class="btn btn--ghost btn--sm" onClick={() => controls()?.copySelection()} title="Copy the selection (Ctrl+Shift+C)">
+        <button type="button" class="btn btn--ghost btn--sm" onClick={() => paneTools(focused())?.copySelection()} title="Copy the selection (Ctrl+Shift+C)">
           Copy
         </button>
-        <button type="button" class="btn btn--ghost btn--sm" onClick={() => void paste()} title="Paste (Ctrl+Shift+V)">
+        <button type="button" class="btn btn--ghost btn--sm" onClick={() => void paneTools(focused())?.paste()} title="Paste (Ctrl+Shift+V)">
           Paste
         </button>
         <button type="button" class="btn btn--ghost btn--sm" aria-pressed={searching()} onClick={() => setSearching(!searching())}>
@@ -136,10 +131,7 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
         </button>
         <Show when={searching()}>
           <input
-            ref={(el) => {
-              searchInput = el;
-              queueMicrotask(() => el.focus());
-            }}
+            ref={(el) => queueMicrotask(() => el.focus())}
             class="an-terminal__search"
             type="search"
             placeholder="Find (Enter, Shift+Enter)"
@@ -148,9 +140,20 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
           />
         </Show>
         <Slot def={TerminalToolbar} props={{ terminal: handle }} inline class="an-terminal__slot" />
-        <span class="an-terminal__locks" data-testid="terminal-locks">
-          <For each={MODULE_FEATURES.filter((f) => !present().has(f.module))}>{(f) => <Lock module={f.module} variant="inline" label={f.label} />}</For>
-        </span>
+        <Show when={missing().length > 0}>
+          <button
+            type="button"
+            class="btn btn--ghost btn--sm an-terminal__locks-toggle"
+            aria-expanded={locksOpen()}
+            aria-controls="an-terminal-locks"
+            onClick={() => setLocksOpen(!locksOpen())}
+          >
+            {`More · ${missing().length}`}
+          </button>
+          <span id="an-terminal-locks" class="an-terminal__locks" classList={{ "an-terminal__locks--open": locksOpen() }} data-testid="terminal-locks">
+            <For each={missing()}>{(f) => <Lock module={f.module} variant="inline" label={f.label} reason={f.reason} />}</For>
+          </span>
+        </Show>
       </div>
 
       <Show when={hosts() && hosts()?.length === 0}>
@@ -166,20 +169,25 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
 
       <Show
         when={layout()}
-        keyed
-        fallback={<TerminalPane paneKey="main" {...(hostId() !== undefined && { request: { hostId: hostId() as string } })} focused onHandle={setFocused} />}
+        fallback={
+          // Mounted without a request until a host is picked, then kept: a new request replaces its session.
+          <Show when={request()} fallback={<TerminalPane paneKey={SINGLE_PANE_KEY} focused hostPicker={false} onHandle={setFocused} />}>
+            {(r) => <TerminalPane request={r()} paneKey={SINGLE_PANE_KEY} focused hostPicker={false} onHandle={setFocused} />}
+          </Show>
+        }
       >
         {(c) => (
-          <c.Component
-            plugin={c.plugin}
-            contribution={c.contribution}
-            Pane={TerminalPane}
-            initialHostId={hostId}
-            onOpen={(listener: (request: OpenSessionRequest) => void) => {
-              openInLayout = listener;
-            }}
-            setFocusedPane={setFocused}
-          />
+          <div class="an-terminal__layout">
+            <Dynamic
+              component={c().Component}
+              plugin={c().plugin}
+              contribution={c().contribution}
+              Pane={TerminalPane}
+              initialHostId={() => hostId()}
+              onOpen={(listener: (request: OpenSessionRequest) => void) => openListeners.add(listener)}
+              setFocusedPane={setFocused}
+            />
+          </div>
         )}
       </Show>
     </section>

@@ -1,21 +1,16 @@
-/**
- * One terminal pane: an xterm.js view bound to one session, with its own banners (lost, ended, locked,
- * error, view-only), status bar and reconnect. The page renders one; a layout (multi-pane) renders as many
- * as it likes, each with its own `paneKey`, under which a persistent session is remembered so a reload or a
- * reopened tab reattaches the same session to the same pane.
- */
-import { Lock, pluginApi, useShell } from "@archnest/sdk/web";
-import { createSignal, type JSX, Match, onCleanup, onMount, Show, Switch } from "solid-js";
+import { apiFetch, Lock, pluginApi, useShell } from "@archnest/sdk/web";
+import { createEffect, createResource, createSignal, For, type JSX, Match, on, onCleanup, onMount, Show, Switch } from "solid-js";
 import type { SessionStatus, TerminalStatus } from "../protocol/index.js";
-import type { TerminalLimit } from "../server.js";
+import type { TerminalHost, TerminalLimit } from "../server.js";
 import { createTerminal, type RendererKind, type TerminalView } from "./create-terminal.js";
+import { type PaneSessionStore, paneSessionStore } from "./pane-session-store.js";
 import type { OpenSessionRequest, PaneHandle, PaneProps } from "./slots.js";
 import { sessionUrl, TerminalClient } from "./terminal-client.js";
 
 const api = pluginApi("terminal");
 
 /** Where the session is, as the status bar and the banner show it. */
-export type Phase =
+type Phase =
   | { kind: "idle" }
   | { kind: "connecting" }
   | { kind: "connected" }
@@ -27,14 +22,13 @@ export type Phase =
   | { kind: "locked"; module: string; message: string }
   | { kind: "error"; code: string; message: string };
 
-/** Why a second session waits for the lock: the same words whether the page or the host noticed first. */
+/** Why a second session waits for the lock: the same words whether the pane or the host noticed first. */
 const LOCKED_MESSAGE = "The free core runs one terminal at a time. Close the other terminal, or unlock more panes and tabs.";
 /** Host key codes the fix of which is in Settings → Integrations (trust the key, or accept a changed one). */
 const KEY_CODES = new Set(["HOST_ERR_HOST_KEY_UNTRUSTED", "HOST_ERR_HOST_KEY_CHANGED"]);
-/** The server no longer has the remembered session (it ended, or ran out its idle time). */
-const SESSION_GONE = "TERMINAL_ERR_SESSION_NOT_FOUND";
+const SESSION_NOT_FOUND = "TERMINAL_ERR_SESSION_NOT_FOUND";
 
-/** What the browser tests read through `window.__archnestTerminal` (the focused pane) and `__archnestTerminals`. */
+/** What the browser tests read through `window.__archnestTerminal` (the focused pane) and `__archnestPanes`. */
 export interface TerminalTestHook {
   /** The visible buffer and scrollback, one string per line, trailing blanks trimmed. */
   lines(): string[];
@@ -42,119 +36,126 @@ export interface TerminalTestHook {
   size(): { cols: number; rows: number };
   renderer(): RendererKind;
   stats(): TerminalClient["stats"] | undefined;
-  /** The server's latest `session` document. */
-  session(): SessionStatus | undefined;
   /** Calls `listener` with every output chunk as it is handed to xterm.js; returns an unsubscribe. */
   tap(listener: (chunk: Uint8Array) => void): () => void;
   /** Types into the session as a person would. */
   input(data: string): void;
+  /** The server's latest `session` document. */
+  session(): SessionStatus | undefined;
 }
 
 declare global {
   interface Window {
     __archnestTerminal?: TerminalTestHook;
-    __archnestTerminals?: Record<string, TerminalTestHook>;
+    /** Every mounted pane's hook by its `paneKey`. */
+    __archnestPanes?: Record<string, TerminalTestHook>;
   }
 }
 
-/** The page's extras on a pane's handle: what its toolbar does to the focused pane. */
-export interface PaneControls extends PaneHandle {
+/** What the page's own toolbar does to the focused pane, beyond the {@link PaneHandle} contract. */
+export interface PaneTools {
   copySelection(): void;
-  paste(text: string): void;
+  paste(): Promise<void>;
   find(text: string, backwards: boolean): void;
   clearFind(): void;
-  testHook(): TerminalTestHook;
+  /** Connects again: reattaches a kept session, or opens the pane's request anew. */
+  reconnect(): void;
 }
 
-interface Remembered {
-  sessionId: string;
-  hostId: string;
+const tools = new WeakMap<PaneHandle, PaneTools>();
+
+/** The page-toolbar tools of a pane handle the terminal's own pane produced. */
+export function paneTools(handle: PaneHandle | undefined): PaneTools | undefined {
+  return handle && tools.get(handle);
 }
 
-/** localStorage keeps a persistent session per signed-in person and pane. */
-function memoryKey(paneKey: string): string {
-  let user = "anonymous";
-  try {
-    user = useShell().user()?.id ?? user;
-  } catch {
-    // Outside the shell (a plain test page) there is no person to key on.
-  }
-  return `archnest.terminal.${user}.${paneKey}`;
+/** The terminal's pane, as the page uses it: a layout gets it as `Component<PaneProps>`. */
+export interface TerminalPaneProps extends PaneProps {
+  /** Shows a host picker inside the pane while it has nothing to open (a layout's panes); the single page picks in its toolbar. */
+  hostPicker?: boolean;
+  /** The host was picked inside the pane. */
+  onPick?(hostId: string): void;
 }
 
-function recall(key: string): Remembered | undefined {
-  try {
-    const v = JSON.parse(localStorage.getItem(key) ?? "null") as Partial<Remembered> | null;
-    return typeof v?.sessionId === "string" && typeof v.hostId === "string" ? { sessionId: v.sessionId, hostId: v.hostId } : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function TerminalPane(props: PaneProps): JSX.Element {
+/**
+ * One xterm.js view bound to one session, with its own status bar, banners and reconnect. A pane whose
+ * last `session` document said `persistent` remembers the session under its `paneKey`, so mounting the
+ * same key again (a reload) reattaches to it.
+ */
+export function TerminalPane(props: TerminalPaneProps): JSX.Element {
   const [phase, setPhase] = createSignal<Phase>({ kind: "idle" });
   const [latency, setLatency] = createSignal<number>();
   const [renderer, setRenderer] = createSignal<RendererKind>("dom");
   const [size, setSize] = createSignal({ cols: 80, rows: 24 });
-  const [request, setRequest] = createSignal<OpenSessionRequest | undefined>(props.request);
-  const [connectedHost, setConnectedHost] = createSignal<{ name: string; user: string; address: string }>();
-  /** The server's `session` document: writer or view-only, persistent, recording. */
+  const [connectedHost, setConnectedHost] = createSignal<{ id: string; name: string; user: string; address: string }>();
+  /** The server's `session` document: the session's id, writer, persistence and recording. */
   const [session, setSession] = createSignal<SessionStatus>();
-  const memory = memoryKey(props.paneKey);
+  const [current, setCurrent] = createSignal<OpenSessionRequest>();
+  const [hosts] = createResource(
+    () => props.hostPicker !== false,
+    async () => (await api<{ hosts: TerminalHost[] }>("/hosts")).hosts,
+  );
+  const [picked, setPicked] = createSignal("");
 
   let container!: HTMLDivElement;
   let view: TerminalView | undefined;
   let client: TerminalClient | undefined;
   const taps = new Set<(chunk: Uint8Array) => void>();
+  let store: PaneSessionStore | undefined;
 
-  const writer = () => session()?.writer !== false;
+  const viewOnly = () => phase().kind === "connected" && session()?.writer === false;
 
-  const connect = (req: OpenSessionRequest | undefined = request()) => {
-    if (!view || !req?.hostId) return;
+  const send = (data: string | Uint8Array) => {
+    if (!viewOnly()) client?.input(data);
+  };
+
+  const connect = (request: OpenSessionRequest) => {
+    if (!view) return;
     client?.close();
-    setRequest(req);
     const term = view.term;
+    // A replay (attach) paints the session's screen from its kept output: start from a blank one.
     term.reset();
+    setCurrent(request);
     setLatency(undefined);
     setSession(undefined);
     setPhase({ kind: "connecting" });
+    if (request.title) props.onTitle?.(request.title);
     let final: TerminalStatus | undefined;
-    const current: TerminalClient = new TerminalClient({
-      url: sessionUrl(window.location, req.hostId, term.cols, term.rows, {
-        ...(req.command !== undefined && { command: req.command }),
-        ...(req.attach !== undefined && { attach: req.attach }),
-      }),
+    const options = { ...(request.command !== undefined && { command: request.command }), ...(request.attach !== undefined && { attach: request.attach }) };
+    const next: TerminalClient = new TerminalClient({
+      url: sessionUrl(window.location, request.hostId, term.cols, term.rows, options),
       onOutput(data, rendered) {
         for (const t of taps) t(data);
         term.write(data, rendered);
       },
       onStatus(status) {
-        if (client !== current) return;
+        if (client !== next) return;
         if (status.state === "connecting") setPhase({ kind: "connecting" });
         else if (status.state === "connected") {
           setConnectedHost(status.host);
-          props.onTitle?.(req.title ?? status.host.name);
+          if (!request.title) props.onTitle?.(status.host.name);
           setPhase({ kind: "connected" });
           // The size may have changed while the connection was set up.
-          current.resize(term.cols, term.rows);
+          next.resize(term.cols, term.rows);
           if (props.focused) term.focus();
         } else if (status.state === "session") {
           setSession(status);
-          if (status.persistent) localStorage.setItem(memory, JSON.stringify({ sessionId: status.id, hostId: req.hostId } satisfies Remembered));
-          else localStorage.removeItem(memory);
+          if (status.persistent)
+            store?.save({ sessionId: status.id, hostId: request.hostId, ...(request.command !== undefined && { command: request.command }) });
+          else store?.forget();
         } else final = status;
       },
       onClose({ code, reason }) {
-        if (client !== current) return;
+        if (client !== next) return;
         setLatency(undefined);
-        if (final?.state === "error" && final.code === SESSION_GONE && req.attach) {
-          // The remembered session is gone: start afresh on the same host.
-          localStorage.removeItem(memory);
-          const { attach: _gone, ...fresh } = req;
+        if (final?.state === "error" && final.code === SESSION_NOT_FOUND && request.attach) {
+          // The kept session ended meanwhile: forget it and give the pane a fresh one.
+          store?.forget();
+          const { attach: _gone, ...fresh } = request;
           connect(fresh);
           return;
         }
-        if (final?.state !== undefined && final.state !== "error") localStorage.removeItem(memory);
+        if (final) store?.forget();
         if (final?.state === "error" && final.module !== undefined) {
           setPhase({ kind: "locked", module: final.module, message: final.message });
         } else if (final?.state === "error") {
@@ -167,62 +168,45 @@ export function TerminalPane(props: PaneProps): JSX.Element {
       },
       onLatency: (ms) => setLatency(ms),
     });
-    client = current;
+    client = next;
   };
 
-  /** Reconnecting after a loss reattaches when the session was persistent. */
+  /** Reattaches the session kept for this pane, if any; otherwise opens the request anew. */
   const reconnect = () => {
-    const kept = recall(memory);
-    const req = request();
-    if (kept && req && kept.hostId === req.hostId) connect({ ...req, attach: kept.sessionId });
-    else if (req) {
-      const { attach: _old, ...fresh } = req;
-      connect(fresh);
-    }
+    const request = current() ?? props.request;
+    if (!request) return;
+    const kept = store?.load();
+    const { attach: _old, ...base } = request;
+    connect(kept && kept.hostId === request.hostId ? { ...base, attach: kept.sessionId } : base);
   };
 
-  const send = (data: string | Uint8Array) => {
-    if (writer()) client?.input(data);
-  };
-
-  const hook: TerminalTestHook = {
-    lines() {
-      const buf = view?.term.buffer.active;
-      const out: string[] = [];
-      if (!buf) return out;
-      for (let i = 0; i < buf.length; i++) out.push(buf.getLine(i)?.translateToString(true) ?? "");
-      return out;
-    },
-    phase: () => phase().kind,
-    size: () => ({ cols: view?.term.cols ?? 0, rows: view?.term.rows ?? 0 }),
-    renderer: () => view?.renderer() ?? "dom",
-    stats: () => client && { ...client.stats },
-    session,
-    tap(listener) {
-      taps.add(listener);
-      return () => taps.delete(listener);
-    },
-    input: (data) => send(data),
-  };
-
-  const handle: PaneControls = {
-    hostId: () => request()?.hostId,
+  const handle: PaneHandle = {
+    hostId: () => current()?.hostId,
     sessionId: () => (phase().kind === "connected" ? session()?.id : undefined),
     connected: () => phase().kind === "connected",
-    phase: () => phase().kind,
-    input: (data) => send(data),
-    send,
+    input: send,
     focus: () => view?.term.focus(),
-    open: (req) => connect(req),
+    open: connect,
+    phase: () => phase().kind,
+    send,
     close() {
-      localStorage.removeItem(memory);
+      const id = session()?.id;
+      const persistent = session()?.persistent === true;
+      store?.forget();
       client?.close();
       client = undefined;
+      setSession(undefined);
       setPhase({ kind: "idle" });
+      // Leaving a persistent session's socket only detaches it: end it on the server too.
+      if (id && persistent) void apiFetch(`/api/plugins/terminal/sessions/${encodeURIComponent(id)}`, { method: "DELETE" }).catch(() => undefined);
+      props.onClosed?.();
     },
+  };
+  tools.set(handle, {
     copySelection: () => view?.copySelection(),
-    paste(text) {
-      view?.term.paste(text);
+    async paste() {
+      const text = await navigator.clipboard?.readText().catch(() => "");
+      if (text) view?.term.paste(text);
       view?.term.focus();
     },
     find(text, backwards) {
@@ -230,10 +214,12 @@ export function TerminalPane(props: PaneProps): JSX.Element {
       else view?.search.findNext(text);
     },
     clearFind: () => view?.search.clearDecorations(),
-    testHook: () => hook,
-  };
+    reconnect,
+  });
 
   onMount(() => {
+    const user = useShell().user();
+    store = user ? paneSessionStore(user.id, props.paneKey) : undefined;
     const v = createTerminal(container);
     view = v;
     setRenderer(v.renderer());
@@ -242,11 +228,11 @@ export function TerminalPane(props: PaneProps): JSX.Element {
       props.onInput?.(data);
       send(data);
     };
-    v.term.onData((data) => typed(data));
+    v.term.onData(typed);
     v.term.onBinary((data) => typed(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
     v.term.onResize(({ cols, rows }) => {
       setSize({ cols, rows });
-      if (writer()) client?.resize(cols, rows);
+      if (!viewOnly()) client?.resize(cols, rows);
     });
     v.term.textarea?.addEventListener("focus", () => props.onFocus?.());
     // Fit on every container resize (window, sidebar, split panes), at most once per frame.
@@ -260,24 +246,46 @@ export function TerminalPane(props: PaneProps): JSX.Element {
     observer.observe(container);
     v.fit.fit();
     setSize({ cols: v.term.cols, rows: v.term.rows });
-    window.__archnestTerminals = { ...window.__archnestTerminals, [props.paneKey]: hook };
+
+    const hook: TerminalTestHook = {
+      lines() {
+        const buf = v.term.buffer.active;
+        const out: string[] = [];
+        for (let i = 0; i < buf.length; i++) out.push(buf.getLine(i)?.translateToString(true) ?? "");
+        return out;
+      },
+      phase: () => phase().kind,
+      size: () => ({ cols: v.term.cols, rows: v.term.rows }),
+      renderer: () => v.renderer(),
+      stats: () => client && { ...client.stats },
+      tap(listener) {
+        taps.add(listener);
+        return () => taps.delete(listener);
+      },
+      input: (data) => send(data),
+      session,
+    };
+    window.__archnestPanes = { ...window.__archnestPanes, [props.paneKey]: hook };
+    createEffect(() => {
+      if (props.focused) window.__archnestTerminal = hook;
+    });
     props.onHandle?.(handle);
 
+    // A session elsewhere may already use the free limit: show the lock instead of trying and failing.
     void (async () => {
-      const kept = recall(memory);
-      const req = props.request;
-      if (req?.attach) connect(req);
-      else if (kept && (!req || req.hostId === kept.hostId)) connect({ ...req, hostId: kept.hostId, attach: kept.sessionId });
-      else if (req?.hostId) {
-        // A session elsewhere may already use the free limit: show the lock instead of trying and failing.
-        const limit = await api<{ limit?: TerminalLimit }>("/sessions").then(
-          (r) => r.limit,
-          () => undefined,
-        );
-        if (!view) return;
-        if (limit && limit.cap !== null && limit.count >= limit.cap) setPhase({ kind: "locked", module: limit.module, message: LOCKED_MESSAGE });
-        else connect(req);
+      const kept = store?.load();
+      const request = props.request;
+      if (kept && (!request || (request.hostId === kept.hostId && !request.attach))) {
+        connect({ ...request, hostId: kept.hostId, attach: kept.sessionId, ...(kept.command !== undefined && { command: kept.command }) });
+        return;
       }
+      const limit = await api<{ limit?: TerminalLimit }>("/sessions").then(
+        (r) => r.limit,
+        () => undefined,
+      );
+      if (!view) return;
+      if (limit && limit.cap !== null && limit.count >= limit.cap) setPhase({ kind: "locked", module: limit.module, message: LOCKED_MESSAGE });
+      else if (request) connect(request);
     })();
 
     onCleanup(() => {
@@ -287,8 +295,26 @@ export function TerminalPane(props: PaneProps): JSX.Element {
       client = undefined;
       v.dispose();
       view = undefined;
-      if (window.__archnestTerminals?.[props.paneKey] === hook) delete window.__archnestTerminals[props.paneKey];
+      if (window.__archnestPanes?.[props.paneKey] === hook) delete window.__archnestPanes[props.paneKey];
+      if (window.__archnestTerminal === hook) delete window.__archnestTerminal;
     });
+  });
+
+  // A new request (the page's Connect, a toolbar's open) replaces the pane's session.
+  createEffect(
+    on(
+      () => props.request,
+      (request) => {
+        // The same request again (a layout re-rendering, or saving the host it learnt) keeps the session.
+        const now = current();
+        if (!request || !view || (now && now.hostId === request.hostId && now.command === request.command && now.attach === request.attach)) return;
+        connect(request);
+      },
+      { defer: true },
+    ),
+  );
+  createEffect(() => {
+    if (props.focused) view?.term.focus();
   });
 
   const stateText = () => {
@@ -299,7 +325,7 @@ export function TerminalPane(props: PaneProps): JSX.Element {
       case "connecting":
         return "Connecting…";
       case "connected":
-        return writer() ? "Connected" : "Connected · view only";
+        return viewOnly() ? "View only" : "Connected";
       case "ended":
         return "Session ended";
       case "lost":
@@ -321,12 +347,19 @@ export function TerminalPane(props: PaneProps): JSX.Element {
       error: "dot--danger",
     })[phase().kind];
 
+  const openPicked = () => {
+    const id = picked();
+    if (!id) return;
+    props.onPick?.(id);
+    connect({ hostId: id });
+  };
+
   return (
     <div
-      class="an-terminal__pane"
-      classList={{ "an-terminal__pane--focused": props.focused }}
+      class="an-pane"
+      classList={{ "an-pane--focused": props.focused }}
       data-testid="terminal-pane"
-      data-pane={props.paneKey}
+      data-pane-key={props.paneKey}
       onPointerDown={() => props.onFocus?.()}
     >
       <Switch>
@@ -345,11 +378,6 @@ export function TerminalPane(props: PaneProps): JSX.Element {
             <button type="button" class="btn btn--sm" onClick={reconnect}>
               Reconnect
             </button>
-            <Show when={props.onClosed}>
-              <button type="button" class="btn btn--ghost btn--sm" onClick={() => props.onClosed?.()}>
-                Close pane
-              </button>
-            </Show>
           </div>
         </Match>
         <Match when={phase().kind === "locked" && (phase() as { module: string }).module}>
@@ -370,38 +398,65 @@ export function TerminalPane(props: PaneProps): JSX.Element {
             </button>
           </div>
         </Match>
-        <Match when={phase().kind === "connected" && !writer()}>
-          <div class="an-terminal__banner" role="status" data-testid="terminal-view-only">
-            <strong class="an-terminal__viewonly">View only</strong>
-            <span class="muted">Another tab types in this session. Your keys are not sent.</span>
-            <button type="button" class="btn btn--accent btn--sm" onClick={() => client?.takeover()}>
+        <Match when={viewOnly()}>
+          <div class="an-terminal__banner an-terminal__banner--info" role="status" data-testid="terminal-view-only">
+            <strong>View only</strong>
+            <span class="muted">Another window types into this session; what you type here is not sent.</span>
+            <button type="button" class="btn btn--sm" onClick={() => client?.takeover()}>
               Take over
             </button>
           </div>
         </Match>
       </Switch>
 
-      <div class="an-terminal__screen" ref={container} data-testid="terminal-screen" />
+      <div class="an-pane__body">
+        <div class="an-terminal__screen" ref={container} data-testid="terminal-screen" />
+        <Show when={phase().kind === "connected" && session()?.recording}>
+          <span class="an-pane__rec" data-testid="terminal-recording" title="This session is being recorded">
+            <span class="dot dot--danger" aria-hidden="true" />
+            REC
+          </span>
+        </Show>
+        <Show when={props.hostPicker !== false && phase().kind === "idle" && !props.request}>
+          <form
+            class="an-pane__picker card"
+            data-testid="pane-host-picker"
+            onSubmit={(e) => {
+              e.preventDefault();
+              openPicked();
+            }}
+          >
+            <label class="muted small" for={`pick-${props.paneKey}`}>
+              Open a shell on
+            </label>
+            <select
+              id={`pick-${props.paneKey}`}
+              aria-label="SSH host for this pane"
+              onChange={(e) => setPicked(e.currentTarget.value)}
+              disabled={!hosts()?.length}
+            >
+              <option value="">{hosts.loading ? "Loading hosts…" : hosts()?.length ? "Choose a host…" : "No SSH hosts yet"}</option>
+              <For each={hosts() ?? []}>{(h) => <option value={h.id}>{`${h.name} (${h.user}@${h.address})`}</option>}</For>
+            </select>
+            <button type="submit" class="btn btn--accent btn--sm" disabled={!picked()}>
+              Connect
+            </button>
+          </form>
+        </Show>
+      </div>
 
       <footer class="an-terminal__status" aria-live="polite">
         <span class={`dot ${dot()}`} aria-hidden="true" />
         <span data-testid="terminal-state">{stateText()}</span>
-        <Show when={connectedHost()}>{(h) => <span class="mono an-terminal__where">{`${h().user}@${h().address}`}</span>}</Show>
+        <Show when={connectedHost()}>{(h) => <span class="mono an-pane__where">{`${h().user}@${h().address}`}</span>}</Show>
         <Show when={latency() !== undefined}>
           <span title="Round trip from this page to the ArchNest host">{`${latency()?.toFixed(0)} ms`}</span>
         </Show>
         <span class="an-terminal__spacer" />
-        <Show when={phase().kind === "connected" && session()?.recording}>
-          <span class="row row--tight an-terminal__rec" data-testid="terminal-recording" title="This session is being recorded">
-            <span class="dot dot--danger" aria-hidden="true" />
-            Recording
-          </span>
-        </Show>
-        <Show when={session()?.persistent && phase().kind === "connected"}>
-          <span title="This session keeps running when you leave the page">Kept</span>
-        </Show>
         <span>{`${size().cols}×${size().rows}`}</span>
-        <span title="xterm.js renderer">{renderer() === "webgl" ? "WebGL" : "DOM"}</span>
+        <span class="an-pane__renderer" title="xterm.js renderer">
+          {renderer() === "webgl" ? "WebGL" : "DOM"}
+        </span>
       </footer>
     </div>
   );

@@ -11,5 +11,6 @@ export {
   type TerminalToolbarProps,
   TOOLBAR_SLOT,
 } from "./slots.js";
-export { TerminalPage, type TerminalTestHook } from "./TerminalPage.js";
+export { TerminalPage } from "./TerminalPage.js";
+export { type PaneTools, paneTools, TerminalPane, type TerminalPaneProps, type TerminalTestHook } from "./TerminalPane.js";
 export { sessionUrl, TerminalClient, type TerminalClientOptions, type TerminalClientStats } from "./terminal-client.js";

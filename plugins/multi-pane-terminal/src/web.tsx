@@ -1,0 +1,1 @@
+export { MultiPaneLayout } from "./ui/MultiPaneLayout.js";
