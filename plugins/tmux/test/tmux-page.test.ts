@@ -12,7 +12,7 @@ import { type PluginHost, shot, ssh, sshArgs, startPluginHost } from "./harness.
 
 /** The terminal page's test hook on the focused pane (plugins/terminal's TerminalTestHook). */
 interface TerminalWindow {
-  __archnestTerminal?: { lines(): string[] };
+  __archnestTerminal?: { lines(): string[]; phase(): string };
 }
 
 let h: PluginHost;
@@ -121,6 +121,8 @@ describe("the tmux panel", () => {
   });
 
   it("attaches to a session in the terminal pane: its screen shows, and typing reaches it", async () => {
+    // As a person would: the pane's own shell is up before they reach for tmux.
+    await page.waitForFunction(() => (window as unknown as TerminalWindow).__archnestTerminal?.phase() === "connected", undefined, { timeout: 20_000 });
     await openPanel(page);
     await row(page, "work").getByRole("button", { name: "Attach" }).click();
     await page.getByTestId("tmux-panel").waitFor({ state: "detached" });

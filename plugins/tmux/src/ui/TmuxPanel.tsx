@@ -121,170 +121,176 @@ export function TmuxPanel(props: PanelProps): JSX.Element {
   const title = () => `tmux on ${listing()?.host.name ?? "this host"}`;
 
   return (
-    <Dialog open title={title()} onClose={props.onClose} width="lg">
-      <style>{PANEL_CSS}</style>
-      <div class="stack an-tmux" data-testid="tmux-panel">
-        <Show
-          when={error() === undefined}
-          fallback={
+    // One dialog at a time: the confirmation takes the panel's place, and Cancel brings the panel back with
+    // its list (the signals live here, not in the dialog).
+    <Show
+      when={confirmKill()}
+      fallback={
+        <Dialog open title={title()} onClose={props.onClose} width="lg">
+          <style>{PANEL_CSS}</style>
+          <div class="stack an-tmux" data-testid="tmux-panel">
             <Show
-              when={notInstalled()}
+              when={error() === undefined}
               fallback={
                 <Show
-                  when={isModuleRequired(error())}
-                  fallback={<ErrorState error={error()} title="Could not list tmux sessions" retry={() => void refetch()} />}
+                  when={notInstalled()}
+                  fallback={
+                    <Show
+                      when={isModuleRequired(error())}
+                      fallback={<ErrorState error={error()} title="Could not list tmux sessions" retry={() => void refetch()} />}
+                    >
+                      <Lock module="tmux" reason="The tmux module's license no longer covers this install." />
+                    </Show>
+                  }
                 >
-                  <Lock module="tmux" reason="The tmux module's license no longer covers this install." />
+                  {(message) => (
+                    <EmptyState
+                      title="tmux is not installed"
+                      icon="terminal"
+                      action={
+                        <button type="button" class="btn btn--sm" onClick={() => void refetch()}>
+                          Check again
+                        </button>
+                      }
+                    >
+                      <span data-testid="tmux-not-installed">{message()}</span>
+                    </EmptyState>
+                  )}
                 </Show>
               }
             >
-              {(message) => (
-                <EmptyState
-                  title="tmux is not installed"
-                  icon="terminal"
-                  action={
-                    <button type="button" class="btn btn--sm" onClick={() => void refetch()}>
-                      Check again
-                    </button>
-                  }
-                >
-                  <span data-testid="tmux-not-installed">{message()}</span>
-                </EmptyState>
-              )}
+              <form class="row row--tight an-tmux__new" onSubmit={create}>
+                <Field label="New session" {...(nameError() !== undefined && { error: nameError() as string })}>
+                  <input
+                    name="session-name"
+                    placeholder="work"
+                    autocomplete="off"
+                    spellcheck={false}
+                    maxLength={64}
+                    value={name()}
+                    onInput={(e) => {
+                      setName(e.currentTarget.value);
+                      setNameError(undefined);
+                    }}
+                  />
+                </Field>
+                <button type="submit" class="btn btn--accent btn--sm" disabled={busy() || !name().trim()}>
+                  Create
+                </button>
+                <button type="button" class="btn btn--ghost btn--sm an-tmux__refresh" disabled={loading()} onClick={() => void refetch()}>
+                  Refresh
+                </button>
+              </form>
+              <Table
+                label="tmux sessions"
+                data-testid="tmux-sessions"
+                rows={listing()?.sessions}
+                rowAttributes={(s) => ({ "data-session": s.name })}
+                empty={
+                  <EmptyState title="No tmux sessions" icon="terminal">
+                    No tmux server runs on this host. Create a session above, or start one with tmux in a terminal.
+                  </EmptyState>
+                }
+                columns={[
+                  {
+                    header: "Session",
+                    cell: (s) => (
+                      <span class="stack an-tmux__cell">
+                        <strong class="mono">{s.name}</strong>
+                        <span class="muted small">{`created ${formatRelativeTime(s.created)}, active ${formatRelativeTime(s.activity)}`}</span>
+                      </span>
+                    ),
+                  },
+                  {
+                    header: "Windows",
+                    cell: (s) => (
+                      <span class="chips" title={windowsText(s)}>
+                        <For each={s.windows}>
+                          {(w) => (
+                            <span class={w.active ? "chip chip--accent" : "chip"} title={`${w.panes} pane${w.panes === 1 ? "" : "s"}`}>
+                              {`${w.index}: ${w.name}${w.panes > 1 ? ` (${w.panes})` : ""}`}
+                            </span>
+                          )}
+                        </For>
+                      </span>
+                    ),
+                  },
+                  {
+                    header: "Clients",
+                    cell: (s) => (
+                      <Show when={s.clients.length > 0} fallback={<span class="muted">detached</span>}>
+                        <span class="stack an-tmux__cell">
+                          <For each={s.clients}>
+                            {(c) => (
+                              <span class="row row--tight" data-client={c.tty}>
+                                <span class="mono small">{`${c.tty} ${c.cols}×${c.rows}`}</span>
+                                <span class="muted small">{`since ${formatRelativeTime(c.since)}`}</span>
+                                <button
+                                  type="button"
+                                  class="btn btn--ghost btn--sm"
+                                  disabled={busy()}
+                                  onClick={() => void detach(s, c.tty)}
+                                  aria-label={`Detach ${c.tty}`}
+                                >
+                                  Detach
+                                </button>
+                              </span>
+                            )}
+                          </For>
+                        </span>
+                      </Show>
+                    ),
+                  },
+                  {
+                    header: "Actions",
+                    headerHidden: true,
+                    cell: (s) => (
+                      <span class="row row--tight an-tmux__actions">
+                        <button type="button" class="btn btn--accent btn--sm" onClick={() => attach(s)}>
+                          Attach
+                        </button>
+                        <Show when={s.clients.length > 1}>
+                          <button type="button" class="btn btn--sm" disabled={busy()} onClick={() => void detach(s)}>
+                            Detach all
+                          </button>
+                        </Show>
+                        <button type="button" class="btn btn--danger btn--sm" disabled={busy()} onClick={() => setConfirmKill(s)}>
+                          Kill
+                        </button>
+                      </span>
+                    ),
+                  },
+                ]}
+              />
             </Show>
+          </div>
+        </Dialog>
+      }
+    >
+      {(s) => (
+        <Dialog
+          open
+          tone="danger"
+          width="sm"
+          title={`Kill tmux session ${s().name}?`}
+          onClose={() => setConfirmKill(undefined)}
+          footer={
+            <>
+              <button type="button" class="btn btn--ghost" onClick={() => setConfirmKill(undefined)}>
+                Cancel
+              </button>
+              <button type="button" class="btn btn--danger" disabled={busy()} onClick={() => void kill(s())}>
+                Kill session
+              </button>
+            </>
           }
         >
-          <form class="row row--tight an-tmux__new" onSubmit={create}>
-            <Field label="New session" {...(nameError() !== undefined && { error: nameError() as string })}>
-              <input
-                name="session-name"
-                placeholder="work"
-                autocomplete="off"
-                spellcheck={false}
-                maxLength={64}
-                value={name()}
-                onInput={(e) => {
-                  setName(e.currentTarget.value);
-                  setNameError(undefined);
-                }}
-              />
-            </Field>
-            <button type="submit" class="btn btn--accent btn--sm" disabled={busy() || !name().trim()}>
-              Create
-            </button>
-            <button type="button" class="btn btn--ghost btn--sm an-tmux__refresh" disabled={loading()} onClick={() => void refetch()}>
-              Refresh
-            </button>
-          </form>
-          <Table
-            label="tmux sessions"
-            data-testid="tmux-sessions"
-            rows={listing()?.sessions}
-            rowAttributes={(s) => ({ "data-session": s.name })}
-            empty={
-              <EmptyState title="No tmux sessions" icon="terminal">
-                No tmux server runs on this host. Create a session above, or start one with tmux in a terminal.
-              </EmptyState>
-            }
-            columns={[
-              {
-                header: "Session",
-                cell: (s) => (
-                  <span class="stack an-tmux__cell">
-                    <strong class="mono">{s.name}</strong>
-                    <span class="muted small">{`created ${formatRelativeTime(s.created)}, active ${formatRelativeTime(s.activity)}`}</span>
-                  </span>
-                ),
-              },
-              {
-                header: "Windows",
-                cell: (s) => (
-                  <span class="chips" title={windowsText(s)}>
-                    <For each={s.windows}>
-                      {(w) => (
-                        <span class={w.active ? "chip chip--accent" : "chip"} title={`${w.panes} pane${w.panes === 1 ? "" : "s"}`}>
-                          {`${w.index}: ${w.name}${w.panes > 1 ? ` (${w.panes})` : ""}`}
-                        </span>
-                      )}
-                    </For>
-                  </span>
-                ),
-              },
-              {
-                header: "Clients",
-                cell: (s) => (
-                  <Show when={s.clients.length > 0} fallback={<span class="muted">detached</span>}>
-                    <span class="stack an-tmux__cell">
-                      <For each={s.clients}>
-                        {(c) => (
-                          <span class="row row--tight" data-client={c.tty}>
-                            <span class="mono small">{`${c.tty} ${c.cols}×${c.rows}`}</span>
-                            <span class="muted small">{`since ${formatRelativeTime(c.since)}`}</span>
-                            <button
-                              type="button"
-                              class="btn btn--ghost btn--sm"
-                              disabled={busy()}
-                              onClick={() => void detach(s, c.tty)}
-                              aria-label={`Detach ${c.tty}`}
-                            >
-                              Detach
-                            </button>
-                          </span>
-                        )}
-                      </For>
-                    </span>
-                  </Show>
-                ),
-              },
-              {
-                header: "Actions",
-                headerHidden: true,
-                cell: (s) => (
-                  <span class="row row--tight an-tmux__actions">
-                    <button type="button" class="btn btn--accent btn--sm" onClick={() => attach(s)}>
-                      Attach
-                    </button>
-                    <Show when={s.clients.length > 1}>
-                      <button type="button" class="btn btn--sm" disabled={busy()} onClick={() => void detach(s)}>
-                        Detach all
-                      </button>
-                    </Show>
-                    <button type="button" class="btn btn--danger btn--sm" disabled={busy()} onClick={() => setConfirmKill(s)}>
-                      Kill
-                    </button>
-                  </span>
-                ),
-              },
-            ]}
-          />
-        </Show>
-      </div>
-      <Show when={confirmKill()}>
-        {(s) => (
-          <Dialog
-            open
-            tone="danger"
-            width="sm"
-            title={`Kill tmux session ${s().name}?`}
-            onClose={() => setConfirmKill(undefined)}
-            footer={
-              <>
-                <button type="button" class="btn btn--ghost" onClick={() => setConfirmKill(undefined)}>
-                  Cancel
-                </button>
-                <button type="button" class="btn btn--danger" disabled={busy()} onClick={() => void kill(s())}>
-                  Kill session
-                </button>
-              </>
-            }
-          >
-            <p data-testid="tmux-kill-confirm">
-              {`Session ${s().name} and its ${s().windows.length === 1 ? "window" : `${s().windows.length} windows`} (${windowsText(s())}) end, with every program running in them.`}
-              <Show when={s().attached > 0}>{` ${s().attached === 1 ? "One client is" : `${s().attached} clients are`} attached now.`}</Show>
-            </p>
-          </Dialog>
-        )}
-      </Show>
-    </Dialog>
+          <p data-testid="tmux-kill-confirm">
+            {`Session ${s().name} and its ${s().windows.length === 1 ? "window" : `${s().windows.length} windows`} (${windowsText(s())}) end, with every program running in them.`}
+            <Show when={s().attached > 0}>{` ${s().attached === 1 ? "One client is" : `${s().attached} clients are`} attached now.`}</Show>
+          </p>
+        </Dialog>
+      )}
+    </Show>
   );
 }
