@@ -385,10 +385,12 @@ export function pluginHarness(folder: URL, build: (dir: string) => Promise<unkno
     PLUGIN_DIR: dir,
     /** Saves a screenshot of the page into this plugin's test-artifacts folder. */
     shot: (page: Page, name: string) => screenshot(page, artifacts, name),
-    async startPluginHost(opts: { web?: boolean; licensed?: string[]; passwordUser?: boolean; registry?: boolean } = {}): Promise<FolderPluginHost> {
+    async startPluginHost(
+      opts: { web?: boolean; licensed?: string[]; passwordUser?: boolean; registry?: boolean; sshd?: StartSshdOptions } = {},
+    ): Promise<FolderPluginHost> {
       const h = await startPluginHost({
         plugins: [{ dir, id, permissions }],
-        sshd: opts.passwordUser ? { passwordUser: true } : true,
+        sshd: { ...opts.sshd, ...(opts.passwordUser && { passwordUser: true }) },
         build: (d) => {
           const done = built.get(d) ?? build(d);
           built.set(d, done);

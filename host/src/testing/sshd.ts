@@ -59,6 +59,11 @@ export interface StartSshdOptions {
    * Throws when that cannot be set up.
    */
   passwordUser?: boolean;
+  /**
+   * Environment of the key user's sessions, beside their own HOME (`PATH` without a tool, say, or
+   * `TMUX_TMPDIR` so a test's tmux server is its own). Values without whitespace or quotes.
+   */
+  env?: Record<string, string>;
 }
 
 /** The password user's name, as sshd and its sessions see it. */
@@ -211,6 +216,13 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
   const keyUserHome = join(dir, "key-user-home");
   mkdirSync(keyUserHome, { mode: 0o700 });
   const password = opts.passwordUser ? writePasswordUser(dir) : undefined;
+  // One SetEnv line: sshd keeps the first SetEnv that applies and ignores the rest.
+  const sessionEnv = Object.entries(opts.env ?? {})
+    .map(([k, v]) => {
+      if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k) || !/^[^\s"'\\]*$/.test(v)) throw new Error(`startSshd: env ${k} cannot be written to sshd_config`);
+      return ` ${k}=${v}`;
+    })
+    .join("");
   const port = await freePort();
   let hostKeyN = 0;
   let hostKey = "";
@@ -255,7 +267,7 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
         "LogLevel VERBOSE",
         // Last: Match applies to every line after it.
         `Match User ${user}`,
-        `SetEnv HOME=${keyUserHome}`,
+        `SetEnv HOME=${keyUserHome}${sessionEnv}`,
         "",
       ].join("\n"),
     );
