@@ -135,6 +135,29 @@ describe("tarball bytes in memory", () => {
   });
 });
 
+describe("tarball bytes in a cache with room for one release", () => {
+  it("reads again the release used least recently, and serves the one it kept from memory", async () => {
+    const f = await fixture(100 * 1024);
+    try {
+      const install = await registerInstall(f.served);
+      await devBuy(f.served, install, "vnc");
+      const download = async (path: string) => {
+        const res = await call(f.served, signed(install, "GET", path));
+        expect(res.status).toBe(200);
+        expect(Buffer.from(await res.arrayBuffer()).equals(f.tarballs[path] as Buffer)).toBe(true);
+      };
+      await download(VNC);
+      await download(VNC2);
+      await download(VNC2);
+      expect(f.storage.reads).toBe(2);
+      await download(VNC);
+      expect(f.storage.reads).toBe(3);
+    } finally {
+      await close(f);
+    }
+  });
+});
+
 describe("tarball bytes with the memory cache off or too small", () => {
   for (const bytes of [0, 32 * 1024]) {
     it(`streams every download from storage with ${bytes} bytes of cache`, async () => {
