@@ -171,6 +171,26 @@ describe("the SSH service lent to plugins", () => {
     expect(sh.closed).toBe(true);
   });
 
+  it("runs a command on a pty instead of the login shell, and its exit ends the shell with its status", async () => {
+    const sh = await w.attached.ssh.service.shell(hostId, {
+      cols: 91,
+      rows: 33,
+      command: "stty size; tty -s && echo on-a-''tty; read line; echo got-$line; exit 5",
+    });
+    let out = "";
+    sh.onData((d) => {
+      out += Buffer.from(d).toString("utf8");
+    });
+    const closed = new Promise((r) => sh.onClose(r));
+    await vi.waitFor(() => expect(out).toContain("on-a-tty"), { timeout: 10_000 });
+    expect(out).toContain("33 91");
+    sh.write("abc\r");
+    expect(await closed).toEqual({ code: 5, signal: null, reason: "exit" });
+    expect(out).toContain("got-abc");
+    expect(sh.closed).toBe(true);
+    await expect(w.attached.ssh.service.shell(hostId, { cols: 80, rows: 24, command: "" })).rejects.toMatchObject({ code: "HOST_ERR_VALIDATION" });
+  });
+
   it("works with files over SFTP and maps failures to coded errors with the SFTP status", async () => {
     const sftp = await w.attached.ssh.service.sftp(hostId);
     const base = `${w.sshd.dir}/sftp-area`;

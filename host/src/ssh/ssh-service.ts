@@ -22,6 +22,8 @@ import { LocalTunnel, RemoteTunnel } from "./tunnels.js";
 
 const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
+/** Longest command `exec` and a command shell accept (a script pasted as one command still fits). */
+const MAX_COMMAND_LENGTH = 128 * 1024;
 
 export interface SshServiceOptions extends Omit<SshPoolOptions, "store" | "log" | "routers"> {
   store: SshHostStore;
@@ -265,7 +267,7 @@ export class SshService implements PluginSsh {
 
   async exec(hostId: string, command: string, opts: SshExecOptions = {}): Promise<SshExecResult> {
     checkHostId(hostId);
-    if (typeof command !== "string" || command.length === 0 || command.length > 128 * 1024)
+    if (typeof command !== "string" || command.length === 0 || command.length > MAX_COMMAND_LENGTH)
       throw invalid("command must be a non-empty string of at most 128 KiB");
     const timeoutMs = opts.timeoutMs ?? DEFAULT_EXEC_TIMEOUT_MS;
     const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
@@ -338,8 +340,13 @@ export class SshService implements PluginSsh {
       if (entries.length > 64 || entries.some(([k, v]) => !/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(k) || typeof v !== "string" || v.length > 4096))
         throw invalid("env must map at most 64 variable names to strings");
     }
+    const { command } = opts;
+    if (command !== undefined && (typeof command !== "string" || command.length === 0 || command.length > MAX_COMMAND_LENGTH))
+      throw invalid("command must be a non-empty string of at most 128 KiB");
+    const pty = { cols: opts.cols, rows: opts.rows, term };
+    // A command gets the same pty a login shell would (an `exec` request after `pty-req`, RFC 4254 section 6.5).
     const { client, channel } = await this.channel<ClientChannel>(hostId, "shell", (c, cb) =>
-      c.shell({ cols: opts.cols, rows: opts.rows, term }, opts.env ? { env: opts.env } : {}, cb),
+      command === undefined ? c.shell(pty, opts.env ? { env: opts.env } : {}, cb) : c.exec(command, { pty, ...(opts.env && { env: opts.env }) }, cb),
     );
     const shell = new ShellSession(channel, this.opts.log);
     shell.watch(this.pool.onClientClose(client, () => shell.finish("disconnected")));

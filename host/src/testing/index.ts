@@ -11,7 +11,9 @@ export {
   startPluginHost,
   trustHostKey,
 } from "./plugin-host.js";
+export { REGISTRY_ADMIN_TOKEN, type RunningRegistry, runRegistry } from "./registry.js";
 export { PASSWORD_USER, PASSWORD_USER_UID, type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
+export { type BuyInStoreOptions, buyInStore } from "./store.js";
 export {
   ADMIN_PASSWORD,
   addMember,

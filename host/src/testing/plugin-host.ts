@@ -9,6 +9,7 @@ import type { Page } from "playwright-core";
 import { StaticEntitlements } from "../plugins/entitlements.js";
 import { serveHost, serverUrl } from "../server/index.js";
 import { screenshot } from "./browser.js";
+import { type RunningRegistry, runRegistry } from "./registry.js";
 import { type StartSshdOptions, startSshd, type TestSshd } from "./sshd.js";
 import { bootTestHost, type SignedIn, setupAdmin, type TestHost } from "./test-host.js";
 
@@ -35,6 +36,12 @@ export interface PluginHostOptions {
   trust?: TestTrust;
   /** A registry (e.g. host/test/registry-harness.ts): installs and updates come from it, licenses too. */
   registryUrl?: string;
+  /**
+   * Start a real registry (with the development checkout) on the same trust, publish every plugin to it
+   * (with its first-party dependencies) so the store sells it, and take licenses from it: a paid plugin
+   * installs locked, and {@link PluginHost.buy} unlocks it as a purchase does.
+   */
+  registry?: boolean;
   /** Host environment variables (ARCHNEST_*) beside the test defaults. */
   env?: Record<string, string>;
   /**
@@ -58,6 +65,14 @@ export interface PluginHost {
   api(pluginId: string, path: string, init?: RequestInit): Promise<Response>;
   /** Calls any host path (`/api/hosts`) over real HTTP as the admin; `json` is sent as a JSON body. */
   request(path: string, init?: RequestInit & { json?: unknown }): Promise<Response>;
+  /** The registry started with `registry: true`. */
+  registry: RunningRegistry | undefined;
+  /**
+   * Buys a module or bundle as the admin does in the Module Store, over HTTP: the host's checkout, the
+   * registry's development checkout paid, then the license checked again ("Check now"). Plugins locked
+   * for want of it come back live. Needs `registry: true`.
+   */
+  buy(slug: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -227,7 +242,14 @@ async function packCorePlugins(plugins: readonly PluginUnderTest[], trust: TestT
 export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHost> {
   const trust = opts.trust ?? createTestTrust();
   const entitlements = new StaticEntitlements([...(opts.licensed ?? [])]);
-  const coreDir = opts.core ? await packCorePlugins(opts.plugins, trust, opts.build) : undefined;
+  const registry = opts.registry ? await startRegistryWith(opts.plugins, trust, opts.build) : undefined;
+  const registryUrl = registry?.url ?? opts.registryUrl;
+  const coreDir = opts.core
+    ? await packCorePlugins(opts.plugins, trust, opts.build).catch(async (err) => {
+        await registry?.cleanup();
+        throw err;
+      })
+    : undefined;
   // Assembled by the same composition root as production; only the trust, the license source, the core
   // plugins and the setup time box differ.
   const { t, plugins: attached } = await bootTestHost({
@@ -236,7 +258,7 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
       trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }],
       ...(coreDir && { corePluginsDir: coreDir }),
       // With a registry the license client decides what is licensed, as in production.
-      ...(opts.registryUrl ? { registryUrl: opts.registryUrl } : { entitlements }),
+      ...(registryUrl ? { registryUrl } : { entitlements }),
       setupTimeoutMs: 5000,
     },
     ...(opts.env && { env: opts.env }),
@@ -251,6 +273,7 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await t.cleanup();
     await sshd?.cleanup();
+    await registry?.cleanup();
     if (coreDir) rmSync(coreDir, { recursive: true, force: true });
   };
   try {
@@ -263,6 +286,17 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
         headers: { ...admin.headers, ...(json !== undefined && { "content-type": "application/json" }), ...(headers as Record<string, string>) },
         ...(json !== undefined && { body: JSON.stringify(json) }),
       });
+    const buy = async (slug: string) => {
+      if (!registry) throw new Error("buy needs a registry: start the host with registry: true");
+      const checkout = await request("/api/catalog/checkout", { method: "POST", json: { slug } });
+      const body = (await checkout.json()) as { url?: string };
+      if (checkout.status !== 200 || !body.url) throw new Error(`checkout of ${slug} answered ${checkout.status}: ${JSON.stringify(body)}`);
+      const paid = await fetch(`${body.url}/pay`, { method: "POST", redirect: "manual" });
+      if (paid.status !== 303) throw new Error(`paying the development checkout answered ${paid.status}`);
+      const refreshed = await request("/api/license/refresh", { method: "POST" });
+      if (refreshed.status !== 200) throw new Error(`the license check answered ${refreshed.status}: ${await refreshed.text()}`);
+      await attached.runtime.settled();
+    };
     return {
       url,
       t,
@@ -273,11 +307,31 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
       hostId,
       api: (pluginId, path, init) => request(`/api/plugins/${pluginId}${path}`, init),
       request,
+      registry,
+      buy,
       close,
     };
   } catch (err) {
     await close();
     throw err;
+  }
+}
+
+/** A registry on `trust` with every plugin (and its first-party dependencies) built, signed and published. */
+async function startRegistryWith(plugins: readonly PluginUnderTest[], trust: TestTrust, build?: (dir: string) => Promise<unknown>): Promise<RunningRegistry> {
+  const registry = await runRegistry(trust);
+  const dir = mkdtempSync(join(tmpdir(), "archnest-publish-"));
+  try {
+    for (const p of withFirstPartyDependencies(plugins)) {
+      if (build) await buildLocked(p.dir, build);
+      await registry.publish(await packAndSign(p.dir, trust.release, join(dir, `${p.id}.tgz`)));
+    }
+    return registry;
+  } catch (err) {
+    await registry.cleanup();
+    throw err;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
@@ -320,18 +374,24 @@ export function pluginHarness(folder: URL, build: (dir: string) => Promise<unkno
   const dir = fileURLToPath(folder);
   const { id, permissions } = pluginOf(folder);
   const artifacts = fileURLToPath(new URL("test-artifacts/", folder));
-  let built: Promise<unknown> | undefined;
+  // Once per folder: the plugin's first-party dependencies are built through the same function, first.
+  const built = new Map<string, Promise<unknown>>();
   return {
     PLUGIN_DIR: dir,
     /** Saves a screenshot of the page into this plugin's test-artifacts folder. */
     shot: (page: Page, name: string) => screenshot(page, artifacts, name),
-    async startPluginHost(opts: { web?: boolean; licensed?: string[]; passwordUser?: boolean } = {}): Promise<FolderPluginHost> {
+    async startPluginHost(opts: { web?: boolean; licensed?: string[]; passwordUser?: boolean; registry?: boolean } = {}): Promise<FolderPluginHost> {
       const h = await startPluginHost({
         plugins: [{ dir, id, permissions }],
         sshd: opts.passwordUser ? { passwordUser: true } : true,
-        build: (d) => (built ??= build(d)),
+        build: (d) => {
+          const done = built.get(d) ?? build(d);
+          built.set(d, done);
+          return done;
+        },
         ...(opts.web !== undefined && { web: opts.web }),
         ...(opts.licensed !== undefined && { licensed: opts.licensed }),
+        ...(opts.registry !== undefined && { registry: opts.registry }),
       });
       const sshd = h.sshd as TestSshd;
       try {

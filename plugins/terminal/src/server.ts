@@ -1,6 +1,7 @@
 import { definePlugin } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
 import { describeSshError } from "./errors/index.js";
+import { TERMINAL_SESSIONS_SERVICE, type TerminalSessionsService } from "./service/api.js";
 import { PANES_LIMIT, TerminalSessions } from "./session/index.js";
 
 /** What `GET /hosts` answers: the SSH hosts a terminal can open, without credentials. */
@@ -26,6 +27,16 @@ export default definePlugin({
   setup(ctx) {
     const sessions = new TerminalSessions({ ssh: ctx.ssh, limits: ctx.limits, log: ctx.log });
     ctx.ws.handle("session", (socket, request) => sessions.handle(socket, request));
+    // Consumers get the service's methods only, not the socket handling behind them.
+    const service: TerminalSessionsService = {
+      observe: (observer) => sessions.observe(observer),
+      tap: (id, tap) => sessions.tap(id, tap),
+      setPersistence: (policy) => sessions.setPersistence(policy),
+      list: (filter) => sessions.list(filter),
+      get: (id) => sessions.get(id),
+      end: (id, reason) => sessions.end(id, reason),
+    };
+    ctx.services.provide(TERMINAL_SESSIONS_SERVICE, service);
 
     const app = new Hono<{ Bindings: { user: { id: string } } }>()
       .get("/hosts", async (c) => {
@@ -39,7 +50,7 @@ export default definePlugin({
       })
       // The free limit with this user's count, so the page shows the lock before it tries to connect.
       .get("/sessions", (c) =>
-        c.json({ sessions: sessions.list(c.env.user.id), limit: { ...ctx.limits.get(PANES_LIMIT), count: sessions.usage(c.env.user.id) } }),
+        c.json({ sessions: sessions.sessionsOf(c.env.user.id), limit: { ...ctx.limits.get(PANES_LIMIT), count: sessions.usage(c.env.user.id) } }),
       );
     ctx.routes.mount(app);
     ctx.onDispose(() => sessions.closeAll("The terminal plugin is stopping."));

@@ -5,9 +5,14 @@ import { defineErrors } from "@archnest/sdk/plugin";
  * these, the SSH service's `HOST_ERR_SSH_*` codes, or the host's `module_required`.
  */
 export const TerminalErrors = defineErrors("TERMINAL_ERR", {
-  BAD_REQUEST: { status: 400, message: "The terminal request is missing a host or has an invalid size.", hint: "Fix the URL." },
+  BAD_REQUEST: { status: 400, message: "The terminal request is missing a host, or has an invalid size or command.", hint: "Fix the URL." },
   PROTOCOL: { status: 400, message: "The browser sent a malformed frame.", hint: "Fix the client." },
   SSH: { status: 502, message: "The SSH connection failed.", hint: "Check the host in Settings → Integrations." },
+  SESSION_NOT_FOUND: {
+    status: 404,
+    message: "No session of yours has this id: it ended, or it was never yours.",
+    hint: "Open a new session; a page falls back to one by itself.",
+  },
   INTERNAL: { status: 500, message: "The terminal session failed unexpectedly.", hint: "Reconnect; report it if it repeats." },
 });
 
@@ -25,6 +30,8 @@ export const CLOSE = {
   policy: 1008,
   /** An unexpected failure inside the plugin. */
   internal: 1011,
+  /** `attach` named no session of the caller's; the status frame before it says so. */
+  sessionNotFound: 4404,
   /** The browser went silent and the same user opened a new session. */
   stale: 4408,
   /** A free limit is reached; the last status frame names the module that lifts it. */

@@ -1,1 +1,10 @@
-export { PANES_LIMIT, type SessionDeps, type SessionInfo, TerminalSessions } from "./terminal-sessions.js";
+export { ScrollbackRing } from "./scrollback.js";
+export {
+  DEFAULT_SCROLLBACK_BYTES,
+  MAX_DETACHED_PER_USER,
+  PANES_LIMIT,
+  type SessionDeps,
+  type SessionInfo,
+  STALE_AFTER_MS,
+  TerminalSessions,
+} from "./terminal-sessions.js";

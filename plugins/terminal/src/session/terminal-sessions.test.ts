@@ -1,7 +1,16 @@
 import type { PluginSocket, RequestUser, SshShell } from "@archnest/sdk/plugin";
 import { describe, expect, it } from "vitest";
-import { decodeServerFrame, encodeAck, encodeInput, encodePing, encodeResize, type ServerFrame, type TerminalStatus } from "../protocol/index.js";
-import { TerminalSessions } from "./index.js";
+import {
+  decodeServerFrame,
+  encodeAck,
+  encodeInput,
+  encodePing,
+  encodeResize,
+  encodeTakeover,
+  type ServerFrame,
+  type TerminalStatus,
+} from "../protocol/index.js";
+import { type SessionDeps, TerminalSessions } from "./index.js";
 
 const user: RequestUser = { id: "u1", username: "admin", role: "admin" };
 const HOST = { id: "h1", name: "web-1", address: "10.0.0.5", port: 22, user: "ops", tags: [], authMethod: "key" as const, fingerprint: null };
@@ -74,7 +83,17 @@ function fakeShell() {
   };
 }
 
-function setup(opts: { cap?: number; shellError?: Error; gate?: Promise<void>; now?: () => number } = {}) {
+function setup(
+  opts: {
+    cap?: number;
+    shellError?: Error;
+    gate?: Promise<void>;
+    now?: () => number;
+    flow?: SessionDeps["flow"];
+    timers?: FakeTimers;
+    warnings?: string[];
+  } = {},
+) {
   const shells: ReturnType<typeof fakeShell>[] = [];
   const sessions = new TerminalSessions({
     ssh: {
@@ -96,17 +115,35 @@ function setup(opts: { cap?: number; shellError?: Error; gate?: Promise<void>; n
             )
           : undefined,
     },
-    log: { debug() {}, info() {}, warn() {}, error() {} },
-    flow: { coalesceMs: 1 },
+    log: { debug() {}, info() {}, warn: (m) => void opts.warnings?.push(m), error() {} },
+    flow: { coalesceMs: 1, ...opts.flow },
     ...(opts.now && { now: opts.now }),
+    ...(opts.timers && { setTimer: opts.timers.set, clearTimer: opts.timers.clear }),
   });
-  const open = async (query = "hostId=h1&cols=100&rows=30") => {
+  const open = async (query = "hostId=h1&cols=100&rows=30", who: RequestUser = user) => {
     const socket = new FakeSocket();
-    sessions.handle(socket, { url: new URL(`http://x/ws/session?${query}`), user });
+    sessions.handle(socket, { url: new URL(`http://x/ws/session?${query}`), user: who });
     await new Promise((r) => setTimeout(r, 5));
     return socket;
   };
   return { sessions, shells, open };
+}
+
+/** Timers the test fires by hand (the idle timeout of detached sessions). */
+class FakeTimers {
+  pending = new Map<number, { fn: () => void; ms: number }>();
+  #next = 1;
+  set = (fn: () => void, ms: number) => {
+    const id = this.#next++;
+    this.pending.set(id, { fn, ms });
+    return id;
+  };
+  clear = (id: unknown) => void this.pending.delete(id as number);
+  fireAll() {
+    const all = [...this.pending.values()];
+    this.pending.clear();
+    for (const t of all) t.fn();
+  }
 }
 
 const tick = (ms = 10) => new Promise((r) => setTimeout(r, ms));
@@ -117,7 +154,8 @@ describe("terminal sessions", () => {
     const socket = await t.open();
     const sh = t.shells[0];
     if (!sh) throw new Error("no shell opened");
-    expect(socket.statuses().map((s) => s.state)).toEqual(["connecting", "connected"]);
+    expect(socket.statuses().map((s) => s.state)).toEqual(["connecting", "connected", "session"]);
+    expect(socket.statuses().at(-1)).toEqual({ state: "session", id: expect.any(String), writer: true, viewers: 1, persistent: false, recording: false });
     socket.receive(encodeInput(new TextEncoder().encode("echo hi\r")));
     expect(sh.written).toEqual(["echo hi\r"]);
     sh.emit("hi\r\n");
@@ -128,7 +166,7 @@ describe("terminal sessions", () => {
     socket.receive(encodePing(new Uint8Array([1, 2])));
     expect(socket.frames.at(-1)).toEqual({ type: "pong", payload: new Uint8Array([1, 2]) });
     socket.receive(encodeAck(4));
-    expect(t.sessions.list("u1")[0]?.output.unacked).toBe(0);
+    expect(t.sessions.sessionsOf("u1")[0]?.output.unacked).toBe(0);
     sh.end("exit", 0);
     expect(socket.statuses().at(-1)).toMatchObject({ state: "closed", reason: "exit", exitCode: 0 });
     expect(socket.closed).toEqual({ code: 1000, reason: "The shell exited with status 0." });
@@ -177,7 +215,7 @@ describe("terminal sessions", () => {
     first.close(1000, "bye");
     expect(t.shells[0]?.calls).toContain("close");
     const third = await t.open();
-    expect(third.statuses().at(-1)?.state).toBe("connected");
+    expect(third.statuses().map((s) => s.state)).toContain("connected");
   });
 
   it("closes a session whose browser went silent when the same user opens a new one", async () => {
@@ -195,7 +233,7 @@ describe("terminal sessions", () => {
     expect(t.sessions.usage(user.id)).toBe(0);
     const second = await t.open();
     expect(first.closed?.code).toBe(4408);
-    expect(second.statuses().at(-1)?.state).toBe("connected");
+    expect(second.statuses().map((s) => s.state)).toContain("connected");
   });
 
   it("reports SSH failures with the service's code", async () => {
@@ -229,5 +267,243 @@ describe("terminal sessions", () => {
     await tick();
     expect(t.shells[0]?.calls).toEqual(["close"]);
     expect(t.sessions.size).toBe(0);
+  });
+});
+
+const other: RequestUser = { id: "u2", username: "member", role: "member" };
+const text = (s: string) => new TextEncoder().encode(s);
+const sessionStatus = (socket: FakeSocket) =>
+  socket
+    .statuses()
+    .filter((s) => s.state === "session")
+    .at(-1);
+
+async function opened(t: ReturnType<typeof setup>) {
+  const first = await t.open();
+  const id = (sessionStatus(first) as { id: string }).id;
+  const sh = t.shells[0];
+  if (!sh) throw new Error("no shell opened");
+  return { first, id, sh };
+}
+
+describe("a session with several viewers", () => {
+  it("replays the kept output to a viewer that attaches, then streams live output to both", async () => {
+    const t = setup();
+    const { first, id, sh } = await opened(t);
+    sh.emit("before\r\n");
+    await tick();
+    const second = await t.open(`attach=${id}&cols=90&rows=20`);
+    expect(second.statuses().map((s) => s.state)).toEqual(["connected", "session"]);
+    expect(sessionStatus(second)).toEqual({ state: "session", id, writer: false, viewers: 2, persistent: false, recording: false });
+    expect(sessionStatus(first)).toMatchObject({ writer: true, viewers: 2 });
+    sh.emit("after\r\n");
+    await tick();
+    expect(second.output()).toBe("before\r\nafter\r\n");
+    expect(first.output()).toBe("before\r\nafter\r\n");
+    // The viewer that only watches does not change the pty's size.
+    expect(sh.sizes.some(([c]) => c === 90)).toBe(false);
+  });
+
+  it("drops a view-only viewer's input and resizes until it takes over; the previous writer becomes view-only", async () => {
+    const t = setup();
+    const { first, id, sh } = await opened(t);
+    const second = await t.open(`attach=${id}&cols=90&rows=20`);
+    second.receive(encodeInput(text("ignored\r")));
+    second.receive(encodeResize(70, 10));
+    expect(sh.written).toEqual([]);
+    expect(sh.sizes.at(-1)).toEqual([100, 30]);
+    second.receive(encodeTakeover());
+    expect(sh.sizes.at(-1)).toEqual([70, 10]);
+    expect(sessionStatus(second)).toMatchObject({ writer: true, viewers: 2 });
+    expect(sessionStatus(first)).toMatchObject({ writer: false, viewers: 2 });
+    second.receive(encodeInput(text("typed\r")));
+    first.receive(encodeInput(text("dropped\r")));
+    expect(sh.written).toEqual(["typed\r"]);
+    // The writer leaves: the one still watching may type again.
+    second.close(1000, "bye");
+    expect(sessionStatus(first)).toMatchObject({ writer: true, viewers: 1 });
+    expect(sh.sizes.at(-1)).toEqual([100, 30]);
+    first.receive(encodeInput(text("again\r")));
+    expect(sh.written).toEqual(["typed\r", "again\r"]);
+  });
+
+  it("refuses to attach to another person's session or an unknown id with TERMINAL_ERR_SESSION_NOT_FOUND", async () => {
+    const t = setup();
+    const { id } = await opened(t);
+    for (const [query, who] of [
+      [`attach=${id}`, other],
+      ["attach=0f8e4c1a-0000-4000-8000-000000000000", user],
+    ] as const) {
+      const socket = await t.open(query, who);
+      expect(socket.statuses()).toEqual([{ state: "error", code: "TERMINAL_ERR_SESSION_NOT_FOUND", message: expect.any(String) }]);
+      expect(socket.closed).toEqual({ code: 4404, reason: "TERMINAL_ERR_SESSION_NOT_FOUND" });
+      expect(socket.output()).toBe("");
+    }
+    expect(t.sessions.get(id)?.viewers).toBe(1);
+  });
+
+  it("pauses the shell while any viewer is over its high-water mark, and resumes once every one caught up or left", async () => {
+    const t = setup({ flow: { highWaterBytes: 1000, lowWaterBytes: 100, maxFrameBytes: 500 } });
+    const { first, id, sh } = await opened(t);
+    const second = await t.open(`attach=${id}`);
+    sh.emit("x".repeat(1200));
+    await tick();
+    expect(sh.calls.filter((c) => c === "pause")).toHaveLength(1);
+    // The first viewer catches up; the second is still behind, so the shell stays paused.
+    first.receive(encodeAck(1000));
+    await tick();
+    first.receive(encodeAck(200));
+    expect(first.output()).toHaveLength(1200);
+    expect(sh.calls.filter((c) => c === "resume")).toHaveLength(0);
+    second.close(1000, "gone");
+    expect(sh.calls.filter((c) => c === "resume")).toHaveLength(1);
+    expect(t.sessions.get(id)?.viewers).toBe(1);
+  });
+});
+
+describe("persistence", () => {
+  const keep = { keep: () => ({ idleMs: 60_000, scrollbackBytes: 16 }) };
+
+  it("detaches a kept session when its last viewer leaves, keeps the newest output, and replays it on attach", async () => {
+    const timers = new FakeTimers();
+    const t = setup({ timers, flow: { highWaterBytes: 1000, lowWaterBytes: 100 } });
+    t.sessions.setPersistence(keep);
+    const { first, id, sh } = await opened(t);
+    expect(sessionStatus(first)).toMatchObject({ persistent: true });
+    first.close(1001, "reload");
+    expect(sh.calls).not.toContain("close");
+    expect(t.sessions.get(id)).toMatchObject({ state: "open", viewers: 0, detachedAt: expect.any(Number), persistent: true });
+    // Output while nobody watches goes to the ring only; the shell is never paused for it.
+    sh.emit("0123456789\r\n");
+    sh.emit("x".repeat(5000));
+    sh.emit("abcdef\r\nlast line");
+    expect(sh.calls).not.toContain("pause");
+    expect(t.sessions.get(id)?.scrollbackBytes).toBe(16);
+    expect([...timers.pending.values()].map((x) => x.ms)).toEqual([60_000]);
+    const back = await t.open(`attach=${id}`);
+    await tick();
+    expect(timers.pending.size).toBe(0);
+    // The newest 16 bytes, from the line break on: a replay does not start mid-line.
+    expect(back.output()).toBe("last line");
+    expect(sessionStatus(back)).toMatchObject({ writer: true, viewers: 1, persistent: true });
+    back.receive(encodeInput(text("ls\r")));
+    expect(sh.written).toEqual(["ls\r"]);
+  });
+
+  it("ends a detached session after its idle time, restarting the timer on each detach", async () => {
+    const timers = new FakeTimers();
+    const t = setup({ timers });
+    t.sessions.setPersistence(keep);
+    const closed: unknown[] = [];
+    t.sessions.observe({ opened: () => ({ closed: (info) => void closed.push(info) }) });
+    const { first, id, sh } = await opened(t);
+    first.close(1001, "away");
+    const again = await t.open(`attach=${id}`);
+    again.close(1001, "away again");
+    expect(timers.pending.size).toBe(1);
+    timers.fireAll();
+    expect(t.sessions.get(id)).toBeUndefined();
+    expect(sh.calls).toContain("close");
+    expect(closed).toEqual([{ reason: "idle", exitCode: null }]);
+  });
+
+  it("decides when a session opens: a policy disposed later keeps no new session, and detached ones run out their time", async () => {
+    const timers = new FakeTimers();
+    const t = setup({ timers });
+    const policy = t.sessions.setPersistence(keep);
+    const { first, id } = await opened(t);
+    policy.dispose();
+    first.close(1001, "away");
+    expect(t.sessions.get(id)?.viewers).toBe(0);
+    const later = await t.open();
+    const laterId = (sessionStatus(later) as { id: string }).id;
+    expect(sessionStatus(later)).toMatchObject({ persistent: false });
+    later.close(1001, "away");
+    expect(t.sessions.get(laterId)).toBeUndefined();
+    timers.fireAll();
+    expect(t.sessions.get(id)).toBeUndefined();
+  });
+
+  it("does not count detached sessions against the free limit, and ends one on request", async () => {
+    const t = setup({ cap: 1, timers: new FakeTimers() });
+    t.sessions.setPersistence(keep);
+    const { first, id, sh } = await opened(t);
+    first.close(1001, "away");
+    expect(t.sessions.usage(user.id)).toBe(0);
+    const second = await t.open();
+    expect(second.statuses().map((s) => s.state)).toContain("connected");
+    // Bringing the detached one back would make two on screen.
+    const back = await t.open(`attach=${id}`);
+    expect(back.closed?.code).toBe(4402);
+    expect(t.sessions.end(id)).toBe(true);
+    expect(sh.calls).toContain("close");
+    expect(t.sessions.end(id)).toBe(false);
+    expect(t.sessions.list({ userId: user.id }).map((s) => s.id)).toEqual([(sessionStatus(second) as { id: string }).id]);
+  });
+});
+
+describe("taps", () => {
+  it("sees every output byte in order, the writer's input, resizes and one close; a recording tap shows in the status", async () => {
+    const t = setup();
+    const seen: string[] = [];
+    t.sessions.observe({
+      opened: (meta) => {
+        seen.push(`opened ${meta.hostName} ${meta.cols}x${meta.rows}`);
+        return {
+          marker: "recording",
+          output: (c) => void seen.push(`out ${Buffer.from(c)}`),
+          input: (c) => void seen.push(`in ${Buffer.from(c)}`),
+          resize: (c, r) => void seen.push(`resize ${c}x${r}`),
+          closed: (i) => void seen.push(`closed ${i.reason} ${i.exitCode}`),
+        };
+      },
+    });
+    const { first, id, sh } = await opened(t);
+    expect(sessionStatus(first)).toMatchObject({ recording: true });
+    expect(t.sessions.get(id)?.recording).toBe(true);
+    const viewer = await t.open(`attach=${id}`);
+    viewer.receive(encodeInput(text("not the writer")));
+    first.receive(encodeInput(text("a")));
+    sh.emit("1");
+    sh.emit("2");
+    first.receive(encodeResize(120, 40));
+    sh.end("exit", 3);
+    sh.end("exit", 3);
+    expect(seen).toEqual(["opened web-1 100x30", "in a", "out 1", "out 2", "resize 120x40", "closed exit 3"]);
+  });
+
+  it("detaches a tap that throws and logs it; the session and other taps go on", async () => {
+    const warnings: string[] = [];
+    const t = setup({ warnings });
+    const { first, id, sh } = await opened(t);
+    const good: string[] = [];
+    t.sessions.tap(id, {
+      output: () => {
+        throw new Error("disk full");
+      },
+    });
+    const recording = t.sessions.tap(id, { marker: "recording", output: (c) => void good.push(Buffer.from(c).toString()) });
+    expect(sessionStatus(first)).toMatchObject({ recording: true });
+    sh.emit("one");
+    sh.emit("two");
+    await tick();
+    expect(good).toEqual(["one", "two"]);
+    expect(first.output()).toBe("onetwo");
+    expect(warnings).toEqual(["a terminal session tap failed and was detached"]);
+    recording?.dispose();
+    expect(sessionStatus(first)).toMatchObject({ recording: false });
+    expect(t.sessions.tap("no-such-session", {})).toBeUndefined();
+  });
+
+  it("disposing an observer detaches the taps it made", async () => {
+    const t = setup();
+    const out: string[] = [];
+    const observer = t.sessions.observe({ opened: () => ({ marker: "recording", output: (c) => void out.push(Buffer.from(c).toString()) }) });
+    const { first, sh } = await opened(t);
+    sh.emit("kept");
+    observer.dispose();
+    sh.emit("not seen");
+    expect(out).toEqual(["kept"]);
+    expect(sessionStatus(first)).toMatchObject({ recording: false });
   });
 });

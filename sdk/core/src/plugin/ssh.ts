@@ -123,6 +123,19 @@ export interface SshShellOptions {
   term?: string;
   /** Extra environment variables (servers usually accept only those their AcceptEnv allows). */
   env?: Record<string, string>;
+  /**
+   * Runs this command on the pseudo-terminal instead of the login shell (an SSH `exec` request with a
+   * pty), such as `tmux new-session -A -s main`. The shell ends when the command exits, with its status
+   * in `onClose`. The remote user's shell interprets it, as `ssh host 'command'` does. Non-empty, at most
+   * 128 KiB.
+   *
+   * @example
+   * ```ts
+   * const sh = await ctx.ssh.shell(hostId, { cols: 120, rows: 40, command: "htop" });
+   * sh.onClose(({ code }) => ctx.log.info("htop exited", { code }));
+   * ```
+   */
+  command?: string;
 }
 
 /**

@@ -1,0 +1,37 @@
+/**
+ * Buying in the Module Store as a person does, in chromium: the card's buy button, the registry's
+ * development checkout, "Pay", "Back to ArchNest", and the store confirming the purchase (and installing
+ * what it unlocked). Pair it with a host started with `registry: true`.
+ */
+import type { Page } from "playwright-core";
+
+/** Which store card to buy from and what must be owned afterwards. */
+export interface BuyInStoreOptions {
+  /** Modules that must show as owned once back (the bundle's, for a bundle); `[slug]` by default. */
+  modules?: readonly string[];
+  /** How long the checkout walk may take, in ms (30 s by default). */
+  timeoutMs?: number;
+}
+
+/**
+ * Buys a module or bundle through the store page of the host at `hostUrl`, leaving `page` on the store
+ * with the purchase confirmed.
+ *
+ * @example
+ * ```ts
+ * await buyInStore(page, h.url, "tmux");
+ * await page.goto(`${h.url}/terminal`); // the tmux toolbar is there, no reload of the host needed
+ * ```
+ */
+export async function buyInStore(page: Page, hostUrl: string, slug: string, options: BuyInStoreOptions = {}): Promise<void> {
+  const timeout = options.timeoutMs ?? 30_000;
+  await page.goto(`${hostUrl}/settings/store#${encodeURIComponent(slug)}`);
+  const card = page.locator(`[data-module="${slug}"], [data-bundle="${slug}"]`).first();
+  await card.getByRole("button", { name: /^(Unlock for|Get bundle)/ }).click({ timeout });
+  await page.waitForURL((u) => u.origin !== new URL(hostUrl).origin, { timeout });
+  await page.getByRole("button", { name: /^Pay / }).click({ timeout });
+  await page.getByRole("heading", { name: "Payment received" }).waitFor({ timeout });
+  await page.getByRole("link", { name: "Back to ArchNest" }).click({ timeout });
+  await page.waitForURL((u) => u.origin === new URL(hostUrl).origin && u.pathname === "/settings/store", { timeout });
+  for (const m of options.modules ?? [slug]) await page.locator(`[data-module="${m}"][data-owned="true"]`).waitFor({ timeout });
+}

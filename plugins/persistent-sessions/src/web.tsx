@@ -1,0 +1,1 @@
+export { SessionsButton } from "./ui/SessionsButton.js";

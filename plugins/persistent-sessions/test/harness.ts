@@ -1,0 +1,11 @@
+/**
+ * Persistent sessions as a person meets them: the real host on a loopback port (the web app when asked),
+ * this plugin and the terminal it depends on built, packed, signed and installed, and a real sshd
+ * registered as an SSH host (the host's shared plugin harness).
+ */
+import { type FolderPluginHost, pluginHarness } from "@archnest/host/testing";
+import { buildPlugin } from "@archnest/plugin-cli";
+
+export type PluginHost = FolderPluginHost;
+
+export const { startPluginHost, shot } = pluginHarness(new URL("..", import.meta.url), (dir) => buildPlugin(dir, { quiet: true }));
