@@ -1,6 +1,6 @@
 // What gated delivery keeps in memory (what an install owns, the bytes of hot tarballs) never outlives the
 // change that should end it: downloads over HTTP against a registry on 127.0.0.1.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -152,6 +152,27 @@ describe("tarball bytes in a cache with room for one release", () => {
       expect(f.storage.reads).toBe(2);
       await download(VNC);
       expect(f.storage.reads).toBe(3);
+    } finally {
+      await close(f);
+    }
+  });
+});
+
+describe("tarball bytes that are not those published", () => {
+  it("keeps nothing in memory when the stored object's SHA-256 differs from the published one", async () => {
+    const f = await fixture();
+    try {
+      const install = await registerInstall(f.served);
+      await devBuy(f.served, install, "vnc");
+      const dir = join(f.storage.root, "@archnest", "vnc");
+      const stored = readdirSync(dir).find((n) => n.startsWith("vnc-1.0.0-"));
+      const path = join(dir, stored as string);
+      const bytes = readFileSync(path);
+      bytes[bytes.length - 1] = (bytes[bytes.length - 1] as number) ^ 0xff;
+      writeFileSync(path, bytes);
+      for (let i = 0; i < 3; i++) await (await call(f.served, signed(install, "GET", VNC))).arrayBuffer();
+      // Every download goes back to storage (a kept copy would have been read once).
+      expect(f.storage.reads).toBeGreaterThanOrEqual(3);
     } finally {
       await close(f);
     }

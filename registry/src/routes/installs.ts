@@ -88,7 +88,7 @@ export function installRoutes(svc: Services): Hono<AppEnv> {
       "x-request-id": c.get("requestId"),
     };
     const outgoing = c.env?.outgoing;
-    const bytes = await svc.tarballs.get(row.storageKey, row.size);
+    const bytes = await svc.tarballs.get(row.storageKey, { size: row.size, sha256: row.sha256 });
     if (bytes) {
       if (!outgoing) return c.body(bytes, 200, headers);
       outgoing.writeHead(200, headers);

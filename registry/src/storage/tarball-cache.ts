@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { TarballStorage } from "./index.js";
 
 /** Tarballs larger than this are always streamed from storage, so one release cannot fill the cache. */
@@ -6,11 +7,11 @@ export const TARBALL_CACHE_MAX_ENTRY = 8 * 1024 * 1024;
 /** Recently delivered tarballs held in memory, bounded in bytes, least recently used dropped first. */
 export interface TarballCache {
   /**
-   * The bytes stored under `key` (whose size the version row records), read from storage on a miss;
-   * undefined when they are not kept (too large, the cache off, missing or not the recorded size): then
-   * the caller streams from storage.
+   * The bytes stored under `key`, read from storage on a miss; undefined when they are not kept (too
+   * large, the cache off, missing, or not the size and SHA-256 the version row records): then the caller
+   * streams from storage.
    */
-  get(key: string, size: number): Promise<Buffer<ArrayBuffer> | undefined>;
+  get(key: string, expected: { size: number; sha256: string }): Promise<Buffer<ArrayBuffer> | undefined>;
 }
 
 /**
@@ -22,7 +23,7 @@ export interface TarballCache {
  * @example
  * ```ts
  * const cache = createTarballCache(storage, 64 * 1024 * 1024);
- * const bytes = await cache.get(row.storageKey, row.size);
+ * const bytes = await cache.get(row.storageKey, { size: row.size, sha256: row.sha256 });
  * ```
  */
 export function createTarballCache(storage: TarballStorage, maxBytes: number): TarballCache {
@@ -30,7 +31,7 @@ export function createTarballCache(storage: TarballStorage, maxBytes: number): T
   const loading = new Map<string, Promise<Buffer<ArrayBuffer> | undefined>>();
   let total = 0;
 
-  async function load(key: string, size: number): Promise<Buffer<ArrayBuffer> | undefined> {
+  async function load(key: string, size: number, sha256: string): Promise<Buffer<ArrayBuffer> | undefined> {
     const stream = await storage.get(key);
     if (!stream) return undefined;
     const chunks: Buffer[] = [];
@@ -46,6 +47,8 @@ export function createTarballCache(storage: TarballStorage, maxBytes: number): T
     }
     if (length !== size) return undefined;
     const bytes = Buffer.concat(chunks, length);
+    // Checked once per release: memory never holds bytes other than those published under this version.
+    if (createHash("sha256").update(bytes).digest("hex") !== sha256) return undefined;
     entries.set(key, bytes);
     total += length;
     for (const [old, held] of entries) {
@@ -57,7 +60,7 @@ export function createTarballCache(storage: TarballStorage, maxBytes: number): T
   }
 
   return {
-    async get(key, size) {
+    async get(key, { size, sha256 }) {
       if (size > TARBALL_CACHE_MAX_ENTRY || size > maxBytes) return undefined;
       const hit = entries.get(key);
       if (hit) {
@@ -69,7 +72,7 @@ export function createTarballCache(storage: TarballStorage, maxBytes: number): T
       // Concurrent first downloads of one release read it once.
       let pending = loading.get(key);
       if (!pending) {
-        pending = load(key, size).finally(() => loading.delete(key));
+        pending = load(key, size, sha256).finally(() => loading.delete(key));
         loading.set(key, pending);
       }
       return pending;
