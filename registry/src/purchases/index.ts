@@ -22,7 +22,7 @@ export interface Purchases {
   /**
    * The module slugs an install's live purchases grant, bundles expanded. `cached` (gated delivery) may
    * answer from a per-install cache kept {@link OWNERSHIP_CACHE_MS}; every purchase, refund and transfer
-   * this instance records empties it first, so a change made here is seen by the next request.
+   * this instance records empties it as soon as its write settles, so the next request sees the change.
    */
   modulesOf(installId: string, opts?: { cached?: boolean }): Promise<readonly string[]>;
   /**
