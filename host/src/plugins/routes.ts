@@ -131,6 +131,11 @@ function errorResponse(c: Context, err: unknown) {
   throw err;
 }
 
+/** Reads of a plugin whose manifest keeps it read-only without its license (`archnest.unlicensed`). */
+function readOnlyRequest(instance: { manifest: { unlicensed?: "read-only" | undefined } } | undefined, method: string): boolean {
+  return instance?.manifest.unlicensed === "read-only" && (method === "GET" || method === "HEAD");
+}
+
 function listParam(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(listParam);
   if (typeof value !== "string" || value === "") return [];
@@ -318,7 +323,7 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
     const id = c.req.param("id");
     const rec = await runtime.repo.peek(id);
     if (!rec) return c.json({ error: "HOST_ERR_PLUGIN_NOT_FOUND", message: `No plugin "${id}" is installed.` }, 404);
-    if (!runtime.licensed(rec.module)) return c.json(runtime.gate.body(rec.module), 402);
+    if (!runtime.licensed(rec.module) && !readOnlyRequest(runtime.instance(id), c.req.method)) return c.json(runtime.gate.body(rec.module), 402);
     const handler = runtime.instance(id)?.handler;
     if (!handler || rec.state !== "active") {
       return c.json({ error: "HOST_ERR_PLUGIN_INACTIVE", message: `${rec.packageName} is ${rec.state}.`, state: rec.state }, 503);

@@ -283,12 +283,12 @@ export class PluginRuntime {
     const rec = await this.repo.get(id);
     if (!rec) return;
     const log = this.opts.log.child({ plugin: id, version: rec.version });
-    if (!this.opts.entitlements.licensed(rec.module)) {
+    const manifestPkg = parsePluginPackage(rec.manifest);
+    const m = manifestPkg.archnest;
+    if (!this.opts.entitlements.licensed(rec.module) && m.unlicensed !== "read-only") {
       await this.repo.patch(id, { state: "locked", error: `Needs the ${rec.module} module.`, errorCode: "HOST_ERR_MODULE_REQUIRED" });
       return;
     }
-    const manifestPkg = parsePluginPackage(rec.manifest);
-    const m = manifestPkg.archnest;
     const unmet = unmetDependencies({ id, version: rec.version, active: true, dependencies: m.dependencies }, await this.dependencyView());
     if (unmet.length > 0) return this.markFailed(id, "HOST_ERR_DEPENDENCIES_UNMET", `Unmet dependencies: ${unmet.join("; ")}.`);
     const dir = this.disk.versionDir(id, rec.version);
@@ -395,6 +395,8 @@ export class PluginRuntime {
   private async applyEntitlements(): Promise<void> {
     for (const rec of await this.repo.all()) {
       const licensed = this.opts.entitlements.licensed(rec.module);
+      // A read-only plugin stays loaded either way; the route gate and `license.changed` tell it apart.
+      if (this.instances.get(rec.id)?.manifest.unlicensed === "read-only") continue;
       if (!licensed && this.instances.has(rec.id)) {
         await this.unload(rec.id, `the ${rec.module} module is no longer licensed`);
         await this.repo.patch(rec.id, { state: "locked", error: `Needs the ${rec.module} module.`, errorCode: "HOST_ERR_MODULE_REQUIRED" });
@@ -402,6 +404,7 @@ export class PluginRuntime {
         await this.activate(rec.id);
       }
     }
+    this.bus.emit("license.changed", { modules: [...this.opts.entitlements.modules()] });
     this.touchManifest();
   }
 

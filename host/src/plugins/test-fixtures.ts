@@ -17,6 +17,8 @@ export interface FixturePlugin {
   dependencies?: Record<string, string>;
   /** Free caps the plugin declares (`archnest.limits`). */
   limits?: Record<string, { cap: number; module: string }>;
+  /** What a paid plugin does without its license (`archnest.unlicensed`). */
+  unlicensed?: "read-only";
   /** The body of `setup(ctx)`, as JavaScript. */
   setup?: string;
   /** Module-level JavaScript before the export (helpers, state). */
@@ -39,6 +41,7 @@ export function writeFixturePlugin(p: FixturePlugin, root = mkdtempSync(join(tmp
     permissions: p.permissions ?? [],
     dependencies: p.dependencies ?? {},
     ...(p.limits && { limits: p.limits }),
+    ...(p.unlicensed && { unlicensed: p.unlicensed }),
   };
   if (p.web) {
     archnest.web = "web.js";

@@ -38,10 +38,15 @@ const median = (xs) => {
 
 // --- the stack ----------------------------------------------------------------------------------------
 
-async function startStack() {
+/**
+ * The real host with the terminal installed (and `plugins`, each `{dir, id, permissions}`, after it) on a
+ * loopback port, a real sshd registered as a host, and what a client needs to reach them. Other plugins'
+ * benches (session recording) measure the terminal through it.
+ */
+export async function startStack({ plugins = [], licensed = [] } = {}) {
   // Loaded here, not at the top: the throughput clients run in worker threads that need none of this.
   const { attachPlugins, StaticEntitlements, serveHost, serverUrl } = await import("@archnest/host");
-  const { createTestHost, installPlugins, setupAdmin, startSshd } = await import("@archnest/host/testing");
+  const { addSshHost, createTestHost, installPlugins, setupAdmin, startSshd } = await import("@archnest/host/testing");
   const { createTestTrust } = await import("@archnest/sdk/testing");
   const sshd = await startSshd();
   const trust = createTestTrust();
@@ -49,21 +54,15 @@ async function startStack() {
   // multi-pane-terminal lifts the one-session cap, so the memory row can open many idle sessions.
   const attached = await attachPlugins(t.host, {
     trust: [{ rootKeys: [trust.root], keyring: trust.keyringEnvelope }],
-    entitlements: new StaticEntitlements(["multi-pane-terminal"]),
+    entitlements: new StaticEntitlements(["multi-pane-terminal", ...licensed]),
   });
   const server = serveHost(t.host, { port: 0, hostname: "127.0.0.1" });
   await new Promise((r) => server.once("listening", r));
   attached.ws.attach(server);
   const admin = await setupAdmin(t.host);
-  await installPlugins(t, admin, trust, [{ dir: PLUGIN_DIR, id: "terminal", permissions: ["hosts:read", "ssh:shell"] }]);
-  const added = await t.host.app.request("/api/hosts", {
-    method: "POST",
-    headers: { ...admin.headers, "content-type": "application/json" },
-    body: JSON.stringify({ name: "bench", address: "127.0.0.1", port: sshd.port, user: sshd.user, privateKey: sshd.privateKey }),
-  });
-  if (added.status !== 201) throw new Error(`adding the SSH host answered ${added.status}: ${await added.text()}`);
-  const body = await added.json();
-  const hostId = body.id ?? body.host?.id;
+  await installPlugins(t, admin, trust, [{ dir: PLUGIN_DIR, id: "terminal", permissions: ["hosts:read", "ssh:shell"] }, ...plugins]);
+  // Registered and its host key trusted as an admin does it (the host refuses an untrusted key).
+  const hostId = await addSshHost(t, admin, sshd, "bench");
   const keyDir = mkdtempSync(join(tmpdir(), "archnest-bench-key-"));
   const keyFile = join(keyDir, "id");
   writeFileSync(keyFile, sshd.privateKey);
@@ -77,6 +76,8 @@ async function startStack() {
     hostId,
     keyFile,
     wsUrl,
+    /** Calls the host's API as the admin (`/api/plugins/<id>/settings`). */
+    request: (path, init = {}) => t.host.app.request(path, { ...init, headers: { ...admin.headers, ...init.headers } }),
     async close() {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
@@ -301,7 +302,7 @@ async function idleMemory(stack) {
  * (SSH decryption, WebSocket framing) and the client's parsing must not share one thread, or the
  * comparison with `ssh` (a separate process) would be unfair to either side.
  */
-function inWorker(kind, info, parse) {
+export function inWorker(kind, info, parse) {
   return new Promise((resolve, reject) => {
     const w = new Worker(new URL(import.meta.url), { workerData: { kind, info, parse } });
     w.once("message", resolve);
@@ -373,4 +374,6 @@ async function main() {
   }
 }
 
-await (isMainThread ? main() : worker());
+// Other benches import this file for its stack and clients; it measures only when run itself.
+if (!isMainThread) await worker();
+else if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

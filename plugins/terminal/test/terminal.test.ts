@@ -89,6 +89,19 @@ describe("the terminal in the browser", () => {
     await shot(page, "echo");
   });
 
+  it("shows each paid terminal feature as a lock in the toolbar, where it would be, while its plugin is absent", async () => {
+    const locks = page.getByTestId("terminal-locks");
+    const pills = locks.locator("[data-lock-module]");
+    expect(await pills.evaluateAll((els) => els.map((e) => e.getAttribute("data-lock-module")))).toEqual([
+      "multi-pane-terminal",
+      "tmux",
+      "persistent-sessions",
+      "session-recording",
+    ]);
+    expect(await locks.getByRole("button", { name: /Split/ }).count()).toBe(1);
+    expect(await locks.getByRole("button", { name: /Record/ }).count()).toBe(1);
+  });
+
   it("renders what other plugins contribute to terminal.toolbar@1, live, and lets them type into the session", async () => {
     await h.install(new URL("./fixtures/toolbar-plugin/", import.meta.url));
     const button = page.locator('[data-slot-name="terminal.toolbar@1"]').getByRole("button", { name: "Say hello" });
@@ -220,7 +233,7 @@ describe("the terminal in the browser", () => {
   it("refuses a second terminal in the free core and names the module that lifts the limit", async () => {
     const second = await openTerminal();
     try {
-      await second.locator('[data-lock-module="multi-pane-terminal"]').waitFor();
+      await second.locator('.lock-card[data-lock-module="multi-pane-terminal"]').waitFor();
     } finally {
       await shot(second, "second-session-locked");
     }

@@ -1,192 +1,48 @@
-import { Lock, pluginApi, Slot, type SlotProps } from "@archnest/sdk/web";
-import { createResource, createSignal, For, type JSX, Match, onCleanup, onMount, Show, Switch } from "solid-js";
-import type { TerminalStatus } from "../protocol/index.js";
-import type { TerminalHost, TerminalLimit } from "../server.js";
-import { createTerminal, type RendererKind, type TerminalView } from "./create-terminal.js";
+import { Lock, pluginApi, Slot, type SlotProps, useSlot } from "@archnest/sdk/web";
+import { createEffect, createResource, createSignal, For, type JSX, Show } from "solid-js";
+import type { TerminalHost } from "../server.js";
 import { PAGE_CSS } from "./page-css.js";
-import { type TerminalHandle, TerminalToolbar } from "./slots.js";
-import { sessionUrl, TerminalClient } from "./terminal-client.js";
+import { type OpenSessionRequest, type PaneHandle, type TerminalHandle, TerminalLayout, TerminalToolbar } from "./slots.js";
+import { type PaneControls, TerminalPane } from "./TerminalPane.js";
+
+export type { TerminalTestHook } from "./TerminalPane.js";
 
 const api = pluginApi("terminal");
 
-/** Where the session is, as the status bar and the banner show it. */
-type Phase =
-  | { kind: "idle" }
-  | { kind: "connecting" }
-  | { kind: "connected" }
-  /** The shell ended normally (exit, logout). */
-  | { kind: "ended"; message: string }
-  /** The SSH connection or the host dropped. */
-  | { kind: "lost"; message: string }
-  /** A free limit stops this session (before connecting, or refused by the host): the lock, not an error. */
-  | { kind: "locked"; module: string; message: string }
-  | { kind: "error"; code: string; message: string };
-
-/** Why a second session waits for the lock: the same words whether the page or the host noticed first. */
-const LOCKED_MESSAGE = "The free core runs one terminal at a time. Close the other terminal, or unlock more panes and tabs.";
-/** Host key codes the fix of which is in Settings → Integrations (trust the key, or accept a changed one). */
-const KEY_CODES = new Set(["HOST_ERR_HOST_KEY_UNTRUSTED", "HOST_ERR_HOST_KEY_CHANGED"]);
-
-/** What the browser tests read through `window.__archnestTerminal`. */
-export interface TerminalTestHook {
-  /** The visible buffer and scrollback, one string per line, trailing blanks trimmed. */
-  lines(): string[];
-  phase(): string;
-  size(): { cols: number; rows: number };
-  renderer(): RendererKind;
-  stats(): TerminalClient["stats"] | undefined;
-  /** Calls `listener` with every output chunk as it is handed to xterm.js; returns an unsubscribe. */
-  tap(listener: (chunk: Uint8Array) => void): () => void;
-  /** Types into the session as a person would. */
-  input(data: string): void;
-}
-
-declare global {
-  interface Window {
-    __archnestTerminal?: TerminalTestHook;
-  }
-}
+/** The paid features that plug into the terminal, each shown as a lock where it would be until its plugin is there. */
+const MODULE_FEATURES = [
+  { module: "multi-pane-terminal", label: "Split" },
+  { module: "tmux", label: "tmux" },
+  { module: "persistent-sessions", label: "Keep sessions" },
+  { module: "session-recording", label: "Record" },
+] as const;
 
 function hostFromUrl(): string | undefined {
   return new URLSearchParams(window.location.search).get("host") ?? undefined;
 }
 
-/** The Terminal page: pick a host, get a shell. One session at a time in the free core. */
+const isControls = (h: PaneHandle | undefined): h is PaneControls => typeof (h as PaneControls | undefined)?.testHook === "function";
+
+/**
+ * The Terminal page: pick a host, get a shell. One pane in the free core; a `terminal.layout@1`
+ * contribution (multi-pane) replaces it with tabs and splits built from the same pane.
+ */
 export function TerminalPage(_props: SlotProps): JSX.Element {
   const [hosts] = createResource(async () => (await api<{ hosts: TerminalHost[] }>("/hosts")).hosts);
   const [hostId, setHostId] = createSignal<string | undefined>(hostFromUrl());
-  const [phase, setPhase] = createSignal<Phase>({ kind: "idle" });
-  const [latency, setLatency] = createSignal<number>();
-  const [renderer, setRenderer] = createSignal<RendererKind>("dom");
-  const [size, setSize] = createSignal({ cols: 80, rows: 24 });
   const [searching, setSearching] = createSignal(false);
-  const [connectedHost, setConnectedHost] = createSignal<{ name: string; user: string; address: string }>();
-
-  let container!: HTMLDivElement;
+  const [focused, setFocused] = createSignal<PaneHandle>();
+  const layouts = useSlot(TerminalLayout);
+  const toolbar = useSlot(TerminalToolbar);
+  const layout = () => layouts()[0];
+  const present = () => new Set([...layouts(), ...toolbar()].map((c) => c.plugin.id));
+  let openInLayout: ((request: OpenSessionRequest) => void) | undefined;
   let searchInput: HTMLInputElement | undefined;
-  let view: TerminalView | undefined;
-  let client: TerminalClient | undefined;
-  const taps = new Set<(chunk: Uint8Array) => void>();
 
-  const host = () => hosts()?.find((h) => h.id === hostId());
-
-  const connect = () => {
-    const id = hostId();
-    if (!view || !id) return;
-    client?.close();
-    const term = view.term;
-    term.reset();
-    setLatency(undefined);
-    setPhase({ kind: "connecting" });
-    let final: TerminalStatus | undefined;
-    const current: TerminalClient = new TerminalClient({
-      url: sessionUrl(window.location, id, term.cols, term.rows),
-      onOutput(data, rendered) {
-        for (const t of taps) t(data);
-        term.write(data, rendered);
-      },
-      onStatus(status) {
-        if (client !== current) return;
-        if (status.state === "connecting") setPhase({ kind: "connecting" });
-        else if (status.state === "connected") {
-          setConnectedHost(status.host);
-          setPhase({ kind: "connected" });
-          // The size may have changed while the connection was set up.
-          current.resize(term.cols, term.rows);
-          term.focus();
-        } else if (status.state !== "session") final = status;
-      },
-      onClose({ code, reason }) {
-        if (client !== current) return;
-        setLatency(undefined);
-        if (final?.state === "error" && final.module !== undefined) {
-          setPhase({ kind: "locked", module: final.module, message: final.message });
-        } else if (final?.state === "error") {
-          setPhase({ kind: "error", code: final.code, message: final.message });
-        } else if (final?.state === "closed" && final.reason !== "disconnected") {
-          setPhase({ kind: "ended", message: final.message });
-        } else {
-          setPhase({ kind: "lost", message: final?.state === "closed" ? final.message : reason || `The connection closed (${code}).` });
-        }
-      },
-      onLatency: (ms) => setLatency(ms),
-    });
-    client = current;
-  };
-
-  const handle: TerminalHandle = {
-    hostId,
-    sessionId: () => undefined,
-    connected: () => phase().kind === "connected",
-    input: (data) => client?.input(data),
-    focus: () => view?.term.focus(),
-    open: (request) => {
-      pick(request.hostId);
-      connect();
-    },
-  };
-
-  onMount(() => {
-    const v = createTerminal(container);
-    view = v;
-    setRenderer(v.renderer());
-    v.onRendererChange(setRenderer);
-    v.term.onData((data) => client?.input(data));
-    v.term.onBinary((data) => client?.input(Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff)));
-    v.term.onResize(({ cols, rows }) => {
-      setSize({ cols, rows });
-      client?.resize(cols, rows);
-    });
-    // Fit on every container resize (window, sidebar, split panes), at most once per frame.
-    let frame = 0;
-    const observer = new ResizeObserver(() => {
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => {
-        if (container.clientWidth > 0 && container.clientHeight > 0) v.fit.fit();
-      });
-    });
-    observer.observe(container);
-    v.fit.fit();
-    setSize({ cols: v.term.cols, rows: v.term.rows });
-
-    window.__archnestTerminal = {
-      lines() {
-        const buf = v.term.buffer.active;
-        const out: string[] = [];
-        for (let i = 0; i < buf.length; i++) out.push(buf.getLine(i)?.translateToString(true) ?? "");
-        return out;
-      },
-      phase: () => phase().kind,
-      size: () => ({ cols: v.term.cols, rows: v.term.rows }),
-      renderer: () => v.renderer(),
-      stats: () => client && { ...client.stats },
-      tap(listener) {
-        taps.add(listener);
-        return () => taps.delete(listener);
-      },
-      input: (data) => client?.input(data),
-    };
-
-    // A session elsewhere may already use the free limit: show the lock instead of trying and failing.
-    void (async () => {
-      const limit = await api<{ limit?: TerminalLimit }>("/sessions").then(
-        (r) => r.limit,
-        () => undefined,
-      );
-      if (!view) return;
-      if (limit && limit.cap !== null && limit.count >= limit.cap) setPhase({ kind: "locked", module: limit.module, message: LOCKED_MESSAGE });
-      else if (hostId()) connect();
-    })();
-
-    onCleanup(() => {
-      observer.disconnect();
-      cancelAnimationFrame(frame);
-      client?.close();
-      client = undefined;
-      v.dispose();
-      view = undefined;
-      delete window.__archnestTerminal;
-    });
+  // The tests (and the toolbar) follow the focused pane.
+  createEffect(() => {
+    const pane = focused();
+    if (isControls(pane)) window.__archnestTerminal = pane.testHook();
   });
 
   const pick = (id: string) => {
@@ -197,53 +53,50 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
     window.history.replaceState(window.history.state, "", url);
   };
 
+  const open = (request: OpenSessionRequest) => {
+    if (layout() && openInLayout) {
+      openInLayout(request);
+      return;
+    }
+    pick(request.hostId);
+    focused()?.open(request);
+  };
+
+  const handle: TerminalHandle = {
+    hostId: () => focused()?.hostId() ?? hostId(),
+    sessionId: () => focused()?.sessionId(),
+    connected: () => focused()?.connected() ?? false,
+    input: (data) => focused()?.input(data),
+    focus: () => focused()?.focus(),
+    open,
+  };
+
+  const controls = () => {
+    const pane = focused();
+    return isControls(pane) ? pane : undefined;
+  };
+
   const paste = async () => {
     const text = await navigator.clipboard?.readText().catch(() => "");
-    if (text) view?.term.paste(text);
-    view?.term.focus();
+    if (text) controls()?.paste(text);
+    focused()?.focus();
   };
 
   const find = (e: KeyboardEvent) => {
     if (e.key === "Escape") {
       setSearching(false);
-      view?.search.clearDecorations();
-      view?.term.focus();
+      controls()?.clearFind();
+      focused()?.focus();
       return;
     }
     if (e.key !== "Enter" || !searchInput?.value) return;
-    if (e.shiftKey) view?.search.findPrevious(searchInput.value);
-    else view?.search.findNext(searchInput.value);
+    controls()?.find(searchInput.value, e.shiftKey);
   };
 
-  const stateText = () => {
-    const p = phase();
-    switch (p.kind) {
-      case "idle":
-        return "Not connected";
-      case "connecting":
-        return "Connecting…";
-      case "connected":
-        return "Connected";
-      case "ended":
-        return "Session ended";
-      case "lost":
-        return "Disconnected";
-      case "locked":
-        return "Free limit reached";
-      case "error":
-        return "Could not connect";
-    }
+  const connectOne = () => {
+    const id = hostId();
+    if (id) focused()?.open({ hostId: id });
   };
-  const dot = () =>
-    ({
-      connected: "dot--success",
-      connecting: "dot--warning",
-      idle: "dot--muted",
-      ended: "dot--muted",
-      lost: "dot--danger",
-      locked: "dot--muted",
-      error: "dot--danger",
-    })[phase().kind];
 
   return (
     <section class="an-terminal" data-testid="terminal-page">
@@ -255,22 +108,24 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
         </div>
       </header>
       <div class="an-terminal__toolbar" role="toolbar" aria-label="Terminal">
-        <select class="an-terminal__host" aria-label="SSH host" onChange={(e) => pick(e.currentTarget.value)} disabled={!hosts()?.length}>
-          <option value="" selected={!hostId()}>
-            {hosts.loading ? "Loading hosts…" : "Choose a host…"}
-          </option>
-          <For each={hosts() ?? []}>
-            {(h) => (
-              <option value={h.id} selected={h.id === hostId()}>
-                {`${h.name} (${h.user}@${h.address})`}
-              </option>
-            )}
-          </For>
-        </select>
-        <button type="button" class="btn btn--accent btn--sm" disabled={!hostId() || phase().kind === "connecting"} onClick={connect}>
-          {phase().kind === "connected" ? "Reconnect" : "Connect"}
-        </button>
-        <button type="button" class="btn btn--ghost btn--sm" onClick={() => view?.copySelection()} title="Copy the selection (Ctrl+Shift+C)">
+        <Show when={!layout()}>
+          <select class="an-terminal__host" aria-label="SSH host" onChange={(e) => pick(e.currentTarget.value)} disabled={!hosts()?.length}>
+            <option value="" selected={!hostId()}>
+              {hosts.loading ? "Loading hosts…" : "Choose a host…"}
+            </option>
+            <For each={hosts() ?? []}>
+              {(h) => (
+                <option value={h.id} selected={h.id === hostId()}>
+                  {`${h.name} (${h.user}@${h.address})`}
+                </option>
+              )}
+            </For>
+          </select>
+          <button type="button" class="btn btn--accent btn--sm" disabled={!hostId() || focused()?.phase() === "connecting"} onClick={connectOne}>
+            {focused()?.connected() ? "Reconnect" : "Connect"}
+          </button>
+        </Show>
+        <button type="button" class="btn btn--ghost btn--sm" onClick={() => controls()?.copySelection()} title="Copy the selection (Ctrl+Shift+C)">
           Copy
         </button>
         <button type="button" class="btn btn--ghost btn--sm" onClick={() => void paste()} title="Paste (Ctrl+Shift+V)">
@@ -293,6 +148,9 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
           />
         </Show>
         <Slot def={TerminalToolbar} props={{ terminal: handle }} inline class="an-terminal__slot" />
+        <span class="an-terminal__locks" data-testid="terminal-locks">
+          <For each={MODULE_FEATURES.filter((f) => !present().has(f.module))}>{(f) => <Lock module={f.module} variant="inline" label={f.label} />}</For>
+        </span>
       </div>
 
       <Show when={hosts() && hosts()?.length === 0}>
@@ -306,57 +164,24 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
         </div>
       </Show>
 
-      <Switch>
-        <Match when={phase().kind === "lost"}>
-          <div class="an-terminal__banner an-terminal__banner--danger" role="alert" data-testid="terminal-lost">
-            <strong>Connection lost</strong>
-            <span class="muted">{(phase() as { message: string }).message}</span>
-            <button type="button" class="btn btn--sm" onClick={connect}>
-              Reconnect
-            </button>
-          </div>
-        </Match>
-        <Match when={phase().kind === "ended"}>
-          <div class="an-terminal__banner" role="status">
-            <span>{(phase() as { message: string }).message}</span>
-            <button type="button" class="btn btn--sm" onClick={connect}>
-              Reconnect
-            </button>
-          </div>
-        </Match>
-        <Match when={phase().kind === "locked" && (phase() as { module: string }).module}>
-          {(module) => <Lock module={module()} reason={(phase() as { message: string }).message} />}
-        </Match>
-        <Match when={phase().kind === "error"}>
-          <div class="an-terminal__banner an-terminal__banner--danger" role="alert" data-testid="terminal-error">
-            <strong>Could not connect</strong>
-            <span class="muted">{(phase() as { message: string }).message}</span>
-            <code class="small">{(phase() as { code: string }).code}</code>
-            <Show when={KEY_CODES.has((phase() as { code: string }).code)}>
-              <a class="btn btn--sm" href="/settings/integrations">
-                Review the host key
-              </a>
-            </Show>
-            <button type="button" class="btn btn--sm" onClick={connect}>
-              Try again
-            </button>
-          </div>
-        </Match>
-      </Switch>
-
-      <div class="an-terminal__screen" ref={container} data-testid="terminal-screen" />
-
-      <footer class="an-terminal__status" aria-live="polite">
-        <span class={`dot ${dot()}`} aria-hidden="true" />
-        <span data-testid="terminal-state">{stateText()}</span>
-        <Show when={connectedHost() ?? host()}>{(h) => <span class="mono">{`${h().user}@${h().address}`}</span>}</Show>
-        <Show when={latency() !== undefined}>
-          <span title="Round trip from this page to the ArchNest host">{`${latency()?.toFixed(0)} ms`}</span>
-        </Show>
-        <span class="an-terminal__spacer" />
-        <span>{`${size().cols}×${size().rows}`}</span>
-        <span title="xterm.js renderer">{renderer() === "webgl" ? "WebGL" : "DOM"}</span>
-      </footer>
+      <Show
+        when={layout()}
+        keyed
+        fallback={<TerminalPane paneKey="main" {...(hostId() !== undefined && { request: { hostId: hostId() as string } })} focused onHandle={setFocused} />}
+      >
+        {(c) => (
+          <c.Component
+            plugin={c.plugin}
+            contribution={c.contribution}
+            Pane={TerminalPane}
+            initialHostId={hostId}
+            onOpen={(listener: (request: OpenSessionRequest) => void) => {
+              openInLayout = listener;
+            }}
+            setFocusedPane={setFocused}
+          />
+        )}
+      </Show>
     </section>
   );
 }

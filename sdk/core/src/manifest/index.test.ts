@@ -40,6 +40,18 @@ describe("parsePluginPackage", () => {
     expect(pkg.archnest.permissions).toEqual(["storage", "net:outbound:api.example.com"]);
   });
 
+  it("lets a paid plugin stay loaded read-only without its license, and refuses the mode elsewhere", () => {
+    const paid = withFieldReplaced(valid, ["archnest", "module"], "session-recording");
+    expect(parsePluginPackage(withFieldReplaced(paid, ["archnest", "unlicensed"], "read-only")).archnest.unlicensed).toBe("read-only");
+    expect(parsePluginPackage(paid).archnest.unlicensed).toBeUndefined();
+    expect(problems(withFieldReplaced(paid, ["archnest", "unlicensed"], "full"))).toEqual([
+      expect.stringMatching(/^archnest\.unlicensed: must be "read-only"/),
+    ]);
+    expect(problems(withFieldReplaced(valid, ["archnest", "unlicensed"], "read-only"))).toEqual([
+      expect.stringMatching(/^archnest\.unlicensed: only a paid module has an unlicensed mode/),
+    ]);
+  });
+
   it("keeps the free caps a plugin declares, and defaults to none", () => {
     expect(parsePluginPackage(valid).archnest.limits).toEqual({});
     const declared = withFieldReplaced(valid, ["archnest", "limits"], { bookmarks: { cap: 10, module: "unlimited-bookmarks" } });

@@ -118,6 +118,11 @@ const archnestSchema = z
     experimental: z.array(z.string().max(80)).default([]),
     /** Free caps the plugin enforces through `ctx.limits` (`{"bookmarks": {"cap": 10, "module": "unlimited-bookmarks"}}`). */
     limits: z.record(z.string(), limitDeclaration).default({}),
+    /**
+     * What a paid plugin does without its license: left out, it is not loaded and every route answers 402;
+     * `"read-only"` keeps it loaded, its GET and HEAD routes served, so what it stored stays readable.
+     */
+    unlicensed: z.enum(["read-only"], { error: 'must be "read-only"' }).optional(),
     contributes: z
       .strictObject({
         slots: z.array(slotContribution).max(100).default([]),
@@ -139,6 +144,8 @@ const archnestSchema = z
       if (!LIMIT_NAME.test(name))
         ctx.addIssue({ code: "custom", message: "must be a cap name of lowercase letters, digits and dashes", path: ["limits", name] });
     }
+    if (m.unlicensed && m.module === "free")
+      ctx.addIssue({ code: "custom", message: 'only a paid module has an unlicensed mode; "free" is always licensed', path: ["unlicensed"] });
     const ids = new Set<string>();
     for (const [i, s] of m.contributes.slots.entries()) {
       if (ids.has(s.id)) ctx.addIssue({ code: "custom", message: `duplicate contribution id "${s.id}"`, path: ["contributes", "slots", i, "id"] });

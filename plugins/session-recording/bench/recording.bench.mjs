@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+// What recording costs the terminal, in one run: the terminal's throughput bench (plugins/terminal/bench)
+// with Session Recording installed and licensed, alternating rounds with no recording and with every
+// session on the host recorded (the `recordHosts` setting), so both see the same machine at the same
+// moment. Rows go to stdout as JSON (scripts/bench.mjs); progress to stderr.
+//
+//   throughput   ~100 MB of base64 through sshd → host → WebSocket → a decode+ack client, recorded to an
+//                asciicast file or not. Target: recording costs at most 5% (with >= 0.95 x without).
+//   file         bytes written per byte of output, and whether the file is valid asciicast v2.
+import { fileURLToPath } from "node:url";
+import { inWorker, startStack } from "../../terminal/bench/terminal.bench.mjs";
+
+const PLUGIN_DIR = fileURLToPath(new URL("..", import.meta.url));
+const ROUNDS = 3;
+const MODULE = "session-recording";
+
+const log = (msg) => process.stderr.write(`${msg}\n`);
+const row = (r) => process.stdout.write(`${JSON.stringify({ suite: "session-recording", ...r })}\n`);
+
+async function call(stack, path, init) {
+  const res = await stack.request(path, init);
+  if (!res.ok) throw new Error(`${init?.method ?? "GET"} ${path} answered ${res.status}: ${await res.text()}`);
+  return res.json();
+}
+
+async function setRecording(stack, on) {
+  const { values } = await call(stack, `/api/plugins/${MODULE}/settings`);
+  await call(stack, `/api/plugins/${MODULE}/settings`, {
+    method: "PUT",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ values: { ...values, recordHosts: on ? stack.hostId : "" } }),
+  });
+}
+
+/** Waits for the round's recording to be closed, checks its file's first and last lines, and deletes it. */
+async function takeRecording(stack) {
+  for (let i = 0; i < 100; i++) {
+    const { recordings } = await call(stack, `/api/plugins/${MODULE}/recordings`);
+    const done = recordings.find((r) => r.state !== "recording");
+    if (recordings.length === 1 && done) {
+      const cast = await (await stack.request(`/api/plugins/${MODULE}/recordings/${done.id}/download`)).text();
+      const lines = cast.trimEnd().split("\n");
+      const header = JSON.parse(lines[0]);
+      const last = JSON.parse(lines.at(-1));
+      const valid = header.version === 2 && Array.isArray(last) && last.length === 3;
+      await call(stack, `/api/plugins/${MODULE}/recordings/${done.id}`, { method: "DELETE" });
+      return { bytes: done.bytes, state: done.state, valid };
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error("the round's recording never finished");
+}
+
+async function main() {
+  const stack = await startStack({ plugins: [{ dir: PLUGIN_DIR, id: MODULE, permissions: ["storage"] }], licensed: [MODULE] });
+  try {
+    let best = { without: 0, with: 0, bytes: 0, file: 0, valid: true };
+    for (let round = 0; round < ROUNDS; round++) {
+      await setRecording(stack, false);
+      const plain = await inWorker("archnest", stack.info(), false);
+      await setRecording(stack, true);
+      const recorded = await inWorker("archnest", stack.info(), false);
+      const file = await takeRecording(stack);
+      if (file.state !== "done") throw new Error(`the recording ended ${file.state}`);
+      log(
+        `round ${round + 1}: without ${plain.mbps.toFixed(1)} MB/s, recorded ${recorded.mbps.toFixed(1)} MB/s (${(recorded.bytes / 1e6).toFixed(1)} MB, file ${(file.bytes / 1e6).toFixed(1)} MB)`,
+      );
+      best = {
+        without: Math.max(best.without, plain.mbps),
+        with: Math.max(best.with, recorded.mbps),
+        bytes: recorded.bytes,
+        file: file.bytes,
+        valid: best.valid && file.valid,
+      };
+    }
+    row({
+      name: "terminal throughput 100 MB, recorded",
+      metric: "throughput",
+      value: best.with,
+      unit: "MB/s",
+      baseline: best.without,
+      target: { min: 0.95 * best.without },
+      ratio: false,
+      note: `baseline: the same terminal, same run, not recorded; target: recording costs at most 5%; best of ${ROUNDS}; ${(best.with / best.without).toFixed(3)}x`,
+    });
+    row({
+      name: "recording file per output byte",
+      metric: "size",
+      value: best.file / best.bytes,
+      unit: "x",
+      pass: best.valid,
+      note: `${(best.file / 1e6).toFixed(1)} MB of asciicast for ${(best.bytes / 1e6).toFixed(1)} MB of output; header and last event valid: ${best.valid}`,
+    });
+  } finally {
+    await stack.close();
+  }
+}
+
+await main();

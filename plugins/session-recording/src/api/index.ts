@@ -1,0 +1,1 @@
+export { castFileName, createRecordingsApi, type RecordingStatus } from "./recordings-api.js";

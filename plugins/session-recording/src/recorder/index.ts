@@ -1,0 +1,1 @@
+export { type RecordingResult, SessionRecorder, type SessionRecorderOptions } from "./session-recorder.js";

@@ -1,0 +1,1 @@
+export { MODULE, type RecordingSettings, Recordings, readSettings } from "./recordings.js";

@@ -1,0 +1,1 @@
+export { type RetentionPolicy, selectExpired } from "./select-expired.js";

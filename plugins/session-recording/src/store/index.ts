@@ -1,0 +1,1 @@
+export { type Recording, RecordingStore } from "./recording-store.js";
