@@ -1,6 +1,7 @@
 // Registry speed (`npm run bench`): gated delivery of a 1 MB paid tarball through the whole
-// registry (signed request, install and nonce checks, purchase lookup, streaming from storage) against a
-// bare node:http server streaming the same file in the same run; and licenses issued per second.
+// registry (signed request, install and nonce checks, purchase lookup, the bytes from its memory cache)
+// against a bare node:http server streaming the same file in the same run, the same registry with that
+// cache off (every download read from storage), and licenses issued per second.
 // The servers run in a child process and the load generator in this one, so neither steals the other's
 // event loop. Every loop is bounded; everything listens on 127.0.0.1 with ephemeral ports.
 // Verdaccio 6.8.0 serving the same tarball behind a token is the outside anchor (./verdaccio.mjs); target:
@@ -29,7 +30,6 @@ async function serveBoth() {
   const { signInstallRequest } = await import("@archnest/sdk/license");
   const { packPlugin, signTarball } = await import("@archnest/sdk/node");
   const { createRegistry } = await import("@archnest/registry");
-  const { serve } = await import("@hono/node-server");
   const dir = mkdtempSync(join(tmpdir(), "archnest-bench-registry-"));
   const admin = `admin-${randomBytes(8).toString("hex")}`;
   process.on("disconnect", () => {
@@ -63,43 +63,51 @@ async function serveBoth() {
   await signTarball(tarball, release);
   const size = statSync(tarball).size;
 
-  const registry = await createRegistry({
-    dataDir: join(dir, "registry"),
-    publicUrl: "http://127.0.0.1",
-    licenseKey,
-    indexKey,
-    trust: { rootKeys: [root], keyring },
-    adminToken: admin,
-    devCheckout: true,
-    log: () => {},
-  });
-  const server = serve({ fetch: registry.app.fetch, port: 0, hostname: "127.0.0.1" });
-  await new Promise((r) => server.once("listening", r));
-  const base = `http://127.0.0.1:${server.address().port}`;
-
-  const author = await (
-    await fetch(`${base}/v1/admin/authors`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${admin}` },
-      body: JSON.stringify({ name: "bench", scopes: ["@archnest/*"] }),
-    })
-  ).json();
-  const published = await fetch(`${base}/v1/packages`, { method: "PUT", headers: { authorization: `Bearer ${author.token}` }, body: readFileSync(tarball) });
-  if (published.status !== 201) throw new Error(`publish: ${published.status} ${await published.text()}`);
-  const install = generateKeyPair();
-  const { installId } = await (
-    await fetch(`${base}/v1/installs`, { method: "POST", body: JSON.stringify({ publicKey: Buffer.from(install.publicKey).toString("base64") }) })
-  ).json();
-  const sign = (method, path, body) => signInstallRequest({ method, path, ...(body && { body }), installId, secretKey: install.secretKey });
-  const checkoutBody = JSON.stringify({ slug: "vnc" });
-  const checkout = await (
-    await fetch(`${base}/v1/checkout`, {
-      method: "POST",
-      headers: { ...sign("POST", "/v1/checkout", checkoutBody), "content-type": "application/json" },
-      body: checkoutBody,
-    })
-  ).json();
-  await fetch(`${base}/dev/checkout/${checkout.sessionId}/pay`, { method: "POST", redirect: "manual" });
+  const { serve } = await import("@hono/node-server");
+  // The registry as configured by default (hot tarballs in memory), and with that cache off, so the gap
+  // between the two shows what the checks cost when every download reads storage.
+  async function gatedRegistry(name, extra) {
+    const registry = await createRegistry({
+      dataDir: join(dir, name),
+      publicUrl: "http://127.0.0.1",
+      licenseKey,
+      indexKey,
+      trust: { rootKeys: [root], keyring },
+      adminToken: admin,
+      devCheckout: true,
+      log: () => {},
+      ...extra,
+    });
+    const server = serve({ fetch: registry.app.fetch, port: 0, hostname: "127.0.0.1" });
+    await new Promise((r) => server.once("listening", r));
+    const base = `http://127.0.0.1:${server.address().port}`;
+    const author = await (
+      await fetch(`${base}/v1/admin/authors`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${admin}` },
+        body: JSON.stringify({ name: "bench", scopes: ["@archnest/*"] }),
+      })
+    ).json();
+    const published = await fetch(`${base}/v1/packages`, { method: "PUT", headers: { authorization: `Bearer ${author.token}` }, body: readFileSync(tarball) });
+    if (published.status !== 201) throw new Error(`publish: ${published.status} ${await published.text()}`);
+    const install = generateKeyPair();
+    const { installId } = await (
+      await fetch(`${base}/v1/installs`, { method: "POST", body: JSON.stringify({ publicKey: Buffer.from(install.publicKey).toString("base64") }) })
+    ).json();
+    const sign = (method, path, body) => signInstallRequest({ method, path, ...(body && { body }), installId, secretKey: install.secretKey });
+    const checkoutBody = JSON.stringify({ slug: "vnc" });
+    const checkout = await (
+      await fetch(`${base}/v1/checkout`, {
+        method: "POST",
+        headers: { ...sign("POST", "/v1/checkout", checkoutBody), "content-type": "application/json" },
+        body: checkoutBody,
+      })
+    ).json();
+    await fetch(`${base}/dev/checkout/${checkout.sessionId}/pay`, { method: "POST", redirect: "manual" });
+    return { port: server.address().port, sign };
+  }
+  const cached = await gatedRegistry("registry", {});
+  const uncached = await gatedRegistry("registry-uncached", { tarballCacheBytes: 0 });
 
   const bare = createServer((_req, res) => {
     res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(size) });
@@ -127,12 +135,14 @@ async function serveBoth() {
   process.send({
     size,
     tarball,
-    port: server.address().port,
+    port: cached.port,
+    uncachedPort: uncached.port,
     barePort: bare.address().port,
     floorPort: floor.address().port,
     // Signed before the clock starts: the host's signing cost is not the registry's.
-    deliveries: Array.from({ length: WARMUP + DELIVERIES }, () => sign("GET", PATH)),
-    licenses: Array.from({ length: WARMUP + LICENSES }, () => sign("POST", "/v1/license")),
+    deliveries: Array.from({ length: WARMUP + DELIVERIES }, () => cached.sign("GET", PATH)),
+    uncachedDeliveries: Array.from({ length: WARMUP + DELIVERIES }, () => uncached.sign("GET", PATH)),
+    licenses: Array.from({ length: WARMUP + LICENSES }, () => cached.sign("POST", "/v1/license")),
   });
 }
 
@@ -199,13 +209,15 @@ async function measure() {
         child.once("message", (m) => resolve(m.cpu.user + m.cpu.system));
         child.send("cpu");
       });
-    const cpu = { bare: [], registry: [], floor: [] };
+    const cpu = { bare: [], registry: [], floor: [], uncached: [] };
     let floorRun;
+    let uncachedRun;
     // Verdaccio is stopped whatever fails from here on, warm-up included.
     try {
       await drive(ready.barePort, WARMUP, bareReq);
       await drive(ready.port, WARMUP, (i) => ({ method: "GET", path: PATH, headers: ready.deliveries[i] }));
       await drive(ready.floorPort, WARMUP, () => ({ method: "GET", path: PATH, headers: {} }));
+      await drive(ready.uncachedPort, WARMUP, (i) => ({ method: "GET", path: PATH, headers: ready.uncachedDeliveries[i] }));
       if (verdaccio) await drive(verdaccio.port, WARMUP, verdaccioReq);
       for (let round = 0; round < ROUNDS; round++) {
         const c0 = await cpuTime();
@@ -215,9 +227,13 @@ async function measure() {
         const c2 = await cpuTime();
         const f = await drive(ready.floorPort, per, () => ({ method: "GET", path: PATH, headers: {} }));
         const c3 = await cpuTime();
+        const u = await drive(ready.uncachedPort, per, (i) => ({ method: "GET", path: PATH, headers: ready.uncachedDeliveries[WARMUP + round * per + i] }));
+        const c4 = await cpuTime();
         cpu.bare.push((c1 - c0) / per);
         cpu.registry.push((c2 - c1) / per);
         cpu.floor.push((c3 - c2) / per);
+        cpu.uncached.push((c4 - c3) / per);
+        if (!uncachedRun || u.seconds < uncachedRun.seconds) uncachedRun = u;
         if (!floorRun || f.seconds < floorRun.seconds) floorRun = f;
         if (!bareRun || b.seconds < bareRun.seconds) bareRun = b;
         if (!regRun || r.seconds < regRun.seconds) regRun = r;
@@ -267,6 +283,24 @@ async function measure() {
         unit: "us",
         baseline: Math.round(median(cpu.bare)),
         note: "information: the server process's CPU time per download (median of the rounds); what the signature, nonce and purchase checks add on top of streaming the file",
+      },
+      {
+        suite: "registry",
+        name: "gated delivery 1 MB, memory cache off (req/s)",
+        metric: "throughput",
+        value: round(per / uncachedRun.seconds),
+        unit: "req/s",
+        baseline: round(bareRps),
+        note: "information: every download read from storage (tarballCacheBytes: 0), against bare node:http; what the checks cost with the file read as bare node:http reads it",
+      },
+      {
+        suite: "registry",
+        name: "gated delivery 1 MB, memory cache off: server CPU per request",
+        metric: "cpu",
+        value: Math.round(median(cpu.uncached)),
+        unit: "us",
+        baseline: Math.round(median(cpu.bare)),
+        note: "information: the server process's CPU time per download with every download read from storage",
       },
       {
         suite: "registry",

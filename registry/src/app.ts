@@ -25,6 +25,7 @@ import { publisherRoutes } from "./routes/publishers.js";
 import { MAX_WEBHOOK_BYTES, purchaseRoutes } from "./routes/purchases.js";
 import type { AppEnv, Services } from "./services.js";
 import { LocalTarballStorage } from "./storage/index.js";
+import { createTarballCache } from "./storage/tarball-cache.js";
 
 /** A registry built but not listening: `app.fetch` serves requests, `close` releases the database. */
 export interface Registry {
@@ -102,6 +103,7 @@ export async function createRegistry(given: RegistryConfig): Promise<Registry> {
     config,
     db,
     storage,
+    tarballs: createTarballCache(storage, config.tarballCacheBytes),
     logger,
     now,
     installAuth: createInstallAuth(db, client, now),

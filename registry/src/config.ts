@@ -52,6 +52,11 @@ export interface RegistryConfig {
   statusTtlMs?: number;
   /** Largest accepted upload; 64 MiB unless given. */
   maxTarballBytes?: number;
+  /**
+   * Memory kept for the tarballs delivered most recently (each up to 8 MiB); 64 MiB unless given, 0 turns
+   * it off and every download is streamed from storage.
+   */
+  tarballCacheBytes?: number;
   /** The clock; tests pass a fake one. */
   now?: () => Date;
   /** Where log lines go; JSON lines on stdout unless given. */
@@ -64,6 +69,7 @@ export type CheckoutMode = "stripe" | "development" | "unavailable";
 /** The config as the registry reads it once built: defaults applied, publicUrl without a trailing slash. */
 export interface ResolvedRegistryConfig extends RegistryConfig {
   maxTarballBytes: number;
+  tarballCacheBytes: number;
   statusTtlMs: number;
   checkout: CheckoutMode;
 }
@@ -79,6 +85,7 @@ export function resolveRegistryConfig(config: RegistryConfig): ResolvedRegistryC
     ...config,
     publicUrl: config.publicUrl.replace(/\/+$/, ""),
     maxTarballBytes: config.maxTarballBytes ?? 64 * 1024 * 1024,
+    tarballCacheBytes: config.tarballCacheBytes ?? 64 * 1024 * 1024,
     statusTtlMs: config.statusTtlMs ?? 86_400_000,
   };
 }

@@ -37,6 +37,13 @@ describe("registry environment", () => {
     expect(config.stripe).toBeUndefined();
     expect(config.devCheckout).toBeUndefined();
     expect(config.storage).toBeUndefined();
+    expect(config.tarballCacheBytes).toBeUndefined();
+  });
+
+  it("sizes the tarball memory cache from ARCHNEST_REGISTRY_TARBALL_CACHE_MB, 0 turning it off", () => {
+    expect(readEnv({ ...base, ARCHNEST_REGISTRY_TARBALL_CACHE_MB: "16" }).config.tarballCacheBytes).toBe(16 * 1024 * 1024);
+    expect(readEnv({ ...base, ARCHNEST_REGISTRY_TARBALL_CACHE_MB: "0" }).config.tarballCacheBytes).toBe(0);
+    for (const bad of ["", "lots", "-1", "1.5"]) expect(code(() => readEnv({ ...base, ARCHNEST_REGISTRY_TARBALL_CACHE_MB: bad }))).toBe("REG_ERR_CONFIG");
   });
 
   it("turns the development checkout on only when ARCHNEST_REGISTRY_DEV_CHECKOUT asks, and never beside Stripe", () => {

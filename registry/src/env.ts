@@ -117,6 +117,12 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
     });
   }
 
+  const cacheText = env.ARCHNEST_REGISTRY_TARBALL_CACHE_MB;
+  const cacheMb = cacheText === undefined ? undefined : Number(cacheText);
+  if (cacheMb !== undefined && (cacheText?.trim() === "" || !Number.isInteger(cacheMb) || cacheMb < 0 || cacheMb > 65_536)) {
+    throw new RegistryError("REG_ERR_CONFIG", "ARCHNEST_REGISTRY_TARBALL_CACHE_MB must be a whole number of MiB from 0 (off) to 65536.");
+  }
+
   // The npm signing key: inline, from a file, or (neither set) created under <data dir>/keys on first start.
   const npmKeyFile = env.ARCHNEST_REGISTRY_NPM_KEY_FILE;
   const npmKey = env.ARCHNEST_REGISTRY_NPM_KEY
@@ -136,6 +142,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): RegistryEnv {
     ...(env.ARCHNEST_REGISTRY_ADMIN_TOKEN && { adminToken: env.ARCHNEST_REGISTRY_ADMIN_TOKEN }),
     ...(secretKey && webhookSecret && { stripe: { secretKey, webhookSecret, ...(apiBase && { apiBase }) } }),
     ...(devCheckout && { devCheckout }),
+    ...(cacheMb !== undefined && { tarballCacheBytes: cacheMb * 1024 * 1024 }),
   };
   return { port, host, publicUrlFromEnv: env.ARCHNEST_REGISTRY_PUBLIC_URL, config };
 }

@@ -10,12 +10,15 @@ import type { Packages } from "./packages/index.js";
 import type { Publishers } from "./publishers/index.js";
 import type { Purchases } from "./purchases/index.js";
 import type { TarballStorage } from "./storage/index.js";
+import type { TarballCache } from "./storage/tarball-cache.js";
 
 /** What route handlers share; built once by createRegistry. */
 export interface Services {
   config: ResolvedRegistryConfig;
   db: RegistryDb;
   storage: TarballStorage;
+  /** The tarballs delivered most recently, in memory. */
+  tarballs: TarballCache;
   logger: Logger;
   now: () => Date;
   installAuth: InstallAuth;

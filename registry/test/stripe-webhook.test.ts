@@ -3,7 +3,7 @@ import { randomBytes } from "node:crypto";
 import { createClient } from "@libsql/client";
 import Stripe from "stripe";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, type Install, offerModules, registerInstall, signed, startRegistry, type TestRegistry } from "./helpers.js";
+import { call, type Install, offerModules, registerInstall, serveRegistry, signed, startRegistry, type TestRegistry } from "./helpers.js";
 import { STUB_SECRET_KEY, type StripeStub, startStripeStub } from "./stripe-stub.js";
 
 const WEBHOOK_SECRET = "whsec_test_archnest_webhook_secret";
@@ -145,6 +145,23 @@ describe("Stripe webhooks", () => {
     await deliver(event("charge.refunded", charge("pi_refund_first")));
     await deliver(event("checkout.session.completed", session(id2, early, "proxmox", "paid", "pi_refund_first")));
     expect(await modules(early)).toEqual([]);
+  });
+
+  it("refuses the tarball at once when the purchase is refunded, though the install downloaded it a moment before", async () => {
+    const served = await serveRegistry(reg);
+    try {
+      const install = await registerInstall(reg.app);
+      const tarball = "/v1/tarballs/%40archnest%2Ftmux/1.0.0";
+      const id = await checkout(install, "tmux");
+      await deliver(event("checkout.session.completed", session(id, install, "tmux", "paid", "pi_refund_delivery")));
+      expect((await call(served, signed(install, "GET", tarball))).status).toBe(200);
+      expect((await deliver(event("charge.refunded", charge("pi_refund_delivery")))).status).toBe(200);
+      const refused = await call(served, signed(install, "GET", tarball));
+      expect(refused.status).toBe(402);
+      expect(await refused.json()).toMatchObject({ error: "module_required", module: "tmux" });
+    } finally {
+      await served.close();
+    }
   });
 
   it("adopts a paid session it has no record of from its Stripe-signed metadata", async () => {

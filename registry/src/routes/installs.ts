@@ -65,7 +65,7 @@ export function installRoutes(svc: Services): Hono<AppEnv> {
     if (row.module !== "free") {
       // The database decides, not the license the host holds (docs/architecture.md section 4).
       const install = await svc.installAuth.authenticate(c);
-      const owned = await svc.purchases.modulesOf(install.id);
+      const owned = await svc.purchases.modulesOf(install.id, { cached: true });
       if (!owned.includes(row.module)) {
         const price = formatPrice(findModule(row.module)?.priceCents ?? 500);
         throw new RegistryError("REG_ERR_MODULE_REQUIRED", `${name} needs the ${row.module} module (${price}).`, {
@@ -80,8 +80,6 @@ export function installRoutes(svc: Services): Hono<AppEnv> {
     const common = { etag, "cache-control": "private, no-cache", "x-archnest-module": row.module };
     const inm = c.req.header("if-none-match");
     if (inm?.split(",").some((t) => t.trim() === etag || t.trim() === `W/${etag}`)) return c.body(null, 304, common);
-    const stream = await svc.storage.get(row.storageKey);
-    if (!stream) throw new RegistryError("REG_ERR_NOT_FOUND", `The tarball of ${name}@${version} is missing from storage.`);
     const headers = {
       ...common,
       "content-type": "application/octet-stream",
@@ -90,6 +88,15 @@ export function installRoutes(svc: Services): Hono<AppEnv> {
       "x-request-id": c.get("requestId"),
     };
     const outgoing = c.env?.outgoing;
+    const bytes = await svc.tarballs.get(row.storageKey, { size: row.size, sha256: row.sha256 });
+    if (bytes) {
+      if (!outgoing) return c.body(bytes, 200, headers);
+      outgoing.writeHead(200, headers);
+      outgoing.end(bytes);
+      return RESPONSE_ALREADY_SENT;
+    }
+    const stream = await svc.storage.get(row.storageKey);
+    if (!stream) throw new RegistryError("REG_ERR_NOT_FOUND", `The tarball of ${name}@${version} is missing from storage.`);
     if (outgoing) {
       // Served by Node: pipe the file straight into the socket. Bridging it through a web ReadableStream
       // halves delivery throughput (registry/bench/delivery.bench.mjs), and tarballs are the hot path.
