@@ -274,6 +274,8 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
   const admin = await setupAdmin(t.host);
   const sshd = opts.sshd ? await startSshd(opts.sshd === true ? {} : opts.sshd) : undefined;
   const close = async () => {
+    // Upgraded sockets are no longer the http server's: end them, or close() waits on a test's open socket.
+    attached.ws.close();
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await t.cleanup();

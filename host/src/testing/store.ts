@@ -33,5 +33,25 @@ export async function buyInStore(page: Page, hostUrl: string, slug: string, opti
   await page.getByRole("heading", { name: "Payment received" }).waitFor({ timeout });
   await page.getByRole("link", { name: "Back to ArchNest" }).click({ timeout });
   await page.waitForURL((u) => u.origin === new URL(hostUrl).origin && u.pathname === "/settings/store", { timeout });
-  for (const m of options.modules ?? [slug]) await page.locator(`[data-module="${m}"][data-owned="true"]`).waitFor({ timeout });
+  const modules = options.modules ?? [slug];
+  for (const m of modules) await page.locator(`[data-module="${m}"][data-owned="true"]`).waitFor({ timeout });
+  // The store thanks the person, then installs what is missing; the host starts what the license unlocked
+  // a moment later. Done when nothing installs and every plugin of a bought module runs.
+  await page
+    .getByText(/is yours\./)
+    .first()
+    .waitFor({ timeout });
+  await page.waitForFunction(
+    async (bought) => {
+      // Runs in the page; the host's own typecheck has no DOM library.
+      const page = globalThis as unknown as { document: { querySelector(selector: string): unknown } };
+      if (page.document.querySelector('[data-testid="install-progress"]')) return false;
+      const res = await fetch("/api/plugins");
+      if (!res.ok) return false;
+      const plugins = (await res.json()) as { module: string; state: string }[];
+      return plugins.filter((p) => bought.includes(p.module)).every((p) => p.state === "active");
+    },
+    modules,
+    { timeout, polling: 250 },
+  );
 }

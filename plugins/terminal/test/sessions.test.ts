@@ -71,7 +71,7 @@ describe("a session with several viewers", () => {
     second.input("stty size; echo taken-$((70+1))\r");
     await first.waitForText("taken-71");
     // The pty took the new writer's size.
-    expect(second.text()).toContain("21 81");
+    await second.waitForText("21 81");
     first.input("echo old-writer-$((80+1))\r");
     second.input("echo still-$((90+1))\r");
     await first.waitForText("still-91");
