@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import type { Server } from "node:http";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -160,9 +160,33 @@ function withFirstPartyDependencies(given: readonly PluginUnderTest[]): (PluginU
   return out;
 }
 
+/** Modification times of the files under `dir`, recursively (none when it does not exist). */
+function mtimes(dir: string): number[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => statSync(join(e.parentPath, e.name)).mtimeMs);
+}
+
+/**
+ * True when the folder's dist/ is newer than its sources and manifest, as `npm test` leaves it after its
+ * build: the test files of a plugin family then share one build instead of each rebuilding every plugin.
+ * Only the folder's own files are compared; after editing a plugin it imports code from, build both.
+ */
+function upToDate(dir: string): boolean {
+  const outputs = mtimes(join(dir, "dist"));
+  if (outputs.length === 0) return false;
+  const inputs = [
+    ...mtimes(join(dir, "src")),
+    ...["package.json", "tsconfig.json"].filter((f) => existsSync(join(dir, f))).map((f) => statSync(join(dir, f)).mtimeMs),
+  ];
+  return Math.max(...inputs) < Math.min(...outputs);
+}
+
 /**
  * Runs `build` on a plugin folder while no other test process builds the same folder: test files run in
- * parallel processes, and two builds writing one dist/ at once leave it half written.
+ * parallel processes, and two builds writing one dist/ at once leave it half written. A folder whose
+ * dist/ is newer than its sources is left as it is.
  */
 async function buildLocked(dir: string, build: (dir: string) => Promise<unknown>): Promise<void> {
   const lock = join(tmpdir(), `archnest-build-${createHash("sha256").update(dir).digest("hex").slice(0, 16)}.lock`);
@@ -178,7 +202,7 @@ async function buildLocked(dir: string, build: (dir: string) => Promise<unknown>
     }
   }
   try {
-    await build(dir);
+    if (!upToDate(dir)) await build(dir);
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
