@@ -305,9 +305,12 @@ export function TerminalPane(props: TerminalPaneProps): JSX.Element {
     on(
       () => props.request,
       (request) => {
-        // The same request again (a layout re-rendering, or saving the host it learnt) keeps the session.
+        // The same request again (a layout re-rendering, or saving the host it learnt) keeps the session,
+        // and so does one without `attach` while the pane shows a session it reattached on that host.
         const now = current();
-        if (!request || !view || (now && now.hostId === request.hostId && now.command === request.command && now.attach === request.attach)) return;
+        const same =
+          now && now.hostId === request?.hostId && now.command === request.command && (request.attach === undefined || now.attach === request.attach);
+        if (!request || !view || same) return;
         connect(request);
       },
       { defer: true },
