@@ -1,7 +1,7 @@
 // SFTP transfer speed through ArchNest (run by `npm run bench`, reads the built dist):
 // upload and download of one file through the host's HTTP API and the files plugin to a real OpenSSH
 // sshd on loopback, against OpenSSH's own `sftp` client in batch mode on the same file, same sshd, same
-// run. Target: at least 70% of sftp's MB/s. sftp's connection setup (measured with a batch that only runs
+// run. Targets: uploads at least 90% of sftp's MB/s, downloads 80%. sftp's connection setup (measured with a batch that only runs
 // `pwd`) is subtracted, since ArchNest reuses its pooled connection. Best of ROUNDS alternating rounds.
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import { fileURLToPath } from "node:url";
 import { attachPlugins, StaticEntitlements, serveHost, serverUrl } from "@archnest/host";
-import { createTestHost, installPlugins, setupAdmin, startSshd } from "@archnest/host/testing";
+import { addSshHost, createTestHost, installPlugins, setupAdmin, startSshd } from "@archnest/host/testing";
 import { buildPlugin } from "@archnest/plugin-cli";
 import { createTestTrust } from "@archnest/sdk/testing";
 
@@ -35,14 +35,8 @@ try {
   const admin = await setupAdmin(t.host);
   await buildPlugin(PLUGIN_DIR, { quiet: true });
   await installPlugins(t, admin, trust, [{ dir: PLUGIN_DIR, id: "files", permissions: ["hosts:read", "ssh:sftp"] }]);
-  const add = await t.host.app.request("/api/hosts", {
-    method: "POST",
-    headers: { ...admin.headers, "content-type": "application/json" },
-    body: JSON.stringify({ name: "bench", address: "127.0.0.1", port: sshd.port, user: sshd.user, authMethod: "key", privateKey: sshd.privateKey }),
-  });
-  if (add.status !== 201) throw new Error(`adding the host answered ${add.status}: ${await add.text()}`);
-  const added = await add.json();
-  const hostId = added.id ?? added.host?.id;
+  // Registered and its host key trusted as an admin does (first test, compare, accept).
+  const hostId = await addSshHost(t, admin, sshd, "bench");
   const base = `${serverUrl(server)}/api/plugins/files`;
   const headers = admin.headers;
 
@@ -135,9 +129,10 @@ try {
     log(`round ${round + 1}/${ROUNDS} done`);
   }
   const mbps = (ms) => Math.round((size / MB / (ms / 1000)) * 10) / 10;
-  for (const [name, ours, theirs] of [
-    [`upload ${SIZE_MB} MB`, best.anUp, best.sUp],
-    [`download ${SIZE_MB} MB`, best.anDown, best.sDown],
+  // Uploads must keep up with sftp's own client (90%); downloads are held to 80%.
+  for (const [name, ours, theirs, share] of [
+    [`upload ${SIZE_MB} MB`, best.anUp, best.sUp, 0.9],
+    [`download ${SIZE_MB} MB`, best.anDown, best.sDown, 0.8],
   ]) {
     const value = mbps(ours);
     const baseline = mbps(theirs);
@@ -147,7 +142,7 @@ try {
       value,
       unit: "MB/s",
       baseline,
-      target: { min: Math.round(baseline * 0.7 * 10) / 10 },
+      target: { min: Math.round(baseline * share * 10) / 10 },
       note: "baseline: OpenSSH sftp -b, same file and sshd",
     });
   }
