@@ -49,6 +49,12 @@ export interface PluginHostOptions {
    * folder), as a release ships them, instead of through the plugin API after it.
    */
   core?: boolean;
+  /**
+   * What is installed before the test starts: `"all"` (default) every plugin and its first-party
+   * dependencies; `"free"` only those of the free core, so a paid plugin waits in the registry (with
+   * `registry: true`) until the store installs it after a purchase, as a person meets it.
+   */
+  install?: "all" | "free";
 }
 
 /** A running host with plugins installed, as a person meets it: real HTTP on a loopback port. */
@@ -123,7 +129,7 @@ export async function trustHostKey(t: TestHost, admin: SignedIn, hostId: string,
 }
 
 interface ManifestOf {
-  archnest: { id: string; permissions?: string[]; dependencies?: Record<string, string> };
+  archnest: { id: string; module?: string; permissions?: string[]; dependencies?: Record<string, string> };
 }
 
 function manifestOf(dir: string): ManifestOf | undefined {
@@ -308,7 +314,11 @@ export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHo
     if (coreDir) rmSync(coreDir, { recursive: true, force: true });
   };
   try {
-    if (!coreDir) await installPlugins(t, admin, trust, opts.plugins, opts.build);
+    if (!coreDir) {
+      const wanted =
+        opts.install === "free" ? withFirstPartyDependencies(opts.plugins).filter((p) => manifestOf(p.dir)?.archnest.module === "free") : opts.plugins;
+      await installPlugins(t, admin, trust, wanted, opts.build);
+    }
     const hostId = sshd ? await addSshHost(t, admin, sshd) : undefined;
     const url = serverUrl(server);
     const request: PluginHost["request"] = (path, { json, headers, ...init } = {}) =>

@@ -11,6 +11,12 @@ export interface BuyInStoreOptions {
   modules?: readonly string[];
   /** How long the checkout walk may take, in ms (30 s by default). */
   timeoutMs?: number;
+  /**
+   * Plugin ids the store must have installed and started afterwards: for plugins that were not installed
+   * before the purchase (a host started with `install: "free"`). Their permission prompts are accepted as
+   * the admin does ("Accept and install").
+   */
+  installs?: readonly string[];
 }
 
 /**
@@ -41,17 +47,27 @@ export async function buyInStore(page: Page, hostUrl: string, slug: string, opti
     .getByText(/is yours\./)
     .first()
     .waitFor({ timeout });
-  await page.waitForFunction(
-    async (bought) => {
-      // Runs in the page; the host's own typecheck has no DOM library.
-      const page = globalThis as unknown as { document: { querySelector(selector: string): unknown } };
-      if (page.document.querySelector('[data-testid="install-progress"]')) return false;
-      const res = await fetch("/api/plugins");
-      if (!res.ok) return false;
-      const plugins = (await res.json()) as { module: string; state: string }[];
-      return plugins.filter((p) => bought.includes(p.module)).every((p) => p.state === "active");
-    },
-    modules,
-    { timeout, polling: 250 },
-  );
+  const installs = options.installs ?? [];
+  const deadline = Date.now() + timeout + installs.length * 15_000;
+  for (;;) {
+    const accept = page.getByTestId("accept-permissions");
+    if (await accept.isVisible().catch(() => false)) await accept.click().catch(() => undefined);
+    const done = await page.evaluate(
+      async ({ bought, ids }) => {
+        // Runs in the page; the host's own typecheck has no DOM library.
+        const page = globalThis as unknown as { document: { querySelector(selector: string): unknown } };
+        if (page.document.querySelector('[data-testid="install-progress"]')) return false;
+        const res = await fetch("/api/plugins");
+        if (!res.ok) return false;
+        const plugins = (await res.json()) as { id: string; module: string; state: string }[];
+        if (!ids.every((id) => plugins.some((p) => p.id === id))) return false;
+        return plugins.filter((p) => bought.includes(p.module)).every((p) => p.state === "active");
+      },
+      { bought: [...modules], ids: [...installs] },
+    );
+    if (done) return;
+    if (Date.now() > deadline)
+      throw new Error(`after buying ${slug}, the store did not install and start ${installs.join(", ") || "the bought modules' plugins"} in time`);
+    await page.waitForTimeout(250);
+  }
 }

@@ -1,12 +1,13 @@
 /**
- * The SSH Pro bundle as it is sold: every first-party plugin of a module in the bundle, published to a real
- * registry, installs locked; buying the bundle once through the development checkout unlocks every one of
- * them live. The plugins are found by their manifests, so a module of the bundle that gains a plugin is
- * covered without editing this test.
+ * The SSH Pro bundle as it is sold: every first-party plugin of a module in the bundle is published to a
+ * real registry and waits there, not installed; an admin buys the bundle once in the Module Store (chromium,
+ * the registry's development checkout), and the store installs every one of them from the catalog and the
+ * host starts them. The plugins are found by their manifests, so a module of the bundle that gains a plugin
+ * is covered without editing this test.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { type PluginHost, startPluginHost } from "@archnest/host/testing";
+import { buyInStore, launchChromium, type PluginHost, signedInContext, startPluginHost } from "@archnest/host/testing";
 import { buildPlugin } from "@archnest/plugin-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -38,7 +39,8 @@ beforeAll(async () => {
   h = await startPluginHost({
     plugins: paid.map(({ dir, id, permissions }) => ({ dir, id, permissions })),
     registry: true,
-    sshd: true,
+    install: "free",
+    web: true,
     build: (dir) => buildPlugin(dir, { quiet: true }),
   });
   const catalog = (await (await fetch(`${h.registry?.url}/v1/catalog`)).json()) as { bundles: { slug: string; modules: string[] }[] };
@@ -50,18 +52,28 @@ afterAll(async () => {
 });
 
 describe("the SSH Pro bundle", () => {
-  it("unlocks every terminal module it holds with one purchase", async () => {
+  it("is bought once in the store, which installs every plugin of its modules from the catalog and starts them", async () => {
     expect(catalogModules).toEqual(SSH_PRO);
     expect(paid.length).toBeGreaterThanOrEqual(2);
-    const states = async () => new Map(((await (await h.request("/api/plugins")).json()) as { id: string; state: string }[]).map((p) => [p.id, p.state]));
+    const plugins = async () => new Map(((await (await h.request("/api/plugins")).json()) as { id: string; state: string }[]).map((p) => [p.id, p.state]));
     const licensed = async () => ((await (await h.request("/api/license")).json()) as { modules: string[] }).modules;
-    // Locked, or loaded read-only (a module that keeps its data readable without the license).
-    const before = await states();
-    for (const p of paid) expect(["locked", "active"]).toContain(before.get(p.id));
+    const before = await plugins();
+    for (const p of paid) expect([p.id, before.has(p.id)]).toEqual([p.id, false]);
     expect(await licensed()).toEqual([]);
-    await h.buy("ssh-pro");
-    const after = await states();
+    // Before the purchase the registry refuses a paid package to this install.
+    const refused = await h.request("/api/plugins/install", { method: "POST", json: { name: `@archnest/${paid[0]?.id}` } });
+    expect(refused.status).toBe(402);
+
+    const browser = await launchChromium();
+    try {
+      const context = await signedInContext(browser, h.url, h.admin, { viewport: { width: 1366, height: 768 } });
+      const page = await context.newPage();
+      await buyInStore(page, h.url, "ssh-pro", { modules: SSH_PRO, installs: paid.map((p) => p.id), timeoutMs: 60_000 });
+    } finally {
+      await browser.close();
+    }
+    const after = await plugins();
     for (const p of paid) expect([p.id, after.get(p.id)]).toEqual([p.id, "active"]);
-    expect(await licensed()).toEqual(expect.arrayContaining(paid.map((p) => p.module)));
-  });
+    expect(await licensed()).toEqual(expect.arrayContaining(SSH_PRO));
+  }, 240_000);
 });
