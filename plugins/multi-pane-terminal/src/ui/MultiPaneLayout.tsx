@@ -39,17 +39,48 @@ export function MultiPaneLayout(props: TerminalLayoutProps): JSX.Element {
   createEffect(() => props.setFocusedPane(focusedHandle()));
 
   // Saving: debounced, and only once the stored layout has been read (so a slow GET is never overwritten).
+  // One PUT at a time: two in flight could reach the server out of order and leave the older layout
+  // stored; a change made while one is on its way is sent after it, as the layout is then.
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let saving = false;
+  let again = false;
+  const put = (keepalive = false) => {
+    if (saving) {
+      again = true;
+      return;
+    }
+    saving = true;
+    again = false;
+    void api<LayoutBody>("/layout", { method: "PUT", body: JSON.stringify({ layout }), keepalive })
+      .then(
+        () => setSaveError(undefined),
+        (err: Error) => setSaveError(err.message),
+      )
+      .finally(() => {
+        saving = false;
+        if (again) put();
+      });
+  };
   const save = () => {
     if (!ready()) return;
     clearTimeout(saveTimer);
     saveTimer = setTimeout(() => {
-      void api<LayoutBody>("/layout", { method: "PUT", body: JSON.stringify({ layout }) }).then(
-        () => setSaveError(undefined),
-        (err: Error) => setSaveError(err.message),
-      );
+      saveTimer = undefined;
+      put();
     }, SAVE_DELAY_MS);
   };
+  // A change still waiting for its debounce when the page goes away (a reload right after a split) is sent now.
+  const flush = () => {
+    if (saveTimer === undefined) return;
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    // keepalive: the request outlives the page.
+    put(true);
+  };
+  onMount(() => {
+    window.addEventListener("pagehide", flush);
+    onCleanup(() => window.removeEventListener("pagehide", flush));
+  });
   onCleanup(() => clearTimeout(saveTimer));
   const edit = (fn: (l: Layout) => void) => {
     setLayout(produce(fn));
