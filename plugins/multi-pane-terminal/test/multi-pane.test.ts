@@ -237,3 +237,25 @@ describe("tabs and split panes", () => {
     expect(pageErrors).toEqual([]);
   });
 });
+
+describe("when the license lapses", () => {
+  it("falls back to one pane with the Split lock and keeps the layout, which comes back as it was with the license", async () => {
+    const before = await storedLayout();
+    const panesBefore = before.tabs.flatMap((t) => t.panes.map((p) => p.key));
+    expect(panesBefore.length).toBeGreaterThan(1);
+
+    h.entitlements.set([]);
+    await expect.poll(async () => (await h.api("/layout")).status, { timeout: 15_000 }).toBe(402);
+    await page.reload();
+    await page.getByTestId("terminal-locks").locator('[data-lock-module="multi-pane-terminal"]').waitFor();
+    expect(await page.getByTestId("multi-pane").count()).toBe(0);
+    await shot(page, "lapsed-1366");
+
+    h.entitlements.set(["multi-pane-terminal"]);
+    await expect.poll(async () => (await h.api("/layout")).status, { timeout: 15_000 }).toBe(200);
+    expect(await storedLayout()).toEqual(before);
+    await page.reload();
+    await page.getByTestId("multi-pane").waitFor();
+    await expect.poll(() => paneKeys(page)).toEqual(before.tabs.find((t) => t.id === before.active)?.panes.map((p) => p.key));
+  });
+});

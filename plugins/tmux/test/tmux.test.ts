@@ -158,6 +158,25 @@ describe("tmux sessions on a host", () => {
   });
 });
 
+describe("when the license lapses", () => {
+  it("answers 402 and runs nothing on the host, whose tmux sessions live on and are listed again with the license", async () => {
+    const made = await post(`/sessions?host=${h.hostId}`, { name: "kept-on-lapse" });
+    expect(made.status).toBe(201);
+
+    h.entitlements.set([]);
+    await expect.poll(async () => (await list()).status, { timeout: 15_000 }).toBe(402);
+    expect((await list()).body).toMatchObject({ error: "module_required", module: "tmux" });
+    const killed = await h.api(`/sessions/kept-on-lapse?host=${h.hostId}`, { method: "DELETE" });
+    expect(killed.status).toBe(402);
+    // The session is the host's, not ArchNest's: it runs on untouched.
+    expect(await tmuxLs()).toContain("kept-on-lapse");
+
+    h.entitlements.set(["tmux"]);
+    await expect.poll(async () => (await list()).status, { timeout: 15_000 }).toBe(200);
+    expect((await list()).body.sessions.map((s) => s.name)).toContain("kept-on-lapse");
+  });
+});
+
 describe("a host without tmux", () => {
   let bare: TestSshd;
   let bareId: string;
