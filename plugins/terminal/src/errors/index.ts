@@ -13,6 +13,11 @@ export const TerminalErrors = defineErrors("TERMINAL_ERR", {
     message: "No session of yours has this id: it ended, or it was never yours.",
     hint: "Open a new session; a page falls back to one by itself.",
   },
+  TOO_MANY_VIEWERS: {
+    status: 429,
+    message: "This session already shows on 8 screens, the most one session takes.",
+    hint: "Close the session on a screen you no longer watch, or open a new session.",
+  },
   INTERNAL: { status: 500, message: "The terminal session failed unexpectedly.", hint: "Reconnect; report it if it repeats." },
 });
 
@@ -32,6 +37,8 @@ export const CLOSE = {
   internal: 1011,
   /** `attach` named no session of the caller's; the status frame before it says so. */
   sessionNotFound: 4404,
+  /** `attach` named a session already on the most screens it takes; the status frame before it says so. */
+  tooManyViewers: 4429,
   /** The browser went silent and the same user opened a new session. */
   stale: 4408,
   /** A free limit is reached; the last status frame names the module that lifts it. */

@@ -10,7 +10,7 @@ import {
   type ServerFrame,
   type TerminalStatus,
 } from "../protocol/index.js";
-import { type SessionDeps, TerminalSessions } from "./index.js";
+import { MAX_VIEWERS, type SessionDeps, TerminalSessions } from "./index.js";
 
 const user: RequestUser = { id: "u1", username: "admin", role: "admin" };
 const HOST = { id: "h1", name: "web-1", address: "10.0.0.5", port: 22, user: "ops", tags: [], authMethod: "key" as const, fingerprint: null };
@@ -304,6 +304,21 @@ describe("a session with several viewers", () => {
     expect(first.output()).toBe("before\r\nafter\r\n");
     // The viewer that only watches does not change the pty's size.
     expect(sh.sizes.some(([c]) => c === 90)).toBe(false);
+  });
+
+  it("shows one session on at most MAX_VIEWERS screens, and takes another once one leaves", async () => {
+    const t = setup();
+    const { id } = await opened(t);
+    const watchers = [];
+    for (let i = 1; i < MAX_VIEWERS; i++) watchers.push(await t.open(`attach=${id}&cols=80&rows=24`));
+    expect(t.sessions.get(id)?.viewers).toBe(MAX_VIEWERS);
+    const refused = await t.open(`attach=${id}&cols=80&rows=24`);
+    expect(refused.statuses().at(-1)).toMatchObject({ state: "error", code: "TERMINAL_ERR_TOO_MANY_VIEWERS" });
+    expect(refused.closed).toEqual({ code: 4429, reason: "TERMINAL_ERR_TOO_MANY_VIEWERS" });
+    expect(t.sessions.get(id)?.viewers).toBe(MAX_VIEWERS);
+    watchers[0]?.close(1000, "bye");
+    const next = await t.open(`attach=${id}&cols=80&rows=24`);
+    expect(sessionStatus(next)).toMatchObject({ id, viewers: MAX_VIEWERS });
   });
 
   it("drops a view-only viewer's input and resizes until it takes over; the previous writer becomes view-only", async () => {

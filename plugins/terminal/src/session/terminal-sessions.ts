@@ -62,6 +62,8 @@ export const STALE_AFTER_MS = 15_000;
 export const DEFAULT_SCROLLBACK_BYTES = 64 * 1024;
 /** Detached sessions one person may have; detaching one more ends the one detached longest. */
 export const MAX_DETACHED_PER_USER = 16;
+/** Screens (viewers) one session shows on at most; another attach answers `TERMINAL_ERR_TOO_MANY_VIEWERS`. */
+export const MAX_VIEWERS = 8;
 /** While a refused socket waits out the limit grace, the limit is checked again this often. */
 const LIMIT_RETRY_MS = 100;
 /** Session ids are UUIDs; anything longer is not one of ours. */
@@ -353,6 +355,12 @@ export class TerminalSessions implements TerminalSessionsService {
       // It ended while the limit grace ran.
       sendStatus(socket, { state: "error", code: "TERMINAL_ERR_SESSION_NOT_FOUND", message: TerminalErrors.table.TERMINAL_ERR_SESSION_NOT_FOUND.message });
       safe(() => socket.close(CLOSE.sessionNotFound, "TERMINAL_ERR_SESSION_NOT_FOUND"));
+      return;
+    }
+    // Each viewer costs the host a pump and its buffers: a session takes a bounded number of screens.
+    if (s.viewers.length >= MAX_VIEWERS) {
+      sendStatus(socket, { state: "error", code: "TERMINAL_ERR_TOO_MANY_VIEWERS", message: TerminalErrors.table.TERMINAL_ERR_TOO_MANY_VIEWERS.message });
+      safe(() => socket.close(CLOSE.tooManyViewers, "TERMINAL_ERR_TOO_MANY_VIEWERS"));
       return;
     }
     if (s.idleTimer !== undefined) this.#clearTimer(s.idleTimer);
