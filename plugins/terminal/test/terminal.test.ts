@@ -160,7 +160,23 @@ describe("the terminal in the browser", () => {
     await type("clear; stty size");
     await waitForLine((l) => l === `${after.rows} ${after.cols}`, `"${after.rows} ${after.cols}"`);
     await shot(page, "resized");
-    await page.setViewportSize({ width: 1280, height: 800 });
+    // Whole rows only: the grid's last row ends inside the screen's padding box, at both sizes, so the
+    // bottom line of a full-screen program (tmux's status bar, vim's command line) is never cut.
+    for (const viewport of [
+      { width: 900, height: 560 },
+      { width: 1280, height: 800 },
+    ]) {
+      await page.setViewportSize(viewport);
+      await page.waitForTimeout(100);
+      const fit = await page.getByTestId("terminal-screen").evaluate((screen) => {
+        const grid = screen.querySelector(".xterm-screen")?.getBoundingClientRect();
+        const box = screen.getBoundingClientRect();
+        const style = getComputedStyle(screen);
+        const inner = box.bottom - Number.parseFloat(style.borderBottomWidth) - Number.parseFloat(style.paddingBottom) + 0.5;
+        return { gridBottom: grid?.bottom ?? Number.POSITIVE_INFINITY, inner };
+      });
+      expect(fit.gridBottom).toBeLessThanOrEqual(fit.inner);
+    }
   });
 
   it("survives five seconds of `yes`: the page keeps handling clicks and the host holds at most the high-water mark", async () => {

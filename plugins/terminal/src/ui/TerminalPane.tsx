@@ -413,7 +413,11 @@ export function TerminalPane(props: TerminalPaneProps): JSX.Element {
       </Switch>
 
       <div class="an-pane__body">
-        <div class="an-terminal__screen" ref={container} data-testid="terminal-screen" />
+        <div class="an-terminal__screen" data-testid="terminal-screen">
+          {/* xterm's fit sizes the grid to its parent's box: an unpadded parent, so the padding and border
+              around it never count as rows (full-screen programs such as tmux and vim would lose their last line). */}
+          <div class="an-terminal__mount" ref={container} />
+        </div>
         <Show when={phase().kind === "connected" && session()?.recording}>
           <span class="an-pane__rec" data-testid="terminal-recording" title="This session is being recorded">
             <span class="dot dot--danger" aria-hidden="true" />

@@ -29,6 +29,7 @@ export const PAGE_CSS = `
 .an-pane__picker select { height: 32px; }
 .an-terminal__screen { flex: 1; min-height: 0; min-width: 0; padding: 8px; border: 1px solid var(--an-border); border-radius: var(--radius-sm, 8px);
   background: var(--an-bg-sunken); overflow: hidden; }
+.an-terminal__mount { width: 100%; height: 100%; min-height: 0; min-width: 0; }
 .an-terminal__screen .xterm { height: 100%; }
 /* The rows leave a sliver below the last one: let the screen's background show there, not xterm's black. */
 .an-terminal__screen .xterm-viewport, .an-terminal__screen .xterm-scrollable-element { background-color: transparent !important; }
