@@ -115,6 +115,13 @@ describe("the tmux panel", () => {
     await page.getByRole("button", { name: "Cancel" }).click();
     await confirm.waitFor({ state: "detached" });
     expect(await tmuxLs()).toEqual(["from-ui", "work"]);
+    // Escape closes the confirmation only, not the panel under it.
+    await row(page, "from-ui").getByRole("button", { name: "Kill" }).click();
+    await confirm.waitFor();
+    await page.keyboard.press("Escape");
+    await confirm.waitFor({ state: "detached" });
+    expect(await page.getByTestId("tmux-panel").isVisible()).toBe(true);
+    expect(await tmuxLs()).toEqual(["from-ui", "work"]);
 
     await row(page, "from-ui").getByRole("button", { name: "Kill" }).click();
     await page.getByRole("button", { name: "Kill session" }).click();
@@ -159,7 +166,10 @@ describe("the tmux panel", () => {
     expect(await notice.textContent()).toContain("Install tmux on bare-box");
     expect(await page.getByRole("heading", { name: "tmux is not installed" }).count()).toBe(1);
     await shot(page, "tmux-not-installed-1366");
+    // Escape closes the panel even with the keyboard focus back in the terminal, which keeps keys for its shell.
+    await page.getByTestId("terminal-screen").evaluate((el) => (el.querySelector("textarea") as HTMLTextAreaElement | null)?.focus());
     await page.keyboard.press("Escape");
+    await page.getByTestId("tmux-panel").waitFor({ state: "detached" });
   });
 
   it("fits a phone screen (390 px)", async () => {

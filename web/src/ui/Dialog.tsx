@@ -2,23 +2,31 @@ import type { DialogProps } from "@archnest/sdk/web";
 import { createEffect, createUniqueId, type JSX, onCleanup, Show } from "solid-js";
 import { Portal } from "solid-js/web";
 
+/** The open dialogs, innermost last: only the innermost answers the keyboard. */
+const openDialogs: symbol[] = [];
+
 /**
  * A modal dialog rendered through a Portal on top of everything: focus moves into it, Tab stays inside,
- * Escape closes it, and focus returns where it was.
+ * Escape closes it (the innermost of nested dialogs only), and focus returns where it was. Keys are taken
+ * in the capture phase, before a widget that keeps them for itself (a terminal sends Escape to its shell).
  */
 export function Dialog(props: DialogProps): JSX.Element {
   const titleId = createUniqueId();
   let panel: HTMLDivElement | undefined;
   createEffect(() => {
     if (!props.open) return;
+    const me = Symbol("dialog");
+    openDialogs.push(me);
     const previous = document.activeElement as HTMLElement | null;
     queueMicrotask(() => {
       const first = panel?.querySelector<HTMLElement>("[autofocus], input, button:not([disabled]), [href], select, textarea");
       (first ?? panel)?.focus();
     });
     const onKey = (e: KeyboardEvent) => {
+      if (openDialogs.at(-1) !== me) return;
       if (e.key === "Escape") {
         e.preventDefault();
+        e.stopPropagation();
         props.onClose();
       } else if (e.key === "Tab" && panel) {
         const items = [...panel.querySelectorAll<HTMLElement>("input, button:not([disabled]), [href], select, textarea")];
@@ -34,9 +42,10 @@ export function Dialog(props: DialogProps): JSX.Element {
         }
       }
     };
-    document.addEventListener("keydown", onKey);
+    document.addEventListener("keydown", onKey, true);
     onCleanup(() => {
-      document.removeEventListener("keydown", onKey);
+      document.removeEventListener("keydown", onKey, true);
+      openDialogs.splice(openDialogs.indexOf(me), 1);
       previous?.focus?.();
     });
   });
