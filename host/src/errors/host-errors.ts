@@ -174,7 +174,8 @@ export const HostErrors = defineErrors("HOST_ERR", {
   PLUGIN_NOT_FOUND: { status: 404, message: "No installed plugin has this id.", hint: "Check the id in the Plugins list." },
   PLUGIN_INACTIVE: {
     status: 503,
-    message: "The plugin is installed but not running (disabled, failed, locked or revoked).",
+    message:
+      "The plugin is installed but not running (disabled, failed, locked or revoked); one that is starting (just unlocked or updated) is waited for up to 10 s first.",
     hint: "Open Settings > Plugins to see why and enable, update or roll it back.",
   },
   MODULE_REQUIRED: {

@@ -16,6 +16,9 @@ import { displayNameOf, type InstallOptions, type PluginRuntime } from "./runtim
 import type { UiEvents } from "./ui-events.js";
 import { receiveUpload, type Upload } from "./upload.js";
 
+/** How long a request to a plugin that is starting waits for it (a license just bought, an update). */
+const SETTLE_WAIT_MS = 10_000;
+
 /** The Hono environment the plugin routes expect: the host's auth puts the user on the context. */
 export interface PluginApiEnv {
   Variables: { user: RequestUser; requestId: string };
@@ -321,9 +324,17 @@ export function pluginApi(opts: PluginApiOptions): Hono<PluginApiEnv> {
   // A plugin's own routes, behind the license gate.
   app.all("/plugins/:id/*", async (c) => {
     const id = c.req.param("id");
-    const rec = await runtime.repo.peek(id);
+    let rec = await runtime.repo.peek(id);
     if (!rec) return c.json({ error: "HOST_ERR_PLUGIN_NOT_FOUND", message: `No plugin "${id}" is installed.` }, 404);
     if (!runtime.licensed(rec.module) && !readOnlyRequest(runtime.instance(id), c.req.method)) return c.json(runtime.gate.body(rec.module), 402);
+    if (rec.state !== "active" || !runtime.instance(id)?.handler) {
+      // A plugin the license just unlocked (or one being updated) starts in a moment: the request waits for
+      // the queued state changes, up to a bound, instead of failing in that gap.
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([runtime.settled(), new Promise((resolve) => (timer = setTimeout(resolve, SETTLE_WAIT_MS)))]);
+      clearTimeout(timer);
+      rec = (await runtime.repo.peek(id)) ?? rec;
+    }
     const handler = runtime.instance(id)?.handler;
     if (!handler || rec.state !== "active") {
       return c.json({ error: "HOST_ERR_PLUGIN_INACTIVE", message: `${rec.packageName} is ${rec.state}.`, state: rec.state }, 503);
