@@ -9,5 +9,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
+    // Most test files wait on real servers (sshd, dockerd, chromium) rather than compute: two files at a
+    // time on a 2-CPU machine (vitest's default there is one).
+    maxWorkers: 2,
   },
 });
