@@ -1,3 +1,5 @@
+import type { Duplex } from "node:stream";
+import { isCodedError } from "@archnest/sdk";
 import type {
   Disposable,
   PluginSsh,
@@ -12,8 +14,6 @@ import type {
   SshTcpOptions,
   SshTunnel,
 } from "@archnest/sdk/plugin";
-import type { Duplex } from "node:stream";
-import { isCodedError } from "@archnest/sdk";
 import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
 import { HostError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";

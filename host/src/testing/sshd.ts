@@ -210,7 +210,8 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
     if (process.getuid?.() !== 0) throw new Error("startSshd({ etcHosts }) needs root: it bind-mounts a private /etc/hosts for sshd");
     if (!unshare) throw new Error("startSshd({ etcHosts }) needs unshare (util-linux) on PATH");
     for (const [name, address] of etcHosts)
-      if (!/^[A-Za-z0-9.-]{1,253}$/.test(name) || !/^[0-9A-Fa-f.:]{2,45}$/.test(address)) throw new Error(`startSshd: etcHosts ${name} ${address} is not a name and an address`);
+      if (!/^[A-Za-z0-9.-]{1,253}$/.test(name) || !/^[0-9A-Fa-f.:]{2,45}$/.test(address))
+        throw new Error(`startSshd: etcHosts ${name} ${address} is not a name and an address`);
   }
   if (opts.passwordUser) {
     if (process.getuid?.() !== 0)
@@ -231,7 +232,13 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
   mkdirSync(keyUserHome, { mode: 0o700 });
   const password = opts.passwordUser ? writePasswordUser(dir) : undefined;
   // Files bind-mounted over /etc's in sshd's own mount namespace: [private copy, the path it hides].
-  const binds: [string, string][] = password === undefined ? [] : [[join(dir, "passwd"), "/etc/passwd"], [join(dir, "shadow"), "/etc/shadow"]];
+  const binds: [string, string][] =
+    password === undefined
+      ? []
+      : [
+          [join(dir, "passwd"), "/etc/passwd"],
+          [join(dir, "shadow"), "/etc/shadow"],
+        ];
   if (etcHosts.length > 0) {
     const machine = existsSync("/etc/hosts") ? readFileSync("/etc/hosts", "utf8") : "";
     const lines = etcHosts.map(([name, address]) => `${address} ${name}`).join("\n");
