@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
+import { defineErrors } from "@archnest/sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { jsonOf, startSshd, trustHostKey } from "../src/testing/index.js";
 import { type SshWorld, startSshWorld } from "./ssh-harness.js";
@@ -296,6 +297,41 @@ describe("the SSH service lent to plugins", () => {
     } finally {
       expect((await w.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
       await small.cleanup();
+    }
+  });
+
+  it("opens a TCP stream from an SSH host (openTcp), names a target it cannot reach, and keeps a router's coded error", async () => {
+    const ssh = w.attached.ssh.service;
+    const id = await w.addSshdHost("tcp-from");
+    try {
+      const stream = await ssh.openTcp(id, { host: "127.0.0.1", port: w.sshd.port });
+      const banner = await new Promise<string>((resolve) => stream.once("data", (d: Buffer) => resolve(d.toString("latin1"))));
+      expect(banner).toMatch(/^SSH-2\.0-OpenSSH/);
+      stream.destroy();
+      await expect(ssh.openTcp(id, { host: "127.0.0.1", port: 1 })).rejects.toMatchObject({
+        code: "HOST_ERR_SSH_CHANNEL_FAILED",
+        message: expect.stringContaining("could not open 127.0.0.1:1"),
+      });
+      // A router's own coded error reaches the caller as it is, not flattened into "unreachable".
+      const Refusals = defineErrors("ROUTE_TEST_ERR", { HOP_DOWN: { status: 502, message: "The hop is down." } });
+      const router = ssh.registerRouter({
+        route: (host) => {
+          if (host.id === id) throw Refusals.create("ROUTE_TEST_ERR_HOP_DOWN", "through hop-a (10.0.0.2:22): the server refused the credentials");
+          return undefined;
+        },
+      });
+      try {
+        ssh.drop(id);
+        await vi.waitFor(() => expect(ssh.connections().some((c) => c.hostId === id)).toBe(false), { timeout: 5000 });
+        await expect(ssh.exec(id, "true")).rejects.toMatchObject({
+          code: "ROUTE_TEST_ERR_HOP_DOWN",
+          message: "through hop-a (10.0.0.2:22): the server refused the credentials",
+        });
+      } finally {
+        router.dispose();
+      }
+    } finally {
+      expect((await w.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
     }
   });
 

@@ -224,11 +224,13 @@ export default definePlugin({
           } catch (err) {
             failed = true;
             const e = err as Error & { code?: unknown; details?: readonly string[] };
+            // The row names the hop already: the host's "name (address:port): " prefix is not repeated.
+            const where = `${hop.name} (${hop.address}:${hop.port}): `;
             checks.push({
               ...view(hop),
               state: "failed",
               code: typeof e.code === "string" ? e.code : "HOST_ERR_SSH_UNREACHABLE",
-              message: e.message,
+              message: e.message.startsWith(where) ? e.message.slice(where.length) : e.message,
               ...(e.details && { details: e.details }),
             });
           }

@@ -145,7 +145,8 @@ export function planImport(
         trial.set(from, to);
       }
     } catch (err) {
-      skipped.push({ entry: entry.alias, reason: (err as Error).message, code: (err as { code?: string }).code ?? "" });
+      const code = (err as { code?: unknown }).code;
+      skipped.push({ entry: entry.alias, reason: (err as Error).message, ...(typeof code === "string" && { code }) });
       continue;
     }
     for (const [from, to] of wanted) {

@@ -130,8 +130,12 @@ export function JumpHostsPage(_props: SlotProps): JSX.Element {
       cell: (r) => (
         <>
           <div class="cell-title">{r.name}</div>
+          {/* On a narrow screen the line breaks after the user, never inside the address. */}
           <div class="cell-sub small mono">
-            {r.user}@{r.address}:{r.port}
+            {r.user}@<wbr />
+            <span class="an-jump__nowrap">
+              {r.address}:{r.port}
+            </span>
           </div>
         </>
       ),

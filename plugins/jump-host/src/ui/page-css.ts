@@ -12,5 +12,6 @@ export const PAGE_CSS = `
 .an-jump__check--not-tried { color: var(--an-text-muted); }
 .an-jump__why { overflow-wrap: anywhere; }
 .an-jump__import textarea { width: 100%; min-height: 140px; font-family: var(--an-font-mono, monospace); }
+.an-jump__nowrap { white-space: nowrap; }
 .an-jump__actions { display: flex; gap: 6px; justify-content: flex-end; flex-wrap: wrap; }
 `;
