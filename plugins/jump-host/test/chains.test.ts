@@ -4,7 +4,8 @@
  * mount namespace with a private /etc/hosts), names this machine cannot resolve. A direct connection to
  * the target fails; through a chain of two and of three, the terminal (shell), files (SFTP), tunnels (a
  * local forward) and metrics (exec) all work, the target's and a hop's host keys are trusted on first use
- * over the chain, a hop refusing its credentials is named in the error, loops are refused, ProxyJump
+ * over the chain, a hop refusing its credentials, presenting an untrusted or changed key or unable to
+ * reach the next address is named in the error, loops are refused, ProxyJump
  * import sets chains, and after a license lapse chains are kept and keep routing while edits answer 402.
  */
 import { connect } from "node:net";
@@ -153,7 +154,17 @@ describe("a host reachable only through jump hosts", () => {
     const direct = await json<{ error: string }>(await h.request(`/api/hosts/${ids.middle}/test`, { method: "POST" }), 502);
     expect(direct.error).toBe("HOST_ERR_SSH_UNREACHABLE");
     await json(await setVia(ids.middle, ids.bastion));
-    // Changing the address forgot the middle's key: it is trusted again, over the bastion.
+    // Changing the address forgot the middle's key: reaching the target names that hop and its presented key.
+    const untrusted = await json<{ error: string; message: string; details: string[] }>(
+      await h.request(`/api/hosts/${ids.inner}/test`, { method: "POST" }),
+      409,
+    );
+    expect(untrusted.error).toBe("JUMP_HOST_ERR_HOP_FAILED");
+    expect(untrusted.message).toMatch(/^through middle \(middle\.test:\d+\): the host key of middle is not trusted yet/);
+    expect(untrusted.details).toEqual(
+      expect.arrayContaining(["hop: middle", "code: HOST_ERR_HOST_KEY_UNTRUSTED", `presented: ${middleSshd.hostKeyFingerprint}`]),
+    );
+    // It is trusted again as any host is, its first contact now over the bastion.
     await trustHostKey(h.t, h.admin, ids.middle, middleSshd.hostKeyFingerprint);
     expect((await row(ids.inner)).hops.map((x) => x.name)).toEqual(["bastion", "middle"]);
 
@@ -195,6 +206,17 @@ describe("a host reachable only through jump hosts", () => {
     } finally {
       await json(await editHost(ids.bastion, { privateKey: bastionSshd.privateKey }));
     }
+    expect(await list(ids.inner)).toContain("sshd_config");
+  });
+
+  it("names the hop whose host key changed, until an admin accepts the new one", async () => {
+    const rotated = await bastionSshd.rotateHostKey();
+    await expect.poll(() => connected(ids.bastion), { timeout: 10_000 }).toBe(false);
+    const changed = await json<{ error: string; message: string; details: string[] }>(await h.request(`/api/hosts/${ids.inner}/test`, { method: "POST" }), 409);
+    expect(changed.error).toBe("JUMP_HOST_ERR_HOP_FAILED");
+    expect(changed.message).toContain(`through bastion (127.0.0.1:${bastionSshd.port}): the host key of bastion changed`);
+    expect(changed.details).toEqual(expect.arrayContaining(["hop: bastion", "code: HOST_ERR_HOST_KEY_CHANGED", `presented: ${rotated}`]));
+    await json(await h.request(`/api/hosts/${ids.bastion}/accept-host-key`, { method: "POST", json: { fingerprint: rotated } }));
     expect(await list(ids.inner)).toContain("sshd_config");
   });
 
