@@ -230,6 +230,10 @@ export class SshPool {
   drop(hostId: string): void {
     for (const { hostId: h, live: l } of [...this.byClient.values()]) {
       if (h !== hostId) continue;
+      // Not handed out again while it ends: a use in the meantime (a jump host's next hop among them)
+      // would ride a connection about to close. Its close handler still tells its listeners.
+      if (this.live.get(hostId) === l) this.live.delete(hostId);
+      this.spares.get(hostId)?.delete(l);
       l.client.end();
       // end() waits for the server; destroying too makes the drop immediate for everything on it.
       setTimeout(() => l.sock.destroy(), 1000).unref();

@@ -83,7 +83,7 @@ function hopFailed(hop: SshHostSummary, err: unknown): Error {
     cause: err,
     ...(isCodedError(err) && { status: err.status }),
     details: [`hop: ${hop.name}`, `code: ${code}`, ...details],
-    extra: { hop: hop.name, hopId: hop.id, cause: code },
+    extra: { hop: hop.name, hopId: hop.id, hopCode: code },
   });
 }
 
@@ -164,6 +164,21 @@ export default definePlugin({
       }
     };
 
+    // Chains decide where every plugin's SSH traffic goes: only an admin changes them.
+    const adminOnly = (user: PluginRequestEnv["user"]) => {
+      if (user?.role !== "admin") throw JumpErrors.create("JUMP_HOST_ERR_FORBIDDEN");
+    };
+
+    // A removed host's own chain goes with it (while licensed: nothing is written without the license).
+    // Chains through a removed host stay, shown broken, so a host never silently goes direct.
+    ctx.ssh.onHostsChanged((hosts) => {
+      if (!ctx.license.licensed(MODULE)) return;
+      const ids = new Set(hosts.map((h) => h.id));
+      for (const id of [...vias.keys()])
+        if (!ids.has(id))
+          void setVia(id, null).catch((err: unknown) => ctx.log.warn("forgetting a removed host's jump host failed", { error: (err as Error).message }));
+    });
+
     const app = new Hono<{ Bindings: PluginRequestEnv }>()
       .onError((err, c) => errorResponse(err, c.env.requestId))
       .get("/chains", async (c) =>
@@ -173,6 +188,7 @@ export default definePlugin({
       .put("/hosts/:id/via", async (c) => {
         const locked = ctx.license.require(MODULE);
         if (locked) return locked;
+        adminOnly(c.env.user);
         const host = await hostOr404(c.req.param("id"));
         const body = await readBody(c.req.raw);
         const { via } = body;
@@ -241,6 +257,7 @@ export default definePlugin({
       .post("/import", async (c) => {
         const locked = ctx.license.require(MODULE);
         if (locked) return locked;
+        adminOnly(c.env.user);
         const { config } = await readBody(c.req.raw);
         if (typeof config !== "string" || config.length > MAX_CONFIG)
           throw JumpErrors.create("JUMP_HOST_ERR_BAD_REQUEST", "config must be the text of an OpenSSH client config (at most 256 KiB).");

@@ -9,7 +9,7 @@
  * import sets chains, and after a license lapse chains are kept and keep routing while edits answer 402.
  */
 import { connect } from "node:net";
-import { startSshd, type TestSshd } from "@archnest/host/testing";
+import { addMember, startSshd, type TestSshd } from "@archnest/host/testing";
 import { openSession } from "@archnest/terminal/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChainCheck, ChainRow, ChainsBody, ImportBody } from "../src/server.js";
@@ -137,6 +137,19 @@ describe("a host reachable only through jump hosts", () => {
     await forward(ids.inner, "two-hops");
   });
 
+  it("lets only an admin change a chain", async () => {
+    const member = await addMember(h.t.host, "jump-member", "member-password-1");
+    const res = await fetch(`${h.url}/api/plugins/jump-host/hosts/${ids.inner}/via`, {
+      method: "PUT",
+      headers: { ...member.headers, "content-type": "application/json" },
+      body: JSON.stringify({ via: null }),
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: "JUMP_HOST_ERR_FORBIDDEN" });
+    const seen = await fetch(`${h.url}/api/plugins/jump-host/chains`, { headers: member.headers });
+    expect(((await seen.json()) as ChainsBody).hosts.find((r) => r.id === ids.inner)?.via).toBe(ids.middle);
+  });
+
   it("refuses a host jumping through itself or through a host that jumps through it", async () => {
     const self = await json<{ error: string }>(await setVia(ids.inner, ids.inner), 409);
     expect(self.error).toBe("JUMP_HOST_ERR_CYCLE");
@@ -187,7 +200,6 @@ describe("a host reachable only through jump hosts", () => {
     // The bastion now signs in with a key its sshd does not list.
     await json(await editHost(ids.bastion, { privateKey: innerSshd.privateKey }));
     try {
-      await json(await editHost(ids.middle, { tags: ["behind-bastion"] }));
       const failed = await json<{ error: string; message: string; details: string[] }>(
         await h.request(`/api/hosts/${ids.inner}/test`, { method: "POST" }),
         502,
@@ -263,9 +275,13 @@ describe("a host reachable only through jump hosts", () => {
     h.entitlements.set([]);
     await expect.poll(async () => (await json<ChainsBody>(await h.api("jump-host", "/chains"))).licensed).toBe(false);
     expect((await row(ids.inner)).hops.map((x) => x.name)).toEqual(["bastion", "middle"]);
-    // A new connection after the lapse (editing the host drops its connection) still goes through the chain.
-    await json(await editHost(ids.inner, { tags: ["lapsed"] }));
+    // A new connection after the lapse still goes through the chain: giving the host its key again drops
+    // its connection, as any credential edit does.
+    expect(await connected(ids.inner)).toBe(true);
+    await json(await editHost(ids.inner, { privateKey: innerSshd.privateKey }));
+    await expect.poll(() => connected(ids.inner), { timeout: 10_000 }).toBe(false);
     expect(await list(ids.inner)).toContain("sshd_config");
+    expect(await connected(ids.inner)).toBe(true);
     expect((await json<ChainCheck>(await h.api("jump-host", `/hosts/${ids.inner}/check`))).ok).toBe(true);
 
     const refused = await json<{ error: string; module: string }>(await setVia(ids.inner, null), 402);
@@ -278,5 +294,20 @@ describe("a host reachable only through jump hosts", () => {
     expect(importRefused.status).toBe(402);
     expect((await row(ids.inner)).via).toBe(ids.middle);
     h.entitlements.set(["jump-host"]);
+  });
+
+  it("shows a host whose jump host was removed as broken and refuses it rather than connecting directly", async () => {
+    await expect.poll(async () => (await json<ChainsBody>(await h.api("jump-host", "/chains"))).licensed).toBe(true);
+    expect((await h.request(`/api/hosts/${ids.middle}`, { method: "DELETE" })).status).toBe(204);
+    const broken = await row(ids.inner);
+    expect(broken).toMatchObject({ via: ids.middle, broken: "jumps through a host that was removed" });
+    const refused = await json<{ error: string }>(await h.request(`/api/hosts/${ids.inner}/test`, { method: "POST" }), 409);
+    expect(refused.error).toBe("JUMP_HOST_ERR_HOP_MISSING");
+    // The removed host's own chain (through the bastion) is forgotten with it, so the chain starts at the gap.
+    const hops = async () => (await json<ChainCheck>(await h.api("jump-host", `/hosts/${ids.inner}/check`))).hops.map((x) => [x.name, x.state]);
+    await expect.poll(hops).toEqual([
+      ["(removed host)", "failed"],
+      ["inner", "not-tried"],
+    ]);
   });
 });

@@ -28,6 +28,11 @@ export const JumpErrors = defineErrors("JUMP_HOST_ERR", {
     message: "No SSH host has this id.",
     hint: "Reload the list: the host may have been removed.",
   },
+  FORBIDDEN: {
+    status: 403,
+    message: "Only an admin can change how hosts are reached.",
+    hint: "Ask an admin to set the jump host.",
+  },
   BAD_REQUEST: {
     status: 400,
     message: "The request is not valid.",
