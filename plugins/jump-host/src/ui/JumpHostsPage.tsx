@@ -153,7 +153,14 @@ export function JumpHostsPage(_props: SlotProps): JSX.Element {
           onChange={(e) => void setVia(r, e.currentTarget.value)}
         >
           <option value="">Direct</option>
-          <For each={(data()?.hosts ?? []).filter((h) => h.id !== r.id)}>{(h) => <option value={h.id}>{h.name}</option>}</For>
+          {/* A host that already jumps through this one would close a loop: offered, but not choosable. */}
+          <For each={(data()?.hosts ?? []).filter((h) => h.id !== r.id)}>
+            {(h) => (
+              <option value={h.id} disabled={h.hops.some((hop) => hop.id === r.id)}>
+                {h.hops.some((hop) => hop.id === r.id) ? `${h.name} (jumps through ${r.name})` : h.name}
+              </option>
+            )}
+          </For>
         </select>
       ),
     },

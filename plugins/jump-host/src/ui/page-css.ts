@@ -4,7 +4,7 @@ export const PAGE_CSS = `
 .an-jump__hop { padding: 1px 8px; border: 1px solid var(--an-border); border-radius: 999px; background: var(--an-bg-sunken); white-space: nowrap; }
 .an-jump__hop--target { border-color: color-mix(in srgb, var(--an-accent) 55%, transparent); }
 .an-jump__arrow { color: var(--an-text-muted); }
-.an-jump__via { min-width: 150px; max-width: 100%; }
+.an-jump__via { width: 190px; max-width: 100%; }
 .an-jump__checks { display: grid; gap: 8px; margin: 0; padding: 0; list-style: none; }
 .an-jump__check { display: grid; grid-template-columns: 22px minmax(0, 1fr) auto; gap: 8px; align-items: start; }
 .an-jump__check--ok .an-jump__mark { color: var(--an-success, #3fb950); }
