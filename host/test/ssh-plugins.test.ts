@@ -55,6 +55,11 @@ ctx.routes.mount({ fetch: async (req) => {
       sh.onClose((info) => { state[ctx.plugin.id + ".shellClosed"] = info.reason; });
       return Response.json({ ok: true });
     }
+    if (url.pathname === "/tcp") {
+      const stream = await ctx.ssh.openTcp(q.host, { host: "127.0.0.1", port: Number(q.port) });
+      stream.on("close", () => { state[ctx.plugin.id + ".tcpClosed"] = true; });
+      return Response.json({ ok: true });
+    }
     if (url.pathname === "/sftp") {
       const s = await ctx.ssh.sftp(q.host);
       return Response.json({ home: await s.realpath(".") });
@@ -92,22 +97,31 @@ describe("the SSH service lent to plugins", () => {
 
     // Declared ssh:exec only: exec works, the rest is refused.
     expect(await call("ssh-none", `/exec?host=${hostId}&cmd=echo%20ok`)).toMatchObject({ stdout: "ok\n" });
-    for (const path of ["/hosts", `/forward?host=${hostId}&port=${httpPort}`, `/shell?host=${hostId}`, `/sftp?host=${hostId}`])
+    for (const path of [
+      "/hosts",
+      `/forward?host=${hostId}&port=${httpPort}`,
+      `/shell?host=${hostId}`,
+      `/sftp?host=${hostId}`,
+      `/tcp?host=${hostId}&port=${httpPort}`,
+    ])
       expect(await call("ssh-none", path), path).toMatchObject({ code: "SDK_ERR_CAPABILITY_UNDECLARED" });
     expect(await call("ssh-user", `/exec?host=nope&cmd=true`)).toMatchObject({ code: "HOST_ERR_SSH_HOST_NOT_FOUND" });
   });
 
-  it("closes a plugin's tunnels and shells when the plugin is disabled", async () => {
+  it("closes a plugin's tunnels, shells and TCP streams when the plugin is disabled", async () => {
     await w.install({ id: "ssh-owner", permissions: ["ssh:forward", "ssh:shell"], setup: SSH_ROUTES });
     const { port } = (await call("ssh-owner", `/forward?host=${hostId}&port=${httpPort}`)) as { port: number };
     expect(await (await fetch(`http://127.0.0.1:${port}/via-plugin`)).text()).toBe("hello from /via-plugin");
     expect(await call("ssh-owner", `/shell?host=${hostId}`)).toEqual({ ok: true });
     const state = (globalThis as { __sshPluginState?: Record<string, unknown> }).__sshPluginState ?? {};
+    expect(await call("ssh-owner", `/tcp?host=${hostId}&port=${httpPort}`)).toEqual({ ok: true });
     expect(state["ssh-owner.shellClosed"]).toBeUndefined();
+    expect(state["ssh-owner.tcpClosed"]).toBeUndefined();
 
     expect((await w.api("POST", "/api/plugins/ssh-owner/disable")).status).toBe(200);
     expect(await listening(port)).toBe(false);
     await vi.waitFor(() => expect(state["ssh-owner.shellClosed"]).toBe("closed"), { timeout: 5000 });
+    await vi.waitFor(() => expect(state["ssh-owner.tcpClosed"]).toBe(true), { timeout: 5000 });
   });
 
   it("forwards a local port to an HTTP server through the SSH host, counts bytes, and stops listening on close()", async () => {

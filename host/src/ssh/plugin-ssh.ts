@@ -40,7 +40,9 @@ export function createPluginSsh(service: SshService | undefined, scope: PluginSs
     registerRouter: (router) => scope.track(use("registerRouter").registerRouter(router)),
     openTcp: async (hostId, opts) => {
       const stream = await use("openTcp").openTcp(hostId, opts);
-      const tracked = scope.track({ dispose: () => void stream.destroy() });
+      // ssh2 emits a channel's close only after its end has been read: a stream the plugin left paused
+      // is drained so its close (and the service's bookkeeping) follows the destroy.
+      const tracked = scope.track({ dispose: () => void stream.destroy().resume() });
       stream.once("close", () => void tracked.dispose());
       return stream;
     },
