@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:http";
 import { connect } from "node:net";
+import { defineErrors } from "@archnest/sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { jsonOf, startSshd, trustHostKey } from "../src/testing/index.js";
 import { type SshWorld, startSshWorld } from "./ssh-harness.js";
@@ -54,6 +55,11 @@ ctx.routes.mount({ fetch: async (req) => {
       sh.onClose((info) => { state[ctx.plugin.id + ".shellClosed"] = info.reason; });
       return Response.json({ ok: true });
     }
+    if (url.pathname === "/tcp") {
+      const stream = await ctx.ssh.openTcp(q.host, { host: "127.0.0.1", port: Number(q.port) });
+      stream.on("close", () => { state[ctx.plugin.id + ".tcpClosed"] = true; });
+      return Response.json({ ok: true });
+    }
     if (url.pathname === "/sftp") {
       const s = await ctx.ssh.sftp(q.host);
       return Response.json({ home: await s.realpath(".") });
@@ -91,22 +97,31 @@ describe("the SSH service lent to plugins", () => {
 
     // Declared ssh:exec only: exec works, the rest is refused.
     expect(await call("ssh-none", `/exec?host=${hostId}&cmd=echo%20ok`)).toMatchObject({ stdout: "ok\n" });
-    for (const path of ["/hosts", `/forward?host=${hostId}&port=${httpPort}`, `/shell?host=${hostId}`, `/sftp?host=${hostId}`])
+    for (const path of [
+      "/hosts",
+      `/forward?host=${hostId}&port=${httpPort}`,
+      `/shell?host=${hostId}`,
+      `/sftp?host=${hostId}`,
+      `/tcp?host=${hostId}&port=${httpPort}`,
+    ])
       expect(await call("ssh-none", path), path).toMatchObject({ code: "SDK_ERR_CAPABILITY_UNDECLARED" });
     expect(await call("ssh-user", `/exec?host=nope&cmd=true`)).toMatchObject({ code: "HOST_ERR_SSH_HOST_NOT_FOUND" });
   });
 
-  it("closes a plugin's tunnels and shells when the plugin is disabled", async () => {
+  it("closes a plugin's tunnels, shells and TCP streams when the plugin is disabled", async () => {
     await w.install({ id: "ssh-owner", permissions: ["ssh:forward", "ssh:shell"], setup: SSH_ROUTES });
     const { port } = (await call("ssh-owner", `/forward?host=${hostId}&port=${httpPort}`)) as { port: number };
     expect(await (await fetch(`http://127.0.0.1:${port}/via-plugin`)).text()).toBe("hello from /via-plugin");
     expect(await call("ssh-owner", `/shell?host=${hostId}`)).toEqual({ ok: true });
     const state = (globalThis as { __sshPluginState?: Record<string, unknown> }).__sshPluginState ?? {};
+    expect(await call("ssh-owner", `/tcp?host=${hostId}&port=${httpPort}`)).toEqual({ ok: true });
     expect(state["ssh-owner.shellClosed"]).toBeUndefined();
+    expect(state["ssh-owner.tcpClosed"]).toBeUndefined();
 
     expect((await w.api("POST", "/api/plugins/ssh-owner/disable")).status).toBe(200);
     expect(await listening(port)).toBe(false);
     await vi.waitFor(() => expect(state["ssh-owner.shellClosed"]).toBe("closed"), { timeout: 5000 });
+    await vi.waitFor(() => expect(state["ssh-owner.tcpClosed"]).toBe(true), { timeout: 5000 });
   });
 
   it("forwards a local port to an HTTP server through the SSH host, counts bytes, and stops listening on close()", async () => {
@@ -296,6 +311,41 @@ describe("the SSH service lent to plugins", () => {
     } finally {
       expect((await w.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
       await small.cleanup();
+    }
+  });
+
+  it("opens a TCP stream from an SSH host (openTcp), names a target it cannot reach, and keeps a router's coded error", async () => {
+    const ssh = w.attached.ssh.service;
+    const id = await w.addSshdHost("tcp-from");
+    try {
+      const stream = await ssh.openTcp(id, { host: "127.0.0.1", port: w.sshd.port });
+      const banner = await new Promise<string>((resolve) => stream.once("data", (d: Buffer) => resolve(d.toString("latin1"))));
+      expect(banner).toMatch(/^SSH-2\.0-OpenSSH/);
+      stream.destroy();
+      await expect(ssh.openTcp(id, { host: "127.0.0.1", port: 1 })).rejects.toMatchObject({
+        code: "HOST_ERR_SSH_CHANNEL_FAILED",
+        message: expect.stringContaining("could not open 127.0.0.1:1"),
+      });
+      // A router's own coded error reaches the caller as it is, not flattened into "unreachable".
+      const Refusals = defineErrors("ROUTE_TEST_ERR", { HOP_DOWN: { status: 502, message: "The hop is down." } });
+      const router = ssh.registerRouter({
+        route: (host) => {
+          if (host.id === id) throw Refusals.create("ROUTE_TEST_ERR_HOP_DOWN", "through hop-a (10.0.0.2:22): the server refused the credentials");
+          return undefined;
+        },
+      });
+      try {
+        ssh.drop(id);
+        await vi.waitFor(() => expect(ssh.connections().some((c) => c.hostId === id)).toBe(false), { timeout: 5000 });
+        await expect(ssh.exec(id, "true")).rejects.toMatchObject({
+          code: "ROUTE_TEST_ERR_HOP_DOWN",
+          message: "through hop-a (10.0.0.2:22): the server refused the credentials",
+        });
+      } finally {
+        router.dispose();
+      }
+    } finally {
+      expect((await w.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
     }
   });
 

@@ -1,5 +1,6 @@
 import { connect as netConnect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
+import type { CodedError } from "@archnest/sdk";
 import type { SshHostSummary, SshRouter } from "@archnest/sdk/plugin";
 import ssh2, { type Client, type ConnectConfig } from "ssh2";
 import { HostError } from "../errors/index.js";
@@ -33,7 +34,7 @@ interface Live {
   client: Client;
   sock: Duplex;
   connectedAt: number;
-  closeListeners: Set<(err?: HostError) => void>;
+  closeListeners: Set<(err?: CodedError) => void>;
   /** Session channels (shells, commands, SFTP) open on it: the server's MaxSessions counts these. */
   sessions: number;
   /** The server refused a session on it; cleared when one of its sessions closes. */
@@ -92,7 +93,7 @@ export class SshPool {
   private register(hostId: string, opened: Live): void {
     this.byClient.set(opened.client, { hostId, live: opened });
     let done = false;
-    const forget = (err?: HostError) => {
+    const forget = (err?: CodedError) => {
       if (done) return;
       done = true;
       this.byClient.delete(opened.client);
@@ -179,7 +180,7 @@ export class SshPool {
    * Calls `listener` once when this pooled connection closes (with the reason), or at once
    * when the pool no longer holds it. Returns an unsubscribe function.
    */
-  onClientClose(client: Client, listener: (err?: HostError) => void): () => void {
+  onClientClose(client: Client, listener: (err?: CodedError) => void): () => void {
     const l = this.byClient.get(client)?.live;
     if (!l) {
       queueMicrotask(() => listener(new HostError("HOST_ERR_SSH_DISCONNECTED", "the SSH connection closed")));
@@ -229,6 +230,10 @@ export class SshPool {
   drop(hostId: string): void {
     for (const { hostId: h, live: l } of [...this.byClient.values()]) {
       if (h !== hostId) continue;
+      // Not handed out again while it ends: a use in the meantime (a jump host's next hop among them)
+      // would ride a connection about to close. Its close handler still tells its listeners.
+      if (this.live.get(hostId) === l) this.live.delete(hostId);
+      this.spares.get(hostId)?.delete(l);
       l.client.end();
       // end() waits for the server; destroying too makes the drop immediate for everything on it.
       setTimeout(() => l.sock.destroy(), 1000).unref();

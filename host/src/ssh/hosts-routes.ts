@@ -1,4 +1,5 @@
 import type { PluginLimits } from "@archnest/sdk";
+import { parseSshConfig } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
 import ssh2 from "ssh2";
 import { z } from "zod";
@@ -8,7 +9,6 @@ import { type AppEnv, readJson } from "../http/index.js";
 import { FINGERPRINT_PATTERN } from "./fingerprint.js";
 import { HostStatusBoard } from "./host-status.js";
 import type { SshCredentials, SshHostPatch, SshHostStore, SshHostView } from "./host-store.js";
-import { parseSshConfig } from "./parse-ssh-config.js";
 import type { SshService } from "./ssh-service.js";
 
 export interface HostsApiOptions {

@@ -14,7 +14,7 @@ export interface PluginSshScope {
 
 /**
  * `ctx.ssh` for one plugin: checks the member's permission, then calls the host's SSH service, and
- * tracks every shell, SFTP session, tunnel, router and listener so disposing the plugin closes them.
+ * tracks every shell, SFTP session, tunnel, TCP stream, router and listener so disposing the plugin closes them.
  * A resource the plugin closes itself is untracked at once, so long-lived plugins do not accumulate.
  */
 export function createPluginSsh(service: SshService | undefined, scope: PluginSshScope): PluginSsh {
@@ -38,5 +38,13 @@ export function createPluginSsh(service: SshService | undefined, scope: PluginSs
     forwardLocal: async (hostId, opts) => hold(await use("forwardLocal").forwardLocal(hostId, opts)),
     forwardRemote: async (hostId, opts) => hold(await use("forwardRemote").forwardRemote(hostId, opts)),
     registerRouter: (router) => scope.track(use("registerRouter").registerRouter(router)),
+    openTcp: async (hostId, opts) => {
+      const stream = await use("openTcp").openTcp(hostId, opts);
+      // ssh2 emits a channel's close only after its end has been read: a stream the plugin left paused
+      // is drained so its close (and the service's bookkeeping) follows the destroy.
+      const tracked = scope.track({ dispose: () => void stream.destroy().resume() });
+      stream.once("close", () => void tracked.dispose());
+      return stream;
+    },
   };
 }

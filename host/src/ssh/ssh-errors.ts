@@ -1,3 +1,4 @@
+import { type CodedError, isCodedError } from "@archnest/sdk";
 import { HostError, type HostErrorCode } from "../errors/index.js";
 
 /** An SFTP failure: a coded host error that also carries the server's SFTP status (RFC draft-ietf-secsh-filexfer-02 section 7). */
@@ -40,9 +41,13 @@ export function sftpError(err: unknown, op: string, path: string): HostError {
 
 const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET", "EPIPE", "EADDRNOTAVAIL"]);
 
-/** Maps a failure while connecting (socket or handshake) to the coded error the admin and plugins see. */
-export function connectError(err: unknown, where: string): HostError {
-  if (err instanceof HostError) return err;
+/**
+ * Maps a failure while connecting (socket or handshake) to the coded error the admin and plugins see. A
+ * coded error is kept as it is: a router's own (a jump host naming the hop that failed) says more than
+ * "unreachable" would.
+ */
+export function connectError(err: unknown, where: string): CodedError {
+  if (isCodedError(err)) return err;
   const e = err as Error & { code?: unknown; level?: unknown };
   const message = e instanceof Error ? e.message : String(err);
   if (e.level === "client-authentication") return new HostError("HOST_ERR_SSH_AUTH_FAILED", `${where}: the server refused the credentials`, { cause: err });

@@ -1,3 +1,5 @@
+import type { Duplex } from "node:stream";
+import { isCodedError } from "@archnest/sdk";
 import type {
   Disposable,
   PluginSsh,
@@ -9,6 +11,7 @@ import type {
   SshRouter,
   SshShell,
   SshShellOptions,
+  SshTcpOptions,
   SshTunnel,
 } from "@archnest/sdk/plugin";
 import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
@@ -391,6 +394,41 @@ export class SshService implements PluginSsh {
         if (i >= 0) this.routers.splice(i, 1);
       },
     };
+  }
+
+  /**
+   * A TCP connection from the SSH host to `host:port`: a direct-tcpip channel on the host's pooled
+   * connection (RFC 4254 section 7.2), which is what a jump host's router hands the pool for the next hop.
+   */
+  async openTcp(hostId: string, opts: SshTcpOptions): Promise<Duplex> {
+    checkHostId(hostId);
+    checkTarget(opts?.host);
+    checkPort("port", opts.port, false);
+    const { signal } = opts;
+    const aborted = () => new HostError("HOST_ERR_SSH_TIMEOUT", `opening ${opts.host}:${opts.port} through the SSH host was cancelled`);
+    if (signal?.aborted) throw aborted();
+    const channel = await this.pool
+      .withLiveClient(
+        hostId,
+        (client) =>
+          new Promise<ClientChannel>((resolve, reject) => {
+            // The originator address is informative only (RFC 4254 section 7.2); OpenSSH logs it.
+            client.forwardOut("127.0.0.1", 0, opts.host, opts.port, (err, ch) => (err ? reject(err) : resolve(ch)));
+          }),
+      )
+      .catch((err: unknown) => {
+        if (isCodedError(err)) throw err;
+        if (isDisconnect(err)) throw new HostError("HOST_ERR_SSH_DISCONNECTED", `opening ${opts.host}:${opts.port}: the SSH connection closed`, { cause: err });
+        throw new HostError("HOST_ERR_SSH_CHANNEL_FAILED", `the SSH host could not open ${opts.host}:${opts.port} (${(err as Error).message})`, { cause: err });
+      });
+    if (signal?.aborted) {
+      channel.destroy();
+      throw aborted();
+    }
+    const onAbort = () => channel.destroy();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    channel.once("close", () => signal?.removeEventListener("abort", onAbort));
+    return this.keep(channel, (cb) => channel.once("close", cb));
   }
 
   /** A fresh connection test for the admin: fingerprint and latency, or a coded error. */

@@ -64,6 +64,12 @@ export interface StartSshdOptions {
    * `TMUX_TMPDIR` so a test's tmux server is its own). Values without whitespace or quotes.
    */
   env?: Record<string, string>;
+  /**
+   * Names only this sshd resolves (`{ "inner.test": "127.0.0.1" }`): added to a private copy of /etc/hosts
+   * that sshd sees in its own mount namespace, so a forward through it (`ssh -J`, a direct-tcpip channel)
+   * reaches an address the machine itself cannot resolve. Needs root and `unshare`, as `passwordUser`.
+   */
+  etcHosts?: Record<string, string>;
 }
 
 /** The password user's name, as sshd and its sessions see it. */
@@ -197,7 +203,16 @@ function descendants(pid: number): number[] {
 export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> {
   const sshdPath = opts.sshdPath ?? "/usr/sbin/sshd";
   if (!existsSync(sshdPath)) throw new Error(`${sshdPath} is missing: install openssh-server (scripts/install-system-deps.sh)`);
-  const unshare = opts.passwordUser ? onPath("unshare") : undefined;
+  const etcHosts = Object.entries(opts.etcHosts ?? {});
+  const ownNamespace = opts.passwordUser === true || etcHosts.length > 0;
+  const unshare = ownNamespace ? onPath("unshare") : undefined;
+  if (etcHosts.length > 0) {
+    if (process.getuid?.() !== 0) throw new Error("startSshd({ etcHosts }) needs root: it bind-mounts a private /etc/hosts for sshd");
+    if (!unshare) throw new Error("startSshd({ etcHosts }) needs unshare (util-linux) on PATH");
+    for (const [name, address] of etcHosts)
+      if (!/^[A-Za-z0-9.-]{1,253}$/.test(name) || !/^[0-9A-Fa-f.:]{2,45}$/.test(address))
+        throw new Error(`startSshd: etcHosts ${name} ${address} is not a name and an address`);
+  }
   if (opts.passwordUser) {
     if (process.getuid?.() !== 0)
       throw new Error("startSshd({ passwordUser: true }) needs root: it bind-mounts a private /etc/passwd and /etc/shadow for sshd");
@@ -216,6 +231,20 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
   const keyUserHome = join(dir, "key-user-home");
   mkdirSync(keyUserHome, { mode: 0o700 });
   const password = opts.passwordUser ? writePasswordUser(dir) : undefined;
+  // Files bind-mounted over /etc's in sshd's own mount namespace: [private copy, the path it hides].
+  const binds: [string, string][] =
+    password === undefined
+      ? []
+      : [
+          [join(dir, "passwd"), "/etc/passwd"],
+          [join(dir, "shadow"), "/etc/shadow"],
+        ];
+  if (etcHosts.length > 0) {
+    const machine = existsSync("/etc/hosts") ? readFileSync("/etc/hosts", "utf8") : "";
+    const lines = etcHosts.map(([name, address]) => `${address} ${name}`).join("\n");
+    writeFileSync(join(dir, "hosts"), `${machine}${machine.endsWith("\n") || machine === "" ? "" : "\n"}${lines}\n`, { mode: 0o644 });
+    binds.push([join(dir, "hosts"), "/etc/hosts"]);
+  }
   // One SetEnv line: sshd keeps the first SetEnv that applies and ignores the rest.
   const sessionEnv = Object.entries(opts.env ?? {})
     .map(([k, v]) => {
@@ -277,9 +306,9 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
   let stderr = "";
   const start = async () => {
     const sshdArgs = ["-D", "-e", "-f", configFile];
-    // With a password user, sshd runs in its own mount namespace, where private passwd and shadow are
-    // bind-mounted over /etc's; the machine's mounts and files stay as they were. unshare without --fork
-    // execs sh, which execs sshd: the PID held here is sshd's, as stop() expects.
+    // With a password user or private host names, sshd runs in its own mount namespace, where private
+    // copies are bind-mounted over /etc's files; the machine's mounts and files stay as they were.
+    // unshare without --fork execs sh, which execs sshd: the PID held here is sshd's, as stop() expects.
     const p = unshare
       ? spawn(
           unshare,
@@ -289,10 +318,11 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
             "private",
             "sh",
             "-c",
-            'mount --bind "$1" /etc/passwd && mount --bind "$2" /etc/shadow && shift 2 && exec "$@"',
+            // Arguments: the number of binds, then each private file and its target, then sshd's command.
+            'n=$1; shift; while [ "$n" -gt 0 ]; do mount --bind "$1" "$2" || exit 1; shift 2; n=$((n-1)); done; exec "$@"',
             "sh",
-            join(dir, "passwd"),
-            join(dir, "shadow"),
+            String(binds.length),
+            ...binds.flat(),
             sshdPath,
             ...sshdArgs,
           ],
@@ -312,7 +342,7 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
       if (gone)
         throw new Error(
           unshare
-            ? `sshd in its own mount namespace (passwordUser) exited at start; unshare or mount may be refused here:\n${stderr}`
+            ? `sshd in its own mount namespace (passwordUser, etcHosts) exited at start; unshare or mount may be refused here:\n${stderr}`
             : `sshd exited at start:\n${stderr}`,
         );
       if (await sshBanner(port)) return;

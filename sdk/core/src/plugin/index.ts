@@ -31,6 +31,7 @@ export { isPrivateAddress } from "../node/private-address.js";
 export * from "./docker.js";
 export * from "./fetch.js";
 export * from "./gate.js";
+export * from "./parse-ssh-config.js";
 export * from "./ssh.js";
 
 /** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */

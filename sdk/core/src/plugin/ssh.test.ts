@@ -29,6 +29,7 @@ describe("ctx.ssh in the test context", () => {
       ["ssh:forward", () => ssh.forwardLocal("h", { bindPort: 0, targetHost: "127.0.0.1", targetPort: 80 })],
       ["ssh:forward", () => ssh.forwardRemote("h", { remoteBindPort: 0, targetHost: "127.0.0.1", targetPort: 80 })],
       ["ssh:route", () => ssh.registerRouter({ route: () => undefined })],
+      ["ssh:forward", () => ssh.openTcp("h", { host: "10.0.0.2", port: 22 })],
     ];
     for (const [permission, call] of calls) {
       const err = await Promise.resolve()

@@ -334,6 +334,15 @@ export interface SshTunnel {
   close(): Promise<void>;
 }
 
+/** Options of {@link PluginSsh.openTcp}: the address the SSH host connects to. */
+export interface SshTcpOptions {
+  /** The destination as the SSH host resolves it (`127.0.0.1` is the SSH host itself). */
+  host: string;
+  port: number;
+  /** Aborting it before the channel opens rejects the call; after, it ends the stream. */
+  signal?: AbortSignal;
+}
+
 /**
  * A connection router: given the host about to be connected, returns a connected duplex stream that
  * carries the SSH protocol to it (for example a `forwardOut` channel through a jump host), or undefined
@@ -373,6 +382,24 @@ export interface PluginSsh {
    * `ssh:route`). Disposing it leaves existing connections alone.
    */
   registerRouter(router: SshRouter): Disposable;
+  /**
+   * Opens a TCP connection from the SSH host to `host:port` (a `direct-tcpip` channel on the host's pooled
+   * connection, as `ssh -W host:port` does) and resolves to it as a duplex stream (permission
+   * `ssh:forward`). A router returns such a stream to reach a host through a jump host; since the jump
+   * host's own pooled connection is opened through the routers too, chains of any length compose. The
+   * stream closes when the plugin is disposed. Fails with `HOST_ERR_SSH_CHANNEL_FAILED` when the SSH host
+   * cannot reach the address (or its server refuses forwarding), or the error of connecting to the host.
+   *
+   * @example
+   * ```ts
+   * // archnest.permissions: ["ssh:forward", "ssh:route"]
+   * ctx.ssh.registerRouter({
+   *   route: (host, signal) =>
+   *     host.tags.includes("behind-bastion") ? ctx.ssh.openTcp(bastionId, { host: host.address, port: host.port, signal }) : undefined,
+   * });
+   * ```
+   */
+  openTcp(hostId: string, opts: SshTcpOptions): Promise<Duplex>;
 }
 
 /**
@@ -388,4 +415,5 @@ export const SSH_PERMISSIONS = {
   forwardLocal: "ssh:forward",
   forwardRemote: "ssh:forward",
   registerRouter: "ssh:route",
+  openTcp: "ssh:forward",
 } as const satisfies Record<keyof PluginSsh, string>;

@@ -364,6 +364,7 @@ function testSsh(
     forwardLocal: async (hostId, o) => member("forwardLocal")(hostId, o),
     forwardRemote: async (hostId, o) => member("forwardRemote")(hostId, o),
     registerRouter: (router) => tracked(member("registerRouter")(router)),
+    openTcp: async (hostId, o) => member("openTcp")(hostId, o),
   };
 }
 

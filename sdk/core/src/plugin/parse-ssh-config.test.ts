@@ -48,4 +48,14 @@ Host *
       ["two", "u2"],
     ]);
   });
+
+  it("reads ProxyJump as its list of hops, first hop first, and ProxyJump none as no jump", () => {
+    const { hosts } = parseSshConfig(
+      ["Host inner", "  HostName 10.0.0.9", "  ProxyJump bastion,ops@10.0.0.2:2222", "Host bastion", "  ProxyJump none", "Host *", "  ProxyJump gw"].join("\n"),
+    );
+    expect(hosts.map((h) => [h.alias, h.proxyJump])).toEqual([
+      ["inner", ["bastion", "ops@10.0.0.2:2222"]],
+      ["bastion", undefined],
+    ]);
+  });
 });

@@ -1,3 +1,8 @@
+/**
+ * Reading OpenSSH client configs (`~/.ssh/config`, ssh_config(5)): shared by the host's import of SSH hosts
+ * and by plugins that read more of the same file (the jump-host module reads `ProxyJump`).
+ */
+
 /** One concrete host found in an OpenSSH client config. */
 export interface SshConfigHost {
   /** The `Host` alias, used as the host's name. */
@@ -9,6 +14,11 @@ export interface SshConfigHost {
   user: string | undefined;
   /** `IdentityFile` as written (the file itself is not read). */
   identityFile: string | undefined;
+  /**
+   * `ProxyJump` split at its commas, first hop first, each as written (an alias or `[user@]host[:port]`);
+   * undefined when the file names none or says `ProxyJump none`.
+   */
+  proxyJump: string[] | undefined;
 }
 
 /** Something in the file that was not imported, and why. */
@@ -61,9 +71,16 @@ interface Block {
 
 /**
  * Reads an OpenSSH client config (ssh_config(5)) for the hosts it names: every non-wildcard alias of a
- * `Host` line becomes a host, with HostName, Port, User and IdentityFile resolved the way `ssh` does (the
- * first value found in file order wins, so `Host *` defaults at the end apply). Wildcard patterns,
- * `Match` blocks, `Include` and invalid values are reported as skipped with the reason.
+ * `Host` line becomes a host, with HostName, Port, User, IdentityFile and ProxyJump resolved the way `ssh`
+ * does (the first value found in file order wins, so `Host *` defaults at the end apply). Wildcard
+ * patterns, `Match` blocks, `Include` and invalid values are reported as skipped with the reason. Pure:
+ * nothing is read from disk.
+ *
+ * @example
+ * ```ts
+ * const { hosts, skipped } = parseSshConfig("Host web\n  HostName 10.0.0.5\n  User deploy\n  ProxyJump bastion\n");
+ * // hosts[0]: { alias: "web", address: "10.0.0.5", port: 22, user: "deploy", identityFile: undefined, proxyJump: ["bastion"] }
+ * ```
  */
 export function parseSshConfig(text: string): { hosts: SshConfigHost[]; skipped: SshConfigSkip[] } {
   const skipped: SshConfigSkip[] = [];
@@ -93,7 +110,7 @@ export function parseSshConfig(text: string): { hosts: SshConfigHost[]; skipped:
       skipped.push({ entry: `Include ${args.join(" ")}`, line: lineNo, reason: "included files are not read; paste their contents instead" });
       return;
     }
-    if (["hostname", "port", "user", "identityfile"].includes(key) && args[0] !== undefined && !current.options.has(key))
+    if (["hostname", "port", "user", "identityfile", "proxyjump"].includes(key) && args[0] !== undefined && !current.options.has(key))
       current.options.set(key, { value: args[0], line: lineNo });
   });
 
@@ -124,7 +141,10 @@ export function parseSshConfig(text: string): { hosts: SshConfigHost[]; skipped:
       }
       // %h and friends in HostName expand to the alias (ssh_config TOKENS); only %h and %% are common here.
       const hostName = option("hostname")?.value.replace(/%h/g, alias).replace(/%%/g, "%") ?? alias;
-      hosts.push({ alias, address: hostName, port, user: option("user")?.value, identityFile: option("identityfile")?.value });
+      // `ProxyJump none` switches a jump off where a later `Host *` would set one (ssh_config(5)).
+      const jump = option("proxyjump")?.value;
+      const proxyJump = jump === undefined || jump.toLowerCase() === "none" ? undefined : jump.split(",").filter((hop) => hop !== "");
+      hosts.push({ alias, address: hostName, port, user: option("user")?.value, identityFile: option("identityfile")?.value, proxyJump });
     }
   }
   return { hosts, skipped };

@@ -1,0 +1,2 @@
+/** Jump-Host Chaining's web entry: the /jump-hosts page. */
+export { JumpHostsPage } from "./ui/JumpHostsPage.js";
