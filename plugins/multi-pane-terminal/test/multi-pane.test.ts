@@ -241,6 +241,7 @@ describe("tabs and split panes", () => {
 describe("when the license lapses", () => {
   it("falls back to one pane with the Split lock and keeps the layout, which comes back as it was with the license", async () => {
     const before = await storedLayout();
+    if (!before) throw new Error("no layout is stored");
     const panesBefore = before.tabs.flatMap((t) => t.panes.map((p) => p.key));
     expect(panesBefore.length).toBeGreaterThan(1);
 
