@@ -117,7 +117,10 @@ describe("copying between two hosts", () => {
     expect(readFileSync(join(dst, "a.txt"), "utf8")).toBe("old a.txt");
 
     // One at a time: the job waits until every conflict is settled.
-    expect((await post(h, `/jobs/${created.id}/resolve`, { action: "skip", target: join(dst, "a.txt") })).body.job).toMatchObject({ state: "conflict", conflictCount: 3 });
+    expect((await post(h, `/jobs/${created.id}/resolve`, { action: "skip", target: join(dst, "a.txt") })).body.job).toMatchObject({
+      state: "conflict",
+      conflictCount: 3,
+    });
     expect((await post(h, `/jobs/${created.id}/resolve`, { action: "overwrite", target: join(dst, "b.txt") })).body.job).toMatchObject({ conflictCount: 2 });
     // Then the rest at once.
     expect((await post(h, `/jobs/${created.id}/resolve`, { action: "rename" })).body.job).toMatchObject({ conflictCount: 0 });

@@ -56,7 +56,14 @@ export function parseNewJob(b: Record<string, unknown>): NewJob {
   if (paths.includes("/")) invalid("The root folder cannot be transferred as a whole.");
   const policy = b.conflicts ?? "ask";
   if (!POLICIES.includes(policy as ConflictPolicy)) invalid("conflicts must be ask, skip, overwrite or rename.");
-  return { kind, sourceHostId: b.sourceHostId, paths, targetHostId: b.targetHostId, folder: absolutePath(b.folder, "folder"), policy: policy as ConflictPolicy };
+  return {
+    kind,
+    sourceHostId: b.sourceHostId,
+    paths,
+    targetHostId: b.targetHostId,
+    folder: absolutePath(b.folder, "folder"),
+    policy: policy as ConflictPolicy,
+  };
 }
 
 export function createTransferApi(ctx: Pick<PluginContext, "license" | "log" | "ssh">, transfers: Transfers) {
@@ -66,7 +73,12 @@ export function createTransferApi(ctx: Pick<PluginContext, "license" | "log" | "
     .onError((err, c) => {
       const requestId = c.env?.requestId ?? "";
       if (isSshError(err)) {
-        const status = err.code === "HOST_ERR_SSH_HOST_NOT_FOUND" || err.code === "HOST_ERR_SFTP_NO_SUCH_FILE" ? 404 : err.code === "HOST_ERR_SFTP_PERMISSION_DENIED" ? 403 : 502;
+        const status =
+          err.code === "HOST_ERR_SSH_HOST_NOT_FOUND" || err.code === "HOST_ERR_SFTP_NO_SUCH_FILE"
+            ? 404
+            : err.code === "HOST_ERR_SFTP_PERMISSION_DENIED"
+              ? 403
+              : 502;
         return c.json({ error: err.code, message: err.message, requestId }, status);
       }
       if (!isCodedError(err)) ctx.log.error("transfer request failed", { error: String(err), requestId });
@@ -81,7 +93,7 @@ export function createTransferApi(ctx: Pick<PluginContext, "license" | "log" | "
         const path = await sftp.realpath(c.req.query("path") || ".");
         const entries: BrowseEntry[] = (await sftp.readdir(path))
           .map((e) => ({ name: e.name, path: posix.join(path, e.name), type: e.type, size: e.size, mtime: e.mtime }))
-          .sort((a, b) => (a.type === "directory") !== (b.type === "directory") ? (a.type === "directory" ? -1 : 1) : a.name.localeCompare(b.name));
+          .sort((a, b) => ((a.type === "directory") !== (b.type === "directory") ? (a.type === "directory" ? -1 : 1) : a.name.localeCompare(b.name)));
         return c.json({ path, entries });
       } finally {
         await sftp.close();

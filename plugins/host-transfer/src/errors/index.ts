@@ -5,7 +5,11 @@ export const TransferErrors = defineErrors("TRANSFER_ERR", {
   VALIDATION: { status: 400, message: "The transfer request is not valid.", hint: "Fix the field named in the message and send it again." },
   HOST_NOT_FOUND: { status: 404, message: "No SSH host has this id.", hint: "Reload the page; the host may have been removed." },
   JOB_NOT_FOUND: { status: 404, message: "No transfer has this id.", hint: "Reload the list; it may have been removed." },
-  SOURCE_NOT_FOUND: { status: 404, message: "A file or folder to transfer does not exist on the source host.", hint: "Browse the source again and pick what is there." },
+  SOURCE_NOT_FOUND: {
+    status: 404,
+    message: "A file or folder to transfer does not exist on the source host.",
+    hint: "Browse the source again and pick what is there.",
+  },
   TARGET_NOT_FOLDER: {
     status: 409,
     message: "The destination is not a folder on the destination host.",

@@ -100,7 +100,8 @@ export class Transfers {
     const hosts = await this.ctx.ssh.hosts();
     const source = hosts.find((h) => h.id === input.sourceHostId);
     const target = hosts.find((h) => h.id === input.targetHostId);
-    if (!source || !target) throw TransferErrors.create("TRANSFER_ERR_HOST_NOT_FOUND", `No SSH host has the id ${source ? input.targetHostId : input.sourceHostId}.`);
+    if (!source || !target)
+      throw TransferErrors.create("TRANSFER_ERR_HOST_NOT_FOUND", `No SSH host has the id ${source ? input.targetHostId : input.sourceHostId}.`);
     const paths = input.paths.map((p) => posix.normalize(p));
     const folder = posix.normalize(input.folder);
     const dst = await this.ctx.ssh.sftp(target.id);
@@ -316,7 +317,8 @@ export class Transfers {
       check(signal);
       const there = await dst.stat(e.dst).catch(() => undefined);
       if (!there) await dst.mkdir(e.dst, (e.mode & 0o7777) | 0o700);
-      else if (there.type !== "directory") throw TransferErrors.create("TRANSFER_ERR_TARGET_NOT_FOLDER", `${e.dst} exists on ${job.target.hostName} and is not a folder.`);
+      else if (there.type !== "directory")
+        throw TransferErrors.create("TRANSFER_ERR_TARGET_NOT_FOLDER", `${e.dst} exists on ${job.target.hostName} and is not a folder.`);
     }
     for (const e of job.entries) {
       if (e.type !== "file" || e.state !== "pending") continue;

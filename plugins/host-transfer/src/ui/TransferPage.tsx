@@ -77,12 +77,25 @@ function Browser(props: {
       </div>
       <Show when={props.host}>
         <div class="an-xfer__path">
-          <button type="button" class="btn btn--ghost btn--sm" disabled={props.path === "/"} onClick={() => props.onPath(parentOf(props.path))} aria-label="Up one folder">
+          <button
+            type="button"
+            class="btn btn--ghost btn--sm"
+            disabled={props.path === "/"}
+            onClick={() => props.onPath(parentOf(props.path))}
+            aria-label="Up one folder"
+          >
             ↑ Up
           </button>
-          <span class="mono small an-xfer__path-text" data-testid={`${props.side}-path`} title={props.path}>
-            {props.path}
-          </span>
+          <input
+            class="mono an-xfer__path-input"
+            data-testid={`${props.side}-path`}
+            aria-label={`${label} folder path`}
+            value={props.path}
+            title="Type a folder and press Enter"
+            onKeyDown={(e) => {
+              if (e.key === "Enter" && e.currentTarget.value.trim()) props.onPath(e.currentTarget.value.trim());
+            }}
+          />
         </div>
         <Show when={listing.error}>{(e) => <ErrorState title="Could not open this folder" error={e()} retry={refetch} />}</Show>
         <Show when={!listing.error}>
@@ -91,7 +104,9 @@ function Browser(props: {
               <li class="muted small an-xfer__row">Loading…</li>
             </Show>
             <Show when={!listing.loading && shown().length === 0}>
-              <li class="muted small an-xfer__row">{props.side === "source" ? "This folder is empty." : "No folders here: the transfer lands in this folder."}</li>
+              <li class="muted small an-xfer__row">
+                {props.side === "source" ? "This folder is empty." : "No folders here: the transfer lands in this folder."}
+              </li>
             </Show>
             <For each={listing.loading ? [] : shown()}>
               {(e) => (
@@ -131,11 +146,19 @@ function Browser(props: {
 function progressText(j: TransferJobView): string {
   const bytes = `${formatBytes(j.doneBytes)} of ${formatBytes(j.totalBytes)}`;
   const files = `${j.doneFiles} of ${j.totalFiles} file${j.totalFiles === 1 ? "" : "s"}`;
-  if (j.state === "running" && j.rate > 0) return `${bytes} · ${files} · ${formatBytes(j.rate)}/s · ${j.etaMs === null ? "" : `${formatDuration(j.etaMs)} left`}`;
+  if (j.state === "running" && j.rate > 0)
+    return `${bytes} · ${files} · ${formatBytes(j.rate)}/s · ${j.etaMs === null ? "" : `${formatDuration(j.etaMs)} left`}`;
   return j.planned ? `${bytes} · ${files}` : j.state === "scanning" ? "Listing the files…" : "";
 }
 
-function JobRow(props: { job: TransferJobView; licensed: boolean; onConflicts: () => void; onCancel: () => void; act: (action: "resume") => void; onRemove: () => void }) {
+function JobRow(props: {
+  job: TransferJobView;
+  licensed: boolean;
+  onConflicts: () => void;
+  onCancel: () => void;
+  act: (action: "resume") => void;
+  onRemove: () => void;
+}) {
   const j = () => props.job;
   const pct = () => (j().totalBytes > 0 ? Math.min(100, (j().doneBytes / j().totalBytes) * 100) : j().state === "done" ? 100 : 0);
   const what = () => {
@@ -158,7 +181,13 @@ function JobRow(props: { job: TransferJobView; licensed: boolean; onConflicts: (
           {STATE_LABEL[j().state]}
         </span>
       </div>
-      <div class={j().state === "failed" ? "progress progress--danger" : "progress"} role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow={Math.round(pct())}>
+      <div
+        class={j().state === "failed" ? "progress progress--danger" : "progress"}
+        role="progressbar"
+        aria-valuemin="0"
+        aria-valuemax="100"
+        aria-valuenow={Math.round(pct())}
+      >
         <div class="progress__bar" style={{ width: `${pct()}%` }} />
       </div>
       <div class="small muted mono" data-testid="job-progress">
@@ -276,6 +305,11 @@ export function TransferPage(_props: SlotProps): JSX.Element {
       shell.notify(describeError(err), "error");
     }
   };
+  const cancelWith = (removePartial: boolean) => {
+    const id = cancelJob();
+    setCancelJob(undefined);
+    if (id) void act(id, "cancel", { removePartial });
+  };
   const conflicting = () => (jobs() ?? []).find((j) => j.id === conflictJob());
   const cancelling = () => (jobs() ?? []).find((j) => j.id === cancelJob());
   const resolve = async (action: ConflictAction, target?: string) => {
@@ -340,7 +374,7 @@ export function TransferPage(_props: SlotProps): JSX.Element {
           </div>
           <section class="card an-xfer__go" aria-label="Start a transfer">
             <div class="small" data-testid="selection-summary">
-              {selected().size === 0 ? "Select files or folders on the left." : `${selected().size} selected`}
+              {selected().size === 0 ? "Select the files or folders to send." : `${selected().size} selected`}
               <Show when={targetHost() && selected().size > 0}>
                 {" "}
                 → <span class="mono">{targetPath()}</span>
@@ -362,7 +396,13 @@ export function TransferPage(_props: SlotProps): JSX.Element {
               >
                 Copy
               </button>
-              <button type="button" class="btn" data-testid="start-move" disabled={busy() || selected().size === 0 || !targetHost()} onClick={() => void start("move")}>
+              <button
+                type="button"
+                class="btn"
+                data-testid="start-move"
+                disabled={busy() || selected().size === 0 || !targetHost()}
+                onClick={() => void start("move")}
+              >
                 Move
               </button>
             </div>
@@ -408,32 +448,20 @@ export function TransferPage(_props: SlotProps): JSX.Element {
       <Dialog
         open={conflicting() !== undefined}
         title="These files exist at the destination"
-        width="lg"
         onClose={() => setConflictJob(undefined)}
         footer={
-          <>
-            <button type="button" class="btn btn--ghost" onClick={() => setConflictJob(undefined)}>
-              Later
-            </button>
-            <button type="button" class="btn" onClick={() => void resolve("skip")} data-testid="conflict-all-skip">
-              Skip all
-            </button>
-            <button type="button" class="btn" onClick={() => void resolve("rename")} data-testid="conflict-all-rename">
-              Keep both for all
-            </button>
-            <button type="button" class="btn btn--danger" onClick={() => void resolve("overwrite")} data-testid="conflict-all-overwrite">
-              Overwrite all
-            </button>
-          </>
+          <button type="button" class="btn btn--ghost" onClick={() => setConflictJob(undefined)}>
+            Decide later
+          </button>
         }
       >
-        <p class="small muted">Choose for each file, or once for all of them below. Keep both names the copy "name (1).ext".</p>
+        <p class="small muted">Choose for each file, or once for all of them below. Keep both saves the new one as "name (1).ext".</p>
         <ul class="an-xfer__conflicts" data-testid="conflict-list">
           <For each={conflicting()?.conflicts ?? []}>
             {(c) => (
               <li class="an-xfer__conflict" data-conflict={c.target}>
                 <div style={{ "min-width": "0" }}>
-                  <div class="mono small an-xfer__name" title={c.target}>
+                  <div class="mono small an-xfer__wrap" title={c.target}>
                     {c.target}
                   </div>
                   <div class="small muted">
@@ -458,6 +486,18 @@ export function TransferPage(_props: SlotProps): JSX.Element {
         <Show when={(conflicting()?.conflictCount ?? 0) > (conflicting()?.conflicts.length ?? 0)}>
           <p class="small muted">and {(conflicting()?.conflictCount ?? 0) - (conflicting()?.conflicts.length ?? 0)} more: choose for all of them below.</p>
         </Show>
+        <div class="an-xfer__all">
+          <span class="small">For all of them:</span>
+          <button type="button" class="btn btn--sm" onClick={() => void resolve("skip")} data-testid="conflict-all-skip">
+            Skip all
+          </button>
+          <button type="button" class="btn btn--sm" onClick={() => void resolve("rename")} data-testid="conflict-all-rename">
+            Keep both
+          </button>
+          <button type="button" class="btn btn--danger btn--sm" onClick={() => void resolve("overwrite")} data-testid="conflict-all-overwrite">
+            Overwrite all
+          </button>
+        </div>
       </Dialog>
 
       <Dialog
@@ -466,41 +506,23 @@ export function TransferPage(_props: SlotProps): JSX.Element {
         width="sm"
         onClose={() => setCancelJob(undefined)}
         footer={
-          <>
-            <button type="button" class="btn btn--ghost" onClick={() => setCancelJob(undefined)}>
-              Go on
-            </button>
-            <button
-              type="button"
-              class="btn"
-              data-testid="cancel-keep"
-              onClick={() => {
-                const id = cancelJob();
-                setCancelJob(undefined);
-                if (id) void act(id, "cancel", { removePartial: false });
-              }}
-            >
-              Cancel, keep partial file
-            </button>
-            <button
-              type="button"
-              class="btn btn--danger"
-              data-testid="cancel-remove"
-              onClick={() => {
-                const id = cancelJob();
-                setCancelJob(undefined);
-                if (id) void act(id, "cancel", { removePartial: true });
-              }}
-            >
-              Cancel, remove it
-            </button>
-          </>
+          <button type="button" class="btn btn--ghost" onClick={() => setCancelJob(undefined)}>
+            Go on copying
+          </button>
         }
       >
         <p>
-          Files already copied stay at the destination. The file being copied now is either kept as it is, so Resume continues it from where it stopped, or
+          Files already copied stay at the destination. The file being copied now can stay as it is, so Resume continues it from where it stopped, or be
           removed.
         </p>
+        <div class="an-xfer__all">
+          <button type="button" class="btn" data-testid="cancel-keep" onClick={() => cancelWith(false)}>
+            Cancel, keep the partial file
+          </button>
+          <button type="button" class="btn btn--danger" data-testid="cancel-remove" onClick={() => cancelWith(true)}>
+            Cancel and remove it
+          </button>
+        </div>
       </Dialog>
     </div>
   );

@@ -4,7 +4,7 @@ export const PAGE_CSS = `
 .an-xfer__side { padding: 16px; display: grid; gap: 10px; align-content: start; min-width: 0; }
 .an-xfer__side-head { display: flex; gap: 10px; flex-wrap: wrap; }
 .an-xfer__path { display: flex; align-items: center; gap: 8px; min-width: 0; }
-.an-xfer__path-text { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; direction: rtl; text-align: left; }
+.an-xfer__path-input { flex: 1 1 auto; min-width: 0; font-size: 13px; }
 .an-xfer__list { list-style: none; margin: 0; padding: 0; max-height: 300px; overflow: auto; border: 1px solid var(--an-border);
   border-radius: var(--radius-sm, 8px); background: var(--an-bg-sunken); }
 .an-xfer__row { display: flex; align-items: center; gap: 10px; padding: 6px 10px; min-height: 34px; border-bottom: 1px solid var(--an-border); }
@@ -22,7 +22,9 @@ export const PAGE_CSS = `
 .an-xfer__job-head { display: flex; justify-content: space-between; align-items: start; gap: 10px; }
 .an-xfer__job-title, .an-xfer__job-route, .an-xfer__current { overflow-wrap: anywhere; }
 .an-xfer__current { font-family: var(--an-font-mono, monospace); }
+.an-xfer__wrap { overflow-wrap: anywhere; color: var(--an-text); }
+.an-xfer__all { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
 .an-xfer__conflicts { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
-.an-xfer__conflict { display: flex; justify-content: space-between; align-items: center; gap: 10px; flex-wrap: wrap;
+.an-xfer__conflict { display: grid; gap: 8px; min-width: 0;
   padding: 8px 10px; border: 1px solid var(--an-border); border-radius: var(--radius-sm, 8px); }
 `;

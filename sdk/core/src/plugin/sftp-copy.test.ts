@@ -24,7 +24,8 @@ function memoryFile(data: Buffer, opts: { failWriteAt?: number } = {}) {
       stats.maxInflight = Math.max(stats.maxInflight, inflight);
       await later();
       inflight--;
-      if (opts.failWriteAt !== undefined && position + chunk.byteLength > opts.failWriteAt) throw Object.assign(new Error("disk full"), { code: "HOST_ERR_SFTP_FAILURE" });
+      if (opts.failWriteAt !== undefined && position + chunk.byteLength > opts.failWriteAt)
+        throw Object.assign(new Error("disk full"), { code: "HOST_ERR_SFTP_FAILURE" });
       if (bytes.length < position + chunk.byteLength) bytes = Buffer.concat([bytes, Buffer.alloc(position + chunk.byteLength - bytes.length)]);
       bytes.set(chunk, position);
     },
@@ -69,7 +70,10 @@ describe("copyFileRange", () => {
   it("rejects a failed write with its code and the unbroken run of landed bytes as `committed`", async () => {
     const data = randomBytes(2 * 1024 * 1024);
     const dst = memoryFile(Buffer.alloc(0), { failWriteAt: 1024 * 1024 });
-    const err = (await copyFileRange(memoryFile(data).handle, dst.handle, { end: data.length }).catch((e: unknown) => e)) as { code: string; committed: number };
+    const err = (await copyFileRange(memoryFile(data).handle, dst.handle, { end: data.length }).catch((e: unknown) => e)) as {
+      code: string;
+      committed: number;
+    };
     expect(err.code).toBe("HOST_ERR_SFTP_FAILURE");
     // The block holding byte 1 MiB failed, so the landed run ends at its start.
     expect(err.committed).toBeLessThanOrEqual(1024 * 1024);
