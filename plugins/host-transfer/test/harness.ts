@@ -5,14 +5,21 @@
  */
 import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { addSshHost, type FolderPluginHost, pluginHarness, startSshd, type TestSshd } from "@archnest/host/testing";
 import { buildPlugin } from "@archnest/plugin-cli";
+import type { Page } from "playwright-core";
 import { expect } from "vitest";
 import type { TransferJobView } from "../src/server.js";
 
 export type PluginHost = FolderPluginHost;
 
 export const { startPluginHost, shot } = pluginHarness(new URL("..", import.meta.url), (dir) => buildPlugin(dir, { quiet: true }));
+
+/** A screenshot of what the window shows (a dialog over the page), where a full-page one would stretch the backdrop. */
+export async function windowShot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: fileURLToPath(new URL(`../test-artifacts/${name}.png`, import.meta.url)) });
+}
 
 /** A second sshd, registered as the SSH host "second-sshd". */
 export async function secondHost(h: PluginHost): Promise<{ sshd: TestSshd; hostId: string }> {

@@ -12,7 +12,7 @@ import { join } from "node:path";
 import { buyInStore, launchChromium, signedInContext, type TestSshd } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type PluginHost, post, secondHost, shot, startPluginHost } from "./harness.js";
+import { type PluginHost, post, secondHost, shot, startPluginHost, windowShot } from "./harness.js";
 
 let h: PluginHost;
 let target: { sshd: TestSshd; hostId: string };
@@ -109,9 +109,9 @@ describe("the Transfer page", () => {
     const dialog = page.getByRole("dialog");
     await dialog.getByTestId("conflict-list").locator("li").first().waitFor();
     expect(await dialog.getByTestId("conflict-list").locator("li").count()).toBe(2);
-    await shot(page, "conflict-1366");
+    await windowShot(page, "conflict-1366");
     await page.setViewportSize({ width: 390, height: 844 });
-    await shot(page, "conflict-390");
+    await windowShot(page, "conflict-390");
     await dialog.getByTestId("conflict-all-rename").click();
     await page.getByTestId("jobs").locator("li[data-job]").first().locator('[data-testid="job-state"]', { hasText: "Done" }).waitFor({ timeout: 30_000 });
     expect(readFileSync(join(root, "dst/report (1).pdf"), "utf8")).toBe("%PDF-1.7 quarterly numbers");

@@ -422,7 +422,9 @@ export function TransferPage(_props: SlotProps): JSX.Element {
               when={(jobs() ?? []).length > 0}
               fallback={
                 <EmptyState title="No transfers yet" icon="upload">
-                  Pick a source and a destination above, select what to send, then press Copy or Move.
+                  {licensed()
+                    ? "Pick a source and a destination above, select what to send, then press Copy or Move."
+                    : "Transfers appear here once the module is unlocked."}
                 </EmptyState>
               }
             >
