@@ -212,6 +212,26 @@ describe("cancel and resume", () => {
   });
 });
 
+describe("a restart of the plugin", () => {
+  it("keeps the job list; the job that was copying comes back interrupted and resumes to the same sha256", async () => {
+    const dst = folder("restart");
+    const created = await start({ kind: "copy", paths: [big], folder: dst });
+    await waitForJob(h, created.id, (j) => j.doneBytes > 16 * 1024 * 1024 || settled(j));
+    const count = (await jobs(h)).length;
+    expect((await h.request("/api/plugins/host-transfer/disable", { method: "POST" })).status).toBe(200);
+    expect((await h.request("/api/plugins/host-transfer/enable", { method: "POST" })).status).toBe(200);
+    expect((await jobs(h)).length).toBe(count);
+    const back = await waitForJob(h, created.id, settled);
+    expect(back).toMatchObject({ state: "interrupted", error: { code: "TRANSFER_ERR_INTERRUPTED" } });
+    expect(back.doneBytes).toBeGreaterThan(0);
+    expect((await post(h, `/jobs/${created.id}/resume`, {})).status).toBe(200);
+    const done = await waitForJob(h, created.id, settled);
+    expect(done.state).toBe("done");
+    expect(done.runBytes).toBeLessThan(BIG);
+    expect(await sha256(join(dst, "big.bin"))).toBe(bigSha);
+  });
+});
+
 describe("when the license lapses", () => {
   it("keeps the history readable, answers 402 to new jobs, and runs them again once it is back", async () => {
     const before = (await jobs(h)).length;
