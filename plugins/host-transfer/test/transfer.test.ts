@@ -233,19 +233,29 @@ describe("a restart of the plugin", () => {
 });
 
 describe("when the license lapses", () => {
-  it("keeps the history readable, answers 402 to new jobs, and runs them again once it is back", async () => {
+  it("stops the copying job, keeps the history readable, answers 402 to new jobs and resumes, and all runs again once it is back", async () => {
+    const dst = folder("lapse");
+    const copying = await start({ kind: "copy", paths: [big], folder: dst });
+    await waitForJob(h, copying.id, (j) => j.doneBytes > 16 * 1024 * 1024 || settled(j));
     const before = (await jobs(h)).length;
     h.entitlements.set([]);
     await expect.poll(async () => (await (await h.api("/status")).json()) as { licensed: boolean }).toMatchObject({ licensed: false });
+    // Nothing is written without the license: the job stops, its partial file stays for later.
+    expect(await waitForJob(h, copying.id, settled)).toMatchObject({ state: "interrupted", error: { code: "TRANSFER_ERR_INTERRUPTED" } });
+    const partial = statSync(join(dst, "big.bin")).size;
+    expect(partial).toBeLessThan(BIG);
     expect((await jobs(h)).length).toBe(before);
+    expect((await post(h, `/jobs/${copying.id}/resume`, {})).status).toBe(402);
     const refused = await post(h, "/jobs", { sourceHostId: h.hostId, targetHostId: target.hostId, paths: [big], folder: root });
     expect(refused.status).toBe(402);
     expect(refused.body).toMatchObject({ error: "module_required", module: "host-transfer" });
     h.entitlements.set(["host-transfer"]);
     await expect.poll(async () => (await (await h.api("/status")).json()) as { licensed: boolean }).toMatchObject({ licensed: true });
-    const dst = folder("after-lapse");
     writeFileSync(join(root, "small.txt"), "back");
-    const created = await start({ kind: "copy", paths: [join(root, "small.txt")], folder: dst });
+    const created = await start({ kind: "copy", paths: [join(root, "small.txt")], folder: folder("after-lapse") });
     expect((await waitForJob(h, created.id, settled)).state).toBe("done");
+    expect((await post(h, `/jobs/${copying.id}/resume`, {})).status).toBe(200);
+    expect((await waitForJob(h, copying.id, settled)).state).toBe("done");
+    expect(await sha256(join(dst, "big.bin"))).toBe(bigSha);
   });
 });
