@@ -61,6 +61,7 @@ class Stop extends Error {
 export class Transfers {
   private readonly jobs = new Map<string, TransferJob>();
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
+  private readonly savedAt = new Map<string, number>();
   private disposed = false;
 
   constructor(private readonly ctx: Ctx) {}
@@ -359,11 +360,10 @@ export class Transfers {
     e.started = true;
     e.committed = offset;
     job.doneBytes = sumDone(job);
-    await this.save(job);
+    await this.saveProgress(job);
 
     const reader = await src.open(e.src, "r");
     let writer: Awaited<ReturnType<SshSftp["open"]>> | undefined;
-    let lastSave = Date.now();
     let sample = { at: Date.now(), bytes: job.runBytes };
     let reported = 0;
     try {
@@ -372,7 +372,7 @@ export class Transfers {
         start: offset,
         end: e.size,
         signal,
-        onProgress: (written) => {
+        onProgress: (written, committed) => {
           const delta = written - reported;
           reported = written;
           job.sentBytes += delta;
@@ -384,11 +384,8 @@ export class Transfers {
             job.etaMs = job.rate > 0 ? Math.round(((job.totalBytes - job.doneBytes) * 1000) / job.rate) : null;
             sample = { at: t, bytes: job.runBytes };
           }
-          if (t - lastSave >= SAVE_EVERY_MS) {
-            lastSave = t;
-            e.committed = offset + written; // an upper bound while writes are in flight; the failure path sets the exact one
-            void this.save(job).catch(() => undefined);
-          }
+          e.committed = committed;
+          void this.saveProgress(job).catch(() => undefined);
         },
       });
     } catch (err) {
@@ -407,6 +404,18 @@ export class Transfers {
     e.state = "done";
     job.doneFiles++;
     job.doneBytes = sumDone(job);
+    await this.saveProgress(job);
+  }
+
+  /**
+   * Stores a running job's progress at most every SAVE_EVERY_MS, so a plan of many small files is not
+   * rewritten per file. What is stored only ever lags behind (a file not yet marked started or done is
+   * copied again from its start on resume), so a resume never trusts bytes that did not land.
+   */
+  private async saveProgress(job: TransferJob): Promise<void> {
+    const now = Date.now();
+    if (now - (this.savedAt.get(job.id) ?? 0) < SAVE_EVERY_MS) return;
+    this.savedAt.set(job.id, now);
     await this.save(job);
   }
 }

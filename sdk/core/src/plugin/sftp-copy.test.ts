@@ -50,13 +50,25 @@ describe("copyFileRange", () => {
     expect(dst.stats.maxInflight).toBeLessThanOrEqual(64);
   });
 
-  it("resumes from `start`, copying only the bytes after it", async () => {
+  it("resumes from `start`, copying only the bytes after it, and reports the landed run as `committed`", async () => {
     const data = randomBytes(1024 * 1024);
     const src = memoryFile(data);
     const dst = memoryFile(data.subarray(0, 300_000));
     let written = 0;
-    await copyFileRange(src.handle, dst.handle, { start: 300_000, end: data.length, onProgress: (n) => (written = n) });
+    let sure = 0;
+    await copyFileRange(src.handle, dst.handle, {
+      start: 300_000,
+      end: data.length,
+      onProgress: (n, committed) => {
+        written = n;
+        // Every byte before `committed` is in place, whatever order the writes landed in.
+        expect(dst.bytes().subarray(0, committed).equals(data.subarray(0, committed))).toBe(true);
+        expect(committed).toBeLessThanOrEqual(300_000 + n);
+        sure = committed;
+      },
+    });
     expect(written).toBe(data.length - 300_000);
+    expect(sure).toBe(data.length);
     expect(dst.bytes().equals(data)).toBe(true);
   });
 

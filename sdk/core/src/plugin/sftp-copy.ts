@@ -23,8 +23,11 @@ export interface CopyFileRangeOptions {
   writeParallel?: number;
   /** Stops launching requests; those in flight settle, then the copy rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Called as writes land, with the bytes landed so far in this call (not counting `start`). */
-  onProgress?: (written: number) => void;
+  /**
+   * Called as writes land, with the bytes landed so far in this call (not counting `start`) and the end of
+   * the unbroken run of landed bytes (writes land out of order: only bytes before `committed` are sure).
+   */
+  onProgress?: (written: number, committed: number) => void;
 }
 
 /** The error {@link copyFileRange} rejects with: the cause, and how far the target is known to be whole. */
@@ -97,7 +100,7 @@ export async function copyFileRange(source: SshFileHandle, target: SshFileHandle
         block.done = true;
         written += data.byteLength;
         advance();
-        opts.onProgress?.(written);
+        opts.onProgress?.(written, committed);
       },
       (err: unknown) => {
         failure ??= err;
