@@ -189,7 +189,7 @@ describe("cancel and resume", () => {
     expect(await sha256(join(dst, "big.bin"))).toBe(bigSha);
   });
 
-  it("stops as `interrupted` when the destination's sshd goes away mid-file, and resumes from the partial size after it restarts", async () => {
+  it("stops as `interrupted` when the destination's sshd goes away mid-file, and resumes by itself from the partial size once it is back", async () => {
     const dst = folder("resume");
     const created = await start({ kind: "copy", paths: [big], folder: dst });
     await waitForJob(h, created.id, (j) => j.doneBytes > 32 * 1024 * 1024 || settled(j));
@@ -201,10 +201,12 @@ describe("cancel and resume", () => {
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(BIG);
 
+    // The next try is scheduled; the sshd is back before it.
+    expect(interrupted.retryAt).toBeGreaterThan(Date.now());
+    expect(interrupted.retries).toBe(0);
     await target.sshd.restart();
-    expect((await post(h, `/jobs/${created.id}/resume`, {})).status).toBe(200);
-    const done = await waitForJob(h, created.id, settled);
-    expect(done.state).toBe("done");
+    const done = await waitForJob(h, created.id, (j) => j.state !== "interrupted" && settled(j));
+    expect(done).toMatchObject({ state: "done", retryAt: null, retries: 0 });
     // Only what was missing crossed again.
     expect(done.runBytes).toBeLessThan(BIG);
     expect(done.runBytes).toBeGreaterThanOrEqual(BIG - partial);

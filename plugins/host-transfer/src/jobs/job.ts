@@ -73,6 +73,10 @@ export interface TransferJob {
   current: string | null;
   /** Files skipped: conflicts settled by skip, symlinks and special files. */
   skipped: number;
+  /** Automatic resumes after dropped connections since the last file finished. */
+  retries: number;
+  /** When the next automatic resume starts (ms since the epoch), or null. */
+  retryAt: number | null;
   /** After a cancel: whether the partial file was kept for a resume or removed, and which. */
   partial: { kept: boolean; path: string } | null;
   entries: PlanEntry[];

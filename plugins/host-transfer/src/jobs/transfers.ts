@@ -38,6 +38,11 @@ const SAVE_EVERY_MS = 2000;
 const RATE_EVERY_MS = 500;
 const KEY = "job:";
 /** Errors after which the same job can go on once the host answers again. */
+/**
+ * A job stopped by a dropped connection resumes by itself after these delays (one per try), then waits
+ * for Resume; a finished file starts the count again.
+ */
+export const RETRY_DELAYS_MS = [5_000, 15_000, 45_000];
 const CONNECTION_CODES = new Set(["HOST_ERR_SSH_DISCONNECTED", "HOST_ERR_SSH_UNREACHABLE", "HOST_ERR_SSH_TIMEOUT", "HOST_ERR_SSH_CHANNEL_FAILED"]);
 
 export interface NewJob {
@@ -62,6 +67,7 @@ export class Transfers {
   private readonly jobs = new Map<string, TransferJob>();
   private readonly running = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private readonly savedAt = new Map<string, number>();
+  private readonly retryTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private disposed = false;
 
   constructor(private readonly ctx: Ctx) {}
@@ -70,6 +76,8 @@ export class Transfers {
   async start(): Promise<void> {
     for (const { value } of await this.ctx.storage.list<Json>(KEY)) {
       const job = value as unknown as TransferJob;
+      job.retries ??= 0;
+      job.retryAt = null;
       if (job.state === "running" || job.state === "scanning") {
         job.state = "interrupted";
         job.error = end("TRANSFER_ERR_INTERRUPTED", "ArchNest stopped while the transfer ran.");
@@ -139,6 +147,8 @@ export class Transfers {
       etaMs: null,
       current: null,
       skipped: 0,
+      retries: 0,
+      retryAt: null,
       partial: null,
       entries: [],
     };
@@ -167,6 +177,7 @@ export class Transfers {
   async cancel(id: string, removePartial: boolean): Promise<TransferJobView> {
     const job = this.get(id);
     if (!["queued", "scanning", "conflict", "running", "interrupted"].includes(job.state)) throw TransferErrors.create("TRANSFER_ERR_STATE");
+    this.clearRetry(job);
     const run = this.running.get(id);
     if (run) {
       run.abort.abort(new Stop("cancel"));
@@ -200,6 +211,8 @@ export class Transfers {
   async resume(id: string): Promise<TransferJobView> {
     const job = this.get(id);
     if (!["interrupted", "cancelled", "failed"].includes(job.state)) throw TransferErrors.create("TRANSFER_ERR_STATE");
+    this.clearRetry(job);
+    job.retries = 0;
     job.state = "queued";
     job.error = null;
     job.finishedAt = null;
@@ -213,6 +226,7 @@ export class Transfers {
   async remove(id: string): Promise<void> {
     const job = this.get(id);
     if (this.running.has(id) || job.state === "scanning" || job.state === "running") throw TransferErrors.create("TRANSFER_ERR_STATE");
+    this.clearRetry(job);
     this.jobs.delete(id);
     await this.ctx.storage.delete(KEY + id);
   }
@@ -226,6 +240,8 @@ export class Transfers {
 
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const t of this.retryTimers.values()) clearTimeout(t);
+    this.retryTimers.clear();
     await this.stopAll("dispose");
   }
 
@@ -242,6 +258,32 @@ export class Transfers {
       });
       this.running.set(job.id, { abort, done });
     }
+  }
+
+  private clearRetry(job: TransferJob): void {
+    const timer = this.retryTimers.get(job.id);
+    if (timer) clearTimeout(timer);
+    this.retryTimers.delete(job.id);
+    job.retryAt = null;
+  }
+
+  /** Schedules the next automatic resume of a job a dropped connection stopped, while tries are left. */
+  private scheduleRetry(job: TransferJob): void {
+    const delay = RETRY_DELAYS_MS[job.retries];
+    if (delay === undefined || this.disposed) return;
+    job.retryAt = Date.now() + delay;
+    const timer = setTimeout(() => {
+      this.retryTimers.delete(job.id);
+      if (job.state !== "interrupted" || job.retryAt === null || !this.jobs.has(job.id)) return;
+      job.retries++;
+      job.retryAt = null;
+      job.state = "queued";
+      job.error = null;
+      job.finishedAt = null;
+      void this.save(job).then(() => this.pump());
+    }, delay);
+    timer.unref?.();
+    this.retryTimers.set(job.id, timer);
   }
 
   private save(job: TransferJob): Promise<void> {
@@ -293,6 +335,7 @@ export class Transfers {
       } else if (isSshError(err) && CONNECTION_CODES.has(err.code)) {
         job.state = "interrupted";
         job.error = end(err.code, err.message);
+        this.scheduleRetry(job);
       } else if (isCodedError(err) && err.code === "SDK_ERR_SOURCE_CHANGED") {
         job.state = "failed";
         job.error = end("TRANSFER_ERR_SOURCE_CHANGED", err.message);
@@ -402,6 +445,7 @@ export class Transfers {
     if (landed.size !== e.size)
       throw TransferErrors.create("TRANSFER_ERR_VERIFY_FAILED", `${e.dst} has ${landed.size} bytes on ${job.target.hostName}, the source ${e.size}.`);
     e.state = "done";
+    job.retries = 0;
     job.doneFiles++;
     job.doneBytes = sumDone(job);
     await this.saveProgress(job);

@@ -204,6 +204,13 @@ function JobRow(props: {
           {j().error?.message} <span class="mono">({j().error?.code})</span>
         </div>
       </Show>
+      <Show when={j().retryAt}>
+        {(at) => (
+          <div class="small muted" data-testid="job-retry">
+            Trying again by itself in {formatDuration(Math.max(0, at() - Date.now()))} (try {j().retries + 1} of 3), or press Resume.
+          </div>
+        )}
+      </Show>
       <Show when={j().partial}>
         {(p) => (
           <div class="small muted">
