@@ -6,7 +6,20 @@
  */
 import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestSshd } from "@archnest/host/testing";
@@ -187,6 +200,23 @@ describe("cancel and resume", () => {
     expect(done.state).toBe("done");
     expect(done.runBytes).toBeLessThan(BIG);
     expect(await sha256(join(dst, "big.bin"))).toBe(bigSha);
+  });
+
+  it("copies a file again from its start on resume when it changed on the source meanwhile", async () => {
+    const src = join(folder("changed-src"), "grows.bin");
+    copyFileSync(big, src);
+    const dst = folder("changed-dst");
+    const created = await start({ kind: "copy", paths: [src], folder: dst });
+    await waitForJob(h, created.id, (j) => j.doneBytes > 16 * 1024 * 1024 || settled(j));
+    expect((await post(h, `/jobs/${created.id}/cancel`, { removePartial: false })).body.job).toMatchObject({ state: "cancelled" });
+    appendFileSync(src, "one more line\n");
+    const size = statSync(src).size;
+    expect((await post(h, `/jobs/${created.id}/resume`, {})).status).toBe(200);
+    const done = await waitForJob(h, created.id, settled);
+    expect(done).toMatchObject({ state: "done", totalBytes: size, doneBytes: size });
+    // Nothing of the old partial copy was trusted: the whole new file crossed.
+    expect(done.runBytes).toBe(size);
+    expect(await sha256(join(dst, "grows.bin"))).toBe(await sha256(src));
   });
 
   it("stops as `interrupted` when the destination's sshd goes away mid-file, and resumes by itself from the partial size once it is back", async () => {
