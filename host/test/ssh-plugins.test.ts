@@ -274,6 +274,22 @@ describe("the SSH service lent to plugins", () => {
     await sftp.close();
   });
 
+  it("sets a file's and a folder's access and modification times (whole seconds), and refuses bad times with a code", async () => {
+    const sftp = await w.attached.ssh.service.sftp(hostId);
+    const dir = `${w.sshd.dir}/times`;
+    await sftp.mkdir(dir);
+    await sftp.writeFile(`${dir}/f.txt`, "x");
+    await sftp.utimes(`${dir}/f.txt`, Date.UTC(2020, 0, 2, 3, 4, 5, 678), Date.UTC(2019, 5, 6, 7, 8, 9, 999));
+    await sftp.utimes(dir, Date.UTC(2021, 0, 1), Date.UTC(2018, 0, 1));
+    expect(await sftp.stat(`${dir}/f.txt`)).toMatchObject({ atime: Date.UTC(2020, 0, 2, 3, 4, 5), mtime: Date.UTC(2019, 5, 6, 7, 8, 9) });
+    expect((await sftp.stat(dir)).mtime).toBe(Date.UTC(2018, 0, 1));
+    await expect(sftp.utimes(`${dir}/f.txt`, Number.NaN, 0)).rejects.toMatchObject({ code: "HOST_ERR_VALIDATION" });
+    await expect(sftp.utimes(`${dir}/missing`, 0, 0)).rejects.toMatchObject({ code: "HOST_ERR_SFTP_NO_SUCH_FILE", sftpStatus: 2 });
+    await sftp.unlink(`${dir}/f.txt`);
+    await sftp.rmdir(dir);
+    await sftp.close();
+  });
+
   it("tells hosts:read listeners about added and removed hosts, without credentials", async () => {
     const seen: string[][] = [];
     const sub = w.attached.ssh.service.onHostsChanged((hosts) => seen.push(hosts.map((h) => h.name)));

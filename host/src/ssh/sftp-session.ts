@@ -168,6 +168,17 @@ export class SftpSession implements SshSftp {
     await this.call("chmod", path, (cb) => this.sftp.chmod(path, mode, cb));
   }
 
+  async utimes(path: string, atime: number, mtime: number): Promise<void> {
+    for (const [name, v] of [
+      ["atime", atime],
+      ["mtime", mtime],
+    ] as const)
+      if (typeof v !== "number" || !Number.isFinite(v) || v < 0)
+        throw new HostError("HOST_ERR_VALIDATION", `utimes ${path}: ${name} must be ms since the epoch, 0 or more`);
+    // ssh2 sends numbers as whole seconds (SFTP v3 attributes are 32-bit seconds).
+    await this.call("utimes", path, (cb) => this.sftp.utimes(path, Math.floor(atime / 1000), Math.floor(mtime / 1000), cb));
+  }
+
   async realpath(path: string): Promise<string> {
     return this.call<string>("realpath", path, (cb) => this.sftp.realpath(path, cb));
   }

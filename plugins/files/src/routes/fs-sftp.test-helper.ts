@@ -46,6 +46,7 @@ export function fsSftp(): SshSftp {
     unlink: wrap(async (p) => fs.unlink(p)),
     rename: wrap(async (a, b) => fs.rename(a, b)),
     chmod: wrap(async (p, m) => fs.chmod(p, m)),
+    utimes: wrap(async (p, a, m) => fs.utimes(p, a / 1000, m / 1000)),
     realpath: wrap(async (p) => fs.realpath(p)),
     readFile: wrap(async (p) => new Uint8Array(await fs.readFile(p))),
     writeFile: wrap(async (p, d) => fs.writeFile(p, d)),

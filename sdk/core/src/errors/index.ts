@@ -110,6 +110,10 @@ export const SdkErrors = defineErrors(
       message: "A plugin called a host service that this host, or this test context, does not provide.",
       hint: "In tests, pass an implementation of the service to createTestContext (for example `ssh`); on a host, update the host.",
     },
+    SOURCE_CHANGED: {
+      message: "A file being copied ended before the size it had when the copy started: it changed on its host meanwhile.",
+      hint: "Copy the file again once nothing writes to it.",
+    },
     LICENSE_INVALID: {
       message: "A license's content breaks the license schema.",
       hint: "Fetch a fresh license from the registry; do not edit licenses by hand.",

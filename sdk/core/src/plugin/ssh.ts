@@ -252,6 +252,17 @@ export interface SshSftp {
   rename(from: string, to: string): Promise<void>;
   /** Sets the permission bits (`0o644`). */
   chmod(path: string, mode: number): Promise<void>;
+  /**
+   * Sets a file's or folder's access and modification times, in ms since the epoch (SFTP keeps whole
+   * seconds, so the ms are dropped). Symlinks are followed.
+   *
+   * @example
+   * ```ts
+   * const st = await source.stat("/srv/a.iso");
+   * await target.utimes("/backup/a.iso", st.atime, st.mtime); // the copy keeps the original's times
+   * ```
+   */
+  utimes(path: string, atime: number, mtime: number): Promise<void>;
   /** The canonical absolute path (`"."` gives the home folder). */
   realpath(path: string): Promise<string>;
   /** Reads a whole small file; throws `HOST_ERR_SFTP_FAILURE` when it is larger than `maxBytes` (default 1 MiB). */
