@@ -7,7 +7,7 @@
 import { spawn } from "node:child_process";
 import { addSshHost, launchChromium, signedInContext, startSshd, type TestSshd } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type PluginHost, shot, ssh, sshArgs, startPluginHost } from "./harness.js";
 
 /** The terminal page's test hook on the focused pane (plugins/terminal's TerminalTestHook). */
@@ -62,6 +62,17 @@ afterAll(async () => {
   await browser?.close();
   await bare?.cleanup();
   await h?.close();
+});
+
+// A failed step says what the page showed (the panel's list, an error, a toast).
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state === "fail")
+    console.error(
+      `page text after the failure:\n${await page
+        .locator("body")
+        .textContent()
+        .catch(() => "(no page)")}`,
+    );
 });
 
 describe("the tmux panel", () => {

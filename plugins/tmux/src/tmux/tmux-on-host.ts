@@ -26,6 +26,9 @@ const EXEC_TIMEOUT_MS = 15_000;
 const firstLine = (s: string) => (s.split("\n").find((l) => l.trim()) ?? "").trim().slice(0, 200);
 
 /** tmux on the SSH hosts of this install, over `ctx.ssh.exec`. */
+
+/** Listings taken, 100 ms apart, while detached clients are still leaving. */
+const DETACH_POLLS = 20;
 export class TmuxOnHost {
   constructor(private readonly ssh: PluginSsh) {}
 
@@ -57,7 +60,18 @@ export class TmuxOnHost {
     }
     const r = await this.run(host, detachCommand(target, tty));
     if (r.code !== 0) throw this.failure(host, r, target);
-    return this.list(host.id);
+    // tmux lets go of a client once the client has read its detach message: the listing answered waits
+    // (a bounded while) until the detached clients are gone, so the panel never shows them still attached.
+    const gone = (l: TmuxListing) => {
+      const s = l.sessions.find((x) => x.name === target || x.id === target);
+      return !s || (tty === undefined ? s.clients.length === 0 : !s.clients.some((c) => c.tty === tty));
+    };
+    let listing = await this.list(host.id);
+    for (let i = 0; i < DETACH_POLLS && !gone(listing); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      listing = await this.list(host.id);
+    }
+    return listing;
   }
 
   async kill(hostId: string, target: string): Promise<TmuxListing> {
