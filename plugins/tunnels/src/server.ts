@@ -3,23 +3,30 @@ import { Hono } from "hono";
 import { parseTunnelInput } from "./definition/index.js";
 import { TunnelsError } from "./errors/index.js";
 import { TunnelManager } from "./manager/index.js";
+import { TUNNELS_SERVICE, type TunnelsService } from "./service/api.js";
 
 export type { TunnelDefinition, TunnelKind } from "./definition/index.js";
 export type { TunnelState, TunnelView } from "./manager/index.js";
+export type { TunnelRetry, TunnelSupervisor, TunnelsService } from "./service/api.js";
 
 const AUTOSTART = "tunnel-autostart";
 
 export default definePlugin({
   async setup(ctx) {
-    const licensed = () => ctx.license.licensed(AUTOSTART);
     const manager = new TunnelManager({
       ssh: ctx.ssh,
       storage: ctx.storage,
       log: ctx.log,
-      autostartLicensed: licensed,
       onChange: () => ctx.events.emit("changed", {}),
     });
     ctx.onDispose(() => manager.dispose());
+    const service: TunnelsService = {
+      list: () => manager.list(),
+      start: (id) => manager.start(id),
+      registerSupervisor: (supervisor) => manager.registerSupervisor(supervisor),
+      setRetry: (id, retry) => manager.setRetry(id, retry),
+    };
+    ctx.services.provide(TUNNELS_SERVICE, service);
 
     const answer = (err: unknown) => {
       if (err instanceof TunnelsError) return Response.json(err.toJSON(), { status: err.status });
@@ -30,7 +37,7 @@ export default definePlugin({
     const app = new Hono()
       .get("/tunnels", async (c) => {
         const hosts = (await ctx.ssh.hosts().catch(() => [])).map((h) => ({ id: h.id, name: h.name, address: h.address }));
-        return c.json({ tunnels: await manager.list(), hosts, autostart: { licensed: licensed(), module: AUTOSTART } });
+        return c.json({ tunnels: await manager.list(), hosts, autostart: { available: manager.supervised(), module: AUTOSTART } });
       })
       .post("/tunnels", async (c) => {
         try {
@@ -56,15 +63,14 @@ export default definePlugin({
         const b = (await body(c.req.raw)) as { enabled?: unknown } | undefined;
         if (typeof b?.enabled !== "boolean") return c.json({ error: "TUNNELS_ERR_VALIDATION", message: "enabled: true or false." }, 400);
         // Turning it off is always allowed, so a lapsed license never traps a tunnel in auto-start.
-        if (b.enabled && !licensed()) {
-          // The host's own 402, with the catalog's price and the store link.
+        if (b.enabled && !manager.supervised()) {
+          // The host's own 402, with the catalog's price and the store link; licensed but not running, a 409.
           const locked = ctx.license.require(AUTOSTART);
           if (locked) return locked;
+          return answer(new TunnelsError("TUNNELS_ERR_AUTOSTART_UNAVAILABLE", "Install and enable the Tunnel Auto-Start plugin to start tunnels on boot."));
         }
         return manager.setAutoStart(c.req.param("id"), b.enabled).then((v) => c.json(v), answer);
       });
     ctx.routes.mount(app);
-    // Not awaited: setup is time-boxed and a slow host must not hold the plugin back.
-    void manager.autostart().catch((err: unknown) => ctx.log.warn("auto-start failed", { error: String(err) }));
   },
 });

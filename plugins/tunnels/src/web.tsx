@@ -4,7 +4,7 @@ import { Portal } from "solid-js/web";
 import type { TunnelKind, TunnelState, TunnelView } from "./server.js";
 
 const api = pluginApi("tunnels");
-type Body = { tunnels: TunnelView[]; hosts: { id: string; name: string; address: string }[]; autostart: { licensed: boolean; module: string } };
+type Body = { tunnels: TunnelView[]; hosts: { id: string; name: string; address: string }[]; autostart: { available: boolean; module: string } };
 
 const POLL_MS = 2000;
 
@@ -37,6 +37,19 @@ function StateBadge(props: { state: TunnelState }) {
       <span class={`dot ${STATE_DOT[props.state]}`} aria-hidden="true" />
       {STATE_LABEL[props.state]}
     </span>
+  );
+}
+
+/** "next try in 8 s · attempt 4", counting down each second. */
+function RetryLine(props: { retry: { attempt: number; at: number } }) {
+  const [now, setNow] = createSignal(Date.now());
+  const timer = setInterval(() => setNow(Date.now()), 1000);
+  onCleanup(() => clearInterval(timer));
+  const seconds = () => Math.max(0, Math.ceil((props.retry.at - now()) / 1000));
+  return (
+    <div class="small muted" data-testid="tunnel-retry">
+      {seconds() > 0 ? `next try in ${seconds()} s` : "trying now"} · attempt {props.retry.attempt}
+    </div>
   );
 }
 
@@ -211,6 +224,7 @@ export function TunnelsPage() {
                   cell: (t) => (
                     <>
                       <StateBadge state={t.state} />
+                      <Show when={t.retry}>{(r) => <RetryLine retry={r()} />}</Show>
                       <Show when={t.lastError}>
                         {(e) => (
                           <div class="cell-error small" style={{ color: "var(--an-danger)", "max-width": "260px" }} title={e().code}>
@@ -245,7 +259,7 @@ export function TunnelsPage() {
                   header: "Auto-start",
                   cell: (t) => (
                     <>
-                      <Show when={d().autostart.licensed} fallback={<Lock module="tunnel-autostart" variant="inline" />}>
+                      <Show when={d().autostart.available} fallback={<Lock module="tunnel-autostart" variant="inline" />}>
                         <label class="check">
                           <input
                             type="checkbox"

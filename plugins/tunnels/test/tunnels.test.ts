@@ -67,9 +67,9 @@ describe("tunnels against a real sshd", () => {
     expect(view.bytesOut).toBeGreaterThan(5000);
     expect(view.totalConnections).toBeGreaterThanOrEqual(1);
 
-    const listed = (await (await h.api("/tunnels")).json()) as { tunnels: { id: string; state: string }[]; autostart: { licensed: boolean } };
+    const listed = (await (await h.api("/tunnels")).json()) as { tunnels: { id: string; state: string }[]; autostart: { available: boolean } };
     expect(listed.tunnels.find((t) => t.id === id)?.state).toBe("running");
-    expect(listed.autostart.licensed).toBe(false);
+    expect(listed.autostart.available).toBe(false);
 
     const stopped = await h.api(`/tunnels/${id}/stop`, { method: "POST" });
     expect(((await stopped.json()) as { state: string }).state).toBe("stopped");

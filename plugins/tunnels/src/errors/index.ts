@@ -13,6 +13,11 @@ export const TunnelsErrors = defineErrors("TUNNELS_ERR", {
     hint: "Pick an SSH host that exists in Settings → Integrations.",
   },
   RUNNING: { status: 409, message: "The tunnel is running and cannot be edited.", hint: "Stop the tunnel before editing it." },
+  AUTOSTART_UNAVAILABLE: {
+    status: 409,
+    message: "Auto-start needs the Tunnel Auto-Start plugin running.",
+    hint: "Install it from the Module Store (Settings → Store), or enable it in Settings → Plugins.",
+  },
   START_FAILED: {
     status: 502,
     message: "The tunnel could not start.",

@@ -1,12 +1,13 @@
 /**
- * Runs saved tunnels: start and stop by hand, live state and counters, the last error. With the
- * `tunnel-autostart` module licensed, tunnels marked auto-start open when the plugin starts and reopen
- * after a drop with exponential backoff (1 s doubling to 60 s).
+ * Runs saved tunnels: start and stop by hand, live state and counters, the last error. A supervisor
+ * (the `tunnel-autostart` module, through the `tunnels` service) hears when a tunnel marked auto-start
+ * drops or is stopped by a person, and shows its pending retries here.
  */
 import type { Json, PluginLogger, PluginSsh, PluginStorage, SshTunnel } from "@archnest/sdk/plugin";
 import { isSshError } from "@archnest/sdk/plugin";
 import type { TunnelDefinition, TunnelInput } from "../definition/index.js";
 import { TunnelsError } from "../errors/index.js";
+import type { TunnelRetry, TunnelSupervisor } from "../service/api.js";
 
 export type TunnelState = "stopped" | "starting" | "running" | "failed" | "retrying";
 
@@ -21,6 +22,8 @@ export interface TunnelView extends TunnelDefinition {
   totalConnections: number;
   lastError: { code: string; message: string; at: number } | null;
   startedAt: number | null;
+  /** The next attempt to reopen it (state `retrying`), set by the auto-start supervisor. */
+  retry: TunnelRetry | null;
 }
 
 interface Live {
@@ -30,8 +33,7 @@ interface Live {
   last: { bytesIn: number; bytesOut: number; connections: number; totalConnections: number };
   lastError: TunnelView["lastError"];
   startedAt: number | null;
-  retry?: ReturnType<typeof setTimeout> | undefined;
-  backoffMs: number;
+  retry: TunnelRetry | null;
   /** Bumped on every start and stop, so a late callback of an older run changes nothing. */
   generation: number;
 }
@@ -40,16 +42,15 @@ export interface ManagerDeps {
   ssh: Pick<PluginSsh, "hosts" | "forwardLocal" | "forwardRemote">;
   storage: Pick<PluginStorage, "get" | "set" | "delete" | "list">;
   log: PluginLogger;
-  autostartLicensed: () => boolean;
   onChange?: () => void;
 }
 
 const KEY = "tunnel:";
-const MAX_BACKOFF = 60_000;
 
 export class TunnelManager {
   private readonly live = new Map<string, Live>();
   private disposed = false;
+  private supervisor: TunnelSupervisor | undefined;
 
   constructor(private readonly deps: ManagerDeps) {}
 
@@ -72,7 +73,7 @@ export class TunnelManager {
         last: { bytesIn: 0, bytesOut: 0, connections: 0, totalConnections: 0 },
         lastError: null,
         startedAt: null,
-        backoffMs: 1000,
+        retry: null,
         generation: 0,
       };
       this.live.set(id, l);
@@ -93,7 +94,42 @@ export class TunnelManager {
       totalConnections: s?.totalConnections ?? l.last.totalConnections,
       lastError: s?.lastError ? { code: s.lastErrorCode ?? "HOST_ERR_SSH_ERROR", message: s.lastError, at: l.lastError?.at ?? Date.now() } : l.lastError,
       startedAt: l.startedAt,
+      retry: l.state === "retrying" ? l.retry : null,
     };
+  }
+
+  /** True while a supervisor (the auto-start module) is registered. */
+  supervised(): boolean {
+    return this.supervisor !== undefined;
+  }
+
+  /** Registers the auto-start supervisor; only one at a time. */
+  registerSupervisor(supervisor: TunnelSupervisor): { dispose(): void } {
+    if (this.supervisor) throw new Error("a tunnel supervisor is registered already");
+    this.supervisor = supervisor;
+    this.deps.onChange?.();
+    return {
+      dispose: () => {
+        if (this.supervisor !== supervisor) return;
+        this.supervisor = undefined;
+        // Nobody retries any more: what waited for a retry shows as failed, with its last error.
+        for (const l of this.live.values()) {
+          if (l.state !== "retrying") continue;
+          l.state = "failed";
+          l.retry = null;
+        }
+        this.deps.onChange?.();
+      },
+    };
+  }
+
+  /** Shows (or clears) the supervisor's next attempt on a tunnel that is not running. */
+  setRetry(id: string, retry: TunnelRetry | null): void {
+    const l = this.live.get(id);
+    if (!l || l.state === "running" || l.state === "starting") return;
+    l.retry = retry;
+    l.state = retry ? "retrying" : l.lastError ? "failed" : "stopped";
+    this.deps.onChange?.();
   }
 
   async list(): Promise<TunnelView[]> {
@@ -143,8 +179,7 @@ export class TunnelManager {
     const d = await this.def(id);
     const l = this.entry(id);
     if (l.state === "running" || l.state === "starting") return this.view(d);
-    if (l.retry) clearTimeout(l.retry);
-    l.retry = undefined;
+    l.retry = null;
     l.generation += 1;
     const gen = l.generation;
     l.state = "starting";
@@ -179,7 +214,6 @@ export class TunnelManager {
     l.state = "running";
     l.startedAt = Date.now();
     l.lastError = null;
-    l.backoffMs = 1000;
     tunnel.onError((e) => {
       if (gen === l.generation) l.lastError = { code: e.code, message: e.message, at: Date.now() };
     });
@@ -190,7 +224,13 @@ export class TunnelManager {
       l.state = "failed";
       l.lastError = { code: e?.code ?? "HOST_ERR_SSH_DISCONNECTED", message: e?.message ?? "The tunnel closed.", at: Date.now() };
       this.deps.onChange?.();
-      void this.maybeRetry(id);
+      if (this.supervisor && !this.disposed) {
+        const { code, message } = l.lastError;
+        void this.def(id).then(
+          (def) => def.autoStart && this.supervisor?.dropped(this.view(def), { code, message }),
+          () => undefined,
+        );
+      }
     });
     this.deps.onChange?.();
     return this.view(d);
@@ -201,28 +241,12 @@ export class TunnelManager {
     return { bytesIn: s.bytesIn, bytesOut: s.bytesOut, connections: 0, totalConnections: s.totalConnections };
   }
 
-  private async maybeRetry(id: string): Promise<void> {
-    if (this.disposed || !this.deps.autostartLicensed()) return;
-    const d = await this.def(id).catch(() => undefined);
-    const l = this.live.get(id);
-    if (!d?.autoStart || !l) return;
-    const delay = l.backoffMs;
-    l.backoffMs = Math.min(MAX_BACKOFF, l.backoffMs * 2);
-    l.state = "retrying";
-    l.retry = setTimeout(() => {
-      l.retry = undefined;
-      this.start(id).catch(() => this.maybeRetry(id));
-    }, delay);
-    l.retry.unref?.();
-  }
-
   /** Closes the tunnel and every connection through it. Stopping a stopped tunnel is fine. */
   async stop(id: string): Promise<TunnelView | undefined> {
     const l = this.live.get(id);
     if (l) {
       l.generation += 1;
-      if (l.retry) clearTimeout(l.retry);
-      l.retry = undefined;
+      l.retry = null;
       const t = l.tunnel;
       l.tunnel = undefined;
       if (t) {
@@ -233,20 +257,9 @@ export class TunnelManager {
       l.startedAt = null;
       this.deps.onChange?.();
     }
+    if (!this.disposed) this.supervisor?.stopped(id);
     const d = await this.def(id).catch(() => undefined);
     return d && this.view(d);
-  }
-
-  /** With the auto-start module, opens every tunnel marked auto-start. */
-  async autostart(): Promise<void> {
-    if (!this.deps.autostartLicensed()) return;
-    for (const d of await this.defs()) {
-      if (d.autoStart)
-        await this.start(d.id).catch((err: unknown) => {
-          this.deps.log.warn("auto-start failed", { id: d.id, error: String(err) });
-          return this.maybeRetry(d.id);
-        });
-    }
   }
 
   /** Stops everything (the plugin is unloading). */
