@@ -1,10 +1,11 @@
 import { connect as netConnect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { CodedError } from "@archnest/sdk";
-import type { SshHostSummary, SshRouter } from "@archnest/sdk/plugin";
+import type { SshAuthenticator, SshCertificateSignIn, SshHostSummary, SshRouter } from "@archnest/sdk/plugin";
 import ssh2, { type Client, type ConnectConfig } from "ssh2";
 import { HostError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";
+import { certificateKey } from "./certificate-key.js";
 import { hostKeyFingerprint } from "./fingerprint.js";
 import type { SshCredentials, SshHostStore } from "./host-store.js";
 import { connectError, isDisconnect } from "./ssh-errors.js";
@@ -14,6 +15,8 @@ export interface SshPoolOptions {
   log: Logger;
   /** The routers plugins registered, asked in order before each new connection. */
   routers: () => readonly SshRouter[];
+  /** The authenticators plugins registered, asked in order how to sign in before each new connection. */
+  authenticators?: () => readonly SshAuthenticator[];
   /** Time for the TCP connection plus the SSH handshake and sign-in (default 20 s). */
   readyTimeoutMs?: number;
   /** Keepalive probe interval (default 15 s); after `keepaliveCountMax` (3) unanswered the connection is dropped. */
@@ -65,6 +68,30 @@ function authConfig(host: SshHostSummary, c: SshCredentials): Partial<ConnectCon
       `the private key of ${host.name} cannot be read (${c.passphrase ? "wrong passphrase or not a key" : "encrypted, or not a key"})`,
     );
   return c.passphrase ? { privateKey: c.privateKey, passphrase: c.passphrase } : { privateKey: c.privateKey };
+}
+
+/** Signs in with a certificate an authenticator handed over, once: a refusal ends the sign-in. */
+function certificateAuth(host: SshHostSummary, c: SshCertificateSignIn): Partial<ConnectConfig> {
+  const key = certificateKey(c.privateKey, c.passphrase, c.certificate);
+  let tried = false;
+  return {
+    authHandler: (_methods: unknown, _partial: unknown, next: (auth: unknown) => void) => {
+      if (tried) return next(false);
+      tried = true;
+      next({ type: "publickey", username: host.user, key });
+    },
+  } as unknown as Partial<ConnectConfig>;
+}
+
+/** A sign-in refused while a certificate was offered says so, naming it, and where to look. */
+function certificateRefused(err: unknown, where: string, c: SshCertificateSignIn): CodedError {
+  const coded = connectError(err, where);
+  if (coded.code !== "HOST_ERR_SSH_AUTH_FAILED") return coded;
+  return new HostError(
+    "HOST_ERR_SSH_AUTH_FAILED",
+    `${where}: the server refused the certificate${c.label ? ` (${c.label})` : ""}; check that it trusts the certificate's CA (TrustedUserCAKeys) and accepts the user as a principal`,
+    { cause: err },
+  );
 }
 
 /**
@@ -271,6 +298,15 @@ export class SshPool {
     );
   }
 
+  /** The first authenticator's answer for the host, if any answers. */
+  private async certificateFor(host: SshHostSummary, signal: AbortSignal): Promise<SshCertificateSignIn | undefined> {
+    for (const a of this.opts.authenticators?.() ?? []) {
+      const answer = await a.signIn(host, signal);
+      if (answer) return answer;
+    }
+    return undefined;
+  }
+
   /** The TCP (or routed) stream to a host: the first router that answers, else a direct connection. */
   private async socketFor(host: SshHostSummary, signal: AbortSignal): Promise<Duplex> {
     for (const router of this.opts.routers()) {
@@ -304,12 +340,20 @@ export class SshPool {
   private async open(hostId: string): Promise<Live & { fingerprint: string }> {
     const { store } = this.opts;
     const { host, credentials } = await store.connectInfo(hostId);
-    const auth = authConfig(host, credentials);
     const where = `${host.name} (${host.address}:${host.port})`;
     const readyTimeout = this.opts.readyTimeoutMs ?? 20_000;
     const abort = new AbortController();
     const timer = setTimeout(() => abort.abort(), readyTimeout);
     let sock: Duplex;
+    let certificate: SshCertificateSignIn | undefined;
+    let auth: Partial<ConnectConfig>;
+    try {
+      certificate = await this.certificateFor(host, abort.signal);
+      auth = certificate ? certificateAuth(host, certificate) : authConfig(host, credentials);
+    } catch (err) {
+      clearTimeout(timer);
+      throw connectError(err, where);
+    }
     try {
       sock = await this.socketFor(host, abort.signal);
     } catch (err) {
@@ -326,7 +370,7 @@ export class SshPool {
         client.removeAllListeners();
         client.on("error", () => undefined);
         sock.destroy();
-        reject(keyRefused ?? (keyCheckFailed ? connectError(keyCheckFailed, where) : connectError(err, where)));
+        reject(keyRefused ?? (keyCheckFailed ? connectError(keyCheckFailed, where) : certificate ? certificateRefused(err, where, certificate) : connectError(err, where)));
       };
       const closedEarly = () => fail(Object.assign(new Error("connection closed during the handshake"), { code: "ECONNRESET" }));
       client.once("ready", () => {

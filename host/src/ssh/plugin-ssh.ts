@@ -38,6 +38,7 @@ export function createPluginSsh(service: SshService | undefined, scope: PluginSs
     forwardLocal: async (hostId, opts) => hold(await use("forwardLocal").forwardLocal(hostId, opts)),
     forwardRemote: async (hostId, opts) => hold(await use("forwardRemote").forwardRemote(hostId, opts)),
     registerRouter: (router) => scope.track(use("registerRouter").registerRouter(router)),
+    registerAuthenticator: (authenticator) => scope.track(use("registerAuthenticator").registerAuthenticator(authenticator)),
     openTcp: async (hostId, opts) => {
       const stream = await use("openTcp").openTcp(hostId, opts);
       // ssh2 emits a channel's close only after its end has been read: a stream the plugin left paused

@@ -3,6 +3,7 @@ import { isCodedError } from "@archnest/sdk";
 import type {
   Disposable,
   PluginSsh,
+  SshAuthenticator,
   SshExecOptions,
   SshExecResult,
   SshHostSummary,
@@ -167,13 +168,14 @@ class ShellSession implements SshShell {
 export class SshService implements PluginSsh {
   readonly pool: SshPool;
   private readonly routers: SshRouter[] = [];
+  private readonly authenticators: SshAuthenticator[] = [];
   /** Everything open, closed when the host stops. */
   private readonly open = new Set<{ close(): unknown }>();
   private readonly hostListeners = new Set<(hosts: SshHostSummary[]) => void>();
   private offHostChanges: (() => void) | undefined;
 
   constructor(private readonly opts: SshServiceOptions) {
-    this.pool = new SshPool({ ...opts, routers: () => this.routers });
+    this.pool = new SshPool({ ...opts, routers: () => this.routers, authenticators: () => this.authenticators });
   }
 
   private get store(): SshHostStore {
@@ -383,6 +385,17 @@ export class SshService implements PluginSsh {
     if (opts.remoteBindHost !== undefined) checkTarget(opts.remoteBindHost);
     const t = await RemoteTunnel.start(this.pool, hostId, opts);
     return this.keep(t, (cb) => t.onClose(cb));
+  }
+
+  registerAuthenticator(authenticator: SshAuthenticator): Disposable {
+    if (typeof authenticator?.signIn !== "function") throw invalid("an authenticator needs a signIn(host, signal) function");
+    this.authenticators.push(authenticator);
+    return {
+      dispose: () => {
+        const i = this.authenticators.indexOf(authenticator);
+        if (i >= 0) this.authenticators.splice(i, 1);
+      },
+    };
   }
 
   registerRouter(router: SshRouter): Disposable {

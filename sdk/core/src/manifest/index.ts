@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   "ssh:sftp",
   "ssh:forward",
   "ssh:route",
+  "ssh:auth",
   "docker",
   "users",
   "audit",

@@ -363,6 +363,29 @@ export interface SshRouter {
   route(host: SshHostSummary, signal: AbortSignal): Promise<Duplex | undefined> | Duplex | undefined;
 }
 
+/** A key and its OpenSSH user certificate, handed to the host by an {@link SshAuthenticator}. */
+export interface SshCertificateSignIn {
+  /** The private key the certificate certifies (OpenSSH or PEM). */
+  privateKey: string;
+  passphrase?: string;
+  /**
+   * The certificate in OpenSSH's one-line form (`ssh-ed25519-cert-v01@openssh.com AAAA... comment`), as
+   * `ssh-keygen -s` and OPKSSH write it. Ed25519, ECDSA and RSA certificates (RSA signs with rsa-sha2-256).
+   */
+  certificate: string;
+  /** How messages name it when the server refuses it (`key id "alice", CA SHA256:...`). */
+  label?: string;
+}
+
+/**
+ * Signs in to hosts with credentials the plugin holds instead of the host's stored ones: asked before each
+ * new connection, in registration order; the first answer is used. Throwing an error with a `code` fails
+ * that connection with it (a certificate that expired, say), and the message reaches the admin as it is.
+ */
+export interface SshAuthenticator {
+  signIn(host: SshHostSummary, signal: AbortSignal): Promise<SshCertificateSignIn | undefined> | SshCertificateSignIn | undefined;
+}
+
 /**
  * The SSH service lent to plugins as `ctx.ssh`. See the module comment for permissions and errors.
  *
@@ -411,6 +434,23 @@ export interface PluginSsh {
    * ```
    */
   openTcp(hostId: string, opts: SshTcpOptions): Promise<Duplex>;
+  /**
+   * Registers an authenticator (permission `ssh:auth`): before each new connection the host asks it how
+   * to sign in to the host about to be connected; an answer replaces the host's stored credentials for that
+   * connection. Disposing it leaves existing connections alone.
+   *
+   * @example
+   * ```ts
+   * // archnest.permissions: ["ssh:auth", "secrets"]
+   * ctx.ssh.registerAuthenticator({
+   *   signIn: async (host) => {
+   *     const c = await ctx.secrets.get(`cert:${host.id}`);
+   *     return c ? { privateKey: c.privateKey, certificate: c.certificate } : undefined;
+   *   },
+   * });
+   * ```
+   */
+  registerAuthenticator(authenticator: SshAuthenticator): Disposable;
 }
 
 /**
@@ -427,4 +467,5 @@ export const SSH_PERMISSIONS = {
   forwardRemote: "ssh:forward",
   registerRouter: "ssh:route",
   openTcp: "ssh:forward",
+  registerAuthenticator: "ssh:auth",
 } as const satisfies Record<keyof PluginSsh, string>;

@@ -365,6 +365,7 @@ function testSsh(
     forwardRemote: async (hostId, o) => member("forwardRemote")(hostId, o),
     registerRouter: (router) => tracked(member("registerRouter")(router)),
     openTcp: async (hostId, o) => member("openTcp")(hostId, o),
+    registerAuthenticator: (authenticator) => tracked(member("registerAuthenticator")(authenticator)),
   };
 }
 

@@ -12,6 +12,7 @@ const DESCRIPTIONS: Record<string, string> = {
   "ssh:sftp": "Read and write files on your hosts",
   "ssh:forward": "Open SSH tunnels",
   "ssh:route": "Connect through jump hosts",
+  "ssh:auth": "Sign in to your hosts with keys and certificates it holds",
   docker: "Manage Docker containers, images and volumes",
   users: "Manage user accounts",
   audit: "Read the audit log",
