@@ -79,11 +79,15 @@ export function certificateKey(privateKey: string, passphrase: string | undefine
   installCertificateSignIn();
   const parsed = ssh2.utils.parseKey(privateKey, passphrase) as unknown as ParsedKey | Error;
   if (parsed instanceof Error || !parsed.isPrivateKey())
-    throw new HostError("HOST_ERR_SSH_KEY_INVALID", `the certificate's private key cannot be read (${passphrase ? "wrong passphrase or not a key" : "encrypted, or not a key"})`);
+    throw new HostError(
+      "HOST_ERR_SSH_KEY_INVALID",
+      `the certificate's private key cannot be read (${passphrase ? "wrong passphrase or not a key" : "encrypted, or not a key"})`,
+    );
   const { type, blob } = readCertificateLine(certificate);
   const algorithms = ALGORITHMS[type] as (typeof ALGORITHMS)[string];
   const plainType = type.slice(0, -SUFFIX.length);
-  if (parsed.type !== plainType) throw new HostError("HOST_ERR_SSH_KEY_INVALID", `the certificate is for a ${plainType} key, the private key is ${parsed.type}`);
+  if (parsed.type !== plainType)
+    throw new HostError("HOST_ERR_SSH_KEY_INVALID", `the certificate is for a ${plainType} key, the private key is ${parsed.type}`);
   const info: CertificateInfo = { requestAlgorithm: algorithms.request, signatureAlgorithm: algorithms.signature, plainType, blob };
   // Everything else (the private key, isPrivateKey, the parser's own marks) comes from the parsed key.
   const key = Object.create(parsed) as ParsedKey & { [CERTIFICATE]: CertificateInfo };

@@ -370,7 +370,10 @@ export class SshPool {
         client.removeAllListeners();
         client.on("error", () => undefined);
         sock.destroy();
-        reject(keyRefused ?? (keyCheckFailed ? connectError(keyCheckFailed, where) : certificate ? certificateRefused(err, where, certificate) : connectError(err, where)));
+        reject(
+          keyRefused ??
+            (keyCheckFailed ? connectError(keyCheckFailed, where) : certificate ? certificateRefused(err, where, certificate) : connectError(err, where)),
+        );
       };
       const closedEarly = () => fail(Object.assign(new Error("connection closed during the handshake"), { code: "ECONNRESET" }));
       client.once("ready", () => {

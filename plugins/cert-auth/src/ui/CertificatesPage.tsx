@@ -123,7 +123,7 @@ export function CertificatesPage(_props: SlotProps): JSX.Element {
               <div>
                 Key ID <strong data-testid="cert-key-id">{c().keyId}</strong> · serial <span data-testid="cert-serial">{c().serial}</span> · {c().keyType}
               </div>
-              <div class="an-cert__chips" data-testid="cert-principals" aria-label="Principals">
+              <div class="an-cert__chips" data-testid="cert-principals" title="Principals">
                 <Show when={c().principals.length > 0} fallback={<span class="muted">any user</span>}>
                   <For each={c().principals}>{(p) => <span class="an-cert__chip mono">{p}</span>}</For>
                 </Show>
