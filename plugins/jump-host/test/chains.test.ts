@@ -69,14 +69,11 @@ async function sample(hostId: string): Promise<void> {
 }
 
 /**
- * SFTP, as the files plugin lists a folder. The files plugin keeps one SFTP session per host and answers
- * the first request after the host's connection dropped (a host edited) with HOST_ERR_SSH_DISCONNECTED,
- * then opens a new session: that one request is asked again, as its page does on "Try again".
+ * SFTP, as the files plugin lists a folder. The files plugin keeps one SFTP session per host; after the
+ * host's connection dropped (a host edited) it opens a new one by itself, so one request is enough.
  */
 async function list(hostId: string): Promise<string[]> {
-  const url = `/list?host=${hostId}&path=${encodeURIComponent(innerSshd.dir)}`;
-  let res = await h.api("files", url);
-  if (res.status === 502 && ((await res.clone().json()) as { reason?: string }).reason === "HOST_ERR_SSH_DISCONNECTED") res = await h.api("files", url);
+  const res = await h.api("files", `/list?host=${hostId}&path=${encodeURIComponent(innerSshd.dir)}`);
   return ((await json<{ entries: { name: string }[] }>(res)).entries ?? []).map((e) => e.name);
 }
 

@@ -19,17 +19,25 @@ export class SftpPool {
 
   constructor(private readonly ssh: Pick<PluginSsh, "sftp">) {}
 
-  /** Runs `fn` with the host's session; a broken session is dropped so the next call opens a new one. */
+  /**
+   * Runs `fn` with the host's session; a broken session is dropped so the next call opens a new one. A
+   * kept session whose connection dropped since its last use (the server restarted, the network blinked)
+   * fails at once with HOST_ERR_SSH_DISCONNECTED: that call runs once more on a new session, so the person
+   * never sees the error of a connection that was already gone before they asked.
+   */
   async use<T>(hostId: string, fn: (sftp: SshSftp) => Promise<T>): Promise<T> {
+    const kept = this.sessions.has(hostId);
     const entry = this.acquire(hostId);
     try {
       return await fn(await entry.session);
     } catch (err) {
-      if (isSshError(err) && BROKEN.has(err.code)) this.drop(hostId, entry);
-      throw err;
+      if (!isSshError(err) || !BROKEN.has(err.code)) throw err;
+      this.drop(hostId, entry);
+      if (!kept || err.code !== "HOST_ERR_SSH_DISCONNECTED") throw err;
     } finally {
       this.release(hostId, entry);
     }
+    return this.use(hostId, fn);
   }
 
   /**
