@@ -278,31 +278,47 @@ export class SshService implements PluginSsh {
     const max = opts.maxOutputBytes ?? DEFAULT_MAX_OUTPUT;
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw invalid("timeoutMs must be a positive number");
     if (!Number.isInteger(max) || max < 0) throw invalid("maxOutputBytes must be a non-negative integer");
-    const { client, channel: ch } = await this.channel<ClientChannel>(hostId, "exec", (c, cb) => c.exec(command, cb));
-    return new Promise<SshExecResult>((resolve, reject) => {
-      const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], sizes: { stdout: 0, stderr: 0 }, truncated: false };
-      const take = (which: "stdout" | "stderr") => (d: Buffer) => {
-        const room = max - out.sizes[which];
-        if (room <= 0) {
-          out.truncated = true;
-          return;
-        }
-        const part = d.length > room ? d.subarray(0, room) : d;
-        if (part.length < d.length) out.truncated = true;
-        out[which].push(part);
-        out.sizes[which] += part.length;
-      };
+    const out = { stdout: [] as Buffer[], stderr: [] as Buffer[], sizes: { stdout: 0, stderr: 0 }, truncated: false };
+    const take = (which: "stdout" | "stderr") => (d: Buffer) => {
+      const room = max - out.sizes[which];
+      if (room <= 0) {
+        out.truncated = true;
+        return;
+      }
+      const part = d.length > room ? d.subarray(0, room) : d;
+      if (part.length < d.length) out.truncated = true;
+      out[which].push(part);
+      out.sizes[which] += part.length;
+    };
+    let code: number | null = null;
+    let signal: string | null = null;
+    let exited = false;
+    let closed = false;
+    let onClosed: (() => void) | undefined;
+    // Listened to from the moment the channel opens: a quick command's output, exit status and close can
+    // all arrive in the same read as the open confirmation, before an awaiting caller would run.
+    const watch = (ch: ClientChannel) => {
       ch.on("data", take("stdout"));
       ch.stderr.on("data", take("stderr"));
-      let code: number | null = null;
-      let signal: string | null = null;
-      let exited = false;
-      let timedOut = false;
       ch.on("exit", (c: number | null, s?: string) => {
         exited = true;
         code = typeof c === "number" ? c : null;
         signal = s ?? null;
       });
+      ch.on("close", () => {
+        closed = true;
+        onClosed?.();
+      });
+      ch.on("error", () => ch.destroy());
+    };
+    const { client, channel: ch } = await this.channel<ClientChannel>(hostId, "exec", (c, cb) =>
+      c.exec(command, (err, stream) => {
+        if (!err && stream) watch(stream);
+        cb(err, stream);
+      }),
+    );
+    return new Promise<SshExecResult>((resolve, reject) => {
+      let timedOut = false;
       const timer = setTimeout(() => {
         timedOut = true;
         unsubscribe();
@@ -316,7 +332,7 @@ export class SshService implements PluginSsh {
         }
       }, timeoutMs);
       const unsubscribe = this.pool.onClientClose(client, () => ch.destroy());
-      ch.on("close", () => {
+      const finish = () => {
         clearTimeout(timer);
         unsubscribe();
         if (timedOut) return;
@@ -328,8 +344,9 @@ export class SshService implements PluginSsh {
           stderr: Buffer.concat(out.stderr).toString("utf8"),
           truncated: out.truncated,
         });
-      });
-      ch.on("error", () => ch.destroy());
+      };
+      if (closed) return finish();
+      onClosed = finish;
       if (opts.stdin !== undefined) ch.end(typeof opts.stdin === "string" ? opts.stdin : Buffer.from(opts.stdin));
       else ch.end();
     });
