@@ -1,11 +1,12 @@
 /**
- * The Certificates page in chromium at 1366x768 and 390 px: a certificate added through the form (pasted
- * key and certificate) shows its key id, principals, CA and validity; one ending within the warning days
- * raises the warning box; a pasted key of another certificate is refused in the form; and with the license
- * lapsed the page shows the lock while the certificate stays listed. Screenshots land in
- * plugins/cert-auth/test-artifacts/.
+ * The Certificates page in chromium at 1366x768 and 390 px, on a host whose licenses come from a real
+ * registry: locked (the forms closed, the API answering 402) until the module is bought alone in the
+ * Module Store; then a certificate added through the form (pasted key and certificate) shows its key id,
+ * principals, CA and validity; one ending within the warning days raises the warning box; and a pasted
+ * key of another certificate is refused in the form. (A lapse keeping every certificate is
+ * cert-auth.test.ts's.) Screenshots land in plugins/cert-auth/test-artifacts/.
  */
-import { launchChromium, signedInContext } from "@archnest/host/testing";
+import { buyInStore, launchChromium, signedInContext } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeCa, type TestCa } from "./ca.js";
@@ -21,7 +22,7 @@ beforeAll(async () => {
   ca = makeCa("page-ca");
   h = await startPluginHost({
     web: true,
-    licensed: ["cert-auth"],
+    registry: true,
     sshd: { extraConfig: [`TrustedUserCAKeys ${ca.publicKeyFile}`, "AuthorizedKeysFile none"] },
   });
   browser = await launchChromium();
@@ -46,6 +47,35 @@ async function fill(keyText: string, certificate: string): Promise<void> {
 }
 
 describe("the Certificates page", () => {
+  it("is locked until the module is bought alone in the store", async () => {
+    await page.goto(`${h.url}/certificates`);
+    await page.locator('[data-lock-module="cert-auth"]').first().waitFor();
+    const row = page.locator('tr[data-host="test-sshd"]');
+    await row.getByText("none: signs in with its own key or password").waitFor();
+    expect(await row.getByRole("button", { name: "Add certificate" }).isDisabled()).toBe(true);
+    const user = ca.userKey("locked");
+    const refused = await h.api(`/hosts/${h.hostId}`, {
+      method: "PUT",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({
+        privateKey: user.privateKey,
+        certificate: ca.sign(user.publicKeyFile, { id: "locked", principals: [h.sshd.user], validity: "-5m:+1d" }),
+      }),
+    });
+    expect(refused.status).toBe(402);
+    expect(await refused.json()).toMatchObject({ error: "module_required", module: "cert-auth", price: expect.stringMatching(/^\$/) });
+    await shot(page, "locked-1366");
+
+    const store = await context.newPage();
+    await buyInStore(store, h.url, "cert-auth");
+    await store.close();
+    expect(((await (await h.request("/api/license")).json()) as { modules: string[] }).modules).toEqual(["cert-auth"]);
+    await page.reload();
+    await row.getByRole("button", { name: "Add certificate" }).waitFor();
+    expect(await row.getByRole("button", { name: "Add certificate" }).isDisabled()).toBe(false);
+    expect(await page.locator('[data-lock-module="cert-auth"]').count()).toBe(0);
+  });
+
   it("adds a certificate through the form and shows what it says", async () => {
     const user = ca.userKey("alice");
     await page.goto(`${h.url}/certificates`);
@@ -81,16 +111,5 @@ describe("the Certificates page", () => {
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(p, "expiring-390");
     await phone.close();
-  });
-
-  it("shows the lock without the license, with the certificate still listed and the form closed", async () => {
-    h.entitlements.set([]);
-    await expect.poll(async () => ((await (await h.api("/certificates")).json()) as { licensed: boolean }).licensed, { timeout: 15_000 }).toBe(false);
-    await page.reload();
-    await page.locator('[data-lock-module="cert-auth"]').first().waitFor();
-    const row = page.locator('tr[data-host="test-sshd"]');
-    expect(await row.getByTestId("cert-key-id").textContent()).toBe("short-lived");
-    expect(await row.getByRole("button", { name: "Replace" }).isDisabled()).toBe(true);
-    await shot(page, "locked-1366");
   });
 });

@@ -22,7 +22,7 @@ import {
 } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { TestSshd } from "@archnest/host/testing";
+import { addMember, type TestSshd } from "@archnest/host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TransferJobView } from "../src/server.js";
 import { jobs, type PluginHost, post, secondHost, sha256, startPluginHost, waitForJob } from "./harness.js";
@@ -172,6 +172,43 @@ describe("copying between two hosts", () => {
     });
     const missing = await start({ kind: "copy", paths: [join(root, "missing")], folder: dst });
     expect(await waitForJob(h, missing.id, settled)).toMatchObject({ state: "failed", error: { code: "TRANSFER_ERR_SOURCE_NOT_FOUND" } });
+  });
+});
+
+describe("who may see and change a transfer", () => {
+  it("answers 401 without a session, and a member sees and acts on only the transfers they started", async () => {
+    expect((await fetch(`${h.url}/api/plugins/host-transfer/jobs`)).status).toBe(401);
+    const dst = folder("members");
+    const small = join(folder("members-src"), "a.txt");
+    writeFileSync(small, "member test\n");
+    const admins = await start({ kind: "copy", paths: [small], folder: dst });
+    await waitForJob(h, admins.id, settled);
+    const member = await addMember(h.t.host, "transfer-member", "member-password-1");
+    const as = (path: string, init: RequestInit = {}) =>
+      fetch(`${h.url}/api/plugins/host-transfer${path}`, {
+        ...init,
+        headers: { ...member.headers, "content-type": "application/json", ...(init.headers as Record<string, string>) },
+      });
+    const listed = async () => ((await (await as("/jobs")).json()) as { jobs: TransferJobView[] }).jobs.map((j) => j.id);
+    expect(await listed()).not.toContain(admins.id);
+    for (const action of ["resume", "cancel"]) {
+      const res = await as(`/jobs/${admins.id}/${action}`, { method: "POST", body: "{}" });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: "TRANSFER_ERR_JOB_NOT_FOUND" });
+    }
+    expect((await as(`/jobs/${admins.id}`, { method: "DELETE" })).status).toBe(404);
+    expect((await jobs(h)).map((j) => j.id)).toContain(admins.id);
+
+    const res = await as("/jobs", {
+      method: "POST",
+      body: JSON.stringify({ sourceHostId: h.hostId, targetHostId: target.hostId, paths: [small], folder: folder("members-dst"), conflicts: "overwrite" }),
+    });
+    expect(res.status).toBe(201);
+    const own = ((await res.json()) as { job: TransferJobView }).job;
+    expect(own.createdBy).toBe("transfer-member");
+    expect(await listed()).toEqual([own.id]);
+    await waitForJob(h, own.id, settled);
+    expect((await as(`/jobs/${own.id}`, { method: "DELETE" })).status).toBe(200);
   });
 });
 

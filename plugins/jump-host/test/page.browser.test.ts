@@ -1,12 +1,12 @@
 /**
  * The module as it is sold and used, in chromium: published to a real registry and installed without its
  * license, the Jump hosts page shows the lock with its selects disabled and the API answers 402; bought
- * through the registry's development checkout, the page sets a host's jump host, the target's key is
+ * alone in the Module Store (the registry's development checkout), the page sets a host's jump host, the target's key is
  * trusted over the chain, "Test chain" reports each hop with its latency, and a pasted ssh_config's
  * ProxyJump sets the chain again. Two real sshd: `inner.test` resolves only inside the bastion's mount
  * namespace. Screenshots at 1366x768 and 390 px land in plugins/jump-host/test-artifacts/.
  */
-import { launchChromium, screenshot, signedInContext, startSshd, type TestSshd } from "@archnest/host/testing";
+import { buyInStore, launchChromium, screenshot, signedInContext, startSshd, type TestSshd } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ARTIFACTS, addHostAt, addSshHost, type PluginHost, startJumpHost, trustHostKey } from "./harness.js";
@@ -67,8 +67,11 @@ describe("the Jump hosts page", () => {
     await page.setViewportSize({ width: 1366, height: 768 });
   });
 
-  it("sets a jump host, trusts the target over it and tests the chain hop by hop once bought", async () => {
-    await h.buy("jump-host");
+  it("sets a jump host, trusts the target over it and tests the chain hop by hop once bought alone in the store", async () => {
+    const store = await context.newPage();
+    await buyInStore(store, h.url, "jump-host");
+    await store.close();
+    expect(((await (await h.request("/api/license")).json()) as { modules: string[] }).modules).toEqual(["jump-host"]);
     await page.reload();
     await innerRow().waitFor();
     expect(await page.locator('.lock-card[data-lock-module="jump-host"]').count()).toBe(0);

@@ -1,9 +1,10 @@
 /**
- * The Tunnels page with Tunnel Auto-Start, in chromium, at 1366x768 and 390 px: the "On boot" switch where
- * the lock was, and a dropped auto-start tunnel showing "Retrying" with its countdown and attempt until
+ * The Tunnels page with Tunnel Auto-Start, in chromium, at 1366x768 and 390 px: the lock where the "On
+ * boot" switch goes until the module is bought alone in the Module Store (a real registry and its
+ * development checkout), then the switch, and a dropped auto-start tunnel showing "Retrying" with its countdown and attempt until
  * sshd is back. Screenshots land in plugins/tunnel-autostart/test-artifacts/.
  */
-import { launchChromium, signedInContext } from "@archnest/host/testing";
+import { buyInStore, launchChromium, signedInContext } from "@archnest/host/testing";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PluginHost, shot, startPluginHost } from "./harness.js";
@@ -12,7 +13,7 @@ let h: PluginHost;
 let browser: Browser;
 
 beforeAll(async () => {
-  h = await startPluginHost({ web: true, licensed: ["tunnel-autostart"] });
+  h = await startPluginHost({ web: true, registry: true });
   // Waits long enough to read on the page: 3 s first, 10 s at most.
   await h.request("/api/plugins/tunnel-autostart/settings", { method: "PUT", json: { values: { firstRetrySeconds: 3, maxRetrySeconds: 10 } } });
   browser = await launchChromium();
@@ -35,6 +36,21 @@ describe("the Tunnels page with auto-start", () => {
     await page.goto(`${h.url}/tunnels`);
     const row = page.locator('tr[data-tunnel="reverse-ssh"]');
     await row.waitFor();
+    // Not bought: the lock, with the catalog's price, where the switch goes; the API refuses to turn it on.
+    await row.locator('[data-lock-module="tunnel-autostart"]').waitFor();
+    expect(await row.getByRole("checkbox").count()).toBe(0);
+    const refused = await h.request(`/api/plugins/tunnels/tunnels/${id}/autostart`, { method: "PUT", json: { enabled: true } });
+    expect(refused.status).toBe(402);
+    expect(await refused.json()).toMatchObject({ error: "module_required", module: "tunnel-autostart", price: expect.stringMatching(/^\$/) });
+    await shot(page, "locked-1366");
+
+    const store = await context.newPage();
+    await buyInStore(store, h.url, "tunnel-autostart");
+    await store.close();
+    const license = (await (await h.request("/api/license")).json()) as { modules: string[] };
+    expect(license.modules).toEqual(["tunnel-autostart"]);
+    await page.reload();
+    await row.getByRole("checkbox").waitFor();
     expect(await row.locator('[data-lock-module="tunnel-autostart"]').count()).toBe(0);
     await row.getByRole("checkbox").check();
     await expect.poll(async () => ((await (await h.request(`/api/plugins/tunnels/tunnels/${id}`)).json()) as { autoStart: boolean }).autoStart).toBe(true);

@@ -69,6 +69,13 @@ export function parseNewJob(b: Record<string, unknown>): NewJob {
 export function createTransferApi(ctx: Pick<PluginContext, "license" | "log" | "ssh">, transfers: Transfers) {
   // The host answers 402 before these run without the license; this covers a lapse between the two checks.
   const locked = () => ctx.license.require(MODULE);
+  // A member sees and acts on the transfers they started; an admin on every one. Another member's job
+  // answers as if it did not exist, so its paths and hosts stay private.
+  const mine = (user: PluginRequestEnv["user"], id: string): string => {
+    const job = transfers.get(id);
+    if (user?.role !== "admin" && job.createdBy !== user?.username) throw TransferErrors.create("TRANSFER_ERR_JOB_NOT_FOUND");
+    return id;
+  };
   return new Hono<Env>()
     .onError((err, c) => {
       const requestId = c.env?.requestId ?? "";
@@ -99,7 +106,11 @@ export function createTransferApi(ctx: Pick<PluginContext, "license" | "log" | "
         await sftp.close();
       }
     })
-    .get("/jobs", (c) => c.json({ jobs: transfers.list() }))
+    .get("/jobs", (c) => {
+      const user = c.env.user;
+      const jobs = transfers.list();
+      return c.json({ jobs: user?.role === "admin" ? jobs : jobs.filter((j) => j.createdBy === user?.username) });
+    })
     .post("/jobs", async (c) => {
       const refused = locked();
       if (refused) return refused;
@@ -111,19 +122,20 @@ export function createTransferApi(ctx: Pick<PluginContext, "license" | "log" | "
       const b = await body(c.req.raw);
       if (!ACTIONS.includes(b.action as ConflictAction)) invalid("action must be skip, overwrite or rename.");
       if (b.target !== undefined && typeof b.target !== "string") invalid("target must be a destination path from the job's conflicts.");
-      return c.json({ job: await transfers.resolve(c.req.param("id"), b.action as ConflictAction, b.target as string | undefined) });
+      return c.json({ job: await transfers.resolve(mine(c.env.user, c.req.param("id")), b.action as ConflictAction, b.target as string | undefined) });
     })
     .post("/jobs/:id/cancel", async (c) => {
+      const id = mine(c.env.user, c.req.param("id"));
       const b = await body(c.req.raw).catch(() => ({}) as Record<string, unknown>);
-      return c.json({ job: await transfers.cancel(c.req.param("id"), b.removePartial === true) });
+      return c.json({ job: await transfers.cancel(id, b.removePartial === true) });
     })
     .post("/jobs/:id/resume", async (c) => {
       const refused = locked();
       if (refused) return refused;
-      return c.json({ job: await transfers.resume(c.req.param("id")) });
+      return c.json({ job: await transfers.resume(mine(c.env.user, c.req.param("id"))) });
     })
     .delete("/jobs/:id", async (c) => {
-      await transfers.remove(c.req.param("id"));
+      await transfers.remove(mine(c.env.user, c.req.param("id")));
       return c.json({ ok: true });
     });
 }
