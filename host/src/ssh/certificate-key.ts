@@ -11,6 +11,8 @@
  */
 import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
+import { isCodedError } from "@archnest/sdk";
+import { parseSshCertificate, type SshPublicKey } from "@archnest/sdk/plugin";
 import ssh2 from "ssh2";
 import { HostError } from "../errors/index.js";
 
@@ -48,26 +50,38 @@ const ALGORITHMS: Record<string, { request: string; signature: string; hash?: st
   "ssh-rsa-cert-v01@openssh.com": { request: "rsa-sha2-256-cert-v01@openssh.com", signature: "rsa-sha2-256", hash: "sha256" },
 };
 
-/** The parts of a certificate line (`<type> <base64> [comment]`) a sign-in needs. */
-export function readCertificateLine(line: string): { type: string; blob: Buffer } {
-  const [type, data] = line.trim().split(/\s+/);
-  const algorithms = type ? ALGORITHMS[type] : undefined;
-  if (!type || !data || !algorithms)
-    throw new HostError(
-      "HOST_ERR_SSH_KEY_INVALID",
-      `not an OpenSSH user certificate of a supported type (${Object.keys(ALGORITHMS).join(", ")}): ${(type ?? "").slice(0, 60)}`,
-    );
-  const blob = Buffer.from(data, "base64");
-  // The blob starts with its own type name, which must be the line's.
-  const nameLength = blob.length >= 4 ? blob.readUInt32BE(0) : -1;
-  if (nameLength !== type.length || blob.subarray(4, 4 + nameLength).toString("latin1") !== type)
-    throw new HostError("HOST_ERR_SSH_KEY_INVALID", "the certificate's data does not match its type");
-  return { type, blob };
+/** The parts of a certificate line (`<type> <base64> [comment]`) a sign-in needs, read by the SDK's parser. */
+export function readCertificateLine(line: string): { type: string; blob: Buffer; publicKeyBlob: Buffer } {
+  try {
+    const { details, blob, publicKeyBlob } = parseSshCertificate(line);
+    if (!ALGORITHMS[details.type]) throw new HostError("HOST_ERR_SSH_KEY_INVALID", `${details.type} certificates cannot sign in`);
+    return { type: details.type, blob, publicKeyBlob };
+  } catch (err) {
+    if (isCodedError(err) && err.code === "SDK_ERR_SSH_CERTIFICATE_INVALID") throw new HostError("HOST_ERR_SSH_KEY_INVALID", err.message);
+    throw err;
+  }
 }
 
 /** SHA256 fingerprint of an SSH key blob, as `ssh-keygen -l` prints it. */
 export function blobFingerprint(blob: Buffer): string {
   return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
+}
+
+/** A private key as ssh2 reads it; throws `HOST_ERR_SSH_KEY_INVALID` saying why it cannot be read. */
+function readPrivateKey(privateKey: string, passphrase: string | undefined, what: string): ParsedKey {
+  const parsed = ssh2.utils.parseKey(privateKey, passphrase) as unknown as ParsedKey | ParsedKey[] | Error;
+  if (parsed instanceof Error || Array.isArray(parsed) || !parsed.isPrivateKey())
+    throw new HostError("HOST_ERR_SSH_KEY_INVALID", `${what} cannot be read (${passphrase ? "wrong passphrase or not a key" : "encrypted, or not a key"})`);
+  return parsed;
+}
+
+/** The public key of a private key (`ctx.ssh.publicKeyOf`). */
+export function publicKeyOf(privateKey: string, passphrase?: string): SshPublicKey {
+  if (typeof privateKey !== "string" || (passphrase !== undefined && typeof passphrase !== "string"))
+    throw new HostError("HOST_ERR_SSH_KEY_INVALID", "the private key and passphrase must be strings");
+  const key = readPrivateKey(privateKey, passphrase, "the private key");
+  const blob = key.getPublicSSH();
+  return { type: key.type, blob, fingerprint: blobFingerprint(blob) };
 }
 
 /**
@@ -77,17 +91,14 @@ export function blobFingerprint(blob: Buffer): string {
  */
 export function certificateKey(privateKey: string, passphrase: string | undefined, certificate: string): ParsedKey {
   installCertificateSignIn();
-  const parsed = ssh2.utils.parseKey(privateKey, passphrase) as unknown as ParsedKey | Error;
-  if (parsed instanceof Error || !parsed.isPrivateKey())
-    throw new HostError(
-      "HOST_ERR_SSH_KEY_INVALID",
-      `the certificate's private key cannot be read (${passphrase ? "wrong passphrase or not a key" : "encrypted, or not a key"})`,
-    );
-  const { type, blob } = readCertificateLine(certificate);
+  const parsed = readPrivateKey(privateKey, passphrase, "the certificate's private key");
+  const { type, blob, publicKeyBlob } = readCertificateLine(certificate);
   const algorithms = ALGORITHMS[type] as (typeof ALGORITHMS)[string];
   const plainType = type.slice(0, -SUFFIX.length);
   if (parsed.type !== plainType)
     throw new HostError("HOST_ERR_SSH_KEY_INVALID", `the certificate is for a ${plainType} key, the private key is ${parsed.type}`);
+  if (!parsed.getPublicSSH().equals(publicKeyBlob))
+    throw new HostError("HOST_ERR_SSH_KEY_INVALID", `the certificate certifies the key ${blobFingerprint(publicKeyBlob)}, not this private key`);
   const info: CertificateInfo = { requestAlgorithm: algorithms.request, signatureAlgorithm: algorithms.signature, plainType, blob };
   // Everything else (the private key, isPrivateKey, the parser's own marks) comes from the parsed key.
   const key = Object.create(parsed) as ParsedKey & { [CERTIFICATE]: CertificateInfo };

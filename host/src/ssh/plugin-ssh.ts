@@ -39,6 +39,7 @@ export function createPluginSsh(service: SshService | undefined, scope: PluginSs
     forwardRemote: async (hostId, opts) => hold(await use("forwardRemote").forwardRemote(hostId, opts)),
     registerRouter: (router) => scope.track(use("registerRouter").registerRouter(router)),
     registerAuthenticator: (authenticator) => scope.track(use("registerAuthenticator").registerAuthenticator(authenticator)),
+    publicKeyOf: async (privateKey, passphrase) => use("publicKeyOf").publicKeyOf(privateKey, passphrase),
     openTcp: async (hostId, opts) => {
       const stream = await use("openTcp").openTcp(hostId, opts);
       // ssh2 emits a channel's close only after its end has been read: a stream the plugin left paused

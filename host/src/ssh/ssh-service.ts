@@ -8,6 +8,7 @@ import type {
   SshExecResult,
   SshHostSummary,
   SshLocalForwardOptions,
+  SshPublicKey,
   SshRemoteForwardOptions,
   SshRouter,
   SshShell,
@@ -18,6 +19,7 @@ import type {
 import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
 import { HostError } from "../errors/index.js";
 import type { Logger } from "../log/index.js";
+import { publicKeyOf } from "./certificate-key.js";
 import { type SshConnectionState, SshPool, type SshPoolOptions, type SshProbeResult } from "./connection-pool.js";
 import type { SshHostStore } from "./host-store.js";
 import { SftpSession } from "./sftp-session.js";
@@ -402,6 +404,10 @@ export class SshService implements PluginSsh {
     if (opts.remoteBindHost !== undefined) checkTarget(opts.remoteBindHost);
     const t = await RemoteTunnel.start(this.pool, hostId, opts);
     return this.keep(t, (cb) => t.onClose(cb));
+  }
+
+  async publicKeyOf(privateKey: string, passphrase?: string): Promise<SshPublicKey> {
+    return publicKeyOf(privateKey, passphrase);
   }
 
   registerAuthenticator(authenticator: SshAuthenticator): Disposable {

@@ -7,19 +7,24 @@
  * host's user.
  */
 import {
+  type SshCertificateDetails as CertificateDetails,
+  type SshCertificateStatus as CertificateStatus,
   definePlugin,
   errorResponse,
+  isCodedError,
+  isSshError,
   type ModuleRequiredBody,
+  type ParsedSshCertificate,
   type PluginRequestEnv,
+  parseSshCertificate,
   type SshCertificateSignIn,
   type SshHostSummary,
+  sshCertificateStatus,
 } from "@archnest/sdk/plugin";
 import { Hono } from "hono";
-import ssh2 from "ssh2";
-import { type CertificateDetails, CertificateFormatError, type CertificateStatus, certificateStatus, parseCertificate } from "./certificate/parse.js";
 import { CertError } from "./errors/index.js";
 
-export type { CertificateDetails, CertificateStatus } from "./certificate/parse.js";
+export type { CertificateDetails, CertificateStatus };
 
 const MODULE = "cert-auth";
 const KEY_PREFIX = "cert:";
@@ -116,7 +121,7 @@ export default definePlugin({
           rows.push({
             host: { id: h.id, name: h.name, user: h.user, address: h.address, port: h.port },
             certificate: rec
-              ? { ...rec.details, status: certificateStatus(rec.details, now, warnDays * day), hasPassphrase: rec.hasPassphrase, updatedAt: rec.updatedAt }
+              ? { ...rec.details, status: sshCertificateStatus(rec.details, now, warnDays * day), hasPassphrase: rec.hasPassphrase, updatedAt: rec.updatedAt }
               : null,
           });
         }
@@ -132,22 +137,22 @@ export default definePlugin({
         const privateKey = text(body.privateKey) as string;
         const certificate = (text(body.certificate) as string).trim();
         const passphrase = text(body.passphrase, true);
-        let parsed: ReturnType<typeof parseCertificate>;
+        let parsed: ParsedSshCertificate;
         try {
-          parsed = parseCertificate(certificate);
+          parsed = parseSshCertificate(certificate);
         } catch (err) {
-          if (err instanceof CertificateFormatError)
-            throw new CertError("CERT_AUTH_ERR_CERTIFICATE_INVALID", `The certificate cannot be read: ${err.message}.`);
+          if (isCodedError(err) && err.code === "SDK_ERR_SSH_CERTIFICATE_INVALID") throw new CertError("CERT_AUTH_ERR_CERTIFICATE_INVALID", err.message);
           throw err;
         }
         if (parsed.details.kind !== "user") throw new CertError("CERT_AUTH_ERR_NOT_USER_CERTIFICATE");
-        const key = ssh2.utils.parseKey(privateKey, passphrase);
-        if (key instanceof Error || Array.isArray(key) || !key.isPrivateKey())
+        const key = await ctx.ssh.publicKeyOf(privateKey, passphrase).catch((err: unknown) => {
+          if (!isSshError(err) || err.code !== "HOST_ERR_SSH_KEY_INVALID") throw err;
           throw new CertError(
             "CERT_AUTH_ERR_KEY_INVALID",
             passphrase ? "The private key cannot be read with this passphrase." : "The private key cannot be read (an encrypted key needs its passphrase).",
           );
-        if (!key.getPublicSSH().equals(parsed.publicKeyBlob))
+        });
+        if (!key.blob.equals(parsed.publicKeyBlob))
           throw new CertError("CERT_AUTH_ERR_KEY_MISMATCH", `The certificate certifies the key ${parsed.details.keyFingerprint}, not this private key.`);
         await ctx.secrets.set(`${KEY_PREFIX}${host.id}:key`, privateKey);
         if (passphrase !== undefined) await ctx.secrets.set(`${KEY_PREFIX}${host.id}:passphrase`, passphrase);
@@ -168,7 +173,7 @@ export default definePlugin({
         });
         return c.json({
           ...parsed.details,
-          status: certificateStatus(parsed.details, Date.now(), warnDays * day),
+          status: sshCertificateStatus(parsed.details, Date.now(), warnDays * day),
           hasPassphrase: rec.hasPassphrase,
           updatedAt: rec.updatedAt,
         });

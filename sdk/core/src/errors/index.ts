@@ -110,6 +110,10 @@ export const SdkErrors = defineErrors(
       message: "A plugin called a host service that this host, or this test context, does not provide.",
       hint: "In tests, pass an implementation of the service to createTestContext (for example `ssh`); on a host, update the host.",
     },
+    SSH_CERTIFICATE_INVALID: {
+      message: "An OpenSSH certificate cannot be read (not a certificate line, an unsupported key type, or cut short).",
+      hint: "Paste the whole `*-cert.pub` line that `ssh-keygen -s` wrote.",
+    },
     SOURCE_CHANGED: {
       message: "A file being copied ended before the size it had when the copy started: it changed on its host meanwhile.",
       hint: "Copy the file again once nothing writes to it.",

@@ -26,15 +26,17 @@ export {
 // The address rule ctx.fetch applies (loopback, private, link-local, ... are not public), for plugins that
 // reach out on their own terms, such as a favicon fetcher that follows a bookmark wherever it points.
 export { isPrivateAddress } from "../node/private-address.js";
-// Everything in docker.ts, fetch.ts, gate.ts, parse-ssh-config.ts, sftp-copy.ts and ssh.ts is public API: the lent capabilities
-// (ctx.docker, ctx.fetch, ctx.license and ctx.limits, ctx.ssh), their types, error guards and permission
-// maps, the OpenSSH client config reader, and the pipelined copy between two open SFTP files.
+// Everything in docker.ts, fetch.ts, gate.ts, parse-ssh-config.ts, sftp-copy.ts, ssh.ts and ssh-certificate.ts is
+// public API: the lent capabilities (ctx.docker, ctx.fetch, ctx.license and ctx.limits, ctx.ssh), their
+// types, error guards and permission maps, the OpenSSH client config and certificate readers, and the
+// pipelined copy between two open SFTP files.
 export * from "./docker.js";
 export * from "./fetch.js";
 export * from "./gate.js";
 export * from "./parse-ssh-config.js";
 export * from "./sftp-copy.js";
 export * from "./ssh.js";
+export * from "./ssh-certificate.js";
 
 /** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */
 export const SDK_API_VERSION = "1.1.0";

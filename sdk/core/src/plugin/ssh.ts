@@ -61,6 +61,7 @@ export type SshErrorCode =
   | "HOST_ERR_SSH_CHANNEL_FAILED"
   | "HOST_ERR_SSH_EXEC_TIMEOUT"
   | "HOST_ERR_SSH_FORWARD_FAILED"
+  | "HOST_ERR_SSH_KEY_INVALID"
   | "HOST_ERR_SFTP_NO_SUCH_FILE"
   | "HOST_ERR_SFTP_PERMISSION_DENIED"
   | "HOST_ERR_SFTP_FAILURE"
@@ -386,6 +387,16 @@ export interface SshAuthenticator {
   signIn(host: SshHostSummary, signal: AbortSignal): Promise<SshCertificateSignIn | undefined> | SshCertificateSignIn | undefined;
 }
 
+/** A public key as `ctx.ssh.publicKeyOf` reads it from a private key. */
+export interface SshPublicKey {
+  /** `ssh-ed25519`, `ecdsa-sha2-nistp256`, `ssh-rsa`, ... */
+  type: string;
+  /** The key in SSH wire form, as certificates and `authorized_keys` carry it. */
+  blob: Buffer;
+  /** As `ssh-keygen -l` prints it: `SHA256:...`. */
+  fingerprint: string;
+}
+
 /**
  * The SSH service lent to plugins as `ctx.ssh`. See the module comment for permissions and errors.
  *
@@ -451,6 +462,20 @@ export interface PluginSsh {
    * ```
    */
   registerAuthenticator(authenticator: SshAuthenticator): Disposable;
+  /**
+   * Reads a private key (OpenSSH or PEM; `passphrase` decrypts an encrypted one) with the same parser the
+   * host signs in with, and resolves to its public key (permission `ssh:auth`), so an authenticator can
+   * check a certificate certifies the key it is given before keeping the two. Nothing is stored. Fails with
+   * `HOST_ERR_SSH_KEY_INVALID` when the key cannot be read (not a key, encrypted without the passphrase,
+   * or the wrong one).
+   *
+   * @example
+   * ```ts
+   * const key = await ctx.ssh.publicKeyOf(body.privateKey, body.passphrase);
+   * if (!key.blob.equals(parseSshCertificate(body.certificate).publicKeyBlob)) throw mismatch();
+   * ```
+   */
+  publicKeyOf(privateKey: string, passphrase?: string): Promise<SshPublicKey>;
 }
 
 /**
@@ -468,4 +493,5 @@ export const SSH_PERMISSIONS = {
   registerRouter: "ssh:route",
   openTcp: "ssh:forward",
   registerAuthenticator: "ssh:auth",
+  publicKeyOf: "ssh:auth",
 } as const satisfies Record<keyof PluginSsh, string>;

@@ -366,6 +366,7 @@ function testSsh(
     registerRouter: (router) => tracked(member("registerRouter")(router)),
     openTcp: async (hostId, o) => member("openTcp")(hostId, o),
     registerAuthenticator: (authenticator) => tracked(member("registerAuthenticator")(authenticator)),
+    publicKeyOf: async (privateKey, passphrase) => member("publicKeyOf")(privateKey, passphrase),
   };
 }
 

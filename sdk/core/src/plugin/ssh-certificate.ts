@@ -1,12 +1,14 @@
 /**
  * Reads an OpenSSH certificate (PROTOCOL.certkeys in OpenSSH's source): the fields a person checks before
  * trusting it to sign in (principals, validity, key id, serial, the CA that signed it), and the public key it
- * certifies, to match it with the private key it is given with.
+ * certifies, to match it with the private key it is given with (`ctx.ssh.publicKeyOf`). The host reads the
+ * certificates it signs in with through the same parser.
  */
 import { createHash } from "node:crypto";
+import { SdkError } from "../errors/index.js";
 
-/** What the page shows of a certificate. */
-export interface CertificateDetails {
+/** What a person checks of an SSH certificate. */
+export interface SshCertificateDetails {
   /** `ssh-ed25519-cert-v01@openssh.com` and the like. */
   type: string;
   /** The certified key's algorithm (`ssh-ed25519`). */
@@ -32,10 +34,13 @@ export interface CertificateDetails {
   keyFingerprint: string;
 }
 
-/** The certificate's details and the certified public key as an SSH blob (to compare with a private key's). */
-export interface ParsedCertificate {
-  details: CertificateDetails;
+/** A parsed certificate: its details, the certified public key and the whole certificate as SSH blobs. */
+export interface ParsedSshCertificate {
+  details: SshCertificateDetails;
+  /** The certified public key in SSH wire form (compare it with `ctx.ssh.publicKeyOf(...).blob`). */
   publicKeyBlob: Buffer;
+  /** The certificate itself in SSH wire form, as a sign-in presents it. */
+  blob: Buffer;
 }
 
 const KEY_FIELDS: Record<string, ("string" | "mpint")[]> = {
@@ -48,13 +53,13 @@ const KEY_FIELDS: Record<string, ("string" | "mpint")[]> = {
 const SUFFIX = "-cert-v01@openssh.com";
 const FOREVER = 0xffffffffffffffffn;
 
-export class CertificateFormatError extends Error {}
+const bad = (why: string) => new SdkError("SDK_ERR_SSH_CERTIFICATE_INVALID", `The certificate cannot be read: ${why}.`);
 
 class Reader {
   private at = 0;
   constructor(private readonly buf: Buffer) {}
   private take(n: number): Buffer {
-    if (n < 0 || this.at + n > this.buf.length) throw new CertificateFormatError("the certificate ends too early");
+    if (n < 0 || this.at + n > this.buf.length) throw bad("it ends too early");
     const out = this.buf.subarray(this.at, this.at + n);
     this.at += n;
     return out;
@@ -99,16 +104,26 @@ function wire(...parts: Buffer[]): Buffer {
 const fingerprint = (blob: Buffer) => `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
 const ms = (seconds: bigint) => (seconds > BigInt(Number.MAX_SAFE_INTEGER) / 1000n ? Number.MAX_SAFE_INTEGER : Number(seconds) * 1000);
 
-/** Parses a certificate line (`<type> <base64> [comment]`); throws {@link CertificateFormatError} saying what is wrong. */
-export function parseCertificate(line: string): ParsedCertificate {
+/**
+ * Parses an OpenSSH certificate line (`<type> <base64> [comment]`, as `ssh-keygen -s` writes it). Throws
+ * `SDK_ERR_SSH_CERTIFICATE_INVALID` saying what is wrong. The signature is not checked: the SSH server
+ * checks it against the CA it trusts.
+ *
+ * @example
+ * ```ts
+ * const { details, publicKeyBlob } = parseSshCertificate(readFileSync("id_ed25519-cert.pub", "utf8"));
+ * console.log(details.keyId, details.principals, new Date(details.validBefore ?? Infinity));
+ * ```
+ */
+export function parseSshCertificate(line: string): ParsedSshCertificate {
   const [type, data] = line.trim().split(/\s+/);
-  if (!type?.endsWith(SUFFIX) || !data) throw new CertificateFormatError("this is not an OpenSSH certificate line (`<type>-cert-v01@openssh.com AAAA...`)");
+  if (!type?.endsWith(SUFFIX) || !data) throw bad("this is not an OpenSSH certificate line (`<type>-cert-v01@openssh.com AAAA...`)");
   const keyType = type.slice(0, -SUFFIX.length);
   const fields = KEY_FIELDS[keyType];
-  if (!fields) throw new CertificateFormatError(`certificates of ${keyType} keys are not supported (Ed25519, ECDSA and RSA are)`);
+  if (!fields) throw bad(`certificates of ${keyType} keys are not supported (Ed25519, ECDSA and RSA are)`);
   const blob = Buffer.from(data, "base64");
   const r = new Reader(blob);
-  if (r.text() !== type) throw new CertificateFormatError("the certificate's data does not match its type");
+  if (r.text() !== type) throw bad("its data does not match its type");
   r.string(); // nonce
   const keyParts = fields.map(() => r.string());
   // RSA certificates keep e and n in that order, as an ssh-rsa public key does.
@@ -124,10 +139,11 @@ export function parseCertificate(line: string): ParsedCertificate {
   r.string(); // reserved
   const caKey = r.string();
   r.string(); // signature
-  if (!r.done()) throw new CertificateFormatError("the certificate has data after its signature");
+  if (!r.done()) throw bad("it has data after its signature");
   const caType = new Reader(caKey).text();
   return {
     publicKeyBlob,
+    blob,
     details: {
       type,
       keyType,
@@ -146,10 +162,18 @@ export function parseCertificate(line: string): ParsedCertificate {
   };
 }
 
-/** Where a certificate stands at `now`, with `warnMs` of notice before it expires. */
-export type CertificateStatus = "valid" | "expiring" | "expired" | "not-yet-valid";
+/** Where a certificate stands at a moment. */
+export type SshCertificateStatus = "valid" | "expiring" | "expired" | "not-yet-valid";
 
-export function certificateStatus(d: Pick<CertificateDetails, "validAfter" | "validBefore">, now: number, warnMs: number): CertificateStatus {
+/**
+ * Where a certificate stands at `now`, with `warnMs` of notice before it expires.
+ *
+ * @example
+ * ```ts
+ * sshCertificateStatus(details, Date.now(), 7 * 86_400_000); // "expiring" in its last week
+ * ```
+ */
+export function sshCertificateStatus(d: Pick<SshCertificateDetails, "validAfter" | "validBefore">, now: number, warnMs: number): SshCertificateStatus {
   if (now < d.validAfter) return "not-yet-valid";
   if (d.validBefore !== null && now >= d.validBefore) return "expired";
   if (d.validBefore !== null && d.validBefore - now <= warnMs) return "expiring";
