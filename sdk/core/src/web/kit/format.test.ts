@@ -30,6 +30,7 @@ describe("formatRelativeTime and formatDateTime", () => {
     expect(formatRelativeTime(now - 5 * 60_000, { now, locale: "en" })).toBe("5 minutes ago");
     expect(formatRelativeTime(new Date(now + 2 * 3_600_000), { now, locale: "en" })).toBe("in 2 hours");
     expect(formatRelativeTime(now - 86_400_000, { now, locale: "en" })).toBe("yesterday");
+    expect(formatRelativeTime(now + 47 * 3_600_000, { now, locale: "en" })).toBe("in 2 days");
     expect(formatRelativeTime(now, { now, locale: "en" })).toBe("now");
     expect(formatRelativeTime("not a date", { now })).toBe("–");
   });

@@ -85,7 +85,8 @@ export function formatRelativeTime(t: TimeInput, opts: { now?: number; locale?: 
   const diff = ms - (opts.now ?? Date.now());
   const format = new Intl.RelativeTimeFormat(opts.locale, { numeric: "auto" });
   for (const [unit, size] of RELATIVE_STEPS) {
-    if (Math.abs(diff) >= size) return format.format(Math.trunc(diff / size), unit);
+    // Rounded, not cut: 47 hours ahead is "in 2 days", never "tomorrow".
+    if (Math.abs(diff) >= size) return format.format(Math.round(diff / size), unit);
   }
   return format.format(0, "second");
 }
