@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import { connect } from "node:net";
+import { connect, createServer as createNetServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineErrors } from "@archnest/sdk";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { jsonOf, startSshd, trustHostKey } from "../src/testing/index.js";
@@ -361,6 +364,48 @@ describe("the SSH service lent to plugins", () => {
         router.dispose();
       }
     } finally {
+      expect((await w.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
+    }
+  });
+
+  it("opens a unix socket on the SSH host (openUnix) and a command's stdin and stdout (openExec) as streams, bytes unchanged", async () => {
+    const ssh = w.attached.ssh.service;
+    const dir = mkdtempSync(join(tmpdir(), "an-unix-"));
+    const socketPath = join(dir, "echo.sock");
+    // A unix socket server that answers each line upper-cased, as an engine's socket would answer requests.
+    const server = createNetServer((c) => c.on("data", (d: Buffer) => c.write(d.toString("latin1").toUpperCase())));
+    await new Promise<void>((r) => server.listen(socketPath, r));
+    const id = await w.addSshdHost("unix-from");
+    try {
+      const stream = await ssh.openUnix(id, { socketPath });
+      const answer = new Promise<string>((resolve) => stream.once("data", (d: Buffer) => resolve(d.toString("latin1"))));
+      stream.write("ping over streamlocal\n");
+      expect(await answer).toBe("PING OVER STREAMLOCAL\n");
+      stream.destroy();
+      await expect(ssh.openUnix(id, { socketPath: join(dir, "missing.sock") })).rejects.toMatchObject({
+        code: "HOST_ERR_SSH_CHANNEL_FAILED",
+        message: expect.stringContaining("could not open unix:"),
+      });
+      await expect(ssh.openUnix(id, { socketPath: "relative.sock" })).rejects.toMatchObject({ code: "HOST_ERR_VALIDATION" });
+
+      // Every byte value through cat and back, with no terminal in between to translate any of them.
+      const cat = await ssh.openExec(id, "cat");
+      const all = Buffer.from(Array.from({ length: 256 * 64 }, (_, i) => i % 256));
+      const chunks: Buffer[] = [];
+      cat.on("data", (d: Buffer) => chunks.push(d));
+      const closed = new Promise<void>((r) => cat.once("close", () => r()));
+      cat.end(all);
+      await closed;
+      expect(Buffer.concat(chunks).equals(all)).toBe(true);
+      expect(cat.exitCode).toBe(0);
+
+      const failing = await ssh.openExec(id, "echo 'docker: command not found' >&2; exit 127");
+      await new Promise<void>((r) => failing.once("close", () => r()).resume());
+      expect(failing.exitCode).toBe(127);
+      expect(failing.stderrText).toBe("docker: command not found\n");
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
       expect((await w.api("DELETE", `/api/hosts/${id}`)).status).toBe(204);
     }
   });

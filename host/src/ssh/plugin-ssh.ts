@@ -1,3 +1,4 @@
+import type { Duplex } from "node:stream";
 import { SdkError } from "@archnest/sdk";
 import { type Disposable, type PluginSsh, SSH_PERMISSIONS } from "@archnest/sdk/plugin";
 
@@ -29,6 +30,13 @@ export function createPluginSsh(service: SshService | undefined, scope: PluginSs
     resource.onClose(() => void tracked.dispose());
     return resource;
   };
+  // ssh2 emits a channel's close only after its end has been read: a stream the plugin left paused is
+  // drained so its close (and the service's bookkeeping) follows the destroy.
+  const holdStream = <T extends Duplex>(stream: T): T => {
+    const tracked = scope.track({ dispose: () => void stream.destroy().resume() });
+    stream.once("close", () => void tracked.dispose());
+    return stream;
+  };
   return {
     hosts: async () => use("hosts").hosts(),
     onHostsChanged: (listener) => scope.track(use("onHostsChanged").onHostsChanged(listener)),
@@ -40,13 +48,8 @@ export function createPluginSsh(service: SshService | undefined, scope: PluginSs
     registerRouter: (router) => scope.track(use("registerRouter").registerRouter(router)),
     registerAuthenticator: (authenticator) => scope.track(use("registerAuthenticator").registerAuthenticator(authenticator)),
     publicKeyOf: async (privateKey, passphrase) => use("publicKeyOf").publicKeyOf(privateKey, passphrase),
-    openTcp: async (hostId, opts) => {
-      const stream = await use("openTcp").openTcp(hostId, opts);
-      // ssh2 emits a channel's close only after its end has been read: a stream the plugin left paused
-      // is drained so its close (and the service's bookkeeping) follows the destroy.
-      const tracked = scope.track({ dispose: () => void stream.destroy().resume() });
-      stream.once("close", () => void tracked.dispose());
-      return stream;
-    },
+    openTcp: async (hostId, opts) => holdStream(await use("openTcp").openTcp(hostId, opts)),
+    openUnix: async (hostId, opts) => holdStream(await use("openUnix").openUnix(hostId, opts)),
+    openExec: async (hostId, command, opts) => holdStream(await use("openExec").openExec(hostId, command, opts)),
   };
 }

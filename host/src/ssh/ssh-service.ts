@@ -6,6 +6,8 @@ import type {
   SshAuthenticator,
   SshExecOptions,
   SshExecResult,
+  SshExecStream,
+  SshExecStreamOptions,
   SshHostSummary,
   SshLocalForwardOptions,
   SshPublicKey,
@@ -15,6 +17,7 @@ import type {
   SshShellOptions,
   SshTcpOptions,
   SshTunnel,
+  SshUnixOptions,
 } from "@archnest/sdk/plugin";
 import type { Client, ClientChannel, SFTPWrapper } from "ssh2";
 import { HostError } from "../errors/index.js";
@@ -30,6 +33,8 @@ const DEFAULT_EXEC_TIMEOUT_MS = 30_000;
 const DEFAULT_MAX_OUTPUT = 1024 * 1024;
 /** Longest command `exec` and a command shell accept (a script pasted as one command still fits). */
 const MAX_COMMAND_LENGTH = 128 * 1024;
+/** How much of a streamed command's standard error is kept to say why it failed. */
+const STDERR_TEXT_MAX = 8 * 1024;
 
 export interface SshServiceOptions extends Omit<SshPoolOptions, "store" | "log" | "routers"> {
   store: SshHostStore;
@@ -440,23 +445,72 @@ export class SshService implements PluginSsh {
     checkHostId(hostId);
     checkTarget(opts?.host);
     checkPort("port", opts.port, false);
-    const { signal } = opts;
-    const aborted = () => new HostError("HOST_ERR_SSH_TIMEOUT", `opening ${opts.host}:${opts.port} through the SSH host was cancelled`);
+    // The originator address is informative only (RFC 4254 section 7.2); OpenSSH logs it.
+    return this.openChannel(hostId, `${opts.host}:${opts.port}`, opts.signal, false, (client, cb) =>
+      client.forwardOut("127.0.0.1", 0, opts.host, opts.port, cb),
+    );
+  }
+
+  async openUnix(hostId: string, opts: SshUnixOptions): Promise<Duplex> {
+    checkHostId(hostId);
+    const path = opts?.socketPath;
+    if (typeof path !== "string" || !path.startsWith("/") || path.length > 4096 || path.includes("\0")) throw invalid("socketPath must be an absolute path");
+    return this.openChannel(hostId, `unix:${path}`, opts.signal, false, (client, cb) => client.openssh_forwardOutStreamLocal(path, cb));
+  }
+
+  async openExec(hostId: string, command: string, opts: SshExecStreamOptions = {}): Promise<SshExecStream> {
+    checkHostId(hostId);
+    if (typeof command !== "string" || command.length === 0 || command.length > MAX_COMMAND_LENGTH)
+      throw invalid("command must be a non-empty string of at most 128 KiB");
+    const state = { stderr: "", code: null as number | null };
+    const channel = await this.openChannel(hostId, "the command", opts.signal, true, (client, cb) =>
+      client.exec(command, (err, ch) => {
+        // Listened to from the moment it opens, as exec does: a quick command's end may come at once.
+        if (!err && ch) {
+          ch.stderr.on("data", (d: Buffer) => {
+            if (state.stderr.length < STDERR_TEXT_MAX) state.stderr = (state.stderr + d.toString("utf8")).slice(0, STDERR_TEXT_MAX);
+          });
+          ch.on("exit", (c: number | null) => {
+            state.code = typeof c === "number" ? c : null;
+          });
+        }
+        cb(err, ch);
+      }),
+    );
+    return Object.defineProperties(channel, {
+      stderrText: { get: () => state.stderr },
+      exitCode: { get: () => state.code },
+    }) as unknown as SshExecStream;
+  }
+
+  /**
+   * A channel on the host's pooled connection as a stream, ended by `signal`; `what` names it in errors. A
+   * `session` channel (a command) goes where the server has room for another session, as shells do.
+   */
+  private async openChannel(
+    hostId: string,
+    what: string,
+    signal: AbortSignal | undefined,
+    session: boolean,
+    open: (client: Client, cb: (err: Error | undefined, ch: ClientChannel) => void) => void,
+  ): Promise<ClientChannel> {
+    const aborted = () => new HostError("HOST_ERR_SSH_TIMEOUT", `opening ${what} through the SSH host was cancelled`);
     if (signal?.aborted) throw aborted();
-    const channel = await this.pool
-      .withLiveClient(
-        hostId,
-        (client) =>
-          new Promise<ClientChannel>((resolve, reject) => {
-            // The originator address is informative only (RFC 4254 section 7.2); OpenSSH logs it.
-            client.forwardOut("127.0.0.1", 0, opts.host, opts.port, (err, ch) => (err ? reject(err) : resolve(ch)));
-          }),
-      )
-      .catch((err: unknown) => {
-        if (isCodedError(err)) throw err;
-        if (isDisconnect(err)) throw new HostError("HOST_ERR_SSH_DISCONNECTED", `opening ${opts.host}:${opts.port}: the SSH connection closed`, { cause: err });
-        throw new HostError("HOST_ERR_SSH_CHANNEL_FAILED", `the SSH host could not open ${opts.host}:${opts.port} (${(err as Error).message})`, { cause: err });
-      });
+    const channel = session
+      ? (await this.channel<ClientChannel>(hostId, what, open)).channel
+      : await this.pool
+          .withLiveClient(
+            hostId,
+            (client) =>
+              new Promise<ClientChannel>((resolve, reject) => {
+                open(client, (err, ch) => (err ? reject(err) : resolve(ch)));
+              }),
+          )
+          .catch((err: unknown) => {
+            if (isCodedError(err)) throw err;
+            if (isDisconnect(err)) throw new HostError("HOST_ERR_SSH_DISCONNECTED", `opening ${what}: the SSH connection closed`, { cause: err });
+            throw new HostError("HOST_ERR_SSH_CHANNEL_FAILED", `the SSH host could not open ${what} (${(err as Error).message})`, { cause: err });
+          });
     if (signal?.aborted) {
       channel.destroy();
       throw aborted();
@@ -464,6 +518,8 @@ export class SshService implements PluginSsh {
     const onAbort = () => channel.destroy();
     signal?.addEventListener("abort", onAbort, { once: true });
     channel.once("close", () => signal?.removeEventListener("abort", onAbort));
+    // A stream error (the connection reset) closes the channel rather than crashing the host.
+    channel.on("error", () => channel.destroy());
     return this.keep(channel, (cb) => channel.once("close", cb));
   }
 

@@ -135,10 +135,11 @@ export class SessionRecorder implements Recorder {
   private flush(): void {
     this.scheduled = false;
     if (this.pending.length === 0 || this.failure) return;
-    const batch = this.pending.join("");
+    // Encoded once here: the count and the stream take the same bytes.
+    const batch = Buffer.from(this.pending.join(""), "utf8");
     this.pending = [];
     this.pendingLength = 0;
-    this.written += Buffer.byteLength(batch);
+    this.written += batch.length;
     this.stream.write(batch);
     if (this.stream.writableLength > MAX_BACKLOG_BYTES) this.fail(new Error(`the disk is not keeping up (${MAX_BACKLOG_BYTES} bytes waiting)`));
   }

@@ -1,9 +1,8 @@
-import { Agent, type AgentOptions } from "node:http";
 import { isIP, connect as netConnect, type Socket } from "node:net";
-import type { Duplex } from "node:stream";
 import { connect as tlsConnect } from "node:tls";
 import type { DockerConnectOptions, DockerEndpoint, DockerErrorCode, PluginDocker } from "../plugin/docker.js";
 import type { Disposable } from "../plugin/index.js";
+import { streamAgent } from "./stream-agent.js";
 
 /** A failure of a lent Docker connection, with the code the host's catalogue documents. */
 export class DockerConnectError extends Error {
@@ -109,15 +108,7 @@ export function createDockerLender(track: (d: Disposable) => Disposable): Plugin
     connect: (endpoint, options) => lend(endpoint, options),
     agent(endpoint, options) {
       checkEndpoint(endpoint);
-      const agent = new Agent({ keepAlive: true } satisfies AgentOptions);
-      // node:http takes a connection asynchronously through the callback form of createConnection.
-      agent.createConnection = ((_opts: unknown, done: (err: Error | null, socket?: Duplex) => void) => {
-        lend(endpoint, options).then(
-          (socket) => done(null, socket),
-          (err: Error) => done(err),
-        );
-        return undefined;
-      }) as unknown as Agent["createConnection"];
+      const agent = streamAgent(() => lend(endpoint, options));
       // The plugin may drop an agent (a source was edited) long before it is unloaded: destroying it
       // releases the hold too, so agents made and dropped over months do not pile up.
       const destroy = agent.destroy.bind(agent);

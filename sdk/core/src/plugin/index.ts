@@ -26,6 +26,8 @@ export {
 // The address rule ctx.fetch applies (loopback, private, link-local, ... are not public), for plugins that
 // reach out on their own terms, such as a favicon fetcher that follows a bookmark wherever it points.
 export { isPrivateAddress } from "../node/private-address.js";
+// Speaking HTTP over any stream a plugin opens (ctx.ssh.openUnix, openExec, ctx.docker.connect).
+export { streamAgent } from "../node/stream-agent.js";
 // Everything in docker.ts, fetch.ts, gate.ts, parse-ssh-config.ts, sftp-copy.ts, ssh.ts and ssh-certificate.ts is
 // public API: the lent capabilities (ctx.docker, ctx.fetch, ctx.license and ctx.limits, ctx.ssh), their
 // types, error guards and permission maps, the OpenSSH client config and certificate readers, and the

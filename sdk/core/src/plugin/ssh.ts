@@ -355,6 +355,31 @@ export interface SshTcpOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link PluginSsh.openUnix}. */
+export interface SshUnixOptions {
+  /** Absolute path of the unix socket on the SSH host, such as `/var/run/docker.sock`. */
+  socketPath: string;
+  /** Aborting it before the channel opens rejects the call; after, it ends the stream. */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link PluginSsh.openExec}. */
+export interface SshExecStreamOptions {
+  /** Aborting it before the command starts rejects the call; after, it ends the stream. */
+  signal?: AbortSignal;
+}
+
+/**
+ * A command's standard input and output as one duplex stream, for commands that speak a protocol over
+ * them (`docker system dial-stdio`, `nc -U`, `sftp-server`). No pseudo-terminal: bytes pass unchanged.
+ */
+export interface SshExecStream extends Duplex {
+  /** What the command wrote to standard error so far (the first 8 KiB), to say why it failed. */
+  readonly stderrText: string;
+  /** The command's exit status once it exited, else null. */
+  readonly exitCode: number | null;
+}
+
 /**
  * A connection router: given the host about to be connected, returns a connected duplex stream that
  * carries the SSH protocol to it (for example a `forwardOut` channel through a jump host), or undefined
@@ -463,6 +488,34 @@ export interface PluginSsh {
    */
   registerAuthenticator(authenticator: SshAuthenticator): Disposable;
   /**
+   * Opens a connection to a unix socket on the SSH host (a `direct-streamlocal@openssh.com` channel, as
+   * `ssh -L /local:/remote.sock` does) and resolves to it as a duplex stream (permission `ssh:forward`).
+   * Fails with `HOST_ERR_SSH_CHANNEL_FAILED` when the server refuses (`AllowStreamLocalForwarding no`,
+   * or no such socket), or the error of connecting to the host. The stream closes with the plugin.
+   *
+   * @example
+   * ```ts
+   * // archnest.permissions: ["ssh:forward"]
+   * const engine = await ctx.ssh.openUnix(hostId, { socketPath: "/var/run/docker.sock" });
+   * engine.write("GET /_ping HTTP/1.1\r\nHost: docker\r\n\r\n");
+   * ```
+   */
+  openUnix(hostId: string, opts: SshUnixOptions): Promise<Duplex>;
+  /**
+   * Runs a command without a pseudo-terminal and resolves, once it started, to its standard input and
+   * output as a duplex stream (permission `ssh:exec`); the stream ends when the command exits. Fails with
+   * `HOST_ERR_SSH_CHANNEL_FAILED` when the server refuses the command, or the error of connecting to the
+   * host. The stream closes with the plugin.
+   *
+   * @example
+   * ```ts
+   * // archnest.permissions: ["ssh:exec"]
+   * const engine = await ctx.ssh.openExec(hostId, "docker system dial-stdio");
+   * engine.once("close", () => console.log(engine.exitCode, engine.stderrText));
+   * ```
+   */
+  openExec(hostId: string, command: string, opts?: SshExecStreamOptions): Promise<SshExecStream>;
+  /**
    * Reads a private key (OpenSSH or PEM; `passphrase` decrypts an encrypted one) with the same parser the
    * host signs in with, and resolves to its public key (permission `ssh:auth`), so an authenticator can
    * check a certificate certifies the key it is given before keeping the two. Nothing is stored. Fails with
@@ -494,4 +547,6 @@ export const SSH_PERMISSIONS = {
   openTcp: "ssh:forward",
   registerAuthenticator: "ssh:auth",
   publicKeyOf: "ssh:auth",
+  openUnix: "ssh:forward",
+  openExec: "ssh:exec",
 } as const satisfies Record<keyof PluginSsh, string>;

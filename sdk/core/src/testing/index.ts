@@ -367,6 +367,8 @@ function testSsh(
     openTcp: async (hostId, o) => member("openTcp")(hostId, o),
     registerAuthenticator: (authenticator) => tracked(member("registerAuthenticator")(authenticator)),
     publicKeyOf: async (privateKey, passphrase) => member("publicKeyOf")(privateKey, passphrase),
+    openUnix: async (hostId, o) => member("openUnix")(hostId, o),
+    openExec: async (hostId, command, o) => member("openExec")(hostId, command, o),
   };
 }
 
