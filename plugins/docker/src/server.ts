@@ -1,5 +1,6 @@
 import { definePlugin } from "@archnest/sdk/plugin";
 import { createDockerApi } from "./api/index.js";
+import { DOCKER_TRANSPORTS_SERVICE, type DockerTransports } from "./service/api.js";
 
 /**
  * The Docker core plugin: sources (Engine API over a unix socket or TCP, with TLS client certificates),
@@ -7,12 +8,14 @@ import { createDockerApi } from "./api/index.js";
  */
 export default definePlugin({
   setup(ctx) {
-    const { app, engines } = createDockerApi(ctx);
+    const { app, engines, registerTransport } = createDockerApi(ctx);
+    ctx.services.provide<DockerTransports>(DOCKER_TRANSPORTS_SERVICE, { register: registerTransport });
     ctx.routes.mount(app);
     ctx.onDispose(() => engines.clear());
     ctx.log.info("docker ready");
   },
 });
 
-export type { SourceOverview, SourceView } from "./api/index.js";
+export type { SourceOverview, SourceView, SshSourcesState } from "./api/index.js";
 export type { ContainerView } from "./engine/index.js";
+export type { DockerSshTarget, DockerSshVia, DockerTransport, DockerTransports } from "./service/api.js";

@@ -19,7 +19,8 @@ import {
   withDeadline,
 } from "../engine/index.js";
 import { classifyEngineError, DockerErrors, DockerPluginError } from "../errors/index.js";
-import { type DockerSource, describeSource, parseSourceInput, SourceStore } from "../sources/index.js";
+import type { DockerTransport, DockerTransportTarget } from "../service/api.js";
+import { type DockerSource, describeSource, parseSourceInput, type SourceInput, SourceStore } from "../sources/index.js";
 import { openLogStream, parseLogOptions } from "./logs.js";
 
 type Env = { Bindings: PluginRequestEnv };
@@ -27,8 +28,21 @@ type Env = { Bindings: PluginRequestEnv };
 /** A source as the API shows it: never its certificates. */
 export interface SourceView extends DockerSource {
   address: string;
-  /** Past the free cap after a license lapse: visible, read-only. */
+  /**
+   * Visible, read-only: past the free cap after a license lapse (`lockedBy: "cap"`), or an SSH source
+   * while Docker over SSH is not licensed (`"module"`).
+   */
   locked: boolean;
+  lockedBy?: "cap" | "module";
+}
+
+/** What `GET /sources` says of SSH sources: whether they can be added, and the hosts they may point at. */
+export interface SshSourcesState {
+  module: string;
+  licensed: boolean;
+  /** The Docker over SSH plugin runs and has registered its transport. */
+  available: boolean;
+  hosts: DockerTransportTarget[];
 }
 
 /** One source's health and container counts, for the dashboard and the infrastructure page. */
@@ -40,30 +54,63 @@ export interface SourceOverview extends SourceView {
 }
 
 const LOCAL_SOCKET = "/var/run/docker.sock";
+/** The module whose plugin reaches SSH sources (and lifts the cap of one source). */
+export const SSH_MODULE = "docker-over-ssh";
 const ACTIONS = new Set(["start", "stop", "restart"]);
 
 export interface DockerApi {
   app: Hono<Env>;
   store: SourceStore;
   engines: Engines;
+  /** Registers a transport (the `docker-transports` service's `register`). */
+  registerTransport(transport: DockerTransport): { dispose(): void };
 }
 
-export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" | "limits" | "log" | "events" | "docker">): DockerApi {
+export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" | "limits" | "log" | "events" | "docker" | "license">): DockerApi {
   const store = new SourceStore(ctx);
-  const engines = new Engines(store, ctx.docker);
+  const transports = new Map<"ssh", DockerTransport>();
+  const lookup = (kind: "ssh") => transports.get(kind);
+  const engines = new Engines(store, ctx.docker, lookup);
+  const registerTransport = (transport: DockerTransport) => {
+    if (transport?.kind !== "ssh" || typeof transport.connect !== "function" || typeof transport.targets !== "function")
+      throw new DockerPluginError("DOCKER_ERR_VALIDATION", 'A transport needs kind "ssh", targets() and connect().');
+    if (transports.has(transport.kind)) throw new DockerPluginError("DOCKER_ERR_VALIDATION", `A transport of kind "${transport.kind}" is registered already.`);
+    transports.set(transport.kind, transport);
+    ctx.events.emit("sources.changed", {});
+    return {
+      dispose: () => {
+        if (transports.get(transport.kind) !== transport) return;
+        transports.delete(transport.kind);
+        ctx.events.emit("sources.changed", {});
+      },
+    };
+  };
 
-  // The views are derived from the store's list and the cap, and rebuilt only when either changes: every
-  // container call looks its source up here, and the same view object keeps its engine clients found by
-  // identity.
-  let derived: { list: readonly DockerSource[]; cap: number | null; views: readonly SourceView[]; byId: Map<string, SourceView> } | undefined;
+  // The views are derived from the store's list, the cap and the SSH module's license, and rebuilt only
+  // when one changes: every container call looks its source up here, and the same view object keeps its
+  // engine clients found by identity.
+  let derived: { list: readonly DockerSource[]; cap: number | null; ssh: boolean; views: readonly SourceView[]; byId: Map<string, SourceView> } | undefined;
   const current = async () => {
     const list = await store.list();
     const { cap } = ctx.limits.get("docker-sources");
-    if (derived?.list !== list || derived.cap !== cap) {
-      const built = list.map((s, i): SourceView => Object.freeze({ ...s, address: describeSource(s), locked: cap !== null && i >= cap }));
-      derived = { list, cap, views: Object.freeze(built), byId: new Map(built.map((v) => [v.id, v])) };
+    const ssh = ctx.license.licensed(SSH_MODULE);
+    if (derived?.list !== list || derived.cap !== cap || derived.ssh !== ssh) {
+      const built = list.map((s, i): SourceView => {
+        const lockedBy = s.kind === "ssh" && !ssh ? "module" : cap !== null && i >= cap ? "cap" : undefined;
+        return Object.freeze({ ...s, address: describeSource(s), locked: lockedBy !== undefined, ...(lockedBy && { lockedBy }) });
+      });
+      derived = { list, cap, ssh, views: Object.freeze(built), byId: new Map(built.map((v) => [v.id, v])) };
     }
     return derived;
+  };
+  /** An SSH source's input checked against the module and its transport, with the host's name to show. */
+  const withSshHost = async (input: SourceInput): Promise<SourceInput & { hostName?: string }> => {
+    if (input.kind !== "ssh") return input;
+    const transport = transports.get("ssh");
+    if (!transport) throw new DockerPluginError("DOCKER_ERR_TRANSPORT_UNAVAILABLE", "Install and enable the Docker over SSH plugin to add SSH sources.");
+    const host = (await transport.targets()).find((h) => h.id === input.hostId);
+    if (!host) throw new DockerPluginError("DOCKER_ERR_VALIDATION", `hostId: no SSH host "${input.hostId}" in this install.`);
+    return { ...input, hostName: host.name };
   };
   const views = async (): Promise<readonly SourceView[]> => (await current()).views;
   const viewOf = async (id: string): Promise<SourceView> => {
@@ -75,9 +122,11 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     const view = await viewOf(id);
     return { view, clients: await engines.clients(view) };
   };
-  // A change to a source past the cap answers the host's 402, naming the module that lifts the cap.
+  // A change to a source past the cap answers the host's 402, naming the module that lifts the cap; to an
+  // SSH source while its module is not licensed, that module's.
   const guardLocked = async (view: SourceView): Promise<Response | undefined> => {
     if (!view.locked) return undefined;
+    if (view.lockedBy === "module") return ctx.license.require(SSH_MODULE);
     const index = (await store.list()).findIndex((s) => s.id === view.id);
     return ctx.limits.check("docker-sources", index);
   };
@@ -114,19 +163,32 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       ctx.log.error("docker request failed", { error: String(err), requestId });
       return errorResponse(err, requestId, DockerErrors.create("DOCKER_ERR_ENGINE", `The Docker plugin failed: ${(err as Error).message}`, { status: 500 }));
     })
-    .get("/sources", async (c) =>
-      c.json({
+    .get("/sources", async (c) => {
+      const transport = transports.get("ssh");
+      const ssh: SshSourcesState = {
+        module: SSH_MODULE,
+        licensed: ctx.license.licensed(SSH_MODULE),
+        available: transport !== undefined,
+        hosts: transport ? await transport.targets().catch(() => []) : [],
+      };
+      return c.json({
         sources: await views(),
         limit: ctx.limits.get("docker-sources"),
         suggested: existsSync(LOCAL_SOCKET) ? { kind: "unix", socketPath: LOCAL_SOCKET } : null,
-      }),
-    )
+        ssh,
+      });
+    })
     .post("/sources", async (c) => {
       requireAdmin(c);
-      const input = parseSourceInput(await c.req.json().catch(() => undefined));
+      const parsed = parseSourceInput(await c.req.json().catch(() => undefined));
+      if (parsed.kind === "ssh") {
+        const refused = ctx.license.require(SSH_MODULE);
+        if (refused) return refused;
+      }
       const over = ctx.limits.check("docker-sources", (await store.list()).length);
       if (over) return over;
-      if (!untested(c)) await testSource(ctx.docker, { ...input, tls: Boolean(input.tls) }, input.tls ?? undefined);
+      const input = await withSshHost(parsed);
+      if (!untested(c)) await testSource(ctx.docker, lookup, { ...input, tls: Boolean(input.tls) }, input.tls ?? undefined);
       const source = await store.create(input);
       ctx.events.emit("sources.changed", { id: source.id });
       const view = (await views()).find((s) => s.id === source.id) as SourceView;
@@ -134,16 +196,21 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     })
     .put("/sources/:sid", async (c) => {
       requireAdmin(c);
-      const input = parseSourceInput(await c.req.json().catch(() => undefined));
+      const parsed = parseSourceInput(await c.req.json().catch(() => undefined));
       const id = c.req.param("sid");
       const view = await viewOf(id);
       // A source past the cap is read-only: editing it answers 402 like its container actions.
       const locked = await guardLocked(view);
       if (locked) return locked;
+      if (parsed.kind === "ssh") {
+        const refused = ctx.license.require(SSH_MODULE);
+        if (refused) return refused;
+      }
+      const input = await withSshHost(parsed);
       if (!untested(c)) {
         // TLS left out of an edit keeps the stored material, so the test uses it too.
         const tls = input.tls === undefined && input.kind === "tcp" && view.tls ? await store.tls(id) : (input.tls ?? undefined);
-        await testSource(ctx.docker, { ...input, tls: tls !== undefined }, tls);
+        await testSource(ctx.docker, lookup, { ...input, tls: tls !== undefined }, tls);
       }
       const source = await store.update(id, input);
       engines.forget(source.id);
@@ -265,5 +332,5 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       });
     });
 
-  return { app, store, engines };
+  return { app, store, engines, registerTransport };
 }

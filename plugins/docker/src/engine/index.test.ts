@@ -64,7 +64,7 @@ describe("Engines", () => {
   it("keeps a source's clients while the source is unchanged and builds new ones when it changes", async () => {
     const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
     const store = new SourceStore(t.ctx);
-    const engines = new Engines(store, t.ctx.docker);
+    const engines = new Engines(store, t.ctx.docker, () => undefined);
     const source = await store.create({ name: "one", kind: "unix", socketPath: "/run/one.sock" });
     const clients = await engines.clients(source);
     expect(await engines.clients(source)).toBe(clients);

@@ -6,9 +6,10 @@
  */
 
 import type { Agent } from "node:http";
-import type { DockerEndpoint, PluginDocker } from "@archnest/sdk/plugin";
+import { type DockerEndpoint, type PluginDocker, streamAgent } from "@archnest/sdk/plugin";
 import Docker from "dockerode";
 import { classifyEngineError, DockerPluginError } from "../errors/index.js";
+import type { DockerTransport } from "../service/api.js";
 import { type DockerSource, describeSource, type SourceStore, type TlsMaterial } from "../sources/index.js";
 import { type ContainerUsage, type EngineStats, usageFromStats } from "./stats.js";
 
@@ -30,10 +31,38 @@ export interface EngineClients {
   where: string;
 }
 
-/** Where the host connects for a source; the TLS material travels with it and stays on the server. */
-function endpoint(source: Pick<DockerSource, "kind" | "socketPath" | "host" | "port" | "tls">, tls: TlsMaterial | undefined): DockerEndpoint {
+/** The fields of a source that say where its engine is. */
+export type SourceAddress = Pick<DockerSource, "name" | "kind" | "socketPath" | "host" | "port" | "tls" | "hostId" | "hostName" | "via">;
+
+/** Where the host connects for a unix or TCP source; the TLS material travels with it and stays on the server. */
+function endpoint(source: SourceAddress, tls: TlsMaterial | undefined): DockerEndpoint {
   if (source.kind === "unix") return { kind: "unix", socketPath: source.socketPath as string };
   return { kind: "tcp", host: source.host as string, port: source.port as number, ...(source.tls && tls && { tls }) };
+}
+
+/** Finds the registered transport of a kind, at each connection (its plugin may have been reloaded). */
+export type TransportLookup = (kind: "ssh") => DockerTransport | undefined;
+
+/** Says a source's transport is missing: its module's plugin is not installed or not running. */
+export function transportUnavailable(source: Pick<DockerSource, "name">): DockerPluginError {
+  return new DockerPluginError(
+    "DOCKER_ERR_TRANSPORT_UNAVAILABLE",
+    `"${source.name}" is reached over SSH: install and enable the Docker over SSH plugin to reach its engine.`,
+  );
+}
+
+/**
+ * The HTTP agent of a source: the lent Docker connection for unix and TCP sources, the registered
+ * transport's stream for SSH sources.
+ */
+export function agentFor(docker: PluginDocker, transports: TransportLookup, source: SourceAddress, tls: TlsMaterial | undefined, timeoutMs: number): Agent {
+  if (source.kind !== "ssh") return docker.agent(endpoint(source, tls), { timeoutMs });
+  const target = { hostId: source.hostId as string, socketPath: source.socketPath as string, via: source.via ?? "auto" };
+  return streamAgent(async () => {
+    const transport = transports("ssh");
+    if (!transport) throw transportUnavailable(source);
+    return transport.connect(target, { timeoutMs });
+  });
 }
 
 /**
@@ -55,6 +84,7 @@ export class Engines {
   constructor(
     private readonly store: SourceStore,
     private readonly docker: PluginDocker,
+    private readonly transports: TransportLookup,
   ) {}
 
   async clients(source: Readonly<DockerSource>): Promise<EngineClients> {
@@ -68,7 +98,7 @@ export class Engines {
     const tls = source.tls ? await this.store.tls(source.id) : undefined;
     hit?.agent.destroy();
     // One agent per source: its connections are shared by every deadline's client and by followed logs.
-    const agent = this.docker.agent(endpoint(source, tls), { timeoutMs: DEADLINES.test });
+    const agent = agentFor(this.docker, this.transports, source, tls, DEADLINES.test);
     const base = options(agent);
     const timed = new Map<number, Docker>();
     const clients: EngineClients = {
@@ -132,12 +162,8 @@ export interface EngineInfo {
  * `GET /version`, each within {@link DEADLINES}.test. A failure is DOCKER_ERR_SOURCE_TEST_FAILED naming the
  * step that failed and why (the engine's own error as `cause`); nothing is kept of the client.
  */
-export async function testSource(
-  lender: PluginDocker,
-  source: Pick<DockerSource, "name" | "kind" | "socketPath" | "host" | "port" | "tls">,
-  tls: TlsMaterial | undefined,
-): Promise<EngineInfo> {
-  const agent = lender.agent(endpoint(source, tls), { timeoutMs: DEADLINES.test });
+export async function testSource(lender: PluginDocker, transports: TransportLookup, source: SourceAddress, tls: TlsMaterial | undefined): Promise<EngineInfo> {
+  const agent = agentFor(lender, transports, source, tls, DEADLINES.test);
   const docker = new Docker({ ...options(agent), connectionTimeout: DEADLINES.test, timeout: DEADLINES.test } as Docker.DockerOptions);
   const clients: EngineClients = { within: () => docker, stream: docker, where: `"${source.name}" (${describeSource(source)})` };
   let step = "GET /_ping";

@@ -33,6 +33,11 @@ export const DockerErrors = defineErrors("DOCKER_ERR", {
     hint: "Check the CA and client certificate of the source.",
   },
   ENGINE_TIMEOUT: { status: 504, message: "The engine did not answer in time.", hint: "Check the engine and the network." },
+  TRANSPORT_UNAVAILABLE: {
+    status: 409,
+    message: "The source is reached over SSH and the Docker over SSH plugin is not installed or not running.",
+    hint: "Install and enable Docker over SSH from the catalog; the source is kept meanwhile.",
+  },
 });
 
 export type DockerErrorCode = keyof typeof DockerErrors.table;
@@ -103,6 +108,11 @@ export function classifyEngineError(err: unknown, where: string, sourceId?: stri
     return new DockerPluginError("DOCKER_ERR_ENGINE_UNREACHABLE", `Cannot reach the Docker engine ${where}.`, sourceId);
   }
   if (code === "HOST_ERR_DOCKER_ENDPOINT_INVALID") return new DockerPluginError("DOCKER_ERR_VALIDATION", String(e.message), sourceId);
+  // An SSH source's transport: the SSH connection, the host's key, the forward or the docker CLI failed.
+  if (code === "HOST_ERR_SSH_TIMEOUT")
+    return new DockerPluginError("DOCKER_ERR_ENGINE_TIMEOUT", `The Docker engine ${where} did not answer in time: ${String(e.message)}.`, sourceId);
+  if (code && /^(HOST_ERR_SSH_|HOST_ERR_HOST_KEY_|DOCKER_SSH_ERR_|JUMP_HOST_ERR_)/.test(code))
+    return new DockerPluginError("DOCKER_ERR_ENGINE_UNREACHABLE", `Cannot reach the Docker engine ${where}: ${String(e.message)}`, sourceId);
   if (e.name === "AbortError" || e.name === "TimeoutError" || code === "ETIMEDOUT" || code === "ABORT_ERR") {
     return new DockerPluginError("DOCKER_ERR_ENGINE_TIMEOUT", `The Docker engine ${where} did not answer in time.`, sourceId);
   }

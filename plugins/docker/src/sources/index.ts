@@ -1,18 +1,27 @@
 /**
- * Docker sources: where an Engine API answers. A source is a unix socket or a TCP address, optionally
- * with TLS client certificates; the certificates and key live in the plugin's secrets (encrypted by the
+ * Docker sources: where an Engine API answers. A source is a unix socket, a TCP address (optionally with
+ * TLS client certificates), or an engine's socket on an SSH host (reached through the `ssh` transport of
+ * the Docker over SSH module). TLS certificates and key live in the plugin's secrets (encrypted by the
  * host's vault) and never leave the server: the API only says whether TLS is set.
  */
 import type { Json, PluginContext } from "@archnest/sdk/plugin";
 import { DockerPluginError } from "../errors/index.js";
+import type { DockerSshVia } from "../service/api.js";
+
+export type SourceKind = "unix" | "tcp" | "ssh";
 
 export interface DockerSource {
   id: string;
   name: string;
-  kind: "unix" | "tcp";
+  kind: SourceKind;
+  /** The engine's socket: on this machine (unix), or on the SSH host (ssh). */
   socketPath?: string;
   host?: string;
   port?: number;
+  /** The SSH host of an ssh source, and its name when the source was saved (for people). */
+  hostId?: string;
+  hostName?: string;
+  via?: DockerSshVia;
   /** True when the engine is reached over TLS (client certificate, key and optional CA in secrets). */
   tls: boolean;
   createdAt: number;
@@ -27,12 +36,18 @@ export interface TlsMaterial {
 
 export interface SourceInput {
   name: string;
-  kind: "unix" | "tcp";
+  kind: SourceKind;
   socketPath?: string;
   host?: string;
   port?: number;
+  hostId?: string;
+  via?: DockerSshVia;
   tls?: TlsMaterial | null;
 }
+
+/** The engine socket an SSH source points at unless told otherwise. */
+export const DEFAULT_SSH_SOCKET = "/var/run/docker.sock";
+const VIAS: readonly DockerSshVia[] = ["auto", "socket", "cli"];
 
 const NAME_MAX = 60;
 const PEM_MAX = 64 * 1024;
@@ -57,12 +72,23 @@ export function parseSourceInput(body: unknown): SourceInput {
   const b = body as Record<string, unknown>;
   const name = typeof b.name === "string" ? b.name.trim() : "";
   if (!name || name.length > NAME_MAX) throw invalid(`name is 1-${NAME_MAX} characters.`);
-  if (b.kind === "unix") {
-    const socketPath = typeof b.socketPath === "string" ? b.socketPath.trim() : "";
+  const socketPathOf = (value: unknown) => {
+    const socketPath = typeof value === "string" ? value.trim() : "";
     if (!socketPath.startsWith("/") || socketPath.length > 200 || socketPath.includes("\0"))
       throw invalid("socketPath is an absolute path such as /var/run/docker.sock.");
+    return socketPath;
+  };
+  if (b.kind === "unix") {
+    const socketPath = socketPathOf(b.socketPath);
     if (b.tls) throw invalid("TLS applies to TCP sources only.");
     return { name, kind: "unix", socketPath };
+  }
+  if (b.kind === "ssh") {
+    if (typeof b.hostId !== "string" || b.hostId === "" || b.hostId.length > 100) throw invalid("hostId names an SSH host of this install.");
+    const via = b.via ?? "auto";
+    if (!VIAS.includes(via as DockerSshVia)) throw invalid('via is "auto", "socket" or "cli".');
+    if (b.tls) throw invalid("TLS applies to TCP sources only.");
+    return { name, kind: "ssh", hostId: b.hostId, socketPath: socketPathOf(b.socketPath ?? DEFAULT_SSH_SOCKET), via: via as DockerSshVia };
   }
   if (b.kind === "tcp") {
     const host = typeof b.host === "string" ? b.host.trim().replace(/^\[(.*)\]$/, "$1") : "";
@@ -84,12 +110,16 @@ export function parseSourceInput(body: unknown): SourceInput {
     }
     return { name, kind: "tcp", host, port, ...(tls !== undefined && { tls }) };
   }
-  throw invalid('kind is "unix" or "tcp".');
+  throw invalid('kind is "unix", "tcp" or "ssh".');
 }
 
-/** Where a source points, for people: `unix:///var/run/docker.sock`, `tcp://10.0.0.5:2376 (TLS)`. */
-export function describeSource(s: Pick<DockerSource, "kind" | "socketPath" | "host" | "port" | "tls">): string {
+/**
+ * Where a source points, for people: `unix:///var/run/docker.sock`, `tcp://10.0.0.5:2376 (TLS)`,
+ * `ssh://web-1/var/run/docker.sock`.
+ */
+export function describeSource(s: Pick<DockerSource, "kind" | "socketPath" | "host" | "port" | "tls" | "hostName" | "hostId" | "via">): string {
   if (s.kind === "unix") return `unix://${s.socketPath}`;
+  if (s.kind === "ssh") return `ssh://${s.hostName ?? s.hostId}${s.socketPath}${s.via === "cli" ? " (docker CLI)" : ""}`;
   const host = s.host?.includes(":") ? `[${s.host}]` : s.host;
   return `tcp://${host}:${s.port}${s.tls ? " (TLS)" : ""}`;
 }
@@ -138,7 +168,7 @@ export class SourceStore {
     return { cert, key, ...(ca !== undefined && { ca }) };
   }
 
-  async create(input: SourceInput): Promise<DockerSource> {
+  async create(input: SourceInput & { hostName?: string }): Promise<DockerSource> {
     // Creation order decides which sources stay usable when the free cap applies again, so it must be
     // strict: two sources added in the same millisecond still get distinct, ordered times.
     const latest = Math.max(0, ...(await this.list()).map((x) => x.createdAt));
@@ -148,7 +178,7 @@ export class SourceStore {
     return source;
   }
 
-  async update(id: string, input: SourceInput): Promise<DockerSource> {
+  async update(id: string, input: SourceInput & { hostName?: string }): Promise<DockerSource> {
     const current = await this.get(id);
     const next: DockerSource = {
       id,
@@ -156,7 +186,7 @@ export class SourceStore {
       tls: input.tls === undefined && input.kind === "tcp" ? current.tls : false,
       ...strip(input),
     };
-    await this.saveTls(next, input.kind === "unix" ? null : input.tls);
+    await this.saveTls(next, input.kind === "tcp" ? input.tls : null);
     await this.write(() => this.ctx.storage.set(`source:${id}`, toJson(next)));
     return next;
   }
@@ -183,10 +213,18 @@ export class SourceStore {
   }
 }
 
-function strip(input: SourceInput): Omit<DockerSource, "id" | "createdAt" | "tls"> {
-  return input.kind === "unix"
-    ? { name: input.name, kind: "unix", socketPath: input.socketPath as string }
-    : { name: input.name, kind: "tcp", host: input.host as string, port: input.port as number };
+function strip(input: SourceInput & { hostName?: string }): Omit<DockerSource, "id" | "createdAt" | "tls"> {
+  if (input.kind === "unix") return { name: input.name, kind: "unix", socketPath: input.socketPath as string };
+  if (input.kind === "ssh")
+    return {
+      name: input.name,
+      kind: "ssh",
+      hostId: input.hostId as string,
+      ...(input.hostName !== undefined && { hostName: input.hostName }),
+      socketPath: input.socketPath as string,
+      via: input.via ?? "auto",
+    };
+  return { name: input.name, kind: "tcp", host: input.host as string, port: input.port as number };
 }
 
 function toJson(s: DockerSource): Json {

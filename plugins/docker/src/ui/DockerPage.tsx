@@ -19,6 +19,7 @@ import {
   type ContainerView,
   formatPercent,
   formatUptime,
+  lockedReason,
   portsText,
   type SourceOverview,
   type SourcesAnswer,
@@ -111,6 +112,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
                 <Show when={isAdmin()} fallback={<p class="muted">An admin adds Docker engines here.</p>}>
                   <SourceForm
                     suggested={s().suggested}
+                    ssh={s().ssh}
                     onSaved={async () => {
                       await reload();
                       notify("Docker source added", "success");
@@ -139,7 +141,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
               </nav>
             </Show>
             <Show when={current()} keyed>
-              {(src) => <SourcePanel source={src} status={statusOf(src.id)} module={s().limit.module} onChanged={reload} />}
+              {(src) => <SourcePanel source={src} status={statusOf(src.id)} module={s().limit.module} ssh={s().ssh} onChanged={reload} />}
             </Show>
           </Show>
         )}
@@ -148,6 +150,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
       <Dialog open={adding()} title="Add a Docker source" onClose={() => setAdding(false)}>
         <SourceForm
           suggested={null}
+          ssh={sources()?.ssh}
           onSaved={async () => {
             setAdding(false);
             await reload();
@@ -164,6 +167,7 @@ function SourcePanel(props: {
   source: SourcesAnswer["sources"][number];
   status: SourceOverview | undefined;
   module: string;
+  ssh: SourcesAnswer["ssh"];
   onChanged: () => Promise<void>;
 }): JSX.Element {
   const [tab, setTab] = createSignal<Tab>("containers");
@@ -217,13 +221,14 @@ function SourcePanel(props: {
         </Show>
         <Show when={props.source.locked}>
           <div style={{ "flex-basis": "100%" }} data-testid="locked-reason">
-            <Lock module={props.module} reason={`${CAP_REASON} This source stays visible, read-only, until you unlock more.`} />
+            <Lock module={props.module} reason={lockedReason(props.source)} />
           </div>
         </Show>
       </div>
       <Dialog open={editing()} title={`Edit ${props.source.name}`} onClose={() => setEditing(false)}>
         <SourceForm
           suggested={null}
+          ssh={props.ssh}
           source={props.source}
           onSaved={async () => {
             setEditing(false);

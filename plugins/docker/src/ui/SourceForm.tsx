@@ -1,15 +1,27 @@
 import { ApiError, describeError, isModuleRequired, Lock } from "@archnest/sdk/web";
-import { createSignal, type JSX, Show } from "solid-js";
-import { api, CAP_REASON, type SourceView } from "./api.js";
+import { createSignal, For, type JSX, Show } from "solid-js";
+import type { SourceKind } from "../sources/index.js";
+import { api, CAP_REASON, type SourceView, SSH_REASON, type SshSourcesState } from "./api.js";
 
 /**
- * Adds a Docker source (a unix socket, or a TCP address with optional TLS client certificates) or, given
- * `source`, edits it. The server tests the engine before saving; when the test fails the form says which
- * step failed and offers to save anyway. Stored TLS material is never sent back: left empty, it is kept.
+ * Adds a Docker source (a unix socket, a TCP address with optional TLS client certificates, or the engine
+ * of an SSH host with Docker over SSH) or, given `source`, edits it. The server tests the engine before
+ * saving; when the test fails the form says which step failed and offers to save anyway. Stored TLS
+ * material is never sent back: left empty, it is kept.
  */
-export function SourceForm(props: { suggested: { socketPath: string } | null; source?: SourceView; onSaved: () => void | Promise<void> }): JSX.Element {
+export function SourceForm(props: {
+  suggested: { socketPath: string } | null;
+  ssh: SshSourcesState | undefined;
+  source?: SourceView;
+  onSaved: () => void | Promise<void>;
+}): JSX.Element {
   const editing = props.source;
-  const [kind, setKind] = createSignal<"unix" | "tcp">(editing?.kind ?? "unix");
+  const [kind, setKind] = createSignal<SourceKind>(editing?.kind ?? "unix");
+  const [hostId, setHostId] = createSignal(editing?.hostId ?? props.ssh?.hosts[0]?.id ?? "");
+  const [via, setVia] = createSignal(editing?.via ?? "auto");
+  const [remoteSocket, setRemoteSocket] = createSignal(editing?.kind === "ssh" ? (editing.socketPath ?? "") : "/var/run/docker.sock");
+  // SSH sources need Docker over SSH licensed and its plugin running; until then the form shows why.
+  const sshBlocked = () => kind() === "ssh" && (!props.ssh?.licensed || !props.ssh.available);
   const [name, setName] = createSignal(editing?.name ?? (props.suggested ? "Local engine" : ""));
   const [socketPath, setSocketPath] = createSignal(editing?.socketPath ?? props.suggested?.socketPath ?? "/var/run/docker.sock");
   const [host, setHost] = createSignal(editing?.host ?? "");
@@ -28,6 +40,7 @@ export function SourceForm(props: { suggested: { socketPath: string } | null; so
 
   const body = () => {
     if (kind() === "unix") return { name: name(), kind: "unix", socketPath: socketPath() };
+    if (kind() === "ssh") return { name: name(), kind: "ssh", hostId: hostId(), socketPath: remoteSocket(), via: via() };
     const tls = !useTls() ? null : keepsTls() ? undefined : { cert: cert(), key: key(), ...(ca().trim() && { ca: ca() }) };
     return { name: name(), kind: "tcp", host: host(), port: Number(port()), ...(tls !== undefined && { tls }) };
   };
@@ -64,57 +77,100 @@ export function SourceForm(props: { suggested: { socketPath: string } | null; so
       </label>
       <label class="field">
         <span class="field__label">Connection</span>
-        <select value={kind()} onChange={(e) => setKind(e.currentTarget.value as "unix" | "tcp")}>
+        <select value={kind()} onChange={(e) => setKind(e.currentTarget.value as SourceKind)} data-testid="source-kind">
           <option value="unix">Unix socket on this machine</option>
           <option value="tcp">TCP (Docker Engine API)</option>
+          <option value="ssh">SSH host (Docker over SSH)</option>
         </select>
       </label>
-      <Show
-        when={kind() === "tcp"}
-        fallback={
+      <Show when={kind() === "ssh"}>
+        <Show
+          when={!sshBlocked()}
+          fallback={
+            <Show
+              when={props.ssh?.licensed}
+              fallback={
+                <Lock module={props.ssh?.module ?? "docker-over-ssh"} reason={`${SSH_REASON} No port to open on the host, works through jump hosts.`} />
+              }
+            >
+              <p class="field__hint" data-testid="ssh-unavailable">
+                Docker over SSH is licensed but its plugin is not running: install or enable it under Settings → Plugins.
+              </p>
+            </Show>
+          }
+        >
           <label class="field">
-            <span class="field__label">Socket path</span>
-            <input class="mono" value={socketPath()} onInput={(e) => setSocketPath(e.currentTarget.value)} required />
-            <span class="field__hint">ArchNest needs read and write access to the socket.</span>
-          </label>
-        }
-      >
-        <div style={{ display: "grid", "grid-template-columns": "minmax(0, 1fr) minmax(0, 110px)", gap: "10px" }}>
-          <label class="field">
-            <span class="field__label">Host</span>
-            <input value={host()} onInput={(e) => setHost(e.currentTarget.value)} placeholder="10.0.0.5" required />
+            <span class="field__label">SSH host</span>
+            <select value={hostId()} onChange={(e) => setHostId(e.currentTarget.value)} data-testid="ssh-host" required>
+              <For each={props.ssh?.hosts ?? []}>{(h) => <option value={h.id}>{`${h.name} (${h.address})`}</option>}</For>
+            </select>
+            <Show when={(props.ssh?.hosts.length ?? 0) === 0}>
+              <span class="field__hint">Add the host under Infrastructure first.</span>
+            </Show>
           </label>
           <label class="field">
-            <span class="field__label">Port</span>
-            <input value={port()} onInput={(e) => setPort(e.currentTarget.value)} inputMode="numeric" required />
+            <span class="field__label">Engine socket on the host</span>
+            <input class="mono" value={remoteSocket()} onInput={(e) => setRemoteSocket(e.currentTarget.value)} required data-testid="ssh-socket" />
           </label>
-        </div>
-        <label class="check">
-          <input type="checkbox" checked={useTls()} onChange={(e) => setUseTls(e.currentTarget.checked)} /> TLS with a client certificate
-        </label>
-        <Show when={useTls()}>
-          <Show when={!replaceTls()}>
-            <p class="field__hint row row--tight" data-testid="tls-kept" style={{ "flex-wrap": "wrap" }}>
-              <span>A client certificate and key are stored and kept.</span>
-              <button type="button" class="btn btn--ghost btn--sm" onClick={() => setReplaceTls(true)}>
-                Replace them
-              </button>
-            </p>
-          </Show>
-          <Show when={replaceTls()}>
+          <label class="field">
+            <span class="field__label">Reach it by</span>
+            <select value={via()} onChange={(e) => setVia(e.currentTarget.value as "auto" | "socket" | "cli")} data-testid="ssh-via">
+              <option value="auto">The socket, else the docker CLI (automatic)</option>
+              <option value="socket">Forwarding the socket over SSH</option>
+              <option value="cli">The docker CLI on the host (docker system dial-stdio)</option>
+            </select>
+            <span class="field__hint">No TCP port is opened on the host. The CLI way works where the SSH server forbids forwarding.</span>
+          </label>
+        </Show>
+      </Show>
+      <Show when={kind() !== "ssh"}>
+        <Show
+          when={kind() === "tcp"}
+          fallback={
             <label class="field">
-              <span class="field__label">Client certificate (PEM)</span>
-              <textarea class="mono" rows={3} value={cert()} onInput={(e) => setCert(e.currentTarget.value)} />
+              <span class="field__label">Socket path</span>
+              <input class="mono" value={socketPath()} onInput={(e) => setSocketPath(e.currentTarget.value)} required />
+              <span class="field__hint">ArchNest needs read and write access to the socket.</span>
+            </label>
+          }
+        >
+          <div style={{ display: "grid", "grid-template-columns": "minmax(0, 1fr) minmax(0, 110px)", gap: "10px" }}>
+            <label class="field">
+              <span class="field__label">Host</span>
+              <input value={host()} onInput={(e) => setHost(e.currentTarget.value)} placeholder="10.0.0.5" required />
             </label>
             <label class="field">
-              <span class="field__label">Client key (PEM)</span>
-              <textarea class="mono" rows={3} value={key()} onInput={(e) => setKey(e.currentTarget.value)} />
-              <span class="field__hint">Kept encrypted in ArchNest's vault; never shown again.</span>
+              <span class="field__label">Port</span>
+              <input value={port()} onInput={(e) => setPort(e.currentTarget.value)} inputMode="numeric" required />
             </label>
-            <label class="field">
-              <span class="field__label">CA certificate (PEM, optional)</span>
-              <textarea class="mono" rows={3} value={ca()} onInput={(e) => setCa(e.currentTarget.value)} />
-            </label>
+          </div>
+          <label class="check">
+            <input type="checkbox" checked={useTls()} onChange={(e) => setUseTls(e.currentTarget.checked)} /> TLS with a client certificate
+          </label>
+          <Show when={useTls()}>
+            <Show when={!replaceTls()}>
+              <p class="field__hint row row--tight" data-testid="tls-kept" style={{ "flex-wrap": "wrap" }}>
+                <span>A client certificate and key are stored and kept.</span>
+                <button type="button" class="btn btn--ghost btn--sm" onClick={() => setReplaceTls(true)}>
+                  Replace them
+                </button>
+              </p>
+            </Show>
+            <Show when={replaceTls()}>
+              <label class="field">
+                <span class="field__label">Client certificate (PEM)</span>
+                <textarea class="mono" rows={3} value={cert()} onInput={(e) => setCert(e.currentTarget.value)} />
+              </label>
+              <label class="field">
+                <span class="field__label">Client key (PEM)</span>
+                <textarea class="mono" rows={3} value={key()} onInput={(e) => setKey(e.currentTarget.value)} />
+                <span class="field__hint">Kept encrypted in ArchNest's vault; never shown again.</span>
+              </label>
+              <label class="field">
+                <span class="field__label">CA certificate (PEM, optional)</span>
+                <textarea class="mono" rows={3} value={ca()} onInput={(e) => setCa(e.currentTarget.value)} />
+              </label>
+            </Show>
           </Show>
         </Show>
       </Show>
@@ -130,7 +186,7 @@ export function SourceForm(props: { suggested: { socketPath: string } | null; so
             Save anyway
           </button>
         </Show>
-        <button type="submit" class="btn btn--accent" disabled={busy()}>
+        <button type="submit" class="btn btn--accent" disabled={busy() || sshBlocked()}>
           {busy() ? "Testing…" : editing ? "Test and save" : "Test and add"}
         </button>
       </div>

@@ -41,7 +41,7 @@ export * from "./ssh.js";
 export * from "./ssh-certificate.js";
 
 /** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */
-export const SDK_API_VERSION = "1.1.0";
+export const SDK_API_VERSION = "1.2.0";
 
 /** Something the host undoes on unload or upgrade (routes, timers, sockets, subscriptions). */
 export interface Disposable {

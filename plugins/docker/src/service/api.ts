@@ -1,0 +1,67 @@
+/**
+ * The `docker-transports` service (version 1) the Docker plugin provides to other plugins on the server:
+ * ways to reach an engine beyond a local unix socket and TCP. The Docker over SSH module registers the
+ * `ssh` transport; sources of that kind are kept by the Docker plugin like any other and reach their
+ * engine through the transport. A provider declares `"consumes": {"docker-transports": "^1.0.0"}` and
+ * `"dependencies": {"docker": "^1.0.0"}`, then:
+ *
+ * ```ts
+ * const transports = ctx.services.consume<DockerTransports>(DOCKER_TRANSPORTS_SERVICE);
+ * const registration = transports?.register({ kind: "ssh", module: "docker-over-ssh", targets, connect });
+ * ctx.onDispose(() => registration?.dispose());
+ * ```
+ *
+ * While no transport of a kind is registered, sources of that kind stay listed and say what is missing.
+ */
+
+import type { Duplex } from "node:stream";
+import type { Disposable } from "@archnest/sdk/plugin";
+
+/** The name the Docker plugin provides the service under (`archnest.provides`). */
+export const DOCKER_TRANSPORTS_SERVICE = "docker-transports";
+
+/** How an SSH source reaches the engine's socket on its host. */
+export type DockerSshVia = "auto" | "socket" | "cli";
+
+/** Where an SSH source's engine is: the SSH host, the engine's socket there, and how to reach it. */
+export interface DockerSshTarget {
+  hostId: string;
+  /** Absolute path of the engine's socket on the SSH host. */
+  socketPath: string;
+  /**
+   * `socket`: the socket forwarded over the SSH connection (stream-local forwarding); `cli`: `docker
+   * system dial-stdio` run on the host, for servers that forbid forwarding; `auto`: the socket, falling
+   * back to the CLI when the server refuses the forward.
+   */
+  via: DockerSshVia;
+}
+
+/** A host a source of the transport's kind may point at, for the form. */
+export interface DockerTransportTarget {
+  id: string;
+  name: string;
+  /** `user@address:port`, for people. */
+  address: string;
+}
+
+export interface DockerTransport {
+  /** The source kind it serves. */
+  kind: "ssh";
+  /** The module that sells it: adding or changing its sources, and acting on their containers, needs it. */
+  module: string;
+  /** The hosts a source may point at. */
+  targets(): Promise<DockerTransportTarget[]>;
+  /**
+   * Opens one connection to the engine; HTTP/1.1 of the Engine API is spoken on it. Rejects with a coded
+   * error saying why the engine cannot be reached, within `timeoutMs`.
+   */
+  connect(target: DockerSshTarget, opts: { timeoutMs: number }): Promise<Duplex>;
+}
+
+export interface DockerTransports {
+  /** Registers a transport (one per kind: a second registration of a kind throws). */
+  register(transport: DockerTransport): Disposable;
+}
+
+export type { SourceView, SshSourcesState } from "../api/index.js";
+export type { ContainerView } from "../engine/index.js";
