@@ -134,7 +134,7 @@ describe("a Docker source is tested before it is saved", () => {
     await page.getByRole("button", { name: "nas", exact: true }).click();
     await page.getByRole("button", { name: "Edit nas" }).click();
     const form = page.getByRole("dialog", { name: "Edit nas" }).getByTestId("source-form");
-    expect(await form.getByLabel("Host").inputValue()).toBe("127.0.0.1");
+    expect(await form.getByLabel("Host", { exact: true }).inputValue()).toBe("127.0.0.1");
     expect(await form.getByLabel("TLS with a client certificate").isChecked()).toBe(true);
     // The stored certificate and key are kept, not shown: no field holds them until the person replaces them.
     await form.getByTestId("tls-kept").waitFor();

@@ -30,7 +30,10 @@ describe("parseSourceInput", () => {
     [{ name: "a", kind: "tcp", host: "h", port: 70000 }, /port/],
     [{ name: "a", kind: "tcp", host: "h", port: 1, tls: { cert: "nope", key: KEY } }, /tls.cert/],
     [{ name: "a", kind: "unix", socketPath: "/x", tls: { cert: CERT, key: KEY } }, /TCP sources only/],
-    [{ name: "a", kind: "ssh" }, /kind/],
+    [{ name: "a", kind: "ssh" }, /hostId/],
+    [{ name: "a", kind: "ssh", hostId: "h1", via: "carrier-pigeon" }, /via/],
+    [{ name: "a", kind: "ssh", hostId: "h1", socketPath: "docker.sock" }, /socketPath/],
+    [{ name: "a", kind: "nfs" }, /kind/],
     ["text", /JSON object/],
   ])("refuses %j with a message naming the field", (input, message) => {
     expect(() => parseSourceInput(input)).toThrow(message);
