@@ -3,13 +3,13 @@
  * sshd, one allowing stream-local forwarding and one forbidding it (`AllowStreamLocalForwarding no`), so
  * the engine is reached through the forwarded socket on the first and through `docker system dial-stdio`
  * on the second. Containers are listed and started and stopped through the Docker plugin's API as the page
- * does; failures say why; and with the license lapsed the sources stay listed and readable while changes
+ * does; failures say why; a host that only its bastion can resolve is reached through Jump Host; and with the license lapsed the sources stay listed and readable while changes
  * answer the module's 402.
  */
 
 import type { ContainerView, SourceView, SshSourcesState } from "@archnest/docker/service";
 import { createContainer, importBusyboxImage, startEngine, type TestEngine } from "@archnest/docker/testing";
-import { addSshHost, startSshd, type TestSshd } from "@archnest/host/testing";
+import { addSshHost, startSshd, type TestSshd, trustHostKey } from "@archnest/host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addSshSource, docker, type PluginHost, startPluginHost } from "./harness.js";
 
@@ -94,6 +94,35 @@ describe("an SSH source", () => {
     expect(nohost).toMatchObject({ status: 400, body: { error: "DOCKER_ERR_VALIDATION", message: expect.stringContaining("no-such-host") } });
     const bad = await docker<{ error: string }>(h, "/sources", { method: "POST", json: { kind: "ssh", name: "x", hostId: h.hostId, via: "telepathy" } });
     expect(bad).toMatchObject({ status: 400, body: { error: "DOCKER_ERR_VALIDATION" } });
+  });
+});
+
+describe("through a jump host", () => {
+  it("reaches the engine of a host that only its bastion can resolve, once Jump Host routes it", async () => {
+    const [bastion, inner] = await Promise.all([startSshd({ etcHosts: { "inner.test": "127.0.0.1" } }), startSshd()]);
+    try {
+      // Four SSH hosts: past the free three.
+      h.entitlements.set(["docker-over-ssh", "jump-host", "unlimited-hosts"]);
+      await h.install(new URL("../../jump-host/", import.meta.url));
+      const bastionId = await addSshHost(h.t, h.admin, bastion, "bastion");
+      const added = await h.request("/api/hosts", {
+        method: "POST",
+        json: { name: "inner", address: "inner.test", port: inner.port, user: inner.user, authMethod: "key", privateKey: inner.privateKey },
+      });
+      expect(added.status).toBe(201);
+      const innerId = ((await added.json()) as { id: string }).id;
+      const via = await h.request(`/api/plugins/jump-host/hosts/${innerId}/via`, { method: "PUT", json: { via: bastionId } });
+      expect(via.status, await via.clone().text()).toBe(200);
+      await trustHostKey(h.t, h.admin, innerId, inner.hostKeyFingerprint);
+
+      const source = await addSshSource(h, { name: "inner-engine", hostId: innerId, socketPath: engine.socketPath });
+      expect(source.address).toBe(`ssh://inner${engine.socketPath}`);
+      expect(await names(source.id)).toEqual(["job:exited", "web:running"]);
+      expect((await docker(h, `/sources/${source.id}`, { method: "DELETE" })).status).toBe(200);
+    } finally {
+      h.entitlements.set(["docker-over-ssh"]);
+      await Promise.all([bastion.cleanup(), inner.cleanup()]);
+    }
   });
 });
 
