@@ -1,6 +1,6 @@
 import { definePlugin } from "@archnest/sdk/plugin";
 import { createDockerApi } from "./api/index.js";
-import { DOCKER_TRANSPORTS_SERVICE, type DockerTransports } from "./service/api.js";
+import { DOCKER_ENGINES_SERVICE, DOCKER_TRANSPORTS_SERVICE, type DockerEngines, type DockerTransports } from "./service/api.js";
 
 /**
  * The Docker core plugin: sources (Engine API over a unix socket or TCP, with TLS client certificates),
@@ -8,8 +8,9 @@ import { DOCKER_TRANSPORTS_SERVICE, type DockerTransports } from "./service/api.
  */
 export default definePlugin({
   setup(ctx) {
-    const { app, engines, registerTransport } = createDockerApi(ctx);
+    const { app, engines, registerTransport, enginesService } = createDockerApi(ctx);
     ctx.services.provide<DockerTransports>(DOCKER_TRANSPORTS_SERVICE, { register: registerTransport });
+    ctx.services.provide<DockerEngines>(DOCKER_ENGINES_SERVICE, enginesService);
     ctx.routes.mount(app);
     ctx.onDispose(() => engines.clear());
     ctx.log.info("docker ready");

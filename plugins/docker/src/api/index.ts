@@ -19,7 +19,7 @@ import {
   withDeadline,
 } from "../engine/index.js";
 import { classifyEngineError, DockerErrors, DockerPluginError } from "../errors/index.js";
-import type { DockerTransport, DockerTransportTarget } from "../service/api.js";
+import type { DockerEngines, DockerTransport, DockerTransportTarget } from "../service/api.js";
 import { type DockerSource, describeSource, parseSourceInput, type SourceInput, SourceStore } from "../sources/index.js";
 import { openLogStream, parseLogOptions } from "./logs.js";
 
@@ -64,7 +64,12 @@ export interface DockerApi {
   engines: Engines;
   /** Registers a transport (the `docker-transports` service's `register`). */
   registerTransport(transport: DockerTransport): { dispose(): void };
+  /** The `docker-engines` service. */
+  enginesService: DockerEngines;
 }
+
+/** Engine API paths the `docker-engines` service reads: an object's inspect, history or a listing. */
+const READABLE_PATH = /^\/(containers|images|volumes|networks)(\/[^?#]*)?$/;
 
 export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" | "limits" | "log" | "events" | "docker" | "license">): DockerApi {
   const store = new SourceStore(ctx);
@@ -332,5 +337,30 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       });
     });
 
-  return { app, store, engines, registerTransport };
+  const enginesService: DockerEngines = {
+    sources: () => views(),
+    async get<T>(sourceId: string, path: string, query: Record<string, string | number | boolean> = {}): Promise<T> {
+      if (typeof path !== "string" || !READABLE_PATH.test(path) || path.includes(".."))
+        throw new DockerPluginError("DOCKER_ERR_VALIDATION", `Not an Engine API path this service reads: ${String(path).slice(0, 100)}`);
+      const { view, clients } = await sourceOf(sourceId);
+      return withDeadline(clients, view.id, DEADLINES.list, (docker) => dialGet<T>(docker, path, query));
+    },
+    async logs(sourceId, containerId, opts, signal) {
+      const { view, clients } = await sourceOf(sourceId);
+      return openLogStream(clients.stream, containerId, opts, clients.where, view.id, signal);
+    },
+  };
+
+  return { app, store, engines, registerTransport, enginesService };
+}
+
+/** One GET through dockerode's modem, which answers the parsed JSON and turns statuses into errors. */
+function dialGet<T>(docker: import("dockerode"), path: string, query: Record<string, string | number | boolean>): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    docker.modem.dial(
+      // The modem appends the query to a path that ends with "?".
+      { path: `${path}?`, method: "GET", options: query, statusCodes: { 200: true, 400: "bad parameter", 404: "no such object", 500: "server error" } },
+      (err: unknown, data: unknown) => (err ? reject(err) : resolve(data as T)),
+    );
+  });
 }

@@ -16,6 +16,7 @@
 
 import type { Duplex } from "node:stream";
 import type { Disposable } from "@archnest/sdk/plugin";
+import type { SourceView } from "../api/index.js";
 
 /** The name the Docker plugin provides the service under (`archnest.provides`). */
 export const DOCKER_TRANSPORTS_SERVICE = "docker-transports";
@@ -61,6 +62,38 @@ export interface DockerTransport {
 export interface DockerTransports {
   /** Registers a transport (one per kind: a second registration of a kind throws). */
   register(transport: DockerTransport): Disposable;
+}
+
+/** The name of the Docker plugin's read access to its engines (`archnest.provides`). */
+export const DOCKER_ENGINES_SERVICE = "docker-engines";
+
+/** Options of a log read: the last `tail` lines (or all), then following new ones if `follow`. */
+export interface DockerLogOptions {
+  tail: number | "all";
+  follow: boolean;
+  timestamps: boolean;
+}
+
+/**
+ * The `docker-engines` service (version 1): read-only Engine API calls on the sources an admin added,
+ * through the Docker plugin's connections, deadlines and coded errors (`DOCKER_ERR_*`, with `status`).
+ * The Container Detail View module reads inspects, histories and logs through it.
+ *
+ * ```ts
+ * const engines = ctx.services.consume<DockerEngines>(DOCKER_ENGINES_SERVICE);
+ * const inspect = await engines?.get<ContainerInspect>(sourceId, `/containers/${encodeURIComponent(id)}/json`);
+ * ```
+ */
+export interface DockerEngines {
+  /** The sources, as `GET /sources` lists them. */
+  sources(): Promise<readonly SourceView[]>;
+  /** `GET` of an Engine API path (`/containers/{id}/json`, `/images/{id}/history`, ...) with a query; the parsed JSON. */
+  get<T>(sourceId: string, path: string, query?: Record<string, string | number | boolean>): Promise<T>;
+  /**
+   * A container's logs as NDJSON bytes, one `{stream, text, time?}` per line (the Docker plugin's own log
+   * route's format); ends when the container's output ends (or with `signal`, when following).
+   */
+  logs(sourceId: string, containerId: string, opts: DockerLogOptions, signal: AbortSignal): Promise<ReadableStream<Uint8Array>>;
 }
 
 export type { SourceView, SshSourcesState } from "../api/index.js";
