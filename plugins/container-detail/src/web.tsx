@@ -1,1 +1,1 @@
-export {};
+export { ContainerInspect } from "./ui/ContainerInspect.js";
