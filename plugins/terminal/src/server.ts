@@ -35,6 +35,7 @@ export default definePlugin({
       list: (filter) => sessions.list(filter),
       get: (id) => sessions.get(id),
       end: (id, reason) => sessions.end(id, reason),
+      registerShellSource: (source) => sessions.registerShellSource(source),
     };
     ctx.services.provide(TERMINAL_SESSIONS_SERVICE, service);
 

@@ -349,6 +349,45 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       const { view, clients } = await sourceOf(sourceId);
       return openLogStream(clients.stream, containerId, opts, clients.where, view.id, signal);
     },
+    async exec(sourceId, containerId, opts) {
+      const { view, clients } = await sourceOf(sourceId);
+      // A shell changes the container: a read-only source refuses it as it refuses a stop.
+      if (view.locked)
+        throw new DockerPluginError(
+          "DOCKER_ERR_LOCKED",
+          `"${view.name}" is read-only: ${view.lockedBy === "module" ? "Docker over SSH is not licensed" : "it is past the free cap of Docker sources"}.`,
+          view.id,
+        );
+      const exec = await withDeadline(clients, view.id, DEADLINES.action, (docker) =>
+        docker.getContainer(containerId).exec({
+          Cmd: opts.cmd,
+          AttachStdin: true,
+          AttachStdout: true,
+          AttachStderr: true,
+          Tty: true,
+          ...(opts.user && { User: opts.user }),
+          ...(opts.env && { Env: opts.env }),
+        }),
+      );
+      // The stream client: a shell may stay quiet for hours.
+      const started = clients.stream.getExec(exec.id);
+      const stream = (await withDeadline(clients, view.id, DEADLINES.action, () =>
+        started.start({ hijack: true, stdin: true, Tty: true } as import("dockerode").ExecStartOptions),
+      )) as unknown as import("node:stream").Duplex;
+      // Paused until the caller reads: a quick process's output and end must not pass before it listens.
+      stream.pause();
+      const resize = (cols: number, rows: number) =>
+        withDeadline(clients, view.id, DEADLINES.action, () => started.resize({ w: cols, h: rows }).then(() => undefined));
+      await resize(opts.cols, opts.rows).catch(() => undefined);
+      return {
+        stream,
+        resize,
+        exitCode: async () => {
+          const info = await withDeadline(clients, view.id, DEADLINES.list, () => started.inspect());
+          return info.Running ? null : (info.ExitCode ?? null);
+        },
+      };
+    },
   };
 
   return { app, store, engines, registerTransport, enginesService };

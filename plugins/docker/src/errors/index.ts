@@ -33,6 +33,11 @@ export const DockerErrors = defineErrors("DOCKER_ERR", {
     hint: "Check the CA and client certificate of the source.",
   },
   ENGINE_TIMEOUT: { status: 504, message: "The engine did not answer in time.", hint: "Check the engine and the network." },
+  LOCKED: {
+    status: 402,
+    message: "The source is read-only (past the free cap, or an SSH source without Docker over SSH).",
+    hint: "Unlock the module the source needs.",
+  },
   TRANSPORT_UNAVAILABLE: {
     status: 409,
     message: "The source is reached over SSH and the Docker over SSH plugin is not installed or not running.",

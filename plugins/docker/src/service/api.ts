@@ -84,6 +84,33 @@ export interface DockerLogOptions {
  * const inspect = await engines?.get<ContainerInspect>(sourceId, `/containers/${encodeURIComponent(id)}/json`);
  * ```
  */
+/** A process to start in a running container (`docker exec`). */
+export interface DockerExecOptions {
+  /** The command and its arguments, such as `["/bin/bash", "-l"]`. */
+  cmd: string[];
+  /** `name`, `uid` or `uid:gid`; the image's user when left out. */
+  user?: string;
+  /** `NAME=value` pairs added to the container's environment (`TERM=xterm-256color`). */
+  env?: string[];
+  /** The pseudo-terminal's size, set once the process starts. */
+  cols: number;
+  rows: number;
+}
+
+/** A started `docker exec` on a pseudo-terminal. */
+export interface DockerExecSession {
+  /**
+   * The process's terminal: keystrokes in, output out (raw bytes, one stream with a tty). It starts paused,
+   * so nothing passes before the caller reads (`resume()` or a `data` listener and `resume()`); it ends
+   * when the process exits.
+   */
+  stream: Duplex;
+  /** Changes the pseudo-terminal's size. */
+  resize(cols: number, rows: number): Promise<void>;
+  /** The process's exit code once it ended, or null while it runs (or when the engine cannot say). */
+  exitCode(): Promise<number | null>;
+}
+
 export interface DockerEngines {
   /** The sources, as `GET /sources` lists them. */
   sources(): Promise<readonly SourceView[]>;
@@ -94,6 +121,13 @@ export interface DockerEngines {
    * route's format); ends when the container's output ends (or with `signal`, when following).
    */
   logs(sourceId: string, containerId: string, opts: DockerLogOptions, signal: AbortSignal): Promise<ReadableStream<Uint8Array>>;
+  /**
+   * Starts a process on a pseudo-terminal in a running container, through the source's connection (every
+   * source kind). Refused with the Docker plugin's coded errors (`DOCKER_ERR_CONFLICT` for a container that
+   * is not running, `DOCKER_ERR_NOT_FOUND`, ...). Acting on a source past the cap or an SSH source without
+   * its module answers `DOCKER_ERR_LOCKED`.
+   */
+  exec(sourceId: string, containerId: string, opts: DockerExecOptions): Promise<DockerExecSession>;
 }
 
 export type { SourceView, SshSourcesState } from "../api/index.js";

@@ -476,7 +476,16 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
                           <button type="button" class="btn btn--ghost btn--sm" onClick={() => setLogsOf(c)} aria-label={`Logs of ${c.name}`}>
                             Logs
                           </button>
-                          <Slot def={ContainerActionsSlot} props={{ source: { id: props.source.id, name: props.source.name }, container: c }} inline />
+                          <Slot
+                            def={ContainerActionsSlot}
+                            props={{ source: { id: props.source.id, name: props.source.name }, container: c }}
+                            inline
+                            fallback={
+                              c.state === "running" ? (
+                                <Lock module="container-exec" variant="inline" reason="A shell in the container, in the browser terminal." />
+                              ) : undefined
+                            }
+                          />
                           <button
                             type="button"
                             class="btn btn--ghost btn--sm"

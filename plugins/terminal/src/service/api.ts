@@ -12,7 +12,7 @@
  * Everything registered returns a Disposable; disposing it (or the consumer's unload) undoes it at once,
  * so a lapsed license stops recording and persistence without touching the sessions themselves.
  */
-import type { Disposable, RequestUser } from "@archnest/sdk/plugin";
+import type { Disposable, RequestUser, SshShell } from "@archnest/sdk/plugin";
 
 /** The name the terminal provides the service under (`archnest.provides`). */
 export const TERMINAL_SESSIONS_SERVICE = "terminal-sessions";
@@ -77,6 +77,28 @@ export interface PersistencePolicy {
   keep(meta: SessionMeta): { idleMs: number; scrollbackBytes: number } | undefined;
 }
 
+/** Who and where a shell source's target is, for the status line and the session list. */
+export interface ShellTarget {
+  /** Shown as the session's host: `api (container on lab)`. */
+  name: string;
+  /** Shown under it: `lab · /bin/bash as root`. */
+  address: string;
+  user: string;
+}
+
+/**
+ * Shells that are not SSH logins, opened in the same terminal (client, protocol, flow control, taps):
+ * a session whose `hostId` is `<prefix>:<rest>` is this source's. Container Exec registers `docker`.
+ */
+export interface ShellSource {
+  /** Lowercase letters, digits and dashes; `ssh` is not allowed. */
+  prefix: string;
+  /** Checks the target for this person (throws an error with a stable `code` and a plain message when it cannot be opened). */
+  describe(target: string, user: RequestUser): Promise<ShellTarget>;
+  /** Opens the shell on a pseudo-terminal of this size; `onClose` reports its end as an SSH shell's does. */
+  open(target: string, opts: { cols: number; rows: number; user: RequestUser }): Promise<SshShell>;
+}
+
 export interface TerminalSessionsService {
   /** Taps every session that connects from now on (not the ones already open: use {@link tap}). */
   observe(observer: SessionObserver): Disposable;
@@ -89,4 +111,6 @@ export interface TerminalSessionsService {
   get(sessionId: string): SessionSummary | undefined;
   /** Ends a session (its viewers see why). False when no such session is open. */
   end(sessionId: string, reason?: string): boolean;
+  /** Adds a source of shells (one per prefix); disposing it ends nothing already open. */
+  registerShellSource(source: ShellSource): Disposable;
 }

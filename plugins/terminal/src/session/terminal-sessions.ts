@@ -12,7 +12,7 @@ import type { Disposable, PluginLimits, PluginLogger, PluginSocket, PluginSsh, R
 import { CLOSE, describeSshError, TerminalErrors } from "../errors/index.js";
 import { FLOW_DEFAULTS, OutputPump, type OutputStats } from "../flow/index.js";
 import { decodeClientFrame, encodePong, encodeStatus, isValidSize, MAX_COMMAND_BYTES, ProtocolError, type TerminalStatus } from "../protocol/index.js";
-import type { PersistencePolicy, SessionMeta, SessionObserver, SessionSummary, SessionTap, TerminalSessionsService } from "../service/api.js";
+import type { PersistencePolicy, SessionMeta, SessionObserver, SessionSummary, SessionTap, ShellSource, TerminalSessionsService } from "../service/api.js";
 import { ScrollbackRing } from "./scrollback.js";
 
 /** What a session needs from the plugin context. */
@@ -125,6 +125,7 @@ export class TerminalSessions implements TerminalSessionsService {
   readonly #deps: SessionDeps;
   readonly #sessions = new Map<string, Session>();
   readonly #observers = new Map<object, SessionObserver>();
+  readonly #shellSources = new Map<string, ShellSource>();
   #policy: PersistencePolicy | undefined;
 
   constructor(deps: SessionDeps) {
@@ -471,19 +472,54 @@ export class TerminalSessions implements TerminalSessionsService {
     safe(() => socket.close(CLOSE.moduleRequired, "module_required"));
   }
 
+  /** Adds a source of non-SSH shells; sessions whose hostId starts with `<prefix>:` open through it. */
+  registerShellSource(source: ShellSource): Disposable {
+    if (
+      !/^[a-z][a-z0-9-]{0,30}$/.test(source?.prefix ?? "") ||
+      source.prefix === "ssh" ||
+      typeof source.open !== "function" ||
+      typeof source.describe !== "function"
+    )
+      throw new Error("a shell source needs a prefix (lowercase letters, digits, dashes; not ssh), describe() and open()");
+    if (this.#shellSources.has(source.prefix)) throw new Error(`a shell source for "${source.prefix}:" is registered already`);
+    this.#shellSources.set(source.prefix, source);
+    return {
+      dispose: () => {
+        if (this.#shellSources.get(source.prefix) === source) this.#shellSources.delete(source.prefix);
+      },
+    };
+  }
+
+  /** Where a session's shell comes from: a registered source for `<prefix>:...`, else the SSH host. */
+  async #target(s: Session): Promise<{ host: { id: string; name: string; address: string; user: string }; open: () => Promise<SshShell> }> {
+    const colon = s.hostId.indexOf(":");
+    const source = colon > 0 ? this.#shellSources.get(s.hostId.slice(0, colon)) : undefined;
+    if (source) {
+      const rest = s.hostId.slice(colon + 1);
+      const t = await source.describe(rest, s.user);
+      return { host: { id: s.hostId, ...t }, open: () => source.open(rest, { cols: s.cols, rows: s.rows, user: s.user }) };
+    }
+    const host = (await this.#deps.ssh.hosts()).find((h) => h.id === s.hostId);
+    if (!host) throw Object.assign(new Error("No SSH host has this id."), { code: "HOST_ERR_SSH_HOST_NOT_FOUND" });
+    return {
+      host,
+      open: () =>
+        this.#deps.ssh.shell(s.hostId, {
+          cols: s.cols,
+          rows: s.rows,
+          term: "xterm-256color",
+          ...(s.command !== undefined && { command: s.command }),
+        }),
+    };
+  }
+
   async #connect(s: Session): Promise<void> {
     try {
-      const host = (await this.#deps.ssh.hosts()).find((h) => h.id === s.hostId);
-      if (!host) throw Object.assign(new Error("No SSH host has this id."), { code: "HOST_ERR_SSH_HOST_NOT_FOUND" });
+      const { host, open } = await this.#target(s);
       s.hostName = host.name;
       if (ended(s)) return;
       for (const v of s.viewers) sendStatus(v.socket, { state: "connecting", host: { id: host.id, name: host.name } });
-      const shell = await this.#deps.ssh.shell(s.hostId, {
-        cols: s.cols,
-        rows: s.rows,
-        term: "xterm-256color",
-        ...(s.command !== undefined && { command: s.command }),
-      });
+      const shell = await open();
       if (ended(s)) {
         shell.close();
         return;

@@ -115,6 +115,12 @@ export function TerminalPage(_props: SlotProps): JSX.Element {
                 </option>
               )}
             </For>
+            {/* A shell another plugin opened here (a container's): not an SSH host, shown as itself. */}
+            <Show when={hostId()?.includes(":") && !hosts()?.some((h) => h.id === hostId())}>
+              <option value={hostId()} selected>
+                Shell opened from another page
+              </option>
+            </Show>
           </select>
           <button type="button" class="btn btn--accent btn--sm" disabled={!hostId() || focused()?.phase() === "connecting"} onClick={connect}>
             {focused()?.phase() === "connected" ? "Reconnect" : "Connect"}

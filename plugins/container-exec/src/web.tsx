@@ -1,0 +1,1 @@
+export { ShellAction } from "./ui/ShellAction.js";
