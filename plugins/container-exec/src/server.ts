@@ -134,7 +134,7 @@ export default definePlugin({
         const t = targetOf(value);
         const src = (await engines().sources()).find((s) => s.id === t.sourceId);
         if (!src) throw Object.assign(new Error(`No Docker source "${t.sourceId}".`), { code: "DOCKER_ERR_SOURCE_NOT_FOUND" });
-        return { name: `${t.name} (container on ${src.name})`, address: src.address, user: t.user || "image user" };
+        return { name: `${t.name} (container on ${src.name})`, address: src.address, user: t.user || "the image's user" };
       },
       async open(value, { cols, rows, user }) {
         const t = targetOf(value);

@@ -27,7 +27,13 @@ export function ShellAction(props: Props): JSX.Element {
   const go = (e: SubmitEvent) => {
     e.preventDefault();
     if (!valid()) return;
-    const host = execHostId({ sourceId: props.source.id, containerId: props.container.id, name: props.container.name, shell: shell(), user: user().trim() });
+    const host = execHostId({
+      sourceId: props.source.id,
+      containerId: props.container.id.slice(0, 12),
+      name: props.container.name,
+      shell: shell(),
+      user: user().trim(),
+    });
     setOpen(false);
     useShell().navigate(`/terminal?host=${encodeURIComponent(host)}`);
   };

@@ -66,6 +66,8 @@ export const MAX_DETACHED_PER_USER = 16;
 export const MAX_VIEWERS = 8;
 /** While a refused socket waits out the limit grace, the limit is checked again this often. */
 const LIMIT_RETRY_MS = 100;
+/** An SSH host id, or a shell source's target (`docker:<packed target>`), is at most this long. */
+const MAX_HOST_ID_LENGTH = 512;
 /** Session ids are UUIDs; anything longer is not one of ours. */
 const MAX_ID_LENGTH = 64;
 
@@ -246,7 +248,8 @@ export class TerminalSessions implements TerminalSessionsService {
     const rows = Number(url.searchParams.get("rows") ?? "24");
     const hostId = url.searchParams.get("hostId") ?? "";
     const command = url.searchParams.get("command") ?? undefined;
-    const badRequest = attach === null ? !hostId || hostId.length > 200 || (command !== undefined && !isValidCommand(command)) : attach.length > MAX_ID_LENGTH;
+    const badRequest =
+      attach === null ? !hostId || hostId.length > MAX_HOST_ID_LENGTH || (command !== undefined && !isValidCommand(command)) : attach.length > MAX_ID_LENGTH;
     if (badRequest || !isValidSize(cols, rows)) {
       sendStatus(socket, { state: "error", code: "TERMINAL_ERR_BAD_REQUEST", message: TerminalErrors.table.TERMINAL_ERR_BAD_REQUEST.message });
       safe(() => socket.close(CLOSE.policy, "TERMINAL_ERR_BAD_REQUEST"));
