@@ -79,6 +79,9 @@ class FakeSessions implements TerminalSessionsService {
   end(): boolean {
     return false;
   }
+  registerShellSource(): Disposable {
+    return { dispose() {} };
+  }
 }
 
 const dirs: string[] = [];
