@@ -159,9 +159,17 @@ function sshArgs(stack, command) {
 
 /** Plain OpenSSH: bytes per second from the first output byte to the end, optionally into headless xterm. */
 function rawSsh(stack, parse) {
+  return rawCommand("ssh", sshArgs(stack, FLOOD), parse);
+}
+
+/**
+ * A program's standard output (`ssh -tt`, `docker exec -t`): bytes per second from its first output byte
+ * to its exit, optionally fed to headless xterm.
+ */
+function rawCommand(command, args, parse) {
   return new Promise((resolve, reject) => {
     const term = parse ? new Terminal({ cols: 80, rows: 24, scrollback: 0, allowProposedApi: true }) : undefined;
-    const child = spawn("ssh", sshArgs(stack, FLOOD), { stdio: ["pipe", "pipe", "inherit"] });
+    const child = spawn(command, args, { stdio: ["pipe", "pipe", "inherit"] });
     let bytes = 0;
     let first;
     let pendingWrites = 0;
@@ -245,7 +253,8 @@ async function throughArchnest(stack, parse) {
   await sleep(300);
   bytes = 0;
   first = undefined;
-  session.input(`${FLOOD}; exit\r`);
+  // Another host kind (a container's shell) may need its own spelling of the same command.
+  session.input(`${stack.flood ?? FLOOD}; exit\r`);
   await session.closed;
   const seconds = (performance.now() - first) / 1000;
   term?.dispose();
@@ -373,7 +382,9 @@ function watchOutput(stack) {
  * (SSH decryption, WebSocket framing) and the client's parsing must not share one thread, or the
  * comparison with `ssh` (a separate process) would be unfair to either side. A process rather than a
  * worker thread so that this process's CPU time is the host's alone: resolves with the client's result
- * and `hostCpuMs`, this process's CPU time while the client ran.
+ * and `hostCpuMs`, this process's CPU time while the client ran. `kind` is `raw` (ssh -tt), `command`
+ * (`info.command` with `info.args`, such as `docker exec -t`) or `archnest` (a session to `info.hostId`,
+ * typing `info.flood` or the default flood command).
  */
 export function inClient(kind, info, parse) {
   return new Promise((resolve, reject) => {
@@ -396,7 +407,9 @@ export function inClient(kind, info, parse) {
 
 async function child() {
   const { kind, info, parse } = JSON.parse(CHILD);
-  process.send(kind === "raw" ? await rawSsh(info, parse) : await throughArchnest(info, parse));
+  const result =
+    kind === "raw" ? await rawSsh(info, parse) : kind === "command" ? await rawCommand(info.command, info.args, parse) : await throughArchnest(info, parse);
+  process.send(result);
   process.disconnect();
 }
 
