@@ -76,5 +76,9 @@ export function streamAgent(connect: () => Promise<Duplex>): Agent {
     );
     return undefined;
   }) as unknown as Agent["createConnection"];
+  // HTTP clients print their request options, agent included, for debugging (docker-modem does on every
+  // request, whether debugging is on or not): a walk through the agent's sockets costs more than the
+  // request. It prints as one line.
+  Object.defineProperty(agent, Symbol.for("nodejs.util.inspect.custom"), { value: () => "[streamAgent]" });
   return agent;
 }
