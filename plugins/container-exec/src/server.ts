@@ -66,9 +66,11 @@ function execShell(exec: DockerExecSession): SshShell {
   let closed = false;
   let paused = false;
   const closeListeners = new Set<(info: { code: number | null; signal: string | null; reason: "exit" | "closed" | "disconnected" }) => void>();
-  let ending: Promise<void> | undefined;
+  let ending = false;
   const end = (reason: "exit" | "closed" | "disconnected") => {
-    ending ??= (async () => {
+    if (ending) return;
+    ending = true;
+    void (async () => {
       closed = true;
       const code = reason === "closed" ? null : await exec.exitCode().catch(() => null);
       const info = { code, signal: null, reason: reason === "exit" && code === null ? ("disconnected" as const) : reason };
