@@ -4,7 +4,7 @@
  * dockerd on a unix socket added as the one Docker source.
  */
 import type { SourceView } from "@archnest/docker/service";
-import { createContainer, importBusyboxImage, startEngine, TEST_IMAGE, type TestEngine } from "@archnest/docker/testing";
+import { addEngineSource, createContainer, importBusyboxImage, startEngine, TEST_IMAGE, type TestEngine } from "@archnest/docker/testing";
 import { type FolderPluginHost, pluginHarness } from "@archnest/host/testing";
 import { buildPlugin } from "@archnest/plugin-cli";
 
@@ -56,8 +56,6 @@ export async function engineWithContainers(): Promise<TestEngine> {
 }
 
 /** Adds the engine as the Docker source "lab"; answers its view. */
-export async function addSource(h: PluginHost, engine: TestEngine): Promise<SourceView> {
-  const res = await h.request("/api/plugins/docker/sources", { method: "POST", json: { name: "lab", kind: "unix", socketPath: engine.socketPath } });
-  if (res.status !== 201) throw new Error(`adding the source answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as SourceView;
+export function addSource(h: PluginHost, engine: TestEngine): Promise<SourceView> {
+  return addEngineSource<SourceView>(h.request, engine);
 }

@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import { copyFileSync, createReadStream, mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import type { SourceView } from "@archnest/docker/service";
-import { createContainer, importBusyboxImage, startEngine, type TestEngine } from "@archnest/docker/testing";
+import { addEngineSource, createContainer, importBusyboxImage, startEngine, type TestEngine } from "@archnest/docker/testing";
 import { type FolderPluginHost, pluginHarness } from "@archnest/host/testing";
 import { buildPlugin } from "@archnest/plugin-cli";
 
@@ -52,8 +52,6 @@ export async function engineWithContainers(): Promise<TestEngine> {
 }
 
 /** Adds the engine as the Docker source "lab"; answers its view. */
-export async function addSource(h: PluginHost, engine: TestEngine): Promise<SourceView> {
-  const res = await h.request("/api/plugins/docker/sources", { method: "POST", json: { name: "lab", kind: "unix", socketPath: engine.socketPath } });
-  if (res.status !== 201) throw new Error(`adding the source answered ${res.status}: ${await res.text()}`);
-  return (await res.json()) as SourceView;
+export function addSource(h: PluginHost, engine: TestEngine): Promise<SourceView> {
+  return addEngineSource<SourceView>(h.request, engine);
 }

@@ -146,3 +146,17 @@ export function enginePid(engine: TestEngine): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * Adds the engine as a unix Docker source through the Docker plugin's API, as an admin does in the
+ * form; `request` calls the host as the admin (a test host's `request`). Answers the source's view.
+ */
+export async function addEngineSource<T = { id: string; name: string }>(
+  request: (path: string, init: { method: string; json: unknown }) => Promise<Response>,
+  engine: TestEngine,
+  name = "lab",
+): Promise<T> {
+  const res = await request("/api/plugins/docker/sources", { method: "POST", json: { name, kind: "unix", socketPath: engine.socketPath } });
+  if (res.status !== 201) throw new Error(`adding the source answered ${res.status}: ${await res.text()}`);
+  return (await res.json()) as T;
+}
