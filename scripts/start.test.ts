@@ -94,12 +94,13 @@ describe("npm start", () => {
 
     // The SDK's npm packages are in the registry's library channel: npm itself fetches one and checks
     // its dist.integrity (`npm pack` of a registry spec needs no dependencies).
-    const sdk = spawnSync("npm", ["pack", "@archnest/sdk@1.1.0", "--registry", registry, "--pack-destination", dir, "--json"], {
+    const sdkVersion = (JSON.parse(readFileSync(join(ROOT, "sdk/core/package.json"), "utf8")) as { version: string }).version;
+    const sdk = spawnSync("npm", ["pack", `@archnest/sdk@${sdkVersion}`, "--registry", registry, "--pack-destination", dir, "--json"], {
       encoding: "utf8",
       env: { ...env, npm_config_cache: join(dir, "npm-cache") },
     });
     expect(sdk.status, sdk.stderr).toBe(0);
-    expect(JSON.parse(sdk.stdout)).toMatchObject([{ name: "@archnest/sdk", version: "1.1.0" }]);
+    expect(JSON.parse(sdk.stdout)).toMatchObject([{ name: "@archnest/sdk", version: sdkVersion }]);
 
     // A paid first-party-style module, signed with the dev release key and published with the CLI.
     const plugin = join(dir, "probe");
