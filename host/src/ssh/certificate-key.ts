@@ -9,12 +9,12 @@
  * the public key, the plain algorithm in the signature) with ssh2's own packet writer; every other key goes
  * to ssh2's code untouched. The wrapper is installed once, for the ssh2 version it was written against.
  */
-import { createHash } from "node:crypto";
 import { createRequire } from "node:module";
 import { isCodedError } from "@archnest/sdk";
 import { parseSshCertificate, type SshPublicKey } from "@archnest/sdk/plugin";
 import ssh2 from "ssh2";
 import { HostError } from "../errors/index.js";
+import { hostKeyFingerprint } from "./fingerprint.js";
 
 const require = createRequire(import.meta.url);
 
@@ -62,11 +62,6 @@ export function readCertificateLine(line: string): { type: string; blob: Buffer;
   }
 }
 
-/** SHA256 fingerprint of an SSH key blob, as `ssh-keygen -l` prints it. */
-export function blobFingerprint(blob: Buffer): string {
-  return `SHA256:${createHash("sha256").update(blob).digest("base64").replace(/=+$/, "")}`;
-}
-
 /** A private key as ssh2 reads it; throws `HOST_ERR_SSH_KEY_INVALID` saying why it cannot be read. */
 function readPrivateKey(privateKey: string, passphrase: string | undefined, what: string): ParsedKey {
   const parsed = ssh2.utils.parseKey(privateKey, passphrase) as unknown as ParsedKey | ParsedKey[] | Error;
@@ -81,7 +76,7 @@ export function publicKeyOf(privateKey: string, passphrase?: string): SshPublicK
     throw new HostError("HOST_ERR_SSH_KEY_INVALID", "the private key and passphrase must be strings");
   const key = readPrivateKey(privateKey, passphrase, "the private key");
   const blob = key.getPublicSSH();
-  return { type: key.type, blob, fingerprint: blobFingerprint(blob) };
+  return { type: key.type, blob, fingerprint: hostKeyFingerprint(blob) };
 }
 
 /**
@@ -98,7 +93,7 @@ export function certificateKey(privateKey: string, passphrase: string | undefine
   if (parsed.type !== plainType)
     throw new HostError("HOST_ERR_SSH_KEY_INVALID", `the certificate is for a ${plainType} key, the private key is ${parsed.type}`);
   if (!parsed.getPublicSSH().equals(publicKeyBlob))
-    throw new HostError("HOST_ERR_SSH_KEY_INVALID", `the certificate certifies the key ${blobFingerprint(publicKeyBlob)}, not this private key`);
+    throw new HostError("HOST_ERR_SSH_KEY_INVALID", `the certificate certifies the key ${hostKeyFingerprint(publicKeyBlob)}, not this private key`);
   const info: CertificateInfo = { requestAlgorithm: algorithms.request, signatureAlgorithm: algorithms.signature, plainType, blob };
   // Everything else (the private key, isPrivateKey, the parser's own marks) comes from the parsed key.
   const key = Object.create(parsed) as ParsedKey & { [CERTIFICATE]: CertificateInfo };

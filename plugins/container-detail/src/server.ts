@@ -32,6 +32,11 @@ export const DetailErrors = defineErrors("CONTAINER_DETAIL_ERR", {
   VALIDATION: { status: 400, message: "A query parameter is invalid; the message names it.", hint: "Correct it." },
   FORBIDDEN: { status: 403, message: "Only an admin reveals a container's environment values.", hint: "Ask an admin." },
   UNAVAILABLE: { status: 503, message: "The Docker plugin is not running.", hint: "Enable the Docker plugin." },
+  LOG_ENDED: {
+    status: 502,
+    message: "The engine stopped sending the log part way; the message says why.",
+    hint: "Search again; check the engine if it persists.",
+  },
 });
 
 /** A log line as the search answers it: its number in the read (1-based), time, stream and text. */
@@ -118,7 +123,7 @@ export default definePlugin({
         const needle = query.toLowerCase();
         const result: LogSearch = { query, scanned: 0, matches: [], truncated: false };
         for await (const l of logLines(body)) {
-          if (l.error) throw DetailErrors.create("CONTAINER_DETAIL_ERR_UNAVAILABLE", l.message ?? l.error);
+          if (l.error) throw DetailErrors.create("CONTAINER_DETAIL_ERR_LOG_ENDED", `${l.message ?? "The log ended early"} (${l.error}).`);
           result.scanned++;
           if (!(l.text ?? "").toLowerCase().includes(needle)) continue;
           if (result.matches.length >= MAX_MATCHES) {

@@ -66,18 +66,16 @@ function execShell(exec: DockerExecSession): SshShell {
   let closed = false;
   let paused = false;
   const closeListeners = new Set<(info: { code: number | null; signal: string | null; reason: "exit" | "closed" | "disconnected" }) => void>();
-  let ending = false;
   const end = (reason: "exit" | "closed" | "disconnected") => {
-    if (ending) return;
-    ending = true;
+    if (closed) return;
+    closed = true;
     void (async () => {
-      closed = true;
       const code = reason === "closed" ? null : await exec.exitCode().catch(() => null);
       const info = { code, signal: null, reason: reason === "exit" && code === null ? ("disconnected" as const) : reason };
       for (const l of [...closeListeners]) l(info);
     })();
   };
-  // Ends are heard even while no one reads: the stream flows once onData is attached.
+  // A process that ended before this shell was made (its stream already gone) ends it at once.
   if (stream.readableEnded || stream.destroyed) end("exit");
   stream.once("end", () => end("exit"));
   stream.once("close", () => end("exit"));

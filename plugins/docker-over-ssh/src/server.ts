@@ -79,12 +79,11 @@ export async function connectEngine(ssh: PluginContext["ssh"], target: DockerSsh
         if (target.via === "socket" || !isSshError(err) || err.code !== "HOST_ERR_SSH_CHANNEL_FAILED") throw timedOut(err);
       }
     }
-    const host = (await ssh.hosts()).find((h) => h.id === target.hostId)?.name ?? target.hostId;
     const command = `docker -H ${shellQuote(`unix://${target.socketPath}`)} system dial-stdio`;
     const exec = await ssh.openExec(target.hostId, command, { signal: controller.signal }).catch((err: unknown) => {
       throw timedOut(err);
     });
-    return cliConnection(exec, host);
+    return cliConnection(exec, target.hostName);
   } finally {
     clearTimeout(timer);
   }

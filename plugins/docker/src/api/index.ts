@@ -108,6 +108,8 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     }
     return derived;
   };
+  /** The SSH module's 402 for an SSH source's input while it is not licensed. */
+  const sshRefused = (input: SourceInput): Response | undefined => (input.kind === "ssh" ? ctx.license.require(SSH_MODULE) : undefined);
   /** An SSH source's input checked against the module and its transport, with the host's name to show. */
   const withSshHost = async (input: SourceInput): Promise<SourceInput & { hostName?: string }> => {
     if (input.kind !== "ssh") return input;
@@ -186,10 +188,8 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     .post("/sources", async (c) => {
       requireAdmin(c);
       const parsed = parseSourceInput(await c.req.json().catch(() => undefined));
-      if (parsed.kind === "ssh") {
-        const refused = ctx.license.require(SSH_MODULE);
-        if (refused) return refused;
-      }
+      const refused = sshRefused(parsed);
+      if (refused) return refused;
       const over = ctx.limits.check("docker-sources", (await store.list()).length);
       if (over) return over;
       const input = await withSshHost(parsed);
@@ -207,10 +207,8 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       // A source past the cap is read-only: editing it answers 402 like its container actions.
       const locked = await guardLocked(view);
       if (locked) return locked;
-      if (parsed.kind === "ssh") {
-        const refused = ctx.license.require(SSH_MODULE);
-        if (refused) return refused;
-      }
+      const refused = sshRefused(parsed);
+      if (refused) return refused;
       const input = await withSshHost(parsed);
       if (!untested(c)) {
         // TLS left out of an edit keeps the stored material, so the test uses it too.

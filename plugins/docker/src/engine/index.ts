@@ -57,7 +57,8 @@ export function transportUnavailable(source: Pick<DockerSource, "name">): Docker
  */
 export function agentFor(docker: PluginDocker, transports: TransportLookup, source: SourceAddress, tls: TlsMaterial | undefined, timeoutMs: number): Agent {
   if (source.kind !== "ssh") return docker.agent(endpoint(source, tls), { timeoutMs });
-  const target = { hostId: source.hostId as string, socketPath: source.socketPath as string, via: source.via ?? "auto" };
+  const hostId = source.hostId as string;
+  const target = { hostId, hostName: source.hostName ?? hostId, socketPath: source.socketPath as string, via: source.via ?? "auto" };
   return streamAgent(async () => {
     const transport = transports("ssh");
     if (!transport) throw transportUnavailable(source);

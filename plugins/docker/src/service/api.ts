@@ -27,6 +27,8 @@ export type DockerSshVia = "auto" | "socket" | "cli";
 /** Where an SSH source's engine is: the SSH host, the engine's socket there, and how to reach it. */
 export interface DockerSshTarget {
   hostId: string;
+  /** The host's name when the source was saved, for messages. */
+  hostName: string;
   /** Absolute path of the engine's socket on the SSH host. */
   socketPath: string;
   /**
