@@ -34,9 +34,9 @@ async function start() {
   );
   const admin = await setupAdmin(t.host);
   const url = serverUrl(server);
-  const install = async (file: string) => {
+  const install = async (file: string, accept: string[] = []) => {
     const { readFileSync } = await import("node:fs");
-    const res = await t.host.app.request("/api/plugins/install", {
+    const res = await t.host.app.request(`/api/plugins/install${accept.length ? `?acceptPermissions=${accept.join(",")}` : ""}`, {
       method: "POST",
       headers: { ...admin.headers, "content-type": "application/gzip" },
       body: readFileSync(file),
@@ -86,5 +86,37 @@ describe("plugin WebSockets", () => {
     await expect(open(`${base}/echo`, { cookie: s.admin.cookie, origin: "http://[not-a-url" })).rejects.toThrow(/HTTP 40[13]/);
     await expect(open(`${base}/nope`, { cookie: s.admin.cookie })).rejects.toThrow("HTTP 404");
     await expect(open(`${s.url.replace("http", "ws")}/elsewhere`, { cookie: s.admin.cookie })).rejects.toThrow("HTTP 404");
+  });
+
+  it("routes an agent's socket without a session, refuses browsers, and needs the agents permission", async () => {
+    const s = await start();
+    const AGENT = `ctx.ws.handleAgent("connect", (socket, req) => {
+  socket.onMessage((data) => socket.send("agent:" + String(req.user) + ":" + req.remoteAddress + ":" + data));
+});`;
+    await s.install(await fixtureTarball({ id: "agentish", permissions: ["agents"], setup: AGENT }, trust.release), ["agents"]);
+    const base = `${s.url.replace("http", "ws")}/api/plugins/agentish/agent`;
+    const ws = await open(`${base}/connect`, {});
+    const reply = new Promise<string>((r) => ws.once("message", (d) => r(String(d))));
+    ws.send("hello");
+    // No user is handed over: the plugin authenticates the agent itself.
+    expect(await reply).toBe("agent:undefined:127.0.0.1:hello");
+    ws.close();
+    // A browser (any Origin, even this host's) cannot open an agent route with a visitor's network position.
+    await expect(open(`${base}/connect`, { origin: s.url })).rejects.toThrow("HTTP 403");
+    await expect(open(`${base}/nope`, {})).rejects.toThrow("HTTP 404");
+    // Session routes stay behind the session: an agent path is not a way around it.
+    await expect(open(`${s.url.replace("http", "ws")}/api/plugins/agentish/ws/connect`, {})).rejects.toThrow("HTTP 401");
+  });
+
+  it("refuses handleAgent to a plugin that did not declare the agents permission", async () => {
+    const s = await start();
+    const res = await s.t.host.app.request("/api/plugins/install", {
+      method: "POST",
+      headers: { ...s.admin.headers, "content-type": "application/gzip" },
+      body: (await import("node:fs")).readFileSync(await fixtureTarball({ id: "sneaky", setup: `ctx.ws.handleAgent("connect", () => {});` }, trust.release)),
+    });
+    const body = (await res.json()) as { error?: string; message?: string; status?: string };
+    expect(JSON.stringify(body)).toContain("agents");
+    await expect(open(`${s.url.replace("http", "ws")}/api/plugins/sneaky/agent/connect`, {})).rejects.toThrow(/HTTP 40[34]/);
   });
 });

@@ -1,6 +1,16 @@
 import { SdkError } from "@archnest/sdk";
 import type { PluginManifest } from "@archnest/sdk/manifest";
-import type { Disposable, FetchHandler, Json, MountOptions, PluginContext, PluginLogger, PluginSocket, RequestUser } from "@archnest/sdk/plugin";
+import type {
+  AgentSocketRequest,
+  Disposable,
+  FetchHandler,
+  Json,
+  MountOptions,
+  PluginContext,
+  PluginLogger,
+  PluginSocket,
+  RequestUser,
+} from "@archnest/sdk/plugin";
 import { createPluginSsh } from "../ssh/plugin-ssh.js";
 import type { SshService } from "../ssh/ssh-service.js";
 import type { EventBus } from "./event-bus.js";
@@ -19,6 +29,7 @@ export interface SecretVault {
 }
 
 export type SocketHandler = (socket: PluginSocket, request: { url: URL; user: RequestUser }) => void;
+export type AgentSocketHandler = (socket: PluginSocket, request: AgentSocketRequest) => void;
 
 /** Everything one loaded plugin version registered; disposing it leaves nothing behind. */
 export class PluginInstance {
@@ -26,6 +37,8 @@ export class PluginInstance {
   /** The mounted handler's body caps by `METHOD /path` (MountOptions.bodyLimits). */
   bodyLimits: Readonly<Record<string, number>> = {};
   readonly sockets = new Map<string, SocketHandler>();
+  /** Paths of `ctx.ws.handleAgent`: connections of agents, which carry no session. */
+  readonly agentSockets = new Map<string, AgentSocketHandler>();
   /** Open connections, closed with a reason when the instance goes. */
   readonly liveSockets = new Set<{ close(code: number, reason: string): void }>();
   readonly settingsListeners = new Set<(values: Record<string, Json>) => void>();
@@ -81,6 +94,7 @@ export class PluginInstance {
     this.handler = undefined;
     this.bodyLimits = {};
     this.sockets.clear();
+    this.agentSockets.clear();
     this.settingsListeners.clear();
     return errors;
   }
@@ -140,6 +154,16 @@ export function createPluginContext(instance: PluginInstance, deps: ContextDeps)
         return instance.track({
           dispose: () => {
             if (instance.sockets.get(key) === handler) instance.sockets.delete(key);
+          },
+        });
+      },
+      handleAgent(path, handler) {
+        need("agents");
+        const key = path.replace(/^\/+/, "");
+        instance.agentSockets.set(key, handler);
+        return instance.track({
+          dispose: () => {
+            if (instance.agentSockets.get(key) === handler) instance.agentSockets.delete(key);
           },
         });
       },

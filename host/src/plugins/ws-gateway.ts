@@ -2,9 +2,10 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { type PluginSocket, type RequestUser, refuseSocket } from "@archnest/sdk/plugin";
 import { WebSocket, WebSocketServer } from "ws";
+import type { AgentSocketHandler, SocketHandler } from "./plugin-context.js";
 import type { PluginRuntime } from "./runtime.js";
 
-const PATH = /^\/api\/plugins\/([a-z][a-z0-9-]{1,48})\/ws\/(.+)$/;
+const PATH = /^\/api\/plugins\/([a-z][a-z0-9-]{1,48})\/(ws|agent)\/(.+)$/;
 /** Below this many queued bytes a paused producer may resume. */
 const LOW_WATER = 256 * 1024;
 
@@ -68,7 +69,9 @@ function wrap(ws: WebSocket): PluginSocket {
 
 /**
  * Routes WebSocket upgrades under `/api/plugins/<id>/ws/<path>` to the plugin that registered the path,
- * after the same session and origin checks (both in `authenticate`) and license check as HTTP.
+ * after the same session and origin checks (both in `authenticate`) and license check as HTTP. Upgrades
+ * under `/api/plugins/<id>/agent/<path>` (`ctx.ws.handleAgent`) carry no session: they are refused when
+ * they come from a browser (an Origin header), licensed like the rest, and authenticated by the plugin.
  * Connections are tracked per plugin instance so an upgrade or disable closes them with a reason.
  */
 export function createWsGateway(opts: WsGatewayOptions) {
@@ -79,13 +82,20 @@ export function createWsGateway(opts: WsGatewayOptions) {
       const url = new URL(req.url ?? "/", `http://${req.headers.host ?? "localhost"}`);
       const match = PATH.exec(url.pathname);
       if (!match) return false;
-      const [, id = "", path = ""] = match;
+      const [, id = "", kind = "", path = ""] = match;
       if (opts.hostAllowed && !opts.hostAllowed(req)) {
         reject(socket, 421, "Misdirected Request");
         return true;
       }
-      const user = await opts.authenticate(req).catch(() => undefined);
-      if (!user) {
+      const agent = kind === "agent";
+      // An agent's route carries no session, so a browser must not reach it: a page on any site could open
+      // it with the visitor's network position. Agents send no Origin; browsers always do.
+      if (agent && req.headers.origin !== undefined) {
+        reject(socket, 403, "Forbidden");
+        return true;
+      }
+      const user = agent ? undefined : await opts.authenticate(req).catch(() => undefined);
+      if (!agent && !user) {
         reject(socket, 401, "Unauthorized");
         return true;
       }
@@ -97,7 +107,7 @@ export function createWsGateway(opts: WsGatewayOptions) {
         return true;
       }
       const instance = opts.runtime.instance(id);
-      const handler = instance?.sockets.get(path);
+      const handler = agent ? instance?.agentSockets.get(path) : instance?.sockets.get(path);
       if (!instance || !handler) {
         reject(socket, 404, "Not Found");
         return true;
@@ -108,7 +118,8 @@ export function createWsGateway(opts: WsGatewayOptions) {
         ws.on("close", () => instance.liveSockets.delete(tracked));
         ws.on("error", () => ws.terminate());
         try {
-          handler(wrap(ws), { url, user });
+          if (agent) (handler as AgentSocketHandler)(wrap(ws), { url, remoteAddress: req.socket.remoteAddress ?? "" });
+          else (handler as SocketHandler)(wrap(ws), { url, user: user as RequestUser });
         } catch {
           ws.close(1011, "plugin error");
         }

@@ -1,4 +1,5 @@
 export { CHROMIUM, CHROMIUM_ARGS, launchChromium, screenshot, signedInContext, signIn } from "./browser.js";
+export { type BundlePurchase, buyBundleInStore, type FirstPartyPlugin, firstPartyPlugins } from "./bundle.js";
 export { type HostProcess, startHostProcess } from "./host-process.js";
 export {
   addSshHost,

@@ -24,6 +24,7 @@ export const PERMISSIONS = [
   "docker",
   "users",
   "audit",
+  "agents",
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number] | `net:outbound:${string}`;

@@ -41,7 +41,7 @@ export * from "./ssh.js";
 export * from "./ssh-certificate.js";
 
 /** The SDK API version this package implements. Hosts compare a manifest's `sdk` range against it. */
-export const SDK_API_VERSION = "1.2.0";
+export const SDK_API_VERSION = "1.3.0";
 
 /** Something the host undoes on unload or upgrade (routes, timers, sockets, subscriptions). */
 export interface Disposable {
@@ -112,9 +112,32 @@ export interface PluginSocket {
   onDrain(listener: () => void): void;
 }
 
+/** What the host knows of an agent's connection: where it came from. It carries no user. */
+export interface AgentSocketRequest {
+  url: URL;
+  /** The peer's address as the host saw it (a proxy's, behind one). */
+  remoteAddress: string;
+}
+
 /** WebSocket routes under `/api/plugins/<id>/ws/<path>`. */
 export interface PluginWebSockets {
   handle(path: string, handler: (socket: PluginSocket, request: { url: URL; user: RequestUser }) => void): Disposable;
+  /**
+   * WebSocket routes under `/api/plugins/<id>/agent/<path>` for programs that are not signed-in people:
+   * agents that connect out to ArchNest from machines it cannot reach. The host checks no session there
+   * and refuses a browser's request (one with an `Origin` header); the license gate still applies. The
+   * plugin must authenticate each connection itself (a key the agent proves it holds) before trusting
+   * anything it says, and close it if that does not happen soon. Needs the `agents` permission.
+   *
+   * @example
+   * ```ts
+   * // archnest.permissions: ["agents", "storage"]
+   * ctx.ws.handleAgent("connect", (socket, { remoteAddress }) => {
+   *   socket.send(JSON.stringify({ t: "challenge", nonce }));
+   * });
+   * ```
+   */
+  handleAgent(path: string, handler: (socket: PluginSocket, request: AgentSocketRequest) => void): Disposable;
 }
 
 /** Plugin-scoped key-value storage in the host database (needs the `storage` permission). */

@@ -17,6 +17,7 @@ import { DOCKER_PERMISSIONS } from "../plugin/docker.js";
 import { matchOutbound, outboundRules } from "../plugin/fetch.js";
 import { createModuleGate, type LimitDeclaration } from "../plugin/gate.js";
 import type {
+  AgentSocketRequest,
   DefinedPlugin,
   FetchHandler,
   Json,
@@ -105,6 +106,8 @@ export interface TestContext {
   request(path: string, init?: RequestInit, user?: RequestUser): Promise<Response>;
   /** The WebSocket handlers the plugin registered, by path. */
   sockets: Map<string, (socket: PluginSocket, request: { url: URL; user: RequestUser }) => void>;
+  /** The handlers of `ctx.ws.handleAgent`, by path: call one with a fake socket to act as an agent. */
+  agentSockets: Map<string, (socket: PluginSocket, request: AgentSocketRequest) => void>;
   storage: Map<string, Json>;
   secrets: Map<string, string>;
   events: { type: string; payload: Json }[];
@@ -176,6 +179,7 @@ export async function createTestContext(
   const events: { type: string; payload: Json }[] = [];
   const disposers = new Set<() => void | Promise<void>>();
   const sockets = new Map<string, (socket: PluginSocket, request: { url: URL; user: RequestUser }) => void>();
+  const agentSockets = new Map<string, (socket: PluginSocket, request: AgentSocketRequest) => void>();
   let handler: FetchHandler | undefined;
   const track = (fn: () => void | Promise<void>) => {
     disposers.add(fn);
@@ -212,6 +216,11 @@ export async function createTestContext(
       handle(path, h) {
         sockets.set(path, h);
         return track(() => void sockets.delete(path));
+      },
+      handleAgent(path, h) {
+        need("agents");
+        agentSockets.set(path, h);
+        return track(() => void agentSockets.delete(path));
       },
     },
     storage: {
@@ -288,6 +297,7 @@ export async function createTestContext(
   return {
     ctx,
     sockets,
+    agentSockets,
     storage,
     secrets,
     events,

@@ -16,6 +16,7 @@ const DESCRIPTIONS: Record<string, string> = {
   docker: "Manage Docker containers, images and volumes",
   users: "Manage user accounts",
   audit: "Read the audit log",
+  agents: "Accept connections from agents it enrolls on other machines",
 };
 
 /** What a permission lets a plugin do, in words. */
