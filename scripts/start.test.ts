@@ -101,6 +101,16 @@ describe("npm start", () => {
     });
     expect(sdk.status, sdk.stderr).toBe(0);
     expect(JSON.parse(sdk.stdout)).toMatchObject([{ name: "@archnest/sdk", version: sdkVersion }]);
+    // So is the Docker push agent, for `npx @archnest/docker-agent` on a Docker host.
+    const agentVersion = (JSON.parse(readFileSync(join(ROOT, "plugins/docker-push-agent/agent/package.json"), "utf8")) as { version: string }).version;
+    const agentPack = spawnSync("npm", ["pack", `@archnest/docker-agent@${agentVersion}`, "--registry", registry, "--pack-destination", dir, "--json"], {
+      encoding: "utf8",
+      env: { ...env, npm_config_cache: join(dir, "npm-cache") },
+    });
+    expect(agentPack.status, agentPack.stderr).toBe(0);
+    expect(JSON.parse(agentPack.stdout)[0].files.map((f: { path: string }) => f.path)).toEqual(
+      expect.arrayContaining(["bin/archnest-docker-agent.js", "dist/cli.js", "Dockerfile"]),
+    );
 
     // A paid first-party-style module, signed with the dev release key and published with the CLI.
     const plugin = join(dir, "probe");

@@ -17,6 +17,15 @@ export default definePlugin({
   },
 });
 
-export type { SourceOverview, SourceView, SshSourcesState } from "./api/index.js";
+export type { SourceOverview, SourceView, SshSourcesState, TransportSourcesState } from "./api/index.js";
 export type { ContainerView } from "./engine/index.js";
-export type { DockerSshTarget, DockerSshVia, DockerTransport, DockerTransports } from "./service/api.js";
+export type {
+  DockerAgentTarget,
+  DockerAgentTransport,
+  DockerSshTarget,
+  DockerSshTransport,
+  DockerSshVia,
+  DockerTransport,
+  DockerTransportKind,
+  DockerTransports,
+} from "./service/api.js";

@@ -14,12 +14,14 @@ import {
   DEADLINES,
   type EngineClients,
   Engines,
+  isTransportKind,
   mapLimited,
+  TRANSPORT_KINDS,
   testSource,
   withDeadline,
 } from "../engine/index.js";
 import { classifyEngineError, DockerErrors, DockerPluginError } from "../errors/index.js";
-import type { DockerEngines, DockerTransport, DockerTransportTarget } from "../service/api.js";
+import type { DockerEngines, DockerTransport, DockerTransportKind, DockerTransportTarget } from "../service/api.js";
 import { type DockerSource, describeSource, parseSourceInput, type SourceInput, SourceStore } from "../sources/index.js";
 import { openLogStream, parseLogOptions } from "./logs.js";
 
@@ -29,21 +31,27 @@ type Env = { Bindings: PluginRequestEnv };
 export interface SourceView extends DockerSource {
   address: string;
   /**
-   * Visible, read-only: past the free cap after a license lapse (`lockedBy: "cap"`), or an SSH source
-   * while Docker over SSH is not licensed (`"module"`).
+   * Visible, read-only: past the free cap after a license lapse (`lockedBy: "cap"`), or an SSH or agent
+   * source while its module (Docker over SSH, Docker Push Agent) is not licensed (`"module"`).
    */
   locked: boolean;
   lockedBy?: "cap" | "module";
 }
 
-/** What `GET /sources` says of SSH sources: whether they can be added, and the hosts they may point at. */
-export interface SshSourcesState {
+/**
+ * What `GET /sources` says of the sources of a transport kind (`ssh`, `agent`): whether they can be added,
+ * and the hosts (or agents) they may point at.
+ */
+export interface TransportSourcesState {
   module: string;
   licensed: boolean;
-  /** The Docker over SSH plugin runs and has registered its transport. */
+  /** The module's plugin runs and has registered its transport. */
   available: boolean;
   hosts: DockerTransportTarget[];
 }
+
+/** The state of SSH sources (the name of {@link TransportSourcesState} before agent sources). */
+export type SshSourcesState = TransportSourcesState;
 
 /** One source's health and container counts, for the dashboard and the infrastructure page. */
 export interface SourceOverview extends SourceView {
@@ -55,7 +63,9 @@ export interface SourceOverview extends SourceView {
 
 const LOCAL_SOCKET = "/var/run/docker.sock";
 /** The module whose plugin reaches SSH sources (and lifts the cap of one source). */
-export const SSH_MODULE = "docker-over-ssh";
+export const SSH_MODULE = TRANSPORT_KINDS.ssh.module;
+/** The module whose plugin reaches agent sources. Agent sources do not count against the cap. */
+export const AGENT_MODULE = TRANSPORT_KINDS.agent.module;
 const ACTIONS = new Set(["start", "stop", "restart"]);
 
 export interface DockerApi {
@@ -73,12 +83,12 @@ const READABLE_PATH = /^\/(containers|images|volumes|networks)(\/[^?#]*)?$/;
 
 export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" | "limits" | "log" | "events" | "docker" | "license">): DockerApi {
   const store = new SourceStore(ctx);
-  const transports = new Map<"ssh", DockerTransport>();
-  const lookup = (kind: "ssh") => transports.get(kind);
+  const transports = new Map<DockerTransportKind, DockerTransport>();
+  const lookup = (kind: DockerTransportKind) => transports.get(kind);
   const engines = new Engines(store, ctx.docker, lookup);
   const registerTransport = (transport: DockerTransport) => {
-    if (transport?.kind !== "ssh" || typeof transport.connect !== "function" || typeof transport.targets !== "function")
-      throw new DockerPluginError("DOCKER_ERR_VALIDATION", 'A transport needs kind "ssh", targets() and connect().');
+    if (!isTransportKind(transport?.kind) || typeof transport.connect !== "function" || typeof transport.targets !== "function")
+      throw new DockerPluginError("DOCKER_ERR_VALIDATION", 'A transport needs kind "ssh" or "agent", targets() and connect().');
     if (transports.has(transport.kind)) throw new DockerPluginError("DOCKER_ERR_VALIDATION", `A transport of kind "${transport.kind}" is registered already.`);
     transports.set(transport.kind, transport);
     ctx.events.emit("sources.changed", {});
@@ -91,32 +101,49 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     };
   };
 
-  // The views are derived from the store's list, the cap and the SSH module's license, and rebuilt only
-  // when one changes: every container call looks its source up here, and the same view object keeps its
-  // engine clients found by identity.
-  let derived: { list: readonly DockerSource[]; cap: number | null; ssh: boolean; views: readonly SourceView[]; byId: Map<string, SourceView> } | undefined;
+  /** The module a source's kind needs (SSH, agent), or undefined for unix and TCP. */
+  const moduleOf = (kind: string): string | undefined => (isTransportKind(kind) ? TRANSPORT_KINDS[kind].module : undefined);
+  /** Agent sources are paid for by their own module: they are not counted against the free cap. */
+  const capped = (s: Pick<DockerSource, "kind">) => s.kind !== "agent";
+  // The views are derived from the store's list, the cap and the transport modules' licenses, and rebuilt
+  // only when one changes: every container call looks its source up here, and the same view object keeps
+  // its engine clients found by identity.
+  let derived: { list: readonly DockerSource[]; cap: number | null; licenses: string; views: readonly SourceView[]; byId: Map<string, SourceView> } | undefined;
   const current = async () => {
     const list = await store.list();
     const { cap } = ctx.limits.get("docker-sources");
-    const ssh = ctx.license.licensed(SSH_MODULE);
-    if (derived?.list !== list || derived.cap !== cap || derived.ssh !== ssh) {
-      const built = list.map((s, i): SourceView => {
-        const lockedBy = s.kind === "ssh" && !ssh ? "module" : cap !== null && i >= cap ? "cap" : undefined;
+    const licenses = Object.values(TRANSPORT_KINDS)
+      .map((k) => (ctx.license.licensed(k.module) ? "1" : "0"))
+      .join("");
+    if (derived?.list !== list || derived.cap !== cap || derived.licenses !== licenses) {
+      let counted = 0;
+      const built = list.map((s): SourceView => {
+        const module = moduleOf(s.kind);
+        const index = capped(s) ? counted++ : -1;
+        const lockedBy = module && !ctx.license.licensed(module) ? "module" : cap !== null && index >= cap ? "cap" : undefined;
         return Object.freeze({ ...s, address: describeSource(s), locked: lockedBy !== undefined, ...(lockedBy && { lockedBy }) });
       });
-      derived = { list, cap, ssh, views: Object.freeze(built), byId: new Map(built.map((v) => [v.id, v])) };
+      derived = { list, cap, licenses, views: Object.freeze(built), byId: new Map(built.map((v) => [v.id, v])) };
     }
     return derived;
   };
-  /** The SSH module's 402 for an SSH source's input while it is not licensed. */
-  const sshRefused = (input: SourceInput): Response | undefined => (input.kind === "ssh" ? ctx.license.require(SSH_MODULE) : undefined);
-  /** An SSH source's input checked against the module and its transport, with the host's name to show. */
-  const withSshHost = async (input: SourceInput): Promise<SourceInput & { hostName?: string }> => {
-    if (input.kind !== "ssh") return input;
-    const transport = transports.get("ssh");
-    if (!transport) throw new DockerPluginError("DOCKER_ERR_TRANSPORT_UNAVAILABLE", "Install and enable the Docker over SSH plugin to add SSH sources.");
+  /** How many sources count against the free cap. */
+  const cappedCount = async () => (await store.list()).filter(capped).length;
+  /** The module's 402 for an SSH or agent source's input while its module is not licensed. */
+  const kindRefused = (input: SourceInput): Response | undefined => {
+    const module = moduleOf(input.kind);
+    return module ? ctx.license.require(module) : undefined;
+  };
+  /** An SSH or agent source's input checked against its transport, with the host's (agent's) name to show. */
+  const withTarget = async (input: SourceInput): Promise<SourceInput & { hostName?: string }> => {
+    const kind = input.kind;
+    if (!isTransportKind(kind)) return input;
+    const transport = transports.get(kind);
+    const what = kind === "ssh" ? "SSH host" : "agent";
+    if (!transport)
+      throw new DockerPluginError("DOCKER_ERR_TRANSPORT_UNAVAILABLE", `Install and enable the ${TRANSPORT_KINDS[kind].plugin} plugin to add ${what} sources.`);
     const host = (await transport.targets()).find((h) => h.id === input.hostId);
-    if (!host) throw new DockerPluginError("DOCKER_ERR_VALIDATION", `hostId: no SSH host "${input.hostId}" in this install.`);
+    if (!host) throw new DockerPluginError("DOCKER_ERR_VALIDATION", `hostId: no ${what} "${input.hostId}" in this install.`);
     return { ...input, hostName: host.name };
   };
   const views = async (): Promise<readonly SourceView[]> => (await current()).views;
@@ -130,11 +157,11 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     return { view, clients: await engines.clients(view) };
   };
   // A change to a source past the cap answers the host's 402, naming the module that lifts the cap; to an
-  // SSH source while its module is not licensed, that module's.
+  // SSH or agent source while its module is not licensed, that module's.
   const guardLocked = async (view: SourceView): Promise<Response | undefined> => {
     if (!view.locked) return undefined;
-    if (view.lockedBy === "module") return ctx.license.require(SSH_MODULE);
-    const index = (await store.list()).findIndex((s) => s.id === view.id);
+    if (view.lockedBy === "module") return ctx.license.require(moduleOf(view.kind) as string);
+    const index = (await store.list()).filter(capped).findIndex((s) => s.id === view.id);
     return ctx.limits.check("docker-sources", index);
   };
   // "Save anyway": an admin may keep a source whose engine is not reachable yet (it is being set up).
@@ -171,28 +198,33 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       return errorResponse(err, requestId, DockerErrors.create("DOCKER_ERR_ENGINE", `The Docker plugin failed: ${(err as Error).message}`, { status: 500 }));
     })
     .get("/sources", async (c) => {
-      const transport = transports.get("ssh");
-      const ssh: SshSourcesState = {
-        module: SSH_MODULE,
-        licensed: ctx.license.licensed(SSH_MODULE),
-        available: transport !== undefined,
-        hosts: transport ? await transport.targets().catch(() => []) : [],
+      const state = async (kind: DockerTransportKind): Promise<TransportSourcesState> => {
+        const transport = transports.get(kind);
+        const module = TRANSPORT_KINDS[kind].module;
+        return {
+          module,
+          licensed: ctx.license.licensed(module),
+          available: transport !== undefined,
+          hosts: transport ? await transport.targets().catch(() => []) : [],
+        };
       };
+      const [ssh, agent] = await Promise.all([state("ssh"), state("agent")]);
       return c.json({
         sources: await views(),
         limit: ctx.limits.get("docker-sources"),
         suggested: existsSync(LOCAL_SOCKET) ? { kind: "unix", socketPath: LOCAL_SOCKET } : null,
         ssh,
+        agent,
       });
     })
     .post("/sources", async (c) => {
       requireAdmin(c);
       const parsed = parseSourceInput(await c.req.json().catch(() => undefined));
-      const refused = sshRefused(parsed);
+      const refused = kindRefused(parsed);
       if (refused) return refused;
-      const over = ctx.limits.check("docker-sources", (await store.list()).length);
+      const over = capped(parsed) ? ctx.limits.check("docker-sources", await cappedCount()) : undefined;
       if (over) return over;
-      const input = await withSshHost(parsed);
+      const input = await withTarget(parsed);
       if (!untested(c)) await testSource(ctx.docker, lookup, { ...input, tls: Boolean(input.tls) }, input.tls ?? undefined);
       const source = await store.create(input);
       ctx.events.emit("sources.changed", { id: source.id });
@@ -207,9 +239,9 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       // A source past the cap is read-only: editing it answers 402 like its container actions.
       const locked = await guardLocked(view);
       if (locked) return locked;
-      const refused = sshRefused(parsed);
+      const refused = kindRefused(parsed);
       if (refused) return refused;
-      const input = await withSshHost(parsed);
+      const input = await withTarget(parsed);
       if (!untested(c)) {
         // TLS left out of an edit keeps the stored material, so the test uses it too.
         const tls = input.tls === undefined && input.kind === "tcp" && view.tls ? await store.tls(id) : (input.tls ?? undefined);
@@ -353,7 +385,11 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       if (view.locked)
         throw new DockerPluginError(
           "DOCKER_ERR_LOCKED",
-          `"${view.name}" is read-only: ${view.lockedBy === "module" ? "Docker over SSH is not licensed" : "it is past the free cap of Docker sources"}.`,
+          `"${view.name}" is read-only: ${
+            view.lockedBy === "module" && isTransportKind(view.kind)
+              ? `${TRANSPORT_KINDS[view.kind].plugin} is not licensed`
+              : "it is past the free cap of Docker sources"
+          }.`,
           view.id,
         );
       const exec = await withDeadline(clients, view.id, DEADLINES.action, (docker) =>

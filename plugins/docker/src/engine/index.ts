@@ -9,7 +9,7 @@ import type { Agent } from "node:http";
 import { type DockerEndpoint, type PluginDocker, streamAgent } from "@archnest/sdk/plugin";
 import Docker from "dockerode";
 import { classifyEngineError, DockerPluginError } from "../errors/index.js";
-import type { DockerTransport } from "../service/api.js";
+import type { DockerTransport, DockerTransportKind } from "../service/api.js";
 import { type DockerSource, describeSource, type SourceStore, type TlsMaterial } from "../sources/index.js";
 import { type ContainerUsage, type EngineStats, usageFromStats } from "./stats.js";
 
@@ -41,28 +41,41 @@ function endpoint(source: SourceAddress, tls: TlsMaterial | undefined): DockerEn
 }
 
 /** Finds the registered transport of a kind, at each connection (its plugin may have been reloaded). */
-export type TransportLookup = (kind: "ssh") => DockerTransport | undefined;
+export type TransportLookup = (kind: DockerTransportKind) => DockerTransport | undefined;
+
+/** The kinds of source a transport reaches, with how people name the way and the plugin that provides it. */
+export const TRANSPORT_KINDS: Readonly<Record<DockerTransportKind, { module: string; way: string; plugin: string }>> = {
+  ssh: { module: "docker-over-ssh", way: "over SSH", plugin: "Docker over SSH" },
+  agent: { module: "docker-push-agent", way: "through its agent", plugin: "Docker Push Agent" },
+};
+
+export function isTransportKind(kind: string): kind is DockerTransportKind {
+  return Object.hasOwn(TRANSPORT_KINDS, kind);
+}
 
 /** Says a source's transport is missing: its module's plugin is not installed or not running. */
-export function transportUnavailable(source: Pick<DockerSource, "name">): DockerPluginError {
+export function transportUnavailable(source: Pick<DockerSource, "name" | "kind">): DockerPluginError {
+  const kind = TRANSPORT_KINDS[source.kind as DockerTransportKind] ?? TRANSPORT_KINDS.ssh;
   return new DockerPluginError(
     "DOCKER_ERR_TRANSPORT_UNAVAILABLE",
-    `"${source.name}" is reached over SSH: install and enable the Docker over SSH plugin to reach its engine.`,
+    `"${source.name}" is reached ${kind.way}: install and enable the ${kind.plugin} plugin to reach its engine.`,
   );
 }
 
 /**
  * The HTTP agent of a source: the lent Docker connection for unix and TCP sources, the registered
- * transport's stream for SSH sources.
+ * transport's stream for SSH and agent sources.
  */
 export function agentFor(docker: PluginDocker, transports: TransportLookup, source: SourceAddress, tls: TlsMaterial | undefined, timeoutMs: number): Agent {
-  if (source.kind !== "ssh") return docker.agent(endpoint(source, tls), { timeoutMs });
+  const kind = source.kind;
+  if (!isTransportKind(kind)) return docker.agent(endpoint(source, tls), { timeoutMs });
   const hostId = source.hostId as string;
-  const target = { hostId, hostName: source.hostName ?? hostId, socketPath: source.socketPath as string, via: source.via ?? "auto" };
+  const hostName = source.hostName ?? hostId;
   return streamAgent(async () => {
-    const transport = transports("ssh");
+    const transport = transports(kind);
     if (!transport) throw transportUnavailable(source);
-    return transport.connect(target, { timeoutMs });
+    if (transport.kind === "agent") return transport.connect({ hostId, hostName }, { timeoutMs });
+    return transport.connect({ hostId, hostName, socketPath: source.socketPath as string, via: source.via ?? "auto" }, { timeoutMs });
   });
 }
 

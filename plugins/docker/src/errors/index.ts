@@ -113,10 +113,10 @@ export function classifyEngineError(err: unknown, where: string, sourceId?: stri
     return new DockerPluginError("DOCKER_ERR_ENGINE_UNREACHABLE", `Cannot reach the Docker engine ${where}.`, sourceId);
   }
   if (code === "HOST_ERR_DOCKER_ENDPOINT_INVALID") return new DockerPluginError("DOCKER_ERR_VALIDATION", String(e.message), sourceId);
-  // An SSH source's transport: the SSH connection, the host's key, the forward or the docker CLI failed.
+  // A transport's: the SSH connection, the host's key, the forward or the docker CLI failed; the agent is offline.
   if (code === "HOST_ERR_SSH_TIMEOUT")
     return new DockerPluginError("DOCKER_ERR_ENGINE_TIMEOUT", `The Docker engine ${where} did not answer in time: ${String(e.message)}.`, sourceId);
-  if (code && /^(HOST_ERR_SSH_|HOST_ERR_HOST_KEY_|DOCKER_SSH_ERR_|JUMP_HOST_ERR_)/.test(code))
+  if (code && /^(HOST_ERR_SSH_|HOST_ERR_HOST_KEY_|DOCKER_SSH_ERR_|DOCKER_AGENT_ERR_|JUMP_HOST_ERR_)/.test(code))
     return new DockerPluginError("DOCKER_ERR_ENGINE_UNREACHABLE", `Cannot reach the Docker engine ${where}: ${String(e.message)}`, sourceId);
   if (e.name === "AbortError" || e.name === "TimeoutError" || code === "ETIMEDOUT" || code === "ABORT_ERR") {
     return new DockerPluginError("DOCKER_ERR_ENGINE_TIMEOUT", `The Docker engine ${where} did not answer in time.`, sourceId);

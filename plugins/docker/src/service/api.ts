@@ -1,8 +1,9 @@
 /**
  * The `docker-transports` service (version 1) the Docker plugin provides to other plugins on the server:
  * ways to reach an engine beyond a local unix socket and TCP. The Docker over SSH module registers the
- * `ssh` transport; sources of that kind are kept by the Docker plugin like any other and reach their
- * engine through the transport. A provider declares `"consumes": {"docker-transports": "^1.0.0"}` and
+ * `ssh` transport, the Docker Push Agent module the `agent` transport (version 1.1); sources of those kinds
+ * are kept by the Docker plugin like any other and reach their engine through the transport. A provider
+ * declares `"consumes": {"docker-transports": "^1.0.0"}` (`^1.1.0` for `agent`) and
  * `"dependencies": {"docker": "^1.0.0"}`, then:
  *
  * ```ts
@@ -39,27 +40,49 @@ export interface DockerSshTarget {
   via: DockerSshVia;
 }
 
+/** Where an agent source's engine is: the agent (its id), and its name when the source was saved. */
+export interface DockerAgentTarget {
+  hostId: string;
+  hostName: string;
+}
+
+/** The kinds of source reached through a transport another plugin registers. */
+export type DockerTransportKind = "ssh" | "agent";
+
 /** A host a source of the transport's kind may point at, for the form. */
 export interface DockerTransportTarget {
   id: string;
   name: string;
-  /** `user@address:port`, for people. */
+  /** `user@address:port` of an SSH host; an agent's state ("online", "last seen ..."), for people. */
   address: string;
+  /** An agent's: whether it is connected now, and when it was last heard from (ms since the epoch). */
+  online?: boolean;
+  lastSeen?: number | null;
 }
 
-export interface DockerTransport {
-  /** The source kind it serves. */
-  kind: "ssh";
+interface DockerTransportBase {
   /** The module that sells it: adding or changing its sources, and acting on their containers, needs it. */
   module: string;
-  /** The hosts a source may point at. */
+  /** The hosts (or agents) a source may point at. */
   targets(): Promise<DockerTransportTarget[]>;
-  /**
-   * Opens one connection to the engine; HTTP/1.1 of the Engine API is spoken on it. Rejects with a coded
-   * error saying why the engine cannot be reached, within `timeoutMs`.
-   */
+}
+
+/**
+ * A transport opens one connection to the engine per call; HTTP/1.1 of the Engine API is spoken on it.
+ * `connect` rejects with a coded error saying why the engine cannot be reached, within `timeoutMs`.
+ */
+export interface DockerSshTransport extends DockerTransportBase {
+  kind: "ssh";
   connect(target: DockerSshTarget, opts: { timeoutMs: number }): Promise<Duplex>;
 }
+
+/** The Docker Push Agent's: a channel to the engine of an agent that connected out to ArchNest. */
+export interface DockerAgentTransport extends DockerTransportBase {
+  kind: "agent";
+  connect(target: DockerAgentTarget, opts: { timeoutMs: number }): Promise<Duplex>;
+}
+
+export type DockerTransport = DockerSshTransport | DockerAgentTransport;
 
 export interface DockerTransports {
   /** Registers a transport (one per kind: a second registration of a kind throws). */
@@ -132,5 +155,5 @@ export interface DockerEngines {
   exec(sourceId: string, containerId: string, opts: DockerExecOptions): Promise<DockerExecSession>;
 }
 
-export type { SourceView, SshSourcesState } from "../api/index.js";
+export type { SourceView, SshSourcesState, TransportSourcesState } from "../api/index.js";
 export type { ContainerView } from "../engine/index.js";

@@ -1,14 +1,15 @@
 /**
  * Docker sources: where an Engine API answers. A source is a unix socket, a TCP address (optionally with
  * TLS client certificates), or an engine's socket on an SSH host (reached through the `ssh` transport of
- * the Docker over SSH module). TLS certificates and key live in the plugin's secrets (encrypted by the
+ * the Docker over SSH module), or the engine of a Docker host whose agent connects out to ArchNest
+ * (the `agent` transport of the Docker Push Agent module). TLS certificates and key live in the plugin's secrets (encrypted by the
  * host's vault) and never leave the server: the API only says whether TLS is set.
  */
 import type { Json, PluginContext } from "@archnest/sdk/plugin";
 import { DockerPluginError } from "../errors/index.js";
 import type { DockerSshVia } from "../service/api.js";
 
-export type SourceKind = "unix" | "tcp" | "ssh";
+export type SourceKind = "unix" | "tcp" | "ssh" | "agent";
 
 export interface DockerSource {
   id: string;
@@ -18,7 +19,7 @@ export interface DockerSource {
   socketPath?: string;
   host?: string;
   port?: number;
-  /** The SSH host of an ssh source, and its name when the source was saved (for people). */
+  /** The SSH host of an ssh source (the agent of an agent source), and its name when the source was saved. */
   hostId?: string;
   hostName?: string;
   via?: DockerSshVia;
@@ -90,6 +91,11 @@ export function parseSourceInput(body: unknown): SourceInput {
     if (b.tls) throw invalid("TLS applies to TCP sources only.");
     return { name, kind: "ssh", hostId: b.hostId, socketPath: socketPathOf(b.socketPath ?? DEFAULT_SSH_SOCKET), via: via as DockerSshVia };
   }
+  if (b.kind === "agent") {
+    if (typeof b.hostId !== "string" || b.hostId === "" || b.hostId.length > 100) throw invalid("hostId names an agent enrolled in this install.");
+    if (b.tls) throw invalid("TLS applies to TCP sources only.");
+    return { name, kind: "agent", hostId: b.hostId };
+  }
   if (b.kind === "tcp") {
     const host = typeof b.host === "string" ? b.host.trim().replace(/^\[(.*)\]$/, "$1") : "";
     const v4 = IPV4.exec(host);
@@ -110,16 +116,17 @@ export function parseSourceInput(body: unknown): SourceInput {
     }
     return { name, kind: "tcp", host, port, ...(tls !== undefined && { tls }) };
   }
-  throw invalid('kind is "unix", "tcp" or "ssh".');
+  throw invalid('kind is "unix", "tcp", "ssh" or "agent".');
 }
 
 /**
  * Where a source points, for people: `unix:///var/run/docker.sock`, `tcp://10.0.0.5:2376 (TLS)`,
- * `ssh://web-1/var/run/docker.sock`.
+ * `ssh://web-1/var/run/docker.sock`, `agent://edge-1`.
  */
 export function describeSource(s: Pick<DockerSource, "kind" | "socketPath" | "host" | "port" | "tls" | "hostName" | "hostId" | "via">): string {
   if (s.kind === "unix") return `unix://${s.socketPath}`;
   if (s.kind === "ssh") return `ssh://${s.hostName ?? s.hostId}${s.socketPath}${s.via === "cli" ? " (docker CLI)" : ""}`;
+  if (s.kind === "agent") return `agent://${s.hostName ?? s.hostId}`;
   const host = s.host?.includes(":") ? `[${s.host}]` : s.host;
   return `tcp://${host}:${s.port}${s.tls ? " (TLS)" : ""}`;
 }
@@ -224,6 +231,8 @@ function strip(input: SourceInput & { hostName?: string }): Omit<DockerSource, "
       socketPath: input.socketPath as string,
       via: input.via ?? "auto",
     };
+  if (input.kind === "agent")
+    return { name: input.name, kind: "agent", hostId: input.hostId as string, ...(input.hostName !== undefined && { hostName: input.hostName }) };
   return { name: input.name, kind: "tcp", host: input.host as string, port: input.port as number };
 }
 

@@ -113,6 +113,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
                   <SourceForm
                     suggested={s().suggested}
                     ssh={s().ssh}
+                    agent={s().agent}
                     onSaved={async () => {
                       await reload();
                       notify("Docker source added", "success");
@@ -141,7 +142,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
               </nav>
             </Show>
             <Show when={current()} keyed>
-              {(src) => <SourcePanel source={src} status={statusOf(src.id)} module={s().limit.module} ssh={s().ssh} onChanged={reload} />}
+              {(src) => <SourcePanel source={src} status={statusOf(src.id)} module={s().limit.module} ssh={s().ssh} agent={s().agent} onChanged={reload} />}
             </Show>
           </Show>
         )}
@@ -151,6 +152,7 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
         <SourceForm
           suggested={null}
           ssh={sources()?.ssh}
+          agent={sources()?.agent}
           onSaved={async () => {
             setAdding(false);
             await reload();
@@ -168,6 +170,7 @@ function SourcePanel(props: {
   status: SourceOverview | undefined;
   module: string;
   ssh: SourcesAnswer["ssh"];
+  agent: SourcesAnswer["agent"];
   onChanged: () => Promise<void>;
 }): JSX.Element {
   const [tab, setTab] = createSignal<Tab>("containers");
@@ -221,7 +224,16 @@ function SourcePanel(props: {
         </Show>
         <Show when={props.source.locked}>
           <div style={{ "flex-basis": "100%" }} data-testid="locked-reason">
-            <Lock module={props.module} reason={lockedReason(props.source)} />
+            <Lock
+              module={
+                props.source.lockedBy !== "module"
+                  ? props.module
+                  : props.source.kind === "agent"
+                    ? (props.agent?.module ?? "docker-push-agent")
+                    : (props.ssh?.module ?? "docker-over-ssh")
+              }
+              reason={lockedReason(props.source)}
+            />
           </div>
         </Show>
       </div>
@@ -229,6 +241,7 @@ function SourcePanel(props: {
         <SourceForm
           suggested={null}
           ssh={props.ssh}
+          agent={props.agent}
           source={props.source}
           onSaved={async () => {
             setEditing(false);

@@ -1,27 +1,59 @@
 import { ApiError, describeError, isModuleRequired, Lock } from "@archnest/sdk/web";
 import { createSignal, For, type JSX, Show } from "solid-js";
 import type { SourceKind } from "../sources/index.js";
-import { api, CAP_REASON, type SourceView, SSH_REASON, type SshSourcesState } from "./api.js";
+import { AGENT_REASON, api, CAP_REASON, type SourceView, SSH_REASON, type TransportSourcesState } from "./api.js";
+
+/** Shows a transport kind's fields once its module is licensed and its plugin runs; until then, why not. */
+function TransportGate(props: {
+  state: TransportSourcesState | undefined;
+  module: string;
+  plugin: string;
+  reason: string;
+  children: JSX.Element;
+}): JSX.Element {
+  return (
+    <Show
+      when={props.state?.licensed && props.state.available}
+      fallback={
+        <Show when={props.state?.licensed} fallback={<Lock module={props.state?.module ?? props.module} reason={props.reason} />}>
+          <p class="field__hint" data-testid="transport-unavailable">
+            {props.plugin} is licensed but its plugin is not running: install or enable it under Settings → Plugins.
+          </p>
+        </Show>
+      }
+    >
+      {props.children}
+    </Show>
+  );
+}
 
 /**
- * Adds a Docker source (a unix socket, a TCP address with optional TLS client certificates, or the engine
- * of an SSH host with Docker over SSH) or, given `source`, edits it. The server tests the engine before
+ * Adds a Docker source (a unix socket, a TCP address with optional TLS client certificates, the engine of
+ * an SSH host with Docker over SSH, or of an agent's host with Docker Push Agent) or, given `source`, edits it. The server tests the engine before
  * saving; when the test fails the form says which step failed and offers to save anyway. Stored TLS
  * material is never sent back: left empty, it is kept.
  */
 export function SourceForm(props: {
   suggested: { socketPath: string } | null;
-  ssh: SshSourcesState | undefined;
+  ssh: TransportSourcesState | undefined;
+  agent?: TransportSourcesState | undefined;
   source?: SourceView;
   onSaved: () => void | Promise<void>;
 }): JSX.Element {
   const editing = props.source;
   const [kind, setKind] = createSignal<SourceKind>(editing?.kind ?? "unix");
-  const [hostId, setHostId] = createSignal(editing?.hostId ?? props.ssh?.hosts[0]?.id ?? "");
+  const stateOf = (k: SourceKind) => (k === "ssh" ? props.ssh : k === "agent" ? props.agent : undefined);
+  const [hostId, setHostId] = createSignal(editing?.hostId ?? stateOf(editing?.kind ?? "unix")?.hosts[0]?.id ?? "");
   const [via, setVia] = createSignal(editing?.via ?? "auto");
   const [remoteSocket, setRemoteSocket] = createSignal(editing?.kind === "ssh" ? (editing.socketPath ?? "") : "/var/run/docker.sock");
-  // SSH sources need Docker over SSH licensed and its plugin running; until then the form shows why.
-  const sshBlocked = () => kind() === "ssh" && (!props.ssh?.licensed || !props.ssh.available);
+  // SSH and agent sources need their module licensed and its plugin running; until then the form shows why.
+  const transportKind = () => kind() === "ssh" || kind() === "agent";
+  const sshBlocked = () => transportKind() && (!stateOf(kind())?.licensed || !stateOf(kind())?.available);
+  const chooseKind = (next: SourceKind) => {
+    setKind(next);
+    const hosts = stateOf(next)?.hosts ?? [];
+    if (hosts.length > 0 && !hosts.some((h) => h.id === hostId())) setHostId(hosts[0]?.id ?? "");
+  };
   const [name, setName] = createSignal(editing?.name ?? (props.suggested ? "Local engine" : ""));
   const [socketPath, setSocketPath] = createSignal(editing?.socketPath ?? props.suggested?.socketPath ?? "/var/run/docker.sock");
   const [host, setHost] = createSignal(editing?.host ?? "");
@@ -41,6 +73,7 @@ export function SourceForm(props: {
   const body = () => {
     if (kind() === "unix") return { name: name(), kind: "unix", socketPath: socketPath() };
     if (kind() === "ssh") return { name: name(), kind: "ssh", hostId: hostId(), socketPath: remoteSocket(), via: via() };
+    if (kind() === "agent") return { name: name(), kind: "agent", hostId: hostId() };
     const tls = !useTls() ? null : keepsTls() ? undefined : { cert: cert(), key: key(), ...(ca().trim() && { ca: ca() }) };
     return { name: name(), kind: "tcp", host: host(), port: Number(port()), ...(tls !== undefined && { tls }) };
   };
@@ -77,27 +110,32 @@ export function SourceForm(props: {
       </label>
       <label class="field">
         <span class="field__label">Connection</span>
-        <select value={kind()} onChange={(e) => setKind(e.currentTarget.value as SourceKind)} data-testid="source-kind">
+        <select value={kind()} onChange={(e) => chooseKind(e.currentTarget.value as SourceKind)} data-testid="source-kind">
           <option value="unix">Unix socket on this machine</option>
           <option value="tcp">TCP (Docker Engine API)</option>
           <option value="ssh">SSH host (Docker over SSH)</option>
+          <option value="agent">Docker Push Agent (outbound agent)</option>
         </select>
       </label>
-      <Show when={kind() === "ssh"}>
-        <Show
-          when={!sshBlocked()}
-          fallback={
-            <Show
-              when={props.ssh?.licensed}
-              fallback={
-                <Lock module={props.ssh?.module ?? "docker-over-ssh"} reason={`${SSH_REASON} No port to open on the host, works through jump hosts.`} />
-              }
-            >
-              <p class="field__hint" data-testid="ssh-unavailable">
-                Docker over SSH is licensed but its plugin is not running: install or enable it under Settings → Plugins.
-              </p>
+      <Show when={kind() === "agent"}>
+        <TransportGate state={props.agent} module="docker-push-agent" plugin="Docker Push Agent" reason={`${AGENT_REASON} No port to open on the host.`}>
+          <label class="field">
+            <span class="field__label">Agent</span>
+            <select value={hostId()} onChange={(e) => setHostId(e.currentTarget.value)} data-testid="agent-host" required>
+              <For each={props.agent?.hosts ?? []}>{(h) => <option value={h.id}>{`${h.name} (${h.address})`}</option>}</For>
+            </select>
+            <Show when={(props.agent?.hosts.length ?? 0) === 0}>
+              <span class="field__hint">Enroll an agent on the Docker agents page first.</span>
             </Show>
-          }
+          </label>
+        </TransportGate>
+      </Show>
+      <Show when={kind() === "ssh"}>
+        <TransportGate
+          state={props.ssh}
+          module="docker-over-ssh"
+          plugin="Docker over SSH"
+          reason={`${SSH_REASON} No port to open on the host, works through jump hosts.`}
         >
           <label class="field">
             <span class="field__label">SSH host</span>
@@ -121,9 +159,9 @@ export function SourceForm(props: {
             </select>
             <span class="field__hint">No TCP port is opened on the host. The CLI way works where the SSH server forbids forwarding.</span>
           </label>
-        </Show>
+        </TransportGate>
       </Show>
-      <Show when={kind() !== "ssh"}>
+      <Show when={!transportKind()}>
         <Show
           when={kind() === "tcp"}
           fallback={

@@ -1,9 +1,9 @@
 /** The Docker plugin's API as the UI calls it, and small formatting helpers. */
 import { formatDuration, pluginApi } from "@archnest/sdk/web";
-import type { SourceOverview, SourceView, SshSourcesState } from "../api/index.js";
+import type { SourceOverview, SourceView, SshSourcesState, TransportSourcesState } from "../api/index.js";
 import type { ContainerView } from "../engine/index.js";
 
-export type { ContainerView, SourceOverview, SourceView, SshSourcesState };
+export type { ContainerView, SourceOverview, SourceView, SshSourcesState, TransportSourcesState };
 
 export const api = pluginApi("docker");
 
@@ -14,17 +14,22 @@ export interface SourcesAnswer {
   sources: SourceView[];
   limit: { limit: string; cap: number | null; module: string };
   suggested: { kind: "unix"; socketPath: string } | null;
-  ssh: SshSourcesState;
+  ssh: TransportSourcesState;
+  agent: TransportSourcesState;
 }
 
 /** Why an SSH source is read-only while Docker over SSH is not licensed. */
 export const SSH_REASON = "Docker over SSH reaches engines on your SSH hosts, without exposing a TCP socket.";
 
+/** Why an agent source is read-only while Docker Push Agent is not licensed. */
+export const AGENT_REASON = "Docker Push Agent reaches engines on hosts that cannot be reached from here: an agent on the host connects out.";
+
 /** The reason written beside a read-only source's lock. */
 export function lockedReason(source: SourceView): string {
-  return source.lockedBy === "module"
-    ? `${SSH_REASON} This SSH source stays visible, read-only, until it is unlocked again.`
-    : `${CAP_REASON} This source stays visible, read-only, until you unlock more.`;
+  if (source.lockedBy !== "module") return `${CAP_REASON} This source stays visible, read-only, until you unlock more.`;
+  return source.kind === "agent"
+    ? `${AGENT_REASON} This agent source stays visible, read-only, until it is unlocked again.`
+    : `${SSH_REASON} This SSH source stays visible, read-only, until it is unlocked again.`;
 }
 
 export interface Usage {
