@@ -46,6 +46,18 @@ describe("parseSourceInput", () => {
 
   it("describes where a source points", () => {
     expect(describeSource({ kind: "tcp", host: "fd00::1", port: 2376, tls: true })).toBe("tcp://[fd00::1]:2376 (TLS)");
+    expect(describeSource({ kind: "agent", hostId: "a1", hostName: "edge-1", tls: false })).toBe("agent://edge-1");
+  });
+
+  it("takes an agent source as the agent's id alone: no socket, no TLS", () => {
+    expect(parseSourceInput({ name: "edge", kind: "agent", hostId: "a1", socketPath: "/ignored" })).toEqual({ name: "edge", kind: "agent", hostId: "a1" });
+    for (const bad of [
+      { name: "edge", kind: "agent" },
+      { name: "edge", kind: "agent", hostId: "" },
+      { name: "edge", kind: "agent", hostId: "x".repeat(101) },
+      { name: "edge", kind: "agent", hostId: "a1", tls: { cert: "c", key: "k" } },
+    ])
+      expect(() => parseSourceInput(bad)).toThrow(expect.objectContaining({ code: "DOCKER_ERR_VALIDATION" }));
   });
 });
 
