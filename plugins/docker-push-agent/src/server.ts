@@ -126,6 +126,7 @@ export default definePlugin({
               : "never connected",
           online: a.online,
           lastSeen: a.lastSeen,
+          actions: [...a.actions],
         }));
       },
       connect: (target, opts) => hub.open(target.hostId, opts.timeoutMs),

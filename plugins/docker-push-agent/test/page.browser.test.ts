@@ -3,8 +3,8 @@
  * license, the Docker agents page shows the module's lock with its price and the API refuses tokens with
  * its 402; bought alone in the Module Store, the page makes an enrollment token and shows the commands, the
  * agent (its own process, the package's command) enrolls with them and shows online with its engine's
- * containers, and the Docker page adds its host as a source through the form and stops a container through
- * it once the admin allowed "stop". A real dockerd. Screenshots at 1366x768 and 390 px land in
+ * containers, and the Docker page adds its host as a source through the form, offers only the actions the
+ * admin allowed through the agent, and stops a container through it once "stop" is allowed. A real dockerd. Screenshots at 1366x768 and 390 px land in
  * plugins/docker-push-agent/test-artifacts/.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -107,6 +107,10 @@ describe("the Docker agents page", () => {
     const row = page.locator('tr[data-container="api"]');
     await row.waitFor();
     expect(await page.locator("[data-source-id]").textContent()).toContain("agent://edge-1");
+    // Only what the admin allowed through the agent is offered: stop, not restart nor remove.
+    await row.getByRole("button", { name: "Stop api" }).waitFor();
+    expect(await row.getByRole("button", { name: "Restart api" }).count()).toBe(0);
+    expect(await row.getByRole("button", { name: "Remove api" }).count()).toBe(0);
     await shot(page, "containers-1366");
     await row.getByRole("button", { name: "Stop api" }).click();
     await expect.poll(async () => (await engine.docker.getContainer("api").inspect()).State.Running, { timeout: 20_000 }).toBe(false);

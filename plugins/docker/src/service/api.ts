@@ -58,6 +58,8 @@ export interface DockerTransportTarget {
   /** An agent's: whether it is connected now, and when it was last heard from (ms since the epoch). */
   online?: boolean;
   lastSeen?: number | null;
+  /** An agent's: the container actions it carries (`start`, `stop`, `restart`, `exec`); it refuses the rest. */
+  actions?: string[];
 }
 
 interface DockerTransportBase {

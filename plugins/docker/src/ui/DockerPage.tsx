@@ -174,6 +174,8 @@ function SourcePanel(props: {
   onChanged: () => Promise<void>;
 }): JSX.Element {
   const [tab, setTab] = createSignal<Tab>("containers");
+  // An agent carries only the container actions its admin allows; the others are not offered.
+  const agentActions = () => (props.source.kind === "agent" ? (props.agent?.hosts.find((h) => h.id === props.source.hostId)?.actions ?? []) : undefined);
   const [confirmRemove, setConfirmRemove] = createSignal(false);
   const [editing, setEditing] = createSignal(false);
   const removeSource = async () => {
@@ -267,7 +269,7 @@ function SourcePanel(props: {
       </nav>
       <Switch>
         <Match when={tab() === "containers"}>
-          <ContainersTab source={props.source} />
+          <ContainersTab source={props.source} actions={agentActions()} />
         </Match>
         <Match when={tab() === "images"}>
           <ListTab
@@ -330,7 +332,9 @@ function ListTab<T>(props: { sourceId: string; path: string; columns: string[]; 
   );
 }
 
-function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX.Element {
+/** `actions`: the only container actions offered (an agent source's allowed ones); all when left out. */
+function ContainersTab(props: { source: SourcesAnswer["sources"][number]; actions?: readonly string[] | undefined }): JSX.Element {
+  const offers = (action: string) => props.actions === undefined || props.actions.includes(action);
   const base = `/sources/${props.source.id}/containers`;
   const [list, { refetch }] = createResource(() => api<{ containers: ContainerView[] }>(base));
   const [usage, { refetch: refetchUsage }] = createResource(() => api<{ usage: Usage[] }>(`${base}/usage`).catch(() => ({ usage: [] as Usage[] })));
@@ -456,35 +460,41 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
                           <Show
                             when={running()}
                             fallback={
+                              <Show when={offers("start")}>
+                                <button
+                                  type="button"
+                                  class="btn btn--ghost btn--sm"
+                                  disabled={busy() !== undefined}
+                                  onClick={() => act(c, "start")}
+                                  aria-label={`Start ${c.name}`}
+                                >
+                                  Start
+                                </button>
+                              </Show>
+                            }
+                          >
+                            <Show when={offers("stop")}>
                               <button
                                 type="button"
                                 class="btn btn--ghost btn--sm"
                                 disabled={busy() !== undefined}
-                                onClick={() => act(c, "start")}
-                                aria-label={`Start ${c.name}`}
+                                onClick={() => act(c, "stop")}
+                                aria-label={`Stop ${c.name}`}
                               >
-                                Start
+                                {busy() === `${c.id}:stop` ? "Stopping…" : "Stop"}
                               </button>
-                            }
-                          >
-                            <button
-                              type="button"
-                              class="btn btn--ghost btn--sm"
-                              disabled={busy() !== undefined}
-                              onClick={() => act(c, "stop")}
-                              aria-label={`Stop ${c.name}`}
-                            >
-                              {busy() === `${c.id}:stop` ? "Stopping…" : "Stop"}
-                            </button>
-                            <button
-                              type="button"
-                              class="btn btn--ghost btn--sm"
-                              disabled={busy() !== undefined}
-                              onClick={() => act(c, "restart")}
-                              aria-label={`Restart ${c.name}`}
-                            >
-                              {busy() === `${c.id}:restart` ? "Restarting…" : "Restart"}
-                            </button>
+                            </Show>
+                            <Show when={offers("restart")}>
+                              <button
+                                type="button"
+                                class="btn btn--ghost btn--sm"
+                                disabled={busy() !== undefined}
+                                onClick={() => act(c, "restart")}
+                                aria-label={`Restart ${c.name}`}
+                              >
+                                {busy() === `${c.id}:restart` ? "Restarting…" : "Restart"}
+                              </button>
+                            </Show>
                           </Show>
                           <button type="button" class="btn btn--ghost btn--sm" onClick={() => setLogsOf(c)} aria-label={`Logs of ${c.name}`}>
                             Logs
@@ -499,19 +509,21 @@ function ContainersTab(props: { source: SourcesAnswer["sources"][number] }): JSX
                               ) : undefined
                             }
                           />
-                          <button
-                            type="button"
-                            class="btn btn--ghost btn--sm"
-                            style={{ color: "var(--an-danger)" }}
-                            disabled={busy() !== undefined}
-                            onClick={() => {
-                              setForce(false);
-                              setRemoving(c);
-                            }}
-                            aria-label={`Remove ${c.name}`}
-                          >
-                            Remove
-                          </button>
+                          <Show when={offers("remove")}>
+                            <button
+                              type="button"
+                              class="btn btn--ghost btn--sm"
+                              style={{ color: "var(--an-danger)" }}
+                              disabled={busy() !== undefined}
+                              onClick={() => {
+                                setForce(false);
+                                setRemoving(c);
+                              }}
+                              aria-label={`Remove ${c.name}`}
+                            >
+                              Remove
+                            </button>
+                          </Show>
                         </td>
                       </tr>
                       <Show when={open() === c.id}>
