@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ContainerView, SourceView } from "@archnest/docker/service";
 import { createContainer, importBusyboxImage, startEngine, type TestEngine } from "@archnest/docker/testing";
+import { addMember } from "@archnest/host/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AgentsBody, AgentView, TokenBody } from "../src/server.js";
 import { type AgentProcess, call, type PluginHost, type Relay, runAgentCli, startPluginHost, startRelay } from "./harness.js";
@@ -93,6 +94,44 @@ describe("enrollment", () => {
     expect(await again.exited).toBe(1);
     expect(again.output()).toContain("token is not valid");
     expect(await agents()).toHaveLength(1);
+  });
+});
+
+describe("who may do what", () => {
+  it("lets a member see the agents but not enroll, change or remove them; logs carry no token or key", async () => {
+    const member = await addMember(h.t.host, "agent-member", "member-password-1");
+    const as = (path: string, method = "GET", json?: unknown) =>
+      h.t.host.app.request(`/api/plugins/docker-push-agent${path}`, {
+        method,
+        headers: { ...member.headers, "content-type": "application/json" },
+        ...(json !== undefined && { body: JSON.stringify(json) }),
+      });
+    const seen = (await (await as("/agents")).json()) as AgentsBody;
+    expect(seen.agents.map((a) => a.name)).toEqual(["edge-1"]);
+    expect(seen.pendingTokens).toEqual([]);
+    for (const [path, method, json] of [
+      ["/tokens", "POST", {}],
+      [`/agents/${agentId}`, "PUT", { actions: ["stop"] }],
+      [`/agents/${agentId}`, "DELETE", undefined],
+    ] as const) {
+      const res = await as(path, method, json);
+      expect([path, method, res.status]).toEqual([path, method, 403]);
+      expect(((await res.json()) as { error: string }).error).toBe("DOCKER_AGENT_ERR_FORBIDDEN");
+    }
+    const key = (JSON.parse(readFileSync(config, "utf8")) as { privateKeyPem: string }).privateKeyPem;
+    const logs = h.t.lines.map((l) => JSON.stringify(l)).join("\n");
+    expect(logs).toContain("docker agent enrolled");
+    expect(logs).not.toContain("anagent_");
+    expect(logs).not.toContain(key.split("\n")[1]);
+  });
+
+  it("answers bad input with a coded 400, and an unknown agent with a 404", async () => {
+    const bad = await call<{ error: string }>(h, `/api/plugins/docker-push-agent/agents/${agentId}`, { method: "PUT", json: { actions: ["rm"] } });
+    expect(bad).toMatchObject({ status: 400, body: { error: "DOCKER_AGENT_ERR_VALIDATION" } });
+    const badName = await call<{ error: string }>(h, "/api/plugins/docker-push-agent/tokens", { method: "POST", json: { name: "<script>" } });
+    expect(badName).toMatchObject({ status: 400, body: { error: "DOCKER_AGENT_ERR_VALIDATION" } });
+    const missing = await call<{ error: string }>(h, "/api/plugins/docker-push-agent/agents/nope", { method: "PUT", json: { name: "x" } });
+    expect(missing).toMatchObject({ status: 404, body: { error: "DOCKER_AGENT_ERR_NOT_FOUND" } });
   });
 });
 
