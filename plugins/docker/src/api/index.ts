@@ -14,15 +14,14 @@ import {
   DEADLINES,
   type EngineClients,
   Engines,
-  isTransportKind,
   mapLimited,
-  TRANSPORT_KINDS,
   testSource,
   withDeadline,
 } from "../engine/index.js";
 import { classifyEngineError, DockerErrors, DockerPluginError } from "../errors/index.js";
 import type { DockerEngines, DockerTransport, DockerTransportKind, DockerTransportTarget } from "../service/api.js";
 import { type DockerSource, describeSource, parseSourceInput, type SourceInput, SourceStore } from "../sources/index.js";
+import { countsAgainstCap, isTransportKind, moduleOfKind, TRANSPORT_KINDS } from "../sources/kinds.js";
 import { openLogStream, parseLogOptions } from "./logs.js";
 
 type Env = { Bindings: PluginRequestEnv };
@@ -101,10 +100,8 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     };
   };
 
-  /** The module a source's kind needs (SSH, agent), or undefined for unix and TCP. */
-  const moduleOf = (kind: string): string | undefined => (isTransportKind(kind) ? TRANSPORT_KINDS[kind].module : undefined);
-  /** Agent sources are paid for by their own module: they are not counted against the free cap. */
-  const capped = (s: Pick<DockerSource, "kind">) => s.kind !== "agent";
+  // The module a source needs and whether it counts against the free cap both come from TRANSPORT_KINDS.
+  const capped = (s: Pick<DockerSource, "kind">) => countsAgainstCap(s.kind);
   // The views are derived from the store's list, the cap and the transport modules' licenses, and rebuilt
   // only when one changes: every container call looks its source up here, and the same view object keeps
   // its engine clients found by identity.
@@ -118,7 +115,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     if (derived?.list !== list || derived.cap !== cap || derived.licenses !== licenses) {
       let counted = 0;
       const built = list.map((s): SourceView => {
-        const module = moduleOf(s.kind);
+        const module = moduleOfKind(s.kind);
         const index = capped(s) ? counted++ : -1;
         const lockedBy = module && !ctx.license.licensed(module) ? "module" : cap !== null && index >= cap ? "cap" : undefined;
         return Object.freeze({ ...s, address: describeSource(s), locked: lockedBy !== undefined, ...(lockedBy && { lockedBy }) });
@@ -131,7 +128,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
   const cappedCount = async () => (await store.list()).filter(capped).length;
   /** The module's 402 for an SSH or agent source's input while its module is not licensed. */
   const kindRefused = (input: SourceInput): Response | undefined => {
-    const module = moduleOf(input.kind);
+    const module = moduleOfKind(input.kind);
     return module ? ctx.license.require(module) : undefined;
   };
   /** An SSH or agent source's input checked against its transport, with the host's (agent's) name to show. */
@@ -139,11 +136,10 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
     const kind = input.kind;
     if (!isTransportKind(kind)) return input;
     const transport = transports.get(kind);
-    const what = kind === "ssh" ? "SSH host" : "agent";
-    if (!transport)
-      throw new DockerPluginError("DOCKER_ERR_TRANSPORT_UNAVAILABLE", `Install and enable the ${TRANSPORT_KINDS[kind].plugin} plugin to add ${what} sources.`);
+    const { plugin, target, source } = TRANSPORT_KINDS[kind];
+    if (!transport) throw new DockerPluginError("DOCKER_ERR_TRANSPORT_UNAVAILABLE", `Install and enable the ${plugin} plugin to add ${source}s.`);
     const host = (await transport.targets()).find((h) => h.id === input.hostId);
-    if (!host) throw new DockerPluginError("DOCKER_ERR_VALIDATION", `hostId: no ${what} "${input.hostId}" in this install.`);
+    if (!host) throw new DockerPluginError("DOCKER_ERR_VALIDATION", `hostId: no ${target} "${input.hostId}" in this install.`);
     return { ...input, hostName: host.name };
   };
   const views = async (): Promise<readonly SourceView[]> => (await current()).views;
@@ -160,7 +156,7 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
   // SSH or agent source while its module is not licensed, that module's.
   const guardLocked = async (view: SourceView): Promise<Response | undefined> => {
     if (!view.locked) return undefined;
-    if (view.lockedBy === "module") return ctx.license.require(moduleOf(view.kind) as string);
+    if (view.lockedBy === "module") return ctx.license.require(moduleOfKind(view.kind) as string);
     const index = (await store.list()).filter(capped).findIndex((s) => s.id === view.id);
     return ctx.limits.check("docker-sources", index);
   };
@@ -241,6 +237,10 @@ export function createDockerApi(ctx: Pick<PluginContext, "storage" | "secrets" |
       if (locked) return locked;
       const refused = kindRefused(parsed);
       if (refused) return refused;
+      // A source that did not count against the free cap (an agent source) turned into one that does is
+      // an added one for the cap.
+      const over = capped(parsed) && !capped(view) ? ctx.limits.check("docker-sources", await cappedCount()) : undefined;
+      if (over) return over;
       const input = await withTarget(parsed);
       if (!untested(c)) {
         // TLS left out of an edit keeps the stored material, so the test uses it too.

@@ -11,6 +11,7 @@ import Docker from "dockerode";
 import { classifyEngineError, DockerPluginError } from "../errors/index.js";
 import type { DockerTransport, DockerTransportKind } from "../service/api.js";
 import { type DockerSource, describeSource, type SourceStore, type TlsMaterial } from "../sources/index.js";
+import { isTransportKind, TRANSPORT_KINDS } from "../sources/kinds.js";
 import { type ContainerUsage, type EngineStats, usageFromStats } from "./stats.js";
 
 export { DockerStreamDemuxer, LineSplitter, type LogFrame, type LogStream } from "./demux.js";
@@ -43,19 +44,11 @@ function endpoint(source: SourceAddress, tls: TlsMaterial | undefined): DockerEn
 /** Finds the registered transport of a kind, at each connection (its plugin may have been reloaded). */
 export type TransportLookup = (kind: DockerTransportKind) => DockerTransport | undefined;
 
-/** The kinds of source a transport reaches, with how people name the way and the plugin that provides it. */
-export const TRANSPORT_KINDS: Readonly<Record<DockerTransportKind, { module: string; way: string; plugin: string }>> = {
-  ssh: { module: "docker-over-ssh", way: "over SSH", plugin: "Docker over SSH" },
-  agent: { module: "docker-push-agent", way: "through its agent", plugin: "Docker Push Agent" },
-};
-
-export function isTransportKind(kind: string): kind is DockerTransportKind {
-  return Object.hasOwn(TRANSPORT_KINDS, kind);
-}
+export { isTransportKind, TRANSPORT_KINDS } from "../sources/kinds.js";
 
 /** Says a source's transport is missing: its module's plugin is not installed or not running. */
 export function transportUnavailable(source: Pick<DockerSource, "name" | "kind">): DockerPluginError {
-  const kind = TRANSPORT_KINDS[source.kind as DockerTransportKind] ?? TRANSPORT_KINDS.ssh;
+  const kind = isTransportKind(source.kind) ? TRANSPORT_KINDS[source.kind] : TRANSPORT_KINDS.ssh;
   return new DockerPluginError(
     "DOCKER_ERR_TRANSPORT_UNAVAILABLE",
     `"${source.name}" is reached ${kind.way}: install and enable the ${kind.plugin} plugin to reach its engine.`,

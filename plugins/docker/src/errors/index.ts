@@ -35,13 +35,14 @@ export const DockerErrors = defineErrors("DOCKER_ERR", {
   ENGINE_TIMEOUT: { status: 504, message: "The engine did not answer in time.", hint: "Check the engine and the network." },
   LOCKED: {
     status: 402,
-    message: "The source is read-only (past the free cap, or an SSH source without Docker over SSH).",
+    message: "The source is read-only (past the free cap, or an SSH or agent source without its module).",
     hint: "Unlock the module the source needs.",
   },
   TRANSPORT_UNAVAILABLE: {
     status: 409,
-    message: "The source is reached over SSH and the Docker over SSH plugin is not installed or not running.",
-    hint: "Install and enable Docker over SSH from the catalog; the source is kept meanwhile.",
+    message:
+      "The source is reached through a transport whose plugin (Docker over SSH, Docker Push Agent) is not installed or not running; the message names it.",
+    hint: "Install and enable that plugin from the catalog; the source is kept meanwhile.",
   },
 });
 

@@ -151,8 +151,8 @@ export interface DockerEngines {
   /**
    * Starts a process on a pseudo-terminal in a running container, through the source's connection (every
    * source kind). Refused with the Docker plugin's coded errors (`DOCKER_ERR_CONFLICT` for a container that
-   * is not running, `DOCKER_ERR_NOT_FOUND`, ...). Acting on a source past the cap or an SSH source without
-   * its module answers `DOCKER_ERR_LOCKED`.
+   * is not running, `DOCKER_ERR_NOT_FOUND`, ...). Acting on a source past the cap, or an SSH or agent source
+   * without its module, answers `DOCKER_ERR_LOCKED`.
    */
   exec(sourceId: string, containerId: string, opts: DockerExecOptions): Promise<DockerExecSession>;
 }

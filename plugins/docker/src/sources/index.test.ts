@@ -2,6 +2,7 @@ import { createTestContext } from "@archnest/sdk/testing";
 import { describe, expect, it } from "vitest";
 import plugin from "../server.js";
 import { describeSource, parseSourceInput, SourceStore } from "./index.js";
+import { countsAgainstCap, moduleOfKind } from "./kinds.js";
 
 const CERT = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----";
 const KEY = "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----";
@@ -47,6 +48,18 @@ describe("parseSourceInput", () => {
   it("describes where a source points", () => {
     expect(describeSource({ kind: "tcp", host: "fd00::1", port: 2376, tls: true })).toBe("tcp://[fd00::1]:2376 (TLS)");
     expect(describeSource({ kind: "agent", hostId: "a1", hostName: "edge-1", tls: false })).toBe("agent://edge-1");
+    // A source saved before its agent's name was known is named by the agent's id.
+    expect(describeSource({ kind: "agent", hostId: "a1", tls: false })).toBe("agent://a1");
+  });
+
+  it("needs Docker Push Agent for agent sources, which do not count against the free cap", () => {
+    expect([moduleOfKind("agent"), moduleOfKind("ssh"), moduleOfKind("unix"), moduleOfKind("tcp")]).toEqual([
+      "docker-push-agent",
+      "docker-over-ssh",
+      undefined,
+      undefined,
+    ]);
+    expect([countsAgainstCap("agent"), countsAgainstCap("ssh"), countsAgainstCap("unix"), countsAgainstCap("tcp")]).toEqual([false, true, true, true]);
   });
 
   it("takes an agent source as the agent's id alone: no socket, no TLS", () => {
@@ -94,6 +107,24 @@ describe("SourceStore", () => {
     expect(second).not.toBe(first);
     expect(second.map((s) => s.name)).toEqual(["renamed"]);
     expect(first.map((s) => s.name)).toEqual(["one"]);
+  });
+
+  it("stores an agent source as the agent's id and name, nothing of a socket", async () => {
+    const t = await createTestContext(plugin, { id: "docker", permissions: ["docker", "storage", "secrets"] });
+    const store = new SourceStore(t.ctx);
+    const created = await store.create({
+      ...parseSourceInput({ name: "edge", kind: "agent", hostId: "a1", socketPath: "/x.sock", via: "cli" }),
+      hostName: "edge-1",
+    });
+    expect(t.storage.get(`source:${created.id}`)).toEqual({
+      id: created.id,
+      name: "edge",
+      kind: "agent",
+      hostId: "a1",
+      hostName: "edge-1",
+      tls: false,
+      createdAt: created.createdAt,
+    });
   });
 
   it("lets only admins manage sources", async () => {

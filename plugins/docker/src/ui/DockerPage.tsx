@@ -19,6 +19,7 @@ import {
   type ContainerView,
   formatPercent,
   formatUptime,
+  lockedModule,
   lockedReason,
   portsText,
   type SourceOverview,
@@ -226,16 +227,7 @@ function SourcePanel(props: {
         </Show>
         <Show when={props.source.locked}>
           <div style={{ "flex-basis": "100%" }} data-testid="locked-reason">
-            <Lock
-              module={
-                props.source.lockedBy !== "module"
-                  ? props.module
-                  : props.source.kind === "agent"
-                    ? (props.agent?.module ?? "docker-push-agent")
-                    : (props.ssh?.module ?? "docker-over-ssh")
-              }
-              reason={lockedReason(props.source)}
-            />
+            <Lock module={lockedModule(props.source, props.module)} reason={lockedReason(props.source)} />
           </div>
         </Show>
       </div>

@@ -1,27 +1,50 @@
 import { ApiError, describeError, isModuleRequired, Lock } from "@archnest/sdk/web";
 import { createSignal, For, type JSX, Show } from "solid-js";
+import type { DockerTransportKind } from "../service/api.js";
 import type { SourceKind } from "../sources/index.js";
-import { AGENT_REASON, api, CAP_REASON, type SourceView, SSH_REASON, type TransportSourcesState } from "./api.js";
+import { isTransportKind, TRANSPORT_KINDS } from "../sources/kinds.js";
+import { api, CAP_REASON, type SourceView, type TransportSourcesState } from "./api.js";
 
-/** Shows a transport kind's fields once its module is licensed and its plugin runs; until then, why not. */
-function TransportGate(props: {
+/** How the form names the hosts a transport kind's source points at, and what it says beside its lock. */
+const TARGET_FIELD: Record<DockerTransportKind, { label: string; none: string; pitch: string }> = {
+  ssh: { label: "SSH host", none: "Add the host under Infrastructure first.", pitch: "No port to open on the host, works through jump hosts." },
+  agent: { label: "Agent", none: "Enroll an agent on the Docker agents page first.", pitch: "No port to open on the host." },
+};
+
+/**
+ * The fields of a source reached through a transport (SSH, agent): the host (or agent) it points at, then
+ * `children`. Until the kind's module is licensed and its plugin runs, the reason instead: the module's
+ * lock, or where to enable its plugin.
+ */
+function TransportFields(props: {
+  kind: DockerTransportKind;
   state: TransportSourcesState | undefined;
-  module: string;
-  plugin: string;
-  reason: string;
-  children: JSX.Element;
+  hostId: string;
+  onHostId: (id: string) => void;
+  children?: JSX.Element;
 }): JSX.Element {
+  const info = () => TRANSPORT_KINDS[props.kind];
+  const field = () => TARGET_FIELD[props.kind];
   return (
     <Show
       when={props.state?.licensed && props.state.available}
       fallback={
-        <Show when={props.state?.licensed} fallback={<Lock module={props.state?.module ?? props.module} reason={props.reason} />}>
+        <Show when={props.state?.licensed} fallback={<Lock module={props.state?.module ?? info().module} reason={`${info().reason} ${field().pitch}`} />}>
           <p class="field__hint" data-testid="transport-unavailable">
-            {props.plugin} is licensed but its plugin is not running: install or enable it under Settings → Plugins.
+            {info().plugin} is licensed but its plugin is not running: install or enable it under Settings → Plugins.
           </p>
         </Show>
       }
     >
+      <label class="field">
+        <span class="field__label">{field().label}</span>
+        <select value={props.hostId} onChange={(e) => props.onHostId(e.currentTarget.value)} data-testid={`${props.kind}-host`} required>
+          <For each={props.state?.hosts ?? []}>{(h) => <option value={h.id}>{`${h.name} (${h.address})`}</option>}</For>
+        </select>
+        <Show when={(props.state?.hosts.length ?? 0) === 0}>
+          <span class="field__hint">{field().none}</span>
+        </Show>
+      </label>
       {props.children}
     </Show>
   );
@@ -29,9 +52,9 @@ function TransportGate(props: {
 
 /**
  * Adds a Docker source (a unix socket, a TCP address with optional TLS client certificates, the engine of
- * an SSH host with Docker over SSH, or of an agent's host with Docker Push Agent) or, given `source`, edits it. The server tests the engine before
- * saving; when the test fails the form says which step failed and offers to save anyway. Stored TLS
- * material is never sent back: left empty, it is kept.
+ * an SSH host with Docker over SSH, or of an agent's host with Docker Push Agent) or, given `source`,
+ * edits it. The server tests the engine before saving; when the test fails the form says which step
+ * failed and offers to save anyway. Stored TLS material is never sent back: left empty, it is kept.
  */
 export function SourceForm(props: {
   suggested: { socketPath: string } | null;
@@ -42,13 +65,26 @@ export function SourceForm(props: {
 }): JSX.Element {
   const editing = props.source;
   const [kind, setKind] = createSignal<SourceKind>(editing?.kind ?? "unix");
-  const stateOf = (k: SourceKind) => (k === "ssh" ? props.ssh : k === "agent" ? props.agent : undefined);
+  /** What `GET /sources` says of a transport kind's sources (props named like the kinds), none for unix and TCP. */
+  const stateOf = (k: SourceKind): TransportSourcesState | undefined => (isTransportKind(k) ? props[k] : undefined);
   const [hostId, setHostId] = createSignal(editing?.hostId ?? stateOf(editing?.kind ?? "unix")?.hosts[0]?.id ?? "");
   const [via, setVia] = createSignal(editing?.via ?? "auto");
   const [remoteSocket, setRemoteSocket] = createSignal(editing?.kind === "ssh" ? (editing.socketPath ?? "") : "/var/run/docker.sock");
-  // SSH and agent sources need their module licensed and its plugin running; until then the form shows why.
-  const transportKind = () => kind() === "ssh" || kind() === "agent";
-  const sshBlocked = () => transportKind() && (!stateOf(kind())?.licensed || !stateOf(kind())?.available);
+  /** The transport kind picked (SSH, agent), or undefined for a unix or TCP source. */
+  const transport = (): DockerTransportKind | undefined => {
+    const k = kind();
+    return isTransportKind(k) ? k : undefined;
+  };
+  // A transport kind's source needs its module licensed and its plugin running; until then the form shows why.
+  const transportBlocked = () => {
+    const k = transport();
+    return k !== undefined && (!stateOf(k)?.licensed || !stateOf(k)?.available);
+  };
+  // A 402 on saving: the picked kind's module (its license lapsed meanwhile), else the free cap's.
+  const lockReason = (module: string) => {
+    const k = transport();
+    return k && TRANSPORT_KINDS[k].module === module ? TRANSPORT_KINDS[k].reason : `${CAP_REASON} Unlock it to manage more engines.`;
+  };
   const chooseKind = (next: SourceKind) => {
     setKind(next);
     const hosts = stateOf(next)?.hosts ?? [];
@@ -117,51 +153,28 @@ export function SourceForm(props: {
           <option value="agent">Docker Push Agent (outbound agent)</option>
         </select>
       </label>
-      <Show when={kind() === "agent"}>
-        <TransportGate state={props.agent} module="docker-push-agent" plugin="Docker Push Agent" reason={`${AGENT_REASON} No port to open on the host.`}>
-          <label class="field">
-            <span class="field__label">Agent</span>
-            <select value={hostId()} onChange={(e) => setHostId(e.currentTarget.value)} data-testid="agent-host" required>
-              <For each={props.agent?.hosts ?? []}>{(h) => <option value={h.id}>{`${h.name} (${h.address})`}</option>}</For>
-            </select>
-            <Show when={(props.agent?.hosts.length ?? 0) === 0}>
-              <span class="field__hint">Enroll an agent on the Docker agents page first.</span>
+      <Show when={transport()} keyed>
+        {(k) => (
+          <TransportFields kind={k} state={stateOf(k)} hostId={hostId()} onHostId={setHostId}>
+            <Show when={k === "ssh"}>
+              <label class="field">
+                <span class="field__label">Engine socket on the host</span>
+                <input class="mono" value={remoteSocket()} onInput={(e) => setRemoteSocket(e.currentTarget.value)} required data-testid="ssh-socket" />
+              </label>
+              <label class="field">
+                <span class="field__label">Reach it by</span>
+                <select value={via()} onChange={(e) => setVia(e.currentTarget.value as "auto" | "socket" | "cli")} data-testid="ssh-via">
+                  <option value="auto">The socket, else the docker CLI (automatic)</option>
+                  <option value="socket">Forwarding the socket over SSH</option>
+                  <option value="cli">The docker CLI on the host (docker system dial-stdio)</option>
+                </select>
+                <span class="field__hint">No TCP port is opened on the host. The CLI way works where the SSH server forbids forwarding.</span>
+              </label>
             </Show>
-          </label>
-        </TransportGate>
+          </TransportFields>
+        )}
       </Show>
-      <Show when={kind() === "ssh"}>
-        <TransportGate
-          state={props.ssh}
-          module="docker-over-ssh"
-          plugin="Docker over SSH"
-          reason={`${SSH_REASON} No port to open on the host, works through jump hosts.`}
-        >
-          <label class="field">
-            <span class="field__label">SSH host</span>
-            <select value={hostId()} onChange={(e) => setHostId(e.currentTarget.value)} data-testid="ssh-host" required>
-              <For each={props.ssh?.hosts ?? []}>{(h) => <option value={h.id}>{`${h.name} (${h.address})`}</option>}</For>
-            </select>
-            <Show when={(props.ssh?.hosts.length ?? 0) === 0}>
-              <span class="field__hint">Add the host under Infrastructure first.</span>
-            </Show>
-          </label>
-          <label class="field">
-            <span class="field__label">Engine socket on the host</span>
-            <input class="mono" value={remoteSocket()} onInput={(e) => setRemoteSocket(e.currentTarget.value)} required data-testid="ssh-socket" />
-          </label>
-          <label class="field">
-            <span class="field__label">Reach it by</span>
-            <select value={via()} onChange={(e) => setVia(e.currentTarget.value as "auto" | "socket" | "cli")} data-testid="ssh-via">
-              <option value="auto">The socket, else the docker CLI (automatic)</option>
-              <option value="socket">Forwarding the socket over SSH</option>
-              <option value="cli">The docker CLI on the host (docker system dial-stdio)</option>
-            </select>
-            <span class="field__hint">No TCP port is opened on the host. The CLI way works where the SSH server forbids forwarding.</span>
-          </label>
-        </TransportGate>
-      </Show>
-      <Show when={!transportKind()}>
+      <Show when={!transport()}>
         <Show
           when={kind() === "tcp"}
           fallback={
@@ -217,14 +230,14 @@ export function SourceForm(props: {
           {error()}
         </p>
       </Show>
-      <Show when={locked()}>{(m) => <Lock module={m()} reason={`${CAP_REASON} Unlock it to manage more engines.`} />}</Show>
+      <Show when={locked()}>{(m) => <Lock module={m()} reason={lockReason(m())} />}</Show>
       <div class="actions">
         <Show when={testFailed()}>
           <button type="button" class="btn btn--ghost" disabled={busy()} onClick={() => void save(true)}>
             Save anyway
           </button>
         </Show>
-        <button type="submit" class="btn btn--accent" disabled={busy() || sshBlocked()}>
+        <button type="submit" class="btn btn--accent" disabled={busy() || transportBlocked()}>
           {busy() ? "Testing…" : editing ? "Test and save" : "Test and add"}
         </button>
       </div>

@@ -2,6 +2,7 @@
 import { formatDuration, pluginApi } from "@archnest/sdk/web";
 import type { SourceOverview, SourceView, SshSourcesState, TransportSourcesState } from "../api/index.js";
 import type { ContainerView } from "../engine/index.js";
+import { isTransportKind, moduleOfKind, TRANSPORT_KINDS } from "../sources/kinds.js";
 
 export type { ContainerView, SourceOverview, SourceView, SshSourcesState, TransportSourcesState };
 
@@ -19,17 +20,21 @@ export interface SourcesAnswer {
 }
 
 /** Why an SSH source is read-only while Docker over SSH is not licensed. */
-export const SSH_REASON = "Docker over SSH reaches engines on your SSH hosts, without exposing a TCP socket.";
+export const SSH_REASON = TRANSPORT_KINDS.ssh.reason;
 
 /** Why an agent source is read-only while Docker Push Agent is not licensed. */
-export const AGENT_REASON = "Docker Push Agent reaches engines on hosts that cannot be reached from here: an agent on the host connects out.";
+export const AGENT_REASON = TRANSPORT_KINDS.agent.reason;
+
+/** The module that unlocks a read-only source: its kind's (SSH, agent), or the one lifting the free cap. */
+export function lockedModule(source: SourceView, capModule: string): string {
+  return (source.lockedBy === "module" && moduleOfKind(source.kind)) || capModule;
+}
 
 /** The reason written beside a read-only source's lock. */
 export function lockedReason(source: SourceView): string {
-  if (source.lockedBy !== "module") return `${CAP_REASON} This source stays visible, read-only, until you unlock more.`;
-  return source.kind === "agent"
-    ? `${AGENT_REASON} This agent source stays visible, read-only, until it is unlocked again.`
-    : `${SSH_REASON} This SSH source stays visible, read-only, until it is unlocked again.`;
+  if (source.lockedBy !== "module" || !isTransportKind(source.kind)) return `${CAP_REASON} This source stays visible, read-only, until you unlock more.`;
+  const kind = TRANSPORT_KINDS[source.kind];
+  return `${kind.reason} This ${kind.source} stays visible, read-only, until it is unlocked again.`;
 }
 
 export interface Usage {
