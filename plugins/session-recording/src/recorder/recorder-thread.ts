@@ -9,15 +9,25 @@ import type { PluginLogger } from "@archnest/sdk/plugin";
 import type { SessionTap } from "@archnest/terminal/service";
 import { type Recorder, type RecorderFactory, type RecordingResult, SessionRecorder, type SessionRecorderOptions } from "./session-recorder.js";
 
+/** A turn's batch buffer starts at this size, grows as needed, and the next starts at most at the max. */
+const BATCH_START = 64 * 1024;
+const BATCH_MAX = 4 * 1024 * 1024;
+
 /** The flag in `workerData` that makes a load of the plugin's server file serve recorders. */
 export const RECORDER_THREAD_FLAG = "archnestSessionRecorder";
 
-/** Output, input, resize ("COLSxROWS"). */
+/** Output, input, resize (its size in the data: cols then rows, two u16). */
 type Code = 0 | 1 | 2;
-type Event = [id: number, code: Code, at: number, data: Uint8Array | string];
+/** Numbers per event in a batch's index: recording id, code, time, offset and length in the batch's bytes. */
+const FIELDS = 5;
+/**
+ * One event-loop turn's events: their bytes copied one after another into one buffer, and an index of
+ * numbers. Two transferred buffers per turn, however many chunks: structured cloning an array of small
+ * buffers (and transferring each) cost the host's thread more than the copy itself.
+ */
 type ToThread =
   | { op: "open"; id: number; opts: Pick<SessionRecorderOptions, "file" | "meta" | "input">; at: number }
-  | { op: "events"; events: Event[] }
+  | { op: "events"; index: Float64Array; bytes: Uint8Array; count: number }
   | { op: "stop"; id: number };
 type FromThread =
   | { op: "ended"; id: number; result: RecordingResult }
@@ -46,15 +56,20 @@ export function serveRecorders(port: MessagePort): void {
       });
       recorders.set(m.id, { recorder, tap: recorder.tap(() => undefined), clock });
     } else if (m.op === "events") {
-      for (const [id, code, at, data] of m.events) {
-        const r = recorders.get(id);
+      const { index, bytes } = m;
+      for (let i = 0; i < m.count; i++) {
+        const base = i * FIELDS;
+        const r = recorders.get(index[base] as number);
         if (!r) continue;
-        r.clock.at = at;
-        if (code === 0) r.tap.output?.(data as Uint8Array);
-        else if (code === 1) r.tap.input?.(data as Uint8Array);
+        const code = index[base + 1];
+        const offset = index[base + 3] as number;
+        const data = bytes.subarray(offset, offset + (index[base + 4] as number));
+        r.clock.at = index[base + 2] as number;
+        if (code === 0) r.tap.output?.(data);
+        else if (code === 1) r.tap.input?.(data);
         else {
-          const [cols, rows] = String(data).split("x").map(Number);
-          r.tap.resize?.(cols ?? 0, rows ?? 0);
+          const size = new DataView(data.buffer, data.byteOffset, 4);
+          r.tap.resize?.(size.getUint16(0), size.getUint16(2));
         }
       }
     } else recorders.get(m.id)?.recorder.stop();
@@ -86,7 +101,13 @@ class ThreadRecorder implements Recorder {
       marker: "recording",
       output: (chunk) => this.push(0, chunk),
       ...(this.opts.input && { input: (chunk: Uint8Array) => this.push(1, chunk) }),
-      resize: (cols, rows) => this.push(2, `${cols}x${rows}`),
+      resize: (cols, rows) => {
+        const size = new Uint8Array(4);
+        const view = new DataView(size.buffer);
+        view.setUint16(0, Math.max(0, Math.min(65535, cols)));
+        view.setUint16(2, Math.max(0, Math.min(65535, rows)));
+        this.push(2, size);
+      },
       closed: () => onClosed(),
     };
   }
@@ -103,26 +124,28 @@ class ThreadRecorder implements Recorder {
     this.opts.onEnd(result);
   }
 
-  private push(code: Code, data: Uint8Array | string): void {
+  private push(code: Code, data: Uint8Array): void {
     if (this.done) return;
-    // A copy in its own ArrayBuffer, which is transferred to the thread: the chunk may be a Node Buffer,
-    // whose slice() is a view of a shared pool that must never be transferred (or reused under us).
-    const copy = typeof data === "string" ? data : new Uint8Array(data);
-    if (typeof copy !== "string") this.sent += copy.byteLength;
-    this.thread.queue([this.id, code, performance.now(), copy]);
+    if (code !== 2) this.sent += data.byteLength;
+    this.thread.queue(this.id, code, data);
   }
 }
 
 /**
  * The recorder thread of a plugin instance, started with the first recording. Events are sent in one
- * message per event-loop turn, their buffers transferred rather than copied again. If the thread dies,
+ * message per event-loop turn: their bytes in one buffer and an index, both transferred, not copied again. If the thread dies,
  * its recordings end with an error (files kept) and the next recording starts a new one.
  */
 export class RecorderThread {
   private worker: Worker | undefined;
   private readonly live = new Map<number, ThreadRecorder>();
   private nextId = 1;
-  private pending: Event[] = [];
+  // This turn's batch: the chunks' bytes, copied in as they come (the chunk may be a view of a pool the
+  // terminal keeps using), and their index. Both are handed over, and new ones made, at the turn's end.
+  private bytes = new Uint8Array(BATCH_START);
+  private used = 0;
+  private index = new Float64Array(FIELDS * 64);
+  private count = 0;
   private scheduled = false;
 
   constructor(
@@ -139,8 +162,27 @@ export class RecorderThread {
     return r;
   };
 
-  queue(event: Event): void {
-    this.pending.push(event);
+  queue(id: number, code: Code, data: Uint8Array): void {
+    const length = data.byteLength;
+    if (this.used + length > this.bytes.byteLength) {
+      const grown = new Uint8Array(Math.max(this.bytes.byteLength * 2, this.used + length));
+      grown.set(this.bytes.subarray(0, this.used));
+      this.bytes = grown;
+    }
+    this.bytes.set(data, this.used);
+    if ((this.count + 1) * FIELDS > this.index.length) {
+      const grown = new Float64Array(this.index.length * 2);
+      grown.set(this.index);
+      this.index = grown;
+    }
+    const base = this.count * FIELDS;
+    this.index[base] = id;
+    this.index[base + 1] = code;
+    this.index[base + 2] = performance.now();
+    this.index[base + 3] = this.used;
+    this.index[base + 4] = length;
+    this.count++;
+    this.used += length;
     if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => this.flush());
@@ -164,11 +206,15 @@ export class RecorderThread {
 
   private flush(): void {
     this.scheduled = false;
-    if (this.pending.length === 0 || !this.worker) return;
-    const events = this.pending;
-    this.pending = [];
-    const transfer = events.flatMap((e) => (typeof e[3] === "string" ? [] : [e[3].buffer as ArrayBuffer]));
-    this.worker.postMessage({ op: "events", events } satisfies ToThread, transfer);
+    if (this.count === 0) return;
+    const { index, bytes, count, used } = this;
+    // The next batch starts at about this one's size: a busy session's turns are alike.
+    this.bytes = new Uint8Array(Math.min(BATCH_MAX, Math.max(BATCH_START, used)));
+    this.index = new Float64Array(Math.max(FIELDS * 64, index.length));
+    this.used = 0;
+    this.count = 0;
+    if (!this.worker) return;
+    this.worker.postMessage({ op: "events", index, bytes: bytes.subarray(0, used), count } satisfies ToThread, [index.buffer, bytes.buffer]);
   }
 
   private start(): Worker {

@@ -40,7 +40,7 @@ export interface Recorder {
 export type RecorderFactory = (opts: SessionRecorderOptions) => Recorder;
 
 /** Lines are handed to the file in batches of about this size, or at the end of the event loop turn. */
-const BATCH_BYTES = 64 * 1024;
+const BATCH_BYTES = 256 * 1024;
 /**
  * Unwritten bytes the stream may hold before the recording gives up: a disk that cannot keep up must not
  * grow the host's memory without bound, and the session itself is never slowed to wait for it.
