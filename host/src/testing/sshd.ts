@@ -157,6 +157,15 @@ function sshBanner(port: number): Promise<boolean> {
 }
 
 /** Every descendant of a process, read from /proc (sshd's per-connection children call setsid, so no process group holds them all). */
+/** Stops a process from running (SIGSTOP) until it is killed; gone already is fine. */
+function freeze(pid: number): void {
+  try {
+    process.kill(pid, "SIGSTOP");
+  } catch {
+    // Already gone.
+  }
+}
+
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {
@@ -355,6 +364,9 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
     proc = undefined;
     if (!p?.pid || p.exitCode !== null) return;
     const exited = new Promise<void>((resolve) => p.once("exit", () => resolve()));
+    // The listener is frozen first, so it cannot fork a connection's process between the listing below
+    // and its own end (a client reconnecting at that moment would keep a live session on a "stopped" sshd).
+    freeze(p.pid);
     // Connections live in their own sessions: end them first, or they outlive the listener.
     for (const pid of descendants(p.pid).reverse()) {
       try {
@@ -363,7 +375,7 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
         // Already gone.
       }
     }
-    p.kill("SIGTERM");
+    p.kill("SIGKILL");
     await exited;
   };
   await start();
@@ -382,6 +394,7 @@ export async function startSshd(opts: StartSshdOptions = {}): Promise<TestSshd> 
     log: () => stderr,
     stop,
     async crash() {
+      if (proc?.pid && proc.exitCode === null) freeze(proc.pid);
       // Parents before children: descendants() lists them in that order.
       for (const pid of proc?.pid && proc.exitCode === null ? descendants(proc.pid) : []) {
         try {
