@@ -58,3 +58,36 @@ export async function screenshot(page: Page, dir: string, name: string): Promise
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
 }
+
+/** A signed-in chromium page, with what the page threw. */
+export interface SignedInPage {
+  browser: Browser;
+  context: BrowserContext;
+  page: Page;
+  /** The messages of the page's uncaught errors, as they happen (a test ends expecting none). */
+  pageErrors: string[];
+}
+
+/**
+ * Launches chromium and opens one page signed in with `session`, at 1366x768 unless told otherwise, with a
+ * 20 s default timeout for its waits. Close it with `browser.close()`.
+ *
+ * @example
+ * ```ts
+ * const { browser, context, page, pageErrors } = await openSignedInPage(h.url, h.admin);
+ * ```
+ */
+export async function openSignedInPage(url: string, session: { cookie: string }, options: BrowserContextOptions = {}): Promise<SignedInPage> {
+  const browser = await launchChromium();
+  try {
+    const context = await signedInContext(browser, url, session, { viewport: { width: 1366, height: 768 }, ...options });
+    context.setDefaultTimeout(20_000);
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on("pageerror", (e) => pageErrors.push(e.message));
+    return { browser, context, page, pageErrors };
+  } catch (err) {
+    await browser.close();
+    throw err;
+  }
+}

@@ -1,4 +1,4 @@
-export { CHROMIUM, CHROMIUM_ARGS, launchChromium, screenshot, signedInContext, signIn } from "./browser.js";
+export { CHROMIUM, CHROMIUM_ARGS, launchChromium, openSignedInPage, type SignedInPage, screenshot, signedInContext, signIn } from "./browser.js";
 export { type BundlePurchase, buyBundleInStore, type FirstPartyPlugin, firstPartyPlugins } from "./bundle.js";
 export { type HostProcess, startHostProcess } from "./host-process.js";
 export {

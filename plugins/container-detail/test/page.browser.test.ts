@@ -6,7 +6,7 @@
  * and 390 px land in plugins/container-detail/test-artifacts/.
  */
 import type { TestEngine } from "@archnest/docker/testing";
-import { buyInStore, launchChromium, signedInContext } from "@archnest/host/testing";
+import { buyInStore, openSignedInPage, signedInContext } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addSource, engineWithContainers, type PluginHost, SECRET, shot, startPluginHost } from "./harness.js";
@@ -16,16 +16,12 @@ let engine: TestEngine;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
   [engine, h] = await Promise.all([engineWithContainers(), startPluginHost({ web: true, registry: true })]);
   await addSource(h, engine);
-  browser = await launchChromium();
-  context = await signedInContext(browser, h.url, h.admin, { viewport: { width: 1366, height: 768 } });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
+  ({ browser, context, page, pageErrors } = await openSignedInPage(h.url, h.admin));
 }, 240_000);
 
 afterAll(async () => {

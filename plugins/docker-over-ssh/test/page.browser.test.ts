@@ -8,7 +8,7 @@
  */
 
 import { createContainer, importBusyboxImage, startEngine, type TestEngine } from "@archnest/docker/testing";
-import { buyInStore, launchChromium, signedInContext } from "@archnest/host/testing";
+import { buyInStore, openSignedInPage } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type PluginHost, shot, startPluginHost } from "./harness.js";
@@ -18,7 +18,7 @@ let engine: TestEngine;
 let browser: Browser;
 let context: BrowserContext;
 let page: Page;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
   engine = await startEngine();
@@ -26,11 +26,7 @@ beforeAll(async () => {
   await createContainer(engine, { name: "api", script: "trap 'exit 0' TERM; while :; do sleep 1; done" });
   await createContainer(engine, { name: "nightly-backup", script: "true", start: false });
   h = await startPluginHost({ web: true, registry: true });
-  browser = await launchChromium();
-  context = await signedInContext(browser, h.url, h.admin, { viewport: { width: 1366, height: 768 } });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
+  ({ browser, context, page, pageErrors } = await openSignedInPage(h.url, h.admin));
 }, 240_000);
 
 afterAll(async () => {

@@ -5,7 +5,6 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import {
-  AGENT_ACTIONS,
   type AgentAction,
   type AgentContainer,
   type AgentEvent,
@@ -106,14 +105,12 @@ function cleanState(s: unknown): AgentState | null {
   };
 }
 
-function cleanActions(list: unknown): AgentAction[] {
-  return AGENT_ACTIONS.filter((a) => Array.isArray(list) && list.includes(a));
-}
-
 export class AgentHub {
   private readonly live = new Map<string, Live>();
   private readonly events = new Map<string, AgentEvent[]>();
   private readonly stateTimers = new Map<string, NodeJS.Timeout>();
+  /** When each agent's last-seen time was last written to storage (at most once a minute while online). */
+  private readonly lastWritten = new Map<string, number>();
   private readonly records = new Map<string, AgentRecord>();
   private loaded: Promise<void> | undefined;
   private sweeper: NodeJS.Timeout;
@@ -251,9 +248,10 @@ export class AgentHub {
     const nonce = randomBytes(32).toString("base64url");
     let agentId: string | undefined;
     let live: Live | undefined;
-    const refuse = (code: string, message: string, forGood: boolean) => {
+    // Every refusal is for good: the agent stops rather than retry what cannot succeed.
+    const refuse = (code: string, message: string) => {
       socket.send(JSON.stringify({ t: "refused", code, message } satisfies ServerMessage));
-      socket.close(forGood ? CLOSE_REFUSED : 4401, code);
+      socket.close(CLOSE_REFUSED, code);
     };
     const deadline = setTimeout(() => {
       if (!agentId) socket.close(4408, "no proof in time");
@@ -294,23 +292,18 @@ export class AgentHub {
         await this.load();
         const record = this.records.get(str(m.agentId, 100));
         if (!record || !verifyChallenge(record.publicKey, nonce, str(m.signature, 200)))
-          return refuse("DOCKER_AGENT_ERR_UNKNOWN", "This agent is not enrolled here (removed, or its key does not match): enroll it again.", true);
+          return refuse("DOCKER_AGENT_ERR_UNKNOWN", "This agent is not enrolled here (removed, or its key does not match): enroll it again.");
         return start(record, m);
       }
       if (m.t === "enroll") {
         const publicKey = str(m.publicKey, 100);
-        if (!verifyChallenge(publicKey, nonce, str(m.signature, 200)))
-          return refuse("DOCKER_AGENT_ERR_PROOF", "The enrollment's key proof is not valid.", true);
+        if (!verifyChallenge(publicKey, nonce, str(m.signature, 200))) return refuse("DOCKER_AGENT_ERR_PROOF", "The enrollment's key proof is not valid.");
         const key = `token:${hashToken(str(m.token, 200))}`;
         const token = await this.ctx.storage.get<TokenRecord & { [k: string]: Json }>(key);
         // Deleting claims the token: of two enrollments racing with it, one deletes it and wins.
         const claimed = token !== undefined && (await this.ctx.storage.delete(key));
         if (!token || !claimed || token.expiresAt < Date.now())
-          return refuse(
-            "DOCKER_AGENT_ERR_TOKEN",
-            "The enrollment token is not valid: it is wrong, used or expired. Make a new one on the Docker agents page.",
-            true,
-          );
+          return refuse("DOCKER_AGENT_ERR_TOKEN", "The enrollment token is not valid: it is wrong, used or expired. Make a new one on the Docker agents page.");
         await this.load();
         const hostname = str(m.hostname, 200);
         const wanted = (token.name || str(m.name, NAME_MAX) || hostname || "docker-host").slice(0, NAME_MAX);
@@ -393,7 +386,6 @@ export class AgentHub {
       void this.save({ ...r }).catch(() => undefined);
     }
   }
-  private readonly lastWritten = new Map<string, number>();
 
   private setState(id: string, state: AgentState | null): void {
     const r = this.records.get(id);
@@ -442,5 +434,3 @@ export class AgentHub {
     for (const live of this.live.values()) live.socket.close(1012, "ArchNest is restarting the Docker Push Agent plugin");
   }
 }
-
-export { cleanActions };

@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createContainer, importBusyboxImage, startEngine, type TestEngine } from "@archnest/docker/testing";
-import { buyInStore, launchChromium, signedInContext } from "@archnest/host/testing";
+import { buyInStore, openSignedInPage } from "@archnest/host/testing";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AgentProcess, type PluginHost, runAgentCli, shot, startPluginHost } from "./harness.js";
@@ -23,7 +23,7 @@ let context: BrowserContext;
 let page: Page;
 let dir: string;
 let agent: AgentProcess | undefined;
-const pageErrors: string[] = [];
+let pageErrors: string[] = [];
 
 beforeAll(async () => {
   engine = await startEngine();
@@ -32,11 +32,7 @@ beforeAll(async () => {
   await createContainer(engine, { name: "nightly-backup", script: "true", start: false });
   h = await startPluginHost({ web: true, registry: true });
   dir = mkdtempSync(join(tmpdir(), "an-agent-page-"));
-  browser = await launchChromium();
-  context = await signedInContext(browser, h.url, h.admin, { viewport: { width: 1366, height: 768 } });
-  context.setDefaultTimeout(20_000);
-  page = await context.newPage();
-  page.on("pageerror", (e) => pageErrors.push(e.message));
+  ({ browser, context, page, pageErrors } = await openSignedInPage(h.url, h.admin));
 }, 240_000);
 
 afterAll(async () => {

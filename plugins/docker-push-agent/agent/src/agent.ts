@@ -10,7 +10,6 @@ import type { Duplex } from "node:stream";
 import WebSocket from "ws";
 import { decide } from "./policy.js";
 import {
-  AGENT_ACTIONS,
   AGENT_PATH,
   type AgentAction,
   type AgentContainer,
@@ -459,5 +458,3 @@ export function enroll(
     socket.on("close", () => done(new Error("ArchNest closed the connection before the enrollment finished")));
   });
 }
-
-export { AGENT_ACTIONS };
