@@ -1,2 +1,2 @@
-export { type AsciicastCode, type AsciicastEvent, type AsciicastHeader, AsciicastWriter, type AsciicastWriterOptions } from "./asciicast-writer.js";
+export { type AsciicastCode, type AsciicastEvent, type AsciicastHeader, AsciicastWriter, type AsciicastWriterOptions, Utf8Stream } from "./asciicast-writer.js";
 export { type ParsedAsciicast, parseAsciicast } from "./validate-asciicast.js";

@@ -1,4 +1,4 @@
-import { createWriteStream, statSync, type WriteStream } from "node:fs";
+import { closeSync, openSync, statSync, writeSync } from "node:fs";
 import type { PluginLogger } from "@archnest/sdk/plugin";
 import type { SessionMeta, SessionTap } from "@archnest/terminal/service";
 import { AsciicastWriter } from "../asciicast/index.js";
@@ -39,27 +39,19 @@ export interface Recorder {
 /** Makes the recorder of one recording. */
 export type RecorderFactory = (opts: SessionRecorderOptions) => Recorder;
 
-/** Lines are handed to the file in batches of about this size, or at the end of the event loop turn. */
-const BATCH_BYTES = 256 * 1024;
 /**
- * Unwritten bytes the stream may hold before the recording gives up: a disk that cannot keep up must not
- * grow the host's memory without bound, and the session itself is never slowed to wait for it.
- */
-const MAX_BACKLOG_BYTES = 32 * 1024 * 1024;
-
-/**
- * Records one terminal session to an asciicast v2 file through a buffered append stream. The tap it
- * hands the terminal only formats and queues: file IO happens on the stream, so the terminal never waits
- * for the disk. A write error (a full disk, a removed folder) stops this recording with a log line; the
- * session goes on.
+ * Records one terminal session to an asciicast v2 file. Lines are encoded into a batch buffer and written
+ * with a plain write(2) when the batch is full or at the end of the event-loop turn, so a busy session
+ * costs a few large writes and no copies or allocations per chunk. The writes are synchronous: the
+ * plugin runs recorders in its recorder thread (recorder-thread.ts), where waiting for the disk
+ * holds up no terminal. A write error (a full disk, a removed folder) stops this recording with a log
+ * line; the session goes on.
  */
 export class SessionRecorder implements Recorder {
   readonly startedAt: number;
-  private readonly stream: WriteStream;
   private readonly writer: AsciicastWriter;
   private readonly now: () => number;
-  private pending: string[] = [];
-  private pendingLength = 0;
+  private fd: number | undefined;
   private scheduled = false;
   private written = 0;
   private ending = false;
@@ -69,8 +61,12 @@ export class SessionRecorder implements Recorder {
   constructor(private readonly opts: SessionRecorderOptions) {
     this.now = opts.now ?? Date.now;
     this.startedAt = this.now();
-    this.stream = createWriteStream(opts.file, { flags: "a", highWaterMark: BATCH_BYTES });
-    this.stream.on("error", (err) => this.fail(err));
+    try {
+      this.fd = openSync(opts.file, "a");
+    } catch (err) {
+      // Reported after the constructor returns, as a write error is: the caller has its handle by then.
+      setImmediate(() => this.fail(err as Error));
+    }
     this.writer = new AsciicastWriter(
       {
         width: opts.meta.cols,
@@ -79,13 +75,13 @@ export class SessionRecorder implements Recorder {
         title: `${opts.meta.hostName} — ${opts.meta.user.username}`,
         env: { TERM: "xterm-256color" },
       },
-      { write: (lines) => this.queue(lines), ...(opts.eventClock && { now: opts.eventClock }) },
+      { write: (bytes) => this.write(bytes), ...(opts.eventClock && { now: opts.eventClock }) },
     );
   }
 
-  /** Bytes written so far, including what is queued. */
+  /** Bytes written so far, including what is gathered for the next write. */
   get bytes(): number {
-    return this.written + this.pendingLength;
+    return this.written + this.writer.pending;
   }
 
   /** True once stopped (by a call to stop, the session's end or a write error). */
@@ -98,50 +94,59 @@ export class SessionRecorder implements Recorder {
     return {
       marker: "recording",
       output: (chunk) => {
-        if (!this.ending) this.writer.output(chunk);
+        if (this.ending) return;
+        this.writer.output(chunk);
+        this.schedule();
       },
       ...(this.opts.input && {
         input: (chunk: Uint8Array) => {
-          if (!this.ending) this.writer.input(chunk);
+          if (this.ending) return;
+          this.writer.input(chunk);
+          this.schedule();
         },
       }),
       resize: (cols, rows) => {
-        if (!this.ending) this.writer.resize(cols, rows);
+        if (this.ending) return;
+        this.writer.resize(cols, rows);
+        this.schedule();
       },
       closed: () => onClosed(),
     };
   }
 
-  /** Finishes the file; the result arrives through `onEnd` once it is on disk. */
-  stop(): void {
+  /**
+   * Finishes the file; the result arrives through `onEnd` once it is closed. `error` ends it as failed
+   * (the recorder thread falling behind): what was written stays.
+   */
+  stop(error?: string): void {
     if (this.ending) return;
     this.ending = true;
     this.writer.close();
-    this.flush();
-    this.stream.end(() => this.finish());
-  }
-
-  private queue(lines: string): void {
-    this.pending.push(lines);
-    // Counted as UTF-16 units here; the exact byte count is taken when the batch is handed to the stream.
-    this.pendingLength += lines.length;
-    if (this.pendingLength >= BATCH_BYTES) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+    this.closeFile();
+    if (error !== undefined && !this.failure) {
+      this.failure = error;
+      this.opts.log.error("recording stopped; the session goes on", { session: this.opts.meta.id, file: this.opts.file, error });
     }
+    setImmediate(() => this.finish());
   }
 
-  private flush(): void {
-    this.scheduled = false;
-    if (this.pending.length === 0 || this.failure) return;
-    // Encoded once here: the count and the stream take the same bytes.
-    const batch = Buffer.from(this.pending.join(""), "utf8");
-    this.pending = [];
-    this.pendingLength = 0;
-    this.written += batch.length;
-    this.stream.write(batch);
-    if (this.stream.writableLength > MAX_BACKLOG_BYTES) this.fail(new Error(`the disk is not keeping up (${MAX_BACKLOG_BYTES} bytes waiting)`));
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      if (!this.ending) this.writer.flush();
+    });
+  }
+
+  private write(bytes: Uint8Array): void {
+    if (this.failure || this.fd === undefined) return;
+    try {
+      for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at);
+      this.written += bytes.length;
+    } catch (err) {
+      this.fail(err as Error);
+    }
   }
 
   private fail(err: Error): void {
@@ -153,17 +158,26 @@ export class SessionRecorder implements Recorder {
       error: err.message,
     });
     this.ending = true;
-    this.pending = [];
-    this.pendingLength = 0;
-    this.stream.destroy();
+    this.closeFile();
     this.finish();
+  }
+
+  private closeFile(): void {
+    if (this.fd === undefined) return;
+    const fd = this.fd;
+    this.fd = undefined;
+    try {
+      closeSync(fd);
+    } catch {
+      // Nothing more can reach the file; what it holds is the recording.
+    }
   }
 
   private finish(): void {
     if (this.endedCb) return;
     this.endedCb = true;
-    // After a failure the stream's count may lag what reached the file; the file itself says.
-    const bytes = this.failure ? sizeOf(this.opts.file) : this.stream.bytesWritten;
+    // After a failure the count may be ahead of or behind what reached the file; the file itself says.
+    const bytes = this.failure ? sizeOf(this.opts.file) : this.written;
     this.opts.onEnd({ durationMs: Math.max(0, this.now() - this.startedAt), bytes, ...(this.failure && { error: this.failure }) });
   }
 }
