@@ -12,11 +12,8 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { addSource, engineWithContainers, type PluginHost, shot, startPluginHost } from "./harness.js";
 
-declare global {
-  interface Window {
-    __archnestTerminal?: { phase(): string; lines(): string[] };
-  }
-}
+/** A page with the terminal's test hook (plugins/terminal/src/ui/TerminalPane.tsx), the part used here. */
+type TerminalWindow = Window & { __archnestTerminal?: { lines(): string[]; phase(): string } };
 
 let h: PluginHost;
 let engine: TestEngine;
@@ -45,7 +42,9 @@ afterAll(async () => {
 const row = (p: Page, name: string) => p.locator(`tr[data-container="${name}"]`);
 
 async function waitForLine(p: Page, match: RegExp): Promise<void> {
-  await p.waitForFunction((source) => (window.__archnestTerminal?.lines() ?? []).some((l) => new RegExp(source).test(l)), match.source, { timeout: 20_000 });
+  await p.waitForFunction((source) => ((window as TerminalWindow).__archnestTerminal?.lines() ?? []).some((l) => new RegExp(source).test(l)), match.source, {
+    timeout: 20_000,
+  });
 }
 
 async function openShell(p: Page, container: string, shell?: string): Promise<void> {
@@ -74,7 +73,7 @@ describe("a shell in a container from the Docker page", () => {
     expect(((await (await h.request("/api/license")).json()) as { modules: string[] }).modules).toEqual(["container-exec"]);
 
     await openShell(page, "app");
-    await page.waitForFunction(() => window.__archnestTerminal?.phase() === "connected", undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => (window as TerminalWindow).__archnestTerminal?.phase() === "connected", undefined, { timeout: 20_000 });
     await page.getByTestId("terminal-screen").click();
     await page.keyboard.type("echo answer-$((6*7)); busybox uname -s");
     await page.keyboard.press("Enter");
@@ -87,7 +86,7 @@ describe("a shell in a container from the Docker page", () => {
     const phone = await signedInContext(browser, h.url, h.admin, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const small = await phone.newPage();
     await openShell(small, "app");
-    await small.waitForFunction(() => window.__archnestTerminal?.phase() === "connected", undefined, { timeout: 20_000 });
+    await small.waitForFunction(() => (window as TerminalWindow).__archnestTerminal?.phase() === "connected", undefined, { timeout: 20_000 });
     expect(await small.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(small, "shell-390");
     await phone.close();

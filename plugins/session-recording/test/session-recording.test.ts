@@ -13,12 +13,8 @@ import { parseAsciicast } from "../src/asciicast/index.js";
 import type { Recording } from "../src/store/index.js";
 import { type PluginHost, shot, startPluginHost } from "./harness.js";
 
-declare global {
-  interface Window {
-    /** The terminal page's test hook (plugins/terminal/src/ui/TerminalPage.tsx), the part used here. */
-    __archnestTerminal?: { lines(): string[]; phase(): string };
-  }
-}
+/** A page with the terminal's test hook (plugins/terminal/src/ui/TerminalPane.tsx), the part used here. */
+type TerminalWindow = Window & { __archnestTerminal?: { lines(): string[]; phase(): string } };
 
 const MODULE = "session-recording";
 const MIB = 1024 * 1024;
@@ -44,7 +40,7 @@ async function sessionId(): Promise<string> {
 }
 
 async function lines(p: Page): Promise<string[]> {
-  return p.evaluate(() => window.__archnestTerminal?.lines() ?? []);
+  return p.evaluate(() => (window as TerminalWindow).__archnestTerminal?.lines() ?? []);
 }
 
 async function run(command: string, marker: string): Promise<void> {
@@ -57,7 +53,7 @@ async function run(command: string, marker: string): Promise<void> {
 async function openTerminal(ctx: BrowserContext): Promise<Page> {
   const p = await ctx.newPage();
   await p.goto(`${h.url}/terminal?host=${encodeURIComponent(h.hostId)}`);
-  await p.waitForFunction(() => window.__archnestTerminal?.phase() === "connected", undefined, { timeout: 30_000 });
+  await p.waitForFunction(() => (window as TerminalWindow).__archnestTerminal?.phase() === "connected", undefined, { timeout: 30_000 });
   return p;
 }
 
