@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// Packs the npm packages people install (@archnest/sdk, @archnest/plugin-cli, create-archnest-plugin, and
-// the Docker push agent @archnest/docker-agent) into a
-// registry's library folder, as `npm start` does for its local registry: `node scripts/pack-libraries.mjs
+// Packs the npm packages people install (@archnest/sdk, @archnest/plugin-cli, @archnest/create-plugin,
+// create-archnest-plugin, and the Docker push agent @archnest/docker-agent) into a registry's library folder, as `npm start` does for its local registry: `node scripts/pack-libraries.mjs
 // DIR`. Run after `npm run build` (the packages ship their dist).
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +11,7 @@ import { packFileList, writeTarball } from "@archnest/sdk/node";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The workspaces published as npm libraries, dependencies first. */
-export const LIBRARIES = ["sdk/core", "sdk/cli", "sdk/create-archnest-plugin", "plugins/docker-push-agent/agent"];
+export const LIBRARIES = ["sdk/core", "sdk/cli", "sdk/create-plugin", "sdk/create-archnest-plugin", "plugins/docker-push-agent/agent"];
 
 /**
  * The package.json as published: the `archnest-source` export condition points at TypeScript sources

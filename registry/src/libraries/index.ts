@@ -6,7 +6,7 @@ import * as tar from "tar";
 import type { NpmSigner } from "../packages/npm-signer.js";
 
 /**
- * The library channel: plain npm packages (the SDK, the plugin CLI, create-archnest-plugin) that the
+ * The library channel: plain npm packages (the SDK, the plugin CLI, the `npm create` starters) that the
  * registry's operator places as `npm pack` tarballs in one folder. They are code authors build with,
  * not plugins: no manifest, no release signature, no catalog entry, no license gate. npm reads them
  * like any package (packument, tarball, dist.integrity, dist.signatures), so `@archnest:registry=` in
