@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
+import { activationOrder, activeDependents, type DependencyNode, unmetDependencies } from "./dependencies.js";
 
 const node = (id: string, version: string, dependencies: Record<string, string> = {}, active = true): DependencyNode => ({ id, version, active, dependencies });
 
@@ -24,5 +24,20 @@ describe("plugin dependencies", () => {
     expect(order).toEqual(["a", "b", "c"]);
     expect(cycles.get("x")).toEqual(["x", "y", "x"]);
     expect(cycles.get("y")).toEqual(["y", "x", "y"]);
+  });
+
+  it("finds the active plugins that depend on one, through others too, the nearest first", () => {
+    const nodes = [
+      node("terminal", "1.0.0"),
+      node("tmux", "1.0.0", { terminal: "^1.0.0" }),
+      node("recording", "1.0.0", { terminal: "^1.0.0" }),
+      node("tmux-extra", "1.0.0", { tmux: "*" }),
+      node("stopped", "1.0.0", { terminal: "*" }, false),
+      node("cycle", "1.0.0", { terminal: "*", "cycle-2": "*" }),
+      node("cycle-2", "1.0.0", { cycle: "*" }),
+    ];
+    expect(activeDependents("terminal", nodes)).toEqual(["tmux", "recording", "cycle", "tmux-extra", "cycle-2"]);
+    expect(activeDependents("tmux", nodes)).toEqual(["tmux-extra"]);
+    expect(activeDependents("tmux-extra", nodes)).toEqual([]);
   });
 });

@@ -62,3 +62,20 @@ export function activationOrder(nodes: readonly DependencyNode[]): { order: stri
   }
   return { order, cycles };
 }
+
+/** The active plugins that depend on `id`, directly or through others, the nearest first. */
+export function activeDependents(id: string, nodes: Iterable<DependencyNode>): string[] {
+  const active = [...nodes].filter((n) => n.active);
+  const found: string[] = [];
+  const queue = [id];
+  while (queue.length > 0) {
+    const target = queue.shift() as string;
+    for (const n of active) {
+      if (n.id !== id && target in n.dependencies && !found.includes(n.id)) {
+        found.push(n.id);
+        queue.push(n.id);
+      }
+    }
+  }
+  return found;
+}

@@ -9,12 +9,12 @@ import { verifyRelease } from "@archnest/sdk/trust";
 import semver from "semver";
 import type { HostGate } from "../gate/index.js";
 import type { SshService } from "../ssh/ssh-service.js";
-import { activationOrder, type DependencyNode, unmetDependencies } from "./dependencies.js";
+import { activationOrder, activeDependents, type DependencyNode, unmetDependencies } from "./dependencies.js";
 import type { Entitlements } from "./entitlements.js";
 import { EventBus } from "./event-bus.js";
 import { admitPackage, type InstallOptions, installRecord, stagePackage } from "./install-plugin.js";
-import { loadPlugin } from "./load-plugin.js";
-import { PluginInstance, type SecretVault } from "./plugin-context.js";
+import { checkPublisherModule, startInstalledPlugin } from "./load-plugin.js";
+import type { PluginInstance, SecretVault } from "./plugin-context.js";
 import { PluginDisk } from "./plugin-disk.js";
 import { PluginError } from "./plugin-errors.js";
 import { type HostDb, type PluginRecord, PluginRepo, type UpdatePolicy } from "./plugin-repo.js";
@@ -199,7 +199,7 @@ export class PluginRuntime {
     try {
       const { pkg, signer } = release;
       const m = pkg.archnest;
-      await this.checkPublisherModule(signer.keyid, pkg.name, m.module);
+      await checkPublisherModule(this.opts.trust, signer.keyid, pkg.name, m.module);
       const existing = await this.repo.get(m.id);
       const installed = await this.dependencyView();
       // At boot, core plugins are installed first and activated afterwards in dependency order, so an
@@ -278,7 +278,7 @@ export class PluginRuntime {
     for (const id of order) await this.activate(id);
   }
 
-  /** Loads one installed plugin: gate, dependencies, re-verification on disk, then a time-boxed setup. */
+  /** Starts one installed plugin: the license gate and its dependencies here, then {@link startInstalledPlugin}. */
   private async activate(id: string): Promise<void> {
     const rec = await this.repo.get(id);
     if (!rec) return;
@@ -291,57 +291,28 @@ export class PluginRuntime {
     }
     const unmet = unmetDependencies({ id, version: rec.version, active: true, dependencies: m.dependencies }, await this.dependencyView());
     if (unmet.length > 0) return this.markFailed(id, "HOST_ERR_DEPENDENCIES_UNMET", `Unmet dependencies: ${unmet.join("; ")}.`);
-    const dir = this.disk.versionDir(id, rec.version);
-    try {
-      // The files on disk are checked again against the signature before any of them runs.
-      const verified = verifyRelease(await readPluginDir(dir), await this.opts.trust.keyring(), this.now());
-      await this.checkPublisherModule(verified.signer.keyid, rec.packageName, verified.statement.module);
-    } catch (err) {
-      const code = (err as { code?: string }).code ?? "HOST_ERR_PLUGIN_VERIFY_FAILED";
-      if (code === "SDK_ERR_KEY_UNKNOWN") return this.markUntrusted(id, rec.signerName);
-      if (code === "HOST_ERR_PUBLISHER_PAID_MODULE") return this.markFailed(id, code, (err as Error).message);
-      return this.markFailed(id, code, `The installed files failed verification: ${(err as Error).message}`);
-    }
-    const instance = new PluginInstance(rec, m, dir);
-    this.instances.set(id, instance);
-    try {
-      await loadPlugin(
-        instance,
-        {
-          repo: this.repo,
-          vault: this.opts.vault,
-          bus: this.bus,
-          services: this.services,
-          log,
-          dataDir: join(this.opts.dataDir, "plugin-data", id),
-          ssh: this.opts.ssh,
-          // The caps this plugin's manifest declares, then the host's own.
-          ...this.opts.gate.scoped(m.limits),
-        },
-        this.opts.setupTimeoutMs ?? 10_000,
-      );
-    } catch (err) {
-      this.instances.delete(id);
-      await instance.dispose("plugin failed to start");
-      const code = err instanceof PluginError ? err.code : "HOST_ERR_PLUGIN_SETUP_FAILED";
-      log.error("plugin failed to start", { code, error: (err as Error).message });
-      return this.markFailed(id, code, err instanceof PluginError ? err.message : `setup threw: ${(err as Error).message}`);
-    }
+    const outcome = await startInstalledPlugin(rec, m, this.disk.versionDir(id, rec.version), {
+      trust: this.opts.trust,
+      now: this.now(),
+      instances: this.instances,
+      log,
+      timeoutMs: this.opts.setupTimeoutMs ?? 10_000,
+      deps: {
+        repo: this.repo,
+        vault: this.opts.vault,
+        bus: this.bus,
+        services: this.services,
+        log,
+        dataDir: join(this.opts.dataDir, "plugin-data", id),
+        ssh: this.opts.ssh,
+        // The caps this plugin's manifest declares, then the host's own.
+        ...this.opts.gate.scoped(m.limits),
+      },
+    });
+    if (!outcome.ok) return "untrusted" in outcome ? this.markUntrusted(id, rec.signerName) : this.markFailed(id, outcome.code, outcome.message);
     await this.repo.patch(id, { state: "active", error: null, errorCode: null });
     this.bus.emit("plugin.state", { id, state: "active" });
     this.touchManifest();
-  }
-
-  /** Paid modules stay under the official root: a key from a trusted publisher signs free plugins only. */
-  private async checkPublisherModule(keyid: string, name: string, module: string): Promise<void> {
-    if (module === "free") return;
-    const owner = await this.opts.trust.ownerOf(keyid);
-    if (owner) {
-      throw new PluginError(
-        "HOST_ERR_PUBLISHER_PAID_MODULE",
-        `${name} is signed by the publisher "${owner.name}" (${owner.fingerprint}) but needs the paid module "${module}"; paid modules are signed under the official root only.`,
-      );
-    }
   }
 
   private async markUntrusted(id: string, signerName: string): Promise<void> {
@@ -420,28 +391,10 @@ export class PluginRuntime {
     return rec;
   }
 
-  /** The active plugins that depend on `id`, directly or through others, the nearest first. */
-  private async activeDependents(id: string): Promise<string[]> {
-    const view = [...(await this.dependencyView()).values()].filter((n) => n.active);
-    const found: string[] = [];
-    const queue = [id];
-    while (queue.length > 0) {
-      const target = queue.shift() as string;
-      for (const n of view) {
-        if (n.id !== id && target in n.dependencies && !found.includes(n.id)) {
-          found.push(n.id);
-          queue.push(n.id);
-        }
-      }
-    }
-    return found;
-  }
-
   /** Active plugins that depend on each installed plugin (for the admin list, which warns before a disable). */
   async dependentsById(): Promise<Map<string, string[]>> {
-    const out = new Map<string, string[]>();
-    for (const rec of await this.repo.all()) out.set(rec.id, await this.activeDependents(rec.id));
-    return out;
+    const view = [...(await this.dependencyView()).values()];
+    return new Map(view.map((n) => [n.id, activeDependents(n.id, view)]));
   }
 
   /**
@@ -450,7 +403,7 @@ export class PluginRuntime {
    * HOST_ERR_DEPENDENCIES_UNMET, until the plugin they need is back.
    */
   private async stopDependents(id: string, what: "disable" | "uninstall", opts: RemoveOptions): Promise<void> {
-    const dependents = await this.activeDependents(id);
+    const dependents = activeDependents(id, (await this.dependencyView()).values());
     if (dependents.length === 0) return;
     const rec = await this.require(id);
     const names = await Promise.all(dependents.map(async (d) => displayNameOf(await this.require(d))));
