@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // Packs the npm packages people install (@archnest/sdk, @archnest/plugin-cli, @archnest/create-plugin,
-// create-archnest-plugin, and the Docker push agent @archnest/docker-agent) into a registry's library folder, as `npm start` does for its local registry: `node scripts/pack-libraries.mjs
-// DIR`. Run after `npm run build` (the packages ship their dist).
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+// create-archnest-plugin, the Docker push agent @archnest/docker-agent, and the host program
+// @archnest/host for development hosts) into a registry's library folder, as `npm start` does for its
+// local registry: `node scripts/pack-libraries.mjs DIR`. Run after `npm run build` (the packages ship
+// their dist).
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,7 +13,64 @@ import { packFileList, writeTarball } from "@archnest/sdk/node";
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 
 /** The workspaces published as npm libraries, dependencies first. */
-export const LIBRARIES = ["sdk/core", "sdk/cli", "sdk/create-plugin", "sdk/create-archnest-plugin", "plugins/docker-push-agent/agent"];
+export const LIBRARIES = ["sdk/core", "sdk/cli", "sdk/create-plugin", "sdk/create-archnest-plugin", "plugins/docker-push-agent/agent", "host"];
+
+/**
+ * Libraries published other than as their workspace: the host is published as its program,
+ * `archnest-host`, for `archnest-plugin dev` to start: the bundled dist/main.js (every dependency inlined
+ * but the native ones), its database migrations, the web app and the official trust roots. Its library
+ * entry is not published: it needs the repository's other workspaces.
+ */
+const LAYOUTS = {
+  host: {
+    /** [from, relative to the repository; to, in the package] */
+    files: [
+      ["host/dist/main.js", "dist/main.js"],
+      ["host/dist/main.js.map", "dist/main.js.map"],
+      ["host/drizzle", "drizzle"],
+      ["host/core-plugins/README.md", "core-plugins/README.md"],
+      ["host/PACKAGE.md", "README.md"],
+      ["web/dist", "web"],
+      ["signing-keys/root.pub", "signing-keys/root.pub"],
+      ["signing-keys/keyring.json", "signing-keys/keyring.json"],
+    ],
+    /** @param {Record<string, any>} pkg */
+    packageJson: (pkg) => ({
+      name: pkg.name,
+      version: pkg.version,
+      description: pkg.description,
+      type: "module",
+      license: "Apache-2.0",
+      bin: { "archnest-host": "dist/main.js" },
+      engines: { node: ">=20.19" },
+      // What dist/main.js leaves outside its bundle.
+      dependencies: { "@libsql/client": pkg.dependencies["@libsql/client"], ssh2: pkg.dependencies.ssh2 },
+    }),
+  },
+};
+
+/** Every file under `dir`, relative to it. @param {string} dir @returns {string[]} */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" }).filter((f) => statSync(join(dir, f)).isFile());
+}
+
+/**
+ * Stages a library laid out by {@link LAYOUTS}. @param {string} stage @param {(typeof LAYOUTS)["host"]} layout
+ * @returns {string[]} the staged files
+ */
+function stageLayout(stage, layout) {
+  const files = [];
+  for (const [from, to] of layout.files) {
+    const source = join(ROOT, from);
+    const relatives = statSync(source).isDirectory() ? filesUnder(source).map((f) => [join(source, f), join(to, f)]) : [[source, to]];
+    for (const [src, dest] of relatives) {
+      mkdirSync(dirname(join(stage, dest)), { recursive: true });
+      cpSync(src, join(stage, dest));
+      files.push(dest);
+    }
+  }
+  return files;
+}
 
 /**
  * The package.json as published: the `archnest-source` export condition points at TypeScript sources
@@ -43,11 +102,16 @@ export async function packLibraries(outDir) {
   for (const workspace of LIBRARIES) {
     const dir = join(ROOT, workspace);
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
-    const files = await packFileList(dir);
+    const layout = LAYOUTS[/** @type {keyof typeof LAYOUTS} */ (workspace)];
     const stage = mkdtempSync(join(tmpdir(), "archnest-library-"));
     try {
-      for (const file of files) cpSync(join(dir, file), join(stage, file), { recursive: false });
-      writeFileSync(join(stage, "package.json"), `${JSON.stringify(publishedPackageJson(pkg), null, 2)}\n`);
+      let files;
+      if (layout) files = [...stageLayout(stage, layout), "package.json"];
+      else {
+        files = await packFileList(dir);
+        for (const file of files) cpSync(join(dir, file), join(stage, file), { recursive: false });
+      }
+      writeFileSync(join(stage, "package.json"), `${JSON.stringify(layout ? layout.packageJson(pkg) : publishedPackageJson(pkg), null, 2)}\n`);
       const file = join(outDir, `${String(pkg.name).replace(/^@/, "").replace("/", "-")}-${pkg.version}.tgz`);
       await writeTarball(stage, files, file);
       written.push({ name: pkg.name, version: pkg.version, file });

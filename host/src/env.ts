@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { existsSync } from "node:fs";
 import { homedir } from "node:os";
 import { isAbsolute, join, resolve } from "node:path";
 import { HostError } from "./errors/index.js";
@@ -47,6 +48,15 @@ export interface HostConfig {
 
 /** Folders shipped beside the host package (signing keys, core plugins, the web app). */
 const REPO_ROOT = join(HOST_PACKAGE_ROOT, "..");
+
+/**
+ * Where something that ships with the host is: inside the host package when it carries it (the published
+ * `@archnest/host` has `web/` and `signing-keys/`), else in the repository around it.
+ */
+function shipped(inPackage: string, inRepository: string): string {
+  const packaged = join(HOST_PACKAGE_ROOT, inPackage);
+  return existsSync(packaged) ? packaged : join(REPO_ROOT, inRepository);
+}
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
@@ -162,12 +172,12 @@ export function loadEnv(source: EnvSource = process.env, cwd: string = process.c
     allowedHosts,
     registryUrl: registryUrl?.replace(/\/+$/, ""),
     trust: {
-      rootPub: resolve(cwd, value(source, "ARCHNEST_TRUST_ROOT") ?? join(REPO_ROOT, "signing-keys", "root.pub")),
-      keyring: resolve(cwd, value(source, "ARCHNEST_TRUST_KEYRING") ?? join(REPO_ROOT, "signing-keys", "keyring.json")),
+      rootPub: resolve(cwd, value(source, "ARCHNEST_TRUST_ROOT") ?? join(shipped("signing-keys", "signing-keys"), "root.pub")),
+      keyring: resolve(cwd, value(source, "ARCHNEST_TRUST_KEYRING") ?? join(shipped("signing-keys", "signing-keys"), "keyring.json")),
     },
     devTrust: devRoot !== undefined && devKeyring !== undefined ? { rootPub: resolve(cwd, devRoot), keyring: resolve(cwd, devKeyring) } : undefined,
-    corePluginsDir: resolve(cwd, value(source, "ARCHNEST_CORE_PLUGINS_DIR") ?? join(REPO_ROOT, "host", "core-plugins")),
-    webDir: resolve(cwd, value(source, "ARCHNEST_WEB_DIR") ?? join(REPO_ROOT, "web", "dist")),
+    corePluginsDir: resolve(cwd, value(source, "ARCHNEST_CORE_PLUGINS_DIR") ?? join(HOST_PACKAGE_ROOT, "core-plugins")),
+    webDir: resolve(cwd, value(source, "ARCHNEST_WEB_DIR") ?? shipped("web", join("web", "dist"))),
     maxUploadBytes: Number(uploadText),
     pluginKeepVersions: Number(keepText),
     faultAt: faultText as HostConfig["faultAt"],

@@ -23,6 +23,7 @@ const OPTIONS = {
   token: { type: "string" },
   "token-file": { type: "string" },
   host: { type: "string" },
+  port: { type: "string" },
   user: { type: "string" },
   json: { type: "boolean" },
   once: { type: "boolean" },

@@ -23,6 +23,8 @@ Start here:
                                                           registers you as a publisher on first use (token kept in publish-token)
   archnest-plugin dev [DIR] --host URL --user NAME      watch src/, rebuild, sign with a development key (made on first run,
                                                           in .archnest/) and install into the host on every save [--once]
+  archnest-plugin dev [DIR] [--port N]                  the same into a host it starts from the project's @archnest/host
+                                                          (npm install -D @archnest/host), data in .archnest/dev-host
   archnest-plugin install [NAME] --host URL --user NAME  install from the host's registry (password in ARCHNEST_PASSWORD);
                                                           in a plugin folder: trusts its publisher key and installs it
 

@@ -140,4 +140,21 @@ describe("archnest-plugin dev", () => {
     const plugins = (await (await fetch(`${hostUrl}/api/plugins`, { headers: admin.headers })).json()) as { name: string; version: string; source: string }[];
     expect(plugins.find((p) => p.name === "@me/my-plugin")).toMatchObject({ version: second.split(" ")[1]?.split("@")[2], source: "file" });
   }, 300_000);
+
+  it("without --host and without @archnest/host in the project, says how to get a host and starts nothing", async () => {
+    const sink = new Writable({ write: (_c, _e, cb) => cb() });
+    expect(await main(["create", "@me/bare"], { stdout: sink, stderr: sink, env: {}, cwd: work })).toBe(0);
+    let err = "";
+    const stderr = new Writable({
+      write: (chunk, _e, cb) => {
+        err += String(chunk);
+        cb();
+      },
+    });
+    const code = await main(["dev", join(work, "bare"), "--once"], { stdout: sink, stderr, env: {}, cwd: work });
+    expect(code).toBe(2);
+    expect(err).toContain("SDK_ERR_USAGE");
+    expect(err).toContain("npm install -D @archnest/host");
+    expect(existsSync(join(work, "bare", ".archnest", "dev-host"))).toBe(false);
+  });
 });

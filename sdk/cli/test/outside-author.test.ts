@@ -4,10 +4,10 @@
 // start` does); every other package from a mirror of this checkout's node_modules standing in for
 // registry.npmjs.org; npm's cache starts empty and any other network access goes to a dead proxy.
 // The packages are packed from the workspaces' dist: run the build first.
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { attachPlugins, serveHost, serverUrl } from "@archnest/host";
@@ -150,6 +150,52 @@ describe("an outside author with the published packages and the guide", () => {
     expect(hello.status).toBe(200);
     expect(await hello.json()).toEqual({ message: "Hello from my-plugin", visits: 1 });
   }, 900_000);
+
+  it("archnest-plugin dev starts a host from the project's @archnest/host, installs the plugin into it, and stops it on Ctrl-C", async () => {
+    const project = join(work, "my-plugin");
+    const installed = await sh("npm install -D @archnest/host", project);
+    expect(installed.code, installed.out + installed.err).toBe(0);
+    const free = createNetServer();
+    await new Promise<void>((r) => free.listen(0, "127.0.0.1", r));
+    const port = (free.address() as AddressInfo).port;
+    await new Promise((r) => free.close(r));
+
+    // The bin npm linked (npx would stand between the signal and the CLI).
+    const devProcess = spawn(join(project, "node_modules", ".bin", "archnest-plugin"), ["dev", "--port", String(port)], { cwd: project, env });
+    let output = "";
+    for (const stream of [devProcess.stdout, devProcess.stderr]) stream.on("data", (chunk: Buffer) => (output += chunk.toString("utf8")));
+    const exited = new Promise<number | null>((r) => devProcess.once("exit", (code) => r(code)));
+    try {
+      const deadline = Date.now() + 120_000;
+      while (!/✓ @me\/my-plugin@0\.1\.0-dev\.\d+ active/.test(output)) {
+        if (devProcess.exitCode !== null || Date.now() > deadline) throw new Error(`dev did not install the plugin:\n${output}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      expect(output).toContain(`dev: started a host at http://127.0.0.1:${port}`);
+      // The admin dev made is the author's to sign in with, in the browser or here.
+      const creds = JSON.parse(readFileSync(join(project, ".archnest", "dev-host", "dev-admin.json"), "utf8")) as { username: string; password: string };
+      expect(creds.username).toBe("dev");
+      const login = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(creds),
+      });
+      expect(login.status).toBe(200);
+      const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
+      const hello = await fetch(`http://127.0.0.1:${port}/api/plugins/my-plugin/hello`, { headers: { cookie } });
+      expect(hello.status).toBe(200);
+      expect(await hello.json()).toMatchObject({ message: "Hello from my-plugin" });
+      // The web app is served too: the page the author opens.
+      expect(await (await fetch(`http://127.0.0.1:${port}/`)).text()).toContain("<!doctype html>");
+    } finally {
+      devProcess.kill("SIGINT");
+    }
+    const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r("still running"), 20_000))]);
+    if (code !== 0) devProcess.kill("SIGKILL");
+    expect(code, output).toBe(0);
+    // The host went with it.
+    await expect(fetch(`http://127.0.0.1:${port}/api/setup`)).rejects.toThrow();
+  }, 300_000);
 
   it("npm create archnest-plugin makes the same project, scoped as asked, and never writes into a folder with files", async () => {
     const r = await sh("npm create archnest-plugin@latest @acme/status-board", work);

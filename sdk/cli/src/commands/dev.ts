@@ -2,9 +2,10 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, watch, writeFileSy
 import { dirname, join, resolve } from "node:path";
 import { createKeyring, type KeyPair, publicKeyToPem, SdkError } from "@archnest/sdk";
 import { packFileList, packPlugin, readPluginPackage, readPrivateKeyFile, signTarball, writeKeyPairFiles } from "@archnest/sdk/node";
-import type { Args } from "../args.js";
+import { type Args, optionalInt } from "../args.js";
 import { type CliIo, line } from "../io.js";
 import { buildPlugin } from "./build.js";
+import { startDevHost } from "./dev-host.js";
 import { answerOf } from "./http.js";
 import { call, type HostSession, signIn } from "./trust.js";
 
@@ -68,8 +69,9 @@ async function installFile(session: HostSession, file: string, permissions: read
 }
 
 /**
- * `archnest-plugin dev [DIR] --host URL --user NAME`: watches `src/`, and on every change builds, signs
- * with a development key and installs into the host; the host's UI event stream tells open pages, which
+ * `archnest-plugin dev [DIR] [--host URL --user NAME | --port N]`: watches `src/`, and on every change
+ * builds, signs with a development key and installs into the host (one it starts for the plugin when no
+ * --host is given); the host's UI event stream tells open pages, which
  * load the new version without a reload. Runs until interrupted (or after one release with --once).
  */
 export async function dev(args: Args, io: CliIo, signal?: AbortSignal): Promise<number> {
@@ -78,72 +80,84 @@ export async function dev(args: Args, io: CliIo, signal?: AbortSignal): Promise<
   const scope = pkg.name.startsWith("@") ? pkg.name.slice(0, pkg.name.indexOf("/")) : undefined;
   if (!scope) throw new SdkError("SDK_ERR_USAGE", `${pkg.name} has no npm scope; the development key signs the package's @scope.`);
   const keys = devKeys(dir, scope);
-  const session = await signIn(args, io);
+  // Without a host to go to, dev starts one from the project's @archnest/host, and stops it on the way out.
+  const hostGiven = typeof args.values.host === "string" || io.env.ARCHNEST_HOST_URL !== undefined;
+  const local = hostGiven ? undefined : await startDevHost(dir, optionalInt(args, "port") ?? 0, (text) => line(io.stderr, text));
+  try {
+    const session = local
+      ? await signIn(
+          { ...args, values: { ...args.values, host: local.url, user: local.username } },
+          { ...io, env: { ...io.env, ARCHNEST_PASSWORD: local.password } },
+        )
+      : await signIn(args, io);
 
-  // The host trusts the development root as a publisher from the files (no registry involved).
-  const trusted = await call(session, "POST", "api/trust/publishers", {
-    rootPublicKey: publicKeyToPem(keys.root),
-    keyring: keys.keyring,
-    name: `${scope.slice(1)} (development)`,
-  });
-  if (trusted.status !== 201) {
-    throw new SdkError(
-      "SDK_ERR_USAGE",
-      `The host did not trust the development key: ${String(trusted.body.message ?? trusted.status)} [${String(trusted.body.error)}]`,
-    );
-  }
-  line(io.stderr, `dev: ${pkg.name} → ${session.base.origin} (development key ${keys.release.keyid.slice(0, 16)}, trusted as ${String(trusted.body.name)})`);
-
-  let running: Promise<void> | undefined;
-  let again = false;
-  const cycle = async () => {
-    const started = Date.now();
-    const step = (label: string) => line(io.stderr, `dev: ${label}…`);
-    try {
-      const { file, version } = await devRelease(dir, keys.release, step);
-      step("install");
-      const res = await installFile(session, file, readPluginPackage(dir).archnest.permissions);
-      if (res.status === 201) line(io.stdout, `✓ ${pkg.name}@${version} ${String(res.body.state)} on ${session.base.origin} (${Date.now() - started} ms)`);
-      else line(io.stderr, `✗ ${String(res.body.message ?? res.status)} [${String(res.body.error ?? `HTTP_${res.status}`)}]`);
-    } catch (err) {
-      // A build error is the author's to fix; the watcher keeps going and tries again on the next save.
-      line(io.stderr, `✗ ${(err as Error).message}${(err as { code?: string }).code ? ` [${(err as { code?: string }).code}]` : ""}`);
-    }
-  };
-  const trigger = () => {
-    if (running) {
-      again = true;
-      return;
-    }
-    running = cycle().finally(() => {
-      running = undefined;
-      if (again) {
-        again = false;
-        trigger();
-      }
+    // The host trusts the development root as a publisher from the files (no registry involved).
+    const trusted = await call(session, "POST", "api/trust/publishers", {
+      rootPublicKey: publicKeyToPem(keys.root),
+      keyring: keys.keyring,
+      name: `${scope.slice(1)} (development)`,
     });
-  };
+    if (trusted.status !== 201) {
+      throw new SdkError(
+        "SDK_ERR_USAGE",
+        `The host did not trust the development key: ${String(trusted.body.message ?? trusted.status)} [${String(trusted.body.error)}]`,
+      );
+    }
+    line(io.stderr, `dev: ${pkg.name} → ${session.base.origin} (development key ${keys.release.keyid.slice(0, 16)}, trusted as ${String(trusted.body.name)})`);
 
-  trigger();
-  if (args.values.once) {
+    let running: Promise<void> | undefined;
+    let again = false;
+    const cycle = async () => {
+      const started = Date.now();
+      const step = (label: string) => line(io.stderr, `dev: ${label}…`);
+      try {
+        const { file, version } = await devRelease(dir, keys.release, step);
+        step("install");
+        const res = await installFile(session, file, readPluginPackage(dir).archnest.permissions);
+        if (res.status === 201) line(io.stdout, `✓ ${pkg.name}@${version} ${String(res.body.state)} on ${session.base.origin} (${Date.now() - started} ms)`);
+        else line(io.stderr, `✗ ${String(res.body.message ?? res.status)} [${String(res.body.error ?? `HTTP_${res.status}`)}]`);
+      } catch (err) {
+        // A build error is the author's to fix; the watcher keeps going and tries again on the next save.
+        line(io.stderr, `✗ ${(err as Error).message}${(err as { code?: string }).code ? ` [${(err as { code?: string }).code}]` : ""}`);
+      }
+    };
+    const trigger = () => {
+      if (running) {
+        again = true;
+        return;
+      }
+      running = cycle().finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          trigger();
+        }
+      });
+    };
+
+    trigger();
+    if (args.values.once) {
+      await running;
+      return 0;
+    }
+    let timer: NodeJS.Timeout | undefined;
+    // Editors write a file in several steps: one rebuild per burst of changes.
+    const watcher = watch(join(dir, "src"), { recursive: true }, () => {
+      clearTimeout(timer);
+      timer = setTimeout(trigger, 150);
+    });
+    line(io.stderr, `dev: watching ${join(dir, "src")}; Ctrl-C stops`);
+    await new Promise<void>((done) => {
+      const stop = () => done();
+      process.once("SIGINT", stop);
+      process.once("SIGTERM", stop);
+      signal?.addEventListener("abort", stop, { once: true });
+    });
+    clearTimeout(timer);
+    watcher.close();
     await running;
     return 0;
+  } finally {
+    await local?.stop();
   }
-  let timer: NodeJS.Timeout | undefined;
-  // Editors write a file in several steps: one rebuild per burst of changes.
-  const watcher = watch(join(dir, "src"), { recursive: true }, () => {
-    clearTimeout(timer);
-    timer = setTimeout(trigger, 150);
-  });
-  line(io.stderr, `dev: watching ${join(dir, "src")}; Ctrl-C stops`);
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once("SIGINT", stop);
-    process.once("SIGTERM", stop);
-    signal?.addEventListener("abort", stop, { once: true });
-  });
-  clearTimeout(timer);
-  watcher.close();
-  await running;
-  return 0;
 }
