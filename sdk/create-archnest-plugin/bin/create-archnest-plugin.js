@@ -1,11 +1,4 @@
 #!/usr/bin/env node
-// `npm create archnest-plugin NAME` runs this bin: the scaffold is the CLI's own `create`, so both ways
-// of starting make the same project.
-import { main } from "@archnest/plugin-cli";
-
-process.exitCode = await main(["create", ...process.argv.slice(2)], {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  cwd: process.cwd(),
-});
+// `npm create archnest-plugin NAME` runs this bin: the starter of `npm create @archnest/plugin`, for
+// where create-archnest-plugin is on the default registry. Both run the CLI's own `create`.
+import "@archnest/create-plugin/bin/create-plugin.js";
