@@ -84,6 +84,8 @@ async function main() {
     let best = { without: 0, with: 0, bytes: 0, file: 0, valid: true, cpuWithout: Number.POSITIVE_INFINITY, cpuWith: Number.POSITIVE_INFINITY };
     const cpuPerMB = (r) => r.hostCpuMs / (r.bytes / 1e6);
     const machine = { without: [], with: [] };
+    /** Each round's recorded throughput over its unrecorded one: the two ran back to back. */
+    const paired = [];
     for (let round = 0; round < ROUNDS; round++) {
       // Alternating which goes first, so neither always runs after the other's disk writes.
       let plain;
@@ -98,6 +100,7 @@ async function main() {
       log(
         `round ${round + 1}: without ${plain.mbps.toFixed(1)} MB/s ${plain.machinePerMB.toFixed(1)} ms/MB, recorded ${recorded.mbps.toFixed(1)} MB/s ${recorded.machinePerMB.toFixed(1)} ms/MB (${(recorded.bytes / 1e6).toFixed(1)} MB, file ${(file.bytes / 1e6).toFixed(1)} MB)`,
       );
+      paired.push(recorded.mbps / plain.mbps);
       machine.without.push(plain.machinePerMB);
       machine.with.push(recorded.machinePerMB);
       best = {
@@ -110,15 +113,16 @@ async function main() {
         cpuWith: Math.min(best.cpuWith, cpuPerMB(recorded)),
       };
     }
+    const ratio = median(paired);
     row({
       name: "terminal throughput 100 MB, recorded",
       metric: "throughput",
-      value: best.with,
+      value: ratio * best.without,
       unit: "MB/s",
       baseline: best.without,
       target: { min: 0.95 * best.without },
       ratio: false,
-      note: `baseline: the same terminal, same run, not recorded; target: recording costs at most 5%; best of ${ROUNDS}; ${(best.with / best.without).toFixed(3)}x`,
+      note: `baseline: the same terminal, same run, not recorded (best of ${ROUNDS}); value: the baseline times the median of the rounds' recorded/unrecorded ratios, ${ratio.toFixed(3)}x (rounds: ${paired.map((r) => r.toFixed(2)).join(", ")}; best of each: ${(best.with / best.without).toFixed(3)}x); target: recording costs at most 5%`,
     });
     row({
       name: "host CPU per MB, recorded",
