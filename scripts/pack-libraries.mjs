@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Packs the npm packages people install (@archnest/sdk, @archnest/plugin-cli, @archnest/create-plugin,
-// create-archnest-plugin, the Docker push agent @archnest/docker-agent, and the host program
-// @archnest/host for development hosts) into a registry's library folder, as `npm start` does for its
+// create-archnest-plugin, the Docker push agent @archnest/docker-agent, and @archnest/host with its
+// test harness and program) into a registry's library folder, as `npm start` does for its
 // local registry: `node scripts/pack-libraries.mjs DIR`. Run after `npm run build` (the packages ship
 // their dist).
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -16,36 +16,43 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const LIBRARIES = ["sdk/core", "sdk/cli", "sdk/create-plugin", "sdk/create-archnest-plugin", "plugins/docker-push-agent/agent", "host"];
 
 /**
- * Libraries published other than as their workspace: the host is published as its program,
- * `archnest-host`, for `archnest-plugin dev` to start: the bundled dist/main.js (every dependency inlined
- * but the native ones), its database migrations, the web app and the official trust roots. Its library
- * entry is not published: it needs the repository's other workspaces.
+ * Libraries published other than as their workspace. The host is published whole: its library entries
+ * (`@archnest/host`, and `@archnest/host/testing`, the harness first-party plugins test with), and the
+ * `archnest-host` program that `archnest-plugin dev` starts (the bundled dist/main.js), with its database
+ * migrations, the web app and the official trust roots. The web app's static file server, which the host
+ * imports from the unpublished web workspace, goes along in dist/vendor/.
  */
 const LAYOUTS = {
   host: {
-    /** [from, relative to the repository; to, in the package] */
+    /** [from, relative to the repository; to, in the package; files left out] */
     files: [
-      ["host/dist/main.js", "dist/main.js"],
-      ["host/dist/main.js.map", "dist/main.js.map"],
+      ["host/dist", "dist"],
       ["host/drizzle", "drizzle"],
       ["host/core-plugins/README.md", "core-plugins/README.md"],
       ["host/PACKAGE.md", "README.md"],
-      ["web/dist", "web"],
+      ["web/dist", "web", (f) => f.startsWith("server/")],
+      ["web/dist/server", "dist/vendor/web-serve", (f) => !f.endsWith(".js") && !f.endsWith(".d.ts")],
       ["signing-keys/root.pub", "signing-keys/root.pub"],
       ["signing-keys/keyring.json", "signing-keys/keyring.json"],
     ],
+    /** The staged files that import the web workspace, pointed at the vendored copy. */
+    rewrite: { "dist/boot.js": ["@archnest/web/serve", "./vendor/web-serve/index.js"] },
     /** @param {Record<string, any>} pkg */
-    packageJson: (pkg) => ({
-      name: pkg.name,
-      version: pkg.version,
-      description: pkg.description,
-      type: "module",
-      license: "Apache-2.0",
-      bin: { "archnest-host": "dist/main.js" },
-      engines: { node: ">=20.19" },
-      // What dist/main.js leaves outside its bundle.
-      dependencies: { "@libsql/client": pkg.dependencies["@libsql/client"], ssh2: pkg.dependencies.ssh2 },
-    }),
+    packageJson: (pkg) => {
+      const { "@archnest/web": _web, ...dependencies } = pkg.dependencies;
+      return {
+        name: pkg.name,
+        version: pkg.version,
+        description: pkg.description,
+        type: "module",
+        license: "Apache-2.0",
+        bin: { "archnest-host": "dist/main.js" },
+        exports: publishedPackageJson(pkg).exports,
+        engines: { node: ">=20.19" },
+        // The test harness drives chromium through playwright-core (which downloads no browser).
+        dependencies: { ...dependencies, "playwright-core": pkg.devDependencies["playwright-core"] },
+      };
+    },
   },
 };
 
@@ -60,14 +67,23 @@ function filesUnder(dir) {
  */
 function stageLayout(stage, layout) {
   const files = [];
-  for (const [from, to] of layout.files) {
+  for (const [from, to, skip] of layout.files) {
     const source = join(ROOT, from);
-    const relatives = statSync(source).isDirectory() ? filesUnder(source).map((f) => [join(source, f), join(to, f)]) : [[source, to]];
+    const relatives = statSync(source).isDirectory()
+      ? filesUnder(source)
+          .filter((f) => !skip?.(f))
+          .map((f) => [join(source, f), join(to, f)])
+      : [[source, to]];
     for (const [src, dest] of relatives) {
       mkdirSync(dirname(join(stage, dest)), { recursive: true });
       cpSync(src, join(stage, dest));
       files.push(dest);
     }
+  }
+  for (const [file, [from, to]] of Object.entries(layout.rewrite)) {
+    const text = readFileSync(join(stage, file), "utf8");
+    if (!text.includes(from)) throw new Error(`${file} no longer imports ${from}: update LAYOUTS`);
+    writeFileSync(join(stage, file), text.replaceAll(`"${from}"`, `"${to}"`));
   }
   return files;
 }

@@ -263,6 +263,16 @@ async function packCorePlugins(plugins: readonly PluginUnderTest[], trust: TestT
   }
 }
 
+/** The throwaway release key's scopes: the first-party and test scopes, and each plugin's own (an outside author's `@me`). */
+function signingScopes(plugins: readonly PluginUnderTest[]): string[] {
+  const scopes = new Set(["@archnest/*", "@test/*", "@acme/*"]);
+  for (const p of plugins) {
+    const name = (JSON.parse(readFileSync(join(p.dir, "package.json"), "utf8")) as { name?: string }).name ?? "";
+    if (name.startsWith("@") && name.includes("/")) scopes.add(`${name.slice(0, name.indexOf("/"))}/*`);
+  }
+  return [...scopes];
+}
+
 /**
  * Starts the real host (auth, plugin runtime, SSH service; the web app when asked) on 127.0.0.1, signs
  * in the admin, installs each plugin through the plugin API exactly as an admin would (packed and signed
@@ -275,7 +285,7 @@ async function packCorePlugins(plugins: readonly PluginUnderTest[], trust: TestT
  * ```
  */
 export async function startPluginHost(opts: PluginHostOptions): Promise<PluginHost> {
-  const trust = opts.trust ?? createTestTrust();
+  const trust = opts.trust ?? createTestTrust({ scopes: signingScopes(opts.plugins) });
   const entitlements = new StaticEntitlements([...(opts.licensed ?? [])]);
   const registry = opts.registry ? await startRegistryWith(opts.plugins, trust, opts.build) : undefined;
   const registryUrl = registry?.url ?? opts.registryUrl;

@@ -197,6 +197,31 @@ describe("an outside author with the published packages and the guide", () => {
     await expect(fetch(`http://127.0.0.1:${port}/api/setup`)).rejects.toThrow();
   }, 300_000);
 
+  it("lets the author test the plugin on a real host with @archnest/host/testing, the harness first-party plugins use", async () => {
+    const project = join(work, "my-plugin");
+    // The host package came with the dev test above; its harness installs the built plugin on a host of its own.
+    writeFileSync(
+      join(project, "src", "on-a-host.test.ts"),
+      `import { startPluginHost } from "@archnest/host/testing";
+import { expect, it } from "vitest";
+
+it("answers on a real host", async () => {
+  const h = await startPluginHost({ plugins: [{ dir: process.cwd(), permissions: ["storage"] }] });
+  try {
+    const res = await h.api("my-plugin", "/hello");
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ message: "Hello from my-plugin" });
+  } finally {
+    await h.close();
+  }
+}, 120_000);
+`,
+    );
+    const r = await sh("npx archnest-plugin build && npx vitest run src/on-a-host.test.ts", project);
+    expect(r.code, r.out + r.err).toBe(0);
+    expect(r.out).toMatch(/1 passed/);
+  }, 300_000);
+
   it("npm create archnest-plugin makes the same project, scoped as asked, and never writes into a folder with files", async () => {
     const r = await sh("npm create archnest-plugin@latest @acme/status-board", work);
     expect(r.code, r.out + r.err).toBe(0);
