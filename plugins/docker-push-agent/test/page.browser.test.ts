@@ -103,6 +103,9 @@ describe("the Docker agents page", () => {
     const row = page.locator('tr[data-container="api"]');
     await row.waitFor();
     expect(await page.locator("[data-source-id]").textContent()).toContain("agent://edge-1");
+    // The agent source does not count against the free cap: the header offers another source, no cap lock.
+    expect(await page.getByRole("button", { name: "Add source" }).isVisible()).toBe(true);
+    expect(await page.getByTestId("cap-reason").count()).toBe(0);
     // Only what the admin allowed through the agent is offered: stop, not restart nor remove.
     await row.getByRole("button", { name: "Stop api" }).waitFor();
     expect(await row.getByRole("button", { name: "Restart api" }).count()).toBe(0);

@@ -13,6 +13,7 @@ import {
   useShell,
 } from "@archnest/sdk/web";
 import { createMemo, createResource, createSignal, For, type JSX, Match, onCleanup, Show, Switch } from "solid-js";
+import { countsAgainstCap } from "../sources/kinds.js";
 import {
   api,
   CAP_REASON,
@@ -67,7 +68,8 @@ export function DockerPage(_props: Partial<SlotProps>): JSX.Element {
   const statusOf = (id: string) => overview()?.sources.find((s) => s.id === id);
   const capReached = () => {
     const s = sources();
-    return s !== undefined && s.limit.cap !== null && s.sources.length >= s.limit.cap;
+    // Agent sources do not count against the free cap: with only those, a unix or TCP source can still be added.
+    return s !== undefined && s.limit.cap !== null && s.sources.filter((x) => countsAgainstCap(x.kind)).length >= s.limit.cap;
   };
   const reload = async () => {
     await refetch();

@@ -76,7 +76,15 @@ export async function startDevHost(dir: string, port: number, log: (line: string
     env: { ...process.env, ARCHNEST_DATA_DIR: dataDir, ARCHNEST_HOST: "127.0.0.1", ARCHNEST_PORT: String(listen), ARCHNEST_LOG_LEVEL: "warn" },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  let spawnError: Error | undefined;
+  const exited = new Promise<number | null>((resolve) => {
+    child.once("exit", (code) => resolve(code));
+    // A program that cannot be started never exits: the wait below reports it.
+    child.once("error", (err) => {
+      spawnError = err;
+      resolve(null);
+    });
+  });
   let output = "";
   for (const stream of [child.stdout, child.stderr]) {
     stream?.on("data", (chunk: Buffer) => {
@@ -85,7 +93,7 @@ export async function startDevHost(dir: string, port: number, log: (line: string
     });
   }
   const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+    if (spawnError || child.exitCode !== null || child.signalCode !== null) return;
     child.kill("SIGTERM");
     const force = setTimeout(() => child.kill("SIGKILL"), 10_000);
     await exited;
@@ -96,6 +104,7 @@ export async function startDevHost(dir: string, port: number, log: (line: string
     const deadline = Date.now() + READY_MS;
     let setup: Response | undefined;
     while (!setup?.ok) {
+      if (spawnError) throw new SdkError("SDK_ERR_IO", `The development host could not be started: ${spawnError.message}`);
       if (child.exitCode !== null) throw new SdkError("SDK_ERR_IO", `The development host stopped while starting (exit ${child.exitCode}): ${output.trim()}`);
       if (Date.now() > deadline) throw new SdkError("SDK_ERR_IO", `The development host did not answer at ${url} within ${READY_MS / 1000} s.`);
       await new Promise((r) => setTimeout(r, 200));
