@@ -156,7 +156,6 @@ function sshBanner(port: number): Promise<boolean> {
   });
 }
 
-/** Every descendant of a process, read from /proc (sshd's per-connection children call setsid, so no process group holds them all). */
 /** Stops a process from running (SIGSTOP) until it is killed; gone already is fine. */
 function freeze(pid: number): void {
   try {
@@ -166,6 +165,7 @@ function freeze(pid: number): void {
   }
 }
 
+/** Every descendant of a process, read from /proc (sshd's per-connection children call setsid, so no process group holds them all). */
 function descendants(pid: number): number[] {
   const children = new Map<number, number[]>();
   for (const entry of readdirSync("/proc")) {

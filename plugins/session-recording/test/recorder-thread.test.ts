@@ -89,7 +89,7 @@ describe("the recorder thread", () => {
     expect(done.bytes).toBe(Buffer.byteLength(readFileSync(file, "utf8")));
   });
 
-  it("goes round the same few buffers for a long session: the thread hands each batch back", async () => {
+  it("records a session longer than may wait at once: the thread hands each batch back once written", async () => {
     const thread = new RecorderThread(new URL("../dist/server.js", import.meta.url), log);
     const file = join(dir, "long.cast");
     let ended: (r: RecordingResult) => void = () => undefined;

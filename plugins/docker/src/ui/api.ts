@@ -19,12 +19,6 @@ export interface SourcesAnswer {
   agent: TransportSourcesState;
 }
 
-/** Why an SSH source is read-only while Docker over SSH is not licensed. */
-export const SSH_REASON = TRANSPORT_KINDS.ssh.reason;
-
-/** Why an agent source is read-only while Docker Push Agent is not licensed. */
-export const AGENT_REASON = TRANSPORT_KINDS.agent.reason;
-
 /** The module that unlocks a read-only source: its kind's (SSH, agent), or the one lifting the free cap. */
 export function lockedModule(source: SourceView, capModule: string): string {
   return (source.lockedBy === "module" && moduleOfKind(source.kind)) || capModule;

@@ -174,9 +174,9 @@ class ThreadRecorder implements Recorder {
 
 /**
  * The recorder thread of a plugin instance, started with the first recording. Events are sent in one
- * message per {@link BATCH_BYTES} (or {@link SEND_AFTER_MS} after the first), their bytes in one buffer and an index, both
- * transferred, and handed back for reuse once written. If the thread dies, its recordings end with an
- * error (files kept) and the next recording starts a new one.
+ * message per {@link BATCH_BYTES} (or {@link SEND_AFTER_MS} after the first), their bytes in one buffer
+ * and an index, both transferred, and handed back for reuse once written. If the thread dies, its
+ * recordings end with an error (files kept) and the next recording starts a new one.
  */
 export class RecorderThread {
   private worker: Worker | undefined;

@@ -7,7 +7,7 @@ import { type CliIo, line } from "../io.js";
 import { buildPlugin } from "./build.js";
 import { startDevHost } from "./dev-host.js";
 import { answerOf } from "./http.js";
-import { call, type HostSession, signIn } from "./trust.js";
+import { call, type HostSession, signIn, signInAs } from "./trust.js";
 
 /** The development trust chain: made on the first run, git-ignored (.archnest/), trusted by the dev host. */
 interface DevKeys {
@@ -84,12 +84,7 @@ export async function dev(args: Args, io: CliIo, signal?: AbortSignal): Promise<
   const hostGiven = typeof args.values.host === "string" || io.env.ARCHNEST_HOST_URL !== undefined;
   const local = hostGiven ? undefined : await startDevHost(dir, optionalInt(args, "port") ?? 0, (text) => line(io.stderr, text));
   try {
-    const session = local
-      ? await signIn(
-          { ...args, values: { ...args.values, host: local.url, user: local.username } },
-          { ...io, env: { ...io.env, ARCHNEST_PASSWORD: local.password } },
-        )
-      : await signIn(args, io);
+    const session = local ? await signInAs(local.url, local.username, local.password) : await signIn(args, io);
 
     // The host trusts the development root as a publisher from the files (no registry involved).
     const trusted = await call(session, "POST", "api/trust/publishers", {

@@ -24,6 +24,11 @@ export async function signIn(args: Args, io: CliIo): Promise<HostSession> {
   if (!user) throw new SdkError("SDK_ERR_USAGE", "Pass --user NAME (or set ARCHNEST_USER) for an admin of the host.");
   const password = io.env.ARCHNEST_PASSWORD;
   if (!password) throw new SdkError("SDK_ERR_USAGE", "Set ARCHNEST_PASSWORD in the environment to the admin's password.");
+  return signInAs(host, user, password);
+}
+
+/** Signs in to the host at `host` as `user` (POST /api/auth/login). */
+export async function signInAs(host: string, user: string, password: string): Promise<HostSession> {
   const base = new URL(host.endsWith("/") ? host : `${host}/`);
   let res: Response;
   try {
